@@ -1,0 +1,235 @@
+//! Actors and topics: one registry each, resolving names, slugs and aliases to one entity per slug.
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::frontmatter::Located;
+use crate::load::ContentFile;
+use crate::slug::Slug;
+use std::collections::{BTreeMap, HashMap};
+
+/// What the registry needs of a profile file.
+pub struct ProfileInput<'a> {
+    pub slug: Slug,
+    pub name: &'a str,
+    pub aliases: &'a [Located<String>],
+    pub file: &'a ContentFile,
+}
+
+/// One actor or topic before the site is final: from a profile (`profile = Some(index)`) or
+/// only named in front matter.
+#[derive(Debug, Clone)]
+pub struct EntityDraft {
+    pub slug: Slug,
+    pub name: String,
+    /// Index into the profiles given to [`Registry::new`].
+    pub profile: Option<usize>,
+}
+
+/// Resolves the names writers use (`Xi`, `Xi Jinping`, `xi-jinping`) to entities.
+pub struct Registry {
+    /// "actor" or "topic", for messages.
+    label: &'static str,
+    entities: Vec<EntityDraft>,
+    /// Slugified name, slug or alias → entity index.
+    keys: HashMap<String, usize>,
+    /// Every key in insertion order, for did-you-mean.
+    key_list: Vec<String>,
+}
+
+/// The key a name is looked up by: its slug, so "Türkiye", "turkiye" and "TURKIYE" are one.
+pub fn name_key(name: &str) -> Option<String> {
+    Slug::from_text(name).map(|s| s.to_string())
+}
+
+impl Registry {
+    /// Registers every profile; duplicate slugs and aliases shared by two entities are errors.
+    pub fn new(label: &'static str, profiles: &[ProfileInput<'_>], diagnostics: &mut Vec<Diagnostic>) -> Registry {
+        let mut registry = Registry { label, entities: Vec::new(), keys: HashMap::new(), key_list: Vec::new() };
+        let mut by_slug: BTreeMap<&Slug, usize> = BTreeMap::new();
+        for (index, p) in profiles.iter().enumerate() {
+            if let Some(&other) = by_slug.get(&p.slug) {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "two {label} profiles have the slug `{}`: {} and {}",
+                        p.slug, profiles[other].file.path, p.file.path
+                    ))
+                    .in_file(&p.file.path),
+                );
+                continue;
+            }
+            by_slug.insert(&p.slug, index);
+            let id = registry.entities.len();
+            registry.entities.push(EntityDraft { slug: p.slug.clone(), name: p.name.to_string(), profile: Some(index) });
+            registry.insert_key(p.slug.to_string(), id);
+        }
+        // names second and aliases last, so that an alias never shadows another entity's own name
+        for id in 0..registry.entities.len() {
+            let p = &profiles[registry.entities[id].profile.expect("profiles only so far")];
+            if let Some(key) = name_key(p.name) {
+                if let Some(&other) = registry.keys.get(&key).filter(|&&o| o != id) {
+                    let other = &registry.entities[other];
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "{label} name `{}` is also the slug or name of {label} `{}`",
+                            p.name, other.slug
+                        ))
+                        .in_file(&p.file.path),
+                    );
+                } else {
+                    registry.insert_key(key, id);
+                }
+            }
+        }
+        for id in 0..registry.entities.len() {
+            let p = &profiles[registry.entities[id].profile.expect("profiles only so far")];
+            let source = SourceFile::new(&p.file.path, &p.file.text);
+            for alias in p.aliases {
+                let Some(key) = name_key(&alias.value) else {
+                    diagnostics.push(
+                        Diagnostic::error(format!("alias `{}` has no letters or digits", alias.value)).at(
+                            &source,
+                            alias.offset,
+                            alias.len,
+                        ),
+                    );
+                    continue;
+                };
+                match registry.keys.get(&key) {
+                    Some(&other) if other != id => {
+                        let other = &registry.entities[other];
+                        let other_file = other.profile.map_or("", |i| profiles[i].file.path.as_str());
+                        diagnostics.push(
+                            Diagnostic::error(format!(
+                                "alias `{}` of {label} `{}` also names {label} `{}` ({other_file})",
+                                alias.value, p.slug, other.slug
+                            ))
+                            .at(&source, alias.offset, alias.len)
+                            .with_help("an alias must lead to one entity only; remove it from one of the two"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => registry.insert_key(key, id),
+                }
+            }
+        }
+        registry
+    }
+
+    fn insert_key(&mut self, key: String, id: usize) {
+        self.key_list.push(key.clone());
+        self.keys.insert(key, id);
+    }
+
+    /// The entity a name, slug or alias refers to.
+    #[cfg(test)]
+    pub fn lookup(&self, name: &str) -> Option<usize> {
+        name_key(name).and_then(|k| self.keys.get(&k).copied())
+    }
+
+    /// Resolves a front matter reference; an unknown name becomes a new entity unless it looks
+    /// like a typo of a known one, which is an error with a suggestion.
+    pub fn resolve_or_add(&mut self, reference: &Located<String>, file: &ContentFile) -> Result<usize, Diagnostic> {
+        let Some(key) = name_key(&reference.value) else {
+            let source = SourceFile::new(&file.path, &file.text);
+            return Err(Diagnostic::error(format!("{} `{}` has no letters or digits", self.label, reference.value)).at(
+                &source,
+                reference.offset,
+                reference.len,
+            ));
+        };
+        if let Some(&id) = self.keys.get(&key) {
+            return Ok(id);
+        }
+        if let Some(near) = self.near_miss(&key) {
+            let source = SourceFile::new(&file.path, &file.text);
+            let slug = self.entities[near].slug.to_string();
+            return Err(Diagnostic::error(format!("unknown {} `{}`", self.label, reference.value))
+                .at(&source, reference.offset, reference.len)
+                .with_suggestion(Some(&slug)));
+        }
+        let id = self.entities.len();
+        let slug = Slug::from_text(&reference.value).expect("key exists, so the slug does");
+        self.entities.push(EntityDraft { slug, name: reference.value.clone(), profile: None });
+        self.insert_key(key, id);
+        Ok(id)
+    }
+
+    /// A known entity whose key is one or two edits away: likely what the writer meant.
+    fn near_miss(&self, key: &str) -> Option<usize> {
+        let len = key.chars().count();
+        self.key_list
+            .iter()
+            .filter(|k| k.len().abs_diff(key.len()) <= 2)
+            .filter_map(|k| {
+                let distance = strsim::osa_distance(key, k);
+                let shorter = len.min(k.chars().count());
+                let close = (distance == 1 && shorter >= 5) || (distance == 2 && shorter >= 14);
+                let digits_differ = k.chars().filter(char::is_ascii_digit).ne(key.chars().filter(char::is_ascii_digit));
+                (close && !digits_differ).then(|| (distance, k))
+            })
+            .min()
+            .map(|(_, k)| self.keys[k])
+    }
+
+    pub fn into_entities(self) -> Vec<EntityDraft> {
+        self.entities
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> ContentFile {
+        ContentFile { path: format!("content/{path}"), rel: path.into(), text: text.into() }
+    }
+
+    fn located(text: &str, value: &str) -> Located<String> {
+        let offset = text.find(value).unwrap();
+        Located { value: value.into(), offset, len: value.len() }
+    }
+
+    #[test]
+    fn resolves_names_slugs_and_aliases_and_adds_unknown_names() {
+        let xi = file("actors/xi-jinping.md", "---\nname: Xi Jinping\naliases: [Xi, President Xi]\n---\n");
+        let aliases = vec![located(&xi.text, "Xi"), located(&xi.text, "President Xi")];
+        let profiles = [ProfileInput { slug: Slug::from_text("xi-jinping").unwrap(), name: "Xi Jinping", aliases: &aliases, file: &xi }];
+        let mut diags = Vec::new();
+        let mut reg = Registry::new("actor", &profiles, &mut diags);
+        assert!(diags.is_empty());
+        let art = file("articles/a.md", "actors: [Xi, xi-jinping, Yoon Suk Yeol, Xi Jingping]");
+        for name in ["Xi", "xi-jinping", "President Xi"] {
+            assert_eq!(reg.lookup(name), Some(0), "{name}");
+        }
+        assert_eq!(reg.resolve_or_add(&located(&art.text, "Yoon Suk Yeol"), &art).unwrap(), 1);
+        let err = reg.resolve_or_add(&located(&art.text, "Xi Jingping"), &art).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `xi-jinping`?"));
+        let entities = reg.into_entities();
+        assert_eq!(entities[1].slug.as_str(), "yoon-suk-yeol");
+        assert_eq!(entities[1].profile, None);
+    }
+
+    #[test]
+    fn different_words_are_not_typos() {
+        let mut diags = Vec::new();
+        let mut reg = Registry::new("topic", &[], &mut diags);
+        let art = file("articles/a.md", "topics: [North Korea, South Korea, G7, G8]");
+        for t in ["North Korea", "South Korea", "G7", "G8"] {
+            assert!(reg.resolve_or_add(&located(&art.text, t), &art).is_ok(), "{t}");
+        }
+    }
+
+    #[test]
+    fn shared_aliases_are_errors() {
+        let a = file("actors/a.md", "aliases: [Kim]");
+        let b = file("actors/b.md", "aliases: [Kim]");
+        let (aa, ba) = (vec![located(&a.text, "Kim")], vec![located(&b.text, "Kim")]);
+        let profiles = [
+            ProfileInput { slug: Slug::from_text("kim-jong-un").unwrap(), name: "Kim Jong Un", aliases: &aa, file: &a },
+            ProfileInput { slug: Slug::from_text("kim-yo-jong").unwrap(), name: "Kim Yo Jong", aliases: &ba, file: &b },
+        ];
+        let mut diags = Vec::new();
+        Registry::new("actor", &profiles, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("alias `Kim`"), "{}", diags[0]);
+    }
+}

@@ -1,0 +1,461 @@
+//! Link resolution: `.md` paths, `actor:`, `topic:`, `source:` and site paths become checked hrefs.
+
+use super::plan::{Page, PageKind};
+use super::{ActorId, ExplainerId, TopicId};
+use crate::diagnostics::{Diagnostic, SourceFile, closest};
+use crate::frontmatter::SourceEntry;
+use crate::load::{ContentFile, StaticFile};
+use crate::markdown::{LinkRef, ParsedBody, RESERVED_IDS};
+use crate::parse::{self, ContentKind, ParsedExplainer};
+use crate::slug::Slug;
+use crate::urls::{Urls, output_file};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// A page of the site that a link leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Explainer(ExplainerId),
+    Actor(ActorId),
+    Topic(TopicId),
+    Home,
+}
+
+/// What a written link becomes. `href: None` keeps the destination as written (external links).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedLink {
+    pub href: Option<String>,
+    pub target: Option<Target>,
+}
+
+impl ResolvedLink {
+    const UNCHANGED: ResolvedLink = ResolvedLink { href: None, target: None };
+}
+
+pub struct LinkIndexInput<'a, 's> {
+    pub urls: &'a Urls,
+    pub explainers: &'a [&'a ParsedExplainer<'s>],
+    pub explainer_paths: &'a [String],
+    pub actors: Vec<Option<(&'a ContentFile, &'a ParsedBody<'s>)>>,
+    pub topics: Vec<Option<(&'a ContentFile, &'a ParsedBody<'s>)>>,
+    pub actor_slugs: Vec<&'a Slug>,
+    pub topic_slugs: Vec<&'a Slug>,
+    pub home: Option<(&'a ContentFile, &'a ParsedBody<'s>)>,
+    pub draft_paths: &'a HashSet<&'a str>,
+    pub pages: &'a [Page],
+    pub static_files: &'a [StaticFile],
+}
+
+/// Everything a link can lead to, indexed for lookups.
+pub struct LinkIndex<'a, 's> {
+    input: LinkIndexInput<'a, 's>,
+    /// `articles/x.md` (relative to content/) → target.
+    by_content_path: HashMap<&'a str, Target>,
+    /// Output file (`articles/x/index.html`, `style.css`) → the page's target, if it has one.
+    by_output_file: HashMap<String, Option<Target>>,
+    actor_by_slug: HashMap<&'a str, ActorId>,
+    topic_by_slug: HashMap<&'a str, TopicId>,
+}
+
+impl<'a, 's> LinkIndex<'a, 's> {
+    pub fn new(input: LinkIndexInput<'a, 's>) -> Self {
+        let mut by_content_path = HashMap::new();
+        for (id, e) in input.explainers.iter().enumerate() {
+            by_content_path.insert(e.file.rel.as_str(), Target::Explainer(id));
+        }
+        for (id, p) in input.actors.iter().enumerate() {
+            if let Some((file, _)) = p {
+                by_content_path.insert(file.rel.as_str(), Target::Actor(id));
+            }
+        }
+        for (id, p) in input.topics.iter().enumerate() {
+            if let Some((file, _)) = p {
+                by_content_path.insert(file.rel.as_str(), Target::Topic(id));
+            }
+        }
+        if let Some((file, _)) = input.home {
+            by_content_path.insert(file.rel.as_str(), Target::Home);
+        }
+        let mut by_output_file = HashMap::with_capacity(input.pages.len() + input.static_files.len());
+        for page in input.pages {
+            let target = match page.kind {
+                PageKind::Explainer(id) => Some(Target::Explainer(id)),
+                PageKind::Actor { id, page: 1, .. } => Some(Target::Actor(id)),
+                PageKind::Topic { id, page: 1, .. } => Some(Target::Topic(id)),
+                PageKind::Home { page: 1, .. } => Some(Target::Home),
+                _ => None,
+            };
+            by_output_file.insert(output_file(&page.path), target);
+        }
+        for file in input.static_files {
+            by_output_file.entry(file.output_path.clone()).or_insert(None);
+        }
+        let actor_by_slug = input.actor_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let topic_by_slug = input.topic_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug }
+    }
+
+    /// Resolves the links of every explainer, in parallel; one list per explainer, in order.
+    pub fn resolve_explainers(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<ResolvedLink>> {
+        let results: Vec<(Vec<ResolvedLink>, Vec<Diagnostic>)> = self
+            .input
+            .explainers
+            .par_iter()
+            .map(|e| {
+                let mut diags = Vec::new();
+                let links = self.resolve_body(e.file, &e.body, &e.meta.sources, &mut diags);
+                (links, diags)
+            })
+            .collect();
+        results
+            .into_iter()
+            .map(|(links, diags)| {
+                diagnostics.extend(diags);
+                links
+            })
+            .collect()
+    }
+
+    /// Resolves the links of one body. `sources` are the file's own, for `source:` links.
+    pub fn resolve_body(
+        &self,
+        file: &ContentFile,
+        body: &ParsedBody<'_>,
+        sources: &[SourceEntry],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<ResolvedLink> {
+        let mut source_file: Option<SourceFile<'_>> = None;
+        body.links
+            .iter()
+            .map(|link| match self.resolve(file, body, sources, link) {
+                Ok(resolved) => resolved,
+                Err(problem) => {
+                    let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
+                    let d = Diagnostic::error(problem.message).at(source, link.offset, link.len);
+                    diagnostics.push(match problem.help {
+                        Some(help) => d.with_help(help),
+                        None => d,
+                    });
+                    ResolvedLink::UNCHANGED
+                }
+            })
+            .collect()
+    }
+
+    fn resolve(
+        &self,
+        file: &ContentFile,
+        body: &ParsedBody<'_>,
+        sources: &[SourceEntry],
+        link: &LinkRef<'_>,
+    ) -> Result<ResolvedLink, Problem> {
+        let dest = link.dest.as_ref();
+        if dest.is_empty() {
+            return Err(Problem::new("empty link destination").help("write a `.md` file, a site path or an address"));
+        }
+        if let Some(anchor) = dest.strip_prefix('#') {
+            let own = self.by_content_path.get(file.rel.as_str()).copied();
+            return match self.anchor_problem(own, Some(body), sources, anchor) {
+                None => Ok(ResolvedLink { href: None, target: None }),
+                Some(p) => Err(p),
+            };
+        }
+        if let Some(slug) = dest.strip_prefix("actor:") {
+            return self.entity_link(slug, "actor", &self.actor_by_slug, &self.input.actor_slugs, Target::Actor, |id| {
+                format!("actors/{}/", self.input.actor_slugs[id])
+            });
+        }
+        if let Some(slug) = dest.strip_prefix("topic:") {
+            return self.entity_link(slug, "topic", &self.topic_by_slug, &self.input.topic_slugs, Target::Topic, |id| {
+                format!("topics/{}/", self.input.topic_slugs[id])
+            });
+        }
+        if let Some(id) = dest.strip_prefix("source:") {
+            return self.source_link(id, sources, file);
+        }
+        if has_scheme(dest) || dest.starts_with("//") {
+            return Ok(ResolvedLink::UNCHANGED);
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let (path, query) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        if path.ends_with(".md") {
+            return self.content_link(file, path, fragment);
+        }
+        if let Some(site_path) = path.strip_prefix('/') {
+            return self.site_path_link(site_path, query, fragment, dest);
+        }
+        Err(Problem::new(format!("relative link `{dest}` does not name a content file"))
+            .help("link to a `.md` file (`other.md`), or write a site path from the site root (`/about/`)"))
+    }
+
+    fn entity_link(
+        &self,
+        wanted: &str,
+        label: &str,
+        by_slug: &HashMap<&'a str, usize>,
+        slugs: &[&Slug],
+        target: fn(usize) -> Target,
+        path: impl Fn(usize) -> String,
+    ) -> Result<ResolvedLink, Problem> {
+        let (slug, fragment) = wanted.split_once('#').map_or((wanted, None), |(s, f)| (s, Some(f)));
+        let found = by_slug
+            .get(slug)
+            .copied()
+            .or_else(|| Slug::from_text(slug).and_then(|s| by_slug.get(s.as_str()).copied()));
+        match found {
+            Some(id) => {
+                let mut href = self.input.urls.href(&path(id));
+                if let Some(f) = fragment {
+                    let bodies = if label == "actor" { &self.input.actors } else { &self.input.topics };
+                    if let Some(p) = self.anchor_problem(None, bodies[id].map(|(_, b)| b), &[], f) {
+                        return Err(p);
+                    }
+                    href.push('#');
+                    href.push_str(f);
+                }
+                Ok(ResolvedLink { href: Some(href), target: Some(target(id)) })
+            }
+            None => {
+                let suggestion = closest(slug, slugs.iter().map(|s| s.as_str()));
+                Err(Problem::new(format!("no {label} `{slug}`: no profile in content/{label}s/ and no explainer names it"))
+                    .suggest(suggestion))
+            }
+        }
+    }
+
+    fn source_link(&self, id: &str, sources: &[SourceEntry], file: &ContentFile) -> Result<ResolvedLink, Problem> {
+        if sources.iter().any(|s| s.id == id) {
+            return Ok(ResolvedLink { href: Some(format!("#source-{id}")), target: None });
+        }
+        if parse::classify(&file.rel) != ContentKind::Explainer {
+            return Err(Problem::new(format!("`source:{id}`: only explainers have sources")));
+        }
+        let suggestion = closest(id, sources.iter().map(|s| s.id.as_str()));
+        let help = match suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if sources.is_empty() => "this explainer has no `sources:` in its front matter".to_string(),
+            None => format!(
+                "the sources are: {}",
+                sources.iter().map(|s| format!("`{}`", s.id)).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        Err(Problem::new(format!("no source with id `{id}` in this explainer's `sources:`")).help(help))
+    }
+
+    fn content_link(&self, file: &ContentFile, path: &str, fragment: Option<&str>) -> Result<ResolvedLink, Problem> {
+        let joined = if let Some(from_root) = path.strip_prefix('/') {
+            normalize(from_root)
+        } else {
+            let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
+            normalize(&format!("{dir}/{path}"))
+        };
+        let Some(rel) = joined else {
+            return Err(Problem::new(format!("link `{path}` leads outside content/")));
+        };
+        let target = match self.by_content_path.get(rel.as_str()) {
+            Some(&t) => t,
+            None if self.input.draft_paths.contains(rel.as_str()) => {
+                return Err(Problem::new(format!("`{path}` is a draft (content/{rel}), which is only built with --drafts"))
+                    .help("remove the link, or publish the draft with `draft: false`"));
+            }
+            None => {
+                let suggestion = closest(&rel, self.by_content_path.keys().copied());
+                return Err(Problem::new(format!("link to `{path}`: there is no file content/{rel}"))
+                    .suggest(suggestion.map(|s| relative_from(&file.rel, s)).as_deref()));
+            }
+        };
+        let (site_path, body, sources) = self.target_parts(target);
+        let mut href = self.input.urls.href(&site_path);
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            if let Some(p) = self.anchor_problem(Some(target), body, sources, fragment) {
+                return Err(Problem { message: format!("{} (in content/{rel})", p.message), help: p.help });
+            }
+            href.push('#');
+            href.push_str(fragment);
+        }
+        Ok(ResolvedLink { href: Some(href), target: Some(target) })
+    }
+
+    fn site_path_link(
+        &self,
+        site_path: &str,
+        query: Option<&str>,
+        fragment: Option<&str>,
+        written: &str,
+    ) -> Result<ResolvedLink, Problem> {
+        let decoded = percent_decode(site_path);
+        let candidates =
+            if decoded.is_empty() || decoded.ends_with('/') { vec![output_file(&decoded)] } else { vec![decoded.clone(), format!("{decoded}/index.html")] };
+        let Some(target) = candidates.iter().find_map(|c| self.by_output_file.get(c)) else {
+            let suggestion =
+                closest(&output_file(&decoded), self.by_output_file.keys().map(String::as_str)).map(|s| {
+                    format!("/{}", s.strip_suffix("index.html").unwrap_or(s))
+                });
+            return Err(Problem::new(format!("no page or file at `{written}` in this site")).suggest(suggestion.as_deref()));
+        };
+        if let (Some(fragment), Some(t)) = (fragment.filter(|f| !f.is_empty()), target) {
+            let (_, body, sources) = self.target_parts(*t);
+            if let Some(p) = self.anchor_problem(Some(*t), body, sources, fragment) {
+                return Err(p);
+            }
+        }
+        let mut href = self.input.urls.href(site_path);
+        if let Some(q) = query {
+            href.push('?');
+            href.push_str(q);
+        }
+        if let Some(f) = fragment {
+            href.push('#');
+            href.push_str(f);
+        }
+        Ok(ResolvedLink { href: Some(href), target: *target })
+    }
+
+    fn target_parts(&self, target: Target) -> (String, Option<&ParsedBody<'s>>, &[SourceEntry]) {
+        match target {
+            Target::Explainer(id) => {
+                let e = self.input.explainers[id];
+                (self.input.explainer_paths[id].clone(), Some(&e.body), &e.meta.sources)
+            }
+            Target::Actor(id) => {
+                (format!("actors/{}/", self.input.actor_slugs[id]), self.input.actors[id].map(|(_, b)| b), &[])
+            }
+            Target::Topic(id) => {
+                (format!("topics/{}/", self.input.topic_slugs[id]), self.input.topics[id].map(|(_, b)| b), &[])
+            }
+            Target::Home => (String::new(), self.input.home.map(|(_, b)| b), &[]),
+        }
+    }
+
+    /// Checks that `anchor` exists on the target page: a heading, a footnote, a source entry or a
+    /// section the theme always writes for that page.
+    fn anchor_problem(
+        &self,
+        target: Option<Target>,
+        body: Option<&ParsedBody<'_>>,
+        sources: &[SourceEntry],
+        anchor: &str,
+    ) -> Option<Problem> {
+        if body.is_some_and(|b| b.has_anchor(anchor)) || anchor == "main" || anchor == "top" {
+            return None;
+        }
+        if let Some(Target::Explainer(id)) = target {
+            let meta = &self.input.explainers[id].meta;
+            let sections = [
+                ("takeaways", !meta.takeaways.is_empty()),
+                ("sources", !meta.sources.is_empty()),
+                ("timeline", !meta.timeline.is_empty()),
+                ("updates", !meta.updates.is_empty()),
+            ];
+            if sections.iter().any(|&(name, present)| present && name == anchor) {
+                return None;
+            }
+            if anchor.strip_prefix("source-").is_some_and(|id| sources.iter().any(|s| s.id == id)) {
+                return None;
+            }
+        }
+        let headings: Vec<&str> = body.map(|b| b.headings.iter().map(|h| h.id.as_str()).collect()).unwrap_or_default();
+        let suggestion = closest(anchor, headings.iter().copied()).map(|s| format!("#{s}"));
+        let mut problem = Problem::new(format!("no heading with the anchor `#{anchor}`")).suggest(suggestion.as_deref());
+        if problem.help.is_none() && !headings.is_empty() {
+            problem.help = Some(format!(
+                "its anchors are: {}",
+                headings.iter().take(8).map(|h| format!("`#{h}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if RESERVED_IDS.contains(&anchor) && problem.help.is_none() {
+            problem.help = Some(format!("`#{anchor}` only exists on explainers that have that section"));
+        }
+        Some(problem)
+    }
+}
+
+/// A link problem before it has a location.
+struct Problem {
+    message: String,
+    help: Option<String>,
+}
+
+impl Problem {
+    fn new(message: impl Into<String>) -> Problem {
+        Problem { message: message.into(), help: None }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Problem {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn suggest(self, suggestion: Option<&str>) -> Problem {
+        match suggestion {
+            Some(s) => self.help(format!("did you mean `{s}`?")),
+            None => self,
+        }
+    }
+}
+
+/// `http:`, `mailto:`, `tel:`… (but not a Windows drive letter or our own prefixes, handled earlier).
+fn has_scheme(dest: &str) -> bool {
+    match dest.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above its root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// How to write a link to content path `to` from the file at `from` (both relative to content/).
+fn relative_from(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>().split_last().map(|(_, d)| d.to_vec()).unwrap_or_default();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(s.replace('+', "%2B").as_bytes())
+        .next()
+        .map(|(k, v)| if v.is_empty() { k.into_owned() } else { format!("{k}={v}") })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(normalize("articles/../articles/x.md").as_deref(), Some("articles/x.md"));
+        assert_eq!(normalize("articles/../../x.md"), None);
+        assert_eq!(relative_from("articles/a.md", "articles/b.md"), "b.md");
+        assert_eq!(relative_from("articles/background/a.md", "articles/b.md"), "../b.md");
+        assert_eq!(relative_from("index.md", "articles/b.md"), "articles/b.md");
+        assert!(has_scheme("https://x") && has_scheme("mailto:a@b") && !has_scheme("other.md") && !has_scheme("c:x"));
+        assert_eq!(percent_decode("a%20b/"), "a b/");
+    }
+}

@@ -1,0 +1,61 @@
+//! `dossier build`: the whole site into the output folder, or nothing.
+
+use super::{fail, report, seconds};
+use crate::cli::BuildArgs;
+use crate::diagnostics::Diagnostic;
+use crate::output::{Staging, check_output_dir};
+use crate::pipeline::{self, PipelineOptions};
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn run(args: BuildArgs) -> ExitCode {
+    let started = Instant::now();
+    let options = PipelineOptions { root: args.site.root.clone(), base_url: args.base_url, include_drafts: args.drafts };
+    let config = match pipeline::load_config(&options) {
+        Ok(c) => c,
+        Err(errors) => return fail(&errors, "nothing was built"),
+    };
+    // `--output` is relative to where the command runs; `output_dir` to the site.
+    let output = args.output.unwrap_or_else(|| options.root.join(&config.output_dir));
+    let shown = output.display().to_string();
+    if let Err(d) = check_output_dir(&options.root, &output) {
+        return fail(&[d], "nothing was built");
+    }
+    let staging = match Staging::new(&output) {
+        Ok(s) => s,
+        Err(e) => return fail(&[Diagnostic::error(format!("cannot create a folder next to {shown}: {e}"))], "nothing was built"),
+    };
+    let rendered = match pipeline::run(&options, config, &staging) {
+        Ok(r) => r,
+        Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
+    };
+    let copy_started = Instant::now();
+    let copy_errors = staging.copy_static(&rendered.static_files);
+    if !copy_errors.is_empty() {
+        return fail(&copy_errors, &format!("{shown} was not changed"));
+    }
+    if let Err(e) = staging.commit() {
+        return fail(&[Diagnostic::error(format!("cannot replace {shown}: {e}"))], &format!("{shown} was not changed"));
+    }
+    report(&rendered.warnings);
+    if args.timings {
+        let t = &rendered.timings;
+        eprintln!(
+            "timings: load {}, parse {}, assemble {}, render+write {}, static+swap {}",
+            seconds(t.load),
+            seconds(t.parse),
+            seconds(t.assemble),
+            seconds(t.render),
+            seconds(copy_started.elapsed())
+        );
+    }
+    let files = rendered.static_files.len();
+    println!(
+        "Built {} pages and copied {files} static files into {shown} in {}",
+        rendered.pages,
+        seconds(started.elapsed())
+    );
+    // The process ends here: skip freeing what the build allocated.
+    std::mem::forget(rendered);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,31 @@
+//! `dossier check`: every check a build makes, every page rendered, nothing written.
+
+use super::{fail, report, seconds};
+use crate::cli::CheckArgs;
+use crate::pipeline::{self, PipelineOptions};
+use crate::render::NullSink;
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    let options = PipelineOptions { root: args.site.root, base_url: None, include_drafts: args.drafts };
+    let config = match pipeline::load_config(&options) {
+        Ok(c) => c,
+        Err(errors) => return fail(&errors, "the site does not build"),
+    };
+    match pipeline::run(&options, config, &NullSink) {
+        Err(diagnostics) => fail(&diagnostics, "the site does not build"),
+        Ok(rendered) if args.strict && !rendered.warnings.is_empty() => {
+            report(&rendered.warnings);
+            let n = rendered.warnings.len();
+            eprintln!("error: {n} warning{} with --strict", if n == 1 { "" } else { "s" });
+            ExitCode::from(super::EXIT_ERRORS)
+        }
+        Ok(rendered) => {
+            report(&rendered.warnings);
+            println!("Checked {} pages in {}: no errors", rendered.pages, seconds(started.elapsed()));
+            ExitCode::SUCCESS
+        }
+    }
+}

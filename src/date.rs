@@ -1,0 +1,99 @@
+//! `Date`: a front matter date, either a calendar day (`2024-11-16`) or an RFC 3339 instant.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use std::cmp::Ordering;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Date {
+    Day(NaiveDate),
+    Instant(DateTime<FixedOffset>),
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` or RFC 3339 (`2024-11-16T09:30:00-05:00`).
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        if text.len() == 10 {
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Date::Day)
+                .map_err(|e| format!("invalid date `{text}`: {e}; expected YYYY-MM-DD"));
+        }
+        DateTime::parse_from_rfc3339(text)
+            .map(Date::Instant)
+            .map_err(|e| format!("invalid date `{text}`: {e}; expected YYYY-MM-DD or an RFC 3339 date-time"))
+    }
+
+    pub fn day(&self) -> NaiveDate {
+        match self {
+            Date::Day(d) => *d,
+            Date::Instant(t) => t.date_naive(),
+        }
+    }
+
+    /// The instant, taking a bare day as midnight UTC.
+    pub fn instant(&self) -> DateTime<Utc> {
+        match self {
+            Date::Day(d) => d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc(),
+            Date::Instant(t) => t.with_timezone(&Utc),
+        }
+    }
+
+    /// What `<time datetime>` and JSON-LD take: the day, or the full RFC 3339 instant.
+    pub fn machine(&self) -> String {
+        match self {
+            Date::Day(d) => d.format("%Y-%m-%d").to_string(),
+            Date::Instant(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        }
+    }
+
+    /// RFC 3339 in UTC, as Atom feeds and sitemaps want.
+    pub fn rfc3339(&self) -> String {
+        self.instant().to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    /// For readers: `16 November 2024`.
+    pub fn human(&self) -> String {
+        self.day().format("%-d %B %Y").to_string()
+    }
+}
+
+impl Ord for Date {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.instant().cmp(&other.instant()).then_with(|| self.machine().cmp(&other.machine()))
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.machine())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_days_and_instants() {
+        let day = Date::parse("2024-11-16").unwrap();
+        assert_eq!(day.human(), "16 November 2024");
+        assert_eq!(day.rfc3339(), "2024-11-16T00:00:00Z");
+        let t = Date::parse("2024-11-16T09:30:00-05:00").unwrap();
+        assert_eq!(t.rfc3339(), "2024-11-16T14:30:00Z");
+        assert!(t > day);
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert!(Date::parse("2024-13-45").unwrap_err().contains("2024-13-45"));
+        assert!(Date::parse("yesterday").is_err());
+        assert!(Date::parse("2024-02-30").is_err());
+    }
+}

@@ -1,0 +1,778 @@
+//! Front matter: splits `---` YAML from the Markdown body and reads it into typed, located fields.
+
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, SourceFile, closest};
+use crate::slug::Slug;
+use crate::yaml::{self, YamlValue};
+use serde::Deserialize;
+
+/// A value with the byte range it was written at in its file, for diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// A file cut into its front matter and its body. Offsets are bytes into the whole file.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'s> {
+    /// The YAML between the `---` lines, and where it starts; `None` when the file has no front matter.
+    pub yaml: Option<(&'s str, usize)>,
+    pub body: &'s str,
+    pub body_offset: usize,
+}
+
+/// Separates front matter from body. A UTF-8 byte order mark and CRLF line endings are accepted.
+pub fn split<'s>(source: &SourceFile<'s>) -> Result<Split<'s>, Diagnostic> {
+    let text = source.text;
+    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    if text[start..first_line_end].trim_end() != "---" {
+        return Ok(Split { yaml: None, body: &text[start..], body_offset: start });
+    }
+    let yaml_start = first_line_end;
+    let mut line_start = yaml_start;
+    while line_start < text.len() {
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
+        let line = text[line_start..line_end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Split {
+                yaml: Some((&text[yaml_start..line_start], yaml_start)),
+                body: &text[line_end..],
+                body_offset: line_end,
+            });
+        }
+        line_start = line_end;
+    }
+    Err(Diagnostic::error("front matter is not closed: add a line `---` after the last field")
+        .at(source, start, 3)
+        .with_help("front matter starts and ends with a line of three dashes"))
+}
+
+/// Finds where top-level keys and list items are written in a front matter block, for locations
+/// that serde_yaml does not give once a document has parsed.
+struct KeyLocator<'s> {
+    text: &'s str,
+    /// (key, offset of the key, offset where its block ends)
+    keys: Vec<(&'s str, usize, usize)>,
+    yaml_start: usize,
+}
+
+impl<'s> KeyLocator<'s> {
+    fn new(text: &'s str, yaml: &'s str, yaml_start: usize) -> Self {
+        let mut keys: Vec<(&str, usize, usize)> = Vec::new();
+        let mut offset = yaml_start;
+        for line in yaml.split_inclusive('\n') {
+            let first = line.chars().next().unwrap_or(' ');
+            if !first.is_whitespace() && first != '#' && first != '-' {
+                if let Some(colon) = line.find(':') {
+                    let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
+                    if let Some(last) = keys.last_mut() {
+                        last.2 = offset;
+                    }
+                    keys.push((key, offset, yaml_start + yaml.len()));
+                }
+            }
+            offset += line.len();
+        }
+        KeyLocator { text, keys, yaml_start }
+    }
+
+    fn block(&self, key: &str) -> Option<(usize, usize)> {
+        self.keys.iter().find(|(k, _, _)| *k == key).map(|&(_, start, end)| (start, end))
+    }
+
+    /// The key itself.
+    fn key(&self, key: &str) -> (usize, usize) {
+        self.block(key).map_or((self.yaml_start, 0), |(start, _)| (start, key.len()))
+    }
+
+    /// The value after `key:` on the key's line (or the key when the value is on later lines).
+    fn value(&self, key: &str) -> (usize, usize) {
+        let Some((start, _)) = self.block(key) else { return (self.yaml_start, 0) };
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line = &self.text[start..line_end];
+        let after_colon = line.find(':').map_or(0, |c| c + 1);
+        let value = line[after_colon..].trim_end_matches('\r');
+        let lead = value.len() - value.trim_start().len();
+        if value.trim().is_empty() {
+            (start, key.len())
+        } else {
+            (start + after_colon + lead, value.trim().len())
+        }
+    }
+
+    /// The first occurrence of `needle` in the block of `key` at or after `from`.
+    fn find_in(&self, key: &str, needle: &str, from: usize) -> Option<(usize, usize)> {
+        let (start, end) = self.block(key)?;
+        let from = from.max(start);
+        if needle.is_empty() || from >= end {
+            return None;
+        }
+        self.text[from..end].find(needle).map(|i| (from + i, needle.len()))
+    }
+}
+
+/// Deserializes any YAML scalar as text, so that `title: 1984` is the title "1984".
+#[derive(Debug, Clone)]
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads the fields of one front matter block, collecting every problem as a located diagnostic.
+pub struct FieldReader<'a, 's> {
+    source: &'a SourceFile<'s>,
+    locator: KeyLocator<'s>,
+    start: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a, 's> FieldReader<'a, 's> {
+    /// Parses the YAML of `split`; a syntax error is returned as the only diagnostic.
+    pub fn parse(source: &'a SourceFile<'s>, split: &Split<'s>) -> Result<(Self, Vec<(String, YamlValue)>), Diagnostic> {
+        let (yaml, yaml_start) = split.yaml.unwrap_or(("", split.body_offset));
+        let fields = yaml::parse_mapping(yaml).map_err(|e| {
+            let line_offset = yaml.split_inclusive('\n').take(e.line.saturating_sub(1)).map(str::len).sum::<usize>();
+            let line = &yaml[line_offset.min(yaml.len())..];
+            let column_offset = line.char_indices().nth(e.column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+            Diagnostic::error(format!("front matter is not valid YAML: {}", e.message)).at(
+                source,
+                yaml_start + line_offset + column_offset,
+                1,
+            )
+        })?;
+        let start = if source.text.starts_with('\u{feff}') { 3 } else { 0 };
+        let reader =
+            FieldReader { source, locator: KeyLocator::new(source.text, yaml, yaml_start), start, diagnostics: Vec::new() };
+        Ok((reader, fields))
+    }
+
+    fn error_at(&mut self, (offset, len): (usize, usize), message: String) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::error(message).at(self.source, offset, len));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// An error on the value of `key`, pointing at the token the message quotes when it can be found.
+    fn value_error(&mut self, key: &str, message: String) {
+        let quoted = message.split('`').nth(1).filter(|q| !q.is_empty() && q.len() < 80);
+        let at = quoted.and_then(|q| self.locator.find_in(key, q, 0)).unwrap_or_else(|| self.locator.value(key));
+        self.error_at(at, format!("`{key}`: {message}"));
+    }
+
+    pub fn unknown_field(&mut self, key: &str, known: &[&str]) {
+        let at = self.locator.key(key);
+        let suggestion = closest(key, known.iter().copied());
+        let help = match suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the fields are: {}", known.join(", ")),
+        };
+        self.error_at(at, format!("unknown field `{key}`")).help = Some(help);
+    }
+
+    /// A required field that is absent.
+    pub fn missing(&mut self, key: &str, example: &str) {
+        self.error_at((self.start, 3), format!("missing `{key}` in front matter")).help =
+            Some(format!("add a line such as `{key}: {example}`"));
+    }
+
+    pub fn text(&mut self, key: &str, value: YamlValue) -> Option<String> {
+        match value.deserialize::<Option<Scalar>>() {
+            Ok(Some(Scalar(s))) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Ok(_) => {
+                self.value_error(key, "is empty".to_string());
+                None
+            }
+            Err(_) => {
+                let kind = value_kind_hint(key);
+                self.value_error(key, format!("expected {kind}"));
+                None
+            }
+        }
+    }
+
+    pub fn located_text(&mut self, key: &str, value: YamlValue) -> Option<Located<String>> {
+        let text = self.text(key, value)?;
+        let (offset, len) = self.locator.find_in(key, &text, 0).unwrap_or_else(|| self.locator.value(key));
+        Some(Located { value: text, offset, len })
+    }
+
+    pub fn date(&mut self, key: &str, value: YamlValue) -> Option<Date> {
+        let text = self.text(key, value)?;
+        match Date::parse(&text) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.value_error(key, message);
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str, value: YamlValue) -> Option<bool> {
+        let kind = value_kind(&value);
+        match value.deserialize::<bool>() {
+            Ok(b) => Some(b),
+            Err(_) => {
+                self.value_error(key, format!("expected true or false, found {kind}"));
+                None
+            }
+        }
+    }
+
+    /// A list of text items, each with its location; a single text value is a list of one.
+    pub fn text_list(&mut self, key: &str, value: YamlValue) -> Vec<Located<String>> {
+        let items = match value.clone().into_items() {
+            Some(items) => items,
+            None if value.scalar_text().is_some() => vec![value],
+            None => {
+                self.value_error(key, format!("expected a list such as `[a, b]`, found {}", value_kind(&value)));
+                return Vec::new();
+            }
+        };
+        let mut cursor = 0;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.scalar_text().map(|s| s.trim().to_string()) {
+                Some(text) if !text.is_empty() => {
+                    let (offset, len) = match self.locator.find_in(key, &text, cursor) {
+                        Some(found) => found,
+                        None => self.locator.value(key),
+                    };
+                    cursor = offset + len;
+                    out.push(Located { value: text, offset, len });
+                }
+                _ => self.value_error(key, format!("list items must be text, found {}", value_kind(&item))),
+            }
+        }
+        out
+    }
+
+    /// A list of records (`sources`, `timeline`, `updates`), each read by `read` from its own raw struct.
+    pub fn records<Raw: for<'de> Deserialize<'de>, T>(
+        &mut self,
+        key: &str,
+        value: YamlValue,
+        mut read: impl FnMut(&mut Self, Raw, usize) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(items) = value.clone().into_items() else {
+            self.value_error(key, format!("expected a list of entries, found {}", value_kind(&value)));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (index, item) in items.into_iter().enumerate() {
+            match item.deserialize::<Raw>() {
+                Ok(raw) => {
+                    if let Some(t) = read(self, raw, index) {
+                        out.push(t);
+                    }
+                }
+                Err(message) => self.value_error(key, format!("entry {}: {message}", index + 1)),
+            }
+        }
+        out
+    }
+
+    /// Parses a date written inside the block of `key`, locating errors at the date's text.
+    pub fn record_date(&mut self, key: &str, text: &str) -> Option<Date> {
+        match Date::parse(text) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                let at = self.locator.find_in(key, text.trim(), 0).unwrap_or_else(|| self.locator.value(key));
+                self.error_at(at, format!("`{key}`: {message}"));
+                None
+            }
+        }
+    }
+
+    /// Locates `text` inside the block of `key`.
+    pub fn locate_in(&self, key: &str, text: &str) -> (usize, usize) {
+        self.locator.find_in(key, text, 0).unwrap_or_else(|| self.locator.value(key))
+    }
+
+    pub fn error_in(&mut self, key: &str, text: &str, message: String, help: Option<String>) {
+        let at = self.locate_in(key, text);
+        self.error_at(at, message).help = help;
+    }
+}
+
+fn value_kind(value: &YamlValue) -> &'static str {
+    value.kind()
+}
+
+fn value_kind_hint(key: &str) -> &'static str {
+    match key {
+        "date" | "updated" => "a date such as 2024-11-16",
+        _ => "text",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The three kinds of front matter.
+
+pub const EXPLAINER_FIELDS: &[&str] = &[
+    "title", "date", "updated", "summary", "topics", "actors", "slug", "draft", "takeaways", "sources", "timeline",
+    "updates", "aliases",
+];
+pub const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases"];
+pub const TOPIC_FIELDS: &[&str] = &["title", "summary", "aliases"];
+pub const HOME_FIELDS: &[&str] = &["title", "description"];
+
+#[derive(Debug, Clone)]
+pub struct ExplainerMeta {
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub summary: Option<String>,
+    pub topics: Vec<Located<String>>,
+    pub actors: Vec<Located<String>>,
+    pub slug: Option<Slug>,
+    pub draft: bool,
+    pub takeaways: Vec<String>,
+    pub sources: Vec<SourceEntry>,
+    pub timeline: Vec<TimelineEntry>,
+    pub updates: Vec<UpdateEntry>,
+    /// Old site paths that redirect here, normalized to `/a/b/`.
+    pub aliases: Vec<Located<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    /// Only `http`, `https` and `mailto` URLs are accepted.
+    pub url: Option<String>,
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub date: Date,
+    pub event: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UpdateEntry {
+    pub date: Date,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ActorKind {
+    Person,
+    Organization,
+    Country,
+    Group,
+}
+
+impl ActorKind {
+    pub const ALL: [ActorKind; 4] = [ActorKind::Person, ActorKind::Organization, ActorKind::Country, ActorKind::Group];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::Organization => "organization",
+            ActorKind::Country => "country",
+            ActorKind::Group => "group",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ActorMeta {
+    pub name: String,
+    pub kind: Option<ActorKind>,
+    pub role: Option<String>,
+    pub country: Option<String>,
+    pub aliases: Vec<Located<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TopicMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    pub aliases: Vec<Located<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HomeMeta {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: Scalar,
+    title: Scalar,
+    publisher: Option<Scalar>,
+    url: Option<Scalar>,
+    date: Option<Scalar>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTimelineEntry {
+    date: Scalar,
+    event: Scalar,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdate {
+    date: Scalar,
+    note: Scalar,
+}
+
+/// The result of reading one file's front matter: the typed value when nothing required failed.
+pub type Read<T> = (Option<T>, Vec<Diagnostic>);
+
+pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ExplainerMeta> {
+    let (mut r, fields) = match FieldReader::parse(source, split) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let (mut title, mut date, mut updated, mut summary) = (None, None, None, None);
+    let (mut topics, mut actors, mut slug, mut draft) = (Vec::new(), Vec::new(), None, false);
+    let (mut takeaways, mut sources, mut timeline, mut updates, mut aliases) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (key, value) in fields {
+        match key.as_str() {
+            "title" => title = r.text(&key, value),
+            "date" => date = r.date(&key, value),
+            "updated" => updated = r.date(&key, value),
+            "summary" => summary = r.text(&key, value),
+            "topics" => topics = r.text_list(&key, value),
+            "actors" => actors = r.text_list(&key, value),
+            "slug" => {
+                if let Some(s) = r.located_text(&key, value) {
+                    slug = match Slug::parse_exact(&s.value) {
+                        Some(slug) => Some(slug),
+                        None => {
+                            let suggestion = Slug::from_text(&s.value).map(|s| s.to_string());
+                            let d = Diagnostic::error(format!(
+                                "`slug` must be lower-case letters, digits and single hyphens, not `{}`",
+                                s.value
+                            ))
+                            .at(source, s.offset, s.len)
+                            .with_suggestion(suggestion.as_deref());
+                            r.diagnostics.push(d);
+                            None
+                        }
+                    }
+                }
+            }
+            "draft" => draft = r.bool(&key, value).unwrap_or(false),
+            "takeaways" => takeaways = r.text_list(&key, value).into_iter().map(|l| l.value).collect(),
+            "sources" => sources = read_sources(&mut r, &key, value),
+            "timeline" => {
+                timeline = r.records(&key, value, |r, raw: RawTimelineEntry, _| {
+                    let date = r.record_date("timeline", &raw.date.0)?;
+                    Some(TimelineEntry { date, event: raw.event.0.trim().to_string() })
+                })
+            }
+            "updates" => {
+                updates = r.records(&key, value, |r, raw: RawUpdate, _| {
+                    let date = r.record_date("updates", &raw.date.0)?;
+                    Some(UpdateEntry { date, note: raw.note.0.trim().to_string() })
+                })
+            }
+            "aliases" => aliases = read_alias_paths(&mut r, &key, value),
+            _ => r.unknown_field(&key, EXPLAINER_FIELDS),
+        }
+    }
+    if title.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`title`")) {
+        r.missing("title", "Biden and Xi meet in Lima");
+    }
+    if date.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`date`")) {
+        r.missing("date", "2024-11-16");
+    }
+    let meta = match (title, date) {
+        (Some(title), Some(date)) => Some(ExplainerMeta {
+            title,
+            date,
+            updated,
+            summary,
+            topics,
+            actors,
+            slug,
+            draft,
+            takeaways,
+            sources,
+            timeline,
+            updates,
+            aliases,
+        }),
+        _ => None,
+    };
+    (meta, r.diagnostics)
+}
+
+fn read_sources(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec<SourceEntry> {
+    let mut seen = std::collections::BTreeSet::new();
+    r.records(key, value, |r, raw: RawSource, _| {
+        let id = raw.id.0.trim().to_string();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            r.error_in(
+                "sources",
+                &id,
+                format!("source id `{id}` must be letters, digits, `-` or `_`"),
+                Some("ids are what `[1](source:id)` links use".into()),
+            );
+            return None;
+        }
+        if !seen.insert(id.clone()) {
+            r.error_in("sources", &format!("id: {id}"), format!("two sources have the id `{id}`"), None);
+            return None;
+        }
+        let url = match raw.url.map(|u| u.0.trim().to_string()).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(url) if is_allowed_front_matter_url(&url) => Some(url),
+            Some(url) => {
+                r.error_in(
+                    "sources",
+                    &url,
+                    format!("source url `{url}` must be an http://, https:// or mailto: address"),
+                    (!url.contains(':')).then(|| format!("write it as `https://{url}`")),
+                );
+                None
+            }
+        };
+        let date = match raw.date {
+            Some(d) => Some(r.record_date("sources", &d.0)?),
+            None => None,
+        };
+        let title = raw.title.0.trim().to_string();
+        if title.is_empty() {
+            r.error_in("sources", &id, format!("source `{id}` has an empty title"), None);
+            return None;
+        }
+        let publisher = raw.publisher.map(|p| p.0.trim().to_string()).filter(|p| !p.is_empty());
+        Some(SourceEntry { id, title, publisher, url, date })
+    })
+}
+
+/// `http`, `https` and `mailto` URLs with something after the scheme; nothing else leaves front matter as a link.
+pub fn is_allowed_front_matter_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = ["https://", "http://", "mailto:"].iter().find_map(|p| lower.strip_prefix(p));
+    rest.is_some_and(|r| !r.is_empty() && !r.chars().any(|c| c.is_whitespace() || c.is_control()))
+}
+
+/// Alias paths must be plain site paths: they become folders in the output.
+fn read_alias_paths(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec<Located<String>> {
+    let mut out = Vec::new();
+    for item in r.text_list(key, value) {
+        match normalize_site_path(&item.value) {
+            Ok(path) => out.push(Located { value: path, ..item }),
+            Err(why) => {
+                let d = Diagnostic::error(format!("alias `{}` {why}", item.value)).at(r.source, item.offset, item.len);
+                r.diagnostics.push(d.with_help("aliases are old site paths such as `/2024/11/old-name/`"));
+            }
+        }
+    }
+    out
+}
+
+/// `/a/b/` from `/a/b`, `a/b/` or `/a/b/index.html`; refuses anything that could leave the output folder.
+pub fn normalize_site_path(path: &str) -> Result<String, &'static str> {
+    if path.contains('\\') || path.chars().any(char::is_control) {
+        return Err("contains a backslash or a control character");
+    }
+    if path.contains("://") || path.starts_with("//") {
+        return Err("must be a path on this site, not an address");
+    }
+    let trimmed = path.strip_suffix("index.html").unwrap_or(path);
+    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.iter().any(|p| *p == "." || *p == "..") {
+        return Err("must not contain `.` or `..`");
+    }
+    if parts.is_empty() {
+        return Err("must not be the home page");
+    }
+    if parts.iter().any(|p| p.contains(['?', '#', '%', '"', '<', '>'])) {
+        return Err("must not contain `?`, `#`, `%`, quotes or angle brackets");
+    }
+    Ok(format!("/{}/", parts.join("/")))
+}
+
+pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta> {
+    let (mut r, fields) = match FieldReader::parse(source, split) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let (mut name, mut kind, mut role, mut country, mut aliases) = (None, None, None, None, Vec::new());
+    for (key, value) in fields {
+        match key.as_str() {
+            "name" => name = r.text(&key, value),
+            "kind" => {
+                if let Some(k) = r.located_text(&key, value) {
+                    kind = ActorKind::ALL.into_iter().find(|a| a.name() == k.value.to_lowercase());
+                    if kind.is_none() {
+                        let names: Vec<&str> = ActorKind::ALL.iter().map(|k| k.name()).collect();
+                        let d = Diagnostic::error(format!("`kind` must be one of {}, not `{}`", names.join(", "), k.value))
+                            .at(source, k.offset, k.len)
+                            .with_suggestion(closest(&k.value, names));
+                        r.diagnostics.push(d);
+                    }
+                }
+            }
+            "role" => role = r.text(&key, value),
+            "country" => country = r.text(&key, value),
+            "aliases" => aliases = r.text_list(&key, value),
+            _ => r.unknown_field(&key, ACTOR_FIELDS),
+        }
+    }
+    if name.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`name`")) {
+        r.missing("name", "Xi Jinping");
+    }
+    (name.map(|name| ActorMeta { name, kind, role, country, aliases }), r.diagnostics)
+}
+
+pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta> {
+    let (mut r, fields) = match FieldReader::parse(source, split) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let (mut title, mut summary, mut aliases) = (None, None, Vec::new());
+    for (key, value) in fields {
+        match key.as_str() {
+            "title" => title = r.text(&key, value),
+            "summary" => summary = r.text(&key, value),
+            "aliases" => aliases = r.text_list(&key, value),
+            _ => r.unknown_field(&key, TOPIC_FIELDS),
+        }
+    }
+    if title.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`title`")) {
+        r.missing("title", "Taiwan");
+    }
+    (title.map(|title| TopicMeta { title, summary, aliases }), r.diagnostics)
+}
+
+pub fn read_home(source: &SourceFile<'_>, split: &Split<'_>) -> Read<HomeMeta> {
+    let (mut r, fields) = match FieldReader::parse(source, split) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut meta = HomeMeta::default();
+    for (key, value) in fields {
+        match key.as_str() {
+            "title" => meta.title = r.text(&key, value),
+            "description" => meta.description = r.text(&key, value),
+            _ => r.unknown_field(&key, HOME_FIELDS),
+        }
+    }
+    (Some(meta), r.diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn explainer(text: &str) -> Read<ExplainerMeta> {
+        let source = SourceFile::new("content/articles/x.md", text);
+        let split = split(&source).unwrap();
+        read_explainer(&source, &split)
+    }
+
+    fn lines(diags: &[Diagnostic]) -> Vec<(usize, usize)> {
+        diags.iter().map(|d| d.location.as_ref().map(|l| (l.line, l.column)).unwrap()).collect()
+    }
+
+    #[test]
+    fn splits_with_bom_and_crlf() {
+        let text = "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n";
+        let source = SourceFile::new("x.md", text);
+        let s = split(&source).unwrap();
+        assert_eq!(s.yaml.unwrap().0, "title: A\r\n");
+        assert_eq!(s.body, "Body\r\n");
+        let (meta, diags) = explainer("\u{feff}---\r\ntitle: A\r\ndate: 2024-11-16\r\n---\r\nBody\r\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(meta.unwrap().title, "A");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let source = SourceFile::new("x.md", "---\ntitle: A\n");
+        assert!(split(&source).unwrap_err().message.contains("not closed"));
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_line() {
+        let (meta, diags) = explainer("---\ntitel: A\ndate: 2024-13-45\ndraft: maybe\n---\n");
+        assert!(meta.is_none());
+        let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("unknown field `titel`")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("2024-13-45")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("draft")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("missing `title`")), "{messages:?}");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
+        let mut found = lines(&diags);
+        found.sort();
+        assert_eq!(found, vec![(1, 1), (2, 1), (3, 7), (4, 8)]);
+    }
+
+    #[test]
+    fn locates_list_items() {
+        let (meta, diags) = explainer("---\ntitle: A\ndate: 2024-11-16\nactors:\n  - Joe Biden\n  - Xi\n---\n");
+        assert!(diags.is_empty());
+        let meta = meta.unwrap();
+        let source = SourceFile::new("x", "---\ntitle: A\ndate: 2024-11-16\nactors:\n  - Joe Biden\n  - Xi\n---\n");
+        let (loc, _) = source.locate(meta.actors[1].offset, meta.actors[1].len);
+        assert_eq!((loc.line, loc.column), (6, 5));
+    }
+
+    #[test]
+    fn numbers_are_text_where_text_is_expected() {
+        let (meta, diags) = explainer("---\ntitle: 1984\ndate: 2024-11-16\n---\n");
+        assert!(diags.is_empty());
+        assert_eq!(meta.unwrap().title, "1984");
+    }
+
+    #[test]
+    fn hostile_slugs_aliases_and_urls_are_refused() {
+        let (_, diags) = explainer(
+            "---\ntitle: A\ndate: 2024-11-16\nslug: ../../etc\naliases: [/ok/, ../up/, 'C:\\x']\nsources:\n  - id: a\n    title: T\n    url: javascript:alert(1)\n---\n",
+        );
+        let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(messages[0].contains("`slug`"));
+        assert!(messages[1].contains("../up/") && messages[2].contains("C:"));
+        assert!(messages[3].contains("javascript"));
+    }
+
+    #[test]
+    fn site_paths_normalize() {
+        assert_eq!(normalize_site_path("/2024/11/x").unwrap(), "/2024/11/x/");
+        assert_eq!(normalize_site_path("old/index.html").unwrap(), "/old/");
+        assert!(normalize_site_path("/a/../b/").is_err());
+        assert!(normalize_site_path("https://x/").is_err());
+        assert!(normalize_site_path("/").is_err());
+    }
+}

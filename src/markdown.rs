@@ -1,0 +1,215 @@
+//! Markdown parse: one pulldown-cmark pass per body into events, headings with anchors, and links to resolve.
+
+use crate::slug::Slug;
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+
+/// CommonMark plus the extensions the format promises.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Ids that the default theme gives to sections of an explainer page; headings never take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main", "content", "takeaways", "sources", "timeline", "updates", "related", "backlinks", "topics", "actors",
+    "footnotes", "top",
+];
+
+/// A link or image written in a body, to be resolved against the site.
+#[derive(Debug, Clone)]
+pub struct LinkRef<'s> {
+    /// Index of the `Start(Link)` or `Start(Image)` event.
+    pub event_index: usize,
+    pub dest: CowStr<'s>,
+    /// Byte range of the destination in the file (or of the whole link when it cannot be found).
+    pub offset: usize,
+    pub len: usize,
+    pub is_image: bool,
+    /// The plain text of the link, for citation checks.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A Markdown body after one parse: its events (with heading ids filled in) and what later stages need.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedBody<'s> {
+    pub events: Vec<Event<'s>>,
+    pub links: Vec<LinkRef<'s>>,
+    pub headings: Vec<Heading>,
+    /// Plain text of the first top-level paragraph, the default summary.
+    pub first_paragraph: Option<String>,
+    pub word_count: usize,
+}
+
+impl ParsedBody<'_> {
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+            || self.events.iter().any(|e| matches!(e, Event::Start(Tag::FootnoteDefinition(name)) if footnote_id(name) == id))
+    }
+}
+
+/// The id pulldown-cmark's HTML writer gives a footnote definition.
+fn footnote_id(name: &str) -> String {
+    name.to_string()
+}
+
+/// Parses `body`, which starts at byte `body_offset` of its file.
+pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
+    let mut events = Vec::with_capacity(body.len() / 40);
+    let mut links = Vec::new();
+    let mut first_paragraph: Option<String> = None;
+    let mut paragraph_text: Option<String> = None;
+    let mut container_depth = 0usize;
+    let mut open_links: Vec<usize> = Vec::new();
+    let mut word_count = 0;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let index = events.len();
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                let whole = &body[range.clone()];
+                let (offset, len) = match whole.rfind(dest_url.as_ref()) {
+                    Some(i) if !dest_url.is_empty() => (body_offset + range.start + i, dest_url.len()),
+                    _ => (body_offset + range.start, range.len()),
+                };
+                links.push(LinkRef {
+                    event_index: index,
+                    dest: dest_url.clone(),
+                    offset,
+                    len,
+                    is_image: matches!(event, Event::Start(Tag::Image { .. })),
+                    text: String::new(),
+                });
+                open_links.push(links.len() - 1);
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                open_links.pop();
+            }
+            Event::Start(Tag::Paragraph) if container_depth == 0 && first_paragraph.is_none() => {
+                paragraph_text = Some(String::new());
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(text) = paragraph_text.take() {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        first_paragraph = Some(text);
+                    }
+                }
+            }
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::HtmlBlock,
+            ) => container_depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock,
+            ) => container_depth = container_depth.saturating_sub(1),
+            Event::Text(text) | Event::Code(text) => {
+                word_count += text.split_whitespace().count();
+                if let Some(p) = paragraph_text.as_mut() {
+                    p.push_str(text);
+                }
+                if let Some(&link) = open_links.last() {
+                    links[link].text.push_str(text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(p) = paragraph_text.as_mut() {
+                    p.push(' ');
+                }
+            }
+            _ => {}
+        }
+        events.push(event);
+    }
+    let headings = assign_heading_ids(&mut events);
+    ParsedBody { events, links, headings, first_paragraph, word_count }
+}
+
+/// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as `{#id}`.
+fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut headings = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level as u8;
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let id = match explicit {
+                Some(id) => {
+                    used.insert(id.clone());
+                    id
+                }
+                None => {
+                    let base = Slug::from_text(&text).unwrap_or_else(|| Slug::from_text("section").expect("valid"));
+                    let mut candidate = base.clone();
+                    let mut n = 1;
+                    while used.contains(candidate.as_str()) {
+                        candidate = base.with_suffix(n);
+                        n += 1;
+                    }
+                    used.insert(candidate.to_string());
+                    candidate.to_string()
+                }
+            };
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            headings.push(Heading { level, id, text: text.trim().to_string() });
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_are_unique_and_avoid_reserved_ones() {
+        let body = "# Why Kursk matters\n\n## Why Kursk matters\n\n## Sources\n\n## Custom {#mine}\n";
+        let parsed = parse(body, 0);
+        let ids: Vec<_> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["why-kursk-matters", "why-kursk-matters-1", "sources-1", "mine"]);
+        assert!(parsed.has_anchor("mine"));
+    }
+
+    #[test]
+    fn links_know_where_their_destination_is_written() {
+        let text = "---\n---\nSee [the talks](other.md#why) and ![map](/img/map.png).\n";
+        let body_offset = 8;
+        let parsed = parse(&text[body_offset..], body_offset);
+        assert_eq!(parsed.links.len(), 2);
+        let link = &parsed.links[0];
+        assert_eq!(&text[link.offset..link.offset + link.len], "other.md#why");
+        assert_eq!(link.text, "the talks");
+        assert!(parsed.links[1].is_image);
+    }
+
+    #[test]
+    fn first_top_level_paragraph_is_the_summary() {
+        let body = "> A quote first.\n\n- a list\n\nThe *real* first\nparagraph.\n\nSecond.\n";
+        let parsed = parse(body, 0);
+        assert_eq!(parsed.first_paragraph.as_deref(), Some("The real first paragraph."));
+        assert_eq!(parsed.word_count, 10);
+    }
+}

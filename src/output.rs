@@ -1,0 +1,247 @@
+//! Write: the one module that writes the output folder, all or nothing (stage in a sibling folder, then swap).
+
+use crate::diagnostics::Diagnostic;
+use crate::load::{StaticFile, StaticSource};
+use crate::render::Sink;
+use rayon::prelude::*;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+const STAGING_MARK: &str = ".dossier-staging-";
+
+/// Refuses output folders whose replacement would destroy the site or more: the site root, a
+/// parent of it, `content/` and the other source folders, `/` and the home folder.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        // resolve symlinks of the part that exists
+        std::fs::canonicalize(&out).unwrap_or(out)
+    };
+    let root = absolute(root);
+    let output = absolute(output);
+    let refuse = |why: &str| {
+        Err(Diagnostic::error(format!("refusing to use {} as the output folder: {why}", output.display()))
+            .with_help("choose a folder of its own, such as `public` inside the site"))
+    };
+    if output.parent().is_none() {
+        return refuse("it is the root of the file system");
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        if output == absolute(&home) {
+            return refuse("it is your home folder");
+        }
+    }
+    if root.starts_with(&output) {
+        return refuse("it contains the site itself, which a build would replace");
+    }
+    for source in ["content", "static", "templates", "themes"] {
+        let dir = root.join(source);
+        if output.starts_with(&dir) || dir.starts_with(&output) {
+            return refuse(&format!("it is or holds the site's {source}/ folder"));
+        }
+    }
+    if output.join("site.toml").exists() || output.join("content").is_dir() {
+        return refuse("it looks like a dossier site (it has site.toml or content/)");
+    }
+    Ok(())
+}
+
+/// A build in progress: pages go into a hidden sibling of the output folder, which replaces the
+/// output only on [`Staging::commit`]. Dropped without a commit, it removes itself.
+pub struct Staging {
+    target: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> io::Result<Staging> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        remove_abandoned_staging(&parent, name);
+        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let dir = parent.join(format!(".{name}{STAGING_MARK}{}-{stamp}", std::process::id()));
+        std::fs::create_dir(&dir)?;
+        Ok(Staging { target: target.to_path_buf(), dir, committed: false })
+    }
+
+    /// Copies the static files (theme's, then the site's) into the staging folder.
+    pub fn copy_static(&self, files: &[StaticFile]) -> Vec<Diagnostic> {
+        files
+            .par_iter()
+            .filter_map(|file| {
+                let result = self.path_for(&file.output_path).and_then(|dest| {
+                    if let Some(parent) = dest.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    match &file.source {
+                        StaticSource::Disk(path) => std::fs::copy(path, &dest).map(|_| ()),
+                        StaticSource::Embedded(bytes) => std::fs::write(&dest, bytes),
+                    }
+                });
+                result.err().map(|e| Diagnostic::error(format!("cannot copy {}: {e}", file.origin)))
+            })
+            .collect()
+    }
+
+    fn path_for(&self, output_path: &str) -> io::Result<PathBuf> {
+        let safe = !output_path.is_empty()
+            && Path::new(output_path).components().all(|c| matches!(c, Component::Normal(_)))
+            && !output_path.contains(['\\', '\0']);
+        if !safe {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path `{output_path}`")));
+        }
+        Ok(self.dir.join(output_path))
+    }
+
+    /// Replaces the output folder with the staged one. Hidden entries at the top of the previous
+    /// output (`.git`, `.well-known`) are carried over unless the build wrote the same name.
+    pub fn commit(mut self) -> io::Result<()> {
+        match std::fs::symlink_metadata(&self.target) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::rename(&self.dir, &self.target)?;
+            }
+            Err(e) => return Err(e),
+            Ok(meta) if !meta.is_dir() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} exists and is not a folder", self.target.display()),
+                ));
+            }
+            Ok(_) => {
+                for entry in std::fs::read_dir(&self.target)?.flatten() {
+                    let name = entry.file_name();
+                    let hidden = name.to_str().is_some_and(|n| n.starts_with('.'));
+                    if hidden && !self.dir.join(&name).exists() {
+                        std::fs::rename(entry.path(), self.dir.join(&name))?;
+                    }
+                }
+                swap(&self.dir, &self.target)?;
+                // `self.dir` now holds the previous output
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let dest = self.path_for(path)?;
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(dest, bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Exchanges two folders atomically where the system can (Linux `renameat2`), so that a reader or
+/// a crash never sees the output missing; elsewhere, two renames.
+fn swap(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let aside = a.with_extension("previous");
+    std::fs::rename(b, &aside)?;
+    std::fs::rename(a, b)?;
+    std::fs::rename(&aside, a)
+}
+
+/// Removes staging folders left by builds that were killed, when their process is gone.
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{STAGING_MARK}");
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
+        if !alive && cfg!(target_os = "linux") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_keeps_hidden_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        std::fs::create_dir_all(target.join(".git")).unwrap();
+        std::fs::write(target.join("old.html"), "old").unwrap();
+        let staging = Staging::new(&target).unwrap();
+        staging.write("a/index.html", b"new".to_vec()).unwrap();
+        staging.commit().unwrap();
+        assert!(target.join(".git").is_dir());
+        assert!(!target.join("old.html").exists());
+        assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn dropping_without_commit_leaves_the_output_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::write(target.join("old.html"), "old").unwrap();
+        {
+            let staging = Staging::new(&target).unwrap();
+            staging.write("x.html", b"x".to_vec()).unwrap();
+        }
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+        assert!(target.join("old.html").exists());
+    }
+
+    #[test]
+    fn refuses_unsafe_paths() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("public")).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../b", ""] {
+            assert!(staging.write(bad, Vec::new()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(&root, &root.join("public")).is_ok());
+        for bad in [root.clone(), root.join("content"), root.join("content/x"), tmp.path().to_path_buf(), PathBuf::from("/")] {
+            assert!(check_output_dir(&root, &bad).is_err(), "{}", bad.display());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Parse: every content file, independently and in parallel, into typed front matter and a parsed body.
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::frontmatter::{self, ActorMeta, ExplainerMeta, HomeMeta, Read, Split, TopicMeta};
+use crate::load::ContentFile;
+use crate::markdown::{self, ParsedBody};
+use crate::slug::Slug;
+use rayon::prelude::*;
+
+pub const ACTORS_DIR: &str = "actors";
+pub const TOPICS_DIR: &str = "topics";
+pub const HOME_FILE: &str = "index.md";
+
+/// What a content file is, from where it sits under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentKind {
+    Home,
+    Actor,
+    Topic,
+    Explainer,
+}
+
+pub fn classify(rel: &str) -> ContentKind {
+    if rel == HOME_FILE {
+        ContentKind::Home
+    } else if rel.starts_with("actors/") {
+        ContentKind::Actor
+    } else if rel.starts_with("topics/") {
+        ContentKind::Topic
+    } else {
+        ContentKind::Explainer
+    }
+}
+
+#[derive(Debug)]
+pub struct ParsedExplainer<'s> {
+    pub file: &'s ContentFile,
+    pub meta: ExplainerMeta,
+    pub body: ParsedBody<'s>,
+}
+
+/// An actor or topic profile; `slug` comes from the file name.
+#[derive(Debug)]
+pub struct ParsedProfile<'s, M> {
+    pub file: &'s ContentFile,
+    pub slug: Slug,
+    pub meta: M,
+    pub body: ParsedBody<'s>,
+}
+
+#[derive(Debug)]
+pub struct ParsedHome<'s> {
+    pub file: &'s ContentFile,
+    pub meta: HomeMeta,
+    pub body: ParsedBody<'s>,
+}
+
+/// Every content file, parsed; in the order of their paths.
+#[derive(Debug, Default)]
+pub struct ParsedSite<'s> {
+    pub explainers: Vec<ParsedExplainer<'s>>,
+    pub actors: Vec<ParsedProfile<'s, ActorMeta>>,
+    pub topics: Vec<ParsedProfile<'s, TopicMeta>>,
+    pub home: Option<ParsedHome<'s>>,
+}
+
+enum ParsedFile<'s> {
+    Explainer(ParsedExplainer<'s>),
+    Actor(ParsedProfile<'s, ActorMeta>),
+    Topic(ParsedProfile<'s, TopicMeta>),
+    Home(ParsedHome<'s>),
+}
+
+pub fn parse_site(files: &[ContentFile]) -> (ParsedSite<'_>, Vec<Diagnostic>) {
+    let results: Vec<(Option<ParsedFile<'_>>, Vec<Diagnostic>)> = files.par_iter().map(parse_file).collect();
+    let mut site = ParsedSite::default();
+    let mut diagnostics = Vec::new();
+    for (parsed, diags) in results {
+        diagnostics.extend(diags);
+        match parsed {
+            Some(ParsedFile::Explainer(e)) => site.explainers.push(e),
+            Some(ParsedFile::Actor(a)) => site.actors.push(a),
+            Some(ParsedFile::Topic(t)) => site.topics.push(t),
+            Some(ParsedFile::Home(h)) => site.home = Some(h),
+            None => {}
+        }
+    }
+    (site, diagnostics)
+}
+
+fn parse_file(file: &ContentFile) -> (Option<ParsedFile<'_>>, Vec<Diagnostic>) {
+    let source = SourceFile::new(&file.path, &file.text);
+    let split = match frontmatter::split(&source) {
+        Ok(split) => split,
+        Err(d) => return (None, vec![d]),
+    };
+    let kind = classify(&file.rel);
+    if split.yaml.is_none() && kind != ContentKind::Home {
+        let needed = match kind {
+            ContentKind::Actor => "`name`",
+            ContentKind::Topic => "`title`",
+            _ => "`title` and `date`",
+        };
+        let d = Diagnostic::error(format!("no front matter: the file must start with a `---` block with {needed}"))
+            .in_file(&file.path)
+            .with_help("see docs/content.md for the fields");
+        return (None, vec![d]);
+    }
+    let body = |split: &Split<'_>| markdown::parse(&file.text[split.body_offset..], split.body_offset);
+    match kind {
+        ContentKind::Explainer => {
+            let (meta, diags) = frontmatter::read_explainer(&source, &split);
+            (meta.map(|meta| ParsedFile::Explainer(ParsedExplainer { file, meta, body: body(&split) })), diags)
+        }
+        ContentKind::Actor => profile(file, &source, &split, frontmatter::read_actor, body, ParsedFile::Actor),
+        ContentKind::Topic => profile(file, &source, &split, frontmatter::read_topic, body, ParsedFile::Topic),
+        ContentKind::Home => {
+            let (meta, diags) = frontmatter::read_home(&source, &split);
+            (meta.map(|meta| ParsedFile::Home(ParsedHome { file, meta, body: body(&split) })), diags)
+        }
+    }
+}
+
+fn profile<'s, M>(
+    file: &'s ContentFile,
+    source: &SourceFile<'_>,
+    split: &Split<'_>,
+    read: impl Fn(&SourceFile<'_>, &Split<'_>) -> Read<M>,
+    body: impl Fn(&Split<'_>) -> ParsedBody<'s>,
+    wrap: impl Fn(ParsedProfile<'s, M>) -> ParsedFile<'s>,
+) -> (Option<ParsedFile<'s>>, Vec<Diagnostic>) {
+    let (meta, mut diags) = read(source, split);
+    let stem = file.rel.rsplit('/').next().unwrap_or(&file.rel).trim_end_matches(".md");
+    let Some(slug) = Slug::from_text(stem) else {
+        diags.push(Diagnostic::error("the file name has no letters or digits to make a page address from").in_file(&file.path));
+        return (None, diags);
+    };
+    (meta.map(|meta| wrap(ParsedProfile { file, slug, meta, body: body(split) })), diags)
+}

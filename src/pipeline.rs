@@ -1,0 +1,106 @@
+//! The pipeline shared by `build`, `check` and `serve`: load → parse → assemble → render, into a sink.
+
+use crate::assemble::{self, AssembleOptions};
+use crate::config::Config;
+use crate::diagnostics::{self, Diagnostic};
+use crate::load::{self, StaticFile};
+use crate::parse;
+use crate::render::{self, Sink, Templates};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    pub root: PathBuf,
+    /// Replaces `base_url` from site.toml (`--base-url`, and `serve`).
+    pub base_url: Option<String>,
+    pub include_drafts: bool,
+}
+
+/// Time spent in each stage, for `build --timings`.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub parse: Duration,
+    pub assemble: Duration,
+    pub render: Duration,
+}
+
+/// A pipeline that got to the end.
+#[derive(Debug)]
+pub struct Rendered {
+    pub pages: usize,
+    /// Static files still to copy (the sink decides how).
+    pub static_files: Vec<StaticFile>,
+    pub config: Config,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// Reads and checks `site.toml` (with `--base-url` applied): the first step, before a sink exists.
+pub fn load_config(options: &PipelineOptions) -> Result<Config, Vec<Diagnostic>> {
+    load::load_config(&options.root, options.base_url.as_deref()).map_err(sorted)
+}
+
+/// Runs every stage after the configuration. On failure, returns every diagnostic found, sorted,
+/// warnings included.
+pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut timings = Timings::default();
+    let started = Instant::now();
+    let loaded = load::load_site(&options.root, config).map_err(sorted)?;
+    timings.load = started.elapsed();
+
+    let started = Instant::now();
+    let (parsed, mut diagnostics) = parse::parse_site(&loaded.content);
+    timings.parse = started.elapsed();
+
+    let templates = match Templates::compile(&loaded.templates) {
+        Ok(t) => Some(t),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+
+    let started = Instant::now();
+    let assembled = assemble::assemble(
+        &loaded.config,
+        parsed,
+        &loaded.static_files,
+        AssembleOptions { include_drafts: options.include_drafts },
+    );
+    timings.assemble = started.elapsed();
+    let (site, warnings) = match assembled {
+        Ok((site, warnings)) => (site, warnings),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return Err(sorted(diagnostics));
+        }
+    };
+    diagnostics.extend(warnings);
+    let templates = match templates {
+        Some(t) if !diagnostics.iter().any(Diagnostic::is_error) => t,
+        _ => return Err(sorted(diagnostics)),
+    };
+
+    let started = Instant::now();
+    let pages = render::render_site(&site, templates, sink).map_err(|errors| {
+        let mut all = std::mem::take(&mut diagnostics);
+        all.extend(errors);
+        sorted(all)
+    })?;
+    timings.render = started.elapsed();
+    drop(site);
+    Ok(Rendered {
+        pages,
+        static_files: loaded.static_files,
+        config: loaded.config,
+        warnings: sorted(diagnostics),
+        timings,
+    })
+}
+
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics::sort(&mut diagnostics);
+    diagnostics
+}

@@ -1,0 +1,315 @@
+//! Render: every planned page, in parallel, from `&Site` through its view struct and template, to a sink.
+
+pub mod html;
+pub mod templates;
+pub mod views;
+
+use crate::assemble::{Page, PageKind, Site};
+use crate::diagnostics::Diagnostic;
+use crate::urls::output_file;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+pub use templates::Templates;
+use views::*;
+
+/// Where rendered pages go: the staging folder of a build, memory for `serve`, nowhere for `check`.
+pub trait Sink: Sync {
+    /// `path` is the output file relative to the output root (`articles/x/index.html`).
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// Discards pages: `dossier check` renders everything to find template errors, and writes nothing.
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&self, _: &str, _: Vec<u8>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How many items the home page shows of each entity list.
+const HOME_ENTITY_COUNT: usize = 12;
+
+/// Renders every page of the plan. Returns how many were written, or every distinct error.
+pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+    templates.tera.global_context().insert("site", &site_view(site));
+    let renderer = Renderer { site, templates: &templates, cards: site.explainers.par_iter().map(|e| card(site, e)).collect() };
+    let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
+    let written: usize = site
+        .pages
+        .par_iter()
+        .map(|page| match renderer.render(page) {
+            Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {
+                Ok(()) => 1,
+                Err(e) => {
+                    let d = Diagnostic::error(format!("cannot write /{}: {e}", output_file(&page.path)));
+                    record(&errors, d);
+                    0
+                }
+            },
+            Err(d) => {
+                record(&errors, d);
+                0
+            }
+        })
+        .sum();
+    let errors = errors.into_inner().expect("no thread panicked while holding the lock");
+    if errors.is_empty() {
+        return Ok(written);
+    }
+    Err(errors
+        .into_values()
+        .map(|(mut d, count)| {
+            if count > 1 {
+                d.message.push_str(&format!(" (on {count} pages)"));
+            }
+            d
+        })
+        .collect())
+}
+
+/// Keeps one copy of each distinct error with the number of pages it happened on.
+fn record(errors: &Mutex<BTreeMap<String, (Diagnostic, usize)>>, d: Diagnostic) {
+    let key = d.to_string();
+    let mut map = errors.lock().expect("no thread panicked while holding the lock");
+    map.entry(key).or_insert((d, 0)).1 += 1;
+}
+
+struct Renderer<'a, 's> {
+    site: &'a Site<'s>,
+    templates: &'a Templates,
+    /// One per explainer, shared by every list that shows it.
+    cards: Vec<Card>,
+}
+
+impl Renderer<'_, '_> {
+    fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        match page.kind {
+            PageKind::Home { page: n, pages } => self.home(page, n, pages),
+            PageKind::Explainer(id) => self.explainer(page, id),
+            PageKind::Topics => self.topics(page),
+            PageKind::Topic { id, page: n, pages } => self.topic(page, id, n, pages),
+            PageKind::Actors => self.actors(page),
+            PageKind::Actor { id, page: n, pages } => self.actor(page, id, n, pages),
+            PageKind::Alias { explainer } => self.alias(page, explainer),
+            PageKind::NotFound => self.not_found(page),
+        }
+    }
+
+    fn template<C: serde::Serialize>(&self, name: &str, context: &C) -> Result<Vec<u8>, Diagnostic> {
+        let context = tera::Context::from_serialize(context).map_err(|e| self.templates.diagnostic(&e))?;
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.templates.tera.render_to(name, &context, &mut out).map_err(|e| self.templates.diagnostic(&e))?;
+        Ok(out)
+    }
+
+    fn meta(&self, page: &Page, kind: &'static str, section: &'static str, title: String, description: String) -> PageMeta {
+        let urls = &self.site.urls;
+        let mut breadcrumbs = Vec::new();
+        if kind != "home" {
+            breadcrumbs.push(Link { title: "Home".into(), href: urls.href("") });
+        }
+        match section {
+            "topics" if kind != "topics" => breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") }),
+            "actors" if kind != "actors" => breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") }),
+            _ => {}
+        }
+        PageMeta {
+            kind,
+            section,
+            title,
+            description,
+            href: urls.href(&page.path),
+            permalink: urls.absolute(&page.path),
+            breadcrumbs,
+        }
+    }
+
+    fn cards(&self, ids: &[usize]) -> Vec<&Card> {
+        ids.iter().map(|&id| &self.cards[id]).collect()
+    }
+
+    fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let heading = site.home.title.as_deref().unwrap_or(&site.config.title);
+        let title = if n > 1 { format!("{heading}, page {n}") } else { heading.to_string() };
+        let description = site.home.description.clone().unwrap_or_else(|| site.config.description.clone());
+        let ids: Vec<usize> = (0..site.explainers.len()).collect();
+        let mut topics: Vec<EntityCount> = site.topics.iter().map(|t| topic_count(site, t)).collect();
+        topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        topics.truncate(HOME_ENTITY_COUNT);
+        let mut actors: Vec<EntityCount> = site.actors.iter().map(|a| actor_count(site, a)).collect();
+        actors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        actors.truncate(HOME_ENTITY_COUNT);
+        let context = HomeContext {
+            page: self.meta(page, "home", "explainers", title, description),
+            heading,
+            intro: if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None },
+            explainers: self.cards(page_slice(&ids, n, site.config.paginate)),
+            paginator: paginator(site, "", n, pages),
+            topics,
+            actors,
+        };
+        self.template("index.html", &context)
+    }
+
+    fn explainer(&self, page: &Page, id: usize) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let e = &site.explainers[id];
+        let view = ExplainerView {
+            title: &e.meta.title,
+            href: site.urls.href(&e.path),
+            permalink: site.urls.absolute(&e.path),
+            date: DateText::from(&e.meta.date),
+            updated: e.meta.updated.as_ref().map(DateText::from),
+            summary: &e.summary,
+            body: html::body_html(&e.body, &e.links),
+            topics: e.topics.iter().map(|&t| topic_link(site, t)).collect(),
+            actors: e.actors.iter().map(|&a| actor_link(site, a)).collect(),
+            takeaways: &e.meta.takeaways,
+            sources: e
+                .meta
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| SourceView {
+                    number: i + 1,
+                    id: &s.id,
+                    anchor: format!("source-{}", s.id),
+                    title: &s.title,
+                    publisher: s.publisher.as_deref(),
+                    url: s.url.as_deref(),
+                    date: s.date.as_ref().map(DateText::from),
+                })
+                .collect(),
+            timeline: e.meta.timeline.iter().map(|t| DatedText { date: DateText::from(&t.date), text: &t.event }).collect(),
+            updates: e.meta.updates.iter().map(|u| DatedText { date: DateText::from(&u.date), text: &u.note }).collect(),
+            backlinks: self.cards(&e.backlinks),
+            word_count: e.body.word_count,
+            reading_minutes: reading_minutes(e.body.word_count),
+            draft: e.meta.draft,
+        };
+        let context = ExplainerContext {
+            page: self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone()),
+            explainer: view,
+        };
+        self.template("explainer.html", &context)
+    }
+
+    fn topics(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let context = TopicsContext {
+            page: self.meta(page, "topics", "topics", "Topics".into(), format!("Every topic of {}", site.config.title)),
+            topics: site.topics.iter().map(|t| topic_count(site, t)).collect(),
+        };
+        self.template("topics.html", &context)
+    }
+
+    fn topic(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let t = &site.topics[id];
+        let title = if n > 1 { format!("{}, page {n}", t.title) } else { t.title.clone() };
+        let description = t.summary.clone().unwrap_or_else(|| format!("Explainers about {}", t.title));
+        let view = TopicView {
+            title: &t.title,
+            slug: t.slug.as_str(),
+            href: site.urls.href(&t.path),
+            permalink: site.urls.absolute(&t.path),
+            summary: t.summary.as_deref(),
+            body: t.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
+            aliases: &t.aliases,
+            count: t.explainers.len(),
+            timeline: t
+                .timeline
+                .iter()
+                .map(|&(e, i)| {
+                    let entry = &site.explainers[e].meta.timeline[i];
+                    TimelineEntryView {
+                        date: DateText::from(&entry.date),
+                        event: &entry.event,
+                        explainer: explainer_link(site, e),
+                    }
+                })
+                .collect(),
+            key_actors: t
+                .key_actors
+                .iter()
+                .map(|&(a, count)| EntityCount { count, ..actor_count(site, &site.actors[a]) })
+                .collect(),
+            backlinks: self.cards(&t.backlinks),
+        };
+        let context = TopicContext {
+            page: self.meta(page, "topic", "topics", title, description),
+            topic: view,
+            explainers: self.cards(page_slice(&t.explainers, n, site.config.paginate)),
+            paginator: paginator(site, &t.path, n, pages),
+        };
+        self.template("topic.html", &context)
+    }
+
+    fn actors(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let groups = kind_groups()
+            .into_iter()
+            .map(|(kind, name, label)| ActorGroup {
+                kind: name,
+                label,
+                actors: site.actors.iter().filter(|a| a.kind == kind).map(|a| actor_count(site, a)).collect(),
+            })
+            .filter(|g| !g.actors.is_empty())
+            .collect();
+        let context = ActorsContext {
+            page: self.meta(page, "actors", "actors", "Actors".into(), format!("Every actor of {}", site.config.title)),
+            groups,
+        };
+        self.template("actors.html", &context)
+    }
+
+    fn actor(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let a = &site.actors[id];
+        let title = if n > 1 { format!("{}, page {n}", a.name) } else { a.name.clone() };
+        let description = match &a.role {
+            Some(role) => format!("{}, {role}: explainers featuring them", a.name),
+            None => format!("Explainers featuring {}", a.name),
+        };
+        let view = ActorView {
+            name: &a.name,
+            slug: a.slug.as_str(),
+            href: site.urls.href(&a.path),
+            permalink: site.urls.absolute(&a.path),
+            kind: a.kind.map(|k| k.name()),
+            role: a.role.as_deref(),
+            country: a.country.as_deref(),
+            aliases: &a.aliases,
+            body: a.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
+            count: a.explainers.len(),
+            backlinks: self.cards(&a.backlinks),
+        };
+        let context = ActorContext {
+            page: self.meta(page, "actor", "actors", title, description),
+            actor: view,
+            explainers: self.cards(page_slice(&a.explainers, n, site.config.paginate)),
+            paginator: paginator(site, &a.path, n, pages),
+        };
+        self.template("actor.html", &context)
+    }
+
+    fn alias(&self, page: &Page, explainer: usize) -> Result<Vec<u8>, Diagnostic> {
+        let e = &self.site.explainers[explainer];
+        let context = AliasContext {
+            page: self.meta(page, "alias", "explainers", e.meta.title.clone(), e.summary.clone()),
+            target: explainer_link(self.site, explainer),
+            target_permalink: self.site.urls.absolute(&e.path),
+        };
+        self.template("alias.html", &context)
+    }
+
+    fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let context = NotFoundContext {
+            page: self.meta(page, "not_found", "", "Page not found".into(), String::new()),
+        };
+        self.template("404.html", &context)
+    }
+}

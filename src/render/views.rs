@@ -1,0 +1,386 @@
+//! View structs: exactly what each template sees. Built per page from `&Site`; never the whole site.
+
+use crate::assemble::{Actor, ActorId, Explainer, ExplainerId, Site, Topic, TopicId};
+use crate::date::Date;
+use crate::frontmatter::ActorKind;
+use crate::urls::paginated;
+use serde::Serialize;
+
+/// `site` in every template (Tera's global context).
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Absolute, ends with `/`.
+    pub base_url: String,
+    /// `/` or `/sub/`: prefix for links to static files (`{{ site.base_path }}style.css`).
+    pub base_path: String,
+    pub nav: Vec<NavItem>,
+    pub generator: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NavItem {
+    /// Matches `page.section` on the pages of that section.
+    pub key: &'static str,
+    pub title: &'static str,
+    pub href: String,
+}
+
+/// `page` in every template: what the layout needs about the page being rendered.
+#[derive(Debug, Serialize)]
+pub struct PageMeta {
+    /// `home`, `explainer`, `topics`, `topic`, `actors`, `actor`, `not_found`, `alias`.
+    pub kind: &'static str,
+    /// The nav item this page belongs to.
+    pub section: &'static str,
+    /// For `<title>` (the layout appends the site title).
+    pub title: String,
+    pub description: String,
+    /// Root-relative link to this page.
+    pub href: String,
+    /// Absolute URL of this page.
+    pub permalink: String,
+    /// From the home page down to this page's parent.
+    pub breadcrumbs: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+}
+
+/// A date as templates use it: `{{ d.iso }}` for `<time datetime>`, `{{ d.human }}` for readers.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateText {
+    pub iso: String,
+    pub human: String,
+}
+
+impl From<&Date> for DateText {
+    fn from(d: &Date) -> DateText {
+        DateText { iso: d.machine(), human: d.human() }
+    }
+}
+
+/// An explainer in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub href: String,
+    pub date: DateText,
+    pub summary: String,
+    pub topics: Vec<Link>,
+}
+
+/// An actor or topic in a list, with how many explainers it has.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityCount {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+    /// A line under the name: an actor's role, a topic's summary.
+    pub note: Option<String>,
+}
+
+/// Previous/next and numbered links of a paginated list.
+#[derive(Debug, Serialize)]
+pub struct Paginator {
+    pub page: usize,
+    pub pages: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// First, last, and the pages around this one; `number: null` marks a gap.
+    pub links: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: Option<usize>,
+    pub href: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    pub number: usize,
+    pub id: &'a str,
+    /// The anchor `[n](source:id)` links to: `source-id`.
+    pub anchor: String,
+    pub title: &'a str,
+    pub publisher: Option<&'a str>,
+    /// Only http(s) and mailto addresses, checked when the front matter was read.
+    pub url: Option<&'a str>,
+    pub date: Option<DateText>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DatedText<'a> {
+    pub date: DateText,
+    pub text: &'a str,
+}
+
+/// `explainer` in explainer.html.
+#[derive(Debug, Serialize)]
+pub struct ExplainerView<'a> {
+    pub title: &'a str,
+    pub href: String,
+    pub permalink: String,
+    pub date: DateText,
+    pub updated: Option<DateText>,
+    pub summary: &'a str,
+    /// HTML: use `{{ explainer.body | safe }}`.
+    pub body: String,
+    pub topics: Vec<Link>,
+    pub actors: Vec<ActorLink>,
+    pub takeaways: &'a [String],
+    pub sources: Vec<SourceView<'a>>,
+    pub timeline: Vec<DatedText<'a>>,
+    pub updates: Vec<DatedText<'a>>,
+    /// Explainers that link here.
+    pub backlinks: Vec<&'a Card>,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    pub draft: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActorLink {
+    pub name: String,
+    pub href: String,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimelineEntryView<'a> {
+    pub date: DateText,
+    pub event: &'a str,
+    pub explainer: Link,
+}
+
+/// `topic` in topic.html.
+#[derive(Debug, Serialize)]
+pub struct TopicView<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub href: String,
+    pub permalink: String,
+    pub summary: Option<&'a str>,
+    /// HTML of the profile, empty without a profile file.
+    pub body: String,
+    pub aliases: &'a [String],
+    pub count: usize,
+    pub timeline: Vec<TimelineEntryView<'a>>,
+    pub key_actors: Vec<EntityCount>,
+    pub backlinks: Vec<&'a Card>,
+}
+
+/// `actor` in actor.html.
+#[derive(Debug, Serialize)]
+pub struct ActorView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub href: String,
+    pub permalink: String,
+    /// `person`, `organization`, `country`, `group`, or none.
+    pub kind: Option<&'static str>,
+    pub role: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub body: String,
+    pub count: usize,
+    pub backlinks: Vec<&'a Card>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActorGroup {
+    pub kind: &'static str,
+    /// Plural heading: "People", "Organizations"…
+    pub label: &'static str,
+    pub actors: Vec<EntityCount>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page contexts: one struct per template.
+
+#[derive(Serialize)]
+pub struct HomeContext<'a> {
+    pub page: PageMeta,
+    /// The home page heading: `title` of content/index.md, or the site title.
+    pub heading: &'a str,
+    /// HTML of content/index.md, shown on the first page.
+    pub intro: Option<String>,
+    pub explainers: Vec<&'a Card>,
+    pub paginator: Paginator,
+    pub topics: Vec<EntityCount>,
+    pub actors: Vec<EntityCount>,
+}
+
+#[derive(Serialize)]
+pub struct ExplainerContext<'a> {
+    pub page: PageMeta,
+    pub explainer: ExplainerView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct TopicContext<'a> {
+    pub page: PageMeta,
+    pub topic: TopicView<'a>,
+    pub explainers: Vec<&'a Card>,
+    pub paginator: Paginator,
+}
+
+#[derive(Serialize)]
+pub struct ActorContext<'a> {
+    pub page: PageMeta,
+    pub actor: ActorView<'a>,
+    pub explainers: Vec<&'a Card>,
+    pub paginator: Paginator,
+}
+
+#[derive(Serialize)]
+pub struct TopicsContext {
+    pub page: PageMeta,
+    pub topics: Vec<EntityCount>,
+}
+
+#[derive(Serialize)]
+pub struct ActorsContext {
+    pub page: PageMeta,
+    pub groups: Vec<ActorGroup>,
+}
+
+#[derive(Serialize)]
+pub struct NotFoundContext {
+    pub page: PageMeta,
+}
+
+#[derive(Serialize)]
+pub struct AliasContext {
+    pub page: PageMeta,
+    /// Where the old path now lives.
+    pub target: Link,
+    pub target_permalink: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders.
+
+pub fn site_view(site: &Site<'_>) -> SiteView {
+    let urls = &site.urls;
+    let nav = vec![
+        NavItem { key: "explainers", title: "Explainers", href: urls.href("") },
+        NavItem { key: "topics", title: "Topics", href: urls.href("topics/") },
+        NavItem { key: "actors", title: "Actors", href: urls.href("actors/") },
+    ];
+    SiteView {
+        title: site.config.title.clone(),
+        description: site.config.description.clone(),
+        language: site.config.language.clone(),
+        base_url: urls.base_url().to_string(),
+        base_path: urls.base_path().to_string(),
+        nav,
+        generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+pub fn card(site: &Site<'_>, e: &Explainer<'_>) -> Card {
+    Card {
+        title: e.meta.title.clone(),
+        href: site.urls.href(&e.path),
+        date: DateText::from(&e.meta.date),
+        summary: e.summary.clone(),
+        topics: e.topics.iter().map(|&t| topic_link(site, t)).collect(),
+    }
+}
+
+pub fn topic_link(site: &Site<'_>, id: TopicId) -> Link {
+    let t = &site.topics[id];
+    Link { title: t.title.clone(), href: site.urls.href(&t.path) }
+}
+
+pub fn actor_link(site: &Site<'_>, id: ActorId) -> ActorLink {
+    let a = &site.actors[id];
+    ActorLink { name: a.name.clone(), href: site.urls.href(&a.path), role: a.role.clone() }
+}
+
+pub fn explainer_link(site: &Site<'_>, id: ExplainerId) -> Link {
+    let e = &site.explainers[id];
+    Link { title: e.meta.title.clone(), href: site.urls.href(&e.path) }
+}
+
+pub fn topic_count(site: &Site<'_>, t: &Topic<'_>) -> EntityCount {
+    EntityCount { name: t.title.clone(), href: site.urls.href(&t.path), count: t.explainers.len(), note: t.summary.clone() }
+}
+
+pub fn actor_count(site: &Site<'_>, a: &Actor<'_>) -> EntityCount {
+    EntityCount { name: a.name.clone(), href: site.urls.href(&a.path), count: a.explainers.len(), note: a.role.clone() }
+}
+
+/// The `page`-th slice of `ids` (1-based) with `per_page` items; all of them when `per_page` is 0.
+pub fn page_slice<T: Copy>(ids: &[T], page: usize, per_page: usize) -> &[T] {
+    if per_page == 0 {
+        return ids;
+    }
+    let start = ((page - 1) * per_page).min(ids.len());
+    &ids[start..(start + per_page).min(ids.len())]
+}
+
+pub fn paginator(site: &Site<'_>, first: &str, page: usize, pages: usize) -> Paginator {
+    let href = |n: usize| site.urls.href(&paginated(first, n));
+    let mut links = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=pages {
+        let shown = n == 1 || n == pages || n.abs_diff(page) <= 2;
+        if shown {
+            if n > last_shown + 1 {
+                links.push(PageLink { number: None, href: None, current: false });
+            }
+            links.push(PageLink { number: Some(n), href: Some(href(n)), current: n == page });
+            last_shown = n;
+        }
+    }
+    Paginator {
+        page,
+        pages,
+        previous: (page > 1).then(|| href(page - 1)),
+        next: (page < pages).then(|| href(page + 1)),
+        links,
+    }
+}
+
+pub fn kind_groups() -> [(Option<ActorKind>, &'static str, &'static str); 5] {
+    [
+        (Some(ActorKind::Person), "person", "People"),
+        (Some(ActorKind::Organization), "organization", "Organizations"),
+        (Some(ActorKind::Country), "country", "Countries"),
+        (Some(ActorKind::Group), "group", "Groups"),
+        (None, "other", "Others"),
+    ]
+}
+
+/// Whole minutes at 220 words a minute, at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(220).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_pages() {
+        let ids: Vec<usize> = (0..25).collect();
+        assert_eq!(page_slice(&ids, 3, 10), &ids[20..25]);
+        assert_eq!(page_slice(&ids, 1, 0).len(), 25);
+        assert!(page_slice(&ids, 4, 10).is_empty());
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(221), 2);
+    }
+}

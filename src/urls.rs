@@ -1,0 +1,72 @@
+//! Where pages live: site paths (`articles/x/`) turned into links under `base_url`'s path, or absolute URLs.
+
+use url::Url;
+
+/// Builds links from site paths. A site path is relative to `base_url`, has no leading `/`,
+/// and ends with `/` for pages (`articles/x/`) or names a file (`atom.xml`); `""` is the home page.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_url: Url,
+    /// `/` or `/sub/path/`.
+    base_path: String,
+}
+
+impl Urls {
+    pub fn new(base_url: &Url) -> Urls {
+        let base_path = base_url.path().to_string();
+        Urls { base_url: base_url.clone(), base_path }
+    }
+
+    /// The link written into pages: `/dossier/articles/x/`. Root-relative, so the same output
+    /// works behind any host name, in `preview` and in `serve`.
+    pub fn href(&self, site_path: &str) -> String {
+        let mut s = String::with_capacity(self.base_path.len() + site_path.len());
+        s.push_str(&self.base_path);
+        s.push_str(site_path);
+        s
+    }
+
+    /// The full address, for feeds, sitemaps, canonical links and social cards.
+    pub fn absolute(&self, site_path: &str) -> String {
+        let mut s = String::with_capacity(self.base_url.as_str().len() + site_path.len());
+        s.push_str(self.base_url.as_str());
+        s.push_str(site_path);
+        s
+    }
+
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+}
+
+/// The file a site path is written to: `articles/x/` → `articles/x/index.html`.
+pub fn output_file(site_path: &str) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') { format!("{site_path}index.html") } else { site_path.to_string() }
+}
+
+/// The site path of page `n` (1-based) of a paginated list at `first`.
+pub fn paginated(first: &str, n: usize) -> String {
+    if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_the_base_path() {
+        let urls = Urls::new(&Url::parse("https://example.org/dossier/").unwrap());
+        assert_eq!(urls.href("articles/x/"), "/dossier/articles/x/");
+        assert_eq!(urls.href(""), "/dossier/");
+        assert_eq!(urls.absolute("atom.xml"), "https://example.org/dossier/atom.xml");
+        assert_eq!(output_file("articles/x/"), "articles/x/index.html");
+        assert_eq!(output_file(""), "index.html");
+        assert_eq!(output_file("404.html"), "404.html");
+        assert_eq!(paginated("topics/taiwan/", 2), "topics/taiwan/page/2/");
+        assert_eq!(paginated("", 1), "");
+    }
+}
