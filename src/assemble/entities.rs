@@ -22,6 +22,8 @@ pub struct EntityDraft {
     pub name: String,
     /// Index into the profiles given to [`Registry::new`].
     pub profile: Option<usize>,
+    /// The name was made from a slug (`north-korea` → "North Korea"); a spelt-out reference replaces it.
+    name_is_guess: bool,
 }
 
 /// Resolves the names writers use (`Xi`, `Xi Jinping`, `xi-jinping`) to entities.
@@ -58,7 +60,7 @@ impl Registry {
             }
             by_slug.insert(&p.slug, index);
             let id = registry.entities.len();
-            registry.entities.push(EntityDraft { slug: p.slug.clone(), name: p.name.to_string(), profile: Some(index) });
+            registry.entities.push(EntityDraft { slug: p.slug.clone(), name: p.name.to_string(), profile: Some(index), name_is_guess: false });
             registry.insert_key(p.slug.to_string(), id);
         }
         // names second and aliases last, so that an alias never shadows another entity's own name
@@ -137,6 +139,13 @@ impl Registry {
             ));
         };
         if let Some(&id) = self.keys.get(&key) {
+            // an entity without a profile takes its display name from the first reference that
+            // is written as a name rather than as a slug ("Taiwan" over "taiwan")
+            let entity = &mut self.entities[id];
+            if entity.name_is_guess && !is_slug_form(&reference.value) {
+                entity.name = reference.value.clone();
+                entity.name_is_guess = false;
+            }
             return Ok(id);
         }
         if let Some(near) = self.near_miss(&key) {
@@ -148,7 +157,9 @@ impl Registry {
         }
         let id = self.entities.len();
         let slug = Slug::from_text(&reference.value).expect("key exists, so the slug does");
-        self.entities.push(EntityDraft { slug, name: reference.value.clone(), profile: None });
+        let name_is_guess = is_slug_form(&reference.value);
+        let name = if name_is_guess { humanize(&reference.value) } else { reference.value.clone() };
+        self.entities.push(EntityDraft { slug, name, profile: None, name_is_guess });
         self.insert_key(key, id);
         Ok(id)
     }
@@ -173,6 +184,22 @@ impl Registry {
     pub fn into_entities(self) -> Vec<EntityDraft> {
         self.entities
     }
+}
+
+/// `north-korea`: written like a slug rather than a name.
+fn is_slug_form(text: &str) -> bool {
+    Slug::parse_exact(text).is_some()
+}
+
+/// A readable name from a slug, until a reference spells it out: `north-korea` → "North Korea".
+fn humanize(slug: &str) -> String {
+    slug.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -206,6 +233,18 @@ mod tests {
         let entities = reg.into_entities();
         assert_eq!(entities[1].slug.as_str(), "yoon-suk-yeol");
         assert_eq!(entities[1].profile, None);
+    }
+
+    #[test]
+    fn names_written_as_slugs_read_well() {
+        let mut diags = Vec::new();
+        let mut reg = Registry::new("topic", &[], &mut diags);
+        let a = file("articles/a.md", "topics: [north-korea]");
+        let b = file("articles/b.md", "topics: [North  Korea]");
+        let id = reg.resolve_or_add(&located(&a.text, "north-korea"), &a).unwrap();
+        assert_eq!(reg.entities[id].name, "North Korea", "humanized until spelt out");
+        assert_eq!(reg.resolve_or_add(&located(&b.text, "North  Korea"), &b).unwrap(), id);
+        assert_eq!(reg.entities[id].name, "North  Korea", "the first spelling as a name wins");
     }
 
     #[test]

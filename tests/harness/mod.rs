@@ -1,0 +1,252 @@
+//! The one test harness: copies a fixture site to a temporary folder, runs the real `dossier`
+//! binary on it, and reads what it wrote.
+
+#![allow(dead_code)]
+
+use scraper::{Html, Selector};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_dossier");
+
+/// A site in a temporary folder.
+pub struct Site {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// What a run of the binary printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn assert_success(&self) -> &Self {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// stderr with timings removed, for snapshots.
+    pub fn stderr_stable(&self) -> String {
+        self.stderr.lines().filter(|l| !l.starts_with("timings:")).collect::<Vec<_>>().join("\n")
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+pub fn fixture_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+impl Site {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Site {
+        let site = Site::empty();
+        copy_dir(&fixture_dir(name), &site.root);
+        site
+    }
+
+    /// An empty folder to build a site in.
+    pub fn empty() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        Site { _dir: dir, root }
+    }
+
+    /// The temporary folder around the site, for outputs outside it.
+    pub fn outside(&self) -> PathBuf {
+        self.root.parent().unwrap().to_path_buf()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.root.join(rel)).unwrap();
+    }
+
+    /// Runs `dossier ARGS` in the site's folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(BIN).args(args).current_dir(&self.root).env("NO_COLOR", "1").output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    #[track_caller]
+    pub fn build_ok(&self) -> Run {
+        let run = self.build();
+        run.assert_success();
+        run
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    pub fn exists(&self, output_file: &str) -> bool {
+        self.public().join(output_file).is_file()
+    }
+
+    #[track_caller]
+    pub fn read(&self, output_file: &str) -> String {
+        let path = self.public().join(output_file);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// The page at a site path (`articles/x/`), parsed.
+    #[track_caller]
+    pub fn page(&self, site_path: &str) -> Page {
+        let file = if site_path.is_empty() || site_path.ends_with('/') {
+            format!("{site_path}index.html")
+        } else {
+            site_path.to_string()
+        };
+        Page::parse(&self.read(&file))
+    }
+
+    /// Every file of the output with its bytes.
+    pub fn output_files(&self) -> BTreeMap<String, Vec<u8>> {
+        files_under(&self.public())
+    }
+}
+
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            files.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+/// A parsed HTML page.
+pub struct Page {
+    pub html: Html,
+    pub source: String,
+}
+
+impl Page {
+    pub fn parse(source: &str) -> Page {
+        Page { html: Html::parse_document(source), source: source.to_string() }
+    }
+
+    /// Text of every element matching `css`, whitespace collapsed.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let selector = Selector::parse(css).unwrap();
+        self.html
+            .select(&selector)
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    #[track_caller]
+    pub fn text(&self, css: &str) -> String {
+        let texts = self.texts(css);
+        assert!(!texts.is_empty(), "nothing matches `{css}`");
+        texts.join(" | ")
+    }
+
+    /// An attribute of every element matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let selector = Selector::parse(css).unwrap();
+        self.html.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+    }
+
+    /// `href` of the first link whose text is `text`.
+    #[track_caller]
+    pub fn href_of(&self, text: &str) -> String {
+        let selector = Selector::parse("a").unwrap();
+        self.html
+            .select(&selector)
+            .find(|a| a.text().collect::<String>().trim() == text)
+            .and_then(|a| a.value().attr("href").map(str::to_string))
+            .unwrap_or_else(|| panic!("no link with text `{text}`"))
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.attrs("[id]", "id")
+    }
+}
+
+/// Checks every `href` and `src` under `base_path` in every page: the file exists and, for a
+/// `#fragment`, the target page has that id. Returns the problems found.
+pub fn broken_internal_links(public: &Path, base_path: &str) -> Vec<String> {
+    let files = files_under(public);
+    let mut pages: BTreeMap<String, Page> = BTreeMap::new();
+    for (path, bytes) in &files {
+        if path.ends_with(".html") {
+            pages.insert(path.clone(), Page::parse(&String::from_utf8_lossy(bytes)));
+        }
+    }
+    let mut problems = Vec::new();
+    for (from, page) in &pages {
+        let mut targets = page.attrs("a[href]", "href");
+        targets.extend(page.attrs("[src]", "src"));
+        targets.extend(page.attrs("link[href]", "href"));
+        for target in targets {
+            let (path, fragment) = target.split_once('#').map_or((target.as_str(), None), |(p, f)| (p, Some(f)));
+            let file = if path.is_empty() {
+                from.clone()
+            } else if let Some(rel) = path.strip_prefix(base_path) {
+                let rel = rel.split('?').next().unwrap();
+                if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
+            } else if path.starts_with('/') {
+                problems.push(format!("{from}: link outside the base path: {target}"));
+                continue;
+            } else {
+                continue; // external
+            };
+            if !files.contains_key(&file) {
+                problems.push(format!("{from}: broken link {target}"));
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                if let Some(target_page) = pages.get(&file) {
+                    if !target_page.ids().iter().any(|id| id == fragment) {
+                        problems.push(format!("{from}: missing anchor {target}"));
+                    }
+                }
+            }
+        }
+    }
+    problems
+}

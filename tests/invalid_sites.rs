@@ -1,0 +1,115 @@
+//! Invalid fixture sites: each fails with exit 1, names the file and line, reports every error of
+//! the run, and leaves the previous output as it was.
+
+mod harness;
+
+use harness::Site;
+
+/// Builds a broken fixture over an existing output folder; checks the exit code, the expected
+/// `path:line:col` locations, that the output is untouched and no staging folder is left.
+#[track_caller]
+fn assert_fails(fixture: &str, locations: &[&str]) -> String {
+    let site = Site::fixture(fixture);
+    site.write("public/index.html", "previous build");
+    site.write("public/articles/kept/index.html", "previous article");
+    let before = site.output_files();
+    let run = site.build();
+    run.assert_code(1);
+    for location in locations {
+        assert!(run.stderr.contains(&format!("--> {location}")), "expected `{location}` in:\n{}", run.stderr);
+    }
+    assert_eq!(site.output_files(), before, "the previous output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    assert!(run.stdout.is_empty(), "nothing is reported as built: {}", run.stdout);
+    // `check` finds the same errors, and writes nothing either
+    let check = site.run(&["check"]);
+    check.assert_code(1);
+    assert_eq!(check.stderr.replace("the site does not build", "X"), run.stderr.replace("public was not changed", "X"));
+    run.stderr_stable()
+}
+
+#[test]
+fn broken_md_link() {
+    let stderr = assert_fails("invalid-broken-link", &["content/articles/a.md:7:21"]);
+    assert!(stderr.contains("did you mean `other.md`?"));
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn missing_anchor() {
+    let stderr = assert_fails("invalid-missing-anchor", &["content/articles/a.md:6:11"]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn unknown_actor_with_a_near_miss() {
+    let stderr = assert_fails("invalid-unknown-actor", &["content/articles/a.md:4:21", "content/articles/a.md:7:15"]);
+    assert_eq!(stderr.matches("did you mean `xi-jinping`?").count(), 2);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn malformed_yaml() {
+    let stderr = assert_fails("invalid-yaml", &["content/articles/a.md:5:7"]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn missing_title() {
+    let stderr = assert_fails("invalid-missing-title", &["content/articles/a.md:1:1"]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn bad_date() {
+    let stderr = assert_fails("invalid-bad-date", &["content/articles/a.md:3:7"]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn unknown_source_id() {
+    let stderr = assert_fails("invalid-unknown-source", &["content/articles/a.md:9:37"]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn unknown_front_matter_field() {
+    let stderr = assert_fails("invalid-unknown-field", &["content/articles/a.md:4:1"]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn two_files_at_one_url() {
+    let stderr = assert_fails("invalid-duplicate-url", &[]);
+    assert!(stderr.contains("content/articles/a.md and content/articles/same.md"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    let stderr = assert_fails("invalid-template", &["templates/explainer.html:5:"]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn every_error_of_a_run_is_reported_together() {
+    let stderr = assert_fails(
+        "invalid-many",
+        &[
+            "content/articles/a.md:7:21",
+            "content/articles/actor.md:4:21",
+            "content/articles/actor.md:7:15",
+            "content/articles/date.md:3:7",
+            "content/articles/untitled.md:1:1",
+            "content/articles/yaml.md:5:7",
+        ],
+    );
+    assert!(stderr.ends_with("error: 6 errors found; public was not changed"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
