@@ -1,5 +1,8 @@
 //! dossier: a static site generator for policy explainers. See ARCHITECTURE.md for the map.
 
+// Diagnostics are errors of the cold path: their size does not matter, their detail does.
+#![allow(clippy::result_large_err)]
+
 pub mod assemble;
 pub mod cli;
 pub mod cmd;

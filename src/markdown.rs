@@ -16,8 +16,18 @@ pub fn options() -> Options {
 
 /// Ids that the default theme gives to sections of an explainer page; headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
-    "main", "content", "takeaways", "sources", "timeline", "updates", "related", "backlinks", "topics", "actors",
-    "footnotes", "top",
+    "main",
+    "content",
+    "takeaways",
+    "sources",
+    "timeline",
+    "updates",
+    "related",
+    "backlinks",
+    "topics",
+    "actors",
+    "footnotes",
+    "top",
 ];
 
 /// A link or image written in a body, to be resolved against the site.
@@ -77,10 +87,13 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let index = events.len();
         match &event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 let whole = &body[range.clone()];
                 let (offset, len) = match whole.rfind(dest_url.as_ref()) {
-                    Some(i) if !dest_url.is_empty() => (body_offset + range.start + i, dest_url.len()),
+                    Some(i) if !dest_url.is_empty() => {
+                        (body_offset + range.start + i, dest_url.len())
+                    }
                     _ => (body_offset + range.start, range.len()),
                 };
                 links.push(LinkRef {
@@ -108,10 +121,18 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
                 }
             }
             Event::Start(
-                Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::HtmlBlock,
+                Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::FootnoteDefinition(_)
+                | Tag::Table(_)
+                | Tag::HtmlBlock,
             ) => container_depth += 1,
             Event::End(
-                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock,
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::Table
+                | TagEnd::HtmlBlock,
             ) => container_depth = container_depth.saturating_sub(1),
             Event::Text(text) | Event::Code(text) => {
                 word_count += text.split_whitespace().count();
@@ -132,7 +153,13 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
         events.push(event);
     }
     let headings = assign_heading_ids(&mut events);
-    ParsedBody { events, links, headings, first_paragraph, word_count }
+    ParsedBody {
+        events,
+        links,
+        headings,
+        first_paragraph,
+        word_count,
+    }
 }
 
 /// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as `{#id}`.
@@ -158,7 +185,8 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
                     id
                 }
                 None => {
-                    let base = Slug::from_text(&text).unwrap_or_else(|| Slug::from_text("section").expect("valid"));
+                    let base = Slug::from_text(&text)
+                        .unwrap_or_else(|| Slug::from_text("section").expect("valid"));
                     let mut candidate = base.clone();
                     let mut n = 1;
                     while used.contains(candidate.as_str()) {
@@ -172,7 +200,11 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                 *slot = Some(CowStr::from(id.clone()));
             }
-            headings.push(Heading { level, id, text: text.trim().to_string() });
+            headings.push(Heading {
+                level,
+                id,
+                text: text.trim().to_string(),
+            });
             i = j;
         }
         i += 1;
@@ -186,10 +218,19 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_avoid_reserved_ones() {
-        let body = "# Why Kursk matters\n\n## Why Kursk matters\n\n## Sources\n\n## Custom {#mine}\n";
+        let body =
+            "# Why Kursk matters\n\n## Why Kursk matters\n\n## Sources\n\n## Custom {#mine}\n";
         let parsed = parse(body, 0);
         let ids: Vec<_> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["why-kursk-matters", "why-kursk-matters-1", "sources-1", "mine"]);
+        assert_eq!(
+            ids,
+            [
+                "why-kursk-matters",
+                "why-kursk-matters-1",
+                "sources-1",
+                "mine"
+            ]
+        );
         assert!(parsed.has_anchor("mine"));
     }
 
@@ -209,7 +250,10 @@ mod tests {
     fn first_top_level_paragraph_is_the_summary() {
         let body = "> A quote first.\n\n- a list\n\nThe *real* first\nparagraph.\n\nSecond.\n";
         let parsed = parse(body, 0);
-        assert_eq!(parsed.first_paragraph.as_deref(), Some("The real first paragraph."));
+        assert_eq!(
+            parsed.first_paragraph.as_deref(),
+            Some("The real first paragraph.")
+        );
         assert_eq!(parsed.word_count, 10);
     }
 }

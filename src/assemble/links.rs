@@ -26,10 +26,24 @@ pub enum Target {
 pub struct ResolvedLink {
     pub href: Option<String>,
     pub target: Option<Target>,
+    /// For `source:` links: the number of the source in the list, and its title.
+    pub citation: Option<(usize, String)>,
 }
 
 impl ResolvedLink {
-    const UNCHANGED: ResolvedLink = ResolvedLink { href: None, target: None };
+    pub const UNCHANGED: ResolvedLink = ResolvedLink {
+        href: None,
+        target: None,
+        citation: None,
+    };
+
+    fn to(href: String, target: Option<Target>) -> ResolvedLink {
+        ResolvedLink {
+            href: Some(href),
+            target,
+            citation: None,
+        }
+    }
 }
 
 pub struct LinkIndexInput<'a, 's> {
@@ -76,7 +90,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
         if let Some((file, _)) = input.home {
             by_content_path.insert(file.rel.as_str(), Target::Home);
         }
-        let mut by_output_file = HashMap::with_capacity(input.pages.len() + input.static_files.len());
+        let mut by_output_file =
+            HashMap::with_capacity(input.pages.len() + input.static_files.len());
         for page in input.pages {
             let target = match page.kind {
                 PageKind::Explainer(id) => Some(Target::Explainer(id)),
@@ -88,11 +103,29 @@ impl<'a, 's> LinkIndex<'a, 's> {
             by_output_file.insert(output_file(&page.path), target);
         }
         for file in input.static_files {
-            by_output_file.entry(file.output_path.clone()).or_insert(None);
+            by_output_file
+                .entry(file.output_path.clone())
+                .or_insert(None);
         }
-        let actor_by_slug = input.actor_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-        let topic_by_slug = input.topic_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug }
+        let actor_by_slug = input
+            .actor_slugs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        let topic_by_slug = input
+            .topic_slugs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        LinkIndex {
+            input,
+            by_content_path,
+            by_output_file,
+            actor_by_slug,
+            topic_by_slug,
+        }
     }
 
     /// Resolves the links of every explainer, in parallel; one list per explainer, in order.
@@ -128,7 +161,23 @@ impl<'a, 's> LinkIndex<'a, 's> {
         body.links
             .iter()
             .map(|link| match self.resolve(file, body, sources, link) {
-                Ok(resolved) => resolved,
+                Ok(resolved) => {
+                    if let Some((number, _)) = &resolved.citation {
+                        let written = link.text.trim();
+                        if !written.is_empty() && written.chars().all(|c| c.is_ascii_digit()) && written != number.to_string() {
+                            let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
+                            diagnostics.push(
+                                Diagnostic::warning(format!(
+                                    "citation [{written}] links to `{}`, which is number {number} in `sources:`",
+                                    link.dest.trim_start_matches("source:")
+                                ))
+                                .at(source, link.offset, link.len)
+                                .with_help(format!("write [{number}], or reorder `sources:`")),
+                            );
+                        }
+                    }
+                    resolved
+                }
                 Err(problem) => {
                     let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
                     let d = Diagnostic::error(problem.message).at(source, link.offset, link.len);
@@ -151,24 +200,35 @@ impl<'a, 's> LinkIndex<'a, 's> {
     ) -> Result<ResolvedLink, Problem> {
         let dest = link.dest.as_ref();
         if dest.is_empty() {
-            return Err(Problem::new("empty link destination").help("write a `.md` file, a site path or an address"));
+            return Err(Problem::new("empty link destination")
+                .help("write a `.md` file, a site path or an address"));
         }
         if let Some(anchor) = dest.strip_prefix('#') {
             let own = self.by_content_path.get(file.rel.as_str()).copied();
             return match self.anchor_problem(own, Some(body), sources, anchor) {
-                None => Ok(ResolvedLink { href: None, target: None }),
+                None => Ok(ResolvedLink::UNCHANGED),
                 Some(p) => Err(p),
             };
         }
         if let Some(slug) = dest.strip_prefix("actor:") {
-            return self.entity_link(slug, "actor", &self.actor_by_slug, &self.input.actor_slugs, Target::Actor, |id| {
-                format!("actors/{}/", self.input.actor_slugs[id])
-            });
+            return self.entity_link(
+                slug,
+                "actor",
+                &self.actor_by_slug,
+                &self.input.actor_slugs,
+                Target::Actor,
+                |id| format!("actors/{}/", self.input.actor_slugs[id]),
+            );
         }
         if let Some(slug) = dest.strip_prefix("topic:") {
-            return self.entity_link(slug, "topic", &self.topic_by_slug, &self.input.topic_slugs, Target::Topic, |id| {
-                format!("topics/{}/", self.input.topic_slugs[id])
-            });
+            return self.entity_link(
+                slug,
+                "topic",
+                &self.topic_by_slug,
+                &self.input.topic_slugs,
+                Target::Topic,
+                |id| format!("topics/{}/", self.input.topic_slugs[id]),
+            );
         }
         if let Some(id) = dest.strip_prefix("source:") {
             return self.source_link(id, sources, file);
@@ -203,7 +263,9 @@ impl<'a, 's> LinkIndex<'a, 's> {
         target: fn(usize) -> Target,
         path: impl Fn(usize) -> String,
     ) -> Result<ResolvedLink, Problem> {
-        let (slug, fragment) = wanted.split_once('#').map_or((wanted, None), |(s, f)| (s, Some(f)));
+        let (slug, fragment) = wanted
+            .split_once('#')
+            .map_or((wanted, None), |(s, f)| (s, Some(f)));
         let found = by_slug
             .get(slug)
             .copied()
@@ -212,43 +274,74 @@ impl<'a, 's> LinkIndex<'a, 's> {
             Some(id) => {
                 let mut href = self.input.urls.href(&path(id));
                 if let Some(f) = fragment {
-                    let bodies = if label == "actor" { &self.input.actors } else { &self.input.topics };
+                    let bodies = if label == "actor" {
+                        &self.input.actors
+                    } else {
+                        &self.input.topics
+                    };
                     if let Some(p) = self.anchor_problem(None, bodies[id].map(|(_, b)| b), &[], f) {
                         return Err(p);
                     }
                     href.push('#');
                     href.push_str(f);
                 }
-                Ok(ResolvedLink { href: Some(href), target: Some(target(id)) })
+                Ok(ResolvedLink::to(href, Some(target(id))))
             }
             None => {
                 let suggestion = closest(slug, slugs.iter().map(|s| s.as_str()));
-                Err(Problem::new(format!("no {label} `{slug}`: no profile in content/{label}s/ and no explainer names it"))
-                    .suggest(suggestion))
+                Err(Problem::new(format!(
+                    "no {label} `{slug}`: no profile in content/{label}s/ and no explainer names it"
+                ))
+                .suggest(suggestion))
             }
         }
     }
 
-    fn source_link(&self, id: &str, sources: &[SourceEntry], file: &ContentFile) -> Result<ResolvedLink, Problem> {
-        if sources.iter().any(|s| s.id == id) {
-            return Ok(ResolvedLink { href: Some(format!("#source-{id}")), target: None });
+    fn source_link(
+        &self,
+        id: &str,
+        sources: &[SourceEntry],
+        file: &ContentFile,
+    ) -> Result<ResolvedLink, Problem> {
+        if let Some(index) = sources.iter().position(|s| s.id == id) {
+            return Ok(ResolvedLink {
+                href: Some(format!("#source-{id}")),
+                target: None,
+                citation: Some((index + 1, sources[index].title.clone())),
+            });
         }
         if parse::classify(&file.rel) != ContentKind::Explainer {
-            return Err(Problem::new(format!("`source:{id}`: only explainers have sources")));
+            return Err(Problem::new(format!(
+                "`source:{id}`: only explainers have sources"
+            )));
         }
         let suggestion = closest(id, sources.iter().map(|s| s.id.as_str()));
         let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
-            None if sources.is_empty() => "this explainer has no `sources:` in its front matter".to_string(),
+            None if sources.is_empty() => {
+                "this explainer has no `sources:` in its front matter".to_string()
+            }
             None => format!(
                 "the sources are: {}",
-                sources.iter().map(|s| format!("`{}`", s.id)).collect::<Vec<_>>().join(", ")
+                sources
+                    .iter()
+                    .map(|s| format!("`{}`", s.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
-        Err(Problem::new(format!("no source with id `{id}` in this explainer's `sources:`")).help(help))
+        Err(Problem::new(format!(
+            "no source with id `{id}` in this explainer's `sources:`"
+        ))
+        .help(help))
     }
 
-    fn content_link(&self, file: &ContentFile, path: &str, fragment: Option<&str>) -> Result<ResolvedLink, Problem> {
+    fn content_link(
+        &self,
+        file: &ContentFile,
+        path: &str,
+        fragment: Option<&str>,
+    ) -> Result<ResolvedLink, Problem> {
         let joined = if let Some(from_root) = path.strip_prefix('/') {
             normalize(from_root)
         } else {
@@ -256,30 +349,39 @@ impl<'a, 's> LinkIndex<'a, 's> {
             normalize(&format!("{dir}/{path}"))
         };
         let Some(rel) = joined else {
-            return Err(Problem::new(format!("link `{path}` leads outside content/")));
+            return Err(Problem::new(format!(
+                "link `{path}` leads outside content/"
+            )));
         };
         let target = match self.by_content_path.get(rel.as_str()) {
             Some(&t) => t,
             None if self.input.draft_paths.contains(rel.as_str()) => {
-                return Err(Problem::new(format!("`{path}` is a draft (content/{rel}), which is only built with --drafts"))
-                    .help("remove the link, or publish the draft with `draft: false`"));
+                return Err(Problem::new(format!(
+                    "`{path}` is a draft (content/{rel}), which is only built with --drafts"
+                ))
+                .help("remove the link, or publish the draft with `draft: false`"));
             }
             None => {
                 let suggestion = closest(&rel, self.by_content_path.keys().copied());
-                return Err(Problem::new(format!("link to `{path}`: there is no file content/{rel}"))
-                    .suggest(suggestion.map(|s| relative_from(&file.rel, s)).as_deref()));
+                return Err(Problem::new(format!(
+                    "link to `{path}`: there is no file content/{rel}"
+                ))
+                .suggest(suggestion.map(|s| relative_from(&file.rel, s)).as_deref()));
             }
         };
         let (site_path, body, sources) = self.target_parts(target);
         let mut href = self.input.urls.href(&site_path);
         if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             if let Some(p) = self.anchor_problem(Some(target), body, sources, fragment) {
-                return Err(Problem { message: format!("{} (in content/{rel})", p.message), help: p.help });
+                return Err(Problem {
+                    message: format!("{} (in content/{rel})", p.message),
+                    help: p.help,
+                });
             }
             href.push('#');
             href.push_str(fragment);
         }
-        Ok(ResolvedLink { href: Some(href), target: Some(target) })
+        Ok(ResolvedLink::to(href, Some(target)))
     }
 
     fn site_path_link(
@@ -290,14 +392,21 @@ impl<'a, 's> LinkIndex<'a, 's> {
         written: &str,
     ) -> Result<ResolvedLink, Problem> {
         let decoded = percent_decode(site_path);
-        let candidates =
-            if decoded.is_empty() || decoded.ends_with('/') { vec![output_file(&decoded)] } else { vec![decoded.clone(), format!("{decoded}/index.html")] };
+        let candidates = if decoded.is_empty() || decoded.ends_with('/') {
+            vec![output_file(&decoded)]
+        } else {
+            vec![decoded.clone(), format!("{decoded}/index.html")]
+        };
         let Some(target) = candidates.iter().find_map(|c| self.by_output_file.get(c)) else {
-            let suggestion =
-                closest(&output_file(&decoded), self.by_output_file.keys().map(String::as_str)).map(|s| {
-                    format!("/{}", s.strip_suffix("index.html").unwrap_or(s))
-                });
-            return Err(Problem::new(format!("no page or file at `{written}` in this site")).suggest(suggestion.as_deref()));
+            let suggestion = closest(
+                &output_file(&decoded),
+                self.by_output_file.keys().map(String::as_str),
+            )
+            .map(|s| format!("/{}", s.strip_suffix("index.html").unwrap_or(s)));
+            return Err(
+                Problem::new(format!("no page or file at `{written}` in this site"))
+                    .suggest(suggestion.as_deref()),
+            );
         };
         if let (Some(fragment), Some(t)) = (fragment.filter(|f| !f.is_empty()), target) {
             let (_, body, sources) = self.target_parts(*t);
@@ -314,21 +423,29 @@ impl<'a, 's> LinkIndex<'a, 's> {
             href.push('#');
             href.push_str(f);
         }
-        Ok(ResolvedLink { href: Some(href), target: *target })
+        Ok(ResolvedLink::to(href, *target))
     }
 
     fn target_parts(&self, target: Target) -> (String, Option<&ParsedBody<'s>>, &[SourceEntry]) {
         match target {
             Target::Explainer(id) => {
                 let e = self.input.explainers[id];
-                (self.input.explainer_paths[id].clone(), Some(&e.body), &e.meta.sources)
+                (
+                    self.input.explainer_paths[id].clone(),
+                    Some(&e.body),
+                    &e.meta.sources,
+                )
             }
-            Target::Actor(id) => {
-                (format!("actors/{}/", self.input.actor_slugs[id]), self.input.actors[id].map(|(_, b)| b), &[])
-            }
-            Target::Topic(id) => {
-                (format!("topics/{}/", self.input.topic_slugs[id]), self.input.topics[id].map(|(_, b)| b), &[])
-            }
+            Target::Actor(id) => (
+                format!("actors/{}/", self.input.actor_slugs[id]),
+                self.input.actors[id].map(|(_, b)| b),
+                &[],
+            ),
+            Target::Topic(id) => (
+                format!("topics/{}/", self.input.topic_slugs[id]),
+                self.input.topics[id].map(|(_, b)| b),
+                &[],
+            ),
             Target::Home => (String::new(), self.input.home.map(|(_, b)| b), &[]),
         }
     }
@@ -353,24 +470,40 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 ("timeline", !meta.timeline.is_empty()),
                 ("updates", !meta.updates.is_empty()),
             ];
-            if sections.iter().any(|&(name, present)| present && name == anchor) {
+            if sections
+                .iter()
+                .any(|&(name, present)| present && name == anchor)
+            {
                 return None;
             }
-            if anchor.strip_prefix("source-").is_some_and(|id| sources.iter().any(|s| s.id == id)) {
+            if anchor
+                .strip_prefix("source-")
+                .is_some_and(|id| sources.iter().any(|s| s.id == id))
+            {
                 return None;
             }
         }
-        let headings: Vec<&str> = body.map(|b| b.headings.iter().map(|h| h.id.as_str()).collect()).unwrap_or_default();
+        let headings: Vec<&str> = body
+            .map(|b| b.headings.iter().map(|h| h.id.as_str()).collect())
+            .unwrap_or_default();
         let suggestion = closest(anchor, headings.iter().copied()).map(|s| format!("#{s}"));
-        let mut problem = Problem::new(format!("no heading with the anchor `#{anchor}`")).suggest(suggestion.as_deref());
+        let mut problem = Problem::new(format!("no heading with the anchor `#{anchor}`"))
+            .suggest(suggestion.as_deref());
         if problem.help.is_none() && !headings.is_empty() {
             problem.help = Some(format!(
                 "its anchors are: {}",
-                headings.iter().take(8).map(|h| format!("`#{h}`")).collect::<Vec<_>>().join(", ")
+                headings
+                    .iter()
+                    .take(8)
+                    .map(|h| format!("`#{h}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if RESERVED_IDS.contains(&anchor) && problem.help.is_none() {
-            problem.help = Some(format!("`#{anchor}` only exists on explainers that have that section"));
+            problem.help = Some(format!(
+                "`#{anchor}` only exists on explainers that have that section"
+            ));
         }
         Some(problem)
     }
@@ -384,7 +517,10 @@ struct Problem {
 
 impl Problem {
     fn new(message: impl Into<String>) -> Problem {
-        Problem { message: message.into(), help: None }
+        Problem {
+            message: message.into(),
+            help: None,
+        }
     }
 
     fn help(mut self, help: impl Into<String>) -> Problem {
@@ -405,8 +541,13 @@ fn has_scheme(dest: &str) -> bool {
     match dest.split_once(':') {
         Some((scheme, _)) => {
             scheme.len() > 1
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
@@ -429,9 +570,18 @@ fn normalize(path: &str) -> Option<String> {
 
 /// How to write a link to content path `to` from the file at `from` (both relative to content/).
 fn relative_from(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>().split_last().map(|(_, d)| d.to_vec()).unwrap_or_default();
+    let from_dir: Vec<&str> = from
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(_, d)| d.to_vec())
+        .unwrap_or_default();
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
     out.extend(&to_parts[common..]);
     out.join("/")
@@ -440,7 +590,13 @@ fn relative_from(from: &str, to: &str) -> String {
 fn percent_decode(s: &str) -> String {
     url::form_urlencoded::parse(s.replace('+', "%2B").as_bytes())
         .next()
-        .map(|(k, v)| if v.is_empty() { k.into_owned() } else { format!("{k}={v}") })
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.into_owned()
+            } else {
+                format!("{k}={v}")
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -450,12 +606,23 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(normalize("articles/../articles/x.md").as_deref(), Some("articles/x.md"));
+        assert_eq!(
+            normalize("articles/../articles/x.md").as_deref(),
+            Some("articles/x.md")
+        );
         assert_eq!(normalize("articles/../../x.md"), None);
         assert_eq!(relative_from("articles/a.md", "articles/b.md"), "b.md");
-        assert_eq!(relative_from("articles/background/a.md", "articles/b.md"), "../b.md");
+        assert_eq!(
+            relative_from("articles/background/a.md", "articles/b.md"),
+            "../b.md"
+        );
         assert_eq!(relative_from("index.md", "articles/b.md"), "articles/b.md");
-        assert!(has_scheme("https://x") && has_scheme("mailto:a@b") && !has_scheme("other.md") && !has_scheme("c:x"));
+        assert!(
+            has_scheme("https://x")
+                && has_scheme("mailto:a@b")
+                && !has_scheme("other.md")
+                && !has_scheme("c:x")
+        );
         assert_eq!(percent_decode("a%20b/"), "a b/");
     }
 }

@@ -122,21 +122,37 @@ pub fn assemble<'s>(
     options: AssembleOptions,
 ) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let ParsedSite { explainers, actors: actor_profiles, topics: topic_profiles, home } = parsed;
+    let ParsedSite {
+        explainers,
+        actors: actor_profiles,
+        topics: topic_profiles,
+        home,
+    } = parsed;
 
     // Drafts leave the site here unless asked for; links to them are reported later.
-    let (explainers, drafts): (Vec<_>, Vec<_>) =
-        explainers.into_iter().partition(|e| options.include_drafts || !e.meta.draft);
+    let (explainers, drafts): (Vec<_>, Vec<_>) = explainers
+        .into_iter()
+        .partition(|e| options.include_drafts || !e.meta.draft);
     let draft_paths: HashSet<&str> = drafts.iter().map(|d| d.file.rel.as_str()).collect();
 
     // Entities: profiles first, then every name used in front matter.
     let actor_inputs: Vec<ProfileInput<'_>> = actor_profiles
         .iter()
-        .map(|p| ProfileInput { slug: p.slug.clone(), name: &p.meta.name, aliases: &p.meta.aliases, file: p.file })
+        .map(|p| ProfileInput {
+            slug: p.slug.clone(),
+            name: &p.meta.name,
+            aliases: &p.meta.aliases,
+            file: p.file,
+        })
         .collect();
     let topic_inputs: Vec<ProfileInput<'_>> = topic_profiles
         .iter()
-        .map(|p| ProfileInput { slug: p.slug.clone(), name: &p.meta.title, aliases: &p.meta.aliases, file: p.file })
+        .map(|p| ProfileInput {
+            slug: p.slug.clone(),
+            name: &p.meta.title,
+            aliases: &p.meta.aliases,
+            file: p.file,
+        })
         .collect();
     let mut actor_registry = Registry::new("actor", &actor_inputs, &mut diagnostics);
     let mut topic_registry = Registry::new("topic", &topic_inputs, &mut diagnostics);
@@ -144,16 +160,33 @@ pub fn assemble<'s>(
     let mut explainer_actors = Vec::with_capacity(explainers.len());
     let mut explainer_topics = Vec::with_capacity(explainers.len());
     for e in &explainers {
-        explainer_topics.push(resolve_all(&mut topic_registry, &e.meta.topics, e.file, &mut diagnostics));
-        explainer_actors.push(resolve_all(&mut actor_registry, &e.meta.actors, e.file, &mut diagnostics));
+        explainer_topics.push(resolve_all(
+            &mut topic_registry,
+            &e.meta.topics,
+            e.file,
+            &mut diagnostics,
+        ));
+        explainer_actors.push(resolve_all(
+            &mut actor_registry,
+            &e.meta.actors,
+            e.file,
+            &mut diagnostics,
+        ));
     }
 
     // Explainers, newest first, with their site paths.
     let mut order: Vec<usize> = (0..explainers.len()).collect();
-    let paths: Vec<Option<String>> = explainers.iter().map(|e| explainer_path(e, &mut diagnostics)).collect();
+    let paths: Vec<Option<String>> = explainers
+        .iter()
+        .map(|e| explainer_path(e, &mut diagnostics))
+        .collect();
     order.sort_by(|&a, &b| {
         let (ea, eb) = (&explainers[a], &explainers[b]);
-        eb.meta.date.cmp(&ea.meta.date).then_with(|| ea.meta.title.cmp(&eb.meta.title)).then_with(|| paths[a].cmp(&paths[b]))
+        eb.meta
+            .date
+            .cmp(&ea.meta.date)
+            .then_with(|| ea.meta.title.cmp(&eb.meta.title))
+            .then_with(|| paths[a].cmp(&paths[b]))
     });
     let mut rank = vec![0; explainers.len()];
     for (new, &old) in order.iter().enumerate() {
@@ -167,10 +200,19 @@ pub fn assemble<'s>(
     let mut topic_explainers = vec![Vec::new(); topic_drafts.len()];
     let remap = |ids: &[usize], rank: &[usize]| -> Vec<usize> {
         let mut seen = HashSet::new();
-        ids.iter().map(|&i| rank[i]).filter(|i| seen.insert(*i)).collect()
+        ids.iter()
+            .map(|&i| rank[i])
+            .filter(|i| seen.insert(*i))
+            .collect()
     };
-    let explainer_actors: Vec<Vec<ActorId>> = explainer_actors.iter().map(|ids| remap(ids, &actor_rank)).collect();
-    let explainer_topics: Vec<Vec<TopicId>> = explainer_topics.iter().map(|ids| remap(ids, &topic_rank)).collect();
+    let explainer_actors: Vec<Vec<ActorId>> = explainer_actors
+        .iter()
+        .map(|ids| remap(ids, &actor_rank))
+        .collect();
+    let explainer_topics: Vec<Vec<TopicId>> = explainer_topics
+        .iter()
+        .map(|ids| remap(ids, &topic_rank))
+        .collect();
     for &old in &order {
         for &a in &explainer_actors[old] {
             actor_explainers[a].push(rank[old]);
@@ -181,8 +223,12 @@ pub fn assemble<'s>(
     }
 
     // Pages, and the paths they take: two things at one path is an error.
-    let explainer_paths: Vec<String> = order.iter().map(|&i| paths[i].clone().unwrap_or_default()).collect();
-    let sorted_explainers: Vec<&ParsedExplainer<'_>> = order.iter().map(|&i| &explainers[i]).collect();
+    let explainer_paths: Vec<String> = order
+        .iter()
+        .map(|&i| paths[i].clone().unwrap_or_default())
+        .collect();
+    let sorted_explainers: Vec<&ParsedExplainer<'_>> =
+        order.iter().map(|&i| &explainers[i]).collect();
     let pages = plan::plan_pages(
         config,
         &plan::PlanInput {
@@ -199,16 +245,26 @@ pub fn assemble<'s>(
 
     let urls = Urls::new(&config.base_url);
     // Links: every body, resolved against everything above.
-    let actor_bodies: Vec<Option<&ParsedProfile<'_, ActorMeta>>> =
-        actor_drafts.iter().map(|d| d.profile.map(|i| &actor_profiles[i])).collect();
-    let topic_bodies: Vec<Option<&ParsedProfile<'_, TopicMeta>>> =
-        topic_drafts.iter().map(|d| d.profile.map(|i| &topic_profiles[i])).collect();
+    let actor_bodies: Vec<Option<&ParsedProfile<'_, ActorMeta>>> = actor_drafts
+        .iter()
+        .map(|d| d.profile.map(|i| &actor_profiles[i]))
+        .collect();
+    let topic_bodies: Vec<Option<&ParsedProfile<'_, TopicMeta>>> = topic_drafts
+        .iter()
+        .map(|d| d.profile.map(|i| &topic_profiles[i]))
+        .collect();
     let index = links::LinkIndex::new(links::LinkIndexInput {
         urls: &urls,
         explainers: &sorted_explainers,
         explainer_paths: &explainer_paths,
-        actors: actor_bodies.iter().map(|p| p.map(|p| (p.file, &p.body))).collect(),
-        topics: topic_bodies.iter().map(|p| p.map(|p| (p.file, &p.body))).collect(),
+        actors: actor_bodies
+            .iter()
+            .map(|p| p.map(|p| (p.file, &p.body)))
+            .collect(),
+        topics: topic_bodies
+            .iter()
+            .map(|p| p.map(|p| (p.file, &p.body)))
+            .collect(),
         actor_slugs: actor_drafts.iter().map(|d| &d.slug).collect(),
         topic_slugs: topic_drafts.iter().map(|d| &d.slug).collect(),
         home: home.as_ref().map(|h| (h.file, &h.body)),
@@ -217,11 +273,17 @@ pub fn assemble<'s>(
         static_files,
     });
     let explainer_links = index.resolve_explainers(&mut diagnostics);
-    let actor_links: Vec<Option<Vec<ResolvedLink>>> =
-        actor_bodies.iter().map(|p| p.map(|p| index.resolve_body(p.file, &p.body, &[], &mut diagnostics))).collect();
-    let topic_links: Vec<Option<Vec<ResolvedLink>>> =
-        topic_bodies.iter().map(|p| p.map(|p| index.resolve_body(p.file, &p.body, &[], &mut diagnostics))).collect();
-    let home_links = home.as_ref().map(|h| index.resolve_body(h.file, &h.body, &[], &mut diagnostics));
+    let actor_links: Vec<Option<Vec<ResolvedLink>>> = actor_bodies
+        .iter()
+        .map(|p| p.map(|p| index.resolve_body(p.file, &p.body, &[], &mut diagnostics)))
+        .collect();
+    let topic_links: Vec<Option<Vec<ResolvedLink>>> = topic_bodies
+        .iter()
+        .map(|p| p.map(|p| index.resolve_body(p.file, &p.body, &[], &mut diagnostics)))
+        .collect();
+    let home_links = home
+        .as_ref()
+        .map(|h| index.resolve_body(h.file, &h.body, &[], &mut diagnostics));
     drop(index);
     drop((actor_bodies, topic_bodies, sorted_explainers));
 
@@ -256,7 +318,12 @@ pub fn assemble<'s>(
         .zip(explainer_paths)
         .map(|(&old, path)| {
             let e = by_old[old].take().expect("each explainer once");
-            let summary = e.meta.summary.clone().or_else(|| e.body.first_paragraph.clone()).unwrap_or_default();
+            let summary = e
+                .meta
+                .summary
+                .clone()
+                .or_else(|| e.body.first_paragraph.clone())
+                .unwrap_or_default();
             Explainer {
                 file: e.file,
                 path,
@@ -271,7 +338,8 @@ pub fn assemble<'s>(
         })
         .collect();
 
-    let mut actor_profiles: Vec<Option<ParsedProfile<'s, ActorMeta>>> = actor_profiles.into_iter().map(Some).collect();
+    let mut actor_profiles: Vec<Option<ParsedProfile<'s, ActorMeta>>> =
+        actor_profiles.into_iter().map(Some).collect();
     let final_actors: Vec<Actor<'s>> = actor_drafts
         .into_iter()
         .zip(actor_links)
@@ -287,7 +355,11 @@ pub fn assemble<'s>(
                     role: p.meta.role,
                     country: p.meta.country,
                     aliases: p.meta.aliases.into_iter().map(|a| a.value).collect(),
-                    profile: Some(Profile { file: p.file, body: p.body, links: links.unwrap_or_default() }),
+                    profile: Some(Profile {
+                        file: p.file,
+                        body: p.body,
+                        links: links.unwrap_or_default(),
+                    }),
                     path,
                     explainers,
                     backlinks,
@@ -308,7 +380,8 @@ pub fn assemble<'s>(
         })
         .collect();
 
-    let mut topic_profiles: Vec<Option<ParsedProfile<'s, TopicMeta>>> = topic_profiles.into_iter().map(Some).collect();
+    let mut topic_profiles: Vec<Option<ParsedProfile<'s, TopicMeta>>> =
+        topic_profiles.into_iter().map(Some).collect();
     let final_topics: Vec<Topic<'s>> = topic_drafts
         .into_iter()
         .zip(topic_links)
@@ -323,11 +396,26 @@ pub fn assemble<'s>(
                     p.meta.title,
                     p.meta.summary,
                     p.meta.aliases.into_iter().map(|a| a.value).collect(),
-                    Some(Profile { file: p.file, body: p.body, links: links.unwrap_or_default() }),
+                    Some(Profile {
+                        file: p.file,
+                        body: p.body,
+                        links: links.unwrap_or_default(),
+                    }),
                 ),
                 None => (draft.name, None, Vec::new(), None),
             };
-            Topic { slug: draft.slug, title, summary, aliases, profile, path, explainers, backlinks, timeline, key_actors }
+            Topic {
+                slug: draft.slug,
+                title,
+                summary,
+                aliases,
+                profile,
+                path,
+                explainers,
+                backlinks,
+                timeline,
+                key_actors,
+            }
         })
         .collect();
 
@@ -335,7 +423,11 @@ pub fn assemble<'s>(
         Some(h) => Home {
             title: h.meta.title,
             description: h.meta.description,
-            intro: Some(Profile { file: h.file, body: h.body, links: home_links.unwrap_or_default() }),
+            intro: Some(Profile {
+                file: h.file,
+                body: h.body,
+                links: home_links.unwrap_or_default(),
+            }),
         },
         None => Home::default(),
     };
@@ -364,7 +456,12 @@ fn resolve_all(
 ) -> Vec<usize> {
     references
         .iter()
-        .filter_map(|r| registry.resolve_or_add(r, file).map_err(|d| diagnostics.push(d)).ok())
+        .filter_map(|r| {
+            registry
+                .resolve_or_add(r, file)
+                .map_err(|d| diagnostics.push(d))
+                .ok()
+        })
         .collect()
 }
 
@@ -382,7 +479,9 @@ fn sorted_by_slug(drafts: Vec<entities::EntityDraft>) -> (Vec<entities::EntityDr
 /// `articles/x/` for `content/articles/x.md`: the folders, slugified, then the slug.
 fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     let rel = &e.file.rel;
-    let (dirs, file_name) = rel.rsplit_once('/').map_or(("", rel.as_str()), |(d, f)| (d, f));
+    let (dirs, file_name) = rel
+        .rsplit_once('/')
+        .map_or(("", rel.as_str()), |(d, f)| (d, f));
     let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
     let slug = match &e.meta.slug {
         Some(s) => s.clone(),
@@ -390,9 +489,11 @@ fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) ->
             Some(s) => s,
             None => {
                 diagnostics.push(
-                    Diagnostic::error("the file name has no letters or digits to make a page address from")
-                        .in_file(&e.file.path)
-                        .with_help("rename the file or set `slug:` in its front matter"),
+                    Diagnostic::error(
+                        "the file name has no letters or digits to make a page address from",
+                    )
+                    .in_file(&e.file.path)
+                    .with_help("rename the file or set `slug:` in its front matter"),
                 );
                 return None;
             }
@@ -420,14 +521,20 @@ fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) ->
 }
 
 fn merged_timeline(explainers: &[Explainer<'_>], ids: &[ExplainerId]) -> Vec<(ExplainerId, usize)> {
-    let mut entries: Vec<(ExplainerId, usize)> =
-        ids.iter().flat_map(|&id| (0..explainers[id].meta.timeline.len()).map(move |i| (id, i))).collect();
+    let mut entries: Vec<(ExplainerId, usize)> = ids
+        .iter()
+        .flat_map(|&id| (0..explainers[id].meta.timeline.len()).map(move |i| (id, i)))
+        .collect();
     let date = |&(id, i): &(ExplainerId, usize)| -> Date { explainers[id].meta.timeline[i].date };
     entries.sort_by(|a, b| date(a).cmp(&date(b)).then(a.cmp(b)));
     entries
 }
 
-fn key_actors(explainers: &[Explainer<'_>], ids: &[ExplainerId], actors: &[Actor<'_>]) -> Vec<(ActorId, usize)> {
+fn key_actors(
+    explainers: &[Explainer<'_>],
+    ids: &[ExplainerId],
+    actors: &[Actor<'_>],
+) -> Vec<(ActorId, usize)> {
     let mut counts: BTreeMap<ActorId, usize> = BTreeMap::new();
     for &id in ids {
         for &a in &explainers[id].actors {
@@ -435,7 +542,10 @@ fn key_actors(explainers: &[Explainer<'_>], ids: &[ExplainerId], actors: &[Actor
         }
     }
     let mut ranked: Vec<(ActorId, usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| actors[a.0].name.cmp(&actors[b.0].name)));
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| actors[a.0].name.cmp(&actors[b.0].name))
+    });
     ranked.truncate(KEY_ACTORS);
     ranked
 }

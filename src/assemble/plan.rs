@@ -12,14 +12,27 @@ use std::collections::BTreeMap;
 /// What a page shows. List pages carry their page number (1-based) and page count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
-    Home { page: usize, pages: usize },
+    Home {
+        page: usize,
+        pages: usize,
+    },
     Explainer(ExplainerId),
     Topics,
-    Topic { id: TopicId, page: usize, pages: usize },
+    Topic {
+        id: TopicId,
+        page: usize,
+        pages: usize,
+    },
     Actors,
-    Actor { id: ActorId, page: usize, pages: usize },
+    Actor {
+        id: ActorId,
+        page: usize,
+        pages: usize,
+    },
     /// A redirect from an old path (`aliases:`) to an explainer.
-    Alias { explainer: ExplainerId },
+    Alias {
+        explainer: ExplainerId,
+    },
     NotFound,
 }
 
@@ -43,16 +56,26 @@ pub struct PlanInput<'a, 's> {
 
 /// How many pages a list of `count` explainers takes.
 pub fn page_count(count: usize, per_page: usize) -> usize {
-    if per_page == 0 { 1 } else { count.div_ceil(per_page).max(1) }
+    if per_page == 0 {
+        1
+    } else {
+        count.div_ceil(per_page).max(1)
+    }
 }
 
 /// Lists every page; reports two pages, aliases or static files that would write the same file.
-pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
+pub fn plan_pages(
+    config: &Config,
+    input: &PlanInput<'_, '_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
     let mut claimed: BTreeMap<String, (String, Page)> = BTreeMap::new();
     let mut claim = |page: Page, origin: String, diagnostics: &mut Vec<Diagnostic>| {
         let file = output_file(&page.path);
         if let Some((other, _)) = claimed.get(&file) {
-            diagnostics.push(Diagnostic::error(format!("{origin} and {other} would both write /{file}")));
+            diagnostics.push(Diagnostic::error(format!(
+                "{origin} and {other} would both write /{file}"
+            )));
             return false;
         }
         claimed.insert(file, (origin, page));
@@ -62,28 +85,85 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     let home_pages = page_count(input.explainers.len(), config.paginate);
     for page in 1..=home_pages {
         let path = paginated("", page);
-        claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page".into(), diagnostics);
+        claim(
+            Page {
+                path,
+                kind: PageKind::Home {
+                    page,
+                    pages: home_pages,
+                },
+            },
+            "the home page".into(),
+            diagnostics,
+        );
     }
-    claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index".into(), diagnostics);
-    claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index".into(), diagnostics);
-    claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page".into(), diagnostics);
+    claim(
+        Page {
+            path: "topics/".into(),
+            kind: PageKind::Topics,
+        },
+        "the topic index".into(),
+        diagnostics,
+    );
+    claim(
+        Page {
+            path: "actors/".into(),
+            kind: PageKind::Actors,
+        },
+        "the actor index".into(),
+        diagnostics,
+    );
+    claim(
+        Page {
+            path: "404.html".into(),
+            kind: PageKind::NotFound,
+        },
+        "the not-found page".into(),
+        diagnostics,
+    );
     for (id, (slug, &count)) in input.topic_slugs.iter().zip(input.topic_counts).enumerate() {
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("topics/{slug}/"), page);
-            claim(Page { path, kind: PageKind::Topic { id, page, pages } }, format!("topic `{slug}`"), diagnostics);
+            claim(
+                Page {
+                    path,
+                    kind: PageKind::Topic { id, page, pages },
+                },
+                format!("topic `{slug}`"),
+                diagnostics,
+            );
         }
     }
     for (id, (slug, &count)) in input.actor_slugs.iter().zip(input.actor_counts).enumerate() {
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("actors/{slug}/"), page);
-            claim(Page { path, kind: PageKind::Actor { id, page, pages } }, format!("actor `{slug}`"), diagnostics);
+            claim(
+                Page {
+                    path,
+                    kind: PageKind::Actor { id, page, pages },
+                },
+                format!("actor `{slug}`"),
+                diagnostics,
+            );
         }
     }
-    for (id, (e, path)) in input.explainers.iter().zip(input.explainer_paths).enumerate() {
+    for (id, (e, path)) in input
+        .explainers
+        .iter()
+        .zip(input.explainer_paths)
+        .enumerate()
+    {
         if !path.is_empty() {
-            claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, e.file.path.clone(), diagnostics);
+            claim(
+                Page {
+                    path: path.clone(),
+                    kind: PageKind::Explainer(id),
+                },
+                e.file.path.clone(),
+                diagnostics,
+            );
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {
@@ -91,7 +171,14 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
             let path = alias.value.trim_start_matches('/').to_string();
             let mut found = Vec::new();
             let origin = format!("alias `{}` of {}", alias.value, e.file.path);
-            if !claim(Page { path, kind: PageKind::Alias { explainer: id } }, origin, &mut found) {
+            if !claim(
+                Page {
+                    path,
+                    kind: PageKind::Alias { explainer: id },
+                },
+                origin,
+                &mut found,
+            ) {
                 let source = SourceFile::new(&e.file.path, &e.file.text);
                 for d in found {
                     diagnostics.push(d.at(&source, alias.offset, alias.len));
@@ -102,8 +189,11 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     for file in input.static_files {
         if let Some((other, _)) = claimed.get(&file.output_path) {
             diagnostics.push(
-                Diagnostic::error(format!("{} and {other} would both write /{}", file.origin, file.output_path))
-                    .with_help("rename or remove the static file"),
+                Diagnostic::error(format!(
+                    "{} and {other} would both write /{}",
+                    file.origin, file.output_path
+                ))
+                .with_help("rename or remove the static file"),
             );
         }
     }

@@ -10,13 +10,19 @@ use std::time::Instant;
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let options = PipelineOptions { root: args.site.root.clone(), base_url: args.base_url, include_drafts: args.drafts };
+    let options = PipelineOptions {
+        root: args.site.root.clone(),
+        base_url: args.base_url,
+        include_drafts: args.drafts,
+    };
     let config = match pipeline::load_config(&options) {
         Ok(c) => c,
         Err(errors) => return fail(&errors, "nothing was built"),
     };
     // `--output` is relative to where the command runs; `output_dir` to the site.
-    let output = args.output.unwrap_or_else(|| options.root.join(&config.output_dir));
+    let output = args
+        .output
+        .unwrap_or_else(|| options.root.join(&config.output_dir));
     let shown = output.display().to_string();
     let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
     if let Err(d) = check_output_dir(&options.root, &output) {
@@ -24,7 +30,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
     }
     let staging = match Staging::new(&output) {
         Ok(s) => s,
-        Err(e) => return fail(&[Diagnostic::error(format!("cannot create a folder next to {shown}: {e}"))], "nothing was built"),
+        Err(e) => {
+            return fail(
+                &[Diagnostic::error(format!(
+                    "cannot create a folder next to {shown}: {e}"
+                ))],
+                "nothing was built",
+            );
+        }
     };
     let rendered = match pipeline::run(&options, config, &staging) {
         Ok(r) => r,
@@ -36,7 +49,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
         return fail(&copy_errors, &format!("{shown} was not changed"));
     }
     if let Err(e) = staging.commit() {
-        return fail(&[Diagnostic::error(format!("cannot replace {shown}: {e}"))], &format!("{shown} was not changed"));
+        return fail(
+            &[Diagnostic::error(format!("cannot replace {shown}: {e}"))],
+            &format!("{shown} was not changed"),
+        );
     }
     report(&rendered.warnings);
     if args.timings {

@@ -10,7 +10,10 @@ use std::process::ExitCode;
 pub fn run(args: NewArgs) -> ExitCode {
     let root = &args.site.root;
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        eprintln!("error: no site.toml in {}: run this in a site (or pass --root DIR)", root.display());
+        eprintln!(
+            "error: no site.toml in {}: run this in a site (or pass --root DIR)",
+            root.display()
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     let title = args.title.trim();
@@ -18,7 +21,10 @@ pub fn run(args: NewArgs) -> ExitCode {
         eprintln!("error: the title `{title}` has no letters or digits to make a file name from");
         return ExitCode::from(EXIT_USAGE);
     };
-    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     let (folder, text) = match args.kind {
         NewKind::Article => ("articles", article(title, &today)),
         NewKind::Actor => ("actors", actor(title)),
@@ -29,7 +35,9 @@ pub fn run(args: NewArgs) -> ExitCode {
         Ok(()) => {
             println!("Created {relative}");
             if args.kind == NewKind::Article {
-                println!("It is a draft: `dossier build --drafts` shows it; set `draft: false` to publish it.");
+                println!(
+                    "It is a draft: `dossier build --drafts` shows it; set `draft: false` to publish it."
+                );
             }
             ExitCode::SUCCESS
         }
@@ -49,7 +57,10 @@ pub fn create(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     file.write_all(text.as_bytes())
 }
 
@@ -73,5 +84,8 @@ pub fn actor(name: &str) -> String {
 }
 
 pub fn topic(title: &str) -> String {
-    format!("---\ntitle: {}\n# summary: One sentence about the topic.\n# aliases: [Other names]\n---\n\n", quoted(title))
+    format!(
+        "---\ntitle: {}\n# summary: One sentence about the topic.\n# aliases: [Other names]\n---\n\n",
+        quoted(title)
+    )
 }

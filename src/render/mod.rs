@@ -32,9 +32,20 @@ impl Sink for NullSink {
 const HOME_ENTITY_COUNT: usize = 12;
 
 /// Renders every page of the plan. Returns how many were written, or every distinct error.
-pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
-    templates.tera.global_context().insert("site", &site_view(site));
-    let renderer = Renderer { site, templates: &templates, cards: site.explainers.par_iter().map(|e| card(site, e)).collect() };
+pub fn render_site(
+    site: &Site<'_>,
+    mut templates: Templates,
+    sink: &dyn Sink,
+) -> Result<usize, Vec<Diagnostic>> {
+    templates
+        .tera
+        .global_context()
+        .insert("site", &site_view(site));
+    let renderer = Renderer {
+        site,
+        templates: &templates,
+        cards: site.explainers.par_iter().map(|e| card(site, e)).collect(),
+    };
     let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
     let written: usize = site
         .pages
@@ -43,7 +54,10 @@ pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -
             Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {
                 Ok(()) => 1,
                 Err(e) => {
-                    let d = Diagnostic::error(format!("cannot write /{}: {e}", output_file(&page.path)));
+                    let d = Diagnostic::error(format!(
+                        "cannot write /{}: {e}",
+                        output_file(&page.path)
+                    ));
                     record(&errors, d);
                     0
                 }
@@ -54,7 +68,9 @@ pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -
             }
         })
         .sum();
-    let errors = errors.into_inner().expect("no thread panicked while holding the lock");
+    let errors = errors
+        .into_inner()
+        .expect("no thread panicked while holding the lock");
     if errors.is_empty() {
         return Ok(written);
     }
@@ -72,7 +88,9 @@ pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -
 /// Keeps one copy of each distinct error with the number of pages it happened on.
 fn record(errors: &Mutex<BTreeMap<String, (Diagnostic, usize)>>, d: Diagnostic) {
     let key = d.to_string();
-    let mut map = errors.lock().expect("no thread panicked while holding the lock");
+    let mut map = errors
+        .lock()
+        .expect("no thread panicked while holding the lock");
     map.entry(key).or_insert((d, 0)).1 += 1;
 }
 
@@ -97,22 +115,46 @@ impl Renderer<'_, '_> {
         }
     }
 
-    fn template<C: serde::Serialize>(&self, name: &str, context: &C) -> Result<Vec<u8>, Diagnostic> {
-        let context = tera::Context::from_serialize(context).map_err(|e| self.templates.diagnostic(&e))?;
+    fn template<C: serde::Serialize>(
+        &self,
+        name: &str,
+        context: &C,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let context =
+            tera::Context::from_serialize(context).map_err(|e| self.templates.diagnostic(&e))?;
         let mut out = Vec::with_capacity(16 * 1024);
-        self.templates.tera.render_to(name, &context, &mut out).map_err(|e| self.templates.diagnostic(&e))?;
+        self.templates
+            .tera
+            .render_to(name, &context, &mut out)
+            .map_err(|e| self.templates.diagnostic(&e))?;
         Ok(out)
     }
 
-    fn meta(&self, page: &Page, kind: &'static str, section: &'static str, title: String, description: String) -> PageMeta {
+    fn meta(
+        &self,
+        page: &Page,
+        kind: &'static str,
+        section: &'static str,
+        title: String,
+        description: String,
+    ) -> PageMeta {
         let urls = &self.site.urls;
         let mut breadcrumbs = Vec::new();
         if kind != "home" {
-            breadcrumbs.push(Link { title: "Home".into(), href: urls.href("") });
+            breadcrumbs.push(Link {
+                title: "Home".into(),
+                href: urls.href(""),
+            });
         }
         match section {
-            "topics" if kind != "topics" => breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") }),
-            "actors" if kind != "actors" => breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") }),
+            "topics" if kind != "topics" => breadcrumbs.push(Link {
+                title: "Topics".into(),
+                href: urls.href("topics/"),
+            }),
+            "actors" if kind != "actors" => breadcrumbs.push(Link {
+                title: "Actors".into(),
+                href: urls.href("actors/"),
+            }),
             _ => {}
         }
         PageMeta {
@@ -133,19 +175,36 @@ impl Renderer<'_, '_> {
     fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let heading = site.home.title.as_deref().unwrap_or(&site.config.title);
-        let title = if n > 1 { format!("{heading}, page {n}") } else { heading.to_string() };
-        let description = site.home.description.clone().unwrap_or_else(|| site.config.description.clone());
+        let title = if n > 1 {
+            format!("{heading}, page {n}")
+        } else {
+            heading.to_string()
+        };
+        let description = site
+            .home
+            .description
+            .clone()
+            .unwrap_or_else(|| site.config.description.clone());
         let ids: Vec<usize> = (0..site.explainers.len()).collect();
-        let mut topics: Vec<EntityCount> = site.topics.iter().map(|t| topic_count(site, t)).collect();
+        let mut topics: Vec<EntityCount> =
+            site.topics.iter().map(|t| topic_count(site, t)).collect();
         topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         topics.truncate(HOME_ENTITY_COUNT);
-        let mut actors: Vec<EntityCount> = site.actors.iter().map(|a| actor_count(site, a)).collect();
+        let mut actors: Vec<EntityCount> =
+            site.actors.iter().map(|a| actor_count(site, a)).collect();
         actors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         actors.truncate(HOME_ENTITY_COUNT);
         let context = HomeContext {
             page: self.meta(page, "home", "explainers", title, description),
             heading,
-            intro: if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None },
+            intro: if n == 1 {
+                site.home
+                    .intro
+                    .as_ref()
+                    .map(|p| html::body_html(&p.body, &p.links))
+            } else {
+                None
+            },
             explainers: self.cards(page_slice(&ids, n, site.config.paginate)),
             paginator: paginator(site, "", n, pages),
             topics,
@@ -183,15 +242,37 @@ impl Renderer<'_, '_> {
                     date: s.date.as_ref().map(DateText::from),
                 })
                 .collect(),
-            timeline: e.meta.timeline.iter().map(|t| DatedText { date: DateText::from(&t.date), text: &t.event }).collect(),
-            updates: e.meta.updates.iter().map(|u| DatedText { date: DateText::from(&u.date), text: &u.note }).collect(),
+            timeline: e
+                .meta
+                .timeline
+                .iter()
+                .map(|t| DatedText {
+                    date: DateText::from(&t.date),
+                    text: &t.event,
+                })
+                .collect(),
+            updates: e
+                .meta
+                .updates
+                .iter()
+                .map(|u| DatedText {
+                    date: DateText::from(&u.date),
+                    text: &u.note,
+                })
+                .collect(),
             backlinks: self.cards(&e.backlinks),
             word_count: e.body.word_count,
             reading_minutes: reading_minutes(e.body.word_count),
             draft: e.meta.draft,
         };
         let context = ExplainerContext {
-            page: self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone()),
+            page: self.meta(
+                page,
+                "explainer",
+                "explainers",
+                e.meta.title.clone(),
+                e.summary.clone(),
+            ),
             explainer: view,
         };
         self.template("explainer.html", &context)
@@ -200,7 +281,13 @@ impl Renderer<'_, '_> {
     fn topics(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let context = TopicsContext {
-            page: self.meta(page, "topics", "topics", "Topics".into(), format!("Every topic of {}", site.config.title)),
+            page: self.meta(
+                page,
+                "topics",
+                "topics",
+                "Topics".into(),
+                format!("Every topic of {}", site.config.title),
+            ),
             topics: site.topics.iter().map(|t| topic_count(site, t)).collect(),
         };
         self.template("topics.html", &context)
@@ -209,15 +296,26 @@ impl Renderer<'_, '_> {
     fn topic(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let t = &site.topics[id];
-        let title = if n > 1 { format!("{}, page {n}", t.title) } else { t.title.clone() };
-        let description = t.summary.clone().unwrap_or_else(|| format!("Explainers about {}", t.title));
+        let title = if n > 1 {
+            format!("{}, page {n}", t.title)
+        } else {
+            t.title.clone()
+        };
+        let description = t
+            .summary
+            .clone()
+            .unwrap_or_else(|| format!("Explainers about {}", t.title));
         let view = TopicView {
             title: &t.title,
             slug: t.slug.as_str(),
             href: site.urls.href(&t.path),
             permalink: site.urls.absolute(&t.path),
             summary: t.summary.as_deref(),
-            body: t.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
+            body: t
+                .profile
+                .as_ref()
+                .map(|p| html::body_html(&p.body, &p.links))
+                .unwrap_or_default(),
             aliases: &t.aliases,
             count: t.explainers.len(),
             timeline: t
@@ -235,7 +333,10 @@ impl Renderer<'_, '_> {
             key_actors: t
                 .key_actors
                 .iter()
-                .map(|&(a, count)| EntityCount { count, ..actor_count(site, &site.actors[a]) })
+                .map(|&(a, count)| EntityCount {
+                    count,
+                    ..actor_count(site, &site.actors[a])
+                })
                 .collect(),
             backlinks: self.cards(&t.backlinks),
         };
@@ -255,12 +356,23 @@ impl Renderer<'_, '_> {
             .map(|(kind, name, label)| ActorGroup {
                 kind: name,
                 label,
-                actors: site.actors.iter().filter(|a| a.kind == kind).map(|a| actor_count(site, a)).collect(),
+                actors: site
+                    .actors
+                    .iter()
+                    .filter(|a| a.kind == kind)
+                    .map(|a| actor_count(site, a))
+                    .collect(),
             })
             .filter(|g| !g.actors.is_empty())
             .collect();
         let context = ActorsContext {
-            page: self.meta(page, "actors", "actors", "Actors".into(), format!("Every actor of {}", site.config.title)),
+            page: self.meta(
+                page,
+                "actors",
+                "actors",
+                "Actors".into(),
+                format!("Every actor of {}", site.config.title),
+            ),
             groups,
         };
         self.template("actors.html", &context)
@@ -269,7 +381,11 @@ impl Renderer<'_, '_> {
     fn actor(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let a = &site.actors[id];
-        let title = if n > 1 { format!("{}, page {n}", a.name) } else { a.name.clone() };
+        let title = if n > 1 {
+            format!("{}, page {n}", a.name)
+        } else {
+            a.name.clone()
+        };
         let description = match &a.role {
             Some(role) => format!("{}, {role}: explainers featuring them", a.name),
             None => format!("Explainers featuring {}", a.name),
@@ -283,7 +399,11 @@ impl Renderer<'_, '_> {
             role: a.role.as_deref(),
             country: a.country.as_deref(),
             aliases: &a.aliases,
-            body: a.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
+            body: a
+                .profile
+                .as_ref()
+                .map(|p| html::body_html(&p.body, &p.links))
+                .unwrap_or_default(),
             count: a.explainers.len(),
             backlinks: self.cards(&a.backlinks),
         };
@@ -299,7 +419,13 @@ impl Renderer<'_, '_> {
     fn alias(&self, page: &Page, explainer: usize) -> Result<Vec<u8>, Diagnostic> {
         let e = &self.site.explainers[explainer];
         let context = AliasContext {
-            page: self.meta(page, "alias", "explainers", e.meta.title.clone(), e.summary.clone()),
+            page: self.meta(
+                page,
+                "alias",
+                "explainers",
+                e.meta.title.clone(),
+                e.summary.clone(),
+            ),
             target: explainer_link(self.site, explainer),
             target_permalink: self.site.urls.absolute(&e.path),
         };
@@ -308,7 +434,13 @@ impl Renderer<'_, '_> {
 
     fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let context = NotFoundContext {
-            page: self.meta(page, "not_found", "", "Page not found".into(), String::new()),
+            page: self.meta(
+                page,
+                "not_found",
+                "",
+                "Page not found".into(),
+                String::new(),
+            ),
         };
         self.template("404.html", &context)
     }

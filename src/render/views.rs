@@ -61,7 +61,10 @@ pub struct DateText {
 
 impl From<&Date> for DateText {
     fn from(d: &Date) -> DateText {
-        DateText { iso: d.machine(), human: d.human() }
+        DateText {
+            iso: d.machine(),
+            human: d.human(),
+        }
     }
 }
 
@@ -271,9 +274,21 @@ pub struct AliasContext {
 pub fn site_view(site: &Site<'_>) -> SiteView {
     let urls = &site.urls;
     let nav = vec![
-        NavItem { key: "explainers", title: "Explainers", href: urls.href("") },
-        NavItem { key: "topics", title: "Topics", href: urls.href("topics/") },
-        NavItem { key: "actors", title: "Actors", href: urls.href("actors/") },
+        NavItem {
+            key: "explainers",
+            title: "Explainers",
+            href: urls.href(""),
+        },
+        NavItem {
+            key: "topics",
+            title: "Topics",
+            href: urls.href("topics/"),
+        },
+        NavItem {
+            key: "actors",
+            title: "Actors",
+            href: urls.href("actors/"),
+        },
     ];
     SiteView {
         title: site.config.title.clone(),
@@ -298,25 +313,45 @@ pub fn card(site: &Site<'_>, e: &Explainer<'_>) -> Card {
 
 pub fn topic_link(site: &Site<'_>, id: TopicId) -> Link {
     let t = &site.topics[id];
-    Link { title: t.title.clone(), href: site.urls.href(&t.path) }
+    Link {
+        title: t.title.clone(),
+        href: site.urls.href(&t.path),
+    }
 }
 
 pub fn actor_link(site: &Site<'_>, id: ActorId) -> ActorLink {
     let a = &site.actors[id];
-    ActorLink { name: a.name.clone(), href: site.urls.href(&a.path), role: a.role.clone() }
+    ActorLink {
+        name: a.name.clone(),
+        href: site.urls.href(&a.path),
+        role: a.role.clone(),
+    }
 }
 
 pub fn explainer_link(site: &Site<'_>, id: ExplainerId) -> Link {
     let e = &site.explainers[id];
-    Link { title: e.meta.title.clone(), href: site.urls.href(&e.path) }
+    Link {
+        title: e.meta.title.clone(),
+        href: site.urls.href(&e.path),
+    }
 }
 
 pub fn topic_count(site: &Site<'_>, t: &Topic<'_>) -> EntityCount {
-    EntityCount { name: t.title.clone(), href: site.urls.href(&t.path), count: t.explainers.len(), note: t.summary.clone() }
+    EntityCount {
+        name: t.title.clone(),
+        href: site.urls.href(&t.path),
+        count: t.explainers.len(),
+        note: t.summary.clone(),
+    }
 }
 
 pub fn actor_count(site: &Site<'_>, a: &Actor<'_>) -> EntityCount {
-    EntityCount { name: a.name.clone(), href: site.urls.href(&a.path), count: a.explainers.len(), note: a.role.clone() }
+    EntityCount {
+        name: a.name.clone(),
+        href: site.urls.href(&a.path),
+        count: a.explainers.len(),
+        note: a.role.clone(),
+    }
 }
 
 /// The `page`-th slice of `ids` (1-based) with `per_page` items; all of them when `per_page` is 0.
@@ -336,9 +371,17 @@ pub fn paginator(site: &Site<'_>, first: &str, page: usize, pages: usize) -> Pag
         let shown = n == 1 || n == pages || n.abs_diff(page) <= 2;
         if shown {
             if n > last_shown + 1 {
-                links.push(PageLink { number: None, href: None, current: false });
+                links.push(PageLink {
+                    number: None,
+                    href: None,
+                    current: false,
+                });
             }
-            links.push(PageLink { number: Some(n), href: Some(href(n)), current: n == page });
+            links.push(PageLink {
+                number: Some(n),
+                href: Some(href(n)),
+                current: n == page,
+            });
             last_shown = n;
         }
     }
@@ -354,7 +397,11 @@ pub fn paginator(site: &Site<'_>, first: &str, page: usize, pages: usize) -> Pag
 pub fn kind_groups() -> [(Option<ActorKind>, &'static str, &'static str); 5] {
     [
         (Some(ActorKind::Person), "person", "People"),
-        (Some(ActorKind::Organization), "organization", "Organizations"),
+        (
+            Some(ActorKind::Organization),
+            "organization",
+            "Organizations",
+        ),
         (Some(ActorKind::Country), "country", "Countries"),
         (Some(ActorKind::Group), "group", "Groups"),
         (None, "other", "Others"),
