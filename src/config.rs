@@ -99,78 +99,47 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
         }
     };
 
-    let base_url_text = base_url_override
-        .map(str::to_string)
-        .or_else(|| raw.base_url.as_ref().map(|u| u.get_ref().clone()));
-    let base_url = match base_url_text {
-        None => {
-            errors.push(
-                Diagnostic::error("site.toml has no `base_url`")
-                    .in_file(CONFIG_FILE)
-                    .with_help("add the address the site is published at, such as `base_url = \"https://example.org/\"`"),
-            );
-            None
-        }
-        Some(text) => match parse_base_url(&text) {
-            Ok(url) => Some(url),
-            Err(message) => {
-                match (&raw.base_url, base_url_override) {
-                    (Some(spanned), None) => at(&mut errors, spanned, message),
-                    _ => errors.push(Diagnostic::error(format!("--base-url: {message}"))),
-                }
+    let base_url_text =
+        base_url_override.map(str::to_string).or_else(|| raw.base_url.as_ref().map(|u| u.get_ref().clone()));
+    let base_url =
+        match base_url_text {
+            None => {
+                errors.push(Diagnostic::error("site.toml has no `base_url`").in_file(CONFIG_FILE).with_help(
+                    "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
+                ));
                 None
             }
-        },
-    };
+            Some(text) => match parse_base_url(&text) {
+                Ok(url) => Some(url),
+                Err(message) => {
+                    match (&raw.base_url, base_url_override) {
+                        (Some(spanned), None) => at(&mut errors, spanned, message),
+                        _ => errors.push(Diagnostic::error(format!("--base-url: {message}"))),
+                    }
+                    None
+                }
+            },
+        };
 
-    let language = raw
-        .language
-        .as_ref()
-        .map_or("en".to_string(), |l| l.get_ref().clone());
+    let language = raw.language.as_ref().map_or("en".to_string(), |l| l.get_ref().clone());
     if let Some(l) = &raw.language {
-        if l.get_ref().is_empty()
-            || !l
-                .get_ref()
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
+        if l.get_ref().is_empty() || !l.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             at(
                 &mut errors,
                 l,
-                format!(
-                    "`language` must be a language tag such as `en` or `pt-BR`, not `{}`",
-                    l.get_ref()
-                ),
+                format!("`language` must be a language tag such as `en` or `pt-BR`, not `{}`", l.get_ref()),
             );
         }
     }
 
-    let theme = raw
-        .theme
-        .as_ref()
-        .map_or("default".to_string(), |t| t.get_ref().clone());
+    let theme = raw.theme.as_ref().map_or("default".to_string(), |t| t.get_ref().clone());
     if let Some(t) = &raw.theme {
-        if t.get_ref().is_empty()
-            || !t
-                .get_ref()
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            at(
-                &mut errors,
-                t,
-                format!(
-                    "`theme` must be the name of a folder under themes/, not `{}`",
-                    t.get_ref()
-                ),
-            );
+        if t.get_ref().is_empty() || !t.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            at(&mut errors, t, format!("`theme` must be the name of a folder under themes/, not `{}`", t.get_ref()));
         }
     }
 
-    let output_dir = raw
-        .output_dir
-        .as_ref()
-        .map_or("public".to_string(), |o| o.get_ref().clone());
+    let output_dir = raw.output_dir.as_ref().map_or("public".to_string(), |o| o.get_ref().clone());
     if let Some(o) = &raw.output_dir {
         if o.get_ref().trim().is_empty() || o.get_ref().contains('\0') {
             at(&mut errors, o, "`output_dir` must name a folder".into());
@@ -180,16 +149,9 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
     let mut glossary = BTreeMap::new();
     for (term, expansion) in raw.glossary {
         if term.get_ref().trim().is_empty() || expansion.trim().is_empty() {
-            at(
-                &mut errors,
-                &term,
-                "glossary terms and their expansions must not be empty".into(),
-            );
+            at(&mut errors, &term, "glossary terms and their expansions must not be empty".into());
         } else {
-            glossary.insert(
-                term.get_ref().trim().to_string(),
-                expansion.trim().to_string(),
-            );
+            glossary.insert(term.get_ref().trim().to_string(), expansion.trim().to_string());
         }
     }
 
@@ -212,21 +174,15 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
 
 /// An absolute `http(s)` URL, without query or fragment, normalized to end in `/`.
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
-    let mut url =
-        Url::parse(text.trim()).map_err(|e| format!("`base_url` `{text}` is not a URL: {e}"))?;
+    let mut url = Url::parse(text.trim()).map_err(|e| format!("`base_url` `{text}` is not a URL: {e}"))?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(format!(
-            "`base_url` must start with https:// or http://, not `{}:`",
-            url.scheme()
-        ));
+        return Err(format!("`base_url` must start with https:// or http://, not `{}:`", url.scheme()));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!("`base_url` `{text}` has no host"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "`base_url` `{text}` must not have a query or a fragment"
-        ));
+        return Err(format!("`base_url` `{text}` must not have a query or a fragment"));
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -241,20 +197,10 @@ mod tests {
 
     #[test]
     fn defaults_and_normalization() {
-        let c = parse(
-            "title = \"T\"\nbase_url = \"https://example.org/explainers\"\n",
-            None,
-        )
-        .unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://example.org/explainers\"\n", None).unwrap();
         assert_eq!(c.base_url.as_str(), "https://example.org/explainers/");
-        assert_eq!(
-            (c.paginate, c.search, c.autolink),
-            (50, true, Autolink::First)
-        );
-        assert_eq!(
-            (c.theme.as_str(), c.output_dir.as_str(), c.language.as_str()),
-            ("default", "public", "en")
-        );
+        assert_eq!((c.paginate, c.search, c.autolink), (50, true, Autolink::First));
+        assert_eq!((c.theme.as_str(), c.output_dir.as_str(), c.language.as_str()), ("default", "public", "en"));
     }
 
     #[test]
@@ -262,11 +208,7 @@ mod tests {
         let errs = parse("title = \"T\"\nbase_url = \"ftp://x/\"\n", None).unwrap_err();
         let loc = errs[0].location.as_ref().unwrap();
         assert_eq!((loc.path.as_str(), loc.line), ("site.toml", 2));
-        let errs = parse(
-            "title = \"T\"\nbase_url = \"https://x/\"\nautolnk = \"all\"\n",
-            None,
-        )
-        .unwrap_err();
+        let errs = parse("title = \"T\"\nbase_url = \"https://x/\"\nautolnk = \"all\"\n", None).unwrap_err();
         assert!(errs[0].message.contains("autolnk"), "{}", errs[0]);
         assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
         let errs = parse("base_url = \"https://x/\"\n", None).unwrap_err();
@@ -275,11 +217,7 @@ mod tests {
 
     #[test]
     fn override_replaces_base_url() {
-        let c = parse(
-            "title = \"T\"\nbase_url = \"https://x/\"\n",
-            Some("http://localhost:8000/sub"),
-        )
-        .unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", Some("http://localhost:8000/sub")).unwrap();
         assert_eq!(c.base_url.as_str(), "http://localhost:8000/sub/");
     }
 }

@@ -15,15 +15,11 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
         if text.len() == 10 {
-            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(Date::Day)
-                .map_err(|_| impossible_day(text));
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Date::Day).map_err(|_| impossible_day(text));
         }
         DateTime::parse_from_rfc3339(text)
             .map(Date::Instant)
-            .map_err(|e| {
-                format!("invalid date `{text}`: {e}; expected YYYY-MM-DD or an RFC 3339 date-time")
-            })
+            .map_err(|e| format!("invalid date `{text}`: {e}; expected YYYY-MM-DD or an RFC 3339 date-time"))
     }
 
     /// The calendar day (for instants, in their own time zone).
@@ -69,13 +65,8 @@ fn impossible_day(text: &str) -> String {
             format!("invalid date `{text}`: there is no month {m}; expected YYYY-MM-DD")
         }
         [Some(y), Some(m), Some(d)] => {
-            let days = (28..=31)
-                .rev()
-                .find(|&d| NaiveDate::from_ymd_opt(*y as i32, *m, d).is_some())
-                .unwrap_or(31);
-            format!(
-                "invalid date `{text}`: month {m} has {days} days, not {d}; expected YYYY-MM-DD"
-            )
+            let days = (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(*y as i32, *m, d).is_some()).unwrap_or(31);
+            format!("invalid date `{text}`: month {m} has {days} days, not {d}; expected YYYY-MM-DD")
         }
         _ => format!("invalid date `{text}`: expected YYYY-MM-DD"),
     }
@@ -83,9 +74,7 @@ fn impossible_day(text: &str) -> String {
 
 impl Ord for Date {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.instant()
-            .cmp(&other.instant())
-            .then_with(|| self.machine().cmp(&other.machine()))
+        self.instant().cmp(&other.instant()).then_with(|| self.machine().cmp(&other.machine()))
     }
 }
 
@@ -121,11 +110,7 @@ mod tests {
             Date::parse("2024-13-45").unwrap_err(),
             "invalid date `2024-13-45`: there is no month 13; expected YYYY-MM-DD"
         );
-        assert!(
-            Date::parse("2023-02-29")
-                .unwrap_err()
-                .contains("month 2 has 28 days, not 29")
-        );
+        assert!(Date::parse("2023-02-29").unwrap_err().contains("month 2 has 28 days, not 29"));
         assert!(Date::parse("yesterday").is_err());
         assert!(Date::parse("2024-02-30").is_err());
     }

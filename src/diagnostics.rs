@@ -38,29 +38,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            message: message.into(),
-            location: None,
-            excerpt: None,
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, message: message.into(), location: None, excerpt: None, help: None }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
     }
 
     /// Points at a whole file, without a line (line 1, column 1 is reported).
     pub fn in_file(mut self, path: &str) -> Self {
-        self.location = Some(Location {
-            path: path.to_string(),
-            line: 1,
-            column: 1,
-        });
+        self.location = Some(Location { path: path.to_string(), line: 1, column: 1 });
         self
     }
 
@@ -109,11 +96,7 @@ impl fmt::Display for Diagnostic {
         if let Some(loc) = &self.location {
             writeln!(f, "{pad}--> {}:{}:{}", loc.path, loc.line, loc.column)?;
             if let Some(ex) = &self.excerpt {
-                let text: String = ex
-                    .text
-                    .chars()
-                    .map(|c| if c == '\t' { ' ' } else { c })
-                    .collect();
+                let text: String = ex.text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{} | {}", loc.line, text)?;
                 let lead = " ".repeat(ex.column.saturating_sub(1));
@@ -142,23 +125,13 @@ pub struct SourceFile<'s> {
 
 impl<'s> SourceFile<'s> {
     pub fn new(path: &'s str, text: &'s str) -> Self {
-        SourceFile {
-            path,
-            text,
-            line_starts: std::cell::OnceCell::new(),
-        }
+        SourceFile { path, text, line_starts: std::cell::OnceCell::new() }
     }
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(
-                    self.text
-                        .bytes()
-                        .enumerate()
-                        .filter(|&(_, b)| b == b'\n')
-                        .map(|(i, _)| i + 1),
-                )
+                .chain(self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
                 .collect()
         })
     }
@@ -172,27 +145,14 @@ impl<'s> SourceFile<'s> {
             Err(i) => i - 1,
         };
         let start = line_starts[line_index];
-        let end = line_starts
-            .get(line_index + 1)
-            .map_or(self.text.len(), |&e| e - 1);
+        let end = line_starts.get(line_index + 1).map_or(self.text.len(), |&e| e - 1);
         let line_text = self.text[start..end.max(start)].trim_end_matches('\r');
         let column = self.text[start..offset].chars().count() + 1;
-        let span_end = floor_char_boundary(
-            self.text,
-            (offset + len).min(start + line_text.len()).max(offset),
-        );
+        let span_end = floor_char_boundary(self.text, (offset + len).min(start + line_text.len()).max(offset));
         let width = self.text[offset..span_end].chars().count();
         (
-            Location {
-                path: self.path.to_string(),
-                line: line_index + 1,
-                column,
-            },
-            Excerpt {
-                text: line_text.to_string(),
-                column,
-                width,
-            },
+            Location { path: self.path.to_string(), line: line_index + 1, column },
+            Excerpt { text: line_text.to_string(), column, width },
         )
     }
 }
@@ -235,11 +195,7 @@ mod tests {
     fn renders_rust_style() {
         let source = SourceFile::new("content/a.md", "one\nactors: [Xi Jingping]\n");
         let d = Diagnostic::error("unknown actor `Xi Jingping`")
-            .at(
-                &source,
-                source.text.find("Xi").unwrap(),
-                "Xi Jingping".len(),
-            )
+            .at(&source, source.text.find("Xi").unwrap(), "Xi Jingping".len())
             .with_suggestion(Some("xi-jinping"));
         assert_eq!(
             d.to_string(),
@@ -249,10 +205,7 @@ mod tests {
 
     #[test]
     fn suggests_only_close_candidates() {
-        assert_eq!(
-            closest("xi-jingping", ["joe-biden", "xi-jinping"]),
-            Some("xi-jinping")
-        );
+        assert_eq!(closest("xi-jingping", ["joe-biden", "xi-jinping"]), Some("xi-jinping"));
         assert_eq!(closest("taiwan", ["north-korea", "trade"]), None);
     }
 }

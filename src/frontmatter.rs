@@ -26,27 +26,15 @@ pub struct Split<'s> {
 /// Separates front matter from body. A UTF-8 byte order mark and CRLF line endings are accepted.
 pub fn split<'s>(source: &SourceFile<'s>) -> Result<Split<'s>, Diagnostic> {
     let text = source.text;
-    let start = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    let first_line_end = text[start..]
-        .find('\n')
-        .map_or(text.len(), |i| start + i + 1);
+    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
     if text[start..first_line_end].trim_end() != "---" {
-        return Ok(Split {
-            yaml: None,
-            body: &text[start..],
-            body_offset: start,
-        });
+        return Ok(Split { yaml: None, body: &text[start..], body_offset: start });
     }
     let yaml_start = first_line_end;
     let mut line_start = yaml_start;
     while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i + 1);
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = text[line_start..line_end].trim_end();
         if line == "---" || line == "..." {
             return Ok(Split {
@@ -57,11 +45,9 @@ pub fn split<'s>(source: &SourceFile<'s>) -> Result<Split<'s>, Diagnostic> {
         }
         line_start = line_end;
     }
-    Err(
-        Diagnostic::error("front matter is not closed: add a line `---` after the last field")
-            .at(source, start, 3)
-            .with_help("front matter starts and ends with a line of three dashes"),
-    )
+    Err(Diagnostic::error("front matter is not closed: add a line `---` after the last field")
+        .at(source, start, 3)
+        .with_help("front matter starts and ends with a line of three dashes"))
 }
 
 /// Finds where top-level keys and list items are written in a front matter block, for locations
@@ -90,24 +76,16 @@ impl<'s> KeyLocator<'s> {
             }
             offset += line.len();
         }
-        KeyLocator {
-            text,
-            keys,
-            yaml_start,
-        }
+        KeyLocator { text, keys, yaml_start }
     }
 
     fn block(&self, key: &str) -> Option<(usize, usize)> {
-        self.keys
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|&(_, start, end)| (start, end))
+        self.keys.iter().find(|(k, _, _)| *k == key).map(|&(_, start, end)| (start, end))
     }
 
     /// The key itself.
     fn key(&self, key: &str) -> (usize, usize) {
-        self.block(key)
-            .map_or((self.yaml_start, 0), |(start, _)| (start, key.len()))
+        self.block(key).map_or((self.yaml_start, 0), |(start, _)| (start, key.len()))
     }
 
     /// The value after `key:` on the key's line (or the key when the value is on later lines).
@@ -115,18 +93,12 @@ impl<'s> KeyLocator<'s> {
         let Some((start, _)) = self.block(key) else {
             return (self.yaml_start, 0);
         };
-        let line_end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
         let line = &self.text[start..line_end];
         let after_colon = line.find(':').map_or(0, |c| c + 1);
         let value = line[after_colon..].trim_end_matches('\r');
         let lead = value.len() - value.trim_start().len();
-        if value.trim().is_empty() {
-            (start, key.len())
-        } else {
-            (start + after_colon + lead, value.trim().len())
-        }
+        if value.trim().is_empty() { (start, key.len()) } else { (start + after_colon + lead, value.trim().len()) }
     }
 
     /// The first occurrence of `needle` in the block of `key` at or after `from`.
@@ -136,9 +108,7 @@ impl<'s> KeyLocator<'s> {
         if needle.is_empty() || from >= end {
             return None;
         }
-        self.text[from..end]
-            .find(needle)
-            .map(|i| (from + i, needle.len()))
+        self.text[from..end].find(needle).map(|i| (from + i, needle.len()))
     }
 }
 
@@ -190,27 +160,16 @@ impl<'a, 's> FieldReader<'a, 's> {
     ) -> Result<(Self, Vec<(String, YamlValue)>), Diagnostic> {
         let (yaml, yaml_start) = split.yaml.unwrap_or(("", split.body_offset));
         let fields = yaml::parse_mapping(yaml).map_err(|e| {
-            let line_offset = yaml
-                .split_inclusive('\n')
-                .take(e.line.saturating_sub(1))
-                .map(str::len)
-                .sum::<usize>();
+            let line_offset = yaml.split_inclusive('\n').take(e.line.saturating_sub(1)).map(str::len).sum::<usize>();
             let line = &yaml[line_offset.min(yaml.len())..];
-            let column_offset = line
-                .char_indices()
-                .nth(e.column.saturating_sub(1))
-                .map_or(line.len(), |(i, _)| i);
+            let column_offset = line.char_indices().nth(e.column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
             Diagnostic::error(format!("front matter is not valid YAML: {}", e.message)).at(
                 source,
                 yaml_start + line_offset + column_offset,
                 1,
             )
         })?;
-        let start = if source.text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        };
+        let start = if source.text.starts_with('\u{feff}') { 3 } else { 0 };
         let reader = FieldReader {
             source,
             locator: KeyLocator::new(source.text, yaml, yaml_start),
@@ -221,20 +180,14 @@ impl<'a, 's> FieldReader<'a, 's> {
     }
 
     fn error_at(&mut self, (offset, len): (usize, usize), message: String) -> &mut Diagnostic {
-        self.diagnostics
-            .push(Diagnostic::error(message).at(self.source, offset, len));
+        self.diagnostics.push(Diagnostic::error(message).at(self.source, offset, len));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
     /// An error on the value of `key`, pointing at the token the message quotes when it can be found.
     fn value_error(&mut self, key: &str, message: String) {
-        let quoted = message
-            .split('`')
-            .nth(1)
-            .filter(|q| !q.is_empty() && q.len() < 80);
-        let at = quoted
-            .and_then(|q| self.locator.find_in(key, q, 0))
-            .unwrap_or_else(|| self.locator.value(key));
+        let quoted = message.split('`').nth(1).filter(|q| !q.is_empty() && q.len() < 80);
+        let at = quoted.and_then(|q| self.locator.find_in(key, q, 0)).unwrap_or_else(|| self.locator.value(key));
         self.error_at(at, format!("`{key}`: {message}"));
     }
 
@@ -250,8 +203,8 @@ impl<'a, 's> FieldReader<'a, 's> {
 
     /// A required field that is absent.
     pub fn missing(&mut self, key: &str, example: &str) {
-        self.error_at((self.start, 3), format!("missing `{key}` in front matter"))
-            .help = Some(format!("add a line such as `{key}: {example}`"));
+        self.error_at((self.start, 3), format!("missing `{key}` in front matter")).help =
+            Some(format!("add a line such as `{key}: {example}`"));
     }
 
     pub fn text(&mut self, key: &str, value: YamlValue) -> Option<String> {
@@ -271,15 +224,8 @@ impl<'a, 's> FieldReader<'a, 's> {
 
     pub fn located_text(&mut self, key: &str, value: YamlValue) -> Option<Located<String>> {
         let text = self.text(key, value)?;
-        let (offset, len) = self
-            .locator
-            .find_in(key, &text, 0)
-            .unwrap_or_else(|| self.locator.value(key));
-        Some(Located {
-            value: text,
-            offset,
-            len,
-        })
+        let (offset, len) = self.locator.find_in(key, &text, 0).unwrap_or_else(|| self.locator.value(key));
+        Some(Located { value: text, offset, len })
     }
 
     pub fn date(&mut self, key: &str, value: YamlValue) -> Option<Date> {
@@ -310,13 +256,7 @@ impl<'a, 's> FieldReader<'a, 's> {
             Some(items) => items,
             None if value.scalar_text().is_some() => vec![value],
             None => {
-                self.value_error(
-                    key,
-                    format!(
-                        "expected a list such as `[a, b]`, found {}",
-                        value_kind(&value)
-                    ),
-                );
+                self.value_error(key, format!("expected a list such as `[a, b]`, found {}", value_kind(&value)));
                 return Vec::new();
             }
         };
@@ -330,16 +270,9 @@ impl<'a, 's> FieldReader<'a, 's> {
                         None => self.locator.value(key),
                     };
                     cursor = offset + len;
-                    out.push(Located {
-                        value: text,
-                        offset,
-                        len,
-                    });
+                    out.push(Located { value: text, offset, len });
                 }
-                _ => self.value_error(
-                    key,
-                    format!("list items must be text, found {}", value_kind(&item)),
-                ),
+                _ => self.value_error(key, format!("list items must be text, found {}", value_kind(&item))),
             }
         }
         out
@@ -353,10 +286,7 @@ impl<'a, 's> FieldReader<'a, 's> {
         mut read: impl FnMut(&mut Self, Raw, usize) -> Option<T>,
     ) -> Vec<T> {
         let Some(items) = value.clone().into_items() else {
-            self.value_error(
-                key,
-                format!("expected a list of entries, found {}", value_kind(&value)),
-            );
+            self.value_error(key, format!("expected a list of entries, found {}", value_kind(&value)));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -378,10 +308,7 @@ impl<'a, 's> FieldReader<'a, 's> {
         match Date::parse(text) {
             Ok(d) => Some(d),
             Err(message) => {
-                let at = self
-                    .locator
-                    .find_in(key, text.trim(), 0)
-                    .unwrap_or_else(|| self.locator.value(key));
+                let at = self.locator.find_in(key, text.trim(), 0).unwrap_or_else(|| self.locator.value(key));
                 self.error_at(at, format!("`{key}`: {message}"));
                 None
             }
@@ -390,9 +317,7 @@ impl<'a, 's> FieldReader<'a, 's> {
 
     /// Locates `text` inside the block of `key`.
     pub fn locate_in(&self, key: &str, text: &str) -> (usize, usize) {
-        self.locator
-            .find_in(key, text, 0)
-            .unwrap_or_else(|| self.locator.value(key))
+        self.locator.find_in(key, text, 0).unwrap_or_else(|| self.locator.value(key))
     }
 
     pub fn error_in(&mut self, key: &str, text: &str, message: String, help: Option<String>) {
@@ -483,12 +408,7 @@ pub enum ActorKind {
 }
 
 impl ActorKind {
-    pub const ALL: [ActorKind; 4] = [
-        ActorKind::Person,
-        ActorKind::Organization,
-        ActorKind::Country,
-        ActorKind::Group,
-    ];
+    pub const ALL: [ActorKind; 4] = [ActorKind::Person, ActorKind::Organization, ActorKind::Country, ActorKind::Group];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -585,50 +505,28 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
                 }
             }
             "draft" => draft = r.bool(&key, value).unwrap_or(false),
-            "takeaways" => {
-                takeaways = r
-                    .text_list(&key, value)
-                    .into_iter()
-                    .map(|l| l.value)
-                    .collect()
-            }
+            "takeaways" => takeaways = r.text_list(&key, value).into_iter().map(|l| l.value).collect(),
             "sources" => sources = read_sources(&mut r, &key, value),
             "timeline" => {
                 timeline = r.records(&key, value, |r, raw: RawTimelineEntry, _| {
                     let date = r.record_date("timeline", &raw.date.0)?;
-                    Some(TimelineEntry {
-                        date,
-                        event: raw.event.0.trim().to_string(),
-                    })
+                    Some(TimelineEntry { date, event: raw.event.0.trim().to_string() })
                 })
             }
             "updates" => {
                 updates = r.records(&key, value, |r, raw: RawUpdate, _| {
                     let date = r.record_date("updates", &raw.date.0)?;
-                    Some(UpdateEntry {
-                        date,
-                        note: raw.note.0.trim().to_string(),
-                    })
+                    Some(UpdateEntry { date, note: raw.note.0.trim().to_string() })
                 })
             }
             "aliases" => aliases = read_alias_paths(&mut r, &key, value),
             _ => r.unknown_field(&key, EXPLAINER_FIELDS),
         }
     }
-    if title.is_none()
-        && !r
-            .diagnostics
-            .iter()
-            .any(|d| d.message.starts_with("`title`"))
-    {
+    if title.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`title`")) {
         r.missing("title", "Biden and Xi meet in Lima");
     }
-    if date.is_none()
-        && !r
-            .diagnostics
-            .iter()
-            .any(|d| d.message.starts_with("`date`"))
-    {
+    if date.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`date`")) {
         r.missing("date", "2024-11-16");
     }
     let meta = match (title, date) {
@@ -656,11 +554,7 @@ fn read_sources(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec
     let mut seen = std::collections::BTreeSet::new();
     r.records(key, value, |r, raw: RawSource, _| {
         let id = raw.id.0.trim().to_string();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             r.error_in(
                 "sources",
                 &id,
@@ -670,19 +564,10 @@ fn read_sources(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec
             return None;
         }
         if !seen.insert(id.clone()) {
-            r.error_in(
-                "sources",
-                &format!("id: {id}"),
-                format!("two sources have the id `{id}`"),
-                None,
-            );
+            r.error_in("sources", &format!("id: {id}"), format!("two sources have the id `{id}`"), None);
             return None;
         }
-        let url = match raw
-            .url
-            .map(|u| u.0.trim().to_string())
-            .filter(|u| !u.is_empty())
-        {
+        let url = match raw.url.map(|u| u.0.trim().to_string()).filter(|u| !u.is_empty()) {
             None => None,
             Some(url) if is_allowed_front_matter_url(&url) => Some(url),
             Some(url) => {
@@ -701,58 +586,30 @@ fn read_sources(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec
         };
         let title = raw.title.0.trim().to_string();
         if title.is_empty() {
-            r.error_in(
-                "sources",
-                &id,
-                format!("source `{id}` has an empty title"),
-                None,
-            );
+            r.error_in("sources", &id, format!("source `{id}` has an empty title"), None);
             return None;
         }
-        let publisher = raw
-            .publisher
-            .map(|p| p.0.trim().to_string())
-            .filter(|p| !p.is_empty());
-        Some(SourceEntry {
-            id,
-            title,
-            publisher,
-            url,
-            date,
-        })
+        let publisher = raw.publisher.map(|p| p.0.trim().to_string()).filter(|p| !p.is_empty());
+        Some(SourceEntry { id, title, publisher, url, date })
     })
 }
 
 /// `http`, `https` and `mailto` URLs with something after the scheme; nothing else leaves front matter as a link.
 pub fn is_allowed_front_matter_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
-    let rest = ["https://", "http://", "mailto:"]
-        .iter()
-        .find_map(|p| lower.strip_prefix(p));
+    let rest = ["https://", "http://", "mailto:"].iter().find_map(|p| lower.strip_prefix(p));
     rest.is_some_and(|r| !r.is_empty() && !r.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 
 /// Alias paths must be plain site paths: they become folders in the output.
-fn read_alias_paths(
-    r: &mut FieldReader<'_, '_>,
-    key: &str,
-    value: YamlValue,
-) -> Vec<Located<String>> {
+fn read_alias_paths(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec<Located<String>> {
     let mut out = Vec::new();
     for item in r.text_list(key, value) {
         match normalize_site_path(&item.value) {
-            Ok(path) => out.push(Located {
-                value: path,
-                ..item
-            }),
+            Ok(path) => out.push(Located { value: path, ..item }),
             Err(why) => {
-                let d = Diagnostic::error(format!("alias `{}` {why}", item.value)).at(
-                    r.source,
-                    item.offset,
-                    item.len,
-                );
-                r.diagnostics
-                    .push(d.with_help("aliases are old site paths such as `/2024/11/old-name/`"));
+                let d = Diagnostic::error(format!("alias `{}` {why}", item.value)).at(r.source, item.offset, item.len);
+                r.diagnostics.push(d.with_help("aliases are old site paths such as `/2024/11/old-name/`"));
             }
         }
     }
@@ -775,10 +632,7 @@ pub fn normalize_site_path(path: &str) -> Result<String, &'static str> {
     if parts.is_empty() {
         return Err("must not be the home page");
     }
-    if parts
-        .iter()
-        .any(|p| p.contains(['?', '#', '%', '"', '<', '>']))
-    {
+    if parts.iter().any(|p| p.contains(['?', '#', '%', '"', '<', '>'])) {
         return Err("must not contain `?`, `#`, `%`, quotes or angle brackets");
     }
     Ok(format!("/{}/", parts.join("/")))
@@ -789,25 +643,19 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
         Ok(x) => x,
         Err(d) => return (None, vec![d]),
     };
-    let (mut name, mut kind, mut role, mut country, mut aliases) =
-        (None, None, None, None, Vec::new());
+    let (mut name, mut kind, mut role, mut country, mut aliases) = (None, None, None, None, Vec::new());
     for (key, value) in fields {
         match key.as_str() {
             "name" => name = r.text(&key, value),
             "kind" => {
                 if let Some(k) = r.located_text(&key, value) {
-                    kind = ActorKind::ALL
-                        .into_iter()
-                        .find(|a| a.name() == k.value.to_lowercase());
+                    kind = ActorKind::ALL.into_iter().find(|a| a.name() == k.value.to_lowercase());
                     if kind.is_none() {
                         let names: Vec<&str> = ActorKind::ALL.iter().map(|k| k.name()).collect();
-                        let d = Diagnostic::error(format!(
-                            "`kind` must be one of {}, not `{}`",
-                            names.join(", "),
-                            k.value
-                        ))
-                        .at(source, k.offset, k.len)
-                        .with_suggestion(closest(&k.value, names));
+                        let d =
+                            Diagnostic::error(format!("`kind` must be one of {}, not `{}`", names.join(", "), k.value))
+                                .at(source, k.offset, k.len)
+                                .with_suggestion(closest(&k.value, names));
                         r.diagnostics.push(d);
                     }
                 }
@@ -818,24 +666,10 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
             _ => r.unknown_field(&key, ACTOR_FIELDS),
         }
     }
-    if name.is_none()
-        && !r
-            .diagnostics
-            .iter()
-            .any(|d| d.message.starts_with("`name`"))
-    {
+    if name.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`name`")) {
         r.missing("name", "Xi Jinping");
     }
-    (
-        name.map(|name| ActorMeta {
-            name,
-            kind,
-            role,
-            country,
-            aliases,
-        }),
-        r.diagnostics,
-    )
+    (name.map(|name| ActorMeta { name, kind, role, country, aliases }), r.diagnostics)
 }
 
 pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta> {
@@ -852,22 +686,10 @@ pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta>
             _ => r.unknown_field(&key, TOPIC_FIELDS),
         }
     }
-    if title.is_none()
-        && !r
-            .diagnostics
-            .iter()
-            .any(|d| d.message.starts_with("`title`"))
-    {
+    if title.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`title`")) {
         r.missing("title", "Taiwan");
     }
-    (
-        title.map(|title| TopicMeta {
-            title,
-            summary,
-            aliases,
-        }),
-        r.diagnostics,
-    )
+    (title.map(|title| TopicMeta { title, summary, aliases }), r.diagnostics)
 }
 
 pub fn read_home(source: &SourceFile<'_>, split: &Split<'_>) -> Read<HomeMeta> {
@@ -897,10 +719,7 @@ mod tests {
     }
 
     fn lines(diags: &[Diagnostic]) -> Vec<(usize, usize)> {
-        diags
-            .iter()
-            .map(|d| d.location.as_ref().map(|l| (l.line, l.column)).unwrap())
-            .collect()
+        diags.iter().map(|d| d.location.as_ref().map(|l| (l.line, l.column)).unwrap()).collect()
     }
 
     #[test]
@@ -910,8 +729,7 @@ mod tests {
         let s = split(&source).unwrap();
         assert_eq!(s.yaml.unwrap().0, "title: A\r\n");
         assert_eq!(s.body, "Body\r\n");
-        let (meta, diags) =
-            explainer("\u{feff}---\r\ntitle: A\r\ndate: 2024-11-16\r\n---\r\nBody\r\n");
+        let (meta, diags) = explainer("\u{feff}---\r\ntitle: A\r\ndate: 2024-11-16\r\n---\r\nBody\r\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(meta.unwrap().title, "A");
     }
@@ -927,19 +745,10 @@ mod tests {
         let (meta, diags) = explainer("---\ntitel: A\ndate: 2024-13-45\ndraft: maybe\n---\n");
         assert!(meta.is_none());
         let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
-        assert!(
-            messages.iter().any(|m| m.contains("unknown field `titel`")),
-            "{messages:?}"
-        );
-        assert!(
-            messages.iter().any(|m| m.contains("2024-13-45")),
-            "{messages:?}"
-        );
+        assert!(messages.iter().any(|m| m.contains("unknown field `titel`")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("2024-13-45")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("draft")), "{messages:?}");
-        assert!(
-            messages.iter().any(|m| m.contains("missing `title`")),
-            "{messages:?}"
-        );
+        assert!(messages.iter().any(|m| m.contains("missing `title`")), "{messages:?}");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
         let mut found = lines(&diags);
         found.sort();
@@ -948,14 +757,10 @@ mod tests {
 
     #[test]
     fn locates_list_items() {
-        let (meta, diags) =
-            explainer("---\ntitle: A\ndate: 2024-11-16\nactors:\n  - Joe Biden\n  - Xi\n---\n");
+        let (meta, diags) = explainer("---\ntitle: A\ndate: 2024-11-16\nactors:\n  - Joe Biden\n  - Xi\n---\n");
         assert!(diags.is_empty());
         let meta = meta.unwrap();
-        let source = SourceFile::new(
-            "x",
-            "---\ntitle: A\ndate: 2024-11-16\nactors:\n  - Joe Biden\n  - Xi\n---\n",
-        );
+        let source = SourceFile::new("x", "---\ntitle: A\ndate: 2024-11-16\nactors:\n  - Joe Biden\n  - Xi\n---\n");
         let (loc, _) = source.locate(meta.actors[1].offset, meta.actors[1].len);
         assert_eq!((loc.line, loc.column), (6, 5));
     }

@@ -58,17 +58,13 @@ pub struct LoadedSite {
 }
 
 /// Reads `site.toml` and parses it.
-pub fn load_config(
-    root: &Path,
-    base_url_override: Option<&str>,
-) -> Result<Config, Vec<Diagnostic>> {
+pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(config::CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         let message = match e.kind() {
-            ErrorKind::NotFound => format!(
-                "no site.toml in {}: is this a dossier site? (`dossier init DIR` makes one)",
-                root.display()
-            ),
+            ErrorKind::NotFound => {
+                format!("no site.toml in {}: is this a dossier site? (`dossier init DIR` makes one)", root.display())
+            }
             ErrorKind::InvalidData => "site.toml is not UTF-8 text".to_string(),
             _ => format!("cannot read site.toml: {e}"),
         };
@@ -86,12 +82,7 @@ pub fn load_site(root: &Path, config: Config) -> Result<LoadedSite, Vec<Diagnost
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    Ok(LoadedSite {
-        config,
-        content,
-        templates,
-        static_files,
-    })
+    Ok(LoadedSite { config, content, templates, static_files })
 }
 
 /// `a/b/c` from a path below `base`, or a diagnostic when the name is not UTF-8.
@@ -113,56 +104,34 @@ fn relative_name(base: &Path, path: &Path, shown_prefix: &str) -> Result<String,
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
-    entry.depth() > 0
-        && entry
-            .file_name()
-            .to_str()
-            .is_some_and(|n| n.starts_with('.'))
+    entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| n.starts_with('.'))
 }
 
 /// Walks `dir`, following symlinks but not loops, skipping hidden files. Returns (path, relative name).
-fn walk_files(
-    dir: &Path,
-    shown_prefix: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(PathBuf, String)> {
+fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
+    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| !is_hidden(e)) {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                match relative_name(dir, entry.path(), shown_prefix) {
-                    Ok(rel) => files.push((entry.into_path(), rel)),
-                    Err(d) => diagnostics.push(d),
-                }
-            }
+            Ok(entry) if entry.file_type().is_file() => match relative_name(dir, entry.path(), shown_prefix) {
+                Ok(rel) => files.push((entry.into_path(), rel)),
+                Err(d) => diagnostics.push(d),
+            },
             Ok(_) => {}
             Err(e) if e.loop_ancestor().is_some() => {
-                let shown = e
-                    .path()
-                    .map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default())
-                    .unwrap_or_default();
+                let shown =
+                    e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
                 diagnostics.push(Diagnostic::warning(format!(
                     "skipped a symbolic link that loops back to a parent folder: {shown_prefix}/{shown}"
                 )));
             }
-            Err(e)
-                if e.io_error()
-                    .is_some_and(|io| io.kind() == ErrorKind::NotFound) =>
-            {
+            Err(e) if e.io_error().is_some_and(|io| io.kind() == ErrorKind::NotFound) => {
                 // removed while we walked, or a dangling symlink: nothing to read
             }
             Err(e) => {
-                let shown = e
-                    .path()
-                    .map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default())
-                    .unwrap_or_default();
-                diagnostics.push(Diagnostic::error(format!(
-                    "cannot read {shown_prefix}/{shown}: {e}"
-                )));
+                let shown =
+                    e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
+                diagnostics.push(Diagnostic::error(format!("cannot read {shown_prefix}/{shown}: {e}")));
             }
         }
     }
@@ -172,26 +141,18 @@ fn walk_files(
 fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<ContentFile> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
-        diagnostics.push(Diagnostic::warning(
-            "the site has no content/ folder: only empty index pages are built",
-        ));
+        diagnostics.push(Diagnostic::warning("the site has no content/ folder: only empty index pages are built"));
         return Vec::new();
     }
-    let files: Vec<(PathBuf, String)> = walk_files(&dir, CONTENT_DIR, diagnostics)
-        .into_iter()
-        .filter(|(_, rel)| rel.ends_with(".md"))
-        .collect();
+    let files: Vec<(PathBuf, String)> =
+        walk_files(&dir, CONTENT_DIR, diagnostics).into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
     let read: Vec<Result<Option<ContentFile>, Diagnostic>> = files
         .into_par_iter()
         .map(|(path, rel)| {
             let shown = format!("{CONTENT_DIR}/{rel}");
             match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => Ok(Some(ContentFile {
-                        path: shown,
-                        rel,
-                        text,
-                    })),
+                    Ok(text) => Ok(Some(ContentFile { path: shown, rel, text })),
                     Err(e) => Err(Diagnostic::error(format!(
                         "file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
                         e.utf8_error().valid_up_to()
@@ -215,19 +176,12 @@ fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<ContentFi
 }
 
 fn read_text_file(path: &Path, shown: &str) -> Result<String, Diagnostic> {
-    std::fs::read(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).in_file(shown))
-        .and_then(|bytes| {
-            String::from_utf8(bytes)
-                .map_err(|_| Diagnostic::error("file is not UTF-8 text").in_file(shown))
-        })
+    std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).in_file(shown)).and_then(
+        |bytes| String::from_utf8(bytes).map_err(|_| Diagnostic::error("file is not UTF-8 text").in_file(shown)),
+    )
 }
 
-fn read_templates(
-    root: &Path,
-    theme_name: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<TemplateFile> {
+fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<TemplateFile> {
     let mut by_name = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
     let theme_prefix = format!("{THEMES_DIR}/{theme_name}/{TEMPLATES_DIR}");
@@ -244,21 +198,12 @@ fn read_templates(
     } else if theme_name == theme::DEFAULT_THEME {
         for (name, text) in theme::embedded_templates() {
             let origin = format!("{theme_prefix}/{name} (built in)");
-            by_name.insert(
-                name.to_string(),
-                TemplateFile {
-                    name: name.to_string(),
-                    origin,
-                    text: text.to_string(),
-                },
-            );
+            by_name.insert(name.to_string(), TemplateFile { name: name.to_string(), origin, text: text.to_string() });
         }
     } else {
         diagnostics.push(
-            Diagnostic::error(format!(
-                "theme `{theme_name}` not found: there is no folder {THEMES_DIR}/{theme_name}/"
-            ))
-            .in_file(config::CONFIG_FILE),
+            Diagnostic::error(format!("theme `{theme_name}` not found: there is no folder {THEMES_DIR}/{theme_name}/"))
+                .in_file(config::CONFIG_FILE),
         );
     }
     let overrides = root.join(TEMPLATES_DIR);
@@ -276,11 +221,7 @@ fn read_templates(
     by_name.into_values().collect()
 }
 
-fn list_static(
-    root: &Path,
-    theme_name: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<StaticFile> {
+fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let mut by_path = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
     if theme_dir.is_dir() {
@@ -289,14 +230,7 @@ fn list_static(
         if dir.is_dir() {
             for (path, rel) in walk_files(&dir, &prefix, diagnostics) {
                 let origin = format!("{prefix}/{rel}");
-                by_path.insert(
-                    rel.clone(),
-                    StaticFile {
-                        output_path: rel,
-                        origin,
-                        source: StaticSource::Disk(path),
-                    },
-                );
+                by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
             }
         }
     } else if theme_name == theme::DEFAULT_THEME {
@@ -304,11 +238,7 @@ fn list_static(
             let origin = format!("{THEMES_DIR}/{theme_name}/{STATIC_DIR}/{rel} (built in)");
             by_path.insert(
                 rel.to_string(),
-                StaticFile {
-                    output_path: rel.to_string(),
-                    origin,
-                    source: StaticSource::Embedded(bytes),
-                },
+                StaticFile { output_path: rel.to_string(), origin, source: StaticSource::Embedded(bytes) },
             );
         }
     }
@@ -316,14 +246,7 @@ fn list_static(
     if site_static.is_dir() {
         for (path, rel) in walk_files(&site_static, STATIC_DIR, diagnostics) {
             let origin = format!("{STATIC_DIR}/{rel}");
-            by_path.insert(
-                rel.clone(),
-                StaticFile {
-                    output_path: rel,
-                    origin,
-                    source: StaticSource::Disk(path),
-                },
-            );
+            by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
         }
     }
     by_path.into_values().collect()

@@ -44,6 +44,26 @@ pub struct LinkRef<'s> {
     pub text: String,
 }
 
+/// A blockquote; with an attribution when its last paragraph starts with a dash (`— Name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteBlock {
+    /// Indexes of its `Start(BlockQuote)` and `End(BlockQuote)` events.
+    pub start: usize,
+    pub end: usize,
+    pub attribution: Option<Attribution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// Indexes of the attribution paragraph's `Start(Paragraph)` and `End(Paragraph)` events.
+    pub start: usize,
+    pub end: usize,
+    /// Its plain text without the dash: "Victor Cha", "Victor Cha, CSIS".
+    pub text: String,
+    /// Index into `links` of the first link in it, if any (`— [Ishiba](actor:shigeru-ishiba)`).
+    pub link: Option<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
@@ -60,12 +80,16 @@ pub struct ParsedBody<'s> {
     /// Plain text of the first top-level paragraph, the default summary.
     pub first_paragraph: Option<String>,
     pub word_count: usize,
+    pub quotes: Vec<QuoteBlock>,
 }
 
 impl ParsedBody<'_> {
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
-            || self.events.iter().any(|e| matches!(e, Event::Start(Tag::FootnoteDefinition(name)) if footnote_id(name) == id))
+            || self
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::Start(Tag::FootnoteDefinition(name)) if footnote_id(name) == id))
     }
 }
 
@@ -87,13 +111,10 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let index = events.len();
         match &event {
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                 let whole = &body[range.clone()];
                 let (offset, len) = match whole.rfind(dest_url.as_ref()) {
-                    Some(i) if !dest_url.is_empty() => {
-                        (body_offset + range.start + i, dest_url.len())
-                    }
+                    Some(i) if !dest_url.is_empty() => (body_offset + range.start + i, dest_url.len()),
                     _ => (body_offset + range.start, range.len()),
                 };
                 links.push(LinkRef {
@@ -121,11 +142,7 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
                 }
             }
             Event::Start(
-                Tag::BlockQuote(_)
-                | Tag::List(_)
-                | Tag::FootnoteDefinition(_)
-                | Tag::Table(_)
-                | Tag::HtmlBlock,
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::HtmlBlock,
             ) => container_depth += 1,
             Event::End(
                 TagEnd::BlockQuote(_)
@@ -153,13 +170,51 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
         events.push(event);
     }
     let headings = assign_heading_ids(&mut events);
-    ParsedBody {
-        events,
-        links,
-        headings,
-        first_paragraph,
-        word_count,
+    let quotes = find_quotes(&events, &links);
+    ParsedBody { events, links, headings, first_paragraph, word_count, quotes }
+}
+
+/// Finds blockquotes and their attributions: a last paragraph (not the only one) that starts with
+/// `—`, `–` (what smart punctuation makes of `--`) or `--`.
+fn find_quotes(events: &[Event<'_>], links: &[LinkRef<'_>]) -> Vec<QuoteBlock> {
+    let mut quotes = Vec::new();
+    let mut open = Vec::new();
+    for (index, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => open.push(index),
+            Event::End(TagEnd::BlockQuote(_)) => {
+                let Some(start) = open.pop() else { continue };
+                let attribution = attribution(events, links, start, index);
+                quotes.push(QuoteBlock { start, end: index, attribution });
+            }
+            _ => {}
+        }
     }
+    quotes.sort_by_key(|q| q.start);
+    quotes
+}
+
+fn attribution(events: &[Event<'_>], links: &[LinkRef<'_>], quote_start: usize, quote_end: usize) -> Option<Attribution> {
+    if !matches!(events.get(quote_end.checked_sub(1)?), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let para_end = quote_end - 1;
+    let para_start = (quote_start..para_end).rev().find(|&i| matches!(events[i], Event::Start(Tag::Paragraph)))?;
+    if para_start == quote_start + 1 {
+        return None; // the only paragraph: a quote of a dash, not an attribution
+    }
+    let mut text = String::new();
+    for event in &events[para_start + 1..para_end] {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let trimmed = text.trim_start();
+    let rest = ["—", "–", "--", "―"].iter().find_map(|dash| trimmed.strip_prefix(dash))?;
+    let link = links.iter().position(|l| l.event_index > para_start && l.event_index < para_end);
+    Some(Attribution { start: para_start, end: para_end, text: rest.trim().to_string(), link })
 }
 
 /// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as `{#id}`.
@@ -185,8 +240,7 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
                     id
                 }
                 None => {
-                    let base = Slug::from_text(&text)
-                        .unwrap_or_else(|| Slug::from_text("section").expect("valid"));
+                    let base = Slug::from_text(&text).unwrap_or_else(|| Slug::from_text("section").expect("valid"));
                     let mut candidate = base.clone();
                     let mut n = 1;
                     while used.contains(candidate.as_str()) {
@@ -200,11 +254,7 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                 *slot = Some(CowStr::from(id.clone()));
             }
-            headings.push(Heading {
-                level,
-                id,
-                text: text.trim().to_string(),
-            });
+            headings.push(Heading { level, id, text: text.trim().to_string() });
             i = j;
         }
         i += 1;
@@ -218,19 +268,10 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_avoid_reserved_ones() {
-        let body =
-            "# Why Kursk matters\n\n## Why Kursk matters\n\n## Sources\n\n## Custom {#mine}\n";
+        let body = "# Why Kursk matters\n\n## Why Kursk matters\n\n## Sources\n\n## Custom {#mine}\n";
         let parsed = parse(body, 0);
         let ids: Vec<_> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "why-kursk-matters",
-                "why-kursk-matters-1",
-                "sources-1",
-                "mine"
-            ]
-        );
+        assert_eq!(ids, ["why-kursk-matters", "why-kursk-matters-1", "sources-1", "mine"]);
         assert!(parsed.has_anchor("mine"));
     }
 
@@ -247,13 +288,25 @@ mod tests {
     }
 
     #[test]
+    fn quotes_with_a_dash_line_are_attributed() {
+        let body = "> Words.\n>\n> -- Victor Cha, CSIS\n\n> Linked.\n>\n> — [Ishiba](actor:shigeru-ishiba)\n\n> — only a dash line\n\n> Plain quote.\n";
+        let parsed = parse(body, 0);
+        assert_eq!(parsed.quotes.len(), 4);
+        let first = parsed.quotes[0].attribution.as_ref().unwrap();
+        assert_eq!(first.text, "Victor Cha, CSIS");
+        assert_eq!(first.link, None);
+        let second = parsed.quotes[1].attribution.as_ref().unwrap();
+        assert_eq!(second.text, "Ishiba");
+        assert_eq!(parsed.links[second.link.unwrap()].dest.as_ref(), "actor:shigeru-ishiba");
+        assert_eq!(parsed.quotes[2].attribution, None);
+        assert_eq!(parsed.quotes[3].attribution, None);
+    }
+
+    #[test]
     fn first_top_level_paragraph_is_the_summary() {
         let body = "> A quote first.\n\n- a list\n\nThe *real* first\nparagraph.\n\nSecond.\n";
         let parsed = parse(body, 0);
-        assert_eq!(
-            parsed.first_paragraph.as_deref(),
-            Some("The real first paragraph.")
-        );
+        assert_eq!(parsed.first_paragraph.as_deref(), Some("The real first paragraph."));
         assert_eq!(parsed.word_count, 10);
     }
 }

@@ -13,11 +13,7 @@ const STAGING_MARK: &str = ".dossier-staging-";
 /// parent of it, `content/` and the other source folders, `/` and the home folder.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
         let mut out = PathBuf::new();
         for c in p.components() {
             match c {
@@ -34,11 +30,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let root = absolute(root);
     let output = absolute(output);
     let refuse = |why: &str| {
-        Err(Diagnostic::error(format!(
-            "refusing to use {} as the output folder: {why}",
-            output.display()
-        ))
-        .with_help("choose a folder of its own, such as `public` inside the site"))
+        Err(Diagnostic::error(format!("refusing to use {} as the output folder: {why}", output.display()))
+            .with_help("choose a folder of its own, such as `public` inside the site"))
     };
     if output.parent().is_none() {
         return refuse("it is the root of the file system");
@@ -78,25 +71,12 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent)?;
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("public");
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
         remove_abandoned_staging(&parent, name);
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        let dir = parent.join(format!(
-            ".{name}{STAGING_MARK}{}-{stamp}",
-            std::process::id()
-        ));
+        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let dir = parent.join(format!(".{name}{STAGING_MARK}{}-{stamp}", std::process::id()));
         std::fs::create_dir(&dir)?;
-        Ok(Staging {
-            target: target.to_path_buf(),
-            dir,
-            committed: false,
-        })
+        Ok(Staging { target: target.to_path_buf(), dir, committed: false })
     }
 
     /// Copies the static files (theme's, then the site's) into the staging folder.
@@ -113,24 +93,17 @@ impl Staging {
                         StaticSource::Embedded(bytes) => std::fs::write(&dest, bytes),
                     }
                 });
-                result
-                    .err()
-                    .map(|e| Diagnostic::error(format!("cannot copy {}: {e}", file.origin)))
+                result.err().map(|e| Diagnostic::error(format!("cannot copy {}: {e}", file.origin)))
             })
             .collect()
     }
 
     fn path_for(&self, output_path: &str) -> io::Result<PathBuf> {
         let safe = !output_path.is_empty()
-            && Path::new(output_path)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
+            && Path::new(output_path).components().all(|c| matches!(c, Component::Normal(_)))
             && !output_path.contains(['\\', '\0']);
         if !safe {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("unsafe output path `{output_path}`"),
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path `{output_path}`")));
         }
         Ok(self.dir.join(output_path))
     }
@@ -215,9 +188,7 @@ fn remove_abandoned_staging(parent: &Path, name: &str) {
             continue;
         };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|pid| {
-            pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
-        });
+        let alive = pid.is_some_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
         if !alive && cfg!(target_os = "linux") {
             let _ = std::fs::remove_dir_all(entry.path());
         }
@@ -239,15 +210,8 @@ mod tests {
         staging.commit().unwrap();
         assert!(target.join(".git").is_dir());
         assert!(!target.join("old.html").exists());
-        assert_eq!(
-            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
-            "new"
-        );
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 
@@ -280,13 +244,9 @@ mod tests {
         let root = tmp.path().join("site");
         std::fs::create_dir_all(root.join("content")).unwrap();
         assert!(check_output_dir(&root, &root.join("public")).is_ok());
-        for bad in [
-            root.clone(),
-            root.join("content"),
-            root.join("content/x"),
-            tmp.path().to_path_buf(),
-            PathBuf::from("/"),
-        ] {
+        for bad in
+            [root.clone(), root.join("content"), root.join("content/x"), tmp.path().to_path_buf(), PathBuf::from("/")]
+        {
             assert!(check_output_dir(&root, &bad).is_err(), "{}", bad.display());
         }
     }

@@ -62,6 +62,8 @@ pub struct ParsedSite<'s> {
     pub actors: Vec<ParsedProfile<'s, ActorMeta>>,
     pub topics: Vec<ParsedProfile<'s, TopicMeta>>,
     pub home: Option<ParsedHome<'s>>,
+    /// Files (relative to content/) that did not parse: links to them are not reported again.
+    pub failed: Vec<String>,
 }
 
 enum ParsedFile<'s> {
@@ -72,11 +74,13 @@ enum ParsedFile<'s> {
 }
 
 pub fn parse_site(files: &[ContentFile]) -> (ParsedSite<'_>, Vec<Diagnostic>) {
-    let results: Vec<(Option<ParsedFile<'_>>, Vec<Diagnostic>)> =
-        files.par_iter().map(parse_file).collect();
+    let results: Vec<(Option<ParsedFile<'_>>, Vec<Diagnostic>)> = files.par_iter().map(parse_file).collect();
     let mut site = ParsedSite::default();
     let mut diagnostics = Vec::new();
-    for (parsed, diags) in results {
+    for ((parsed, diags), file) in results.into_iter().zip(files) {
+        if parsed.is_none() {
+            site.failed.push(file.rel.clone());
+        }
         diagnostics.extend(diags);
         match parsed {
             Some(ParsedFile::Explainer(e)) => site.explainers.push(e),
@@ -102,57 +106,22 @@ fn parse_file(file: &ContentFile) -> (Option<ParsedFile<'_>>, Vec<Diagnostic>) {
             ContentKind::Topic => "`title`",
             _ => "`title` and `date`",
         };
-        let d = Diagnostic::error(format!(
-            "no front matter: the file must start with a `---` block with {needed}"
-        ))
-        .in_file(&file.path)
-        .with_help("see docs/content.md for the fields");
+        let d = Diagnostic::error(format!("no front matter: the file must start with a `---` block with {needed}"))
+            .in_file(&file.path)
+            .with_help("see docs/content.md for the fields");
         return (None, vec![d]);
     }
-    let body =
-        |split: &Split<'_>| markdown::parse(&file.text[split.body_offset..], split.body_offset);
+    let body = |split: &Split<'_>| markdown::parse(&file.text[split.body_offset..], split.body_offset);
     match kind {
         ContentKind::Explainer => {
             let (meta, diags) = frontmatter::read_explainer(&source, &split);
-            (
-                meta.map(|meta| {
-                    ParsedFile::Explainer(ParsedExplainer {
-                        file,
-                        meta,
-                        body: body(&split),
-                    })
-                }),
-                diags,
-            )
+            (meta.map(|meta| ParsedFile::Explainer(ParsedExplainer { file, meta, body: body(&split) })), diags)
         }
-        ContentKind::Actor => profile(
-            file,
-            &source,
-            &split,
-            frontmatter::read_actor,
-            body,
-            ParsedFile::Actor,
-        ),
-        ContentKind::Topic => profile(
-            file,
-            &source,
-            &split,
-            frontmatter::read_topic,
-            body,
-            ParsedFile::Topic,
-        ),
+        ContentKind::Actor => profile(file, &source, &split, frontmatter::read_actor, body, ParsedFile::Actor),
+        ContentKind::Topic => profile(file, &source, &split, frontmatter::read_topic, body, ParsedFile::Topic),
         ContentKind::Home => {
             let (meta, diags) = frontmatter::read_home(&source, &split);
-            (
-                meta.map(|meta| {
-                    ParsedFile::Home(ParsedHome {
-                        file,
-                        meta,
-                        body: body(&split),
-                    })
-                }),
-                diags,
-            )
+            (meta.map(|meta| ParsedFile::Home(ParsedHome { file, meta, body: body(&split) })), diags)
         }
     }
 }
@@ -166,28 +135,12 @@ fn profile<'s, M>(
     wrap: impl Fn(ParsedProfile<'s, M>) -> ParsedFile<'s>,
 ) -> (Option<ParsedFile<'s>>, Vec<Diagnostic>) {
     let (meta, mut diags) = read(source, split);
-    let stem = file
-        .rel
-        .rsplit('/')
-        .next()
-        .unwrap_or(&file.rel)
-        .trim_end_matches(".md");
+    let stem = file.rel.rsplit('/').next().unwrap_or(&file.rel).trim_end_matches(".md");
     let Some(slug) = Slug::from_text(stem) else {
         diags.push(
-            Diagnostic::error("the file name has no letters or digits to make a page address from")
-                .in_file(&file.path),
+            Diagnostic::error("the file name has no letters or digits to make a page address from").in_file(&file.path),
         );
         return (None, diags);
     };
-    (
-        meta.map(|meta| {
-            wrap(ParsedProfile {
-                file,
-                slug,
-                meta,
-                body: body(split),
-            })
-        }),
-        diags,
-    )
+    (meta.map(|meta| wrap(ParsedProfile { file, slug, meta, body: body(split) })), diags)
 }

@@ -44,11 +44,7 @@ pub fn load_config(options: &PipelineOptions) -> Result<Config, Vec<Diagnostic>>
 
 /// Runs every stage after the configuration. On failure, returns every diagnostic found, sorted,
 /// warnings included.
-pub fn run(
-    options: &PipelineOptions,
-    config: Config,
-    sink: &dyn Sink,
-) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Timings::default();
     let started = Instant::now();
     let loaded = load::load_site(&options.root, config).map_err(sorted)?;
@@ -71,9 +67,7 @@ pub fn run(
         &loaded.config,
         parsed,
         &loaded.static_files,
-        AssembleOptions {
-            include_drafts: options.include_drafts,
-        },
+        AssembleOptions { include_drafts: options.include_drafts },
     );
     timings.assemble = started.elapsed();
     let (site, warnings) = match assembled {

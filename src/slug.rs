@@ -74,10 +74,7 @@ mod tests {
     fn transliterates_and_joins() {
         assert_eq!(slug("Yoon Suk Yeol"), "yoon-suk-yeol");
         assert_eq!(slug("Türkiye"), "turkiye");
-        assert_eq!(
-            slug("  South & East China Seas!  "),
-            "south-east-china-seas"
-        );
+        assert_eq!(slug("  South & East China Seas!  "), "south-east-china-seas");
         assert_eq!(slug("People's Liberation Army"), "peoples-liberation-army");
         assert_eq!(slug("People’s Liberation Army"), "peoples-liberation-army");
         assert_eq!(slug("U.S.–China relations"), "u-s-china-relations");

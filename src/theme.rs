@@ -8,11 +8,7 @@ static DEFAULT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default"
 
 fn files(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
     for file in dir.files() {
-        let path = file
-            .path()
-            .to_str()
-            .expect("theme paths are UTF-8")
-            .replace('\\', "/");
+        let path = file.path().to_str().expect("theme paths are UTF-8").replace('\\', "/");
         let hidden = path.split('/').any(|p| p.starts_with('.'));
         if !hidden {
             out.push((path, file.contents()));
@@ -28,10 +24,7 @@ fn under(prefix: &str) -> Vec<(String, &'static [u8])> {
     files(&DEFAULT, &mut all);
     let mut selected: Vec<_> = all
         .into_iter()
-        .filter_map(|(path, bytes)| {
-            path.strip_prefix(prefix)
-                .map(|rel| (rel.to_string(), bytes))
-        })
+        .filter_map(|(path, bytes)| path.strip_prefix(prefix).map(|rel| (rel.to_string(), bytes)))
         .collect();
     selected.sort();
     selected
@@ -41,12 +34,7 @@ fn under(prefix: &str) -> Vec<(String, &'static [u8])> {
 pub fn embedded_templates() -> Vec<(String, &'static str)> {
     under("templates/")
         .into_iter()
-        .map(|(name, bytes)| {
-            (
-                name,
-                std::str::from_utf8(bytes).expect("built-in templates are UTF-8"),
-            )
-        })
+        .map(|(name, bytes)| (name, std::str::from_utf8(bytes).expect("built-in templates are UTF-8")))
         .collect()
 }
 

@@ -14,10 +14,7 @@ pub struct Urls {
 impl Urls {
     pub fn new(base_url: &Url) -> Urls {
         let base_path = base_url.path().to_string();
-        Urls {
-            base_url: base_url.clone(),
-            base_path,
-        }
+        Urls { base_url: base_url.clone(), base_path }
     }
 
     /// The link written into pages: `/dossier/articles/x/`. Root-relative, so the same output
@@ -57,11 +54,7 @@ pub fn output_file(site_path: &str) -> String {
 
 /// The site path of page `n` (1-based) of a paginated list at `first`.
 pub fn paginated(first: &str, n: usize) -> String {
-    if n <= 1 {
-        first.to_string()
-    } else {
-        format!("{first}page/{n}/")
-    }
+    if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
 }
 
 #[cfg(test)]
@@ -73,10 +66,7 @@ mod tests {
         let urls = Urls::new(&Url::parse("https://example.org/dossier/").unwrap());
         assert_eq!(urls.href("articles/x/"), "/dossier/articles/x/");
         assert_eq!(urls.href(""), "/dossier/");
-        assert_eq!(
-            urls.absolute("atom.xml"),
-            "https://example.org/dossier/atom.xml"
-        );
+        assert_eq!(urls.absolute("atom.xml"), "https://example.org/dossier/atom.xml");
         assert_eq!(output_file("articles/x/"), "articles/x/index.html");
         assert_eq!(output_file(""), "index.html");
         assert_eq!(output_file("404.html"), "404.html");

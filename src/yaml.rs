@@ -19,11 +19,7 @@ pub struct YamlError {
 pub fn parse_mapping(text: &str) -> Result<Vec<(String, YamlValue)>, YamlError> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        YamlError {
-            message: clean_message(&e.to_string()),
-            line,
-            column,
-        }
+        YamlError { message: clean_message(&e.to_string()), line, column }
     })?;
     match value {
         serde_yaml::Value::Null => Ok(Vec::new()),
@@ -39,10 +35,7 @@ pub fn parse_mapping(text: &str) -> Result<Vec<(String, YamlValue)>, YamlError> 
             })
             .collect(),
         other => Err(YamlError {
-            message: format!(
-                "front matter must be a list of `field: value` lines, found {}",
-                kind(&other)
-            ),
+            message: format!("front matter must be a list of `field: value` lines, found {}", kind(&other)),
             line: 1,
             column: 1,
         }),
@@ -91,9 +84,7 @@ fn kind(value: &serde_yaml::Value) -> &'static str {
 }
 
 fn describe(value: &serde_yaml::Value) -> String {
-    serde_yaml::to_string(value)
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| kind(value).to_string())
+    serde_yaml::to_string(value).map(|s| s.trim().to_string()).unwrap_or_else(|_| kind(value).to_string())
 }
 
 /// serde_yaml appends " at line L column C" to messages; we report locations ourselves.
@@ -111,10 +102,7 @@ mod tests {
     #[test]
     fn keeps_key_order_and_reports_syntax_locations() {
         let map = parse_mapping("title: A\ndate: 2024-11-16\n").unwrap();
-        assert_eq!(
-            map.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-            ["title", "date"]
-        );
+        assert_eq!(map.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["title", "date"]);
         let err = parse_mapping("title: A\nactors: [Xi\n").unwrap_err();
         assert!(err.line >= 2, "{err:?}");
         assert!(!err.message.contains(" at line "));
@@ -130,12 +118,10 @@ mod tests {
     fn rejects_alias_bombs_quickly() {
         let mut doc = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 {
-                "a".to_string()
-            } else {
-                format!("l{}", i - 1)
-            };
-            doc.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            doc.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
         }
         let started = std::time::Instant::now();
         assert!(parse_mapping(&doc).is_err());
@@ -144,12 +130,7 @@ mod tests {
 
     #[test]
     fn non_mappings_are_errors() {
-        assert!(
-            parse_mapping("- a\n- b\n")
-                .unwrap_err()
-                .message
-                .contains("a list")
-        );
+        assert!(parse_mapping("- a\n- b\n").unwrap_err().message.contains("a list"));
         assert!(parse_mapping("").unwrap().is_empty());
     }
 }

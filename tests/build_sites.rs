@@ -9,17 +9,8 @@ fn basic_site_builds_every_page_with_resolved_links() {
     let site = Site::fixture("basic");
     let run = site.build_ok();
     assert!(run.stdout.starts_with("Built "), "{}", run.stdout);
-    assert_eq!(
-        run.stdout.lines().count(),
-        1,
-        "success prints one line: {}",
-        run.stdout
-    );
-    assert!(
-        run.stderr.is_empty(),
-        "no warnings expected: {}",
-        run.stderr
-    );
+    assert_eq!(run.stdout.lines().count(), 1, "success prints one line: {}", run.stdout);
+    assert!(run.stderr.is_empty(), "no warnings expected: {}", run.stderr);
 
     for file in [
         "index.html",
@@ -42,10 +33,7 @@ fn basic_site_builds_every_page_with_resolved_links() {
 
     let summit = site.page("articles/summit/");
     assert_eq!(summit.text("h1"), "The summit");
-    assert_eq!(
-        summit.href_of("the background"),
-        "/articles/background/#why-it-matters"
-    );
+    assert_eq!(summit.href_of("the background"), "/articles/background/#why-it-matters");
     assert_eq!(summit.href_of("Xi"), "/actors/xi-jinping/");
     assert_eq!(summit.href_of("trade topic"), "/topics/trade/");
     assert_eq!(summit.href_of("site page"), "/topics/");
@@ -62,44 +50,28 @@ fn basic_site_builds_every_page_with_resolved_links() {
     // sources, takeaways, timeline
     assert_eq!(summit.texts("#sources li").len(), 2);
     assert!(summit.text("#source-wire").contains("A Wire Service"));
-    assert_eq!(
-        summit.attrs("#source-wire a", "href"),
-        ["https://example.com/wire"]
-    );
+    assert_eq!(summit.attrs("#source-wire a", "href"), ["https://example.com/wire"]);
     assert_eq!(summit.texts("#takeaways li"), ["They met for two hours."]);
     assert!(summit.text("#timeline").contains("The two leaders meet."));
     // headings get anchors; code is highlighted with classes, not inline styles
     assert_eq!(summit.attrs("h2#what-was-said", "id"), ["what-was-said"]);
-    assert!(
-        summit
-            .source
-            .contains("<pre class=\"code hl-code\" data-lang=\"rust\">")
-    );
+    assert!(summit.source.contains("<pre class=\"code hl-code\" data-lang=\"rust\">"));
     assert!(!summit.source.contains("style=\""));
     // the page that links here
     assert_eq!(summit.texts("#backlinks .card-title"), ["The background"]);
 
     let background = site.page("articles/background/");
-    assert_eq!(
-        background.text(".dek"),
-        "This first paragraph becomes the summary."
-    );
+    assert_eq!(background.text(".dek"), "This first paragraph becomes the summary.");
 
     // entity pages list their explainers newest first
     let trade = site.page("topics/trade/");
     assert_eq!(trade.text("h1"), "Trade");
     assert_eq!(trade.text(".dek"), "Tariffs and supply chains.");
-    assert_eq!(
-        trade.texts("main .column-main .card-title"),
-        ["The summit", "The background"]
-    );
+    assert_eq!(trade.texts("main .column-main .card-title"), ["The summit", "The background"]);
     let xi = site.page("actors/xi-jinping/");
     assert!(xi.text(".dek").contains("President of China"));
     assert!(xi.text(".profile").contains("Profile text for Xi."));
-    assert_eq!(
-        xi.texts(".column-main .card-title"),
-        ["The summit", "The background"]
-    );
+    assert_eq!(xi.texts(".column-main .card-title"), ["The summit", "The background"]);
     // an actor named only in front matter still gets a page, built from its name
     assert_eq!(site.page("actors/kim-jong-un/").text("h1"), "Kim Jong Un");
 
@@ -114,15 +86,9 @@ fn basic_site_builds_every_page_with_resolved_links() {
     let home = site.page("");
     assert_eq!(home.text("h1"), "Fixture Explainers");
     assert_eq!(home.href_of("the summit"), "/articles/summit/");
-    assert_eq!(
-        home.texts(".column-main .card-title"),
-        ["The summit", "The background"]
-    );
+    assert_eq!(home.texts(".column-main .card-title"), ["The summit", "The background"]);
 
-    assert_eq!(
-        broken_internal_links(&site.public(), "/"),
-        Vec::<String>::new()
-    );
+    assert_eq!(broken_internal_links(&site.public(), "/"), Vec::<String>::new());
 }
 
 #[test]
@@ -137,53 +103,33 @@ fn subpath_base_url_moves_every_link() {
     let site = Site::fixture("subpath");
     site.build_ok();
     let one = site.page("articles/one/");
-    assert_eq!(
-        one.href_of("two"),
-        "/policy/explainers/articles/two/#details"
-    );
+    assert_eq!(one.href_of("two"), "/policy/explainers/articles/two/#details");
     assert_eq!(one.href_of("energy"), "/policy/explainers/topics/energy/");
     assert_eq!(one.href_of("someone"), "/policy/explainers/actors/someone/");
     assert_eq!(one.href_of("the topics"), "/policy/explainers/topics/");
     assert_eq!(one.href_of("home"), "/policy/explainers/");
-    assert_eq!(
-        one.attrs("link[rel=canonical]", "href"),
-        ["https://example.org/policy/explainers/articles/one/"]
-    );
+    assert_eq!(one.attrs("link[rel=canonical]", "href"), ["https://example.org/policy/explainers/articles/one/"]);
     // paginate = 1: lists continue on /page/2/ under the base path
     assert!(site.exists("page/2/index.html"));
     assert!(site.exists("topics/energy/page/2/index.html"));
-    assert_eq!(
-        site.page("topics/energy/").href_of("Older"),
-        "/policy/explainers/topics/energy/page/2/"
-    );
+    assert_eq!(site.page("topics/energy/").href_of("Older"), "/policy/explainers/topics/energy/page/2/");
     // the alias redirects, under the base path too
     let alias = site.read("old/two/index.html");
     assert!(
-        alias.contains(
-            r#"<meta http-equiv="refresh" content="0; url=/policy/explainers/articles/two/">"#
-        ),
+        alias.contains(r#"<meta http-equiv="refresh" content="0; url=/policy/explainers/articles/two/">"#),
         "{alias}"
     );
-    assert!(alias.contains(
-        r#"<link rel="canonical" href="https://example.org/policy/explainers/articles/two/">"#
-    ));
-    assert_eq!(
-        broken_internal_links(&site.public(), "/policy/explainers/"),
-        Vec::<String>::new()
-    );
+    assert!(alias.contains(r#"<link rel="canonical" href="https://example.org/policy/explainers/articles/two/">"#));
+    assert_eq!(broken_internal_links(&site.public(), "/policy/explainers/"), Vec::<String>::new());
 }
 
 #[test]
 fn base_url_flag_overrides_site_toml() {
     let site = Site::fixture("subpath");
-    site.run(&["build", "--base-url", "https://mirror.example.net/x/"])
-        .assert_success();
+    site.run(&["build", "--base-url", "https://mirror.example.net/x/"]).assert_success();
     let one = site.page("articles/one/");
     assert_eq!(one.href_of("two"), "/x/articles/two/#details");
-    assert_eq!(
-        broken_internal_links(&site.public(), "/x/"),
-        Vec::<String>::new()
-    );
+    assert_eq!(broken_internal_links(&site.public(), "/x/"), Vec::<String>::new());
 }
 
 #[test]
@@ -192,22 +138,11 @@ fn nested_folders_mirror_their_paths() {
     site.build_ok();
     let inner = site.page("analysis/2024/deep/inner/");
     assert_eq!(inner.href_of("the note"), "/notes/top-level/");
-    assert_eq!(
-        inner.href_of("the sibling"),
-        "/analysis/2024/renamed-sibling/#a-heading"
-    );
+    assert_eq!(inner.href_of("the sibling"), "/analysis/2024/renamed-sibling/#a-heading");
     let sibling = site.page("analysis/2024/renamed-sibling/");
-    assert_eq!(
-        sibling
-            .texts(".prose a[href='/analysis/2024/deep/inner/']")
-            .len(),
-        2
-    );
+    assert_eq!(sibling.texts(".prose a[href='/analysis/2024/deep/inner/']").len(), 2);
     assert!(site.exists("root-level/index.html"));
-    assert_eq!(
-        broken_internal_links(&site.public(), "/"),
-        Vec::<String>::new()
-    );
+    assert_eq!(broken_internal_links(&site.public(), "/"), Vec::<String>::new());
 }
 
 #[test]
@@ -216,15 +151,9 @@ fn drafts_build_only_when_asked() {
     site.build_ok();
     assert!(site.exists("articles/published/index.html"));
     assert!(!site.exists("articles/unfinished/index.html"));
-    assert!(
-        !site.exists("actors/only-in-draft/index.html"),
-        "entities named only by drafts have no page"
-    );
+    assert!(!site.exists("actors/only-in-draft/index.html"), "entities named only by drafts have no page");
     assert!(!site.exists("topics/draft-topic/index.html"));
-    assert_eq!(
-        site.page("").texts(".column-main .card-title"),
-        ["Published"]
-    );
+    assert_eq!(site.page("").texts(".column-main .card-title"), ["Published"]);
 
     site.run(&["build", "--drafts"]).assert_success();
     assert!(site.exists("articles/unfinished/index.html"));
@@ -241,11 +170,7 @@ fn links_to_drafts_are_errors_unless_drafts_are_built() {
     );
     let run = site.build();
     run.assert_code(1);
-    assert!(
-        run.stderr.contains("content/articles/linking.md:6:"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("content/articles/linking.md:6:"), "{}", run.stderr);
     assert!(run.stderr.contains("draft"), "{}", run.stderr);
     site.run(&["build", "--drafts"]).assert_success();
 }
@@ -261,23 +186,13 @@ fn unicode_names_are_transliterated() {
     assert_eq!(page.href_of("Erdoğan"), "/actors/recep-tayyip-erdogan/");
     assert_eq!(page.href_of("Xi"), "/actors/xi-jin-ping/");
     assert_eq!(page.href_of("the heading"), "#ca-va-deja-vu");
-    assert_eq!(
-        page.attrs("time", "datetime")[0],
-        "2024-06-01T10:30:00+03:00"
-    );
-    for file in [
-        "topics/turkiye/index.html",
-        "topics/energie/index.html",
-        "actors/yoon-suk-yeol/index.html",
-    ] {
+    assert_eq!(page.attrs("time", "datetime")[0], "2024-06-01T10:30:00+03:00");
+    for file in ["topics/turkiye/index.html", "topics/energie/index.html", "actors/yoon-suk-yeol/index.html"] {
         assert!(site.exists(file), "missing {file}");
     }
     assert_eq!(site.page("topics/energie/").text("h1"), "Énergie");
     assert_eq!(site.page("actors/xi-jin-ping/").text("h1"), "习近平");
-    assert_eq!(
-        broken_internal_links(&site.public(), "/"),
-        Vec::<String>::new()
-    );
+    assert_eq!(broken_internal_links(&site.public(), "/"), Vec::<String>::new());
 }
 
 #[test]
@@ -290,22 +205,13 @@ fn long_lists_are_paginated() {
         ("page/3/", &["Explainer 1"]),
     ];
     for (path, titles) in expected {
+        assert_eq!(site.page(path).texts(".column-main .card-title"), titles, "home {path}");
         assert_eq!(
-            site.page(path).texts(".column-main .card-title"),
-            titles,
-            "home {path}"
-        );
-        assert_eq!(
-            site.page(&format!("topics/shared/{path}"))
-                .texts(".column-main .card-title"),
+            site.page(&format!("topics/shared/{path}")).texts(".column-main .card-title"),
             titles,
             "topic {path}"
         );
-        assert_eq!(
-            site.page(&format!("actors/common-actor/{path}"))
-                .texts(".column-main .card-title"),
-            titles
-        );
+        assert_eq!(site.page(&format!("actors/common-actor/{path}")).texts(".column-main .card-title"), titles);
     }
     assert!(!site.exists("page/4/index.html"));
     let second = site.page("page/2/");
@@ -313,10 +219,7 @@ fn long_lists_are_paginated() {
     assert_eq!(second.href_of("Older"), "/page/3/");
     assert_eq!(second.text(".pagination [aria-current]"), "2");
     assert_eq!(site.page("topics/").text(".count"), "5");
-    assert_eq!(
-        broken_internal_links(&site.public(), "/"),
-        Vec::<String>::new()
-    );
+    assert_eq!(broken_internal_links(&site.public(), "/"), Vec::<String>::new());
 }
 
 #[test]
@@ -325,10 +228,7 @@ fn site_templates_override_the_theme_file_by_file() {
     site.build_ok();
     let page = site.page("articles/a/");
     assert_eq!(page.text("h1.custom"), "Overridden");
-    assert!(
-        page.text(".site-title").contains("Overrides"),
-        "base.html still comes from the theme"
-    );
+    assert!(page.text(".site-title").contains("Overrides"), "base.html still comes from the theme");
 }
 
 #[test]
@@ -356,12 +256,6 @@ fn example_site_builds_without_warnings_and_links_resolve() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(
-        stderr.is_empty(),
-        "the example site has warnings:\n{stderr}"
-    );
-    assert_eq!(
-        broken_internal_links(&out.path().join("public"), "/dossier/"),
-        Vec::<String>::new()
-    );
+    assert!(stderr.is_empty(), "the example site has warnings:\n{stderr}");
+    assert_eq!(broken_internal_links(&out.path().join("public"), "/dossier/"), Vec::<String>::new());
 }

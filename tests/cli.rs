@@ -8,33 +8,16 @@ use harness::Site;
 fn init_then_new_then_build() {
     let site = Site::empty();
     let parent = site.outside();
-    let run = std::process::Command::new(harness::BIN)
-        .args(["init", "fresh"])
-        .current_dir(&parent)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run = std::process::Command::new(harness::BIN).args(["init", "fresh"]).current_dir(&parent).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let root = parent.join("fresh");
-    for path in [
-        "site.toml",
-        "content/index.md",
-        "content/articles/first-explainer.md",
-        ".gitignore",
-    ] {
+    for path in ["site.toml", "content/index.md", "content/articles/first-explainer.md", ".gitignore"] {
         assert!(root.join(path).is_file(), "init did not create {path}");
     }
     assert!(root.join("content/actors").is_dir() && root.join("static").is_dir());
 
     let dossier = |args: &[&str]| {
-        let out = std::process::Command::new(harness::BIN)
-            .args(args)
-            .current_dir(&root)
-            .output()
-            .unwrap();
+        let out = std::process::Command::new(harness::BIN).args(args).current_dir(&root).output().unwrap();
         (
             out.status.code().unwrap(),
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -43,10 +26,7 @@ fn init_then_new_then_build() {
     };
     let (code, stdout, _) = dossier(&["new", "article", "Biden and Xi meet in Lima"]);
     assert_eq!(code, 0);
-    assert!(
-        stdout.contains("content/articles/biden-and-xi-meet-in-lima.md"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("content/articles/biden-and-xi-meet-in-lima.md"), "{stdout}");
     assert_eq!(dossier(&["new", "actor", "Yoon Suk Yeol"]).0, 0);
     assert_eq!(dossier(&["new", "topic", "Türkiye"]).0, 0);
     assert!(root.join("content/actors/yoon-suk-yeol.md").is_file());
@@ -60,37 +40,23 @@ fn init_then_new_then_build() {
     let (code, stdout, stderr) = dossier(&["build"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("Built "));
-    assert!(
-        !root
-            .join("public/articles/biden-and-xi-meet-in-lima/index.html")
-            .exists()
-    );
+    assert!(!root.join("public/articles/biden-and-xi-meet-in-lima/index.html").exists());
     let (code, _, stderr) = dossier(&["build", "--drafts"]);
     assert_eq!(code, 0, "{stderr}");
-    let page =
-        std::fs::read_to_string(root.join("public/articles/biden-and-xi-meet-in-lima/index.html"))
-            .unwrap();
+    let page = std::fs::read_to_string(root.join("public/articles/biden-and-xi-meet-in-lima/index.html")).unwrap();
     assert!(page.contains("<h1>Biden and Xi meet in Lima</h1>"));
 
     // init refuses a folder that is not empty
-    let again = std::process::Command::new(harness::BIN)
-        .args(["init", "fresh"])
-        .current_dir(&parent)
-        .output()
-        .unwrap();
+    let again = std::process::Command::new(harness::BIN).args(["init", "fresh"]).current_dir(&parent).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
 
 #[test]
 fn new_titles_with_quotes_stay_valid_yaml() {
     let site = Site::fixture("basic");
-    site.run(&["new", "article", "Why \"deterrence\": a primer"])
-        .assert_success();
+    site.run(&["new", "article", "Why \"deterrence\": a primer"]).assert_success();
     site.run(&["build", "--drafts"]).assert_success();
-    assert_eq!(
-        site.page("articles/why-deterrence-a-primer/").text("h1"),
-        "Why \"deterrence\": a primer"
-    );
+    assert_eq!(site.page("articles/why-deterrence-a-primer/").text("h1"), "Why \"deterrence\": a primer");
 }
 
 #[test]
@@ -108,16 +74,8 @@ fn check_writes_nothing() {
     run.assert_success();
     assert!(run.stdout.starts_with("Checked "), "{}", run.stdout);
     assert!(!site.public().exists());
-    let names: Vec<_> = std::fs::read_dir(&site.root)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(
-        names.len(),
-        3,
-        "only site.toml, content/ and static/: {names:?}"
-    );
+    let names: Vec<_> = std::fs::read_dir(&site.root).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(names.len(), 3, "only site.toml, content/ and static/: {names:?}");
 }
 
 #[test]
@@ -126,12 +84,7 @@ fn check_strict_fails_on_warnings() {
     site.write("content/actors/nobody.md", "---\nname: Nobody\n---\n");
     let run = site.run(&["check"]);
     run.assert_success();
-    assert!(
-        run.stderr
-            .contains("warning: no explainer names or links to actor `nobody`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("warning: no explainer names or links to actor `nobody`"), "{}", run.stderr);
     assert!(run.stderr.contains("--> content/actors/nobody.md"));
     site.run(&["check", "--strict"]).assert_code(1);
 }
@@ -140,8 +93,7 @@ fn check_strict_fails_on_warnings() {
 fn output_flag_writes_elsewhere() {
     let site = Site::fixture("basic");
     let out = site.outside().join("elsewhere");
-    site.run(&["build", "--output", out.to_str().unwrap()])
-        .assert_success();
+    site.run(&["build", "--output", out.to_str().unwrap()]).assert_success();
     assert!(out.join("articles/summit/index.html").is_file());
     assert!(!site.public().exists());
 }
@@ -152,11 +104,7 @@ fn dangerous_output_folders_are_refused_before_anything_is_deleted() {
     for output in [".", "content", "content/articles", "..", "/"] {
         let run = site.run(&["build", "--output", output]);
         run.assert_code(1);
-        assert!(
-            run.stderr.contains("refusing to use"),
-            "{output}: {}",
-            run.stderr
-        );
+        assert!(run.stderr.contains("refusing to use"), "{output}: {}", run.stderr);
     }
     assert!(site.root.join("content/articles/summit.md").is_file());
 }
@@ -176,18 +124,11 @@ fn root_flag_and_missing_site() {
 #[test]
 fn site_toml_errors_name_the_key() {
     let site = Site::fixture("basic");
-    site.write(
-        "site.toml",
-        "title = \"T\"\nbase_url = \"example.org\"\npaginate = \"ten\"\n",
-    );
+    site.write("site.toml", "title = \"T\"\nbase_url = \"example.org\"\npaginate = \"ten\"\n");
     let run = site.build();
     run.assert_code(1);
     assert!(run.stderr.contains("--> site.toml:3:12"), "{}", run.stderr);
     site.write("site.toml", "title = \"T\"\nbase_url = \"example.org\"\n");
     let run = site.build();
-    assert!(
-        run.stderr.contains("--> site.toml:2:12") && run.stderr.contains("base_url"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("--> site.toml:2:12") && run.stderr.contains("base_url"), "{}", run.stderr);
 }

@@ -16,11 +16,7 @@ fn assert_fails(fixture: &str, locations: &[&str]) -> String {
     let run = site.build();
     run.assert_code(1);
     for location in locations {
-        assert!(
-            run.stderr.contains(&format!("--> {location}")),
-            "expected `{location}` in:\n{}",
-            run.stderr
-        );
+        assert!(run.stderr.contains(&format!("--> {location}")), "expected `{location}` in:\n{}", run.stderr);
     }
     assert_eq!(site.output_files(), before, "the previous output changed");
     let leftovers: Vec<_> = std::fs::read_dir(&site.root)
@@ -29,22 +25,12 @@ fn assert_fails(fixture: &str, locations: &[&str]) -> String {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".public"))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging folders left behind: {leftovers:?}"
-    );
-    assert!(
-        run.stdout.is_empty(),
-        "nothing is reported as built: {}",
-        run.stdout
-    );
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    assert!(run.stdout.is_empty(), "nothing is reported as built: {}", run.stdout);
     // `check` finds the same errors, and writes nothing either
     let check = site.run(&["check"]);
     check.assert_code(1);
-    assert_eq!(
-        check.stderr.replace("the site does not build", "X"),
-        run.stderr.replace("public was not changed", "X")
-    );
+    assert_eq!(check.stderr.replace("the site does not build", "X"), run.stderr.replace("public was not changed", "X"));
     run.stderr_stable()
 }
 
@@ -63,10 +49,7 @@ fn missing_anchor() {
 
 #[test]
 fn unknown_actor_with_a_near_miss() {
-    let stderr = assert_fails(
-        "invalid-unknown-actor",
-        &["content/articles/a.md:4:21", "content/articles/a.md:7:15"],
-    );
+    let stderr = assert_fails("invalid-unknown-actor", &["content/articles/a.md:4:21", "content/articles/a.md:7:15"]);
     assert_eq!(stderr.matches("did you mean `xi-jinping`?").count(), 2);
     insta::assert_snapshot!(stderr);
 }
@@ -104,10 +87,7 @@ fn unknown_front_matter_field() {
 #[test]
 fn two_files_at_one_url() {
     let stderr = assert_fails("invalid-duplicate-url", &[]);
-    assert!(
-        stderr.contains("content/articles/a.md and content/articles/same.md"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("content/articles/a.md and content/articles/same.md"), "{stderr}");
     insta::assert_snapshot!(stderr);
 }
 
@@ -130,9 +110,6 @@ fn every_error_of_a_run_is_reported_together() {
             "content/articles/yaml.md:5:7",
         ],
     );
-    assert!(
-        stderr.ends_with("error: 6 errors found; public was not changed"),
-        "{stderr}"
-    );
+    assert!(stderr.ends_with("error: 6 errors found; public was not changed"), "{stderr}");
     insta::assert_snapshot!(stderr);
 }

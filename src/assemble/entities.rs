@@ -44,17 +44,8 @@ pub fn name_key(name: &str) -> Option<String> {
 
 impl Registry {
     /// Registers every profile; duplicate slugs and aliases shared by two entities are errors.
-    pub fn new(
-        label: &'static str,
-        profiles: &[ProfileInput<'_>],
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Registry {
-        let mut registry = Registry {
-            label,
-            entities: Vec::new(),
-            keys: HashMap::new(),
-            key_list: Vec::new(),
-        };
+    pub fn new(label: &'static str, profiles: &[ProfileInput<'_>], diagnostics: &mut Vec<Diagnostic>) -> Registry {
+        let mut registry = Registry { label, entities: Vec::new(), keys: HashMap::new(), key_list: Vec::new() };
         let mut by_slug: BTreeMap<&Slug, usize> = BTreeMap::new();
         for (index, p) in profiles.iter().enumerate() {
             if let Some(&other) = by_slug.get(&p.slug) {
@@ -101,19 +92,18 @@ impl Registry {
             for alias in p.aliases {
                 let Some(key) = name_key(&alias.value) else {
                     diagnostics.push(
-                        Diagnostic::error(format!(
-                            "alias `{}` has no letters or digits",
-                            alias.value
-                        ))
-                        .at(&source, alias.offset, alias.len),
+                        Diagnostic::error(format!("alias `{}` has no letters or digits", alias.value)).at(
+                            &source,
+                            alias.offset,
+                            alias.len,
+                        ),
                     );
                     continue;
                 };
                 match registry.keys.get(&key) {
                     Some(&other) if other != id => {
                         let other = &registry.entities[other];
-                        let other_file =
-                            other.profile.map_or("", |i| profiles[i].file.path.as_str());
+                        let other_file = other.profile.map_or("", |i| profiles[i].file.path.as_str());
                         diagnostics.push(
                             Diagnostic::error(format!(
                                 "alias `{}` of {label} `{}` also names {label} `{}` ({other_file})",
@@ -144,18 +134,11 @@ impl Registry {
 
     /// Resolves a front matter reference; an unknown name becomes a new entity unless it looks
     /// like a typo of a known one, which is an error with a suggestion.
-    pub fn resolve_or_add(
-        &mut self,
-        reference: &Located<String>,
-        file: &ContentFile,
-    ) -> Result<usize, Diagnostic> {
+    pub fn resolve_or_add(&mut self, reference: &Located<String>, file: &ContentFile) -> Result<usize, Diagnostic> {
         let Some(key) = name_key(&reference.value) else {
             let source = SourceFile::new(&file.path, &file.text);
-            return Err(Diagnostic::error(format!(
-                "{} `{}` has no letters or digits",
-                self.label, reference.value
-            ))
-            .at(&source, reference.offset, reference.len));
+            return Err(Diagnostic::error(format!("{} `{}` has no letters or digits", self.label, reference.value))
+                .at(&source, reference.offset, reference.len));
         };
         if let Some(&id) = self.keys.get(&key) {
             // an entity without a profile takes its display name from the first reference that
@@ -170,26 +153,15 @@ impl Registry {
         if let Some(near) = self.near_miss(&key) {
             let source = SourceFile::new(&file.path, &file.text);
             let slug = self.entities[near].slug.to_string();
-            return Err(
-                Diagnostic::error(format!("unknown {} `{}`", self.label, reference.value))
-                    .at(&source, reference.offset, reference.len)
-                    .with_suggestion(Some(&slug)),
-            );
+            return Err(Diagnostic::error(format!("unknown {} `{}`", self.label, reference.value))
+                .at(&source, reference.offset, reference.len)
+                .with_suggestion(Some(&slug)));
         }
         let id = self.entities.len();
         let slug = Slug::from_text(&reference.value).expect("key exists, so the slug does");
         let name_is_guess = is_slug_form(&reference.value);
-        let name = if name_is_guess {
-            humanize(&reference.value)
-        } else {
-            reference.value.clone()
-        };
-        self.entities.push(EntityDraft {
-            slug,
-            name,
-            profile: None,
-            name_is_guess,
-        });
+        let name = if name_is_guess { humanize(&reference.value) } else { reference.value.clone() };
+        self.entities.push(EntityDraft { slug, name, profile: None, name_is_guess });
         self.insert_key(key, id);
         Ok(id)
     }
@@ -204,10 +176,7 @@ impl Registry {
                 let distance = strsim::osa_distance(key, k);
                 let shorter = len.min(k.chars().count());
                 let close = (distance == 1 && shorter >= 5) || (distance == 2 && shorter >= 14);
-                let digits_differ = k
-                    .chars()
-                    .filter(char::is_ascii_digit)
-                    .ne(key.chars().filter(char::is_ascii_digit));
+                let digits_differ = k.chars().filter(char::is_ascii_digit).ne(key.chars().filter(char::is_ascii_digit));
                 (close && !digits_differ).then_some((distance, k))
             })
             .min()
@@ -229,9 +198,7 @@ fn humanize(slug: &str) -> String {
     slug.split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -242,28 +209,17 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> ContentFile {
-        ContentFile {
-            path: format!("content/{path}"),
-            rel: path.into(),
-            text: text.into(),
-        }
+        ContentFile { path: format!("content/{path}"), rel: path.into(), text: text.into() }
     }
 
     fn located(text: &str, value: &str) -> Located<String> {
         let offset = text.find(value).unwrap();
-        Located {
-            value: value.into(),
-            offset,
-            len: value.len(),
-        }
+        Located { value: value.into(), offset, len: value.len() }
     }
 
     #[test]
     fn resolves_names_slugs_and_aliases_and_adds_unknown_names() {
-        let xi = file(
-            "actors/xi-jinping.md",
-            "---\nname: Xi Jinping\naliases: [Xi, President Xi]\n---\n",
-        );
+        let xi = file("actors/xi-jinping.md", "---\nname: Xi Jinping\naliases: [Xi, President Xi]\n---\n");
         let aliases = vec![located(&xi.text, "Xi"), located(&xi.text, "President Xi")];
         let profiles = [ProfileInput {
             slug: Slug::from_text("xi-jinping").unwrap(),
@@ -274,21 +230,12 @@ mod tests {
         let mut diags = Vec::new();
         let mut reg = Registry::new("actor", &profiles, &mut diags);
         assert!(diags.is_empty());
-        let art = file(
-            "articles/a.md",
-            "actors: [Xi, xi-jinping, Yoon Suk Yeol, Xi Jingping]",
-        );
+        let art = file("articles/a.md", "actors: [Xi, xi-jinping, Yoon Suk Yeol, Xi Jingping]");
         for name in ["Xi", "xi-jinping", "President Xi"] {
             assert_eq!(reg.lookup(name), Some(0), "{name}");
         }
-        assert_eq!(
-            reg.resolve_or_add(&located(&art.text, "Yoon Suk Yeol"), &art)
-                .unwrap(),
-            1
-        );
-        let err = reg
-            .resolve_or_add(&located(&art.text, "Xi Jingping"), &art)
-            .unwrap_err();
+        assert_eq!(reg.resolve_or_add(&located(&art.text, "Yoon Suk Yeol"), &art).unwrap(), 1);
+        let err = reg.resolve_or_add(&located(&art.text, "Xi Jingping"), &art).unwrap_err();
         assert_eq!(err.help.as_deref(), Some("did you mean `xi-jinping`?"));
         let entities = reg.into_entities();
         assert_eq!(entities[1].slug.as_str(), "yoon-suk-yeol");
@@ -301,37 +248,19 @@ mod tests {
         let mut reg = Registry::new("topic", &[], &mut diags);
         let a = file("articles/a.md", "topics: [north-korea]");
         let b = file("articles/b.md", "topics: [North  Korea]");
-        let id = reg
-            .resolve_or_add(&located(&a.text, "north-korea"), &a)
-            .unwrap();
-        assert_eq!(
-            reg.entities[id].name, "North Korea",
-            "humanized until spelt out"
-        );
-        assert_eq!(
-            reg.resolve_or_add(&located(&b.text, "North  Korea"), &b)
-                .unwrap(),
-            id
-        );
-        assert_eq!(
-            reg.entities[id].name, "North  Korea",
-            "the first spelling as a name wins"
-        );
+        let id = reg.resolve_or_add(&located(&a.text, "north-korea"), &a).unwrap();
+        assert_eq!(reg.entities[id].name, "North Korea", "humanized until spelt out");
+        assert_eq!(reg.resolve_or_add(&located(&b.text, "North  Korea"), &b).unwrap(), id);
+        assert_eq!(reg.entities[id].name, "North  Korea", "the first spelling as a name wins");
     }
 
     #[test]
     fn different_words_are_not_typos() {
         let mut diags = Vec::new();
         let mut reg = Registry::new("topic", &[], &mut diags);
-        let art = file(
-            "articles/a.md",
-            "topics: [North Korea, South Korea, G7, G8]",
-        );
+        let art = file("articles/a.md", "topics: [North Korea, South Korea, G7, G8]");
         for t in ["North Korea", "South Korea", "G7", "G8"] {
-            assert!(
-                reg.resolve_or_add(&located(&art.text, t), &art).is_ok(),
-                "{t}"
-            );
+            assert!(reg.resolve_or_add(&located(&art.text, t), &art).is_ok(), "{t}");
         }
     }
 
@@ -341,18 +270,8 @@ mod tests {
         let b = file("actors/b.md", "aliases: [Kim]");
         let (aa, ba) = (vec![located(&a.text, "Kim")], vec![located(&b.text, "Kim")]);
         let profiles = [
-            ProfileInput {
-                slug: Slug::from_text("kim-jong-un").unwrap(),
-                name: "Kim Jong Un",
-                aliases: &aa,
-                file: &a,
-            },
-            ProfileInput {
-                slug: Slug::from_text("kim-yo-jong").unwrap(),
-                name: "Kim Yo Jong",
-                aliases: &ba,
-                file: &b,
-            },
+            ProfileInput { slug: Slug::from_text("kim-jong-un").unwrap(), name: "Kim Jong Un", aliases: &aa, file: &a },
+            ProfileInput { slug: Slug::from_text("kim-yo-jong").unwrap(), name: "Kim Yo Jong", aliases: &ba, file: &b },
         ];
         let mut diags = Vec::new();
         Registry::new("actor", &profiles, &mut diags);

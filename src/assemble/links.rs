@@ -31,18 +31,10 @@ pub struct ResolvedLink {
 }
 
 impl ResolvedLink {
-    pub const UNCHANGED: ResolvedLink = ResolvedLink {
-        href: None,
-        target: None,
-        citation: None,
-    };
+    pub const UNCHANGED: ResolvedLink = ResolvedLink { href: None, target: None, citation: None };
 
     fn to(href: String, target: Option<Target>) -> ResolvedLink {
-        ResolvedLink {
-            href: Some(href),
-            target,
-            citation: None,
-        }
+        ResolvedLink { href: Some(href), target, citation: None }
     }
 }
 
@@ -56,6 +48,8 @@ pub struct LinkIndexInput<'a, 's> {
     pub topic_slugs: Vec<&'a Slug>,
     pub home: Option<(&'a ContentFile, &'a ParsedBody<'s>)>,
     pub draft_paths: &'a HashSet<&'a str>,
+    /// Files that failed to parse: their own errors are reported; links to them are not.
+    pub failed_paths: &'a HashSet<&'a str>,
     pub pages: &'a [Page],
     pub static_files: &'a [StaticFile],
 }
@@ -90,8 +84,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         if let Some((file, _)) = input.home {
             by_content_path.insert(file.rel.as_str(), Target::Home);
         }
-        let mut by_output_file =
-            HashMap::with_capacity(input.pages.len() + input.static_files.len());
+        let mut by_output_file = HashMap::with_capacity(input.pages.len() + input.static_files.len());
         for page in input.pages {
             let target = match page.kind {
                 PageKind::Explainer(id) => Some(Target::Explainer(id)),
@@ -103,29 +96,11 @@ impl<'a, 's> LinkIndex<'a, 's> {
             by_output_file.insert(output_file(&page.path), target);
         }
         for file in input.static_files {
-            by_output_file
-                .entry(file.output_path.clone())
-                .or_insert(None);
+            by_output_file.entry(file.output_path.clone()).or_insert(None);
         }
-        let actor_by_slug = input
-            .actor_slugs
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
-        let topic_by_slug = input
-            .topic_slugs
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
-        LinkIndex {
-            input,
-            by_content_path,
-            by_output_file,
-            actor_by_slug,
-            topic_by_slug,
-        }
+        let actor_by_slug = input.actor_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let topic_by_slug = input.topic_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug }
     }
 
     /// Resolves the links of every explainer, in parallel; one list per explainer, in order.
@@ -164,7 +139,10 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 Ok(resolved) => {
                     if let Some((number, _)) = &resolved.citation {
                         let written = link.text.trim();
-                        if !written.is_empty() && written.chars().all(|c| c.is_ascii_digit()) && written != number.to_string() {
+                        if !written.is_empty()
+                            && written.chars().all(|c| c.is_ascii_digit())
+                            && written != number.to_string()
+                        {
                             let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
                             diagnostics.push(
                                 Diagnostic::warning(format!(
@@ -200,8 +178,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
     ) -> Result<ResolvedLink, Problem> {
         let dest = link.dest.as_ref();
         if dest.is_empty() {
-            return Err(Problem::new("empty link destination")
-                .help("write a `.md` file, a site path or an address"));
+            return Err(Problem::new("empty link destination").help("write a `.md` file, a site path or an address"));
         }
         if let Some(anchor) = dest.strip_prefix('#') {
             let own = self.by_content_path.get(file.rel.as_str()).copied();
@@ -263,22 +240,14 @@ impl<'a, 's> LinkIndex<'a, 's> {
         target: fn(usize) -> Target,
         path: impl Fn(usize) -> String,
     ) -> Result<ResolvedLink, Problem> {
-        let (slug, fragment) = wanted
-            .split_once('#')
-            .map_or((wanted, None), |(s, f)| (s, Some(f)));
-        let found = by_slug
-            .get(slug)
-            .copied()
-            .or_else(|| Slug::from_text(slug).and_then(|s| by_slug.get(s.as_str()).copied()));
+        let (slug, fragment) = wanted.split_once('#').map_or((wanted, None), |(s, f)| (s, Some(f)));
+        let found =
+            by_slug.get(slug).copied().or_else(|| Slug::from_text(slug).and_then(|s| by_slug.get(s.as_str()).copied()));
         match found {
             Some(id) => {
                 let mut href = self.input.urls.href(&path(id));
                 if let Some(f) = fragment {
-                    let bodies = if label == "actor" {
-                        &self.input.actors
-                    } else {
-                        &self.input.topics
-                    };
+                    let bodies = if label == "actor" { &self.input.actors } else { &self.input.topics };
                     if let Some(p) = self.anchor_problem(None, bodies[id].map(|(_, b)| b), &[], f) {
                         return Err(p);
                     }
@@ -297,12 +266,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         }
     }
 
-    fn source_link(
-        &self,
-        id: &str,
-        sources: &[SourceEntry],
-        file: &ContentFile,
-    ) -> Result<ResolvedLink, Problem> {
+    fn source_link(&self, id: &str, sources: &[SourceEntry], file: &ContentFile) -> Result<ResolvedLink, Problem> {
         if let Some(index) = sources.iter().position(|s| s.id == id) {
             return Ok(ResolvedLink {
                 href: Some(format!("#source-{id}")),
@@ -311,37 +275,21 @@ impl<'a, 's> LinkIndex<'a, 's> {
             });
         }
         if parse::classify(&file.rel) != ContentKind::Explainer {
-            return Err(Problem::new(format!(
-                "`source:{id}`: only explainers have sources"
-            )));
+            return Err(Problem::new(format!("`source:{id}`: only explainers have sources")));
         }
         let suggestion = closest(id, sources.iter().map(|s| s.id.as_str()));
         let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
-            None if sources.is_empty() => {
-                "this explainer has no `sources:` in its front matter".to_string()
-            }
+            None if sources.is_empty() => "this explainer has no `sources:` in its front matter".to_string(),
             None => format!(
                 "the sources are: {}",
-                sources
-                    .iter()
-                    .map(|s| format!("`{}`", s.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                sources.iter().map(|s| format!("`{}`", s.id)).collect::<Vec<_>>().join(", ")
             ),
         };
-        Err(Problem::new(format!(
-            "no source with id `{id}` in this explainer's `sources:`"
-        ))
-        .help(help))
+        Err(Problem::new(format!("no source with id `{id}` in this explainer's `sources:`")).help(help))
     }
 
-    fn content_link(
-        &self,
-        file: &ContentFile,
-        path: &str,
-        fragment: Option<&str>,
-    ) -> Result<ResolvedLink, Problem> {
+    fn content_link(&self, file: &ContentFile, path: &str, fragment: Option<&str>) -> Result<ResolvedLink, Problem> {
         let joined = if let Some(from_root) = path.strip_prefix('/') {
             normalize(from_root)
         } else {
@@ -349,12 +297,11 @@ impl<'a, 's> LinkIndex<'a, 's> {
             normalize(&format!("{dir}/{path}"))
         };
         let Some(rel) = joined else {
-            return Err(Problem::new(format!(
-                "link `{path}` leads outside content/"
-            )));
+            return Err(Problem::new(format!("link `{path}` leads outside content/")));
         };
         let target = match self.by_content_path.get(rel.as_str()) {
             Some(&t) => t,
+            None if self.input.failed_paths.contains(rel.as_str()) => return Ok(ResolvedLink::UNCHANGED),
             None if self.input.draft_paths.contains(rel.as_str()) => {
                 return Err(Problem::new(format!(
                     "`{path}` is a draft (content/{rel}), which is only built with --drafts"
@@ -363,20 +310,15 @@ impl<'a, 's> LinkIndex<'a, 's> {
             }
             None => {
                 let suggestion = closest(&rel, self.by_content_path.keys().copied());
-                return Err(Problem::new(format!(
-                    "link to `{path}`: there is no file content/{rel}"
-                ))
-                .suggest(suggestion.map(|s| relative_from(&file.rel, s)).as_deref()));
+                return Err(Problem::new(format!("link to `{path}`: there is no file content/{rel}"))
+                    .suggest(suggestion.map(|s| relative_from(&file.rel, s)).as_deref()));
             }
         };
         let (site_path, body, sources) = self.target_parts(target);
         let mut href = self.input.urls.href(&site_path);
         if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             if let Some(p) = self.anchor_problem(Some(target), body, sources, fragment) {
-                return Err(Problem {
-                    message: format!("{} (in content/{rel})", p.message),
-                    help: p.help,
-                });
+                return Err(Problem { message: format!("{} (in content/{rel})", p.message), help: p.help });
             }
             href.push('#');
             href.push_str(fragment);
@@ -398,14 +340,10 @@ impl<'a, 's> LinkIndex<'a, 's> {
             vec![decoded.clone(), format!("{decoded}/index.html")]
         };
         let Some(target) = candidates.iter().find_map(|c| self.by_output_file.get(c)) else {
-            let suggestion = closest(
-                &output_file(&decoded),
-                self.by_output_file.keys().map(String::as_str),
-            )
-            .map(|s| format!("/{}", s.strip_suffix("index.html").unwrap_or(s)));
+            let suggestion = closest(&output_file(&decoded), self.by_output_file.keys().map(String::as_str))
+                .map(|s| format!("/{}", s.strip_suffix("index.html").unwrap_or(s)));
             return Err(
-                Problem::new(format!("no page or file at `{written}` in this site"))
-                    .suggest(suggestion.as_deref()),
+                Problem::new(format!("no page or file at `{written}` in this site")).suggest(suggestion.as_deref())
             );
         };
         if let (Some(fragment), Some(t)) = (fragment.filter(|f| !f.is_empty()), target) {
@@ -430,22 +368,14 @@ impl<'a, 's> LinkIndex<'a, 's> {
         match target {
             Target::Explainer(id) => {
                 let e = self.input.explainers[id];
-                (
-                    self.input.explainer_paths[id].clone(),
-                    Some(&e.body),
-                    &e.meta.sources,
-                )
+                (self.input.explainer_paths[id].clone(), Some(&e.body), &e.meta.sources)
             }
-            Target::Actor(id) => (
-                format!("actors/{}/", self.input.actor_slugs[id]),
-                self.input.actors[id].map(|(_, b)| b),
-                &[],
-            ),
-            Target::Topic(id) => (
-                format!("topics/{}/", self.input.topic_slugs[id]),
-                self.input.topics[id].map(|(_, b)| b),
-                &[],
-            ),
+            Target::Actor(id) => {
+                (format!("actors/{}/", self.input.actor_slugs[id]), self.input.actors[id].map(|(_, b)| b), &[])
+            }
+            Target::Topic(id) => {
+                (format!("topics/{}/", self.input.topic_slugs[id]), self.input.topics[id].map(|(_, b)| b), &[])
+            }
             Target::Home => (String::new(), self.input.home.map(|(_, b)| b), &[]),
         }
     }
@@ -470,40 +400,25 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 ("timeline", !meta.timeline.is_empty()),
                 ("updates", !meta.updates.is_empty()),
             ];
-            if sections
-                .iter()
-                .any(|&(name, present)| present && name == anchor)
-            {
+            if sections.iter().any(|&(name, present)| present && name == anchor) {
                 return None;
             }
-            if anchor
-                .strip_prefix("source-")
-                .is_some_and(|id| sources.iter().any(|s| s.id == id))
-            {
+            if anchor.strip_prefix("source-").is_some_and(|id| sources.iter().any(|s| s.id == id)) {
                 return None;
             }
         }
-        let headings: Vec<&str> = body
-            .map(|b| b.headings.iter().map(|h| h.id.as_str()).collect())
-            .unwrap_or_default();
+        let headings: Vec<&str> = body.map(|b| b.headings.iter().map(|h| h.id.as_str()).collect()).unwrap_or_default();
         let suggestion = closest(anchor, headings.iter().copied()).map(|s| format!("#{s}"));
-        let mut problem = Problem::new(format!("no heading with the anchor `#{anchor}`"))
-            .suggest(suggestion.as_deref());
+        let mut problem =
+            Problem::new(format!("no heading with the anchor `#{anchor}`")).suggest(suggestion.as_deref());
         if problem.help.is_none() && !headings.is_empty() {
             problem.help = Some(format!(
                 "its anchors are: {}",
-                headings
-                    .iter()
-                    .take(8)
-                    .map(|h| format!("`#{h}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                headings.iter().take(8).map(|h| format!("`#{h}`")).collect::<Vec<_>>().join(", ")
             ));
         }
         if RESERVED_IDS.contains(&anchor) && problem.help.is_none() {
-            problem.help = Some(format!(
-                "`#{anchor}` only exists on explainers that have that section"
-            ));
+            problem.help = Some(format!("`#{anchor}` only exists on explainers that have that section"));
         }
         Some(problem)
     }
@@ -517,10 +432,7 @@ struct Problem {
 
 impl Problem {
     fn new(message: impl Into<String>) -> Problem {
-        Problem {
-            message: message.into(),
-            help: None,
-        }
+        Problem { message: message.into(), help: None }
     }
 
     fn help(mut self, help: impl Into<String>) -> Problem {
@@ -541,13 +453,8 @@ fn has_scheme(dest: &str) -> bool {
     match dest.split_once(':') {
         Some((scheme, _)) => {
             scheme.len() > 1
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
@@ -570,18 +477,10 @@ fn normalize(path: &str) -> Option<String> {
 
 /// How to write a link to content path `to` from the file at `from` (both relative to content/).
 fn relative_from(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from
-        .split('/')
-        .collect::<Vec<_>>()
-        .split_last()
-        .map(|(_, d)| d.to_vec())
-        .unwrap_or_default();
+    let from_dir: Vec<&str> =
+        from.split('/').collect::<Vec<_>>().split_last().map(|(_, d)| d.to_vec()).unwrap_or_default();
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
     let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
     out.extend(&to_parts[common..]);
     out.join("/")
@@ -590,13 +489,7 @@ fn relative_from(from: &str, to: &str) -> String {
 fn percent_decode(s: &str) -> String {
     url::form_urlencoded::parse(s.replace('+', "%2B").as_bytes())
         .next()
-        .map(|(k, v)| {
-            if v.is_empty() {
-                k.into_owned()
-            } else {
-                format!("{k}={v}")
-            }
-        })
+        .map(|(k, v)| if v.is_empty() { k.into_owned() } else { format!("{k}={v}") })
         .unwrap_or_default()
 }
 
@@ -606,23 +499,12 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(
-            normalize("articles/../articles/x.md").as_deref(),
-            Some("articles/x.md")
-        );
+        assert_eq!(normalize("articles/../articles/x.md").as_deref(), Some("articles/x.md"));
         assert_eq!(normalize("articles/../../x.md"), None);
         assert_eq!(relative_from("articles/a.md", "articles/b.md"), "b.md");
-        assert_eq!(
-            relative_from("articles/background/a.md", "articles/b.md"),
-            "../b.md"
-        );
+        assert_eq!(relative_from("articles/background/a.md", "articles/b.md"), "../b.md");
         assert_eq!(relative_from("index.md", "articles/b.md"), "articles/b.md");
-        assert!(
-            has_scheme("https://x")
-                && has_scheme("mailto:a@b")
-                && !has_scheme("other.md")
-                && !has_scheme("c:x")
-        );
+        assert!(has_scheme("https://x") && has_scheme("mailto:a@b") && !has_scheme("other.md") && !has_scheme("c:x"));
         assert_eq!(percent_decode("a%20b/"), "a b/");
     }
 }

@@ -1,22 +1,26 @@
 //! Assemble: the parsed files become one immutable `Site`: entities indexed, links resolved, pages planned.
 
+mod annotate;
 mod entities;
 mod links;
 mod plan;
+mod related;
 
+pub use annotate::{Annotation, AnnotationKind, Quote};
 pub use links::{ResolvedLink, Target};
 pub use plan::{Page, PageKind};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::frontmatter::{ActorKind, ActorMeta, ExplainerMeta, TopicMeta};
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::{ActorKind, ActorMeta, ExplainerMeta, Located, TopicMeta};
 use crate::load::{ContentFile, StaticFile};
 use crate::markdown::ParsedBody;
 use crate::parse::{ParsedExplainer, ParsedProfile, ParsedSite};
 use crate::slug::Slug;
 use crate::urls::Urls;
-use entities::{ProfileInput, Registry};
+use entities::{EntityDraft, ProfileInput, Registry};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
 pub type ExplainerId = usize;
@@ -37,6 +41,8 @@ pub struct Site<'s> {
     pub actors: Vec<Actor<'s>>,
     /// By slug.
     pub topics: Vec<Topic<'s>>,
+    /// In the order of `[glossary]` (alphabetical).
+    pub glossary: Vec<GlossaryTerm<'s>>,
     pub home: Home<'s>,
     /// Every page to render, by site path.
     pub pages: Vec<Page>,
@@ -52,6 +58,10 @@ pub struct Explainer<'s> {
     pub body: ParsedBody<'s>,
     /// One per `body.links`, in the same order.
     pub links: Vec<ResolvedLink>,
+    /// Mentions to link and terms to explain, sorted by position.
+    pub annotations: Vec<Annotation>,
+    /// Blockquotes attributed to actors.
+    pub quotes: Vec<Quote>,
     /// From front matter, or the first paragraph.
     pub summary: String,
     /// In front matter order.
@@ -59,6 +69,8 @@ pub struct Explainer<'s> {
     pub actors: Vec<ActorId>,
     /// Explainers that link here, newest first.
     pub backlinks: Vec<ExplainerId>,
+    /// Explainers sharing the most topics and actors, best first.
+    pub related: Vec<ExplainerId>,
 }
 
 /// The text of an actor's or topic's profile file.
@@ -82,7 +94,14 @@ pub struct Actor<'s> {
     pub path: String,
     /// Explainers that list this actor in front matter, newest first.
     pub explainers: Vec<ExplainerId>,
+    /// Explainers whose text names this actor without listing it, newest first.
+    pub mentioned_in: Vec<ExplainerId>,
+    /// Explainers that link to this actor's page, newest first.
     pub backlinks: Vec<ExplainerId>,
+    /// Quotes attributed to this actor: (explainer, index into its `quotes`), newest first.
+    pub quotes: Vec<(ExplainerId, usize)>,
+    /// Actors sharing the most explainers with this one: (actor, explainers shared).
+    pub co_actors: Vec<(ActorId, usize)>,
 }
 
 #[derive(Debug)]
@@ -95,10 +114,28 @@ pub struct Topic<'s> {
     pub path: String,
     pub explainers: Vec<ExplainerId>,
     pub backlinks: Vec<ExplainerId>,
-    /// Timeline entries of its explainers, by date: (explainer, index into its `timeline`).
-    pub timeline: Vec<(ExplainerId, usize)>,
+    /// The timeline entries of its explainers, by date; the same event told by several explainers once.
+    pub timeline: Vec<TopicEvent>,
     /// Actors of its explainers, most frequent first: (actor, number of explainers).
     pub key_actors: Vec<(ActorId, usize)>,
+}
+
+/// One event of a topic's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicEvent {
+    pub date: Date,
+    /// Where its text comes from: (explainer, index into its `timeline`).
+    pub entry: (ExplainerId, usize),
+    /// Every explainer whose timeline has this event (same date and text), newest first.
+    pub explainers: Vec<ExplainerId>,
+}
+
+#[derive(Debug)]
+pub struct GlossaryTerm<'s> {
+    pub term: &'s str,
+    pub expansion: &'s str,
+    /// Explainers using the term, newest first.
+    pub explainers: Vec<ExplainerId>,
 }
 
 #[derive(Debug, Default)]
@@ -122,117 +159,62 @@ pub fn assemble<'s>(
     options: AssembleOptions,
 ) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let ParsedSite {
-        explainers,
-        actors: actor_profiles,
-        topics: topic_profiles,
-        home,
-    } = parsed;
+    let ParsedSite { explainers, actors: actor_profiles, topics: topic_profiles, home, failed } = parsed;
 
     // Drafts leave the site here unless asked for; links to them are reported later.
-    let (explainers, drafts): (Vec<_>, Vec<_>) = explainers
-        .into_iter()
-        .partition(|e| options.include_drafts || !e.meta.draft);
+    let (explainers, drafts): (Vec<_>, Vec<_>) =
+        explainers.into_iter().partition(|e| options.include_drafts || !e.meta.draft);
     let draft_paths: HashSet<&str> = drafts.iter().map(|d| d.file.rel.as_str()).collect();
 
     // Entities: profiles first, then every name used in front matter.
-    let actor_inputs: Vec<ProfileInput<'_>> = actor_profiles
-        .iter()
-        .map(|p| ProfileInput {
-            slug: p.slug.clone(),
-            name: &p.meta.name,
-            aliases: &p.meta.aliases,
-            file: p.file,
-        })
-        .collect();
-    let topic_inputs: Vec<ProfileInput<'_>> = topic_profiles
-        .iter()
-        .map(|p| ProfileInput {
-            slug: p.slug.clone(),
-            name: &p.meta.title,
-            aliases: &p.meta.aliases,
-            file: p.file,
-        })
-        .collect();
-    let mut actor_registry = Registry::new("actor", &actor_inputs, &mut diagnostics);
-    let mut topic_registry = Registry::new("topic", &topic_inputs, &mut diagnostics);
-    drop((actor_inputs, topic_inputs));
-    let mut explainer_actors = Vec::with_capacity(explainers.len());
-    let mut explainer_topics = Vec::with_capacity(explainers.len());
-    for e in &explainers {
-        explainer_topics.push(resolve_all(
-            &mut topic_registry,
-            &e.meta.topics,
-            e.file,
-            &mut diagnostics,
-        ));
-        explainer_actors.push(resolve_all(
-            &mut actor_registry,
-            &e.meta.actors,
-            e.file,
-            &mut diagnostics,
-        ));
-    }
+    let (actor_drafts, actor_rank, explainer_actors, topic_drafts, topic_rank, explainer_topics) = {
+        let actor_inputs = profile_inputs(&actor_profiles, |m: &ActorMeta| (&m.name, &m.aliases));
+        let topic_inputs = profile_inputs(&topic_profiles, |m: &TopicMeta| (&m.title, &m.aliases));
+        let mut actor_registry = Registry::new("actor", &actor_inputs, &mut diagnostics);
+        let mut topic_registry = Registry::new("topic", &topic_inputs, &mut diagnostics);
+        let mut explainer_actors = Vec::with_capacity(explainers.len());
+        let mut explainer_topics = Vec::with_capacity(explainers.len());
+        for e in &explainers {
+            explainer_topics.push(resolve_all(&mut topic_registry, &e.meta.topics, e.file, &mut diagnostics));
+            explainer_actors.push(resolve_all(&mut actor_registry, &e.meta.actors, e.file, &mut diagnostics));
+        }
+        let (actor_drafts, actor_rank) = sorted_by_slug(actor_registry.into_entities());
+        let (topic_drafts, topic_rank) = sorted_by_slug(topic_registry.into_entities());
+        (actor_drafts, actor_rank, explainer_actors, topic_drafts, topic_rank, explainer_topics)
+    };
 
-    // Explainers, newest first, with their site paths.
+    // Explainers, newest first, with their site paths; `order[new] = old`.
+    let paths: Vec<Option<String>> = explainers.iter().map(|e| explainer_path(e, &mut diagnostics)).collect();
     let mut order: Vec<usize> = (0..explainers.len()).collect();
-    let paths: Vec<Option<String>> = explainers
-        .iter()
-        .map(|e| explainer_path(e, &mut diagnostics))
-        .collect();
     order.sort_by(|&a, &b| {
         let (ea, eb) = (&explainers[a], &explainers[b]);
-        eb.meta
-            .date
-            .cmp(&ea.meta.date)
-            .then_with(|| ea.meta.title.cmp(&eb.meta.title))
-            .then_with(|| paths[a].cmp(&paths[b]))
+        eb.meta.date.cmp(&ea.meta.date).then_with(|| ea.meta.title.cmp(&eb.meta.title)).then_with(|| paths[a].cmp(&paths[b]))
     });
-    let mut rank = vec![0; explainers.len()];
-    for (new, &old) in order.iter().enumerate() {
-        rank[old] = new;
-    }
-
-    // Entities by slug, with their explainers.
-    let (actor_drafts, actor_rank) = sorted_by_slug(actor_registry.into_entities());
-    let (topic_drafts, topic_rank) = sorted_by_slug(topic_registry.into_entities());
-    let mut actor_explainers = vec![Vec::new(); actor_drafts.len()];
-    let mut topic_explainers = vec![Vec::new(); topic_drafts.len()];
     let remap = |ids: &[usize], rank: &[usize]| -> Vec<usize> {
         let mut seen = HashSet::new();
-        ids.iter()
-            .map(|&i| rank[i])
-            .filter(|i| seen.insert(*i))
-            .collect()
+        ids.iter().map(|&i| rank[i]).filter(|i| seen.insert(*i)).collect()
     };
-    let explainer_actors: Vec<Vec<ActorId>> = explainer_actors
-        .iter()
-        .map(|ids| remap(ids, &actor_rank))
-        .collect();
-    let explainer_topics: Vec<Vec<TopicId>> = explainer_topics
-        .iter()
-        .map(|ids| remap(ids, &topic_rank))
-        .collect();
-    for &old in &order {
-        for &a in &explainer_actors[old] {
-            actor_explainers[a].push(rank[old]);
-        }
-        for &t in &explainer_topics[old] {
-            topic_explainers[t].push(rank[old]);
-        }
+    let explainer_actors: Vec<Vec<ActorId>> = order.iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
+    let explainer_topics: Vec<Vec<TopicId>> = order.iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();
+    let explainer_paths: Vec<String> = order.iter().map(|&i| paths[i].clone().unwrap_or_default()).collect();
+    let mut slots: Vec<Option<ParsedExplainer<'s>>> = explainers.into_iter().map(Some).collect();
+    let explainers: Vec<ParsedExplainer<'s>> =
+        order.iter().map(|&old| slots[old].take().expect("each explainer once")).collect();
+    drop(slots);
+
+    let mut actor_explainers = vec![Vec::new(); actor_drafts.len()];
+    let mut topic_explainers = vec![Vec::new(); topic_drafts.len()];
+    for (id, (actors, topics)) in explainer_actors.iter().zip(&explainer_topics).enumerate() {
+        actors.iter().for_each(|&a| actor_explainers[a].push(id));
+        topics.iter().for_each(|&t| topic_explainers[t].push(id));
     }
 
     // Pages, and the paths they take: two things at one path is an error.
-    let explainer_paths: Vec<String> = order
-        .iter()
-        .map(|&i| paths[i].clone().unwrap_or_default())
-        .collect();
-    let sorted_explainers: Vec<&ParsedExplainer<'_>> =
-        order.iter().map(|&i| &explainers[i]).collect();
+    let explainer_refs: Vec<&ParsedExplainer<'_>> = explainers.iter().collect();
     let pages = plan::plan_pages(
         config,
         &plan::PlanInput {
-            explainers: &sorted_explainers,
+            explainers: &explainer_refs,
             explainer_paths: &explainer_paths,
             actor_slugs: &actor_drafts.iter().map(|d| &d.slug).collect::<Vec<_>>(),
             actor_counts: &actor_explainers.iter().map(Vec::len).collect::<Vec<_>>(),
@@ -243,56 +225,64 @@ pub fn assemble<'s>(
         &mut diagnostics,
     );
 
-    let urls = Urls::new(&config.base_url);
     // Links: every body, resolved against everything above.
-    let actor_bodies: Vec<Option<&ParsedProfile<'_, ActorMeta>>> = actor_drafts
-        .iter()
-        .map(|d| d.profile.map(|i| &actor_profiles[i]))
-        .collect();
-    let topic_bodies: Vec<Option<&ParsedProfile<'_, TopicMeta>>> = topic_drafts
-        .iter()
-        .map(|d| d.profile.map(|i| &topic_profiles[i]))
-        .collect();
-    let index = links::LinkIndex::new(links::LinkIndexInput {
-        urls: &urls,
-        explainers: &sorted_explainers,
-        explainer_paths: &explainer_paths,
-        actors: actor_bodies
-            .iter()
-            .map(|p| p.map(|p| (p.file, &p.body)))
-            .collect(),
-        topics: topic_bodies
-            .iter()
-            .map(|p| p.map(|p| (p.file, &p.body)))
-            .collect(),
-        actor_slugs: actor_drafts.iter().map(|d| &d.slug).collect(),
-        topic_slugs: topic_drafts.iter().map(|d| &d.slug).collect(),
-        home: home.as_ref().map(|h| (h.file, &h.body)),
-        draft_paths: &draft_paths,
-        pages: &pages,
-        static_files,
-    });
-    let explainer_links = index.resolve_explainers(&mut diagnostics);
-    let actor_links: Vec<Option<Vec<ResolvedLink>>> = actor_bodies
-        .iter()
-        .map(|p| p.map(|p| index.resolve_body(p.file, &p.body, &[], &mut diagnostics)))
-        .collect();
-    let topic_links: Vec<Option<Vec<ResolvedLink>>> = topic_bodies
-        .iter()
-        .map(|p| p.map(|p| index.resolve_body(p.file, &p.body, &[], &mut diagnostics)))
-        .collect();
-    let home_links = home
-        .as_ref()
-        .map(|h| index.resolve_body(h.file, &h.body, &[], &mut diagnostics));
-    drop(index);
-    drop((actor_bodies, topic_bodies, sorted_explainers));
+    let urls = Urls::new(&config.base_url);
+    let actor_bodies: Vec<Option<&ParsedProfile<'_, ActorMeta>>> =
+        actor_drafts.iter().map(|d| d.profile.map(|i| &actor_profiles[i])).collect();
+    let topic_bodies: Vec<Option<&ParsedProfile<'_, TopicMeta>>> =
+        topic_drafts.iter().map(|d| d.profile.map(|i| &topic_profiles[i])).collect();
+    let failed_paths: HashSet<&str> = failed.iter().map(String::as_str).collect();
+    let (explainer_links, actor_links, topic_links, home_links) = {
+        let index = links::LinkIndex::new(links::LinkIndexInput {
+            urls: &urls,
+            explainers: &explainer_refs,
+            explainer_paths: &explainer_paths,
+            actors: actor_bodies.iter().map(|p| p.map(|p| (p.file, &p.body))).collect(),
+            topics: topic_bodies.iter().map(|p| p.map(|p| (p.file, &p.body))).collect(),
+            actor_slugs: actor_drafts.iter().map(|d| &d.slug).collect(),
+            topic_slugs: topic_drafts.iter().map(|d| &d.slug).collect(),
+            home: home.as_ref().map(|h| (h.file, &h.body)),
+            draft_paths: &draft_paths,
+            failed_paths: &failed_paths,
+            pages: &pages,
+            static_files,
+        });
+        let explainer_links = index.resolve_explainers(&mut diagnostics);
+        let mut profile_links = |body: Option<(&ContentFile, &ParsedBody<'_>)>| {
+            body.map(|(file, body)| index.resolve_body(file, body, &[], &mut diagnostics))
+        };
+        let actor_links: Vec<Option<Vec<ResolvedLink>>> =
+            actor_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &p.body)))).collect();
+        let topic_links: Vec<Option<Vec<ResolvedLink>>> =
+            topic_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &p.body)))).collect();
+        let home_links = profile_links(home.as_ref().map(|h| (h.file, &h.body)));
+        (explainer_links, actor_links, topic_links, home_links)
+    };
+    drop((actor_bodies, topic_bodies, explainer_refs));
 
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
 
+    // Mentions, glossary terms and attributed quotes in the text of each explainer.
+    let terms: Vec<&str> = config.glossary.keys().map(String::as_str).collect();
+    let annotated: Vec<annotate::Annotated> = {
+        let names: Vec<Vec<&str>> = actor_drafts
+            .iter()
+            .map(|d| {
+                let mut names = vec![d.name.as_str()];
+                if let Some(p) = d.profile {
+                    names.extend(actor_profiles[p].meta.aliases.iter().map(|a| a.value.as_str()));
+                }
+                names
+            })
+            .collect();
+        let annotator = annotate::Annotator::new(&names, &terms, config.autolink);
+        explainers.par_iter().zip(&explainer_links).map(|(e, links)| annotator.annotate(&e.body, links)).collect()
+    };
+
     // Backlinks: which explainers link to each page.
-    let mut explainer_backlinks = vec![Vec::new(); explainer_links.len()];
+    let mut explainer_backlinks = vec![Vec::new(); explainers.len()];
     let mut actor_backlinks = vec![Vec::new(); actor_drafts.len()];
     let mut topic_backlinks = vec![Vec::new(); topic_drafts.len()];
     for (from, links) in explainer_links.iter().enumerate() {
@@ -309,79 +299,98 @@ pub fn assemble<'s>(
         }
     }
 
+    // Mentions and quotes, by actor; terms by explainer.
+    let mut actor_mentions = vec![Vec::new(); actor_drafts.len()];
+    let mut actor_quotes = vec![Vec::new(); actor_drafts.len()];
+    let mut term_explainers = vec![Vec::new(); terms.len()];
+    for (id, a) in annotated.iter().enumerate() {
+        for &actor in &a.mentioned {
+            if !explainer_actors[id].contains(&actor) {
+                actor_mentions[actor].push(id);
+            }
+        }
+        for (q, quote) in a.quotes.iter().enumerate() {
+            actor_quotes[quote.actor].push((id, q));
+        }
+        for &t in &a.terms {
+            term_explainers[t].push(id);
+        }
+    }
+
+    let related = related::related(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len());
+    let actor_names: Vec<&str> = actor_drafts.iter().map(|d| d.name.as_str()).collect();
+    let co_actors = related::co_actors(&explainer_actors, actor_drafts.len(), &actor_names);
+    drop(actor_names);
+
     // Move everything into the final structures.
-    let mut by_old: Vec<Option<ParsedExplainer<'s>>> = explainers.into_iter().map(Some).collect();
-    let mut explainer_links = explainer_links.into_iter();
-    let mut explainer_backlinks = explainer_backlinks.into_iter();
-    let final_explainers: Vec<Explainer<'s>> = order
-        .iter()
+    let final_explainers: Vec<Explainer<'s>> = explainers
+        .into_iter()
         .zip(explainer_paths)
-        .map(|(&old, path)| {
-            let e = by_old[old].take().expect("each explainer once");
-            let summary = e
-                .meta
-                .summary
-                .clone()
-                .or_else(|| e.body.first_paragraph.clone())
-                .unwrap_or_default();
+        .zip(explainer_links.into_iter().zip(annotated))
+        .zip(explainer_backlinks.into_iter().zip(related))
+        .zip(explainer_topics.into_iter().zip(explainer_actors))
+        .map(|((((e, path), (links, annotated)), (backlinks, related)), (topics, actors))| {
+            let summary = e.meta.summary.clone().or_else(|| e.body.first_paragraph.clone()).unwrap_or_default();
             Explainer {
                 file: e.file,
                 path,
                 summary,
-                topics: explainer_topics[old].clone(),
-                actors: explainer_actors[old].clone(),
-                links: explainer_links.next().expect("one per explainer"),
-                backlinks: explainer_backlinks.next().expect("one per explainer"),
+                topics,
+                actors,
+                links,
+                annotations: annotated.annotations,
+                quotes: annotated.quotes,
+                backlinks,
+                related,
                 meta: e.meta,
                 body: e.body,
             }
         })
         .collect();
 
-    let mut actor_profiles: Vec<Option<ParsedProfile<'s, ActorMeta>>> =
-        actor_profiles.into_iter().map(Some).collect();
+    let mut actor_profiles: Vec<Option<ParsedProfile<'s, ActorMeta>>> = actor_profiles.into_iter().map(Some).collect();
+    let mut actor_parts = actor_links
+        .into_iter()
+        .zip(actor_explainers)
+        .zip(actor_backlinks)
+        .zip(actor_mentions)
+        .zip(actor_quotes)
+        .zip(co_actors);
     let final_actors: Vec<Actor<'s>> = actor_drafts
         .into_iter()
-        .zip(actor_links)
-        .zip(actor_explainers.into_iter().zip(actor_backlinks))
-        .map(|((draft, links), (explainers, backlinks))| {
+        .map(|draft| {
+            let (((((links, explainers), backlinks), mentioned_in), quotes), co_actors) =
+                actor_parts.next().expect("one per actor");
             let parsed = draft.profile.and_then(|i| actor_profiles[i].take());
             let path = format!("actors/{}/", draft.slug);
-            match parsed {
-                Some(p) => Actor {
-                    slug: draft.slug,
-                    name: p.meta.name,
-                    kind: p.meta.kind,
-                    role: p.meta.role,
-                    country: p.meta.country,
-                    aliases: p.meta.aliases.into_iter().map(|a| a.value).collect(),
-                    profile: Some(Profile {
-                        file: p.file,
-                        body: p.body,
-                        links: links.unwrap_or_default(),
-                    }),
-                    path,
-                    explainers,
-                    backlinks,
-                },
-                None => Actor {
-                    slug: draft.slug,
-                    name: draft.name,
-                    kind: None,
-                    role: None,
-                    country: None,
-                    aliases: Vec::new(),
-                    profile: None,
-                    path,
-                    explainers,
-                    backlinks,
-                },
+            let mut actor = Actor {
+                slug: draft.slug,
+                name: draft.name,
+                kind: None,
+                role: None,
+                country: None,
+                aliases: Vec::new(),
+                profile: None,
+                path,
+                explainers,
+                mentioned_in,
+                backlinks,
+                quotes,
+                co_actors,
+            };
+            if let Some(p) = parsed {
+                actor.name = p.meta.name;
+                actor.kind = p.meta.kind;
+                actor.role = p.meta.role;
+                actor.country = p.meta.country;
+                actor.aliases = p.meta.aliases.into_iter().map(|a| a.value).collect();
+                actor.profile = Some(Profile { file: p.file, body: p.body, links: links.unwrap_or_default() });
             }
+            actor
         })
         .collect();
 
-    let mut topic_profiles: Vec<Option<ParsedProfile<'s, TopicMeta>>> =
-        topic_profiles.into_iter().map(Some).collect();
+    let mut topic_profiles: Vec<Option<ParsedProfile<'s, TopicMeta>>> = topic_profiles.into_iter().map(Some).collect();
     let final_topics: Vec<Topic<'s>> = topic_drafts
         .into_iter()
         .zip(topic_links)
@@ -396,44 +405,34 @@ pub fn assemble<'s>(
                     p.meta.title,
                     p.meta.summary,
                     p.meta.aliases.into_iter().map(|a| a.value).collect(),
-                    Some(Profile {
-                        file: p.file,
-                        body: p.body,
-                        links: links.unwrap_or_default(),
-                    }),
+                    Some(Profile { file: p.file, body: p.body, links: links.unwrap_or_default() }),
                 ),
                 None => (draft.name, None, Vec::new(), None),
             };
-            Topic {
-                slug: draft.slug,
-                title,
-                summary,
-                aliases,
-                profile,
-                path,
-                explainers,
-                backlinks,
-                timeline,
-                key_actors,
-            }
+            Topic { slug: draft.slug, title, summary, aliases, profile, path, explainers, backlinks, timeline, key_actors }
         })
+        .collect();
+
+    let glossary = config
+        .glossary
+        .iter()
+        .zip(term_explainers)
+        .map(|((term, expansion), explainers)| GlossaryTerm { term, expansion, explainers })
         .collect();
 
     let home = match home {
         Some(h) => Home {
             title: h.meta.title,
             description: h.meta.description,
-            intro: Some(Profile {
-                file: h.file,
-                body: h.body,
-                links: home_links.unwrap_or_default(),
-            }),
+            intro: Some(Profile { file: h.file, body: h.body, links: home_links.unwrap_or_default() }),
         },
         None => Home::default(),
     };
 
-    diagnostics.extend(unused_profile_warnings(&final_actors, "actor"));
-    diagnostics.extend(unused_profile_warnings(&final_topics, "topic"));
+    diagnostics.extend(unused_profile_warnings(&final_actors, "actor", |a| {
+        a.explainers.len() + a.mentioned_in.len() + a.backlinks.len()
+    }));
+    diagnostics.extend(unused_profile_warnings(&final_topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
 
     let site = Site {
         config,
@@ -441,6 +440,7 @@ pub fn assemble<'s>(
         explainers: final_explainers,
         actors: final_actors,
         topics: final_topics,
+        glossary,
         home,
         pages,
         static_files,
@@ -448,26 +448,31 @@ pub fn assemble<'s>(
     Ok((site, diagnostics))
 }
 
-fn resolve_all(
-    registry: &mut Registry,
-    references: &[crate::frontmatter::Located<String>],
-    file: &ContentFile,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<usize> {
-    references
+fn profile_inputs<'a, M>(
+    profiles: &'a [ParsedProfile<'_, M>],
+    name_and_aliases: impl Fn(&'a M) -> (&'a String, &'a Vec<Located<String>>),
+) -> Vec<ProfileInput<'a>> {
+    profiles
         .iter()
-        .filter_map(|r| {
-            registry
-                .resolve_or_add(r, file)
-                .map_err(|d| diagnostics.push(d))
-                .ok()
+        .map(|p| {
+            let (name, aliases) = name_and_aliases(&p.meta);
+            ProfileInput { slug: p.slug.clone(), name, aliases, file: p.file }
         })
         .collect()
 }
 
+fn resolve_all(
+    registry: &mut Registry,
+    references: &[Located<String>],
+    file: &ContentFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    references.iter().filter_map(|r| registry.resolve_or_add(r, file).map_err(|d| diagnostics.push(d)).ok()).collect()
+}
+
 /// Sorts entity drafts by slug; returns them with `rank[old index] = new index`.
-fn sorted_by_slug(drafts: Vec<entities::EntityDraft>) -> (Vec<entities::EntityDraft>, Vec<usize>) {
-    let mut indexed: Vec<(usize, entities::EntityDraft)> = drafts.into_iter().enumerate().collect();
+fn sorted_by_slug(drafts: Vec<EntityDraft>) -> (Vec<EntityDraft>, Vec<usize>) {
+    let mut indexed: Vec<(usize, EntityDraft)> = drafts.into_iter().enumerate().collect();
     indexed.sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
     let mut rank = vec![0; indexed.len()];
     for (new, (old, _)) in indexed.iter().enumerate() {
@@ -479,9 +484,7 @@ fn sorted_by_slug(drafts: Vec<entities::EntityDraft>) -> (Vec<entities::EntityDr
 /// `articles/x/` for `content/articles/x.md`: the folders, slugified, then the slug.
 fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     let rel = &e.file.rel;
-    let (dirs, file_name) = rel
-        .rsplit_once('/')
-        .map_or(("", rel.as_str()), |(d, f)| (d, f));
+    let (dirs, file_name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
     let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
     let slug = match &e.meta.slug {
         Some(s) => s.clone(),
@@ -489,11 +492,9 @@ fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) ->
             Some(s) => s,
             None => {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "the file name has no letters or digits to make a page address from",
-                    )
-                    .in_file(&e.file.path)
-                    .with_help("rename the file or set `slug:` in its front matter"),
+                    Diagnostic::error("the file name has no letters or digits to make a page address from")
+                        .in_file(&e.file.path)
+                        .with_help("rename the file or set `slug:` in its front matter"),
                 );
                 return None;
             }
@@ -508,8 +509,10 @@ fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) ->
             }
             None => {
                 diagnostics.push(
-                    Diagnostic::error(format!("the folder name `{dir}` has no letters or digits to make a page address from"))
-                        .in_file(&e.file.path),
+                    Diagnostic::error(format!(
+                        "the folder name `{dir}` has no letters or digits to make a page address from"
+                    ))
+                    .in_file(&e.file.path),
                 );
                 return None;
             }
@@ -520,21 +523,24 @@ fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) ->
     Some(path)
 }
 
-fn merged_timeline(explainers: &[Explainer<'_>], ids: &[ExplainerId]) -> Vec<(ExplainerId, usize)> {
-    let mut entries: Vec<(ExplainerId, usize)> = ids
-        .iter()
-        .flat_map(|&id| (0..explainers[id].meta.timeline.len()).map(move |i| (id, i)))
-        .collect();
-    let date = |&(id, i): &(ExplainerId, usize)| -> Date { explainers[id].meta.timeline[i].date };
-    entries.sort_by(|a, b| date(a).cmp(&date(b)).then(a.cmp(b)));
-    entries
+/// The timeline entries of `ids`, oldest first; an event told with the same date and text by
+/// several explainers appears once, with all of them.
+fn merged_timeline(explainers: &[Explainer<'_>], ids: &[ExplainerId]) -> Vec<TopicEvent> {
+    let mut events: BTreeMap<(Date, &str), TopicEvent> = BTreeMap::new();
+    for &id in ids {
+        for (i, entry) in explainers[id].meta.timeline.iter().enumerate() {
+            events
+                .entry((entry.date, entry.event.as_str()))
+                .and_modify(|e| e.explainers.push(id))
+                .or_insert(TopicEvent { date: entry.date, entry: (id, i), explainers: vec![id] });
+        }
+    }
+    let mut merged: Vec<TopicEvent> = events.into_values().collect();
+    merged.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
+    merged
 }
 
-fn key_actors(
-    explainers: &[Explainer<'_>],
-    ids: &[ExplainerId],
-    actors: &[Actor<'_>],
-) -> Vec<(ActorId, usize)> {
+fn key_actors(explainers: &[Explainer<'_>], ids: &[ExplainerId], actors: &[Actor<'_>]) -> Vec<(ActorId, usize)> {
     let mut counts: BTreeMap<ActorId, usize> = BTreeMap::new();
     for &id in ids {
         for &a in &explainers[id].actors {
@@ -542,55 +548,46 @@ fn key_actors(
         }
     }
     let mut ranked: Vec<(ActorId, usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| actors[a.0].name.cmp(&actors[b.0].name))
-    });
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| actors[a.0].name.cmp(&actors[b.0].name)));
     ranked.truncate(KEY_ACTORS);
     ranked
 }
 
-trait HasProfile {
+/// Entities with a profile file, for the warning about profiles nothing uses.
+trait Profiled {
     fn profile_file(&self) -> Option<&ContentFile>;
-    fn explainer_count(&self) -> usize;
     fn slug(&self) -> &Slug;
 }
 
-impl HasProfile for Actor<'_> {
+impl Profiled for Actor<'_> {
     fn profile_file(&self) -> Option<&ContentFile> {
         self.profile.as_ref().map(|p| p.file)
-    }
-    fn explainer_count(&self) -> usize {
-        self.explainers.len() + self.backlinks.len()
     }
     fn slug(&self) -> &Slug {
         &self.slug
     }
 }
 
-impl HasProfile for Topic<'_> {
+impl Profiled for Topic<'_> {
     fn profile_file(&self) -> Option<&ContentFile> {
         self.profile.as_ref().map(|p| p.file)
-    }
-    fn explainer_count(&self) -> usize {
-        self.explainers.len() + self.backlinks.len()
     }
     fn slug(&self) -> &Slug {
         &self.slug
     }
 }
 
-/// A profile that no explainer names or links to is probably a forgotten file or a misspelt slug.
-fn unused_profile_warnings<E: HasProfile>(entities: &[E], label: &str) -> Vec<Diagnostic> {
+/// A profile that no explainer names, mentions or links to is probably a forgotten file or a
+/// misspelt slug.
+fn unused_profile_warnings<E: Profiled>(entities: &[E], label: &str, uses: impl Fn(&E) -> usize) -> Vec<Diagnostic> {
     entities
         .iter()
-        .filter(|e| e.explainer_count() == 0)
+        .filter(|e| uses(e) == 0)
         .filter_map(|e| {
             let file = e.profile_file()?;
-            let source = SourceFile::new(&file.path, &file.text);
             Some(
                 Diagnostic::warning(format!("no explainer names or links to {label} `{}`", e.slug()))
-                    .at(&source, 0, 0)
+                    .in_file(&file.path)
                     .with_help(format!("list it under `{label}s:` in an explainer's front matter, or remove the profile")),
             )
         })

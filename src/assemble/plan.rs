@@ -33,6 +33,8 @@ pub enum PageKind {
     Alias {
         explainer: ExplainerId,
     },
+    /// Every glossary term with the explainers using it (when the site has a glossary).
+    Glossary,
     NotFound,
 }
 
@@ -56,26 +58,16 @@ pub struct PlanInput<'a, 's> {
 
 /// How many pages a list of `count` explainers takes.
 pub fn page_count(count: usize, per_page: usize) -> usize {
-    if per_page == 0 {
-        1
-    } else {
-        count.div_ceil(per_page).max(1)
-    }
+    if per_page == 0 { 1 } else { count.div_ceil(per_page).max(1) }
 }
 
 /// Lists every page; reports two pages, aliases or static files that would write the same file.
-pub fn plan_pages(
-    config: &Config,
-    input: &PlanInput<'_, '_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Page> {
+pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
     let mut claimed: BTreeMap<String, (String, Page)> = BTreeMap::new();
     let mut claim = |page: Page, origin: String, diagnostics: &mut Vec<Diagnostic>| {
         let file = output_file(&page.path);
         if let Some((other, _)) = claimed.get(&file) {
-            diagnostics.push(Diagnostic::error(format!(
-                "{origin} and {other} would both write /{file}"
-            )));
+            diagnostics.push(Diagnostic::error(format!("{origin} and {other} would both write /{file}")));
             return false;
         }
         claimed.insert(file, (origin, page));
@@ -85,85 +77,31 @@ pub fn plan_pages(
     let home_pages = page_count(input.explainers.len(), config.paginate);
     for page in 1..=home_pages {
         let path = paginated("", page);
-        claim(
-            Page {
-                path,
-                kind: PageKind::Home {
-                    page,
-                    pages: home_pages,
-                },
-            },
-            "the home page".into(),
-            diagnostics,
-        );
+        claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page".into(), diagnostics);
     }
-    claim(
-        Page {
-            path: "topics/".into(),
-            kind: PageKind::Topics,
-        },
-        "the topic index".into(),
-        diagnostics,
-    );
-    claim(
-        Page {
-            path: "actors/".into(),
-            kind: PageKind::Actors,
-        },
-        "the actor index".into(),
-        diagnostics,
-    );
-    claim(
-        Page {
-            path: "404.html".into(),
-            kind: PageKind::NotFound,
-        },
-        "the not-found page".into(),
-        diagnostics,
-    );
+    claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index".into(), diagnostics);
+    claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index".into(), diagnostics);
+    claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page".into(), diagnostics);
+    if !config.glossary.is_empty() {
+        claim(Page { path: "glossary/".into(), kind: PageKind::Glossary }, "the glossary".into(), diagnostics);
+    }
     for (id, (slug, &count)) in input.topic_slugs.iter().zip(input.topic_counts).enumerate() {
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("topics/{slug}/"), page);
-            claim(
-                Page {
-                    path,
-                    kind: PageKind::Topic { id, page, pages },
-                },
-                format!("topic `{slug}`"),
-                diagnostics,
-            );
+            claim(Page { path, kind: PageKind::Topic { id, page, pages } }, format!("topic `{slug}`"), diagnostics);
         }
     }
     for (id, (slug, &count)) in input.actor_slugs.iter().zip(input.actor_counts).enumerate() {
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("actors/{slug}/"), page);
-            claim(
-                Page {
-                    path,
-                    kind: PageKind::Actor { id, page, pages },
-                },
-                format!("actor `{slug}`"),
-                diagnostics,
-            );
+            claim(Page { path, kind: PageKind::Actor { id, page, pages } }, format!("actor `{slug}`"), diagnostics);
         }
     }
-    for (id, (e, path)) in input
-        .explainers
-        .iter()
-        .zip(input.explainer_paths)
-        .enumerate()
-    {
+    for (id, (e, path)) in input.explainers.iter().zip(input.explainer_paths).enumerate() {
         if !path.is_empty() {
-            claim(
-                Page {
-                    path: path.clone(),
-                    kind: PageKind::Explainer(id),
-                },
-                e.file.path.clone(),
-                diagnostics,
-            );
+            claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, e.file.path.clone(), diagnostics);
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {
@@ -171,14 +109,7 @@ pub fn plan_pages(
             let path = alias.value.trim_start_matches('/').to_string();
             let mut found = Vec::new();
             let origin = format!("alias `{}` of {}", alias.value, e.file.path);
-            if !claim(
-                Page {
-                    path,
-                    kind: PageKind::Alias { explainer: id },
-                },
-                origin,
-                &mut found,
-            ) {
+            if !claim(Page { path, kind: PageKind::Alias { explainer: id } }, origin, &mut found) {
                 let source = SourceFile::new(&e.file.path, &e.file.text);
                 for d in found {
                     diagnostics.push(d.at(&source, alias.offset, alias.len));
@@ -189,11 +120,8 @@ pub fn plan_pages(
     for file in input.static_files {
         if let Some((other, _)) = claimed.get(&file.output_path) {
             diagnostics.push(
-                Diagnostic::error(format!(
-                    "{} and {other} would both write /{}",
-                    file.origin, file.output_path
-                ))
-                .with_help("rename or remove the static file"),
+                Diagnostic::error(format!("{} and {other} would both write /{}", file.origin, file.output_path))
+                    .with_help("rename or remove the static file"),
             );
         }
     }

@@ -10,19 +10,14 @@ use std::time::Instant;
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let options = PipelineOptions {
-        root: args.site.root.clone(),
-        base_url: args.base_url,
-        include_drafts: args.drafts,
-    };
+    let options =
+        PipelineOptions { root: args.site.root.clone(), base_url: args.base_url, include_drafts: args.drafts };
     let config = match pipeline::load_config(&options) {
         Ok(c) => c,
         Err(errors) => return fail(&errors, "nothing was built"),
     };
     // `--output` is relative to where the command runs; `output_dir` to the site.
-    let output = args
-        .output
-        .unwrap_or_else(|| options.root.join(&config.output_dir));
+    let output = args.output.unwrap_or_else(|| options.root.join(&config.output_dir));
     let shown = output.display().to_string();
     let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
     if let Err(d) = check_output_dir(&options.root, &output) {
@@ -32,9 +27,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             return fail(
-                &[Diagnostic::error(format!(
-                    "cannot create a folder next to {shown}: {e}"
-                ))],
+                &[Diagnostic::error(format!("cannot create a folder next to {shown}: {e}"))],
                 "nothing was built",
             );
         }
@@ -49,10 +42,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         return fail(&copy_errors, &format!("{shown} was not changed"));
     }
     if let Err(e) = staging.commit() {
-        return fail(
-            &[Diagnostic::error(format!("cannot replace {shown}: {e}"))],
-            &format!("{shown} was not changed"),
-        );
+        return fail(&[Diagnostic::error(format!("cannot replace {shown}: {e}"))], &format!("{shown} was not changed"));
     }
     report(&rendered.warnings);
     if args.timings {

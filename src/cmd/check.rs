@@ -9,11 +9,7 @@ use std::time::Instant;
 
 pub fn run(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let options = PipelineOptions {
-        root: args.site.root,
-        base_url: None,
-        include_drafts: args.drafts,
-    };
+    let options = PipelineOptions { root: args.site.root, base_url: None, include_drafts: args.drafts };
     let config = match pipeline::load_config(&options) {
         Ok(c) => c,
         Err(errors) => return fail(&errors, "the site does not build"),
@@ -23,19 +19,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(rendered) if args.strict && !rendered.warnings.is_empty() => {
             report(&rendered.warnings);
             let n = rendered.warnings.len();
-            eprintln!(
-                "error: {n} warning{} with --strict",
-                if n == 1 { "" } else { "s" }
-            );
+            eprintln!("error: {n} warning{} with --strict", if n == 1 { "" } else { "s" });
             ExitCode::from(super::EXIT_ERRORS)
         }
         Ok(rendered) => {
             report(&rendered.warnings);
-            println!(
-                "Checked {} pages in {}: no errors",
-                rendered.pages,
-                seconds(started.elapsed())
-            );
+            println!("Checked {} pages in {}: no errors", rendered.pages, seconds(started.elapsed()));
             ExitCode::SUCCESS
         }
     }

@@ -8,28 +8,22 @@ pub fn run(args: InitArgs) -> ExitCode {
     let dir = &args.dir;
     if let Ok(mut entries) = std::fs::read_dir(dir) {
         if entries.next().is_some() {
-            eprintln!(
-                "error: {} is not empty; dossier init only creates new sites",
-                dir.display()
-            );
+            eprintln!("error: {} is not empty; dossier init only creates new sites", dir.display());
             return ExitCode::from(EXIT_USAGE);
         }
     } else if dir.exists() {
         eprintln!("error: {} exists and is not a folder", dir.display());
         return ExitCode::from(EXIT_USAGE);
     }
-    let name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("Policy Explainers");
-    let today = chrono::Local::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("Policy Explainers");
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
     let files = [
         ("site.toml", site_toml(name)),
         (".gitignore", "/public/\n".to_string()),
-        ("content/index.md", "---\ntitle: Explainers\n---\n\nShort, sourced explainers of the situations we follow.\n".to_string()),
+        (
+            "content/index.md",
+            "---\ntitle: Explainers\n---\n\nShort, sourced explainers of the situations we follow.\n".to_string(),
+        ),
         ("content/articles/first-explainer.md", super::new::article("My first explainer", &today)),
     ];
     for (path, text) in &files {

@@ -34,9 +34,5 @@ pub fn fail(diagnostics: &[Diagnostic], consequence: &str) -> ExitCode {
 
 /// `1.23 s` or `450 ms`.
 pub fn seconds(d: std::time::Duration) -> String {
-    if d.as_secs_f64() >= 1.0 {
-        format!("{:.2} s", d.as_secs_f64())
-    } else {
-        format!("{} ms", d.as_millis())
-    }
+    if d.as_secs_f64() >= 1.0 { format!("{:.2} s", d.as_secs_f64()) } else { format!("{} ms", d.as_millis()) }
 }

@@ -10,10 +10,7 @@ use std::process::ExitCode;
 pub fn run(args: NewArgs) -> ExitCode {
     let root = &args.site.root;
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        eprintln!(
-            "error: no site.toml in {}: run this in a site (or pass --root DIR)",
-            root.display()
-        );
+        eprintln!("error: no site.toml in {}: run this in a site (or pass --root DIR)", root.display());
         return ExitCode::from(EXIT_USAGE);
     }
     let title = args.title.trim();
@@ -21,10 +18,7 @@ pub fn run(args: NewArgs) -> ExitCode {
         eprintln!("error: the title `{title}` has no letters or digits to make a file name from");
         return ExitCode::from(EXIT_USAGE);
     };
-    let today = chrono::Local::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
     let (folder, text) = match args.kind {
         NewKind::Article => ("articles", article(title, &today)),
         NewKind::Actor => ("actors", actor(title)),
@@ -35,9 +29,7 @@ pub fn run(args: NewArgs) -> ExitCode {
         Ok(()) => {
             println!("Created {relative}");
             if args.kind == NewKind::Article {
-                println!(
-                    "It is a draft: `dossier build --drafts` shows it; set `draft: false` to publish it."
-                );
+                println!("It is a draft: `dossier build --drafts` shows it; set `draft: false` to publish it.");
             }
             ExitCode::SUCCESS
         }
@@ -57,10 +49,7 @@ pub fn create(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
     file.write_all(text.as_bytes())
 }
 

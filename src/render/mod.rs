@@ -1,6 +1,7 @@
 //! Render: every planned page, in parallel, from `&Site` through its view struct and template, to a sink.
 
 pub mod html;
+pub mod svg;
 pub mod templates;
 pub mod views;
 
@@ -32,20 +33,10 @@ impl Sink for NullSink {
 const HOME_ENTITY_COUNT: usize = 12;
 
 /// Renders every page of the plan. Returns how many were written, or every distinct error.
-pub fn render_site(
-    site: &Site<'_>,
-    mut templates: Templates,
-    sink: &dyn Sink,
-) -> Result<usize, Vec<Diagnostic>> {
-    templates
-        .tera
-        .global_context()
-        .insert("site", &site_view(site));
-    let renderer = Renderer {
-        site,
-        templates: &templates,
-        cards: site.explainers.par_iter().map(|e| card(site, e)).collect(),
-    };
+pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+    templates.tera.global_context().insert("site", &site_view(site));
+    let renderer =
+        Renderer { site, templates: &templates, cards: site.explainers.par_iter().map(|e| card(site, e)).collect() };
     let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
     let written: usize = site
         .pages
@@ -54,10 +45,7 @@ pub fn render_site(
             Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {
                 Ok(()) => 1,
                 Err(e) => {
-                    let d = Diagnostic::error(format!(
-                        "cannot write /{}: {e}",
-                        output_file(&page.path)
-                    ));
+                    let d = Diagnostic::error(format!("cannot write /{}: {e}", output_file(&page.path)));
                     record(&errors, d);
                     0
                 }
@@ -68,9 +56,7 @@ pub fn render_site(
             }
         })
         .sum();
-    let errors = errors
-        .into_inner()
-        .expect("no thread panicked while holding the lock");
+    let errors = errors.into_inner().expect("no thread panicked while holding the lock");
     if errors.is_empty() {
         return Ok(written);
     }
@@ -88,9 +74,7 @@ pub fn render_site(
 /// Keeps one copy of each distinct error with the number of pages it happened on.
 fn record(errors: &Mutex<BTreeMap<String, (Diagnostic, usize)>>, d: Diagnostic) {
     let key = d.to_string();
-    let mut map = errors
-        .lock()
-        .expect("no thread panicked while holding the lock");
+    let mut map = errors.lock().expect("no thread panicked while holding the lock");
     map.entry(key).or_insert((d, 0)).1 += 1;
 }
 
@@ -112,21 +96,14 @@ impl Renderer<'_, '_> {
             PageKind::Actor { id, page: n, pages } => self.actor(page, id, n, pages),
             PageKind::Alias { explainer } => self.alias(page, explainer),
             PageKind::NotFound => self.not_found(page),
+            PageKind::Glossary => self.glossary(page),
         }
     }
 
-    fn template<C: serde::Serialize>(
-        &self,
-        name: &str,
-        context: &C,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let context =
-            tera::Context::from_serialize(context).map_err(|e| self.templates.diagnostic(&e))?;
+    fn template<C: serde::Serialize>(&self, name: &str, context: &C) -> Result<Vec<u8>, Diagnostic> {
+        let context = tera::Context::from_serialize(context).map_err(|e| self.templates.diagnostic(&e))?;
         let mut out = Vec::with_capacity(16 * 1024);
-        self.templates
-            .tera
-            .render_to(name, &context, &mut out)
-            .map_err(|e| self.templates.diagnostic(&e))?;
+        self.templates.tera.render_to(name, &context, &mut out).map_err(|e| self.templates.diagnostic(&e))?;
         Ok(out)
     }
 
@@ -141,20 +118,15 @@ impl Renderer<'_, '_> {
         let urls = &self.site.urls;
         let mut breadcrumbs = Vec::new();
         if kind != "home" {
-            breadcrumbs.push(Link {
-                title: "Home".into(),
-                href: urls.href(""),
-            });
+            breadcrumbs.push(Link { title: "Home".into(), href: urls.href("") });
         }
         match section {
-            "topics" if kind != "topics" => breadcrumbs.push(Link {
-                title: "Topics".into(),
-                href: urls.href("topics/"),
-            }),
-            "actors" if kind != "actors" => breadcrumbs.push(Link {
-                title: "Actors".into(),
-                href: urls.href("actors/"),
-            }),
+            "topics" if kind != "topics" => {
+                breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") })
+            }
+            "actors" if kind != "actors" => {
+                breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") })
+            }
             _ => {}
         }
         PageMeta {
@@ -175,36 +147,19 @@ impl Renderer<'_, '_> {
     fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let heading = site.home.title.as_deref().unwrap_or(&site.config.title);
-        let title = if n > 1 {
-            format!("{heading}, page {n}")
-        } else {
-            heading.to_string()
-        };
-        let description = site
-            .home
-            .description
-            .clone()
-            .unwrap_or_else(|| site.config.description.clone());
+        let title = if n > 1 { format!("{heading}, page {n}") } else { heading.to_string() };
+        let description = site.home.description.clone().unwrap_or_else(|| site.config.description.clone());
         let ids: Vec<usize> = (0..site.explainers.len()).collect();
-        let mut topics: Vec<EntityCount> =
-            site.topics.iter().map(|t| topic_count(site, t)).collect();
+        let mut topics: Vec<EntityCount> = site.topics.iter().map(|t| topic_count(site, t)).collect();
         topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         topics.truncate(HOME_ENTITY_COUNT);
-        let mut actors: Vec<EntityCount> =
-            site.actors.iter().map(|a| actor_count(site, a)).collect();
+        let mut actors: Vec<EntityCount> = site.actors.iter().map(|a| actor_count(site, a)).collect();
         actors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         actors.truncate(HOME_ENTITY_COUNT);
         let context = HomeContext {
             page: self.meta(page, "home", "explainers", title, description),
             heading,
-            intro: if n == 1 {
-                site.home
-                    .intro
-                    .as_ref()
-                    .map(|p| html::body_html(&p.body, &p.links))
-            } else {
-                None
-            },
+            intro: if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None },
             explainers: self.cards(page_slice(&ids, n, site.config.paginate)),
             paginator: paginator(site, "", n, pages),
             topics,
@@ -223,7 +178,7 @@ impl Renderer<'_, '_> {
             date: DateText::from(&e.meta.date),
             updated: e.meta.updated.as_ref().map(DateText::from),
             summary: &e.summary,
-            body: html::body_html(&e.body, &e.links),
+            body: html::explainer_html(site, e),
             topics: e.topics.iter().map(|&t| topic_link(site, t)).collect(),
             actors: e.actors.iter().map(|&a| actor_link(site, a)).collect(),
             takeaways: &e.meta.takeaways,
@@ -246,33 +201,22 @@ impl Renderer<'_, '_> {
                 .meta
                 .timeline
                 .iter()
-                .map(|t| DatedText {
-                    date: DateText::from(&t.date),
-                    text: &t.event,
-                })
+                .map(|t| DatedText { date: DateText::from(&t.date), text: &t.event })
                 .collect(),
             updates: e
                 .meta
                 .updates
                 .iter()
-                .map(|u| DatedText {
-                    date: DateText::from(&u.date),
-                    text: &u.note,
-                })
+                .map(|u| DatedText { date: DateText::from(&u.date), text: &u.note })
                 .collect(),
             backlinks: self.cards(&e.backlinks),
+            related: self.cards(&e.related),
             word_count: e.body.word_count,
             reading_minutes: reading_minutes(e.body.word_count),
             draft: e.meta.draft,
         };
         let context = ExplainerContext {
-            page: self.meta(
-                page,
-                "explainer",
-                "explainers",
-                e.meta.title.clone(),
-                e.summary.clone(),
-            ),
+            page: self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone()),
             explainer: view,
         };
         self.template("explainer.html", &context)
@@ -281,13 +225,7 @@ impl Renderer<'_, '_> {
     fn topics(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let context = TopicsContext {
-            page: self.meta(
-                page,
-                "topics",
-                "topics",
-                "Topics".into(),
-                format!("Every topic of {}", site.config.title),
-            ),
+            page: self.meta(page, "topics", "topics", "Topics".into(), format!("Every topic of {}", site.config.title)),
             topics: site.topics.iter().map(|t| topic_count(site, t)).collect(),
         };
         self.template("topics.html", &context)
@@ -296,47 +234,40 @@ impl Renderer<'_, '_> {
     fn topic(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let t = &site.topics[id];
-        let title = if n > 1 {
-            format!("{}, page {n}", t.title)
-        } else {
-            t.title.clone()
-        };
-        let description = t
-            .summary
-            .clone()
-            .unwrap_or_else(|| format!("Explainers about {}", t.title));
+        let title = if n > 1 { format!("{}, page {n}", t.title) } else { t.title.clone() };
+        let description = t.summary.clone().unwrap_or_else(|| format!("Explainers about {}", t.title));
         let view = TopicView {
             title: &t.title,
             slug: t.slug.as_str(),
             href: site.urls.href(&t.path),
             permalink: site.urls.absolute(&t.path),
             summary: t.summary.as_deref(),
-            body: t
-                .profile
-                .as_ref()
-                .map(|p| html::body_html(&p.body, &p.links))
-                .unwrap_or_default(),
+            body: t.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
             aliases: &t.aliases,
             count: t.explainers.len(),
             timeline: t
                 .timeline
                 .iter()
-                .map(|&(e, i)| {
+                .map(|event| {
+                    let (e, i) = event.entry;
                     let entry = &site.explainers[e].meta.timeline[i];
                     TimelineEntryView {
                         date: DateText::from(&entry.date),
                         event: &entry.event,
-                        explainer: explainer_link(site, e),
+                        explainers: event.explainers.iter().map(|&e| explainer_link(site, e)).collect(),
                     }
                 })
                 .collect(),
+            timeline_svg: if t.timeline.is_empty() {
+                String::new()
+            } else {
+                let dates: Vec<_> = t.timeline.iter().map(|e| e.date).collect();
+                svg::timeline("timeline-chart", &t.title, &dates)
+            },
             key_actors: t
                 .key_actors
                 .iter()
-                .map(|&(a, count)| EntityCount {
-                    count,
-                    ..actor_count(site, &site.actors[a])
-                })
+                .map(|&(a, count)| EntityCount { count, ..actor_count(site, &site.actors[a]) })
                 .collect(),
             backlinks: self.cards(&t.backlinks),
         };
@@ -356,23 +287,12 @@ impl Renderer<'_, '_> {
             .map(|(kind, name, label)| ActorGroup {
                 kind: name,
                 label,
-                actors: site
-                    .actors
-                    .iter()
-                    .filter(|a| a.kind == kind)
-                    .map(|a| actor_count(site, a))
-                    .collect(),
+                actors: site.actors.iter().filter(|a| a.kind == kind).map(|a| actor_count(site, a)).collect(),
             })
             .filter(|g| !g.actors.is_empty())
             .collect();
         let context = ActorsContext {
-            page: self.meta(
-                page,
-                "actors",
-                "actors",
-                "Actors".into(),
-                format!("Every actor of {}", site.config.title),
-            ),
+            page: self.meta(page, "actors", "actors", "Actors".into(), format!("Every actor of {}", site.config.title)),
             groups,
         };
         self.template("actors.html", &context)
@@ -381,11 +301,7 @@ impl Renderer<'_, '_> {
     fn actor(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let a = &site.actors[id];
-        let title = if n > 1 {
-            format!("{}, page {n}", a.name)
-        } else {
-            a.name.clone()
-        };
+        let title = if n > 1 { format!("{}, page {n}", a.name) } else { a.name.clone() };
         let description = match &a.role {
             Some(role) => format!("{}, {role}: explainers featuring them", a.name),
             None => format!("Explainers featuring {}", a.name),
@@ -399,13 +315,38 @@ impl Renderer<'_, '_> {
             role: a.role.as_deref(),
             country: a.country.as_deref(),
             aliases: &a.aliases,
-            body: a
-                .profile
-                .as_ref()
-                .map(|p| html::body_html(&p.body, &p.links))
-                .unwrap_or_default(),
+            body: a.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
             count: a.explainers.len(),
-            backlinks: self.cards(&a.backlinks),
+            mentioned_in: self.cards(&a.mentioned_in),
+            backlinks: {
+                let listed = |id: &usize| a.explainers.binary_search(id).is_ok() || a.mentioned_in.binary_search(id).is_ok();
+                let rest: Vec<usize> = a.backlinks.iter().copied().filter(|id| !listed(id)).collect();
+                self.cards(&rest)
+            },
+            quotes: a
+                .quotes
+                .iter()
+                .map(|&(e, q)| {
+                    let explainer = &site.explainers[e];
+                    QuoteView {
+                        html: html::quote_html(site, explainer, q),
+                        explainer: explainer_link(site, e),
+                        date: DateText::from(&explainer.meta.date),
+                    }
+                })
+                .collect(),
+            co_actors: a
+                .co_actors
+                .iter()
+                .map(|&(other, count)| EntityCount { count, ..actor_count(site, &site.actors[other]) })
+                .collect(),
+            co_actors_svg: if a.co_actors.is_empty() {
+                String::new()
+            } else {
+                let neighbours: Vec<(String, usize)> =
+                    a.co_actors.iter().map(|&(other, count)| (site.actors[other].name.clone(), count)).collect();
+                svg::neighbourhood("co-actors", &a.name, &neighbours)
+            },
         };
         let context = ActorContext {
             page: self.meta(page, "actor", "actors", title, description),
@@ -419,29 +360,35 @@ impl Renderer<'_, '_> {
     fn alias(&self, page: &Page, explainer: usize) -> Result<Vec<u8>, Diagnostic> {
         let e = &self.site.explainers[explainer];
         let context = AliasContext {
-            page: self.meta(
-                page,
-                "alias",
-                "explainers",
-                e.meta.title.clone(),
-                e.summary.clone(),
-            ),
+            page: self.meta(page, "alias", "explainers", e.meta.title.clone(), e.summary.clone()),
             target: explainer_link(self.site, explainer),
             target_permalink: self.site.urls.absolute(&e.path),
         };
         self.template("alias.html", &context)
     }
 
-    fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-        let context = NotFoundContext {
-            page: self.meta(
-                page,
-                "not_found",
-                "",
-                "Page not found".into(),
-                String::new(),
-            ),
+    fn glossary(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let terms = site
+            .glossary
+            .iter()
+            .map(|t| TermView {
+                term: t.term,
+                expansion: t.expansion,
+                anchor: format!("term-{}", crate::slug::Slug::from_text(t.term).map(|s| s.to_string()).unwrap_or_default()),
+                explainers: t.explainers.iter().map(|&e| explainer_link(site, e)).collect(),
+            })
+            .collect();
+        let context = GlossaryContext {
+            page: self.meta(page, "glossary", "glossary", "Glossary".into(), format!("The acronyms used in {}", site.config.title)),
+            terms,
         };
+        self.template("glossary.html", &context)
+    }
+
+    fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let context =
+            NotFoundContext { page: self.meta(page, "not_found", "", "Page not found".into(), String::new()) };
         self.template("404.html", &context)
     }
 }

@@ -25,10 +25,8 @@ pub struct Templates {
 impl Templates {
     /// Compiles every template; syntax errors, missing parents and missing required templates are reported together.
     pub fn compile(files: &[TemplateFile]) -> Result<Templates, Vec<Diagnostic>> {
-        let origins: HashMap<String, (String, String)> = files
-            .iter()
-            .map(|f| (f.name.clone(), (f.origin.clone(), f.text.clone())))
-            .collect();
+        let origins: HashMap<String, (String, String)> =
+            files.iter().map(|f| (f.name.clone(), (f.origin.clone(), f.text.clone()))).collect();
         let mut diagnostics = Vec::new();
         for name in REQUIRED {
             if !origins.contains_key(*name) {
@@ -49,17 +47,11 @@ impl Templates {
             }
         }
         if diagnostics.is_empty() {
-            if let Err(e) =
-                tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))
-            {
+            if let Err(e) = tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str()))) {
                 diagnostics.push(error_to_diagnostic(&e, &origins));
             }
         }
-        if diagnostics.is_empty() {
-            Ok(Templates { tera, origins })
-        } else {
-            Err(diagnostics)
-        }
+        if diagnostics.is_empty() { Ok(Templates { tera, origins }) } else { Err(diagnostics) }
     }
 
     pub fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
@@ -68,17 +60,10 @@ impl Templates {
 }
 
 /// A Tera error as a diagnostic at the template's file, line and column where Tera knows them.
-fn error_to_diagnostic(
-    error: &tera::Error,
-    origins: &HashMap<String, (String, String)>,
-) -> Diagnostic {
+fn error_to_diagnostic(error: &tera::Error, origins: &HashMap<String, (String, String)>) -> Diagnostic {
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let kind = if matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) {
-                "syntax error"
-            } else {
-                "error"
-            };
+            let kind = if matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) { "syntax error" } else { "error" };
             let message = format!("template {kind}: {}", report.message());
             match origins.get(report.filename()) {
                 Some((origin, text)) => {
@@ -88,9 +73,7 @@ fn error_to_diagnostic(
                     let len = span.range.end.saturating_sub(span.range.start);
                     Diagnostic::error(message).at(&source, offset, len)
                 }
-                None => {
-                    Diagnostic::error(format!("{message} (in template `{}`)", report.filename()))
-                }
+                None => Diagnostic::error(format!("{message} (in template `{}`)", report.filename())),
             }
         }
         other => {

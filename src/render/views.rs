@@ -61,10 +61,7 @@ pub struct DateText {
 
 impl From<&Date> for DateText {
     fn from(d: &Date) -> DateText {
-        DateText {
-            iso: d.machine(),
-            human: d.human(),
-        }
+        DateText { iso: d.machine(), human: d.human() }
     }
 }
 
@@ -144,6 +141,8 @@ pub struct ExplainerView<'a> {
     pub updates: Vec<DatedText<'a>>,
     /// Explainers that link here.
     pub backlinks: Vec<&'a Card>,
+    /// Explainers sharing the most topics and actors (up to five).
+    pub related: Vec<&'a Card>,
     pub word_count: usize,
     pub reading_minutes: usize,
     pub draft: bool,
@@ -160,7 +159,8 @@ pub struct ActorLink {
 pub struct TimelineEntryView<'a> {
     pub date: DateText,
     pub event: &'a str,
-    pub explainer: Link,
+    /// The explainers that tell this event.
+    pub explainers: Vec<Link>,
 }
 
 /// `topic` in topic.html.
@@ -176,6 +176,8 @@ pub struct TopicView<'a> {
     pub aliases: &'a [String],
     pub count: usize,
     pub timeline: Vec<TimelineEntryView<'a>>,
+    /// The timeline drawn as SVG (use `| safe`); empty without events.
+    pub timeline_svg: String,
     pub key_actors: Vec<EntityCount>,
     pub backlinks: Vec<&'a Card>,
 }
@@ -194,7 +196,34 @@ pub struct ActorView<'a> {
     pub aliases: &'a [String],
     pub body: String,
     pub count: usize,
+    /// Explainers whose text names the actor without listing it in front matter.
+    pub mentioned_in: Vec<&'a Card>,
+    /// Explainers that link to the actor and are not in the lists above.
     pub backlinks: Vec<&'a Card>,
+    /// "In their words": attributed quotes.
+    pub quotes: Vec<QuoteView>,
+    /// Actors sharing the most explainers with this one; `count` is the number shared.
+    pub co_actors: Vec<EntityCount>,
+    /// `co_actors` drawn as SVG (use `| safe`); empty without co-actors.
+    pub co_actors_svg: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuoteView {
+    /// HTML of the quoted words (use `| safe`).
+    pub html: String,
+    pub explainer: Link,
+    pub date: DateText,
+}
+
+/// One entry of the glossary page.
+#[derive(Debug, Serialize)]
+pub struct TermView<'a> {
+    pub term: &'a str,
+    pub expansion: &'a str,
+    /// The id of its entry: `term-` and the term as a slug.
+    pub anchor: String,
+    pub explainers: Vec<Link>,
 }
 
 #[derive(Debug, Serialize)]
@@ -256,6 +285,12 @@ pub struct ActorsContext {
 }
 
 #[derive(Serialize)]
+pub struct GlossaryContext<'a> {
+    pub page: PageMeta,
+    pub terms: Vec<TermView<'a>>,
+}
+
+#[derive(Serialize)]
 pub struct NotFoundContext {
     pub page: PageMeta,
 }
@@ -273,23 +308,14 @@ pub struct AliasContext {
 
 pub fn site_view(site: &Site<'_>) -> SiteView {
     let urls = &site.urls;
-    let nav = vec![
-        NavItem {
-            key: "explainers",
-            title: "Explainers",
-            href: urls.href(""),
-        },
-        NavItem {
-            key: "topics",
-            title: "Topics",
-            href: urls.href("topics/"),
-        },
-        NavItem {
-            key: "actors",
-            title: "Actors",
-            href: urls.href("actors/"),
-        },
+    let mut nav = vec![
+        NavItem { key: "explainers", title: "Explainers", href: urls.href("") },
+        NavItem { key: "topics", title: "Topics", href: urls.href("topics/") },
+        NavItem { key: "actors", title: "Actors", href: urls.href("actors/") },
     ];
+    if !site.glossary.is_empty() {
+        nav.push(NavItem { key: "glossary", title: "Glossary", href: urls.href("glossary/") });
+    }
     SiteView {
         title: site.config.title.clone(),
         description: site.config.description.clone(),
@@ -313,27 +339,17 @@ pub fn card(site: &Site<'_>, e: &Explainer<'_>) -> Card {
 
 pub fn topic_link(site: &Site<'_>, id: TopicId) -> Link {
     let t = &site.topics[id];
-    Link {
-        title: t.title.clone(),
-        href: site.urls.href(&t.path),
-    }
+    Link { title: t.title.clone(), href: site.urls.href(&t.path) }
 }
 
 pub fn actor_link(site: &Site<'_>, id: ActorId) -> ActorLink {
     let a = &site.actors[id];
-    ActorLink {
-        name: a.name.clone(),
-        href: site.urls.href(&a.path),
-        role: a.role.clone(),
-    }
+    ActorLink { name: a.name.clone(), href: site.urls.href(&a.path), role: a.role.clone() }
 }
 
 pub fn explainer_link(site: &Site<'_>, id: ExplainerId) -> Link {
     let e = &site.explainers[id];
-    Link {
-        title: e.meta.title.clone(),
-        href: site.urls.href(&e.path),
-    }
+    Link { title: e.meta.title.clone(), href: site.urls.href(&e.path) }
 }
 
 pub fn topic_count(site: &Site<'_>, t: &Topic<'_>) -> EntityCount {
@@ -346,12 +362,7 @@ pub fn topic_count(site: &Site<'_>, t: &Topic<'_>) -> EntityCount {
 }
 
 pub fn actor_count(site: &Site<'_>, a: &Actor<'_>) -> EntityCount {
-    EntityCount {
-        name: a.name.clone(),
-        href: site.urls.href(&a.path),
-        count: a.explainers.len(),
-        note: a.role.clone(),
-    }
+    EntityCount { name: a.name.clone(), href: site.urls.href(&a.path), count: a.explainers.len(), note: a.role.clone() }
 }
 
 /// The `page`-th slice of `ids` (1-based) with `per_page` items; all of them when `per_page` is 0.
@@ -371,17 +382,9 @@ pub fn paginator(site: &Site<'_>, first: &str, page: usize, pages: usize) -> Pag
         let shown = n == 1 || n == pages || n.abs_diff(page) <= 2;
         if shown {
             if n > last_shown + 1 {
-                links.push(PageLink {
-                    number: None,
-                    href: None,
-                    current: false,
-                });
+                links.push(PageLink { number: None, href: None, current: false });
             }
-            links.push(PageLink {
-                number: Some(n),
-                href: Some(href(n)),
-                current: n == page,
-            });
+            links.push(PageLink { number: Some(n), href: Some(href(n)), current: n == page });
             last_shown = n;
         }
     }
@@ -397,11 +400,7 @@ pub fn paginator(site: &Site<'_>, first: &str, page: usize, pages: usize) -> Pag
 pub fn kind_groups() -> [(Option<ActorKind>, &'static str, &'static str); 5] {
     [
         (Some(ActorKind::Person), "person", "People"),
-        (
-            Some(ActorKind::Organization),
-            "organization",
-            "Organizations",
-        ),
+        (Some(ActorKind::Organization), "organization", "Organizations"),
         (Some(ActorKind::Country), "country", "Countries"),
         (Some(ActorKind::Group), "group", "Groups"),
         (None, "other", "Others"),

@@ -27,31 +27,19 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn assert_success(&self) -> &Self {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     /// stderr with timings removed, for snapshots.
     pub fn stderr_stable(&self) -> String {
-        self.stderr
-            .lines()
-            .filter(|l| !l.starts_with("timings:"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.stderr.lines().filter(|l| !l.starts_with("timings:")).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -69,9 +57,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 pub fn fixture_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 impl Site {
@@ -107,12 +93,7 @@ impl Site {
 
     /// Runs `dossier ARGS` in the site's folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(BIN)
-            .args(args)
-            .current_dir(&self.root)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
+        let out = Command::new(BIN).args(args).current_dir(&self.root).env("NO_COLOR", "1").output().unwrap();
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -142,8 +123,7 @@ impl Site {
     #[track_caller]
     pub fn read(&self, output_file: &str) -> String {
         let path = self.public().join(output_file);
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// The page at a site path (`articles/x/`), parsed.
@@ -171,12 +151,7 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
             files.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -191,10 +166,7 @@ pub struct Page {
 
 impl Page {
     pub fn parse(source: &str) -> Page {
-        Page {
-            html: Html::parse_document(source),
-            source: source.to_string(),
-        }
+        Page { html: Html::parse_document(source), source: source.to_string() }
     }
 
     /// Text of every element matching `css`, whitespace collapsed.
@@ -202,13 +174,7 @@ impl Page {
         let selector = Selector::parse(css).unwrap();
         self.html
             .select(&selector)
-            .map(|e| {
-                e.text()
-                    .collect::<String>()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
             .collect()
     }
 
@@ -222,10 +188,7 @@ impl Page {
     /// An attribute of every element matching `css`.
     pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         let selector = Selector::parse(css).unwrap();
-        self.html
-            .select(&selector)
-            .filter_map(|e| e.value().attr(attr).map(str::to_string))
-            .collect()
+        self.html.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
     }
 
     /// `href` of the first link whose text is `text`.
@@ -260,18 +223,12 @@ pub fn broken_internal_links(public: &Path, base_path: &str) -> Vec<String> {
         targets.extend(page.attrs("[src]", "src"));
         targets.extend(page.attrs("link[href]", "href"));
         for target in targets {
-            let (path, fragment) = target
-                .split_once('#')
-                .map_or((target.as_str(), None), |(p, f)| (p, Some(f)));
+            let (path, fragment) = target.split_once('#').map_or((target.as_str(), None), |(p, f)| (p, Some(f)));
             let file = if path.is_empty() {
                 from.clone()
             } else if let Some(rel) = path.strip_prefix(base_path) {
                 let rel = rel.split('?').next().unwrap();
-                if rel.is_empty() || rel.ends_with('/') {
-                    format!("{rel}index.html")
-                } else {
-                    rel.to_string()
-                }
+                if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
             } else if path.starts_with('/') {
                 problems.push(format!("{from}: link outside the base path: {target}"));
                 continue;

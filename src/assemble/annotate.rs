@@ -1,0 +1,363 @@
+//! Annotations of explainer text: actor mentions (autolinks), glossary terms (`<abbr>`), and quote attributions.
+
+use super::links::{ResolvedLink, Target};
+use super::ActorId;
+use crate::config::Autolink;
+use crate::markdown::ParsedBody;
+use aho_corasick::{AhoCorasick, MatchKind};
+use pulldown_cmark::{Event, Tag, TagEnd};
+use std::collections::{BTreeSet, HashMap};
+
+/// A span of text to wrap: from (event, byte) to (event, byte), in `Text` events of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Annotation {
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub kind: AnnotationKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AnnotationKind {
+    /// A link to the actor's page.
+    Mention(ActorId),
+    /// `<abbr>` for the glossary term with this index (in the order of `[glossary]`).
+    Term(usize),
+}
+
+/// A blockquote attributed to an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quote {
+    /// Index into the body's `quotes`.
+    pub block: usize,
+    pub actor: ActorId,
+}
+
+/// What annotating one explainer found.
+#[derive(Debug, Clone, Default)]
+pub struct Annotated {
+    /// Sorted by start; a mention and a term on the same span nest (term inside).
+    pub annotations: Vec<Annotation>,
+    /// Actors named anywhere in the text (not only the linked first mention), sorted.
+    pub mentioned: Vec<ActorId>,
+    /// Glossary terms used in the text, sorted.
+    pub terms: Vec<usize>,
+    pub quotes: Vec<Quote>,
+}
+
+/// Finds names and terms in text. Built once per site; used for every explainer in parallel.
+pub struct Annotator {
+    names: Option<AhoCorasick>,
+    /// Actor of each pattern of `names`.
+    name_owner: Vec<ActorId>,
+    terms: Option<AhoCorasick>,
+    /// Slugified name, alias or slug → actor, for attributions written as text.
+    actor_keys: HashMap<String, ActorId>,
+    autolink: Autolink,
+}
+
+impl Annotator {
+    /// `actor_names[id]` are the names and aliases of actor `id`; `terms` the glossary acronyms.
+    pub fn new(actor_names: &[Vec<&str>], terms: &[&str], autolink: Autolink) -> Annotator {
+        let mut patterns = Vec::new();
+        let mut name_owner = Vec::new();
+        let mut actor_keys = HashMap::new();
+        for (id, names) in actor_names.iter().enumerate() {
+            for name in names {
+                if let Some(key) = super::entities::name_key(name) {
+                    actor_keys.entry(key).or_insert(id);
+                }
+                // names with an apostrophe are also found after smart punctuation curls it
+                let variants = [name.to_string(), name.replace('\'', "\u{2019}")];
+                for variant in variants.iter().take(if name.contains('\'') { 2 } else { 1 }) {
+                    if !variant.trim().is_empty() {
+                        patterns.push(variant.clone());
+                        name_owner.push(id);
+                    }
+                }
+            }
+        }
+        let build = |patterns: &[String]| {
+            (!patterns.is_empty()).then(|| {
+                AhoCorasick::builder().match_kind(MatchKind::Standard).build(patterns).expect("patterns are plain text")
+            })
+        };
+        let term_patterns: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+        Annotator { names: build(&patterns), name_owner, terms: build(&term_patterns), actor_keys, autolink }
+    }
+
+    /// Annotates one explainer body. `links` are its resolved links; actors it already links to
+    /// explicitly are not autolinked again in `first` mode.
+    pub fn annotate(&self, body: &ParsedBody<'_>, links: &[ResolvedLink]) -> Annotated {
+        let mut out = Annotated::default();
+        let linked: BTreeSet<ActorId> = links
+            .iter()
+            .filter_map(|l| match l.target {
+                Some(Target::Actor(id)) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let attribution_ranges: Vec<(usize, usize)> =
+            body.quotes.iter().filter_map(|q| q.attribution.as_ref().map(|a| (a.start, a.end))).collect();
+        let mut mentioned = BTreeSet::new();
+        let mut autolinked = BTreeSet::new();
+        let mut terms_used = BTreeSet::new();
+
+        for run in text_runs(&body.events, 0..body.events.len(), &attribution_ranges) {
+            if let Some(names) = &self.names {
+                if run.mentions_allowed {
+                    for (start, end, pattern) in find_words(names, &run.text) {
+                        let actor = self.name_owner[pattern];
+                        mentioned.insert(actor);
+                        let link = match self.autolink {
+                            Autolink::Off => false,
+                            Autolink::All => true,
+                            Autolink::First => !linked.contains(&actor) && autolinked.insert(actor),
+                        };
+                        if link {
+                            out.annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
+                        }
+                    }
+                }
+            }
+            if let Some(terms) = &self.terms {
+                for (start, end, term) in find_words(terms, &run.text) {
+                    if terms_used.insert(term) {
+                        out.annotations.push(run.annotation(start, end, AnnotationKind::Term(term)));
+                    }
+                }
+            }
+        }
+
+        for (block, quote) in body.quotes.iter().enumerate() {
+            let Some(attribution) = &quote.attribution else { continue };
+            let by_link = attribution.link.and_then(|l| match links.get(l).and_then(|l| l.target) {
+                Some(Target::Actor(id)) => Some(id),
+                _ => None,
+            });
+            let actor = by_link.or_else(|| self.attributed_actor(&attribution.text));
+            let Some(actor) = actor else { continue };
+            out.quotes.push(Quote { block, actor });
+            mentioned.insert(actor);
+            if let (None, Some(names), false) = (by_link, &self.names, self.autolink == Autolink::Off) {
+                // link the name in the attribution line
+                for run in text_runs(&body.events, attribution.start..attribution.end, &[]) {
+                    let found = find_words(names, &run.text).into_iter().find(|&(_, _, p)| self.name_owner[p] == actor);
+                    if let Some((start, end, _)) = found {
+                        out.annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
+                        break;
+                    }
+                }
+            }
+        }
+
+        out.annotations.sort();
+        out.annotations = without_partial_overlaps(out.annotations);
+        out.mentioned = mentioned.into_iter().collect();
+        out.terms = terms_used.into_iter().collect();
+        out
+    }
+
+    /// The actor an attribution line names: the whole text, or its part before a comma or a
+    /// parenthesis ("Victor Cha, CSIS"), or the first actor name found in it.
+    fn attributed_actor(&self, text: &str) -> Option<ActorId> {
+        let candidates = [text, text.split(',').next().unwrap_or(text), text.split(" (").next().unwrap_or(text)];
+        for candidate in candidates {
+            if let Some(id) = super::entities::name_key(candidate.trim()).and_then(|k| self.actor_keys.get(&k)) {
+                return Some(*id);
+            }
+        }
+        let names = self.names.as_ref()?;
+        find_words(names, text).first().map(|&(_, _, p)| self.name_owner[p])
+    }
+}
+
+/// Consecutive `Text` events (smart punctuation splits "People’s" into three), concatenated.
+struct TextRun {
+    text: String,
+    /// (offset in `text`, event index, length) of each piece.
+    pieces: Vec<(usize, usize, usize)>,
+    mentions_allowed: bool,
+}
+
+impl TextRun {
+    /// Converts an offset of the run to (event, offset in that event). An end offset at a piece
+    /// boundary stays in the earlier piece.
+    fn position(&self, offset: usize, is_end: bool) -> (usize, usize) {
+        for &(start, event, len) in &self.pieces {
+            let inside = if is_end { offset > start && offset <= start + len } else { offset >= start && offset < start + len };
+            if inside {
+                return (event, offset - start);
+            }
+        }
+        let &(start, event, len) = self.pieces.last().expect("runs are not empty");
+        (event, (offset - start).min(len))
+    }
+
+    fn annotation(&self, start: usize, end: usize, kind: AnnotationKind) -> Annotation {
+        Annotation { start: self.position(start, false), end: self.position(end, true), kind }
+    }
+}
+
+/// Runs of text among `events[range]` outside headings, code blocks and the `skipped` ranges
+/// (quote attributions); `mentions_allowed` is false inside links and images.
+fn text_runs<'a>(
+    events: &'a [Event<'a>],
+    range: std::ops::Range<usize>,
+    skipped: &'a [(usize, usize)],
+) -> impl Iterator<Item = TextRun> + 'a {
+    let mut index = range.start;
+    let end_index = range.end.min(events.len());
+    let mut in_heading = 0usize;
+    let mut in_code = 0usize;
+    let mut in_link = 0usize;
+    std::iter::from_fn(move || {
+        while index < end_index {
+            if let Some(&(_, end)) = skipped.iter().find(|(s, e)| index >= *s && index <= *e) {
+                index = end + 1;
+                continue;
+            }
+            match &events[index] {
+                Event::Start(Tag::Heading { .. }) => in_heading += 1,
+                Event::End(TagEnd::Heading(_)) => in_heading = in_heading.saturating_sub(1),
+                Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+                Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+                Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+                Event::Text(_) if in_heading == 0 && in_code == 0 => {
+                    let mut run = TextRun { text: String::new(), pieces: Vec::new(), mentions_allowed: in_link == 0 };
+                    while let (true, Some(Event::Text(t))) = (index < end_index, events.get(index)) {
+                        run.pieces.push((run.text.len(), index, t.len()));
+                        run.text.push_str(t);
+                        index += 1;
+                    }
+                    return Some(run);
+                }
+                _ => {}
+            }
+            index += 1;
+        }
+        None
+    })
+}
+
+/// Letters, digits, and the hyphen of compounds: "China" is not found in "US-China".
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// Whole-word matches, the longest at each place, left to right without overlaps:
+/// (start, end, pattern index).
+fn find_words(matcher: &AhoCorasick, text: &str) -> Vec<(usize, usize, usize)> {
+    let mut best: Vec<(usize, usize, usize)> = Vec::new();
+    for m in matcher.find_overlapping_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
+        let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+        if before_ok && after_ok {
+            best.push((start, end, m.pattern().as_usize()));
+        }
+    }
+    // longest first at each start, then keep those that do not overlap an earlier one
+    best.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
+    for m in best {
+        if chosen.last().is_none_or(|last| m.0 >= last.1) {
+            chosen.push(m);
+        }
+    }
+    chosen
+}
+
+/// Keeps annotations that either nest exactly (a term on a mention's span) or do not touch;
+/// a term that partly overlaps a mention is dropped.
+fn without_partial_overlaps(annotations: Vec<Annotation>) -> Vec<Annotation> {
+    let mut kept: Vec<Annotation> = Vec::with_capacity(annotations.len());
+    for a in annotations {
+        let clashes = kept.iter().any(|k| a.start < k.end && k.start < a.end && (a.start != k.start || a.end != k.end));
+        if !clashes {
+            kept.push(a);
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown;
+
+    fn annotator(autolink: Autolink) -> Annotator {
+        Annotator::new(
+            &[
+                vec!["Xi Jinping", "Xi", "President Xi"],
+                vec!["Yoon Suk Yeol", "Yoon"],
+                vec!["People's Liberation Army", "PLA"],
+                vec!["Victor Cha"],
+            ],
+            &["PLA", "APEC"],
+            autolink,
+        )
+    }
+
+    fn mentions(a: &Annotated) -> Vec<ActorId> {
+        a.annotations
+            .iter()
+            .filter_map(|a| match a.kind {
+                AnnotationKind::Mention(id) => Some(id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn first_mentions_whole_words_longest_first() {
+        let body = markdown::parse("Xi met Yoon Suk Yeol in Xinjiang, not Xi-ism. Later Xi and Yoon spoke of the PLA at APEC.\n", 0);
+        let a = annotator(Autolink::First).annotate(&body, &[]);
+        assert_eq!(mentions(&a), [0, 1, 2]);
+        let first = a.annotations[0];
+        assert_eq!((first.start.1, first.end.1), (0, 2));
+        let yoon = a.annotations.iter().find(|x| x.kind == AnnotationKind::Mention(1)).unwrap();
+        assert_eq!(yoon.end.1 - yoon.start.1, "Yoon Suk Yeol".len(), "the longer name wins");
+        assert_eq!(a.mentioned, [0, 1, 2]);
+        assert_eq!(a.terms, [0, 1]);
+        let all = annotator(Autolink::All).annotate(&body, &[]);
+        assert_eq!(mentions(&all), [0, 1, 0, 1, 2]);
+        let off = annotator(Autolink::Off).annotate(&body, &[]);
+        assert!(mentions(&off).is_empty());
+        assert_eq!(off.mentioned, [0, 1, 2], "still counted as mentioned");
+    }
+
+    #[test]
+    fn names_in_headings_links_and_code_are_not_linked() {
+        let body = markdown::parse("## Xi in Lima\n\n[Xi](https://x/) and `Xi` and\n\n```\nXi\n```\n\nthen Xi.\n", 0);
+        let a = annotator(Autolink::First).annotate(&body, &[ResolvedLink::UNCHANGED]);
+        assert_eq!(a.annotations.len(), 1);
+        let Event::Text(t) = &body.events[a.annotations[0].start.0] else { panic!() };
+        assert_eq!(t.as_ref(), "then Xi.");
+    }
+
+    #[test]
+    fn names_split_by_smart_punctuation_are_found() {
+        let body = markdown::parse("The People's Liberation Army drilled.\n", 0);
+        let a = annotator(Autolink::First).annotate(&body, &[]);
+        assert_eq!(mentions(&a), [2]);
+        let m = a.annotations[0];
+        assert_ne!(m.start.0, m.end.0, "spans several text events");
+    }
+
+    #[test]
+    fn quotes_are_attributed_and_their_names_linked() {
+        let body = markdown::parse("> Words.\n>\n> — Victor Cha, CSIS\n\n> Other words.\n>\n> — A senior official\n", 0);
+        let a = annotator(Autolink::First).annotate(&body, &[]);
+        assert_eq!(a.quotes, [Quote { block: 0, actor: 3 }]);
+        assert_eq!(mentions(&a), [3]);
+    }
+
+    #[test]
+    fn a_term_on_a_mention_nests() {
+        let body = markdown::parse("The PLA moved.\n", 0);
+        let a = annotator(Autolink::First).annotate(&body, &[]);
+        assert_eq!(a.annotations.len(), 2);
+        assert_eq!(a.annotations[0].start, a.annotations[1].start);
+    }
+}

@@ -1,0 +1,157 @@
+//! Related explainers and actors seen together, from inverted indexes (never all pairs).
+
+use super::{ActorId, ExplainerId, TopicId};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// How many related explainers each explainer gets.
+pub const RELATED: usize = 5;
+/// How many actors an actor page lists as seen with it.
+pub const CO_ACTORS: usize = 8;
+/// How many explainers the search for related candidates visits per explainer, rarest entities
+/// first. Explainers sharing only very common entities score little anyway; the budget keeps the
+/// work linear in the number of explainers.
+const CANDIDATE_BUDGET: usize = 4096;
+/// A topic weighs this many times an actor of the same rarity.
+const TOPIC_WEIGHT: f64 = 2.0;
+
+/// Entity ids of one explainer: topics and actors in one space (actors after topics).
+fn entities_of(topics: &[TopicId], actors: &[ActorId], topic_count: usize) -> Vec<usize> {
+    let mut all: Vec<usize> = topics.iter().copied().chain(actors.iter().map(|&a| topic_count + a)).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Up to [`RELATED`] explainers for each explainer, ranked by the weight of what they share:
+/// topics above actors, rarer above common (`ln(1 + N / df)`), newer first on ties.
+pub fn related(
+    explainer_topics: &[Vec<TopicId>],
+    explainer_actors: &[Vec<ActorId>],
+    topic_count: usize,
+    actor_count: usize,
+) -> Vec<Vec<ExplainerId>> {
+    let n = explainer_topics.len();
+    let entities: Vec<Vec<usize>> =
+        explainer_topics.iter().zip(explainer_actors).map(|(t, a)| entities_of(t, a, topic_count)).collect();
+    let mut postings: Vec<Vec<ExplainerId>> = vec![Vec::new(); topic_count + actor_count];
+    for (id, es) in entities.iter().enumerate() {
+        for &e in es {
+            postings[e].push(id);
+        }
+    }
+    let weight: Vec<f64> = postings
+        .iter()
+        .enumerate()
+        .map(|(e, p)| {
+            let rarity = (1.0 + n as f64 / p.len().max(1) as f64).ln();
+            if e < topic_count { TOPIC_WEIGHT * rarity } else { rarity }
+        })
+        .collect();
+
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || vec![usize::MAX; n],
+            |seen, id| {
+                let mine = &entities[id];
+                let mut order: Vec<usize> = mine.clone();
+                order.sort_by_key(|&e| (postings[e].len(), e));
+                let mut candidates = Vec::new();
+                let mut visited = 0;
+                'entities: for e in order {
+                    for &other in &postings[e] {
+                        visited += 1;
+                        if other != id && seen[other] != id {
+                            seen[other] = id;
+                            candidates.push(other);
+                        }
+                        if visited >= CANDIDATE_BUDGET {
+                            break 'entities;
+                        }
+                    }
+                }
+                let mut scored: Vec<(f64, ExplainerId)> = candidates
+                    .into_iter()
+                    .map(|other| (shared_weight(mine, &entities[other], &weight), other))
+                    .collect();
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                scored.into_iter().take(RELATED).map(|(_, other)| other).collect()
+            },
+        )
+        .collect()
+}
+
+/// The summed weight of the entities two sorted lists share.
+fn shared_weight(a: &[usize], b: &[usize], weight: &[f64]) -> f64 {
+    let (mut i, mut j, mut total) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                total += weight[a[i]];
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    total
+}
+
+/// For each actor, the actors that share the most explainers with it: (actor, shared count),
+/// most first, then by `names` order. Counts come from each explainer's actor list, so the work
+/// is the sum of the squares of those lists' lengths.
+pub fn co_actors(explainer_actors: &[Vec<ActorId>], actor_count: usize, names: &[&str]) -> Vec<Vec<(ActorId, usize)>> {
+    let mut counts: Vec<BTreeMap<ActorId, usize>> = vec![BTreeMap::new(); actor_count];
+    for actors in explainer_actors {
+        for &a in actors {
+            for &b in actors {
+                if a != b {
+                    *counts[a].entry(b).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|c| {
+            let mut ranked: Vec<(ActorId, usize)> = c.into_iter().collect();
+            ranked.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| names[x.0].cmp(names[y.0])).then(x.0.cmp(&y.0)));
+            ranked.truncate(CO_ACTORS);
+            ranked
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_topics_over_actors_and_rare_over_common() {
+        // explainer 0 shares topic 0 with 1, actor 0 with 2, and only the everywhere-actor 1 with 3
+        let topics = vec![vec![0], vec![0], vec![1], vec![2], vec![3]];
+        let actors = vec![vec![0, 1], vec![1], vec![0, 1], vec![1], vec![1]];
+        let related = related(&topics, &actors, 4, 2);
+        assert_eq!(related[0], vec![1, 2, 3, 4], "topic, then rare actor, then the common actor, newer first");
+        assert!(!related[0].contains(&0));
+    }
+
+    #[test]
+    fn at_most_five_and_deterministic() {
+        let topics: Vec<Vec<usize>> = (0..20).map(|_| vec![0]).collect();
+        let actors: Vec<Vec<usize>> = (0..20).map(|_| vec![]).collect();
+        let a = related(&topics, &actors, 1, 0);
+        assert_eq!(a[7], vec![0, 1, 2, 3, 4]);
+        assert_eq!(a, related(&topics, &actors, 1, 0));
+    }
+
+    #[test]
+    fn co_actors_count_shared_explainers() {
+        let actors = vec![vec![0, 1, 2], vec![0, 1], vec![0, 2], vec![0, 1]];
+        let co = co_actors(&actors, 3, &["Xi", "Biden", "Yoon"]);
+        assert_eq!(co[0], vec![(1, 3), (2, 2)]);
+        assert_eq!(co[2], vec![(0, 2), (1, 1)]);
+    }
+}
