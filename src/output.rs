@@ -3,9 +3,11 @@
 use crate::diagnostics::Diagnostic;
 use crate::load::{StaticFile, StaticSource};
 use crate::render::Sink;
-use rayon::prelude::*;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 const STAGING_MARK: &str = ".dossier-staging-";
 
@@ -56,11 +58,26 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// How many threads write files. On disks where each file creation waits on the device (virtual
+/// machines, network disks), overlapping those waits is what makes writing fast; the CPU work of
+/// rendering stays on rayon's threads.
+const WRITER_THREADS: usize = 16;
+/// Pages waiting for a writer, at most; rendering pauses when writers fall behind.
+const QUEUE: usize = 256;
+
+enum Job {
+    Write(PathBuf, Vec<u8>),
+    Copy(PathBuf, PathBuf),
+}
+
 /// A build in progress: pages go into a hidden sibling of the output folder, which replaces the
 /// output only on [`Staging::commit`]. Dropped without a commit, it removes itself.
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    sender: Option<SyncSender<Job>>,
+    writers: Vec<JoinHandle<()>>,
+    errors: Arc<Mutex<Vec<String>>>,
     committed: bool,
 }
 
@@ -76,26 +93,48 @@ impl Staging {
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}-{stamp}", std::process::id()));
         std::fs::create_dir(&dir)?;
-        Ok(Staging { target: target.to_path_buf(), dir, committed: false })
+        let (sender, receiver) = sync_channel::<Job>(QUEUE);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let writers = (0..WRITER_THREADS)
+            .map(|_| {
+                let receiver = Arc::clone(&receiver);
+                let errors = Arc::clone(&errors);
+                std::thread::spawn(move || {
+                    loop {
+                        let job = receiver.lock().expect("no writer panics holding the queue").recv();
+                        let Ok(job) = job else { break };
+                        if let Err(e) = run_job(&job) {
+                            let path = match &job {
+                                Job::Write(p, _) | Job::Copy(_, p) => p.display().to_string(),
+                            };
+                            errors.lock().expect("no writer panics holding the errors").push(format!("{path}: {e}"));
+                        }
+                    }
+                })
+            })
+            .collect();
+        Ok(Staging { target: target.to_path_buf(), dir, sender: Some(sender), writers, errors, committed: false })
+    }
+
+    fn send(&self, job: Job) -> io::Result<()> {
+        let sender = self.sender.as_ref().ok_or_else(|| io::Error::other("the output is already committed"))?;
+        sender.send(job).map_err(|_| io::Error::other("the file writers stopped"))
     }
 
     /// Copies the static files (theme's, then the site's) into the staging folder.
     pub fn copy_static(&self, files: &[StaticFile]) -> Vec<Diagnostic> {
-        files
-            .par_iter()
-            .filter_map(|file| {
-                let result = self.path_for(&file.output_path).and_then(|dest| {
-                    if let Some(parent) = dest.parent() {
-                        std::fs::create_dir_all(parent)?;
-                    }
-                    match &file.source {
-                        StaticSource::Disk(path) => std::fs::copy(path, &dest).map(|_| ()),
-                        StaticSource::Embedded(bytes) => std::fs::write(&dest, bytes),
-                    }
-                });
-                result.err().map(|e| Diagnostic::error(format!("cannot copy {}: {e}", file.origin)))
-            })
-            .collect()
+        let mut problems = Vec::new();
+        for file in files {
+            let result = self.path_for(&file.output_path).and_then(|dest| match &file.source {
+                StaticSource::Disk(path) => self.send(Job::Copy(path.clone(), dest)),
+                StaticSource::Embedded(bytes) => self.send(Job::Write(dest, bytes.to_vec())),
+            });
+            if let Err(e) = result {
+                problems.push(Diagnostic::error(format!("cannot copy {}: {e}", file.origin)));
+            }
+        }
+        problems
     }
 
     fn path_for(&self, output_path: &str) -> io::Result<PathBuf> {
@@ -108,9 +147,24 @@ impl Staging {
         Ok(self.dir.join(output_path))
     }
 
-    /// Replaces the output folder with the staged one. Hidden entries at the top of the previous
-    /// output (`.git`, `.well-known`) are carried over unless the build wrote the same name.
+    /// Waits for every queued file to be written; the errors, if any.
+    fn finish_writes(&mut self) -> Vec<String> {
+        self.sender = None;
+        for writer in self.writers.drain(..) {
+            let _ = writer.join();
+        }
+        std::mem::take(&mut *self.errors.lock().expect("writers are done"))
+    }
+
+    /// Replaces the output folder with the staged one, once every file is written. Hidden entries
+    /// at the top of the previous output (`.git`, `.well-known`) are carried over unless the build
+    /// wrote the same name.
     pub fn commit(mut self) -> io::Result<()> {
+        let errors = self.finish_writes();
+        if !errors.is_empty() {
+            let shown: Vec<&str> = errors.iter().take(5).map(String::as_str).collect();
+            return Err(io::Error::other(format!("{} files could not be written: {}", errors.len(), shown.join("; "))));
+        }
         match std::fs::symlink_metadata(&self.target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 std::fs::rename(&self.dir, &self.target)?;
@@ -132,7 +186,7 @@ impl Staging {
                 }
                 swap(&self.dir, &self.target)?;
                 // `self.dir` now holds the previous output
-                let _ = std::fs::remove_dir_all(&self.dir);
+                remove_tree(&self.dir);
             }
         }
         self.committed = true;
@@ -140,20 +194,52 @@ impl Staging {
     }
 }
 
+fn run_job(job: &Job) -> io::Result<()> {
+    let (Job::Write(dest, _) | Job::Copy(_, dest)) = job;
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    match job {
+        Job::Write(dest, bytes) => std::fs::write(dest, bytes),
+        Job::Copy(from, dest) => std::fs::copy(from, dest).map(|_| ()),
+    }
+}
+
+/// Removes a folder tree, its subfolders in parallel (see [`WRITER_THREADS`]).
+fn remove_tree(dir: &Path) {
+    let mut subfolders = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(2).follow_links(false).into_iter().flatten() {
+        if entry.file_type().is_dir() && entry.depth() == 2 {
+            subfolders.push(entry.into_path());
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..WRITER_THREADS.min(subfolders.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(folder) = subfolders.get(i) else { break };
+                    let _ = std::fs::remove_dir_all(folder);
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         let dest = self.path_for(path)?;
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(dest, bytes)
+        self.send(Job::Write(dest, bytes))
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            self.finish_writes();
+            remove_tree(&self.dir);
         }
     }
 }
@@ -207,7 +293,11 @@ mod tests {
         std::fs::write(target.join("old.html"), "old").unwrap();
         let staging = Staging::new(&target).unwrap();
         staging.write("a/index.html", b"new".to_vec()).unwrap();
+        for i in 0..40 {
+            staging.write(&format!("many/{i}/index.html"), vec![b'x'; 100]).unwrap();
+        }
         staging.commit().unwrap();
+        assert_eq!(std::fs::read_dir(target.join("many")).unwrap().count(), 40);
         assert!(target.join(".git").is_dir());
         assert!(!target.join("old.html").exists());
         assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");

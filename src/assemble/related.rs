@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 pub const RELATED: usize = 5;
 /// How many actors an actor page lists as seen with it.
 pub const CO_ACTORS: usize = 8;
-/// How many explainers the search for related candidates visits per explainer, rarest entities
+/// How many postings the search for related explainers visits per explainer, rarest entities
 /// first. Explainers sharing only very common entities score little anyway; the budget keeps the
 /// work linear in the number of explainers.
-const CANDIDATE_BUDGET: usize = 4096;
+const CANDIDATE_BUDGET: usize = 2048;
 /// A topic weighs this many times an actor of the same rarity.
 const TOPIC_WEIGHT: f64 = 2.0;
 
@@ -52,51 +52,37 @@ pub fn related(
     (0..n)
         .into_par_iter()
         .map_init(
-            || vec![usize::MAX; n],
-            |seen, id| {
-                let mine = &entities[id];
-                let mut order: Vec<usize> = mine.clone();
+            || (vec![0.0f64; n], Vec::new()),
+            |(score, touched), id| {
+                // visit the postings of this explainer's entities, rarest first, adding each
+                // entity's weight to every explainer met, until the budget is spent
+                let mut order: Vec<usize> = entities[id].clone();
                 order.sort_by_key(|&e| (postings[e].len(), e));
-                let mut candidates = Vec::new();
                 let mut visited = 0;
                 'entities: for e in order {
                     for &other in &postings[e] {
-                        visited += 1;
-                        if other != id && seen[other] != id {
-                            seen[other] = id;
-                            candidates.push(other);
+                        if other != id {
+                            if score[other] == 0.0 {
+                                touched.push(other);
+                            }
+                            score[other] += weight[e];
                         }
+                        visited += 1;
                         if visited >= CANDIDATE_BUDGET {
                             break 'entities;
                         }
                     }
                 }
-                let mut scored: Vec<(f64, ExplainerId)> = candidates
-                    .into_iter()
-                    .map(|other| (shared_weight(mine, &entities[other], &weight), other))
-                    .collect();
-                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                let mut scored: Vec<(f64, ExplainerId)> = touched.iter().map(|&other| (score[other], other)).collect();
+                for &other in touched.iter() {
+                    score[other] = 0.0;
+                }
+                touched.clear();
+                scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                 scored.into_iter().take(RELATED).map(|(_, other)| other).collect()
             },
         )
         .collect()
-}
-
-/// The summed weight of the entities two sorted lists share.
-fn shared_weight(a: &[usize], b: &[usize], weight: &[f64]) -> f64 {
-    let (mut i, mut j, mut total) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                total += weight[a[i]];
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    total
 }
 
 /// For each actor, the actors that share the most explainers with it: (actor, shared count),

@@ -306,6 +306,8 @@ impl Renderer<'_, '_> {
             Some(role) => format!("{}, {role}: explainers featuring them", a.name),
             None => format!("Explainers featuring {}", a.name),
         };
+        let listed = |id: &usize| a.explainers.binary_search(id).is_ok() || a.mentioned_in.binary_search(id).is_ok();
+        let backlinks: Vec<usize> = a.backlinks.iter().copied().filter(|id| !listed(id)).collect();
         let view = ActorView {
             name: &a.name,
             slug: a.slug.as_str(),
@@ -317,15 +319,15 @@ impl Renderer<'_, '_> {
             aliases: &a.aliases,
             body: a.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
             count: a.explainers.len(),
-            mentioned_in: self.cards(&a.mentioned_in),
-            backlinks: {
-                let listed = |id: &usize| a.explainers.binary_search(id).is_ok() || a.mentioned_in.binary_search(id).is_ok();
-                let rest: Vec<usize> = a.backlinks.iter().copied().filter(|id| !listed(id)).collect();
-                self.cards(&rest)
-            },
+            mentioned_in: self.cards(&a.mentioned_in[..a.mentioned_in.len().min(SIDE_LIST)]),
+            mentioned_count: a.mentioned_in.len(),
+            backlinks: self.cards(&backlinks[..backlinks.len().min(SIDE_LIST)]),
+            backlink_count: backlinks.len(),
+            quote_count: a.quotes.len(),
             quotes: a
                 .quotes
                 .iter()
+                .take(QUOTES)
                 .map(|&(e, q)| {
                     let explainer = &site.explainers[e];
                     QuoteView {

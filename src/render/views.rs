@@ -6,6 +6,11 @@ use crate::frontmatter::ActorKind;
 use crate::urls::paginated;
 use serde::Serialize;
 
+/// How many explainers a side list (mentions, backlinks) shows at most.
+pub const SIDE_LIST: usize = 50;
+/// How many quotes an actor page shows at most.
+pub const QUOTES: usize = 10;
+
 /// `site` in every template (Tera's global context).
 #[derive(Debug, Serialize)]
 pub struct SiteView {
@@ -196,12 +201,16 @@ pub struct ActorView<'a> {
     pub aliases: &'a [String],
     pub body: String,
     pub count: usize,
-    /// Explainers whose text names the actor without listing it in front matter.
+    /// Explainers whose text names the actor without listing it in front matter (the newest
+    /// [`SIDE_LIST`]; `mentioned_count` says how many there are).
     pub mentioned_in: Vec<&'a Card>,
-    /// Explainers that link to the actor and are not in the lists above.
+    pub mentioned_count: usize,
+    /// Explainers that link to the actor and are not in the lists above (the newest [`SIDE_LIST`]).
     pub backlinks: Vec<&'a Card>,
-    /// "In their words": attributed quotes.
+    pub backlink_count: usize,
+    /// "In their words": the newest [`QUOTES`] attributed quotes; `quote_count` counts them all.
     pub quotes: Vec<QuoteView>,
+    pub quote_count: usize,
     /// Actors sharing the most explainers with this one; `count` is the number shared.
     pub co_actors: Vec<EntityCount>,
     /// `co_actors` drawn as SVG (use `| safe`); empty without co-actors.
