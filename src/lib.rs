@@ -17,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod theme;
 pub mod urls;

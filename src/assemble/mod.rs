@@ -8,7 +8,7 @@ mod related;
 
 pub use annotate::{Annotation, AnnotationKind, Quote};
 pub use links::{ResolvedLink, Target};
-pub use plan::{Page, PageKind};
+pub use plan::{FeedOf, Page, PageKind, SITEMAP_URLS};
 
 use crate::config::Config;
 use crate::date::Date;
@@ -62,6 +62,8 @@ pub struct Explainer<'s> {
     pub annotations: Vec<Annotation>,
     /// Blockquotes attributed to actors.
     pub quotes: Vec<Quote>,
+    /// Actors named in the text but not listed in front matter, by id.
+    pub mentioned: Vec<ActorId>,
     /// From front matter, or the first paragraph.
     pub summary: String,
     /// In front matter order.
@@ -331,6 +333,7 @@ pub fn assemble<'s>(
         .zip(explainer_topics.into_iter().zip(explainer_actors))
         .map(|((((e, path), (links, annotated)), (backlinks, related)), (topics, actors))| {
             let summary = e.meta.summary.clone().or_else(|| e.body.first_paragraph.clone()).unwrap_or_default();
+            let mentioned = annotated.mentioned.iter().copied().filter(|a| !actors.contains(a)).collect();
             Explainer {
                 file: e.file,
                 path,
@@ -338,6 +341,7 @@ pub fn assemble<'s>(
                 topics,
                 actors,
                 links,
+                mentioned,
                 annotations: annotated.annotations,
                 quotes: annotated.quotes,
                 backlinks,

@@ -35,7 +35,44 @@ pub enum PageKind {
     },
     /// Every glossary term with the explainers using it (when the site has a glossary).
     Glossary,
+    /// The search page (when `search` is on).
+    Search,
+    /// An Atom feed.
+    Feed(FeedOf),
+    /// The sitemap; `part` is `None` for the only one, or the 0-based part under a sitemap index.
+    Sitemap { part: Option<usize> },
+    /// The sitemap index, when the site has more pages than one sitemap may list.
+    SitemapIndex { parts: usize },
+    Robots,
     NotFound,
+}
+
+/// URLs per sitemap file, the limit of the sitemap protocol.
+pub const SITEMAP_URLS: usize = 50_000;
+
+impl PageKind {
+    /// Whether the page belongs in the sitemap: public HTML pages, not redirects, feeds or the 404 page.
+    pub fn in_sitemap(&self) -> bool {
+        matches!(
+            self,
+            PageKind::Home { .. }
+                | PageKind::Explainer(_)
+                | PageKind::Topics
+                | PageKind::Topic { .. }
+                | PageKind::Actors
+                | PageKind::Actor { .. }
+                | PageKind::Glossary
+                | PageKind::Search
+        )
+    }
+}
+
+/// What a feed follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedOf {
+    Site,
+    Topic(TopicId),
+    Actor(ActorId),
 }
 
 /// One page of the output.
@@ -63,45 +100,45 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
 
 /// Lists every page; reports two pages, aliases or static files that would write the same file.
 pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
-    let mut claimed: BTreeMap<String, (String, Page)> = BTreeMap::new();
-    let mut claim = |page: Page, origin: String, diagnostics: &mut Vec<Diagnostic>| {
-        let file = output_file(&page.path);
-        if let Some((other, _)) = claimed.get(&file) {
-            diagnostics.push(Diagnostic::error(format!("{origin} and {other} would both write /{file}")));
-            return false;
-        }
-        claimed.insert(file, (origin, page));
-        true
-    };
+    let mut claimed = Claims::default();
 
     let home_pages = page_count(input.explainers.len(), config.paginate);
     for page in 1..=home_pages {
         let path = paginated("", page);
-        claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page".into(), diagnostics);
+        claimed.claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page".into(), diagnostics);
     }
-    claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index".into(), diagnostics);
-    claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index".into(), diagnostics);
-    claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page".into(), diagnostics);
+    claimed.claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index".into(), diagnostics);
+    claimed.claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index".into(), diagnostics);
+    claimed.claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page".into(), diagnostics);
     if !config.glossary.is_empty() {
-        claim(Page { path: "glossary/".into(), kind: PageKind::Glossary }, "the glossary".into(), diagnostics);
+        claimed.claim(Page { path: "glossary/".into(), kind: PageKind::Glossary }, "the glossary".into(), diagnostics);
     }
+    if config.search {
+        claimed.claim(Page { path: "search/".into(), kind: PageKind::Search }, "the search page".into(), diagnostics);
+    }
+    claimed.claim(Page { path: "atom.xml".into(), kind: PageKind::Feed(FeedOf::Site) }, "the site feed".into(), diagnostics);
+    claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt".into(), diagnostics);
     for (id, (slug, &count)) in input.topic_slugs.iter().zip(input.topic_counts).enumerate() {
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("topics/{slug}/"), page);
-            claim(Page { path, kind: PageKind::Topic { id, page, pages } }, format!("topic `{slug}`"), diagnostics);
+            claimed.claim(Page { path, kind: PageKind::Topic { id, page, pages } }, format!("topic `{slug}`"), diagnostics);
         }
+        let feed = Page { path: format!("topics/{slug}/atom.xml"), kind: PageKind::Feed(FeedOf::Topic(id)) };
+        claimed.claim(feed, format!("the feed of topic `{slug}`"), diagnostics);
     }
     for (id, (slug, &count)) in input.actor_slugs.iter().zip(input.actor_counts).enumerate() {
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("actors/{slug}/"), page);
-            claim(Page { path, kind: PageKind::Actor { id, page, pages } }, format!("actor `{slug}`"), diagnostics);
+            claimed.claim(Page { path, kind: PageKind::Actor { id, page, pages } }, format!("actor `{slug}`"), diagnostics);
         }
+        let feed = Page { path: format!("actors/{slug}/atom.xml"), kind: PageKind::Feed(FeedOf::Actor(id)) };
+        claimed.claim(feed, format!("the feed of actor `{slug}`"), diagnostics);
     }
     for (id, (e, path)) in input.explainers.iter().zip(input.explainer_paths).enumerate() {
         if !path.is_empty() {
-            claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, e.file.path.clone(), diagnostics);
+            claimed.claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, e.file.path.clone(), diagnostics);
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {
@@ -109,7 +146,7 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
             let path = alias.value.trim_start_matches('/').to_string();
             let mut found = Vec::new();
             let origin = format!("alias `{}` of {}", alias.value, e.file.path);
-            if !claim(Page { path, kind: PageKind::Alias { explainer: id } }, origin, &mut found) {
+            if !claimed.claim(Page { path, kind: PageKind::Alias { explainer: id } }, origin, &mut found) {
                 let source = SourceFile::new(&e.file.path, &e.file.text);
                 for d in found {
                     diagnostics.push(d.at(&source, alias.offset, alias.len));
@@ -117,15 +154,55 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
             }
         }
     }
+    // the sitemap, split under an index when it would list more than the protocol allows
+    let listed = claimed.listed_in_sitemap();
+    if listed <= SITEMAP_URLS {
+        claimed.claim(Page { path: "sitemap.xml".into(), kind: PageKind::Sitemap { part: None } }, "the sitemap".into(), diagnostics);
+    } else {
+        let parts = listed.div_ceil(SITEMAP_URLS);
+        claimed.claim(Page { path: "sitemap.xml".into(), kind: PageKind::SitemapIndex { parts } }, "the sitemap".into(), diagnostics);
+        for part in 0..parts {
+            let path = format!("sitemap-{}.xml", part + 1);
+            claimed.claim(Page { path, kind: PageKind::Sitemap { part: Some(part) } }, "the sitemap".into(), diagnostics);
+        }
+    }
+    if config.search {
+        for (e, path) in input.explainers.iter().zip(input.explainer_paths) {
+            if path.starts_with("search/index/") {
+                diagnostics.push(Diagnostic::error(format!("{} would write into /search/index/, where the search index lives", e.file.path)));
+            }
+        }
+    }
     for file in input.static_files {
-        if let Some((other, _)) = claimed.get(&file.output_path) {
+        if let Some((other, _)) = claimed.0.get(&file.output_path) {
             diagnostics.push(
                 Diagnostic::error(format!("{} and {other} would both write /{}", file.origin, file.output_path))
                     .with_help("rename or remove the static file"),
             );
         }
     }
-    claimed.into_values().map(|(_, page)| page).collect()
+    claimed.0.into_values().map(|(_, page)| page).collect()
+}
+
+/// Output files claimed so far: file → (who claimed it, the page).
+#[derive(Default)]
+struct Claims(BTreeMap<String, (String, Page)>);
+
+impl Claims {
+    /// Claims the page's file; a second claim on one file is an error naming both.
+    fn claim(&mut self, page: Page, origin: String, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        let file = output_file(&page.path);
+        if let Some((other, _)) = self.0.get(&file) {
+            diagnostics.push(Diagnostic::error(format!("{origin} and {other} would both write /{file}")));
+            return false;
+        }
+        self.0.insert(file, (origin, page));
+        true
+    }
+
+    fn listed_in_sitemap(&self) -> usize {
+        self.0.values().filter(|(_, page)| page.kind.in_sitemap()).count()
+    }
 }
 
 #[cfg(test)]

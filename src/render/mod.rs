@@ -1,11 +1,13 @@
 //! Render: every planned page, in parallel, from `&Site` through its view struct and template, to a sink.
 
+pub mod feeds;
 pub mod html;
+pub mod jsonld;
 pub mod svg;
 pub mod templates;
 pub mod views;
 
-use crate::assemble::{Page, PageKind, Site};
+use crate::assemble::{FeedOf, Page, PageKind, Site};
 use crate::diagnostics::Diagnostic;
 use crate::urls::output_file;
 use rayon::prelude::*;
@@ -56,6 +58,13 @@ pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -
             }
         })
         .sum();
+    let mut written = written;
+    if site.config.search {
+        match crate::search::write_index(site, sink) {
+            Ok(files) => written += files,
+            Err(e) => record(&errors, Diagnostic::error(format!("cannot write the search index: {e}"))),
+        }
+    }
     let errors = errors.into_inner().expect("no thread panicked while holding the lock");
     if errors.is_empty() {
         return Ok(written);
@@ -97,6 +106,11 @@ impl Renderer<'_, '_> {
             PageKind::Alias { explainer } => self.alias(page, explainer),
             PageKind::NotFound => self.not_found(page),
             PageKind::Glossary => self.glossary(page),
+            PageKind::Search => self.search(page),
+            PageKind::Feed(of) => Ok(self.feed(page, of)),
+            PageKind::Sitemap { part } => Ok(feeds::sitemap(self.site, part.unwrap_or(0))),
+            PageKind::SitemapIndex { parts } => Ok(feeds::sitemap_index(self.site, parts)),
+            PageKind::Robots => Ok(feeds::robots(self.site)),
         }
     }
 
@@ -114,29 +128,41 @@ impl Renderer<'_, '_> {
         section: &'static str,
         title: String,
         description: String,
+        extras: PageExtras,
     ) -> PageMeta {
-        let urls = &self.site.urls;
+        let site = self.site;
+        let urls = &site.urls;
         let mut breadcrumbs = Vec::new();
         if kind != "home" {
             breadcrumbs.push(Link { title: "Home".into(), href: urls.href("") });
         }
         match section {
-            "topics" if kind != "topics" => {
-                breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") })
-            }
-            "actors" if kind != "actors" => {
-                breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") })
-            }
+            "topics" if kind != "topics" => breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") }),
+            "actors" if kind != "actors" => breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") }),
             _ => {}
+        }
+        let permalink = urls.absolute(&page.path);
+        let mut feeds = vec![Link { title: site.config.title.clone(), href: urls.href("atom.xml") }];
+        feeds.extend(extras.feed);
+        let mut json_ld = extras.json_ld;
+        if !matches!(kind, "home" | "alias" | "not_found") {
+            json_ld.push(jsonld::breadcrumbs(site, &breadcrumbs, &title, &permalink));
         }
         PageMeta {
             kind,
             section,
+            href: urls.href(&page.path),
+            canonical: extras.canonical.unwrap_or_else(|| permalink.clone()),
+            permalink,
+            breadcrumbs,
+            og_type: extras.og_type.unwrap_or("website"),
+            published: extras.published,
+            modified: extras.modified,
+            tags: extras.tags,
+            feeds,
+            json_ld: if json_ld.is_empty() { String::new() } else { jsonld::script(json_ld) },
             title,
             description,
-            href: urls.href(&page.path),
-            permalink: urls.absolute(&page.path),
-            breadcrumbs,
         }
     }
 
@@ -157,7 +183,14 @@ impl Renderer<'_, '_> {
         actors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         actors.truncate(HOME_ENTITY_COUNT);
         let context = HomeContext {
-            page: self.meta(page, "home", "explainers", title, description),
+            page: {
+                let permalink = site.urls.absolute(&page.path);
+                let extras = PageExtras {
+                    json_ld: vec![jsonld::web_site(site), jsonld::collection_page(heading, &permalink, &description)],
+                    ..PageExtras::default()
+                };
+                self.meta(page, "home", "explainers", title, description, extras)
+            },
             heading,
             intro: if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None },
             explainers: self.cards(page_slice(&ids, n, site.config.paginate)),
@@ -216,7 +249,18 @@ impl Renderer<'_, '_> {
             draft: e.meta.draft,
         };
         let context = ExplainerContext {
-            page: self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone()),
+            page: {
+                let modified = feeds::modified(site, id).machine();
+                let extras = PageExtras {
+                    og_type: Some("article"),
+                    published: Some(e.meta.date.machine()),
+                    json_ld: vec![jsonld::article(site, e, &modified)],
+                    modified: Some(modified),
+                    tags: e.topics.iter().map(|&t| site.topics[t].title.clone()).collect(),
+                    ..PageExtras::default()
+                };
+                self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone(), extras)
+            },
             explainer: view,
         };
         self.template("explainer.html", &context)
@@ -225,7 +269,14 @@ impl Renderer<'_, '_> {
     fn topics(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let context = TopicsContext {
-            page: self.meta(page, "topics", "topics", "Topics".into(), format!("Every topic of {}", site.config.title)),
+            page: self.meta(
+                page,
+                "topics",
+                "topics",
+                "Topics".into(),
+                format!("Every topic of {}", site.config.title),
+                PageExtras::default(),
+            ),
             topics: site.topics.iter().map(|t| topic_count(site, t)).collect(),
         };
         self.template("topics.html", &context)
@@ -272,7 +323,14 @@ impl Renderer<'_, '_> {
             backlinks: self.cards(&t.backlinks),
         };
         let context = TopicContext {
-            page: self.meta(page, "topic", "topics", title, description),
+            page: {
+                let extras = PageExtras {
+                    feed: Some(Link { title: format!("{} · {}", t.title, site.config.title), href: site.urls.href(&format!("{}atom.xml", t.path)) }),
+                    json_ld: vec![jsonld::collection_page(&t.title, &site.urls.absolute(&page.path), &description)],
+                    ..PageExtras::default()
+                };
+                self.meta(page, "topic", "topics", title, description, extras)
+            },
             topic: view,
             explainers: self.cards(page_slice(&t.explainers, n, site.config.paginate)),
             paginator: paginator(site, &t.path, n, pages),
@@ -292,7 +350,14 @@ impl Renderer<'_, '_> {
             .filter(|g| !g.actors.is_empty())
             .collect();
         let context = ActorsContext {
-            page: self.meta(page, "actors", "actors", "Actors".into(), format!("Every actor of {}", site.config.title)),
+            page: self.meta(
+                page,
+                "actors",
+                "actors",
+                "Actors".into(),
+                format!("Every actor of {}", site.config.title),
+                PageExtras::default(),
+            ),
             groups,
         };
         self.template("actors.html", &context)
@@ -351,7 +416,15 @@ impl Renderer<'_, '_> {
             },
         };
         let context = ActorContext {
-            page: self.meta(page, "actor", "actors", title, description),
+            page: {
+                let extras = PageExtras {
+                    og_type: Some("profile"),
+                    feed: Some(Link { title: format!("{} · {}", a.name, site.config.title), href: site.urls.href(&format!("{}atom.xml", a.path)) }),
+                    json_ld: vec![jsonld::profile_page(site, a, &site.urls.absolute(&page.path))],
+                    ..PageExtras::default()
+                };
+                self.meta(page, "actor", "actors", title, description, extras)
+            },
             actor: view,
             explainers: self.cards(page_slice(&a.explainers, n, site.config.paginate)),
             paginator: paginator(site, &a.path, n, pages),
@@ -362,7 +435,17 @@ impl Renderer<'_, '_> {
     fn alias(&self, page: &Page, explainer: usize) -> Result<Vec<u8>, Diagnostic> {
         let e = &self.site.explainers[explainer];
         let context = AliasContext {
-            page: self.meta(page, "alias", "explainers", e.meta.title.clone(), e.summary.clone()),
+            page: self.meta(
+                page,
+                "alias",
+                "explainers",
+                e.meta.title.clone(),
+                e.summary.clone(),
+                PageExtras { canonical: Some(self.site.urls.absolute(&e.path)), ..PageExtras::default() },
+            ),
+            target_json: serde_json::to_string(&self.site.urls.href(&e.path))
+                .expect("strings serialize")
+                .replace('<', "\\u003c"),
             target: explainer_link(self.site, explainer),
             target_permalink: self.site.urls.absolute(&e.path),
         };
@@ -382,15 +465,53 @@ impl Renderer<'_, '_> {
             })
             .collect();
         let context = GlossaryContext {
-            page: self.meta(page, "glossary", "glossary", "Glossary".into(), format!("The acronyms used in {}", site.config.title)),
+            page: self.meta(
+                page,
+                "glossary",
+                "glossary",
+                "Glossary".into(),
+                format!("The acronyms used in {}", site.config.title),
+                PageExtras::default(),
+            ),
             terms,
         };
         self.template("glossary.html", &context)
     }
 
+    fn search(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let description = format!("Search the explainers, topics and actors of {}", site.config.title);
+        let context = SearchContext {
+            page: self.meta(page, "search", "search", "Search".into(), description, PageExtras::default()),
+            index: site.urls.href("search/index/"),
+        };
+        self.template("search.html", &context)
+    }
+
+    fn feed(&self, page: &Page, of: FeedOf) -> Vec<u8> {
+        let site = self.site;
+        let title = &site.config.title;
+        match of {
+            FeedOf::Site => {
+                let all: Vec<usize> = (0..site.explainers.len()).collect();
+                feeds::atom(site, title, &site.config.description, "", &page.path, &all)
+            }
+            FeedOf::Topic(id) => {
+                let t = &site.topics[id];
+                let name = format!("{} · {title}", t.title);
+                feeds::atom(site, &name, t.summary.as_deref().unwrap_or(""), &t.path, &page.path, &t.explainers)
+            }
+            FeedOf::Actor(id) => {
+                let a = &site.actors[id];
+                let name = format!("{} · {title}", a.name);
+                feeds::atom(site, &name, a.role.as_deref().unwrap_or(""), &a.path, &page.path, &a.explainers)
+            }
+        }
+    }
+
     fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let context =
-            NotFoundContext { page: self.meta(page, "not_found", "", "Page not found".into(), String::new()) };
+            NotFoundContext { page: self.meta(page, "not_found", "", "Page not found".into(), String::new(), PageExtras::default()) };
         self.template("404.html", &context)
     }
 }

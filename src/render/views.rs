@@ -47,8 +47,33 @@ pub struct PageMeta {
     pub href: String,
     /// Absolute URL of this page.
     pub permalink: String,
+    /// The URL search engines should index for it: the permalink, or an alias's target.
+    pub canonical: String,
     /// From the home page down to this page's parent.
     pub breadcrumbs: Vec<Link>,
+    /// `og:type`: `article` for explainers, `profile` for actors, `website` otherwise.
+    pub og_type: &'static str,
+    /// For explainers: when published and last changed (ISO dates), and their topics.
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub tags: Vec<String>,
+    /// Atom feeds of this page (for `<link rel="alternate">`): the site's, and the topic's or actor's.
+    pub feeds: Vec<Link>,
+    /// schema.org JSON-LD, safe inside `<script type="application/ld+json">` (use `| safe`).
+    pub json_ld: String,
+}
+
+/// What a page adds to its `PageMeta` beyond the common fields.
+#[derive(Default)]
+pub struct PageExtras {
+    pub og_type: Option<&'static str>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub tags: Vec<String>,
+    pub feed: Option<Link>,
+    pub json_ld: Vec<crate::render::jsonld::Node>,
+    /// Another page's absolute URL as the canonical one (alias redirects).
+    pub canonical: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -300,6 +325,13 @@ pub struct GlossaryContext<'a> {
 }
 
 #[derive(Serialize)]
+pub struct SearchContext {
+    pub page: PageMeta,
+    /// Where the index lives: `{{ index }}meta.json`.
+    pub index: String,
+}
+
+#[derive(Serialize)]
 pub struct NotFoundContext {
     pub page: PageMeta,
 }
@@ -310,6 +342,8 @@ pub struct AliasContext {
     /// Where the old path now lives.
     pub target: Link,
     pub target_permalink: String,
+    /// `target.href` as a JavaScript string literal, safe inside `<script>` (use `| safe`).
+    pub target_json: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,6 +358,9 @@ pub fn site_view(site: &Site<'_>) -> SiteView {
     ];
     if !site.glossary.is_empty() {
         nav.push(NavItem { key: "glossary", title: "Glossary", href: urls.href("glossary/") });
+    }
+    if site.config.search {
+        nav.push(NavItem { key: "search", title: "Search", href: urls.href("search/") });
     }
     SiteView {
         title: site.config.title.clone(),

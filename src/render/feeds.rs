@@ -1,0 +1,159 @@
+//! Machine-readable outputs: Atom feeds, the sitemap and robots.txt, written with quick-xml.
+
+use crate::assemble::{ExplainerId, PageKind, SITEMAP_URLS, Site};
+use crate::date::Date;
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use std::io::Cursor;
+
+/// Entries per feed: the newest explainers.
+pub const FEED_ENTRIES: usize = 20;
+
+type Xml = Writer<Cursor<Vec<u8>>>;
+
+fn start(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
+    let mut element = BytesStart::new(name);
+    for (key, value) in attributes {
+        element.push_attribute((*key, *value));
+    }
+    xml.write_event(Event::Start(element)).expect("writing to memory");
+}
+
+fn end(xml: &mut Xml, name: &str) {
+    xml.write_event(Event::End(BytesEnd::new(name))).expect("writing to memory");
+}
+
+fn empty(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
+    let mut element = BytesStart::new(name);
+    for (key, value) in attributes {
+        element.push_attribute((*key, *value));
+    }
+    xml.write_event(Event::Empty(element)).expect("writing to memory");
+}
+
+fn text_element(xml: &mut Xml, name: &str, text: &str) {
+    start(xml, name, &[]);
+    xml.write_event(Event::Text(BytesText::new(text))).expect("writing to memory");
+    end(xml, name);
+}
+
+fn document() -> Xml {
+    let mut xml = Writer::new_with_indent(Cursor::new(Vec::new()), b' ', 2);
+    xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None))).expect("writing to memory");
+    xml
+}
+
+fn finish(xml: Xml) -> Vec<u8> {
+    let mut bytes = xml.into_inner().into_inner();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// When an explainer last changed: `updated`, or its date.
+pub fn modified(site: &Site<'_>, id: ExplainerId) -> Date {
+    let meta = &site.explainers[id].meta;
+    meta.updated.unwrap_or(meta.date).max(meta.date)
+}
+
+/// The latest change among explainers (ids are newest first, but `updated` may be later).
+pub fn latest(site: &Site<'_>, ids: &[ExplainerId]) -> Option<Date> {
+    ids.iter().map(|&id| modified(site, id)).max()
+}
+
+/// An Atom feed of the newest explainers in `ids` for the page at `page_path`.
+pub fn atom(site: &Site<'_>, title: &str, subtitle: &str, page_path: &str, feed_path: &str, ids: &[ExplainerId]) -> Vec<u8> {
+    let urls = &site.urls;
+    let entries = &ids[..ids.len().min(FEED_ENTRIES)];
+    let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
+    // an empty feed still needs a date: the site's latest change, or the epoch for an empty site
+    let updated = latest(site, entries).or_else(|| latest(site, &all)).map_or("1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+    let mut xml = document();
+    start(&mut xml, "feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", &site.config.language)]);
+    text_element(&mut xml, "title", title);
+    if !subtitle.is_empty() {
+        text_element(&mut xml, "subtitle", subtitle);
+    }
+    empty(&mut xml, "link", &[("rel", "self"), ("type", "application/atom+xml"), ("href", &urls.absolute(feed_path))]);
+    empty(&mut xml, "link", &[("rel", "alternate"), ("type", "text/html"), ("href", &urls.absolute(page_path))]);
+    text_element(&mut xml, "id", &urls.absolute(page_path));
+    text_element(&mut xml, "updated", &updated);
+    start(&mut xml, "author", &[]);
+    text_element(&mut xml, "name", &site.config.title);
+    text_element(&mut xml, "uri", urls.base_url().as_str());
+    end(&mut xml, "author");
+    start(&mut xml, "generator", &[("version", env!("CARGO_PKG_VERSION"))]);
+    xml.write_event(Event::Text(BytesText::new("dossier"))).expect("writing to memory");
+    end(&mut xml, "generator");
+    for &id in entries {
+        let e = &site.explainers[id];
+        let link = urls.absolute(&e.path);
+        start(&mut xml, "entry", &[]);
+        text_element(&mut xml, "title", &e.meta.title);
+        empty(&mut xml, "link", &[("rel", "alternate"), ("type", "text/html"), ("href", &link)]);
+        text_element(&mut xml, "id", &link);
+        text_element(&mut xml, "published", &e.meta.date.rfc3339());
+        text_element(&mut xml, "updated", &modified(site, id).rfc3339());
+        if !e.summary.is_empty() {
+            text_element(&mut xml, "summary", &e.summary);
+        }
+        for &t in &e.topics {
+            let topic = &site.topics[t];
+            empty(
+                &mut xml,
+                "category",
+                &[("term", topic.slug.as_str()), ("label", &topic.title), ("scheme", &urls.absolute("topics/"))],
+            );
+        }
+        end(&mut xml, "entry");
+    }
+    end(&mut xml, "feed");
+    finish(xml)
+}
+
+/// When a page last changed, for `<lastmod>`.
+fn last_modified(site: &Site<'_>, kind: &PageKind, all: &[ExplainerId]) -> Option<Date> {
+    match *kind {
+        PageKind::Explainer(id) => Some(modified(site, id)),
+        PageKind::Topic { id, .. } => latest(site, &site.topics[id].explainers),
+        PageKind::Actor { id, .. } => latest(site, &site.actors[id].explainers),
+        _ => latest(site, all),
+    }
+}
+
+/// A sitemap of the pages `part` (0-based) of `parts` covers.
+pub fn sitemap(site: &Site<'_>, part: usize) -> Vec<u8> {
+    let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
+    let mut xml = document();
+    start(&mut xml, "urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
+    for page in site.pages.iter().filter(|p| p.kind.in_sitemap()).skip(part * SITEMAP_URLS).take(SITEMAP_URLS) {
+        start(&mut xml, "url", &[]);
+        text_element(&mut xml, "loc", &site.urls.absolute(&page.path));
+        if let Some(date) = last_modified(site, &page.kind, &all) {
+            text_element(&mut xml, "lastmod", &date.rfc3339());
+        }
+        end(&mut xml, "url");
+    }
+    end(&mut xml, "urlset");
+    finish(xml)
+}
+
+/// A sitemap index listing the `parts` sitemap files.
+pub fn sitemap_index(site: &Site<'_>, parts: usize) -> Vec<u8> {
+    let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
+    let mut xml = document();
+    start(&mut xml, "sitemapindex", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
+    for part in 1..=parts {
+        start(&mut xml, "sitemap", &[]);
+        text_element(&mut xml, "loc", &site.urls.absolute(&format!("sitemap-{part}.xml")));
+        if let Some(date) = latest(site, &all) {
+            text_element(&mut xml, "lastmod", &date.rfc3339());
+        }
+        end(&mut xml, "sitemap");
+    }
+    end(&mut xml, "sitemapindex");
+    finish(xml)
+}
+
+pub fn robots(site: &Site<'_>) -> Vec<u8> {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.urls.absolute("sitemap.xml")).into_bytes()
+}

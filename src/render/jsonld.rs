@@ -1,0 +1,240 @@
+//! Structured data for search engines: schema.org JSON-LD, typed, serialized safely for a `<script>`.
+
+use crate::assemble::{Actor, ActorId, Explainer, Site, Topic};
+use crate::frontmatter::ActorKind;
+use crate::render::views::Link;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Graph {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Node {
+    Article(Box<Article>),
+    Breadcrumbs(BreadcrumbList),
+    Page(WebPage),
+    Site(WebSite),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Article {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: String,
+    description: String,
+    url: String,
+    main_entity_of_page: String,
+    date_published: String,
+    date_modified: String,
+    in_language: String,
+    word_count: usize,
+    /// Topics and the actors listed in front matter.
+    about: Vec<Thing>,
+    /// Actors named in the text only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<Thing>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citation: Vec<Citation>,
+    publisher: Thing,
+    author: Thing,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thing {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_title: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alternate_name: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Citation {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BreadcrumbList {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<ListItem>,
+}
+
+#[derive(Serialize)]
+pub struct ListItem {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: String,
+    item: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebPage {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    url: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    main_entity: Option<Thing>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebSite {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    potential_action: Option<SearchAction>,
+}
+
+#[derive(Serialize)]
+pub struct SearchAction {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    target: String,
+    #[serde(rename = "query-input")]
+    query_input: &'static str,
+}
+
+/// JSON text that is safe inside `<script type="application/ld+json">`.
+pub fn script(nodes: Vec<Node>) -> String {
+    let json = serde_json::to_string(&Graph { context: "https://schema.org", graph: nodes }).expect("JSON-LD serializes");
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+fn organization(site: &Site<'_>) -> Thing {
+    Thing {
+        kind: "Organization",
+        name: site.config.title.clone(),
+        url: Some(site.urls.base_url().to_string()),
+        job_title: None,
+        alternate_name: Vec::new(),
+    }
+}
+
+fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
+    let kind = match a.kind {
+        Some(ActorKind::Person) => "Person",
+        Some(ActorKind::Country) => "Country",
+        Some(ActorKind::Organization | ActorKind::Group) => "Organization",
+        None => "Thing",
+    };
+    Thing {
+        kind,
+        name: a.name.clone(),
+        url: Some(site.urls.absolute(&a.path)),
+        job_title: if kind == "Person" { a.role.clone() } else { None },
+        alternate_name: a.aliases.clone(),
+    }
+}
+
+fn topic_thing(site: &Site<'_>, t: &Topic<'_>) -> Thing {
+    Thing { kind: "Thing", name: t.title.clone(), url: Some(site.urls.absolute(&t.path)), job_title: None, alternate_name: Vec::new() }
+}
+
+/// The explainer as a `BackgroundNewsArticle`: the schema.org type for context and explainers.
+pub fn article(site: &Site<'_>, e: &Explainer<'_>, modified: &str) -> Node {
+    let url = site.urls.absolute(&e.path);
+    let actors = |ids: &[ActorId]| ids.iter().map(|&a| actor_thing(site, &site.actors[a])).collect::<Vec<_>>();
+    let mut about: Vec<Thing> = e.topics.iter().map(|&t| topic_thing(site, &site.topics[t])).collect();
+    about.extend(actors(&e.actors));
+    Node::Article(Box::new(Article {
+        kind: "BackgroundNewsArticle",
+        headline: e.meta.title.clone(),
+        description: e.summary.clone(),
+        main_entity_of_page: url.clone(),
+        url,
+        date_published: e.meta.date.machine(),
+        date_modified: modified.to_string(),
+        in_language: site.config.language.clone(),
+        word_count: e.body.word_count,
+        about,
+        mentions: actors(&e.mentioned),
+        citation: e
+            .meta
+            .sources
+            .iter()
+            .map(|s| Citation { kind: "CreativeWork", name: s.title.clone(), url: s.url.clone() })
+            .collect(),
+        publisher: organization(site),
+        author: organization(site),
+    }))
+}
+
+/// Breadcrumbs from the home page to this page (`crumbs` are its parents; `title` the page).
+pub fn breadcrumbs(site: &Site<'_>, crumbs: &[Link], title: &str, permalink: &str) -> Node {
+    let base = site.urls.base_url().as_str();
+    let mut items: Vec<ListItem> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ListItem {
+            kind: "ListItem",
+            position: i + 1,
+            name: c.title.clone(),
+            // hrefs are root-relative: make them absolute on the host of `base_url`
+            item: absolute_from_href(base, site.urls.base_path(), &c.href),
+        })
+        .collect();
+    items.push(ListItem { kind: "ListItem", position: items.len() + 1, name: title.to_string(), item: permalink.to_string() });
+    Node::Breadcrumbs(BreadcrumbList { kind: "BreadcrumbList", item_list_element: items })
+}
+
+fn absolute_from_href(base_url: &str, base_path: &str, href: &str) -> String {
+    format!("{base_url}{}", href.strip_prefix(base_path).unwrap_or(href.trim_start_matches('/')))
+}
+
+pub fn profile_page(site: &Site<'_>, a: &Actor<'_>, permalink: &str) -> Node {
+    Node::Page(WebPage {
+        kind: "ProfilePage",
+        name: a.name.clone(),
+        url: permalink.to_string(),
+        description: a.role.clone().unwrap_or_default(),
+        main_entity: Some(actor_thing(site, a)),
+    })
+}
+
+pub fn collection_page(name: &str, permalink: &str, description: &str) -> Node {
+    Node::Page(WebPage {
+        kind: "CollectionPage",
+        name: name.to_string(),
+        url: permalink.to_string(),
+        description: description.to_string(),
+        main_entity: None,
+    })
+}
+
+pub fn web_site(site: &Site<'_>) -> Node {
+    Node::Site(WebSite {
+        kind: "WebSite",
+        name: site.config.title.clone(),
+        url: site.urls.base_url().to_string(),
+        potential_action: site.config.search.then(|| SearchAction {
+            kind: "SearchAction",
+            target: format!("{}?q={{search_term_string}}", site.urls.absolute("search/")),
+            query_input: "required name=search_term_string",
+        }),
+    })
+}

@@ -1,0 +1,412 @@
+//! Search: a static index over explainers, topics and actors, split into small shards so that a
+//! query downloads only the few it needs.
+//!
+//! Layout under `search/index/`:
+//! - `meta.json`: the number of documents, how many documents each document shard holds, the
+//!   first key of every term shard (for a binary search), the stop words.
+//! - `t/<n>.json`: a term shard, `{"t": {stem: [docΔ, score, docΔ, score…]}, "w": {word: stem}}`.
+//!   Keys are stems (with postings, doc ids delta-coded, scores 1–255) and surface words whose
+//!   stem differs (pointing to it), so the browser needs no stemmer: the Snowball stemming happens
+//!   here. Each stem keeps its [`MAX_POSTINGS`] best documents.
+//! - `d/<n>.json`: a document shard: title, link, kind, date and summary of [`DOCS_PER_SHARD`]
+//!   documents.
+
+use crate::assemble::Site;
+use crate::render::Sink;
+use pulldown_cmark::Event;
+use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The best documents kept per stem: enough for a results page, small enough for any shard.
+pub const MAX_POSTINGS: usize = 400;
+/// Documents per document shard: the top results of a query touch few, small files.
+pub const DOCS_PER_SHARD: usize = 16;
+/// A term shard is closed once its JSON reaches about this many bytes.
+pub const SHARD_BYTES: usize = 24 * 1024;
+/// How much each part of a document counts.
+const WEIGHT_TITLE: f32 = 5.0;
+const WEIGHT_ENTITIES: f32 = 3.0;
+const WEIGHT_SUMMARY: f32 = 2.0;
+const WEIGHT_BODY: f32 = 1.0;
+/// BM25 parameters.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "he", "her",
+    "his", "if", "in", "into", "is", "it", "its", "of", "on", "or", "she", "so", "than", "that", "the", "their", "them",
+    "then", "there", "these", "they", "this", "to", "was", "were", "which", "who", "will", "with",
+];
+
+/// The Snowball algorithm for a site language (`en`, `fr-CA`…); `None` leaves words unstemmed.
+fn algorithm(language: &str) -> Option<Algorithm> {
+    let code = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    Some(match code.as_str() {
+        "en" => Algorithm::English,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "es" => Algorithm::Spanish,
+        "it" => Algorithm::Italian,
+        "pt" => Algorithm::Portuguese,
+        "nl" => Algorithm::Dutch,
+        "sv" => Algorithm::Swedish,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "da" => Algorithm::Danish,
+        "fi" => Algorithm::Finnish,
+        "ru" => Algorithm::Russian,
+        "ro" => Algorithm::Romanian,
+        "hu" => Algorithm::Hungarian,
+        "tr" => Algorithm::Turkish,
+        "ar" => Algorithm::Arabic,
+        "el" => Algorithm::Greek,
+        "ta" => Algorithm::Tamil,
+        _ => return None,
+    })
+}
+
+/// Lower-case, accent-free words of a text, as the browser's script splits them too.
+pub fn words(text: &str, mut each: impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut flush = |word: &mut String| {
+        if !word.is_empty() {
+            each(word);
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
+            // transliterate accents and other scripts: "Türkiye" → "turkiye"
+            for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
+                if d.is_ascii_alphanumeric() {
+                    word.push(d.to_ascii_lowercase());
+                } else {
+                    flush(&mut word);
+                }
+            }
+        } else {
+            // spaces, punctuation and apostrophes ("China's" → "china" "s") end a word
+            flush(&mut word);
+        }
+    }
+    flush(&mut word);
+}
+
+/// One searchable page.
+struct Document {
+    kind: &'static str,
+    title: String,
+    href: String,
+    date: String,
+    summary: String,
+    /// (text, weight)
+    fields: Vec<(String, f32)>,
+}
+
+fn documents(site: &Site<'_>) -> Vec<Document> {
+    let mut docs: Vec<Document> = site
+        .explainers
+        .par_iter()
+        .map(|e| {
+            let entities: Vec<&str> = e
+                .topics
+                .iter()
+                .map(|&t| site.topics[t].title.as_str())
+                .chain(e.actors.iter().map(|&a| site.actors[a].name.as_str()))
+                .collect();
+            Document {
+                kind: "explainer",
+                title: e.meta.title.clone(),
+                href: site.urls.href(&e.path),
+                date: e.meta.date.human(),
+                summary: e.summary.clone(),
+                fields: vec![
+                    (e.meta.title.clone(), WEIGHT_TITLE),
+                    (entities.join(" "), WEIGHT_ENTITIES),
+                    (e.summary.clone(), WEIGHT_SUMMARY),
+                    (plain_text(&e.body.events), WEIGHT_BODY),
+                ],
+            }
+        })
+        .collect();
+    for t in &site.topics {
+        let mut fields = vec![(t.title.clone(), WEIGHT_TITLE), (t.aliases.join(" "), WEIGHT_ENTITIES)];
+        fields.extend(t.summary.clone().map(|s| (s, WEIGHT_SUMMARY)));
+        fields.extend(t.profile.as_ref().map(|p| (plain_text(&p.body.events), WEIGHT_BODY)));
+        docs.push(Document {
+            kind: "topic",
+            title: t.title.clone(),
+            href: site.urls.href(&t.path),
+            date: String::new(),
+            summary: t.summary.clone().unwrap_or_default(),
+            fields,
+        });
+    }
+    for a in &site.actors {
+        let note = [a.role.as_deref(), a.country.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let mut fields = vec![(a.name.clone(), WEIGHT_TITLE), (a.aliases.join(" "), WEIGHT_ENTITIES), (note.clone(), WEIGHT_SUMMARY)];
+        fields.extend(a.profile.as_ref().map(|p| (plain_text(&p.body.events), WEIGHT_BODY)));
+        docs.push(Document {
+            kind: "actor",
+            title: a.name.clone(),
+            href: site.urls.href(&a.path),
+            date: String::new(),
+            summary: note,
+            fields,
+        });
+    }
+    docs
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                text.push(' ');
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The terms of one document: stem → weighted frequency, and its weighted length.
+struct Terms {
+    weights: HashMap<String, f32>,
+    length: f32,
+}
+
+/// Stems words, remembering each word's stem (most words repeat across documents).
+struct Analyzer<'a> {
+    stemmer: Option<&'a Stemmer>,
+    stop_words: &'a [&'a str],
+    cache: HashMap<String, String>,
+}
+
+impl Analyzer<'_> {
+    fn terms(&mut self, doc: &Document) -> Terms {
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        let mut length = 0.0;
+        for (text, weight) in &doc.fields {
+            words(text, |word| {
+                if self.stop_words.contains(&word) {
+                    return;
+                }
+                let stem = match self.cache.get(word) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = match self.stemmer {
+                            Some(stemmer) => stemmer.stem(word).into_owned(),
+                            None => word.to_string(),
+                        };
+                        self.cache.insert(word.to_string(), s.clone());
+                        s
+                    }
+                };
+                *weights.entry(stem).or_default() += weight;
+                length += weight;
+            });
+        }
+        Terms { weights, length }
+    }
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    version: u32,
+    docs: usize,
+    per_shard: usize,
+    /// The first key of each term shard, in order.
+    shards: Vec<String>,
+    stop_words: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+struct DocEntry<'a> {
+    t: &'a str,
+    u: &'a str,
+    k: &'a str,
+    d: &'a str,
+    s: String,
+}
+
+#[derive(Serialize, Default)]
+struct TermShard {
+    t: BTreeMap<String, Vec<u32>>,
+    w: BTreeMap<String, String>,
+}
+
+/// Builds the index and writes its files through `sink`. Returns how many files it wrote.
+pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
+    let docs = documents(site);
+    let stemmer = algorithm(&site.config.language).map(Stemmer::create);
+    let stop_words: &[&str] = if site.config.language.starts_with("en") { ENGLISH_STOP_WORDS } else { &[] };
+
+    // per document terms, in parallel; each rayon job keeps its own stem cache
+    type Job = (Vec<(usize, Terms)>, HashMap<String, String>);
+    let jobs: Vec<Job> = docs
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (Vec::new(), HashMap::new()),
+            |(mut out, cache): Job, (i, doc)| {
+                let mut analyzer = Analyzer { stemmer: stemmer.as_ref(), stop_words, cache };
+                out.push((i, analyzer.terms(doc)));
+                (out, analyzer.cache)
+            },
+        )
+        .collect();
+    let mut word_stems: BTreeMap<String, String> = BTreeMap::new();
+    let mut slots: Vec<Option<Terms>> = (0..docs.len()).map(|_| None).collect();
+    for (out, cache) in jobs {
+        for (i, terms) in out {
+            slots[i] = Some(terms);
+        }
+        word_stems.extend(cache.into_iter().filter(|(word, stem)| word != stem));
+    }
+    let doc_terms: Vec<Terms> = slots.into_iter().map(|t| t.expect("every document analyzed")).collect();
+
+    // postings: stem → (doc, BM25 score)
+    let n = doc_terms.len().max(1) as f32;
+    let average = (doc_terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
+    let mut postings: HashMap<&str, Vec<(u32, f32)>> = HashMap::new();
+    for (id, t) in doc_terms.iter().enumerate() {
+        for (stem, &tf) in &t.weights {
+            let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * t.length / average));
+            postings.entry(stem.as_str()).or_default().push((id as u32, norm));
+        }
+    }
+    let max_score = postings
+        .values()
+        .map(|p| {
+            let idf = (1.0 + (n - p.len() as f32 + 0.5) / (p.len() as f32 + 0.5)).ln();
+            p.iter().map(|x| x.1 * idf).fold(0.0, f32::max)
+        })
+        .fold(0.0, f32::max)
+        .max(f32::MIN_POSITIVE);
+    let mut stems: Vec<(&str, Vec<u32>)> = postings
+        .into_par_iter()
+        .map(|(stem, mut list)| {
+            let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
+            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.truncate(MAX_POSTINGS);
+            list.sort_by_key(|x| x.0);
+            let mut encoded = Vec::with_capacity(list.len() * 2);
+            let mut previous = 0;
+            for (doc, score) in list {
+                encoded.push(doc - previous);
+                encoded.push(((score * idf / max_score) * 255.0).round().clamp(1.0, 255.0) as u32);
+                previous = doc;
+            }
+            (stem, encoded)
+        })
+        .collect();
+    stems.sort_by(|a, b| a.0.cmp(b.0));
+
+    // term shards: stems and words in key order, cut at about SHARD_BYTES
+    enum Key<'a> {
+        Stem(&'a [u32]),
+        Word(&'a str),
+    }
+    let mut keys: Vec<(&str, Key<'_>)> = stems.iter().map(|(s, p)| (*s, Key::Stem(p))).collect();
+    keys.extend(word_stems.iter().map(|(w, s)| (w.as_str(), Key::Word(s.as_str()))));
+    keys.sort_by(|a, b| a.0.cmp(b.0));
+    let mut shards: Vec<TermShard> = Vec::new();
+    let mut firsts: Vec<String> = Vec::new();
+    let mut size = usize::MAX;
+    for (key, value) in keys {
+        let cost = key.len()
+            + 8
+            + match &value {
+                Key::Stem(p) => p.len() * 4,
+                Key::Word(s) => s.len() + 4,
+            };
+        if size.saturating_add(cost) > SHARD_BYTES && firsts.last().is_none_or(|f| f != key) {
+            shards.push(TermShard::default());
+            firsts.push(key.to_string());
+            size = 0;
+        }
+        size += cost;
+        let shard = shards.last_mut().expect("a shard is open");
+        match value {
+            Key::Stem(p) => {
+                shard.t.insert(key.to_string(), p.to_vec());
+            }
+            Key::Word(s) => {
+                shard.w.insert(key.to_string(), s.to_string());
+            }
+        }
+    }
+
+    let mut files = 0;
+    let meta = Meta { version: 1, docs: docs.len(), per_shard: DOCS_PER_SHARD, shards: firsts, stop_words };
+    sink.write("search/index/meta.json", json(&meta))?;
+    files += 1;
+    let shard_files: Vec<(String, Vec<u8>)> =
+        shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), json(s))).collect();
+    for (path, bytes) in shard_files {
+        sink.write(&path, bytes)?;
+        files += 1;
+    }
+    for (i, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
+        let entries: Vec<DocEntry<'_>> = chunk
+            .iter()
+            .map(|d| DocEntry { t: &d.title, u: &d.href, k: d.kind, d: &d.date, s: shorten(&d.summary, 240) })
+            .collect();
+        sink.write(&format!("search/index/d/{i}.json"), json(&entries))?;
+        files += 1;
+    }
+    Ok(files)
+}
+
+fn json<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("index parts serialize")
+}
+
+/// At most `max` characters, cut at a word, with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        words(text, |w| out.push(w.to_string()));
+        out
+    }
+
+    #[test]
+    fn words_fold_case_and_accents() {
+        assert_eq!(split("Türkiye's PLA, 5G-networks!"), ["turkiye", "s", "pla", "5g", "networks"]);
+        assert_eq!(split("People’s Liberation"), ["people", "s", "liberation"]);
+    }
+
+    #[test]
+    fn shortens_at_words() {
+        assert_eq!(shorten("one two three", 9), "one two…");
+        assert_eq!(shorten("short", 9), "short");
+    }
+
+    #[test]
+    fn languages_map_to_stemmers() {
+        assert!(algorithm("en").is_some() && algorithm("pt-BR").is_some());
+        assert!(algorithm("zh").is_none());
+        let stemmer = Stemmer::create(Algorithm::English);
+        assert_eq!(stemmer.stem("tariffs"), "tariff");
+        assert_eq!(stemmer.stem("sanctioned"), "sanction");
+    }
+}
