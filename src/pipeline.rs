@@ -24,12 +24,15 @@ pub struct Timings {
     pub parse: Duration,
     pub assemble: Duration,
     pub render: Duration,
+    pub search: Duration,
 }
 
 /// A pipeline that got to the end.
 #[derive(Debug)]
 pub struct Rendered {
     pub pages: usize,
+    /// Files of the search index.
+    pub search_files: usize,
     /// Static files still to copy (the sink decides how).
     pub static_files: Vec<StaticFile>,
     pub config: Config,
@@ -90,9 +93,21 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
         sorted(all)
     })?;
     timings.render = started.elapsed();
+    let started = Instant::now();
+    let search_files = if site.config.search {
+        crate::search::write_index(&site, sink).map_err(|e| {
+            let mut all = std::mem::take(&mut diagnostics);
+            all.push(Diagnostic::error(format!("cannot write the search index: {e}")));
+            sorted(all)
+        })?
+    } else {
+        0
+    };
+    timings.search = started.elapsed();
     drop(site);
     Ok(Rendered {
         pages,
+        search_files,
         static_files: loaded.static_files,
         config: loaded.config,
         warnings: sorted(diagnostics),

@@ -95,18 +95,38 @@ pub fn words(text: &str, mut each: impl FnMut(&str)) {
     flush(&mut word);
 }
 
+/// Text to index: a string, or a Markdown body read straight from its events.
+enum Field<'a> {
+    Text(String),
+    Body(&'a [Event<'a>]),
+}
+
+impl Field<'_> {
+    fn words(&self, mut each: impl FnMut(&str)) {
+        match self {
+            Field::Text(text) => words(text, each),
+            Field::Body(events) => {
+                for event in events.iter() {
+                    if let Event::Text(t) | Event::Code(t) = event {
+                        words(t, &mut each);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One searchable page.
-struct Document {
+struct Document<'a> {
     kind: &'static str,
     title: String,
     href: String,
     date: String,
     summary: String,
-    /// (text, weight)
-    fields: Vec<(String, f32)>,
+    fields: Vec<(Field<'a>, f32)>,
 }
 
-fn documents(site: &Site<'_>) -> Vec<Document> {
+fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
     let mut docs: Vec<Document> = site
         .explainers
         .par_iter()
@@ -124,18 +144,19 @@ fn documents(site: &Site<'_>) -> Vec<Document> {
                 date: e.meta.date.human(),
                 summary: e.summary.clone(),
                 fields: vec![
-                    (e.meta.title.clone(), WEIGHT_TITLE),
-                    (entities.join(" "), WEIGHT_ENTITIES),
-                    (e.summary.clone(), WEIGHT_SUMMARY),
-                    (plain_text(&e.body.events), WEIGHT_BODY),
+                    (Field::Text(e.meta.title.clone()), WEIGHT_TITLE),
+                    (Field::Text(entities.join(" ")), WEIGHT_ENTITIES),
+                    (Field::Text(e.summary.clone()), WEIGHT_SUMMARY),
+                    (Field::Body(&e.body.events), WEIGHT_BODY),
                 ],
             }
         })
         .collect();
     for t in &site.topics {
-        let mut fields = vec![(t.title.clone(), WEIGHT_TITLE), (t.aliases.join(" "), WEIGHT_ENTITIES)];
-        fields.extend(t.summary.clone().map(|s| (s, WEIGHT_SUMMARY)));
-        fields.extend(t.profile.as_ref().map(|p| (plain_text(&p.body.events), WEIGHT_BODY)));
+        let mut fields =
+            vec![(Field::Text(t.title.clone()), WEIGHT_TITLE), (Field::Text(t.aliases.join(" ")), WEIGHT_ENTITIES)];
+        fields.extend(t.summary.clone().map(|s| (Field::Text(s), WEIGHT_SUMMARY)));
+        fields.extend(t.profile.as_ref().map(|p| (Field::Body(&p.body.events), WEIGHT_BODY)));
         docs.push(Document {
             kind: "topic",
             title: t.title.clone(),
@@ -147,8 +168,12 @@ fn documents(site: &Site<'_>) -> Vec<Document> {
     }
     for a in &site.actors {
         let note = [a.role.as_deref(), a.country.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
-        let mut fields = vec![(a.name.clone(), WEIGHT_TITLE), (a.aliases.join(" "), WEIGHT_ENTITIES), (note.clone(), WEIGHT_SUMMARY)];
-        fields.extend(a.profile.as_ref().map(|p| (plain_text(&p.body.events), WEIGHT_BODY)));
+        let mut fields = vec![
+            (Field::Text(a.name.clone()), WEIGHT_TITLE),
+            (Field::Text(a.aliases.join(" ")), WEIGHT_ENTITIES),
+            (Field::Text(note.clone()), WEIGHT_SUMMARY),
+        ];
+        fields.extend(a.profile.as_ref().map(|p| (Field::Body(&p.body.events), WEIGHT_BODY)));
         docs.push(Document {
             kind: "actor",
             title: a.name.clone(),
@@ -161,58 +186,59 @@ fn documents(site: &Site<'_>) -> Vec<Document> {
     docs
 }
 
-fn plain_text(events: &[Event<'_>]) -> String {
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::Text(t) | Event::Code(t) => {
-                text.push_str(t);
-                text.push(' ');
-            }
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-    }
-    text
-}
-
-/// The terms of one document: stem → weighted frequency, and its weighted length.
+/// The terms of one document: (stem id of its analyzer, weighted frequency), and its weighted length.
 struct Terms {
-    weights: HashMap<String, f32>,
+    weights: Vec<(u32, f32)>,
     length: f32,
 }
 
-/// Stems words, remembering each word's stem (most words repeat across documents).
-struct Analyzer<'a> {
-    stemmer: Option<&'a Stemmer>,
-    stop_words: &'a [&'a str],
-    cache: HashMap<String, String>,
+/// Stems words into ids, remembering each word (most words repeat across documents). One per
+/// rayon job: ids are local to it until [`write_index`] merges the vocabularies.
+#[derive(Default)]
+struct Vocabulary {
+    words: HashMap<String, u32>,
+    stems: Vec<String>,
+    stem_ids: HashMap<String, u32>,
+    /// Scratch: weight by stem id for the document being analyzed, and the ids it touched.
+    weights: Vec<f32>,
+    touched: Vec<u32>,
 }
 
-impl Analyzer<'_> {
-    fn terms(&mut self, doc: &Document) -> Terms {
-        let mut weights: HashMap<String, f32> = HashMap::new();
+impl Vocabulary {
+    fn stem_id(&mut self, word: &str, stemmer: Option<&Stemmer>) -> u32 {
+        if let Some(&id) = self.words.get(word) {
+            return id;
+        }
+        let stem = match stemmer {
+            Some(stemmer) => stemmer.stem(word).into_owned(),
+            None => word.to_string(),
+        };
+        let next = self.stems.len() as u32;
+        let id = *self.stem_ids.entry(stem.clone()).or_insert(next);
+        if id == next {
+            self.stems.push(stem);
+            self.weights.push(0.0);
+        }
+        self.words.insert(word.to_string(), id);
+        id
+    }
+
+    fn terms(&mut self, doc: &Document<'_>, stemmer: Option<&Stemmer>, stop_words: &[&str]) -> Terms {
         let mut length = 0.0;
-        for (text, weight) in &doc.fields {
-            words(text, |word| {
-                if self.stop_words.contains(&word) {
+        for (field, weight) in &doc.fields {
+            field.words(|word| {
+                if stop_words.contains(&word) {
                     return;
                 }
-                let stem = match self.cache.get(word) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = match self.stemmer {
-                            Some(stemmer) => stemmer.stem(word).into_owned(),
-                            None => word.to_string(),
-                        };
-                        self.cache.insert(word.to_string(), s.clone());
-                        s
-                    }
-                };
-                *weights.entry(stem).or_default() += weight;
+                let id = self.stem_id(word, stemmer);
+                if self.weights[id as usize] == 0.0 {
+                    self.touched.push(id);
+                }
+                self.weights[id as usize] += weight;
                 length += weight;
             });
         }
+        let weights = self.touched.drain(..).map(|id| (id, std::mem::take(&mut self.weights[id as usize]))).collect();
         Terms { weights, length }
     }
 }
@@ -248,42 +274,63 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let stemmer = algorithm(&site.config.language).map(Stemmer::create);
     let stop_words: &[&str] = if site.config.language.starts_with("en") { ENGLISH_STOP_WORDS } else { &[] };
 
-    // per document terms, in parallel; each rayon job keeps its own stem cache
-    type Job = (Vec<(usize, Terms)>, HashMap<String, String>);
+    // per document terms, in parallel; each rayon job keeps its own vocabulary
+    type Job = (Vec<(usize, Terms)>, Vocabulary);
     let jobs: Vec<Job> = docs
         .par_iter()
         .enumerate()
         .fold(
-            || (Vec::new(), HashMap::new()),
-            |(mut out, cache): Job, (i, doc)| {
-                let mut analyzer = Analyzer { stemmer: stemmer.as_ref(), stop_words, cache };
-                out.push((i, analyzer.terms(doc)));
-                (out, analyzer.cache)
+            || (Vec::new(), Vocabulary::default()),
+            |(mut out, mut vocabulary): Job, (i, doc)| {
+                out.push((i, vocabulary.terms(doc, stemmer.as_ref(), stop_words)));
+                (out, vocabulary)
             },
         )
         .collect();
+
+    // one vocabulary: stems with global ids, words that stem differently
+    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut stem_names: Vec<String> = Vec::new();
     let mut word_stems: BTreeMap<String, String> = BTreeMap::new();
     let mut slots: Vec<Option<Terms>> = (0..docs.len()).map(|_| None).collect();
-    for (out, cache) in jobs {
-        for (i, terms) in out {
+    for (out, vocabulary) in jobs {
+        let global: Vec<u32> = vocabulary
+            .stems
+            .iter()
+            .map(|stem| {
+                let next = stem_names.len() as u32;
+                let id = *stem_ids.entry(stem.clone()).or_insert(next);
+                if id == next {
+                    stem_names.push(stem.clone());
+                }
+                id
+            })
+            .collect();
+        for (word, id) in vocabulary.words {
+            let stem = &vocabulary.stems[id as usize];
+            if &word != stem {
+                word_stems.insert(word, stem.clone());
+            }
+        }
+        for (i, mut terms) in out {
+            terms.weights.iter_mut().for_each(|(id, _)| *id = global[*id as usize]);
             slots[i] = Some(terms);
         }
-        word_stems.extend(cache.into_iter().filter(|(word, stem)| word != stem));
     }
     let doc_terms: Vec<Terms> = slots.into_iter().map(|t| t.expect("every document analyzed")).collect();
 
-    // postings: stem → (doc, BM25 score)
+    // postings: stem → (doc, BM25 term weight)
     let n = doc_terms.len().max(1) as f32;
     let average = (doc_terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
-    let mut postings: HashMap<&str, Vec<(u32, f32)>> = HashMap::new();
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stem_names.len()];
     for (id, t) in doc_terms.iter().enumerate() {
-        for (stem, &tf) in &t.weights {
+        for &(stem, tf) in &t.weights {
             let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * t.length / average));
-            postings.entry(stem.as_str()).or_default().push((id as u32, norm));
+            postings[stem as usize].push((id as u32, norm));
         }
     }
     let max_score = postings
-        .values()
+        .iter()
         .map(|p| {
             let idf = (1.0 + (n - p.len() as f32 + 0.5) / (p.len() as f32 + 0.5)).ln();
             p.iter().map(|x| x.1 * idf).fold(0.0, f32::max)
@@ -292,7 +339,8 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
         .max(f32::MIN_POSITIVE);
     let mut stems: Vec<(&str, Vec<u32>)> = postings
         .into_par_iter()
-        .map(|(stem, mut list)| {
+        .zip(stem_names.par_iter())
+        .map(|(mut list, stem)| {
             let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
             list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             list.truncate(MAX_POSTINGS);
@@ -304,7 +352,7 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
                 encoded.push(((score * idf / max_score) * 255.0).round().clamp(1.0, 255.0) as u32);
                 previous = doc;
             }
-            (stem, encoded)
+            (stem.as_str(), encoded)
         })
         .collect();
     stems.sort_by(|a, b| a.0.cmp(b.0));

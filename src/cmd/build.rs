@@ -48,17 +48,19 @@ pub fn run(args: BuildArgs) -> ExitCode {
     if args.timings {
         let t = &rendered.timings;
         eprintln!(
-            "timings: load {}, parse {}, assemble {}, render+write {}, static+swap {}",
+            "timings: load {}, parse {}, assemble {}, render {}, search index {}, finish writing {}",
             seconds(t.load),
             seconds(t.parse),
             seconds(t.assemble),
             seconds(t.render),
+            seconds(t.search),
             seconds(copy_started.elapsed())
         );
     }
     let files = rendered.static_files.len();
+    let search = if rendered.search_files > 0 { format!(", {} search index files", rendered.search_files) } else { String::new() };
     println!(
-        "Built {} pages and copied {files} static files into {shown} in {}",
+        "Built {} pages{search} and copied {files} static files into {shown} in {}",
         rendered.pages,
         seconds(started.elapsed())
     );

@@ -58,13 +58,6 @@ pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -
             }
         })
         .sum();
-    let mut written = written;
-    if site.config.search {
-        match crate::search::write_index(site, sink) {
-            Ok(files) => written += files,
-            Err(e) => record(&errors, Diagnostic::error(format!("cannot write the search index: {e}"))),
-        }
-    }
     let errors = errors.into_inner().expect("no thread panicked while holding the lock");
     if errors.is_empty() {
         return Ok(written);
