@@ -86,7 +86,7 @@
   // Appends `text` to `parent`, with the words that match the query in <mark>.
   function highlighted(parent, text, query) {
     var prefixes = query.map(function (w) { return w.slice(0, Math.max(3, w.length - 2)); });
-    text.split(/(\s+)/).forEach(function (part) {
+    text.split(/([\p{L}\p{N}]+)/u).forEach(function (part) {
       var norm = words(part)[0] || "";
       var hit = norm && prefixes.some(function (p) { return norm.indexOf(p) === 0; });
       if (hit) {
