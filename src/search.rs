@@ -22,9 +22,9 @@ use std::collections::{BTreeMap, HashMap};
 /// The best documents kept per stem: enough for a results page, small enough for any shard.
 pub const MAX_POSTINGS: usize = 400;
 /// Documents per document shard: the top results of a query touch few, small files.
-pub const DOCS_PER_SHARD: usize = 16;
+pub const DOCS_PER_SHARD: usize = 10;
 /// A term shard is closed once its JSON reaches about this many bytes.
-pub const SHARD_BYTES: usize = 24 * 1024;
+pub const SHARD_BYTES: usize = 12 * 1024;
 /// How much each part of a document counts.
 const WEIGHT_TITLE: f32 = 5.0;
 const WEIGHT_ENTITIES: f32 = 3.0;

@@ -8,7 +8,7 @@
   var input = form.querySelector("input[name=q]");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var MAX_RESULTS = 20;
+  var MAX_RESULTS = 10;
   var cache = {};
   var latest = 0;
   var timer = null;
