@@ -4,8 +4,9 @@ use super::links::{ResolvedLink, Target};
 use super::ActorId;
 use crate::config::Autolink;
 use crate::markdown::ParsedBody;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pulldown_cmark::{Event, Tag, TagEnd};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 /// A span of text to wrap: from (event, byte) to (event, byte), in `Text` events of the body.
@@ -78,7 +79,12 @@ impl Annotator {
         }
         let build = |patterns: &[String]| {
             (!patterns.is_empty()).then(|| {
-                AhoCorasick::builder().match_kind(MatchKind::Standard).build(patterns).expect("patterns are plain text")
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(patterns)
+                    .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(patterns))
+                    .expect("patterns are plain text")
             })
         };
         let term_patterns: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
@@ -172,14 +178,15 @@ impl Annotator {
 }
 
 /// Consecutive `Text` events (smart punctuation splits "People’s" into three), concatenated.
-struct TextRun {
-    text: String,
+struct TextRun<'a> {
+    /// Borrowed when the run is one event, the common case.
+    text: Cow<'a, str>,
     /// (offset in `text`, event index, length) of each piece.
     pieces: Vec<(usize, usize, usize)>,
     mentions_allowed: bool,
 }
 
-impl TextRun {
+impl TextRun<'_> {
     /// Converts an offset of the run to (event, offset in that event). An end offset at a piece
     /// boundary stays in the earlier piece.
     fn position(&self, offset: usize, is_end: bool) -> (usize, usize) {
@@ -204,7 +211,7 @@ fn text_runs<'a>(
     events: &'a [Event<'a>],
     range: std::ops::Range<usize>,
     skipped: &'a [(usize, usize)],
-) -> impl Iterator<Item = TextRun> + 'a {
+) -> impl Iterator<Item = TextRun<'a>> + 'a {
     let mut index = range.start;
     let end_index = range.end.min(events.len());
     let mut in_heading = 0usize;
@@ -224,10 +231,14 @@ fn text_runs<'a>(
                 Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
                 Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
                 Event::Text(_) if in_heading == 0 && in_code == 0 => {
-                    let mut run = TextRun { text: String::new(), pieces: Vec::new(), mentions_allowed: in_link == 0 };
+                    let mut run = TextRun { text: Cow::Borrowed(""), pieces: Vec::new(), mentions_allowed: in_link == 0 };
                     while let (true, Some(Event::Text(t))) = (index < end_index, events.get(index)) {
                         run.pieces.push((run.text.len(), index, t.len()));
-                        run.text.push_str(t);
+                        if run.pieces.len() == 1 {
+                            run.text = Cow::Borrowed(t.as_ref());
+                        } else {
+                            run.text.to_mut().push_str(t);
+                        }
                         index += 1;
                     }
                     return Some(run);

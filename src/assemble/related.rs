@@ -11,7 +11,7 @@ pub const CO_ACTORS: usize = 8;
 /// How many postings the search for related explainers visits per explainer, rarest entities
 /// first. Explainers sharing only very common entities score little anyway; the budget keeps the
 /// work linear in the number of explainers.
-const CANDIDATE_BUDGET: usize = 2048;
+const CANDIDATE_BUDGET: usize = 1024;
 /// A topic weighs this many times an actor of the same rarity.
 const TOPIC_WEIGHT: f64 = 2.0;
 
@@ -51,6 +51,8 @@ pub fn related(
 
     (0..n)
         .into_par_iter()
+        // each job allocates an `n`-long scratch array: keep jobs few
+        .with_min_len(1024)
         .map_init(
             || (vec![0.0f64; n], Vec::new()),
             |(score, touched), id| {
@@ -78,8 +80,14 @@ pub fn related(
                     score[other] = 0.0;
                 }
                 touched.clear();
-                scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                scored.into_iter().take(RELATED).map(|(_, other)| other).collect()
+                // the best few only: select them, then sort just those
+                let best = |a: &(f64, ExplainerId), b: &(f64, ExplainerId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+                if scored.len() > RELATED {
+                    scored.select_nth_unstable_by(RELATED, best);
+                    scored.truncate(RELATED);
+                }
+                scored.sort_unstable_by(best);
+                scored.into_iter().map(|(_, other)| other).collect()
             },
         )
         .collect()
