@@ -21,6 +21,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Check everything a build would, and write nothing
     Check(CheckArgs),
+    /// Build in memory, serve on a local address, rebuild and reload pages on every change
+    Serve(ServeArgs),
+    /// Serve a built output folder as a static host would, under the base URL's path
+    Preview(PreviewArgs),
     /// Create a new explainer, actor or topic file
     New(NewArgs),
     /// Create a new site in DIR
@@ -62,6 +66,33 @@ pub struct CheckArgs {
     /// Include explainers marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Address to listen on (loopback unless you choose otherwise)
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Include explainers marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The built folder (default: `output_dir` of ./site.toml, or `public`)
+    pub dir: Option<PathBuf>,
+    /// Address to listen on
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,7 +9,7 @@ use url::Url;
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// How actor mentions in explainer text are linked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Autolink {
     /// The first mention of each actor in an explainer.

@@ -18,6 +18,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod theme;
 pub mod urls;

@@ -138,7 +138,8 @@ fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>)
     files
 }
 
-fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<ContentFile> {
+/// Reads every Markdown file under `content/`, in path order.
+pub fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<ContentFile> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         diagnostics.push(Diagnostic::warning("the site has no content/ folder: only empty index pages are built"));
@@ -146,24 +147,8 @@ fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<ContentFi
     }
     let files: Vec<(PathBuf, String)> =
         walk_files(&dir, CONTENT_DIR, diagnostics).into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
-    let read: Vec<Result<Option<ContentFile>, Diagnostic>> = files
-        .into_par_iter()
-        .map(|(path, rel)| {
-            let shown = format!("{CONTENT_DIR}/{rel}");
-            match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => Ok(Some(ContentFile { path: shown, rel, text })),
-                    Err(e) => Err(Diagnostic::error(format!(
-                        "file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-                        e.utf8_error().valid_up_to()
-                    ))
-                    .in_file(&shown)),
-                },
-                Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(Diagnostic::error(format!("cannot read file: {e}")).in_file(&shown)),
-            }
-        })
-        .collect();
+    let read: Vec<Result<Option<ContentFile>, Diagnostic>> =
+        files.into_par_iter().map(|(_, rel)| read_content_file(root, &rel)).collect();
     let mut content = Vec::with_capacity(read.len());
     for r in read {
         match r {
@@ -175,13 +160,31 @@ fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<ContentFi
     content
 }
 
+/// Reads one content file (`rel` is relative to content/); `Ok(None)` when it is gone.
+pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, Diagnostic> {
+    let shown = format!("{CONTENT_DIR}/{rel}");
+    match std::fs::read(root.join(CONTENT_DIR).join(rel)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(Some(ContentFile { path: shown, rel: rel.to_string(), text })),
+            Err(e) => Err(Diagnostic::error(format!(
+                "file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ))
+            .in_file(&shown)),
+        },
+        Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::IsADirectory => Ok(None),
+        Err(e) => Err(Diagnostic::error(format!("cannot read file: {e}")).in_file(&shown)),
+    }
+}
+
 fn read_text_file(path: &Path, shown: &str) -> Result<String, Diagnostic> {
     std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).in_file(shown)).and_then(
         |bytes| String::from_utf8(bytes).map_err(|_| Diagnostic::error("file is not UTF-8 text").in_file(shown)),
     )
 }
 
-fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<TemplateFile> {
+/// Reads the theme's templates, then the site's overrides.
+pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<TemplateFile> {
     let mut by_name = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
     let theme_prefix = format!("{THEMES_DIR}/{theme_name}/{TEMPLATES_DIR}");
@@ -221,7 +224,8 @@ fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnosti
     by_name.into_values().collect()
 }
 
-fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+/// Lists the theme's static files, then the site's (which win).
+pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let mut by_path = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
     if theme_dir.is_dir() {

@@ -6,6 +6,7 @@ use crate::load::ContentFile;
 use crate::markdown::{self, ParsedBody};
 use crate::slug::Slug;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 pub const ACTORS_DIR: &str = "actors";
 pub const TOPICS_DIR: &str = "topics";
@@ -32,27 +33,27 @@ pub fn classify(rel: &str) -> ContentKind {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedExplainer<'s> {
     pub file: &'s ContentFile,
     pub meta: ExplainerMeta,
-    pub body: ParsedBody<'s>,
+    pub body: Arc<ParsedBody<'s>>,
 }
 
 /// An actor or topic profile; `slug` comes from the file name.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedProfile<'s, M> {
     pub file: &'s ContentFile,
     pub slug: Slug,
     pub meta: M,
-    pub body: ParsedBody<'s>,
+    pub body: Arc<ParsedBody<'s>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedHome<'s> {
     pub file: &'s ContentFile,
     pub meta: HomeMeta,
-    pub body: ParsedBody<'s>,
+    pub body: Arc<ParsedBody<'s>>,
 }
 
 /// Every content file, parsed; in the order of their paths.
@@ -66,18 +67,28 @@ pub struct ParsedSite<'s> {
     pub failed: Vec<String>,
 }
 
-enum ParsedFile<'s> {
+/// One content file after parsing.
+#[derive(Debug, Clone)]
+pub enum ParsedFile<'s> {
     Explainer(ParsedExplainer<'s>),
     Actor(ParsedProfile<'s, ActorMeta>),
     Topic(ParsedProfile<'s, TopicMeta>),
     Home(ParsedHome<'s>),
 }
 
+/// What parsing one file gave: the parsed file (when nothing required failed) and its diagnostics.
+pub type FileResult<'s> = (Option<ParsedFile<'s>>, Vec<Diagnostic>);
+
 pub fn parse_site(files: &[ContentFile]) -> (ParsedSite<'_>, Vec<Diagnostic>) {
-    let results: Vec<(Option<ParsedFile<'_>>, Vec<Diagnostic>)> = files.par_iter().map(parse_file).collect();
+    let results: Vec<FileResult<'_>> = files.par_iter().map(parse_file).collect();
+    collect(files.iter().zip(results))
+}
+
+/// Puts per-file results (in path order) together into a site; `serve` keeps them between builds.
+pub fn collect<'s>(results: impl IntoIterator<Item = (&'s ContentFile, FileResult<'s>)>) -> (ParsedSite<'s>, Vec<Diagnostic>) {
     let mut site = ParsedSite::default();
     let mut diagnostics = Vec::new();
-    for ((parsed, diags), file) in results.into_iter().zip(files) {
+    for (file, (parsed, diags)) in results {
         if parsed.is_none() {
             site.failed.push(file.rel.clone());
         }
@@ -93,7 +104,8 @@ pub fn parse_site(files: &[ContentFile]) -> (ParsedSite<'_>, Vec<Diagnostic>) {
     (site, diagnostics)
 }
 
-fn parse_file(file: &ContentFile) -> (Option<ParsedFile<'_>>, Vec<Diagnostic>) {
+/// Parses one content file.
+pub fn parse_file(file: &ContentFile) -> FileResult<'_> {
     let source = SourceFile::new(&file.path, &file.text);
     let split = match frontmatter::split(&source) {
         Ok(split) => split,
@@ -111,7 +123,7 @@ fn parse_file(file: &ContentFile) -> (Option<ParsedFile<'_>>, Vec<Diagnostic>) {
             .with_help("see docs/content.md for the fields");
         return (None, vec![d]);
     }
-    let body = |split: &Split<'_>| markdown::parse(&file.text[split.body_offset..], split.body_offset);
+    let body = |split: &Split<'_>| Arc::new(markdown::parse(&file.text[split.body_offset..], split.body_offset));
     match kind {
         ContentKind::Explainer => {
             let (meta, diags) = frontmatter::read_explainer(&source, &split);
@@ -131,7 +143,7 @@ fn profile<'s, M>(
     source: &SourceFile<'_>,
     split: &Split<'_>,
     read: impl Fn(&SourceFile<'_>, &Split<'_>) -> Read<M>,
-    body: impl Fn(&Split<'_>) -> ParsedBody<'s>,
+    body: impl Fn(&Split<'_>) -> Arc<ParsedBody<'s>>,
     wrap: impl Fn(ParsedProfile<'s, M>) -> ParsedFile<'s>,
 ) -> (Option<ParsedFile<'s>>, Vec<Diagnostic>) {
     let (meta, mut diags) = read(source, split);

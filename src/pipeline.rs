@@ -71,6 +71,7 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
         parsed,
         &loaded.static_files,
         AssembleOptions { include_drafts: options.include_drafts },
+        None,
     );
     timings.assemble = started.elapsed();
     let (site, warnings) = match assembled {
@@ -81,13 +82,13 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
         }
     };
     diagnostics.extend(warnings);
-    let templates = match templates {
+    let mut templates = match templates {
         Some(t) if !diagnostics.iter().any(Diagnostic::is_error) => t,
         _ => return Err(sorted(diagnostics)),
     };
 
     let started = Instant::now();
-    let pages = render::render_site(&site, templates, sink).map_err(|errors| {
+    let pages = render::render_site(&site, &mut templates, sink).map_err(|errors| {
         let mut all = std::mem::take(&mut diagnostics);
         all.extend(errors);
         sorted(all)

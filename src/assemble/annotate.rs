@@ -10,14 +10,14 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 /// A span of text to wrap: from (event, byte) to (event, byte), in `Text` events of the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Annotation {
     pub start: (usize, usize),
     pub end: (usize, usize),
     pub kind: AnnotationKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AnnotationKind {
     /// A link to the actor's page.
     Mention(ActorId),
@@ -26,7 +26,7 @@ pub enum AnnotationKind {
 }
 
 /// A blockquote attributed to an actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Quote {
     /// Index into the body's `quotes`.
     pub block: usize,

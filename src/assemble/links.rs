@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// A page of the site that a link leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Explainer(ExplainerId),
     Actor(ActorId),
@@ -22,7 +22,7 @@ pub enum Target {
 }
 
 /// What a written link becomes. `href: None` keeps the destination as written (external links).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResolvedLink {
     pub href: Option<String>,
     pub target: Option<Target>,

@@ -22,6 +22,7 @@ use crate::urls::Urls;
 use entities::{EntityDraft, ProfileInput, Registry};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 pub type ExplainerId = usize;
 pub type ActorId = usize;
@@ -55,7 +56,7 @@ pub struct Explainer<'s> {
     /// Site path: `articles/biden-xi-lima/`.
     pub path: String,
     pub meta: ExplainerMeta,
-    pub body: ParsedBody<'s>,
+    pub body: Arc<ParsedBody<'s>>,
     /// One per `body.links`, in the same order.
     pub links: Vec<ResolvedLink>,
     /// Mentions to link and terms to explain, sorted by position.
@@ -79,7 +80,7 @@ pub struct Explainer<'s> {
 #[derive(Debug)]
 pub struct Profile<'s> {
     pub file: &'s ContentFile,
-    pub body: ParsedBody<'s>,
+    pub body: Arc<ParsedBody<'s>>,
     pub links: Vec<ResolvedLink>,
 }
 
@@ -153,12 +154,34 @@ pub struct AssembleOptions {
     pub include_drafts: bool,
 }
 
+/// What `serve` keeps from one assembly to the next: the costly derived data, keyed by
+/// everything it depends on, so that a rebuild after one edit recomputes only what the edit
+/// touched. A build from scratch passes none.
+#[derive(Default)]
+pub struct AssembleCache<'s> {
+    /// By body: (the body, a hash of the annotator and of the body's resolved links, the result).
+    annotations: std::collections::HashMap<usize, (Arc<ParsedBody<'s>>, u64, annotate::Annotated)>,
+    /// (hash of every explainer's topics and actors, the related explainers).
+    related: Option<(u64, Vec<Vec<ExplainerId>>)>,
+    /// (hash of every explainer's actors and the actor names, the co-actors).
+    co_actors: Option<(u64, CoActors)>,
+}
+
+/// For each actor: (actor seen with it, explainers shared).
+type CoActors = Vec<Vec<(ActorId, usize)>>;
+
+fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(value)
+}
+
 /// Builds the site. Every problem found is returned; the site only when there are no errors.
 pub fn assemble<'s>(
     config: &'s Config,
     parsed: ParsedSite<'s>,
     static_files: &'s [StaticFile],
     options: AssembleOptions,
+    mut cache: Option<&mut AssembleCache<'s>>,
 ) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let ParsedSite { explainers, actors: actor_profiles, topics: topic_profiles, home, failed } = parsed;
@@ -239,11 +262,11 @@ pub fn assemble<'s>(
             urls: &urls,
             explainers: &explainer_refs,
             explainer_paths: &explainer_paths,
-            actors: actor_bodies.iter().map(|p| p.map(|p| (p.file, &p.body))).collect(),
-            topics: topic_bodies.iter().map(|p| p.map(|p| (p.file, &p.body))).collect(),
+            actors: actor_bodies.iter().map(|p| p.map(|p| (p.file, &*p.body))).collect(),
+            topics: topic_bodies.iter().map(|p| p.map(|p| (p.file, &*p.body))).collect(),
             actor_slugs: actor_drafts.iter().map(|d| &d.slug).collect(),
             topic_slugs: topic_drafts.iter().map(|d| &d.slug).collect(),
-            home: home.as_ref().map(|h| (h.file, &h.body)),
+            home: home.as_ref().map(|h| (h.file, &*h.body)),
             draft_paths: &draft_paths,
             failed_paths: &failed_paths,
             pages: &pages,
@@ -254,10 +277,10 @@ pub fn assemble<'s>(
             body.map(|(file, body)| index.resolve_body(file, body, &[], &mut diagnostics))
         };
         let actor_links: Vec<Option<Vec<ResolvedLink>>> =
-            actor_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &p.body)))).collect();
+            actor_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &*p.body)))).collect();
         let topic_links: Vec<Option<Vec<ResolvedLink>>> =
-            topic_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &p.body)))).collect();
-        let home_links = profile_links(home.as_ref().map(|h| (h.file, &h.body)));
+            topic_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &*p.body)))).collect();
+        let home_links = profile_links(home.as_ref().map(|h| (h.file, &*h.body)));
         (explainer_links, actor_links, topic_links, home_links)
     };
     drop((actor_bodies, topic_bodies, explainer_refs));
@@ -280,7 +303,28 @@ pub fn assemble<'s>(
             })
             .collect();
         let annotator = annotate::Annotator::new(&names, &terms, config.autolink);
-        explainers.par_iter().zip(&explainer_links).map(|(e, links)| annotator.annotate(&e.body, links)).collect()
+        let annotator_key = hash_of(&(&names, &terms, config.autolink as u8));
+        let previous = cache.as_deref().map(|c| &c.annotations);
+        let results: Vec<(u64, annotate::Annotated)> = explainers
+            .par_iter()
+            .zip(&explainer_links)
+            .map(|(e, links)| {
+                let key = hash_of(&(annotator_key, links));
+                let cached = previous
+                    .and_then(|p| p.get(&(Arc::as_ptr(&e.body) as usize)))
+                    .filter(|(_, k, _)| *k == key)
+                    .map(|(_, _, a)| a.clone());
+                (key, cached.unwrap_or_else(|| annotator.annotate(&e.body, links)))
+            })
+            .collect();
+        if let Some(cache) = cache.as_deref_mut() {
+            cache.annotations = explainers
+                .iter()
+                .zip(&results)
+                .map(|(e, (key, a))| (Arc::as_ptr(&e.body) as usize, (Arc::clone(&e.body), *key, a.clone())))
+                .collect();
+        }
+        results.into_iter().map(|(_, a)| a).collect()
     };
 
     // Backlinks: which explainers link to each page.
@@ -319,9 +363,21 @@ pub fn assemble<'s>(
         }
     }
 
-    let related = related::related(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len());
+    let related_key = hash_of(&(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len()));
+    let related = match cache.as_deref().and_then(|c| c.related.as_ref()).filter(|(k, _)| *k == related_key) {
+        Some((_, related)) => related.clone(),
+        None => related::related(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len()),
+    };
     let actor_names: Vec<&str> = actor_drafts.iter().map(|d| d.name.as_str()).collect();
-    let co_actors = related::co_actors(&explainer_actors, actor_drafts.len(), &actor_names);
+    let co_key = hash_of(&(&explainer_actors, &actor_names));
+    let co_actors = match cache.as_deref().and_then(|c| c.co_actors.as_ref()).filter(|(k, _)| *k == co_key) {
+        Some((_, co)) => co.clone(),
+        None => related::co_actors(&explainer_actors, actor_drafts.len(), &actor_names),
+    };
+    if let Some(cache) = cache {
+        cache.related = Some((related_key, related.clone()));
+        cache.co_actors = Some((co_key, co_actors.clone()));
+    }
     drop(actor_names);
 
     // Move everything into the final structures.

@@ -4,6 +4,8 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod preview;
+pub mod serve;
 
 use crate::diagnostics::Diagnostic;
 use std::io::Write;

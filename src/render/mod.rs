@@ -35,13 +35,23 @@ impl Sink for NullSink {
 const HOME_ENTITY_COUNT: usize = 12;
 
 /// Renders every page of the plan. Returns how many were written, or every distinct error.
-pub fn render_site(site: &Site<'_>, mut templates: Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+pub fn render_site(site: &Site<'_>, templates: &mut Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+    let pages: Vec<&Page> = site.pages.iter().collect();
+    render_pages(site, templates, sink, &pages)
+}
+
+/// Renders some pages of the plan (`serve` renders only those an edit changed).
+pub fn render_pages(
+    site: &Site<'_>,
+    templates: &mut Templates,
+    sink: &dyn Sink,
+    pages: &[&Page],
+) -> Result<usize, Vec<Diagnostic>> {
     templates.tera.global_context().insert("site", &site_view(site));
-    let renderer =
-        Renderer { site, templates: &templates, cards: site.explainers.par_iter().map(|e| card(site, e)).collect() };
+    let templates = &*templates;
+    let renderer = Renderer { site, templates, cards: site.explainers.par_iter().map(|e| card(site, e)).collect() };
     let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
-    let written: usize = site
-        .pages
+    let written: usize = pages
         .par_iter()
         .map(|page| match renderer.render(page) {
             Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {

@@ -1,0 +1,53 @@
+//! `dossier preview`: a built output folder served as a static host would, under the base URL's path.
+
+use super::EXIT_ERRORS;
+use crate::cli::PreviewArgs;
+use crate::serve::http::{AppState, Files, router};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+pub fn run(args: PreviewArgs) -> ExitCode {
+    // the base path and the default folder come from ./site.toml when there is one
+    let config = crate::load::load_config(Path::new("."), None).ok();
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(config.as_ref().map_or("public", |c| c.output_dir.as_str())));
+    if !dir.join("index.html").is_file() {
+        eprintln!("error: no built site in {}: run `dossier build` first", dir.display());
+        return ExitCode::from(EXIT_ERRORS);
+    }
+    let base_path = config.as_ref().map_or_else(|| "/".to_string(), |c| c.base_url.path().to_string());
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind((args.bind, args.port))) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}", args.bind, args.port);
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let address = listener.local_addr().expect("a bound listener has an address");
+    println!("Previewing {} at http://{address}{base_path} (Ctrl-C to stop)", dir.display());
+    let _ = std::io::stdout().flush();
+    let (reloads, _) = broadcast::channel(1);
+    let state = Arc::new(AppState { files: Files::Folder { root: dir, base_path }, reloads });
+    let served = runtime.block_on(async move {
+        axum::serve(listener, router(state)).with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    });
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            ExitCode::from(EXIT_ERRORS)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `dossier serve`: the site built in memory, served locally, rebuilt and reloaded on every change.
+
+use super::{EXIT_ERRORS, report, seconds};
+use crate::cli::ServeArgs;
+use crate::diagnostics::Diagnostic;
+use crate::serve::changes::{self, RebuildPlan};
+use crate::serve::http::{AppState, Files, Live, router};
+use crate::serve::session::Session;
+use crate::serve::watch;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock, mpsc};
+use tokio::sync::broadcast;
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind((args.bind, args.port))) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}", args.bind, args.port);
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let address = listener.local_addr().expect("a bound listener has an address");
+    let url = format!("http://{address}/");
+
+    // watch before the first build, so that no edit falls between the build and the watch
+    let (sender, receiver) = mpsc::channel();
+    let mut watcher = match watch::watch(&args.site.root, sender) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", args.site.root.display());
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+
+    let (reloads, _) = broadcast::channel(16);
+    let state = Arc::new(AppState { files: Files::Live(RwLock::new(Live::default())), reloads });
+    let mut session = Session::new(args.site.root.clone(), url.clone(), args.drafts);
+    let first = apply(&mut session, &state, &RebuildPlan::everything(), 0);
+    match first {
+        Some(rebuilt) => println!("Serving {rebuilt} pages at {url} (Ctrl-C to stop)"),
+        None => println!("Serving at {url}: the site does not build yet; fix the errors above (Ctrl-C to stop)"),
+    }
+    let _ = std::io::stdout().flush();
+
+    let rebuild_state = Arc::clone(&state);
+    std::thread::spawn(move || {
+        let mut version = 1;
+        while let Ok(mut batch) = receiver.recv() {
+            while let Ok(more) = receiver.try_recv() {
+                batch.extend(more);
+            }
+            let plan = changes::plan(&batch);
+            if plan.is_empty() {
+                continue;
+            }
+            watcher.refresh();
+            apply(&mut session, &rebuild_state, &plan, version);
+            version += 1;
+        }
+    });
+
+    let served = runtime.block_on(async move {
+        axum::serve(listener, router(state)).with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    });
+    match served {
+        Ok(()) => {
+            eprintln!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            ExitCode::from(EXIT_ERRORS)
+        }
+    }
+}
+
+/// Rebuilds, publishes the result (or the errors) to the server, and tells pages to reload.
+/// Returns the page count of a successful build.
+fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u64) -> Option<usize> {
+    let Files::Live(live) = &state.files else { return None };
+    match session.rebuild(plan) {
+        Ok(rebuilt) => {
+            report(&rebuilt.warnings);
+            {
+                let mut live = live.write().expect("no handler panics holding the snapshot");
+                live.snapshot = Arc::new(session.snapshot().clone());
+                live.error = None;
+                live.built = true;
+            }
+            let _ = state.reloads.send(version);
+            if version > 0 {
+                eprintln!("rebuilt {} of {} pages in {}", rebuilt.rendered, rebuilt.pages, seconds(rebuilt.took));
+            }
+            match session.rebuild_search() {
+                Ok(_) => {
+                    let mut live = live.write().expect("no handler panics holding the snapshot");
+                    live.snapshot = Arc::new(session.snapshot().clone());
+                }
+                Err(d) => report(&[d]),
+            }
+            Some(rebuilt.pages)
+        }
+        Err(diagnostics) => {
+            report(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("error: {errors} error{} found; still serving the last good build", if errors == 1 { "" } else { "s" });
+            let text: String = diagnostics.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n");
+            live.write().expect("no handler panics holding the snapshot").error = Some(text);
+            let _ = state.reloads.send(version);
+            None
+        }
+    }
+}
