@@ -81,6 +81,9 @@ pub struct ServeArgs {
     /// Include explainers marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Print the time each stage of every rebuild took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

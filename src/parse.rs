@@ -36,7 +36,8 @@ pub fn classify(rel: &str) -> ContentKind {
 #[derive(Debug, Clone)]
 pub struct ParsedExplainer<'s> {
     pub file: &'s ContentFile,
-    pub meta: ExplainerMeta,
+    /// Shared, so that `serve` reuses it between builds without copying.
+    pub meta: Arc<ExplainerMeta>,
     pub body: Arc<ParsedBody<'s>>,
 }
 
@@ -127,7 +128,7 @@ pub fn parse_file(file: &ContentFile) -> FileResult<'_> {
     match kind {
         ContentKind::Explainer => {
             let (meta, diags) = frontmatter::read_explainer(&source, &split);
-            (meta.map(|meta| ParsedFile::Explainer(ParsedExplainer { file, meta, body: body(&split) })), diags)
+            (meta.map(|meta| ParsedFile::Explainer(ParsedExplainer { file, meta: Arc::new(meta), body: body(&split) })), diags)
         }
         ContentKind::Actor => profile(file, &source, &split, frontmatter::read_actor, body, ParsedFile::Actor),
         ContentKind::Topic => profile(file, &source, &split, frontmatter::read_topic, body, ParsedFile::Topic),

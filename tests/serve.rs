@@ -235,3 +235,44 @@ fn preview_does_not_follow_symlinks_out_of_the_folder() {
     let server = Server::start(&site.root, &["preview"]);
     assert_eq!(server.get("/link.txt").status, 404);
 }
+
+#[test]
+fn rebuilds_render_only_the_pages_a_change_affects() {
+    let (site, server) = serving("features");
+    let pages_rebuilt = |server: &Server, count: usize| -> Vec<(usize, usize)> {
+        let started = std::time::Instant::now();
+        loop {
+            let lines: Vec<(usize, usize)> = server
+                .stderr()
+                .lines()
+                .filter_map(|l| {
+                    let rest = l.strip_prefix("rebuilt ")?;
+                    let mut words = rest.split_whitespace();
+                    let done = words.next()?.parse().ok()?;
+                    let of = words.nth(1)?.parse().ok()?;
+                    Some((done, of))
+                })
+                .collect();
+            if lines.len() >= count {
+                return lines;
+            }
+            assert!(started.elapsed().as_secs() < 15, "no rebuild: {}", server.stderr());
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+    };
+    // a sentence in the body of an explainer: its page only
+    let d = std::fs::read_to_string(site.root.join("content/articles/d.md")).unwrap();
+    site.write("content/articles/d.md", &format!("{d}\nAnother sentence.\n"));
+    let (done, of) = pages_rebuilt(&server, 1)[0];
+    assert_eq!(done, 1, "a body edit re-renders the explainer's page only (of {of})");
+    // its title: also the lists, feeds and pages that show its card
+    site.write("content/articles/d.md", &d.replace("title: Delta", "title: Delta, renamed"));
+    let (done, of) = pages_rebuilt(&server, 2)[1];
+    assert!(done > 1 && done < of, "a title edit re-renders the pages that show it: {done} of {of}");
+    server.wait_for("/topics/", "", |r| r.status == 200);
+    assert!(server.get("/").body.contains("Delta, renamed"));
+    // a template: every page
+    site.write("templates/404.html", "{% extends \"base.html\" %}{% block main %}<h1>Lost</h1>{% endblock main %}");
+    let (done, of) = pages_rebuilt(&server, 3)[2];
+    assert_eq!(done, of, "a template edit re-renders everything");
+}

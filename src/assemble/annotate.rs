@@ -8,6 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// A span of text to wrap: from (event, byte) to (event, byte), in `Text` events of the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,12 +38,12 @@ pub struct Quote {
 #[derive(Debug, Clone, Default)]
 pub struct Annotated {
     /// Sorted by start; a mention and a term on the same span nest (term inside).
-    pub annotations: Vec<Annotation>,
+    pub annotations: Arc<[Annotation]>,
     /// Actors named anywhere in the text (not only the linked first mention), sorted.
     pub mentioned: Vec<ActorId>,
     /// Glossary terms used in the text, sorted.
     pub terms: Vec<usize>,
-    pub quotes: Vec<Quote>,
+    pub quotes: Arc<[Quote]>,
 }
 
 /// Finds names and terms in text. Built once per site; used for every explainer in parallel.
@@ -94,7 +95,8 @@ impl Annotator {
     /// Annotates one explainer body. `links` are its resolved links; actors it already links to
     /// explicitly are not autolinked again in `first` mode.
     pub fn annotate(&self, body: &ParsedBody<'_>, links: &[ResolvedLink]) -> Annotated {
-        let mut out = Annotated::default();
+        let mut annotations: Vec<Annotation> = Vec::new();
+        let mut quotes: Vec<Quote> = Vec::new();
         let linked: BTreeSet<ActorId> = links
             .iter()
             .filter_map(|l| match l.target {
@@ -120,7 +122,7 @@ impl Annotator {
                             Autolink::First => !linked.contains(&actor) && autolinked.insert(actor),
                         };
                         if link {
-                            out.annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
+                            annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
                         }
                     }
                 }
@@ -128,7 +130,7 @@ impl Annotator {
             if let Some(terms) = &self.terms {
                 for (start, end, term) in find_words(terms, &run.text) {
                     if terms_used.insert(term) {
-                        out.annotations.push(run.annotation(start, end, AnnotationKind::Term(term)));
+                        annotations.push(run.annotation(start, end, AnnotationKind::Term(term)));
                     }
                 }
             }
@@ -142,25 +144,27 @@ impl Annotator {
             });
             let actor = by_link.or_else(|| self.attributed_actor(&attribution.text));
             let Some(actor) = actor else { continue };
-            out.quotes.push(Quote { block, actor });
+            quotes.push(Quote { block, actor });
             mentioned.insert(actor);
             if let (None, Some(names), false) = (by_link, &self.names, self.autolink == Autolink::Off) {
                 // link the name in the attribution line
                 for run in text_runs(&body.events, attribution.start..attribution.end, &[]) {
                     let found = find_words(names, &run.text).into_iter().find(|&(_, _, p)| self.name_owner[p] == actor);
                     if let Some((start, end, _)) = found {
-                        out.annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
+                        annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
                         break;
                     }
                 }
             }
         }
 
-        out.annotations.sort();
-        out.annotations = without_partial_overlaps(out.annotations);
-        out.mentioned = mentioned.into_iter().collect();
-        out.terms = terms_used.into_iter().collect();
-        out
+        annotations.sort();
+        Annotated {
+            annotations: without_partial_overlaps(annotations).into(),
+            quotes: quotes.into(),
+            mentioned: mentioned.into_iter().collect(),
+            terms: terms_used.into_iter().collect(),
+        }
     }
 
     /// The actor an attribution line names: the whole text, or its part before a comma or a
@@ -360,7 +364,7 @@ mod tests {
     fn quotes_are_attributed_and_their_names_linked() {
         let body = markdown::parse("> Words.\n>\n> — Victor Cha, CSIS\n\n> Other words.\n>\n> — A senior official\n", 0);
         let a = annotator(Autolink::First).annotate(&body, &[]);
-        assert_eq!(a.quotes, [Quote { block: 0, actor: 3 }]);
+        assert_eq!(&a.quotes[..], [Quote { block: 0, actor: 3 }]);
         assert_eq!(mentions(&a), [3]);
     }
 

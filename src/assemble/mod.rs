@@ -55,14 +55,14 @@ pub struct Explainer<'s> {
     pub file: &'s ContentFile,
     /// Site path: `articles/biden-xi-lima/`.
     pub path: String,
-    pub meta: ExplainerMeta,
+    pub meta: Arc<ExplainerMeta>,
     pub body: Arc<ParsedBody<'s>>,
     /// One per `body.links`, in the same order.
     pub links: Vec<ResolvedLink>,
     /// Mentions to link and terms to explain, sorted by position.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Arc<[Annotation]>,
     /// Blockquotes attributed to actors.
-    pub quotes: Vec<Quote>,
+    pub quotes: Arc<[Quote]>,
     /// Actors named in the text but not listed in front matter, by id.
     pub mentioned: Vec<ActorId>,
     /// From front matter, or the first paragraph.
@@ -216,8 +216,13 @@ pub fn assemble<'s>(
         eb.meta.date.cmp(&ea.meta.date).then_with(|| ea.meta.title.cmp(&eb.meta.title)).then_with(|| paths[a].cmp(&paths[b]))
     });
     let remap = |ids: &[usize], rank: &[usize]| -> Vec<usize> {
-        let mut seen = HashSet::new();
-        ids.iter().map(|&i| rank[i]).filter(|i| seen.insert(*i)).collect()
+        let mut out: Vec<usize> = Vec::with_capacity(ids.len());
+        for &i in ids {
+            if !out.contains(&rank[i]) {
+                out.push(rank[i]);
+            }
+        }
+        out
     };
     let explainer_actors: Vec<Vec<ActorId>> = order.iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
     let explainer_topics: Vec<Vec<TopicId>> = order.iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();

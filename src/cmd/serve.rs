@@ -43,7 +43,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let (reloads, _) = broadcast::channel(16);
     let state = Arc::new(AppState { files: Files::Live(RwLock::new(Live::default())), reloads });
     let mut session = Session::new(args.site.root.clone(), url.clone(), args.drafts);
-    let first = apply(&mut session, &state, &RebuildPlan::everything(), 0);
+    let first = apply(&mut session, &state, &RebuildPlan::everything(), 0, args.timings);
     match first {
         Some(rebuilt) => println!("Serving {rebuilt} pages at {url} (Ctrl-C to stop)"),
         None => println!("Serving at {url}: the site does not build yet; fix the errors above (Ctrl-C to stop)"),
@@ -51,6 +51,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let _ = std::io::stdout().flush();
 
     let rebuild_state = Arc::clone(&state);
+    let timings = args.timings;
     std::thread::spawn(move || {
         let mut version = 1;
         while let Ok(mut batch) = receiver.recv() {
@@ -62,7 +63,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 continue;
             }
             watcher.refresh();
-            apply(&mut session, &rebuild_state, &plan, version);
+            apply(&mut session, &rebuild_state, &plan, version, timings);
             version += 1;
         }
     });
@@ -87,14 +88,15 @@ pub fn run(args: ServeArgs) -> ExitCode {
 
 /// Rebuilds, publishes the result (or the errors) to the server, and tells pages to reload.
 /// Returns the page count of a successful build.
-fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u64) -> Option<usize> {
+fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u64, timings: bool) -> Option<usize> {
     let Files::Live(live) = &state.files else { return None };
     match session.rebuild(plan) {
-        Ok(rebuilt) => {
+        Ok(mut rebuilt) => {
             report(&rebuilt.warnings);
             {
+                let update = std::mem::take(&mut rebuilt.update);
                 let mut live = live.write().expect("no handler panics holding the snapshot");
-                live.snapshot = Arc::new(session.snapshot().clone());
+                live.snapshot.apply(update);
                 live.error = None;
                 live.built = true;
             }
@@ -102,10 +104,16 @@ fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u
             if version > 0 {
                 eprintln!("rebuilt {} of {} pages in {}", rebuilt.rendered, rebuilt.pages, seconds(rebuilt.took));
             }
+            if timings {
+                let stages: Vec<String> = rebuilt.stages.iter().map(|(name, d)| format!("{name} {}", seconds(*d))).collect();
+                eprintln!("timings: {}", stages.join(", "));
+            }
             match session.rebuild_search() {
-                Ok(_) => {
-                    let mut live = live.write().expect("no handler panics holding the snapshot");
-                    live.snapshot = Arc::new(session.snapshot().clone());
+                Ok((update, took)) => {
+                    if timings {
+                        eprintln!("timings: search index {}", seconds(took));
+                    }
+                    live.write().expect("no handler panics holding the snapshot").snapshot.apply(update);
                 }
                 Err(d) => report(&[d]),
             }

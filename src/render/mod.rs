@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostic;
 use crate::urls::output_file;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 pub use templates::Templates;
 use views::*;
 
@@ -49,7 +49,8 @@ pub fn render_pages(
 ) -> Result<usize, Vec<Diagnostic>> {
     templates.tera.global_context().insert("site", &site_view(site));
     let templates = &*templates;
-    let renderer = Renderer { site, templates, cards: site.explainers.par_iter().map(|e| card(site, e)).collect() };
+    let cards = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
+    let renderer = Renderer { site, templates, cards };
     let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
     let written: usize = pages
         .par_iter()
@@ -93,8 +94,8 @@ fn record(errors: &Mutex<BTreeMap<String, (Diagnostic, usize)>>, d: Diagnostic) 
 struct Renderer<'a, 's> {
     site: &'a Site<'s>,
     templates: &'a Templates,
-    /// One per explainer, shared by every list that shows it.
-    cards: Vec<Card>,
+    /// One per explainer, made on first use and shared by every list that shows it.
+    cards: Vec<OnceLock<Card>>,
 }
 
 impl Renderer<'_, '_> {
@@ -170,7 +171,7 @@ impl Renderer<'_, '_> {
     }
 
     fn cards(&self, ids: &[usize]) -> Vec<&Card> {
-        ids.iter().map(|&id| &self.cards[id]).collect()
+        ids.iter().map(|&id| self.cards[id].get_or_init(|| card(self.site, &self.site.explainers[id]))).collect()
     }
 
     fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {

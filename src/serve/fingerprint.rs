@@ -4,8 +4,9 @@
 //! A content file is identified by its address: `serve` keeps unchanged files in place and gives
 //! every reloaded file a new one, so the address stands for its text (front matter and body).
 
-use crate::assemble::{ActorId, ExplainerId, FeedOf, Page, PageKind, Site, TopicId};
+use crate::assemble::{ActorId, ExplainerId, FeedOf, Page, PageKind, Site};
 use crate::load::ContentFile;
+use crate::render::views::{QUOTES, SIDE_LIST};
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -18,17 +19,27 @@ struct Fingerprinter<'a, 's> {
     site: &'a Site<'s>,
     /// Configuration, templates and static files: when it changes, every page changes.
     global: u64,
+    /// The hash of each explainer's card, computed once: lists combine thousands of them.
+    cards: Vec<u64>,
+}
+
+/// What a card of an explainer shows: title, dates, summary, address, topic links. Not the
+/// file: an edit of the body leaves the cards that show it as they were.
+fn card_hash(site: &Site<'_>, id: ExplainerId) -> u64 {
+    let e = &site.explainers[id];
+    let mut h = DefaultHasher::new();
+    (&e.meta.title, e.meta.date, e.meta.updated, &e.summary, &e.path).hash(&mut h);
+    for &t in &e.topics {
+        let topic = &site.topics[t];
+        topic.title.hash(&mut h);
+        topic.path.hash(&mut h);
+    }
+    h.finish()
 }
 
 impl Fingerprinter<'_, '_> {
-    /// What a card of an explainer shows: title, date, summary, address, topic links.
     fn card(&self, h: &mut DefaultHasher, id: ExplainerId) {
-        let e = &self.site.explainers[id];
-        file_id(e.file).hash(h);
-        e.path.hash(h);
-        for &t in &e.topics {
-            self.topic_link(h, t);
-        }
+        self.cards[id].hash(h);
     }
 
     fn cards(&self, h: &mut DefaultHasher, ids: &[ExplainerId]) {
@@ -36,12 +47,6 @@ impl Fingerprinter<'_, '_> {
         for &id in ids {
             self.card(h, id);
         }
-    }
-
-    fn topic_link(&self, h: &mut DefaultHasher, t: TopicId) {
-        let topic = &self.site.topics[t];
-        topic.title.hash(h);
-        topic.path.hash(h);
     }
 
     /// An actor as lists show it: name, address, role, count.
@@ -53,9 +58,11 @@ impl Fingerprinter<'_, '_> {
         actor.explainers.len().hash(h);
     }
 
-    /// What an explainer's own page and its quotes depend on, beyond its card.
+    /// What an explainer's own page and its quotes depend on: its file, its card, and what
+    /// assembly made of it.
     fn explainer_content(&self, h: &mut DefaultHasher, id: ExplainerId) {
         let e = &self.site.explainers[id];
+        file_id(e.file).hash(h);
         self.card(h, id);
         e.links.hash(h);
         e.annotations.hash(h);
@@ -63,7 +70,7 @@ impl Fingerprinter<'_, '_> {
         for &a in e.actors.iter().chain(&e.mentioned) {
             self.actor_entry(h, a);
         }
-        for annotation in &e.annotations {
+        for annotation in e.annotations.iter() {
             if let crate::assemble::AnnotationKind::Mention(a) = annotation.kind {
                 self.site.actors[a].path.hash(h);
             }
@@ -131,9 +138,12 @@ impl Fingerprinter<'_, '_> {
                     p.links.hash(&mut h);
                 }
                 self.cards(&mut h, &slice(&a.explainers, n));
-                self.cards(&mut h, &a.mentioned_in);
-                self.cards(&mut h, &a.backlinks);
-                for &(e, q) in &a.quotes {
+                // the side lists and quotes as the page shows them: the newest few, and a count
+                let shown = |ids: &[ExplainerId]| ids[..ids.len().min(SIDE_LIST)].to_vec();
+                (a.mentioned_in.len(), a.backlinks.len(), a.quotes.len()).hash(&mut h);
+                self.cards(&mut h, &shown(&a.mentioned_in));
+                self.cards(&mut h, &shown(&a.backlinks));
+                for &(e, q) in a.quotes.iter().take(QUOTES) {
                     self.explainer_content(&mut h, e);
                     q.hash(&mut h);
                 }
@@ -162,10 +172,12 @@ impl Fingerprinter<'_, '_> {
                 }
             }
             PageKind::Sitemap { .. } | PageKind::SitemapIndex { .. } => {
-                // every page and its date: cheaper to write again than to compare
-                site.pages.len().hash(&mut h);
+                // every page's address and date
+                for page in &site.pages {
+                    page.path.hash(&mut h);
+                }
                 for e in &site.explainers {
-                    file_id(e.file).hash(&mut h);
+                    (e.meta.date, e.meta.updated).hash(&mut h);
                 }
             }
             PageKind::NotFound | PageKind::Robots | PageKind::Search => {}
@@ -187,6 +199,7 @@ impl Fingerprinter<'_, '_> {
 
 /// The fingerprint of every page of the site: (output file, fingerprint).
 pub fn fingerprints(site: &Site<'_>, global: u64) -> Vec<(String, u64)> {
-    let f = Fingerprinter { site, global };
+    let cards = (0..site.explainers.len()).into_par_iter().map(|id| card_hash(site, id)).collect();
+    let f = Fingerprinter { site, global, cards };
     site.pages.par_iter().map(|page| (crate::urls::output_file(&page.path), f.page(page))).collect()
 }

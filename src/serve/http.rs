@@ -29,7 +29,8 @@ pub enum Files {
 
 #[derive(Default)]
 pub struct Live {
-    pub snapshot: Arc<Snapshot>,
+    /// Updated in place under the write lock after each good build.
+    pub snapshot: Snapshot,
     /// The diagnostics of the last rebuild, when it failed (shown over every page).
     pub error: Option<String>,
     /// Whether any build has succeeded yet.
@@ -116,18 +117,20 @@ async fn serve_path(State(state): State<Arc<AppState>>, method: Method, uri: Uri
     };
     match &state.files {
         Files::Live(live) => {
-            let (snapshot, error, built) = {
+            let (found, not_found, error, built) = {
                 let live = live.read().expect("no handler panics holding the snapshot");
-                (Arc::clone(&live.snapshot), live.error.clone(), live.built)
+                let found = find(&path, |p| live.snapshot.get(p));
+                let not_found = matches!(found, Found::Nothing).then(|| live.snapshot.get("404.html")).flatten();
+                (found, not_found, live.error.clone(), live.built)
             };
             if !built {
                 let page = error_page(error.as_deref().unwrap_or("The site is being built."));
                 return respond(StatusCode::SERVICE_UNAVAILABLE, "x.html", page);
             }
-            let (status, file, bytes) = match find(&path, |p| snapshot.get(p)) {
+            let (status, file, bytes) = match found {
                 Found::File(file, bytes) => (StatusCode::OK, file, bytes),
                 Found::Slash => return redirect(&format!("/{path}/")),
-                Found::Nothing => match snapshot.get("404.html") {
+                Found::Nothing => match not_found {
                     Some(bytes) => (StatusCode::NOT_FOUND, "404.html".to_string(), bytes),
                     None => return text(StatusCode::NOT_FOUND, "not found"),
                 },

@@ -29,7 +29,28 @@ pub struct Snapshot {
     pub statics: HashMap<String, StaticSource>,
 }
 
+/// How a snapshot changes after a rebuild: applied at once, so readers never see half of it.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// Pages to write (`Some`) or remove (`None`).
+    pub pages: Vec<(String, Option<Arc<Vec<u8>>>)>,
+    /// The static files, when their list changed.
+    pub statics: Option<HashMap<String, StaticSource>>,
+}
+
 impl Snapshot {
+    pub fn apply(&mut self, update: Update) {
+        for (path, bytes) in update.pages {
+            match bytes {
+                Some(bytes) => self.pages.insert(path, bytes),
+                None => self.pages.remove(&path),
+            };
+        }
+        if let Some(statics) = update.statics {
+            self.statics = statics;
+        }
+    }
+
     /// The bytes of a file of the site.
     pub fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
         if let Some(page) = self.pages.get(path) {
@@ -45,6 +66,10 @@ impl Snapshot {
 /// What a rebuild did.
 #[derive(Debug)]
 pub struct Rebuilt {
+    /// What to change in the served snapshot.
+    pub update: Update,
+    /// Time taken by each stage, for `serve --timings`.
+    pub stages: Vec<(&'static str, Duration)>,
     pub rendered: usize,
     pub pages: usize,
     pub took: Duration,
@@ -80,7 +105,10 @@ pub struct Session {
     cache: AssembleCache<'static>,
     site: Option<Site<'static>>,
     fingerprints: HashMap<String, u64>,
-    snapshot: Snapshot,
+    /// Static listing version the server has.
+    static_published: u64,
+    /// Files of the search index the server has.
+    search_paths: Vec<String>,
 }
 
 impl Session {
@@ -99,19 +127,21 @@ impl Session {
             cache: AssembleCache::default(),
             site: None,
             fingerprints: HashMap::new(),
-            snapshot: Snapshot::default(),
+            static_published: 0,
+            search_paths: Vec::new(),
         }
-    }
-
-    /// The last good build.
-    pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
     }
 
     /// Reloads what `plan` says, assembles, and renders the pages that changed. On errors the
     /// previous snapshot stays as it was and every diagnostic is returned, sorted.
     pub fn rebuild(&mut self, plan: &RebuildPlan) -> Result<Rebuilt, Vec<Diagnostic>> {
         let started = Instant::now();
+        let mut stage = Instant::now();
+        let mut stages = Vec::new();
+        let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
+            stages.push((name, stage.elapsed()));
+            stage = Instant::now();
+        };
         let mut diagnostics = Vec::new();
 
         if plan.config || self.config.is_none() {
@@ -136,6 +166,7 @@ impl Session {
             self.static_version += 1;
         }
         self.reload_content(plan, &mut diagnostics);
+        lap("load", &mut stages);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(sorted(diagnostics));
         }
@@ -153,6 +184,7 @@ impl Session {
         let (parsed, parse_diagnostics) =
             parse::collect(files.iter().map(|f| (*f, self.parsed[&f.rel].clone())));
         diagnostics.extend(parse_diagnostics);
+        lap("parse", &mut stages);
 
         let assembled = assemble::assemble(
             config,
@@ -172,6 +204,7 @@ impl Session {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(sorted(diagnostics));
         }
+        lap("assemble", &mut stages);
 
         // render the pages whose fingerprint changed
         let global = {
@@ -188,6 +221,7 @@ impl Session {
             .filter(|(_, (path, fp))| self.fingerprints.get(path) != Some(fp))
             .map(|(page, _)| page)
             .collect();
+        lap("compare", &mut stages);
         let sink = MemorySink(Mutex::new(Vec::with_capacity(changed.len())));
         let templates = self.templates.as_mut().expect("compiled above");
         render::render_pages(&site, templates, &sink, &changed).map_err(|errors| {
@@ -196,45 +230,50 @@ impl Session {
             sorted(all)
         })?;
         let rendered = changed.len();
+        lap("render", &mut stages);
 
-        // the new snapshot: the pages of this plan, fresh or kept; search files until rebuilt
-        let mut pages: HashMap<String, Arc<Vec<u8>>> = HashMap::with_capacity(fingerprints.len());
-        for (path, _) in &fingerprints {
-            if let Some(bytes) = self.snapshot.pages.get(path) {
-                pages.insert(path.clone(), Arc::clone(bytes));
-            }
+        // what changes for the server: fresh pages, and pages of the previous build that are gone
+        let mut update = Update::default();
+        let current: std::collections::HashSet<&str> = fingerprints.iter().map(|(p, _)| p.as_str()).collect();
+        for path in self.fingerprints.keys().filter(|p| !current.contains(p.as_str())) {
+            update.pages.push((path.clone(), None));
         }
         for (path, bytes) in sink.0.into_inner().expect("rendering is over") {
-            pages.insert(path, Arc::new(bytes));
+            update.pages.push((path, Some(Arc::new(bytes))));
         }
-        for (path, bytes) in &self.snapshot.pages {
-            if path.starts_with("search/index/") && config.search {
-                pages.insert(path.clone(), Arc::clone(bytes));
-            }
+        if self.static_published != self.static_version {
+            update.statics = Some(self.static_files.iter().map(|f| (f.output_path.clone(), f.source.clone())).collect());
+            self.static_published = self.static_version;
         }
-        let statics = self.static_files.iter().map(|f| (f.output_path.clone(), f.source.clone())).collect();
-        self.snapshot = Snapshot { pages, statics };
         self.fingerprints = fingerprints.into_iter().collect();
         let page_count = site.pages.len();
-        self.site = Some(site);
-        Ok(Rebuilt { rendered, pages: page_count, took: started.elapsed(), warnings: sorted(diagnostics) })
+        // dropping a large site takes a while: not on the way to the reload
+        if let Some(previous) = self.site.replace(site) {
+            std::thread::spawn(move || drop(previous));
+        }
+        lap("swap", &mut stages);
+        Ok(Rebuilt { update, stages, rendered, pages: page_count, took: started.elapsed(), warnings: sorted(diagnostics) })
     }
 
-    /// Builds the search index of the last good build into the snapshot. Slower than pages, so
-    /// `serve` runs it after the pages are visible.
-    pub fn rebuild_search(&mut self) -> Result<Duration, Diagnostic> {
+    /// Builds the search index of the last good build. Slower than pages, so `serve` runs it
+    /// after the pages are visible.
+    pub fn rebuild_search(&mut self) -> Result<(Update, Duration), Diagnostic> {
         let started = Instant::now();
-        let Some(site) = &self.site else { return Ok(Duration::ZERO) };
+        let mut update = Update::default();
+        let Some(site) = &self.site else { return Ok((update, Duration::ZERO)) };
         let sink = MemorySink(Mutex::new(Vec::new()));
         if site.config.search {
             crate::search::write_index(site, &sink)
                 .map_err(|e| Diagnostic::error(format!("cannot build the search index: {e}")))?;
         }
-        self.snapshot.pages.retain(|path, _| !path.starts_with("search/index/"));
-        for (path, bytes) in sink.0.into_inner().expect("indexing is over") {
-            self.snapshot.pages.insert(path, Arc::new(bytes));
+        let files = sink.0.into_inner().expect("indexing is over");
+        let fresh: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        for old in self.search_paths.iter().filter(|p| !fresh.contains(p.as_str())) {
+            update.pages.push((old.clone(), None));
         }
-        Ok(started.elapsed())
+        self.search_paths = files.iter().map(|(p, _)| p.clone()).collect();
+        update.pages.extend(files.into_iter().map(|(p, bytes)| (p, Some(Arc::new(bytes)))));
+        Ok((update, started.elapsed()))
     }
 
     /// Brings `files` up to date with the disk, keeping unchanged files where they are.
