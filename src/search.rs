@@ -17,7 +17,8 @@ use pulldown_cmark::Event;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// The best documents kept per stem: enough for a results page, small enough for any shard.
 pub const MAX_POSTINGS: usize = 400;
@@ -196,18 +197,28 @@ struct Terms {
 /// rayon job: ids are local to it until [`write_index`] merges the vocabularies.
 #[derive(Default)]
 struct Vocabulary {
-    words: HashMap<String, u32>,
+    /// Word → stem id, or [`STOP`] for a stop word.
+    words: FxHashMap<String, u32>,
     stems: Vec<String>,
-    stem_ids: HashMap<String, u32>,
+    stem_ids: FxHashMap<String, u32>,
     /// Scratch: weight by stem id for the document being analyzed, and the ids it touched.
     weights: Vec<f32>,
     touched: Vec<u32>,
 }
 
+/// The id of stop words in a vocabulary.
+const STOP: u32 = u32::MAX;
+
 impl Vocabulary {
-    fn stem_id(&mut self, word: &str, stemmer: Option<&Stemmer>) -> u32 {
+    /// The id of a word's stem; [`STOP`] for stop words. Only a word seen for the first time is
+    /// compared with the stop words and stemmed.
+    fn stem_id(&mut self, word: &str, stemmer: Option<&Stemmer>, stop_words: &[&str]) -> u32 {
         if let Some(&id) = self.words.get(word) {
             return id;
+        }
+        if stop_words.contains(&word) {
+            self.words.insert(word.to_string(), STOP);
+            return STOP;
         }
         let stem = match stemmer {
             Some(stemmer) => stemmer.stem(word).into_owned(),
@@ -227,10 +238,10 @@ impl Vocabulary {
         let mut length = 0.0;
         for (field, weight) in &doc.fields {
             field.words(|word| {
-                if stop_words.contains(&word) {
+                let id = self.stem_id(word, stemmer, stop_words);
+                if id == STOP {
                     return;
                 }
-                let id = self.stem_id(word, stemmer);
                 if self.weights[id as usize] == 0.0 {
                     self.touched.push(id);
                 }
@@ -289,7 +300,7 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
         .collect();
 
     // one vocabulary: stems with global ids, words that stem differently
-    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut stem_names: Vec<String> = Vec::new();
     let mut word_stems: BTreeMap<String, String> = BTreeMap::new();
     let mut slots: Vec<Option<Terms>> = (0..docs.len()).map(|_| None).collect();
@@ -307,6 +318,9 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
             })
             .collect();
         for (word, id) in vocabulary.words {
+            if id == STOP {
+                continue;
+            }
             let stem = &vocabulary.stems[id as usize];
             if &word != stem {
                 word_stems.insert(word, stem.clone());

@@ -95,7 +95,7 @@ struct Renderer<'a, 's> {
     site: &'a Site<'s>,
     templates: &'a Templates,
     /// One per explainer, made on first use and shared by every list that shows it.
-    cards: Vec<OnceLock<Card>>,
+    cards: Vec<OnceLock<CardValue>>,
 }
 
 impl Renderer<'_, '_> {
@@ -170,8 +170,12 @@ impl Renderer<'_, '_> {
         }
     }
 
-    fn cards(&self, ids: &[usize]) -> Vec<&Card> {
-        ids.iter().map(|&id| self.cards[id].get_or_init(|| card(self.site, &self.site.explainers[id]))).collect()
+    fn cards(&self, ids: &[usize]) -> Vec<&CardValue> {
+        ids.iter()
+            .map(|&id| {
+                self.cards[id].get_or_init(|| tera::Value::from_serializable(&card(self.site, &self.site.explainers[id])))
+            })
+            .collect()
     }
 
     fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {

@@ -95,6 +95,10 @@ impl From<&Date> for DateText {
     }
 }
 
+/// A [`Card`] converted once for the template engine: lists share it instead of converting the
+/// card again for every page that shows it (a popular actor's page lists thousands).
+pub type CardValue = tera::Value;
+
 /// An explainer in a list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
@@ -170,9 +174,9 @@ pub struct ExplainerView<'a> {
     pub timeline: Vec<DatedText<'a>>,
     pub updates: Vec<DatedText<'a>>,
     /// Explainers that link here.
-    pub backlinks: Vec<&'a Card>,
+    pub backlinks: Vec<&'a CardValue>,
     /// Explainers sharing the most topics and actors (up to five).
-    pub related: Vec<&'a Card>,
+    pub related: Vec<&'a CardValue>,
     pub word_count: usize,
     pub reading_minutes: usize,
     pub draft: bool,
@@ -209,7 +213,7 @@ pub struct TopicView<'a> {
     /// The timeline drawn as SVG (use `| safe`); empty without events.
     pub timeline_svg: String,
     pub key_actors: Vec<EntityCount>,
-    pub backlinks: Vec<&'a Card>,
+    pub backlinks: Vec<&'a CardValue>,
 }
 
 /// `actor` in actor.html.
@@ -228,10 +232,10 @@ pub struct ActorView<'a> {
     pub count: usize,
     /// Explainers whose text names the actor without listing it in front matter (the newest
     /// [`SIDE_LIST`]; `mentioned_count` says how many there are).
-    pub mentioned_in: Vec<&'a Card>,
+    pub mentioned_in: Vec<&'a CardValue>,
     pub mentioned_count: usize,
     /// Explainers that link to the actor and are not in the lists above (the newest [`SIDE_LIST`]).
-    pub backlinks: Vec<&'a Card>,
+    pub backlinks: Vec<&'a CardValue>,
     pub backlink_count: usize,
     /// "In their words": the newest [`QUOTES`] attributed quotes; `quote_count` counts them all.
     pub quotes: Vec<QuoteView>,
@@ -278,7 +282,7 @@ pub struct HomeContext<'a> {
     pub heading: &'a str,
     /// HTML of content/index.md, shown on the first page.
     pub intro: Option<String>,
-    pub explainers: Vec<&'a Card>,
+    pub explainers: Vec<&'a CardValue>,
     pub paginator: Paginator,
     pub topics: Vec<EntityCount>,
     pub actors: Vec<EntityCount>,
@@ -294,7 +298,7 @@ pub struct ExplainerContext<'a> {
 pub struct TopicContext<'a> {
     pub page: PageMeta,
     pub topic: TopicView<'a>,
-    pub explainers: Vec<&'a Card>,
+    pub explainers: Vec<&'a CardValue>,
     pub paginator: Paginator,
 }
 
@@ -302,7 +306,7 @@ pub struct TopicContext<'a> {
 pub struct ActorContext<'a> {
     pub page: PageMeta,
     pub actor: ActorView<'a>,
-    pub explainers: Vec<&'a Card>,
+    pub explainers: Vec<&'a CardValue>,
     pub paginator: Paginator,
 }
 
