@@ -73,16 +73,14 @@ pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Confi
     config::parse(&text, base_url_override)
 }
 
-/// Reads the content tree, the templates and the list of static files.
-pub fn load_site(root: &Path, config: Config) -> Result<LoadedSite, Vec<Diagnostic>> {
+/// Reads the content tree, the templates and the list of static files. Files that cannot be read
+/// are left out and reported, so that the other files are still checked in the same run.
+pub fn load_site(root: &Path, config: Config) -> (LoadedSite, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let content = read_content(root, &mut diagnostics);
     let templates = read_templates(root, &config.theme, &mut diagnostics);
     let static_files = list_static(root, &config.theme, &mut diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
-    Ok(LoadedSite { config, content, templates, static_files })
+    (LoadedSite { config, content, templates, static_files }, diagnostics)
 }
 
 /// `a/b/c` from a path below `base`, or a diagnostic when the name is not UTF-8.
@@ -101,6 +99,14 @@ fn relative_name(base: &Path, path: &Path, shown_prefix: &str) -> Result<String,
         }
     }
     Ok(parts.join("/"))
+}
+
+/// Whether `path`, symbolic links resolved, is inside the site folder `root`.
+fn inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
+    }
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -228,14 +234,22 @@ pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagn
 pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let mut by_path = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
+    let add_folder = |dir: &Path, prefix: &str, by_path: &mut std::collections::BTreeMap<String, StaticFile>, diagnostics: &mut Vec<Diagnostic>| {
+        for (path, rel) in walk_files(dir, prefix, diagnostics) {
+            let origin = format!("{prefix}/{rel}");
+            if !inside(root, &path) {
+                diagnostics.push(Diagnostic::warning(format!(
+                    "skipped {origin}: it is a symbolic link to a file outside the site"
+                )));
+                continue;
+            }
+            by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
+        }
+    };
     if theme_dir.is_dir() {
-        let prefix = format!("{THEMES_DIR}/{theme_name}/{STATIC_DIR}");
         let dir = theme_dir.join(STATIC_DIR);
         if dir.is_dir() {
-            for (path, rel) in walk_files(&dir, &prefix, diagnostics) {
-                let origin = format!("{prefix}/{rel}");
-                by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
-            }
+            add_folder(&dir, &format!("{THEMES_DIR}/{theme_name}/{STATIC_DIR}"), &mut by_path, diagnostics);
         }
     } else if theme_name == theme::DEFAULT_THEME {
         for (rel, bytes) in theme::embedded_static() {
@@ -248,10 +262,7 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
     }
     let site_static = root.join(STATIC_DIR);
     if site_static.is_dir() {
-        for (path, rel) in walk_files(&site_static, STATIC_DIR, diagnostics) {
-            let origin = format!("{STATIC_DIR}/{rel}");
-            by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
-        }
+        add_folder(&site_static, STATIC_DIR, &mut by_path, diagnostics);
     }
     by_path.into_values().collect()
 }

@@ -50,11 +50,12 @@ pub fn load_config(options: &PipelineOptions) -> Result<Config, Vec<Diagnostic>>
 pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Timings::default();
     let started = Instant::now();
-    let loaded = load::load_site(&options.root, config).map_err(sorted)?;
+    let (loaded, mut diagnostics) = load::load_site(&options.root, config);
     timings.load = started.elapsed();
 
     let started = Instant::now();
-    let (parsed, mut diagnostics) = parse::parse_site(&loaded.content);
+    let (parsed, parse_diagnostics) = parse::parse_site(&loaded.content);
+    diagnostics.extend(parse_diagnostics);
     timings.parse = started.elapsed();
 
     let templates = match Templates::compile(&loaded.templates) {

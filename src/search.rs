@@ -427,8 +427,10 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     Ok(files)
 }
 
+/// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).expect("index parts serialize")
+    let text = serde_json::to_string(value).expect("index parts serialize");
+    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").into_bytes()
 }
 
 /// At most `max` characters, cut at a word, with an ellipsis.
