@@ -71,10 +71,17 @@ pub struct Heading {
     pub text: String,
 }
 
-/// A Markdown body after one parse: its events (with heading ids filled in) and what later stages need.
+/// A Markdown body after one parse: what later stages need to know about it. Its events are made
+/// again from the text when a stage walks them ([`ParsedBody::events`]): keeping them for every
+/// page would take about three times the memory of the text itself, and parsing is cheap.
 #[derive(Debug, Clone, Default)]
 pub struct ParsedBody<'s> {
-    pub events: Vec<Event<'s>>,
+    /// The Markdown text.
+    source: &'s str,
+    /// How many events the text makes; event indexes below count them.
+    pub event_count: usize,
+    /// Ids of footnote definitions, which are anchors too.
+    footnotes: Vec<String>,
     pub links: Vec<LinkRef<'s>>,
     pub headings: Vec<Heading>,
     /// Plain text of the first top-level paragraph, the default summary.
@@ -83,24 +90,35 @@ pub struct ParsedBody<'s> {
     pub quotes: Vec<QuoteBlock>,
 }
 
-impl ParsedBody<'_> {
+impl<'s> ParsedBody<'s> {
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id)
-            || self
-                .events
-                .iter()
-                .any(|e| matches!(e, Event::Start(Tag::FootnoteDefinition(name)) if footnote_id(name) == id))
+        self.headings.iter().any(|h| h.id == id) || self.footnotes.iter().any(|f| f == id)
     }
-}
 
-/// The id pulldown-cmark's HTML writer gives a footnote definition.
-fn footnote_id(name: &str) -> String {
-    name.to_string()
+    /// The events of the text, exactly as the first parse saw them, heading ids filled in.
+    pub fn events(&self) -> Vec<Event<'s>> {
+        let mut events: Vec<Event<'s>> = Vec::with_capacity(self.event_count);
+        let mut headings = self.headings.iter();
+        for mut event in Parser::new_ext(self.source, options()) {
+            if let Event::Start(Tag::Heading { id, .. }) = &mut event {
+                if let Some(heading) = headings.next() {
+                    *id = Some(CowStr::from(heading.id.clone()));
+                }
+            }
+            events.push(event);
+        }
+        events
+    }
+
+    /// The events one by one, without heading ids: for walking the text (search).
+    pub fn text_events(&self) -> impl Iterator<Item = Event<'s>> + 's {
+        Parser::new_ext(self.source, options())
+    }
 }
 
 /// Parses `body`, which starts at byte `body_offset` of its file.
 pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
-    let mut events = Vec::with_capacity(body.len() / 40);
+    let mut events = Vec::with_capacity(body.len() / 24);
     let mut links = Vec::new();
     let mut first_paragraph: Option<String> = None;
     let mut paragraph_text: Option<String> = None;
@@ -171,7 +189,15 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
     }
     let headings = assign_heading_ids(&mut events);
     let quotes = find_quotes(&events, &links);
-    ParsedBody { events, links, headings, first_paragraph, word_count, quotes }
+    let footnotes = events
+        .iter()
+        .filter_map(|e| match e {
+            // the id pulldown-cmark's HTML writer gives a footnote definition
+            Event::Start(Tag::FootnoteDefinition(name)) => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
+    ParsedBody { source: body, event_count: events.len(), footnotes, links, headings, first_paragraph, word_count, quotes }
 }
 
 /// Finds blockquotes and their attributions: a last paragraph (not the only one) that starts with
@@ -235,6 +261,7 @@ fn count_words(text: &str) -> usize {
 /// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as `{#id}`.
 fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut next_suffix: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -257,10 +284,11 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
                 None => {
                     let base = Slug::from_text(&text).unwrap_or_else(|| Slug::from_text("section").expect("valid"));
                     let mut candidate = base.clone();
-                    let mut n = 1;
+                    // the next suffix to try for this text: many equal headings stay linear
+                    let n = next_suffix.entry(base.to_string()).or_insert(1);
                     while used.contains(candidate.as_str()) {
-                        candidate = base.with_suffix(n);
-                        n += 1;
+                        candidate = base.with_suffix(*n);
+                        *n += 1;
                     }
                     used.insert(candidate.to_string());
                     candidate.to_string()

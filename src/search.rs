@@ -12,6 +12,7 @@
 //!   documents.
 
 use crate::assemble::Site;
+use crate::markdown::ParsedBody;
 use crate::render::Sink;
 use pulldown_cmark::Event;
 use rayon::prelude::*;
@@ -99,16 +100,16 @@ pub fn words(text: &str, mut each: impl FnMut(&str)) {
 /// Text to index: a string, or a Markdown body read straight from its events.
 enum Field<'a> {
     Text(String),
-    Body(&'a [Event<'a>]),
+    Body(&'a ParsedBody<'a>),
 }
 
 impl Field<'_> {
     fn words(&self, mut each: impl FnMut(&str)) {
         match self {
             Field::Text(text) => words(text, each),
-            Field::Body(events) => {
-                for event in events.iter() {
-                    if let Event::Text(t) | Event::Code(t) = event {
+            Field::Body(body) => {
+                for event in body.text_events() {
+                    if let Event::Text(t) | Event::Code(t) = &event {
                         words(t, &mut each);
                     }
                 }
@@ -148,7 +149,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
                     (Field::Text(e.meta.title.clone()), WEIGHT_TITLE),
                     (Field::Text(entities.join(" ")), WEIGHT_ENTITIES),
                     (Field::Text(e.summary.clone()), WEIGHT_SUMMARY),
-                    (Field::Body(&e.body.events), WEIGHT_BODY),
+                    (Field::Body(&e.body), WEIGHT_BODY),
                 ],
             }
         })
@@ -157,7 +158,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
         let mut fields =
             vec![(Field::Text(t.title.clone()), WEIGHT_TITLE), (Field::Text(t.aliases.join(" ")), WEIGHT_ENTITIES)];
         fields.extend(t.summary.clone().map(|s| (Field::Text(s), WEIGHT_SUMMARY)));
-        fields.extend(t.profile.as_ref().map(|p| (Field::Body(&p.body.events), WEIGHT_BODY)));
+        fields.extend(t.profile.as_ref().map(|p| (Field::Body(&p.body), WEIGHT_BODY)));
         docs.push(Document {
             kind: "topic",
             title: t.title.clone(),
@@ -174,7 +175,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
             (Field::Text(a.aliases.join(" ")), WEIGHT_ENTITIES),
             (Field::Text(note.clone()), WEIGHT_SUMMARY),
         ];
-        fields.extend(a.profile.as_ref().map(|p| (Field::Body(&p.body.events), WEIGHT_BODY)));
+        fields.extend(a.profile.as_ref().map(|p| (Field::Body(&p.body), WEIGHT_BODY)));
         docs.push(Document {
             kind: "actor",
             title: a.name.clone(),

@@ -110,7 +110,8 @@ impl Annotator {
         let mut autolinked = BTreeSet::new();
         let mut terms_used = BTreeSet::new();
 
-        for run in text_runs(&body.events, 0..body.events.len(), &attribution_ranges) {
+        let events = body.events();
+        for run in text_runs(&events, 0..events.len(), &attribution_ranges) {
             if let Some(names) = &self.names {
                 if run.mentions_allowed {
                     for (start, end, pattern) in find_words(names, &run.text) {
@@ -148,7 +149,7 @@ impl Annotator {
             mentioned.insert(actor);
             if let (None, Some(names), false) = (by_link, &self.names, self.autolink == Autolink::Off) {
                 // link the name in the attribution line
-                for run in text_runs(&body.events, attribution.start..attribution.end, &[]) {
+                for run in text_runs(&events, attribution.start..attribution.end, &[]) {
                     let found = find_words(names, &run.text).into_iter().find(|&(_, _, p)| self.name_owner[p] == actor);
                     if let Some((start, end, _)) = found {
                         annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
@@ -347,7 +348,7 @@ mod tests {
         let body = markdown::parse("## Xi in Lima\n\n[Xi](https://x/) and `Xi` and\n\n```\nXi\n```\n\nthen Xi.\n", 0);
         let a = annotator(Autolink::First).annotate(&body, &[ResolvedLink::UNCHANGED]);
         assert_eq!(a.annotations.len(), 1);
-        let Event::Text(t) = &body.events[a.annotations[0].start.0] else { panic!() };
+        let Event::Text(t) = &body.events()[a.annotations[0].start.0] else { panic!() };
         assert_eq!(t.as_ref(), "then Xi.");
     }
 

@@ -28,7 +28,7 @@ pub fn explainer_html(site: &Site<'_>, e: &Explainer<'_>) -> String {
         })
         .collect();
     let decorations = Decorations { links: &e.links, annotations: &e.annotations, quotes, site: Some(site) };
-    render(&e.body, 0..e.body.events.len(), &decorations)
+    render(&e.body, None, &decorations)
 }
 
 /// The words of an attributed quote, without its attribution line, for the actor's page.
@@ -36,17 +36,19 @@ pub fn quote_html(site: &Site<'_>, e: &Explainer<'_>, quote_index: usize) -> Str
     let block = &e.body.quotes[e.quotes[quote_index].block];
     let end = block.attribution.as_ref().map_or(block.end, |a| a.start);
     let decorations = Decorations { links: &e.links, annotations: &e.annotations, quotes: Vec::new(), site: Some(site) };
-    render(&e.body, block.start + 1..end, &decorations)
+    render(&e.body, Some(block.start + 1..end), &decorations)
 }
 
 /// A profile or the home page introduction: links resolved, no annotations.
 pub fn body_html(body: &ParsedBody<'_>, links: &[ResolvedLink]) -> String {
     let decorations = Decorations { links, annotations: &[], quotes: Vec::new(), site: None };
-    render(body, 0..body.events.len(), &decorations)
+    render(body, None, &decorations)
 }
 
-fn render(body: &ParsedBody<'_>, range: Range<usize>, d: &Decorations<'_>) -> String {
-    let events = &body.events;
+/// Renders the events of `body` in `range` (all of them when `None`).
+fn render(body: &ParsedBody<'_>, range: Option<Range<usize>>, d: &Decorations<'_>) -> String {
+    let events = body.events();
+    let range = range.unwrap_or(0..events.len());
     let mut out_events: Vec<Event<'_>> = Vec::with_capacity(range.len() + d.annotations.len() * 4);
     let mut link_index = body.links.partition_point(|l| l.event_index < range.start);
     let mut next_annotation = d.annotations.partition_point(|a| a.start.0 < range.start);
@@ -139,7 +141,7 @@ fn render(body: &ParsedBody<'_>, range: Range<usize>, d: &Decorations<'_>) -> St
             other => out_events.push(other.clone()),
         }
     }
-    let mut html = String::with_capacity(body.events.len() * 48);
+    let mut html = String::with_capacity(events.len() * 48);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     html
 }
