@@ -1,0 +1,70 @@
+//! The Markdown and link pipeline: any text as a body, through `markdown::parse` and `body_html`,
+//! both with no resolved links and with one `ResolvedLink::UNCHANGED` per link. Also checks the
+//! located link ranges point inside the file and that the event indexes kept by the parse match
+//! the events made again from the text.
+#![no_main]
+
+use dossier::assemble::ResolvedLink;
+use dossier::markdown;
+use dossier::render::html::body_html;
+use libfuzzer_sys::fuzz_target;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+const MAX_LEN: usize = 16 * 1024;
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 1 || data.len() > MAX_LEN {
+        return;
+    }
+    // The first byte picks a front matter prefix length, so that non-zero body offsets are exercised.
+    let prefix_len = (data[0] % 4) as usize * 4;
+    let Ok(body) = std::str::from_utf8(&data[1..]) else {
+        return;
+    };
+    let file = format!("{}{body}", "-".repeat(prefix_len));
+    let body = &file[prefix_len..];
+
+    let parsed = markdown::parse(body, prefix_len);
+    // Later stages make the events again from the text (`ParsedBody::events`); the indexes kept
+    // by the first parse must point at the same events.
+    let events = parsed.events();
+    assert_eq!(events.len(), parsed.event_count, "events made again differ from the first parse");
+    for link in &parsed.links {
+        assert!(link.offset >= prefix_len, "link offset before the body");
+        assert!(link.offset + link.len <= file.len(), "link range past the end of the file");
+        assert!(
+            matches!(events.get(link.event_index), Some(Event::Start(Tag::Link { .. } | Tag::Image { .. }))),
+            "link index does not point at a link"
+        );
+    }
+    for quote in &parsed.quotes {
+        assert!(matches!(events.get(quote.start), Some(Event::Start(Tag::BlockQuote(_)))));
+        assert!(matches!(events.get(quote.end), Some(Event::End(TagEnd::BlockQuote(_)))));
+    }
+    // A sample only: checking every heading would make the harness itself quadratic.
+    for heading in parsed.headings.iter().take(8) {
+        assert!(parsed.has_anchor(&heading.id));
+    }
+
+    // The second bits of the first byte pick how links are resolved: not at all, unchanged, or
+    // every one rewritten as a citation or a site link (the shapes `assemble` produces).
+    let links: Vec<ResolvedLink> = match (data[0] >> 2) % 3 {
+        0 => Vec::new(),
+        1 => vec![ResolvedLink::UNCHANGED; parsed.links.len()],
+        _ => parsed
+            .links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ResolvedLink {
+                href: Some(format!("/site/{}", l.dest)),
+                target: None,
+                citation: (i % 2 == 0).then(|| (i + 1, l.text.clone())),
+            })
+            .collect(),
+    };
+    let html = body_html(&parsed, &links);
+    // Text ends up escaped: a body without `<` cannot produce a `<script` tag.
+    if !body.contains('<') {
+        assert!(!html.contains("<script"), "unescaped script tag in {html}");
+    }
+});

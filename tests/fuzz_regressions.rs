@@ -1,0 +1,194 @@
+//! Inputs from fuzzing (see fuzz/README.md), run through the same public API as the fuzz targets
+//! `front_matter`, `markdown_links` and `site_build`. Edge cases must not panic; the inputs that
+//! made the code slow are checked against a generous time limit (a hundred times what a linear
+//! algorithm needs in a debug build), so these tests fail only when the quadratic behaviour is back.
+
+use dossier::assemble::ResolvedLink;
+use dossier::diagnostics::SourceFile;
+use dossier::frontmatter;
+use dossier::markdown;
+use dossier::pipeline::{self, PipelineOptions};
+use dossier::render::NullSink;
+use dossier::render::html::body_html;
+use std::time::{Duration, Instant};
+
+/// What the `front_matter` target does: split, every reader, every diagnostic rendered.
+fn front_matter(text: &str) -> Vec<String> {
+    let source = SourceFile::new("content/articles/fuzz.md", text);
+    let split = match frontmatter::split(&source) {
+        Ok(split) => split,
+        Err(d) => return vec![d.to_string()],
+    };
+    assert_eq!(&text[split.body_offset..], split.body, "body_offset must point at the body");
+    if let Some((yaml, start)) = split.yaml {
+        assert_eq!(&text[start..start + yaml.len()], yaml, "the YAML offset must point at the YAML");
+    }
+    let mut rendered = Vec::new();
+    rendered.extend(frontmatter::read_explainer(&source, &split).1.iter().map(ToString::to_string));
+    rendered.extend(frontmatter::read_actor(&source, &split).1.iter().map(ToString::to_string));
+    rendered.extend(frontmatter::read_topic(&source, &split).1.iter().map(ToString::to_string));
+    rendered.extend(frontmatter::read_home(&source, &split).1.iter().map(ToString::to_string));
+    rendered
+}
+
+/// What the `markdown_links` target does: parse, then render without and with resolved links.
+fn markdown_html(body: &str) -> String {
+    let parsed = markdown::parse(body, 0);
+    // later stages make the events again from the text: they must be the ones the parse counted
+    assert_eq!(parsed.events().len(), parsed.event_count);
+    for link in &parsed.links {
+        assert!(link.offset + link.len <= body.len(), "link range past the end of the body");
+        assert!(link.event_index < parsed.event_count);
+    }
+    let _ = body_html(&parsed, &[]);
+    let unchanged = vec![ResolvedLink::UNCHANGED; parsed.links.len()];
+    body_html(&parsed, &unchanged)
+}
+
+/// What the `site_build` target does: writes the files, builds into `NullSink`, renders every
+/// diagnostic. Returns the number of pages, or the rendered diagnostics.
+fn build_site(files: &[(&str, &str)]) -> Result<usize, Vec<String>> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create dirs");
+        std::fs::write(path, text).expect("write file");
+    }
+    let options = PipelineOptions { root: dir.path().to_path_buf(), base_url: None, include_drafts: false };
+    let render = |ds: Vec<dossier::diagnostics::Diagnostic>| ds.iter().map(ToString::to_string).collect::<Vec<_>>();
+    let config = pipeline::load_config(&options).map_err(render)?;
+    pipeline::run(&options, config, &NullSink).map(|r| r.pages).map_err(render)
+}
+
+fn timed<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = f();
+    let elapsed = started.elapsed();
+    assert!(elapsed < limit, "{what} took {elapsed:?} (limit {limit:?})");
+    out
+}
+
+#[test]
+fn front_matter_edge_cases_do_not_panic() {
+    let cases: Vec<String> = vec![
+        String::new(),
+        "---".into(),
+        "---\n".into(),
+        "---\n---".into(),
+        "---\r\n---\r\n".into(),
+        "---\n...\n".into(),
+        "\u{feff}".into(),
+        "\u{feff}---\n---\n".into(),
+        "\u{feff}---".into(),
+        "---\ntitle: \"é\n---\n".into(),
+        "---\n\ttitle: x\n---\n".into(),
+        "---\n1: a\n[a]: b\n---\n".into(),
+        "---\n\"`x`\": 1\n---\n".into(),
+        "---\n- a\n- b\n---\n".into(),
+        "---\ntitle: a\ntitle: b\n---\n".into(),
+        "---\ntïtle: a\n🇹🇼: b\nsług: x\n---\n".into(),
+        "---\nslug: \"Ǆ\"\ntitle: x\ndate: 2024-01-01\n---\n".into(),
+        "---\nslug: \"\u{301}\"\n---\n".into(),
+        "---\ndate: 9999999999-99-99\nupdated: 2024-02-30\n---\n".into(),
+        "---\naliases: [\"/../..\", \"//\", \"/a/%2e%2e/\", \"\\u0000\", \"/é/\", \"\"]\n---\n".into(),
+        "---\nsources:\n  - id: é\n    title: `é`\n  - 1\n  -\n---\n".into(),
+        "---\ntimeline:\n  - date: x\n  - event: y\n  - {}\n---\n".into(),
+        "---\nkind: \"`\"\nname: [a]\n---\n".into(),
+        format!("---\ntitle: {}\n---\n", "é".repeat(5000)),
+        format!("---\ntitle: {}\n---\n", "{a: ".repeat(5000)),
+        format!("---\n{}---\n", (0..1500).map(|i| format!("k{i}: v\n")).collect::<String>()),
+        format!("---\nsources:\n{}---\n", "  - id: a\n    title: b\n".repeat(500)),
+        // YAML aliases that expand a lot: serde_yaml must refuse or finish quickly
+        "---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n\
+         d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n\
+         g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ntitle: *h\n---\n"
+            .into(),
+    ];
+    for text in &cases {
+        for d in front_matter(text) {
+            assert!(d.starts_with("error: ") || d.starts_with("warning: "), "{d}");
+        }
+    }
+}
+
+#[test]
+fn markdown_edge_cases_do_not_panic() {
+    let cases: Vec<String> = vec![
+        String::new(),
+        "\0".repeat(100),
+        "\r\n".repeat(1000),
+        ">".repeat(16_000),
+        "[".repeat(100_000),
+        format!("{}](x.md)", "[".repeat(8000)),
+        "- ".repeat(5000),
+        (0..120).map(|i| format!("{}- a\n", "  ".repeat(i))).collect(),
+        "*a".repeat(5000),
+        "`".repeat(16_000),
+        (0..1500).map(|i| format!("[^{i}]: x [^{}]\n", i + 1)).collect(),
+        "[a](b.md#c) ".repeat(1300),
+        "[x](<>) [y](\\<) [z](&amp;) ![](#) [w](source:) [v](actor:#)".into(),
+        format!("```{}\n{}```\n", "a".repeat(2000), "x\n".repeat(100)),
+        "```rust\nfn main() { let s = \"unterminated; }\n".into(),
+        format!("{}\n{}\n", "|".repeat(8000), "|-".repeat(4000)),
+        "<div>".repeat(3000),
+        "&#x10FFFF;&#0;&#xD800;".repeat(300),
+        ("> ".repeat(50) + "x\n" + &"> ".repeat(50) + "\n" + &"> ".repeat(50) + "— y\n").repeat(20),
+        "# a {#main}\n# b {#}\n# c {#a .b key=val}\n# {#x}\n# x\n".into(),
+        "> a\n>\n> — [b](actor:x)\n\n> —\n".into(),
+    ];
+    for body in &cases {
+        markdown_html(body);
+    }
+}
+
+#[test]
+fn site_with_edge_case_files_builds_or_reports() {
+    let files = [
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/sub/\"\nautolink = \"all\"\n\n[glossary]\n\"é\" = \"e\"\n\"Xi-\" = \"x\"\n\"a\" = \"<b>\"\n",
+        ),
+        (
+            "content/articles/a.md",
+            "---\ntitle: \"A é\"\ndate: 2024-11-16\nactors: [Xi Jinping, \"Türkiye\"]\ntopics: [taiwan]\naliases: [/old/]\nsources:\n  - id: s\n    title: S\n---\n\n# Xi Xi Xi\n\nXi é a Xi-é [Xi](actor:xi-jinping#nope) [t](topic:taiwan) [1](source:s) [2](source:s) [b](b.md#why) [c](#a-e)\n\n> Xi said.\n>\n> — Xi Jinping, CSIS\n",
+        ),
+        (
+            "content/articles/b.md",
+            "---\ntitle: B\ndate: 2024-11-17\nslug: b\n---\n\n## Why\n\n[a](a.md#xi-xi-xi) [self](b.md) [up](../a.md)\n",
+        ),
+        ("content/actors/xi-jinping.md", "---\nname: Xi Jinping\nkind: person\naliases: [Xi, \"\"]\n---\nXi.\n"),
+        ("content/actors/türkiye.md", "---\nname: Türkiye\nkind: country\n---\n"),
+        ("content/topics/taiwan.md", "---\ntitle: Taiwan\n---\n[x](actor:xi-jinping)\n"),
+        ("content/index.md", "Home [a](articles/a.md)\n"),
+    ];
+    // Either outcome is fine: the point is that nothing panics and every diagnostic renders.
+    let _ = build_site(&files);
+}
+
+// Regression: `markdown::assign_heading_ids` (src/markdown.rs) used to try `-1`, `-2`, … from 1
+// for every heading, so n headings with the same text cost O(n²) set look-ups and formatted
+// strings. Fixed in c6e52f2 (the next suffix is remembered per text); 20,000 equal headings now
+// take well under a second in a debug build.
+#[test]
+fn many_headings_with_the_same_text_are_linear() {
+    let body = "# a\n".repeat(20_000);
+    let parsed = timed(Duration::from_secs(10), "20,000 identical headings", || markdown::parse(&body, 0));
+    assert_eq!(parsed.headings.len(), 20_000);
+    assert_eq!(parsed.headings[19_999].id, "a-19999");
+}
+
+// Regression: front matter with deeply nested YAML flow collections (`title: [[[[…`) took time
+// quadratic in the nesting depth. serde_yaml reads every event of the document before it checks its
+// recursion limit (128), and the scanner of `unsafe-libyaml` walks every open flow level for each
+// token (upstream yaml/libyaml#286). In release, 100,000 `[` took 12.9 s and a 1 MB file would have
+// taken about 20 minutes. Fixed: `yaml::parse_mapping` refuses more than 100 levels before parsing.
+#[test]
+fn deeply_nested_yaml_flow_collections_fail_fast() {
+    let text = format!("---\ntitle: {}\n---\n", "[".repeat(100_000));
+    let source = SourceFile::new("content/articles/a.md", &text);
+    let split = frontmatter::split(&source).expect("front matter is closed");
+    let (meta, diagnostics) =
+        timed(Duration::from_secs(10), "100,000 nested `[`", || frontmatter::read_explainer(&source, &split));
+    assert!(meta.is_none());
+    assert!(!diagnostics.is_empty());
+}
