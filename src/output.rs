@@ -1,4 +1,9 @@
 //! Write: the one module that writes the output folder, all or nothing (stage in a sibling folder, then swap).
+//!
+//! The output before last is kept in a hidden sibling (`.public.dossier-previous`) and becomes the
+//! next staging folder: files whose bytes did not change are left as they are (and keep their
+//! modification time, so deploy tools see what changed), the rest are written, and files the
+//! build no longer makes are removed. Nothing is deleted wholesale on the way.
 
 use crate::diagnostics::Diagnostic;
 use crate::load::{StaticFile, StaticSource};
@@ -10,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 const STAGING_MARK: &str = ".dossier-staging-";
+const PREVIOUS_MARK: &str = ".dossier-previous";
 
 /// Refuses output folders whose replacement would destroy the site or more: the site root, a
 /// parent of it, `content/` and the other source folders, `/` and the home folder.
@@ -71,14 +77,25 @@ enum Job {
 }
 
 /// A build in progress: pages go into a hidden sibling of the output folder, which replaces the
-/// output only on [`Staging::commit`]. Dropped without a commit, it removes itself.
+/// output only on [`Staging::commit`]. Dropped without a commit, it removes itself (or, when it
+/// was the output before last, goes back to being that).
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    /// Where the output before last is kept between builds.
+    previous: PathBuf,
+    /// When the staging folder is the output before last: the files it had (relative paths), and
+    /// the files this build wrote, so that the others can be removed on commit.
+    reused: Option<Reused>,
     sender: Option<SyncSender<Job>>,
     writers: Vec<JoinHandle<()>>,
     errors: Arc<Mutex<Vec<String>>>,
     committed: bool,
+}
+
+struct Reused {
+    had: Vec<PathBuf>,
+    written: Mutex<Vec<PathBuf>>,
 }
 
 impl Staging {
@@ -89,10 +106,28 @@ impl Staging {
         };
         std::fs::create_dir_all(&parent)?;
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-        remove_abandoned_staging(&parent, name);
+        let previous = parent.join(format!(".{name}{PREVIOUS_MARK}"));
+        remove_abandoned_staging(&parent, name, &previous);
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}-{stamp}", std::process::id()));
-        std::fs::create_dir(&dir)?;
+        // Claiming the previous output is one rename: of two builds at once, one gets it.
+        let reused = match std::fs::rename(&previous, &dir) {
+            Ok(()) => match list_plain_files(&dir) {
+                Some(had) => Some(Reused { had, written: Mutex::new(Vec::new()) }),
+                None => {
+                    // something other than files and folders (a symbolic link, say) was put
+                    // there: writing through it could leave the output, so start afresh
+                    remove_tree(&dir);
+                    std::fs::create_dir(&dir)?;
+                    None
+                }
+            },
+            Err(_) => {
+                std::fs::create_dir(&dir)?;
+                None
+            }
+        };
+        let compare = reused.is_some();
         let (sender, receiver) = sync_channel::<Job>(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         let errors = Arc::new(Mutex::new(Vec::new()));
@@ -104,7 +139,7 @@ impl Staging {
                     loop {
                         let job = receiver.lock().expect("no writer panics holding the queue").recv();
                         let Ok(job) = job else { break };
-                        if let Err(e) = run_job(&job) {
+                        if let Err(e) = run_job(&job, compare) {
                             let path = match &job {
                                 Job::Write(p, _) | Job::Copy(_, p) => p.display().to_string(),
                             };
@@ -114,10 +149,23 @@ impl Staging {
                 })
             })
             .collect();
-        Ok(Staging { target: target.to_path_buf(), dir, sender: Some(sender), writers, errors, committed: false })
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+            previous,
+            reused,
+            sender: Some(sender),
+            writers,
+            errors,
+            committed: false,
+        })
     }
 
     fn send(&self, job: Job) -> io::Result<()> {
+        if let Some(reused) = &self.reused {
+            let (Job::Write(dest, _) | Job::Copy(_, dest)) = &job;
+            reused.written.lock().expect("no panic while holding the list").push(dest.clone());
+        }
         let sender = self.sender.as_ref().ok_or_else(|| io::Error::other("the output is already committed"))?;
         sender.send(job).map_err(|_| io::Error::other("the file writers stopped"))
     }
@@ -167,6 +215,7 @@ impl Staging {
         }
         match std::fs::symlink_metadata(&self.target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.remove_stale_files();
                 std::fs::rename(&self.dir, &self.target)?;
             }
             Err(e) => return Err(e),
@@ -177,6 +226,7 @@ impl Staging {
                 ));
             }
             Ok(_) => {
+                self.remove_stale_files();
                 for entry in std::fs::read_dir(&self.target)?.flatten() {
                     let name = entry.file_name();
                     let hidden = name.to_str().is_some_and(|n| n.starts_with('.'));
@@ -185,19 +235,97 @@ impl Staging {
                     }
                 }
                 swap(&self.dir, &self.target)?;
-                // `self.dir` now holds the previous output
-                remove_tree(&self.dir);
+                // `self.dir` now holds the previous output: the next build starts from it
+                if std::fs::rename(&self.dir, &self.previous).is_err() {
+                    remove_tree(&self.dir);
+                }
             }
         }
         self.committed = true;
         Ok(())
     }
+
+    /// In a reused folder, removes the files this build did not write, and the folders that
+    /// leaves empty.
+    fn remove_stale_files(&mut self) {
+        let Some(reused) = self.reused.take() else { return };
+        let written: std::collections::HashSet<PathBuf> =
+            reused.written.into_inner().expect("no panic while holding the list").into_iter().collect();
+        let mut emptied = std::collections::BTreeSet::new();
+        for file in reused.had {
+            if !written.contains(&file) && std::fs::remove_file(&file).is_ok() {
+                emptied.extend(file.parent().map(Path::to_path_buf));
+            }
+        }
+        // deepest first, so that a folder whose subfolders all went is empty when its turn comes
+        for folder in emptied.iter().rev() {
+            let mut folder = folder.as_path();
+            while folder != self.dir && std::fs::remove_dir(folder).is_ok() {
+                folder = folder.parent().unwrap_or(&self.dir);
+            }
+        }
+    }
 }
 
-fn run_job(job: &Job) -> io::Result<()> {
+/// Every file under `dir` (paths including `dir`), or `None` if anything there is neither a file
+/// nor a folder, or cannot be read.
+fn list_plain_files(dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let entry = entry.ok()?;
+        let kind = entry.file_type();
+        if kind.is_file() {
+            files.push(entry.into_path());
+        } else if !kind.is_dir() {
+            return None;
+        }
+    }
+    Some(files)
+}
+
+/// Whether the file at `path` holds exactly `bytes`, read in blocks (no allocation).
+fn has_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let mut block = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && block[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
+}
+
+/// Writes one file. With `compare` (the folder is the output before last), a file that already
+/// has exactly these bytes is left alone.
+fn run_job(job: &Job, compare: bool) -> io::Result<()> {
     let (Job::Write(dest, _) | Job::Copy(_, dest)) = job;
-    if let Some(parent) = dest.parent() {
+    if let Job::Write(dest, bytes) = job
+        && compare
+        && std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && has_bytes(dest, bytes)
+    {
+        return Ok(());
+    }
+    if let Some(parent) = dest.parent()
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        // the output before last may have a file where this build needs a folder
+        if !compare {
+            return Err(e);
+        }
+        for ancestor in parent.ancestors().collect::<Vec<_>>().into_iter().rev() {
+            if std::fs::symlink_metadata(ancestor).is_ok_and(|m| m.is_file()) {
+                std::fs::remove_file(ancestor)?;
+            }
+        }
         std::fs::create_dir_all(parent)?;
+    }
+    // … or a folder where this build writes a file
+    if compare && std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_dir()) {
+        std::fs::remove_dir_all(dest)?;
     }
     match job {
         Job::Write(dest, bytes) => std::fs::write(dest, bytes),
@@ -239,7 +367,11 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             self.finish_writes();
-            remove_tree(&self.dir);
+            // a reused folder goes back to being the output before last (what is in it does not
+            // matter: the next build compares every file); a new one is removed
+            if self.reused.is_none() || std::fs::rename(&self.dir, &self.previous).is_err() {
+                remove_tree(&self.dir);
+            }
         }
     }
 }
@@ -262,8 +394,9 @@ fn swap(a: &Path, b: &Path) -> io::Result<()> {
     std::fs::rename(&aside, a)
 }
 
-/// Removes staging folders left by builds that were killed, when their process is gone.
-fn remove_abandoned_staging(parent: &Path, name: &str) {
+/// Removes staging folders left by builds that were killed, when their process is gone; the first
+/// becomes the output before last if there is none.
+fn remove_abandoned_staging(parent: &Path, name: &str, previous: &Path) {
     let prefix = format!(".{name}{STAGING_MARK}");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -275,8 +408,8 @@ fn remove_abandoned_staging(parent: &Path, name: &str) {
         };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         let alive = pid.is_some_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
-        if !alive && cfg!(target_os = "linux") {
-            let _ = std::fs::remove_dir_all(entry.path());
+        if !alive && cfg!(target_os = "linux") && (previous.exists() || std::fs::rename(entry.path(), previous).is_err()) {
+            remove_tree(&entry.path());
         }
     }
 }
@@ -284,6 +417,7 @@ fn remove_abandoned_staging(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn commit_replaces_and_keeps_hidden_entries() {
@@ -301,8 +435,81 @@ mod tests {
         assert!(target.join(".git").is_dir());
         assert!(!target.join("old.html").exists());
         assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        let mut leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.dossier-previous", "public"], "the old output is kept for the next build");
+    }
+
+    /// Every file under `dir`, by relative path, with its bytes.
+    fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect()
+    }
+
+    fn build(target: &Path, pages: &[(&str, &str)]) {
+        let staging = Staging::new(target).unwrap();
+        for (path, text) in pages {
+            staging.write(path, text.as_bytes().to_vec()).unwrap();
+        }
+        staging.commit().unwrap();
+    }
+
+    #[test]
+    fn the_output_before_last_is_reused_and_ends_up_exactly_as_built() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let first = [("same/index.html", "same"), ("changed.html", "one"), ("gone/deep/x.html", "x"), ("f", "file")];
+        build(&target, &first);
+        build(&target, &[("other.html", "second build")]);
+        let previous = tmp.path().join(".public.dossier-previous");
+        assert_eq!(files(&previous).len(), first.len(), "the first build's output is kept");
+        let same = previous.join("same/index.html");
+        let old_time = std::fs::metadata(&same).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+
+        let third = [("same/index.html", "same"), ("changed.html", "two!"), ("f/index.html", "now a folder"), ("gone", "now a file")];
+        build(&target, &third);
+        let expected: BTreeMap<String, Vec<u8>> =
+            third.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
+        assert_eq!(files(&target), expected);
+        assert_eq!(std::fs::metadata(target.join("same/index.html")).unwrap().modified().unwrap(), old_time, "an unchanged file is not rewritten");
+        assert!(!target.join("gone/deep").exists(), "folders left empty are removed");
+        assert_eq!(files(&previous).keys().collect::<Vec<_>>(), ["other.html"]);
+    }
+
+    #[test]
+    fn a_previous_output_holding_a_symbolic_link_is_not_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        build(&target, &[("a.html", "a")]);
+        build(&target, &[("a.html", "a")]);
+        let previous = tmp.path().join(".public.dossier-previous");
+        std::os::unix::fs::symlink(&outside, previous.join("articles")).unwrap();
+        build(&target, &[("articles/x/index.html", "x")]);
+        assert!(std::fs::read_dir(&outside).unwrap().next().is_none(), "nothing written outside the output");
+        assert_eq!(files(&target).keys().collect::<Vec<_>>(), ["articles/x/index.html"]);
+    }
+
+    #[test]
+    fn a_failed_build_gives_the_previous_output_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        build(&target, &[("a.html", "a")]);
+        build(&target, &[("b.html", "b")]);
+        {
+            let staging = Staging::new(&target).unwrap();
+            staging.write("c.html", b"c".to_vec()).unwrap();
+        }
+        assert!(tmp.path().join(".public.dossier-previous").is_dir());
+        assert_eq!(files(&target).keys().collect::<Vec<_>>(), ["b.html"]);
+        build(&target, &[("d.html", "d")]);
+        assert_eq!(files(&target).keys().collect::<Vec<_>>(), ["d.html"]);
     }
 
     #[test]

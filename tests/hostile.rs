@@ -210,15 +210,24 @@ fn a_killed_build_leaves_the_previous_output_whole() {
             && now.iter().filter(|(path, _)| path.starts_with("articles/a")).all(|(_, p)| String::from_utf8_lossy(p).contains("Version two"));
         assert!(whole_first || whole_second, "after a kill at {delay_ms} ms the output is a mix of two builds");
     }
-    // the next build succeeds and removes what killed builds left next to the output
+    // the next build succeeds and removes what killed builds left next to the output, but for
+    // the output before last, which the build after it starts from
     site.build_ok();
     let leftovers: Vec<_> = std::fs::read_dir(&site.root)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
+        .filter(|n| n.starts_with(".public") && n != ".public.dossier-previous")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // and a build from that reused folder is the same as a build from nothing
+    let built = site.output_files();
+    site.build_ok();
+    assert_eq!(site.output_files(), built);
+    std::fs::remove_dir_all(site.public()).unwrap();
+    std::fs::remove_dir_all(site.root.join(".public.dossier-previous")).unwrap();
+    site.build_ok();
+    assert_eq!(site.output_files(), built);
 }
 
 #[test]
