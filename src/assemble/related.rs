@@ -87,7 +87,9 @@ pub fn related(
                     scored.truncate(RELATED);
                 }
                 scored.sort_unstable_by(best);
-                scored.into_iter().map(|(_, other)| other).collect()
+                // by reference: `into_iter` would collect in place and keep the whole scratch
+                // buffer (up to the budget's size) alive in every explainer's list
+                scored.iter().map(|&(_, other)| other).collect()
             },
         )
         .collect()
