@@ -232,6 +232,34 @@ fn site_templates_override_the_theme_file_by_file() {
 }
 
 #[test]
+fn one_card_template_changes_every_list() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/partials/card.html",
+        "<li class=\"my-card\"><a href=\"{{ card.href }}\">{{ card.title | upper }}</a> {{ card.date.iso }}</li>\n",
+    );
+    site.build_ok();
+    for path in ["", "topics/trade/", "actors/xi-jinping/"] {
+        assert_eq!(site.page(path).texts(".column-main .my-card a"), ["THE SUMMIT", "THE BACKGROUND"], "{path}");
+    }
+    assert_eq!(site.page("articles/summit/").texts("#backlinks .my-card a"), ["THE BACKGROUND"]);
+    // a list template of the site's own can still use the fields
+    site.write("templates/partials/cards.html", "<ul>{% for card in cards %}<li class=\"own\">{{ card.title }}</li>{% endfor %}</ul>");
+    site.build_ok();
+    assert_eq!(site.page("").texts(".column-main .own"), ["The summit", "The background"]);
+}
+
+#[test]
+fn a_card_template_error_names_the_template_and_line() {
+    let site = Site::fixture("basic");
+    site.write("templates/partials/card.html", "<li>\n{{ card.title | no_such_filter }}</li>\n");
+    let run = site.build();
+    run.assert_code(1);
+    assert!(run.stderr.contains("--> templates/partials/card.html:2:"), "{}", run.stderr);
+    assert!(!site.public().exists(), "nothing was written");
+}
+
+#[test]
 fn output_is_byte_identical_across_builds() {
     let site = Site::fixture("basic");
     site.build_ok();

@@ -13,7 +13,7 @@ use crate::urls::output_file;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
-pub use templates::Templates;
+pub use templates::{CARD_TEMPLATE, Templates};
 use views::*;
 
 /// Where rendered pages go: the staging folder of a build, memory for `serve`, nowhere for `check`.
@@ -95,7 +95,7 @@ struct Renderer<'a, 's> {
     site: &'a Site<'s>,
     templates: &'a Templates,
     /// One per explainer, made on first use and shared by every list that shows it.
-    cards: Vec<OnceLock<CardValue>>,
+    cards: Vec<OnceLock<Result<CardValue, Diagnostic>>>,
 }
 
 impl Renderer<'_, '_> {
@@ -170,12 +170,21 @@ impl Renderer<'_, '_> {
         }
     }
 
-    fn cards(&self, ids: &[usize]) -> Vec<&CardValue> {
-        ids.iter()
-            .map(|&id| {
-                self.cards[id].get_or_init(|| tera::Value::from_serializable(&card(self.site, &self.site.explainers[id])))
-            })
-            .collect()
+    fn cards(&self, ids: &[usize]) -> Result<Vec<&CardValue>, Diagnostic> {
+        ids.iter().map(|&id| self.cards[id].get_or_init(|| self.card_value(id)).as_ref().map_err(Clone::clone)).collect()
+    }
+
+    /// An explainer's card for every list that shows it: its fields, and its HTML rendered once
+    /// from `partials/card.html`, so that a list of thousands is a copy of strings.
+    fn card_value(&self, id: usize) -> Result<CardValue, Diagnostic> {
+        let mut card = card(self.site, &self.site.explainers[id]);
+        if self.templates.has_card {
+            let context = tera::Context::from_serialize(&CardContext { card: &card })
+                .map_err(|e| self.templates.diagnostic(&e))?;
+            let html = self.templates.tera.render(CARD_TEMPLATE, &context).map_err(|e| self.templates.diagnostic(&e))?;
+            card.html = html.trim_end().to_string();
+        }
+        Ok(tera::Value::from_serializable(&card))
     }
 
     fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
@@ -201,7 +210,7 @@ impl Renderer<'_, '_> {
             },
             heading,
             intro: if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None },
-            explainers: self.cards(page_slice(&ids, n, site.config.paginate)),
+            explainers: self.cards(page_slice(&ids, n, site.config.paginate))?,
             paginator: paginator(site, "", n, pages),
             topics,
             actors,
@@ -250,8 +259,8 @@ impl Renderer<'_, '_> {
                 .iter()
                 .map(|u| DatedText { date: DateText::from(&u.date), text: &u.note })
                 .collect(),
-            backlinks: self.cards(&e.backlinks),
-            related: self.cards(&e.related),
+            backlinks: self.cards(&e.backlinks)?,
+            related: self.cards(&e.related)?,
             word_count: e.body.word_count,
             reading_minutes: reading_minutes(e.body.word_count),
             draft: e.meta.draft,
@@ -328,7 +337,7 @@ impl Renderer<'_, '_> {
                 .iter()
                 .map(|&(a, count)| EntityCount { count, ..actor_count(site, &site.actors[a]) })
                 .collect(),
-            backlinks: self.cards(&t.backlinks),
+            backlinks: self.cards(&t.backlinks)?,
         };
         let context = TopicContext {
             page: {
@@ -340,7 +349,7 @@ impl Renderer<'_, '_> {
                 self.meta(page, "topic", "topics", title, description, extras)
             },
             topic: view,
-            explainers: self.cards(page_slice(&t.explainers, n, site.config.paginate)),
+            explainers: self.cards(page_slice(&t.explainers, n, site.config.paginate))?,
             paginator: paginator(site, &t.path, n, pages),
         };
         self.template("topic.html", &context)
@@ -392,9 +401,9 @@ impl Renderer<'_, '_> {
             aliases: &a.aliases,
             body: a.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
             count: a.explainers.len(),
-            mentioned_in: self.cards(&a.mentioned_in[..a.mentioned_in.len().min(SIDE_LIST)]),
+            mentioned_in: self.cards(&a.mentioned_in[..a.mentioned_in.len().min(SIDE_LIST)])?,
             mentioned_count: a.mentioned_in.len(),
-            backlinks: self.cards(&backlinks[..backlinks.len().min(SIDE_LIST)]),
+            backlinks: self.cards(&backlinks[..backlinks.len().min(SIDE_LIST)])?,
             backlink_count: backlinks.len(),
             quote_count: a.quotes.len(),
             quotes: a
@@ -434,7 +443,7 @@ impl Renderer<'_, '_> {
                 self.meta(page, "actor", "actors", title, description, extras)
             },
             actor: view,
-            explainers: self.cards(page_slice(&a.explainers, n, site.config.paginate)),
+            explainers: self.cards(page_slice(&a.explainers, n, site.config.paginate))?,
             paginator: paginator(site, &a.path, n, pages),
         };
         self.template("actor.html", &context)

@@ -16,9 +16,14 @@ pub const REQUIRED: &[&str] = &[
     "alias.html",
 ];
 
+/// The template of one explainer in a list; optional: without it cards have no `html`.
+pub const CARD_TEMPLATE: &str = "partials/card.html";
+
 /// Compiled templates, plus where each came from for error messages.
 pub struct Templates {
     pub tera: tera::Tera,
+    /// Whether the theme or the site has [`CARD_TEMPLATE`].
+    pub has_card: bool,
     origins: HashMap<String, (String, String)>,
 }
 
@@ -48,10 +53,11 @@ impl Templates {
         }
         if diagnostics.is_empty() {
             if let Err(e) = tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str()))) {
-                diagnostics.push(error_to_diagnostic(&e, &origins));
+                diagnostics.extend(error_to_diagnostics(&e, &origins));
             }
         }
-        if diagnostics.is_empty() { Ok(Templates { tera, origins }) } else { Err(diagnostics) }
+        let has_card = origins.contains_key(CARD_TEMPLATE);
+        if diagnostics.is_empty() { Ok(Templates { tera, has_card, origins }) } else { Err(diagnostics) }
     }
 
     pub fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
@@ -59,8 +65,61 @@ impl Templates {
     }
 }
 
+/// A Tera error as diagnostics: Tera reports unknown filters, tests, functions and included
+/// templates of every template at once, as text; each becomes a diagnostic of its own.
+fn error_to_diagnostics(error: &tera::Error, origins: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
+    match error.kind() {
+        tera::ErrorKind::Msg(text) => {
+            let located = located_reports(text, origins);
+            if located.is_empty() { vec![error_to_diagnostic(error, origins)] } else { located }
+        }
+        _ => vec![error_to_diagnostic(error, origins)],
+    }
+}
+
+/// Reads Tera's text reports (`error: MESSAGE` then ` --> NAME:LINE:COL`) back into diagnostics
+/// located in the template's file as the user knows it (`templates/…` or the theme's).
+fn located_reports(text: &str, origins: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(place)) = (message, line.trim_start().strip_prefix("--> ")) {
+            message = None;
+            let mut parts = place.rsplitn(3, ':');
+            let (Some(column), Some(line_number), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+                continue;
+            };
+            let (Ok(column), Ok(line_number)) = (column.parse::<usize>(), line_number.parse::<usize>()) else {
+                continue;
+            };
+            let message = format!("template error: {m}");
+            match origins.get(name) {
+                Some((origin, source_text)) => {
+                    let offset: usize = source_text.split_inclusive('\n').take(line_number.saturating_sub(1)).map(str::len).sum();
+                    let offset = (offset + column.saturating_sub(1)).min(source_text.len());
+                    diagnostics.push(Diagnostic::error(message).at(&SourceFile::new(origin, source_text), offset, 1));
+                }
+                None => diagnostics.push(Diagnostic::error(format!("{message} (in template `{name}`)"))),
+            }
+        }
+    }
+    diagnostics
+}
+
 /// A Tera error as a diagnostic at the template's file, line and column where Tera knows them.
 fn error_to_diagnostic(error: &tera::Error, origins: &HashMap<String, (String, String)>) -> Diagnostic {
+    if let tera::ErrorKind::Msg(text) = error.kind() {
+        let mut located = located_reports(text, origins);
+        if !located.is_empty() {
+            let mut first = located.remove(0);
+            if !located.is_empty() {
+                first.message.push_str(&format!(" (and {} more template errors)", located.len()));
+            }
+            return first;
+        }
+    }
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let kind = if matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) { "syntax error" } else { "error" };

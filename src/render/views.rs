@@ -107,6 +107,14 @@ pub struct Card {
     pub date: DateText,
     pub summary: String,
     pub topics: Vec<Link>,
+    /// The card as HTML, from `partials/card.html` (empty when the theme has no such template).
+    pub html: String,
+}
+
+/// The context of `partials/card.html`.
+#[derive(Debug, Serialize)]
+pub struct CardContext<'a> {
+    pub card: &'a Card,
 }
 
 /// An actor or topic in a list, with how many explainers it has.
@@ -384,6 +392,7 @@ pub fn card(site: &Site<'_>, e: &Explainer<'_>) -> Card {
         date: DateText::from(&e.meta.date),
         summary: e.summary.clone(),
         topics: e.topics.iter().map(|&t| topic_link(site, t)).collect(),
+        html: String::new(),
     }
 }
 
