@@ -18,8 +18,27 @@ use std::sync::Mutex;
 
 const TOPICS: &[&str] = &["Trade", "Taiwan", "Cyber", "Human rights", "Technology", "Maritime", "Alliances", "Energy"];
 const WORDS: &[&str] = &[
-    "summit", "tariff", "alliance", "export", "control", "talks", "border", "treaty", "sanction", "envoy", "statement",
-    "security", "chain", "supply", "region", "military", "drills", "agreed", "warned", "cooperation", "deterrence",
+    "summit",
+    "tariff",
+    "alliance",
+    "export",
+    "control",
+    "talks",
+    "border",
+    "treaty",
+    "sanction",
+    "envoy",
+    "statement",
+    "security",
+    "chain",
+    "supply",
+    "region",
+    "military",
+    "drills",
+    "agreed",
+    "warned",
+    "cooperation",
+    "deterrence",
 ];
 const ACTORS: usize = 40;
 
@@ -53,7 +72,10 @@ fn generate_site(root: &Path, n: usize) {
     );
     write("content/index.md", "---\ntitle: Bench\n---\nExplainers for benchmarks.\n");
     for (i, topic) in TOPICS.iter().enumerate() {
-        write(&format!("content/topics/t{i}.md"), &format!("---\ntitle: {topic}\nsummary: About {topic}.\n---\nThe {topic} hub.\n"));
+        write(
+            &format!("content/topics/t{i}.md"),
+            &format!("---\ntitle: {topic}\nsummary: About {topic}.\n---\nThe {topic} hub.\n"),
+        );
     }
     for i in 0..ACTORS {
         let kind = ["person", "organization", "country"][i % 3];
@@ -70,8 +92,13 @@ fn generate_site(root: &Path, n: usize) {
         writeln!(text, "---\ntitle: \"Explainer {i}: {} and {}\"", WORDS[i % WORDS.len()], topics[0]).unwrap();
         writeln!(text, "date: {year}-{month:02}-{day:02}\nsummary: \"What explainer {i} is about.\"").unwrap();
         writeln!(text, "topics: [{}, {}]\nactors: [{}]", topics[0], topics[1], actors.join(", ")).unwrap();
-        writeln!(text, "sources:\n  - id: s1\n    title: A report\n    publisher: A wire\n    url: https://example.com/{i}").unwrap();
-        writeln!(text, "timeline:\n  - date: {year}-{month:02}-{day:02}\n    event: \"Event {}.\"\n---\n", i % 50).unwrap();
+        writeln!(
+            text,
+            "sources:\n  - id: s1\n    title: A report\n    publisher: A wire\n    url: https://example.com/{i}"
+        )
+        .unwrap();
+        writeln!(text, "timeline:\n  - date: {year}-{month:02}-{day:02}\n    event: \"Event {}.\"\n---\n", i % 50)
+            .unwrap();
         for section in 0..4 {
             writeln!(text, "## Section {section}\n").unwrap();
             for _ in 0..3 {

@@ -31,5 +31,11 @@ fn main() {
         total += html.len();
     }
     let took = started.elapsed();
-    println!("{} files, {:.1} MB of Markdown, {:.1} MB of HTML, {:.3} s", bodies.len(), bytes as f64 / 1e6, total as f64 / 1e6, took.as_secs_f64());
+    println!(
+        "{} files, {:.1} MB of Markdown, {:.1} MB of HTML, {:.3} s",
+        bodies.len(),
+        bytes as f64 / 1e6,
+        total as f64 / 1e6,
+        took.as_secs_f64()
+    );
 }

@@ -234,7 +234,10 @@ pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagn
 pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let mut by_path = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
-    let add_folder = |dir: &Path, prefix: &str, by_path: &mut std::collections::BTreeMap<String, StaticFile>, diagnostics: &mut Vec<Diagnostic>| {
+    let add_folder = |dir: &Path,
+                      prefix: &str,
+                      by_path: &mut std::collections::BTreeMap<String, StaticFile>,
+                      diagnostics: &mut Vec<Diagnostic>| {
         for (path, rel) in walk_files(dir, prefix, diagnostics) {
             let origin = format!("{prefix}/{rel}");
             if !inside(root, &path) {

@@ -197,7 +197,16 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
             _ => None,
         })
         .collect();
-    ParsedBody { source: body, event_count: events.len(), footnotes, links, headings, first_paragraph, word_count, quotes }
+    ParsedBody {
+        source: body,
+        event_count: events.len(),
+        footnotes,
+        links,
+        headings,
+        first_paragraph,
+        word_count,
+        quotes,
+    }
 }
 
 /// Finds blockquotes and their attributions: a last paragraph (not the only one) that starts with
@@ -220,7 +229,12 @@ fn find_quotes(events: &[Event<'_>], links: &[LinkRef<'_>]) -> Vec<QuoteBlock> {
     quotes
 }
 
-fn attribution(events: &[Event<'_>], links: &[LinkRef<'_>], quote_start: usize, quote_end: usize) -> Option<Attribution> {
+fn attribution(
+    events: &[Event<'_>],
+    links: &[LinkRef<'_>],
+    quote_start: usize,
+    quote_end: usize,
+) -> Option<Attribution> {
     if !matches!(events.get(quote_end.checked_sub(1)?), Some(Event::End(TagEnd::Paragraph))) {
         return None;
     }

@@ -408,7 +408,10 @@ fn remove_abandoned_staging(parent: &Path, name: &str, previous: &Path) {
         };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         let alive = pid.is_some_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
-        if !alive && cfg!(target_os = "linux") && (previous.exists() || std::fs::rename(entry.path(), previous).is_err()) {
+        if !alive
+            && cfg!(target_os = "linux")
+            && (previous.exists() || std::fs::rename(entry.path(), previous).is_err())
+        {
             remove_tree(&entry.path());
         }
     }
@@ -471,12 +474,21 @@ mod tests {
         let old_time = std::fs::metadata(&same).unwrap().modified().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
 
-        let third = [("same/index.html", "same"), ("changed.html", "two!"), ("f/index.html", "now a folder"), ("gone", "now a file")];
+        let third = [
+            ("same/index.html", "same"),
+            ("changed.html", "two!"),
+            ("f/index.html", "now a folder"),
+            ("gone", "now a file"),
+        ];
         build(&target, &third);
         let expected: BTreeMap<String, Vec<u8>> =
             third.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
         assert_eq!(files(&target), expected);
-        assert_eq!(std::fs::metadata(target.join("same/index.html")).unwrap().modified().unwrap(), old_time, "an unchanged file is not rewritten");
+        assert_eq!(
+            std::fs::metadata(target.join("same/index.html")).unwrap().modified().unwrap(),
+            old_time,
+            "an unchanged file is not rewritten"
+        );
         assert!(!target.join("gone/deep").exists(), "folders left empty are removed");
         assert_eq!(files(&previous).keys().collect::<Vec<_>>(), ["other.html"]);
     }

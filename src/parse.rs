@@ -86,7 +86,9 @@ pub fn parse_site(files: &[ContentFile]) -> (ParsedSite<'_>, Vec<Diagnostic>) {
 }
 
 /// Puts per-file results (in path order) together into a site; `serve` keeps them between builds.
-pub fn collect<'s>(results: impl IntoIterator<Item = (&'s ContentFile, FileResult<'s>)>) -> (ParsedSite<'s>, Vec<Diagnostic>) {
+pub fn collect<'s>(
+    results: impl IntoIterator<Item = (&'s ContentFile, FileResult<'s>)>,
+) -> (ParsedSite<'s>, Vec<Diagnostic>) {
     let mut site = ParsedSite::default();
     let mut diagnostics = Vec::new();
     for (file, (parsed, diags)) in results {
@@ -128,7 +130,12 @@ pub fn parse_file(file: &ContentFile) -> FileResult<'_> {
     match kind {
         ContentKind::Explainer => {
             let (meta, diags) = frontmatter::read_explainer(&source, &split);
-            (meta.map(|meta| ParsedFile::Explainer(ParsedExplainer { file, meta: Arc::new(meta), body: body(&split) })), diags)
+            (
+                meta.map(|meta| {
+                    ParsedFile::Explainer(ParsedExplainer { file, meta: Arc::new(meta), body: body(&split) })
+                }),
+                diags,
+            )
         }
         ContentKind::Actor => profile(file, &source, &split, frontmatter::read_actor, body, ParsedFile::Actor),
         ContentKind::Topic => profile(file, &source, &split, frontmatter::read_topic, body, ParsedFile::Topic),

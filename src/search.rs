@@ -17,8 +17,8 @@ use crate::render::Sink;
 use pulldown_cmark::Event;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
-use serde::Serialize;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The best documents kept per stem: enough for a results page, small enough for any shard.
@@ -38,8 +38,8 @@ const B: f32 = 0.75;
 
 const ENGLISH_STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "he", "her",
-    "his", "if", "in", "into", "is", "it", "its", "of", "on", "or", "she", "so", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "to", "was", "were", "which", "who", "will", "with",
+    "his", "if", "in", "into", "is", "it", "its", "of", "on", "or", "she", "so", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "to", "was", "were", "which", "who", "will", "with",
 ];
 
 /// The Snowball algorithm for a site language (`en`, `fr-CA`…); `None` leaves words unstemmed.

@@ -202,10 +202,8 @@ mod tests {
         assert_eq!((err.line, err.column), (1, 8 + MAX_FLOW_DEPTH), "{err:?}");
         assert!(err.message.contains("nested more than"), "{err:?}");
         // the brackets the scan must not count: in quotes, comments and plain text
-        let shallow = format!(
-            "a: \"{q}\"\nb: '{q}'' {q}'\nc: x {q}\n# {q}\nd: [[1], {{e: [2]}}]\n",
-            q = "[".repeat(200)
-        );
+        let shallow =
+            format!("a: \"{q}\"\nb: '{q}'' {q}'\nc: x {q}\n# {q}\nd: [[1], {{e: [2]}}]\n", q = "[".repeat(200));
         let map = parse_mapping(&shallow).unwrap();
         assert_eq!(map.len(), 4);
         assert!(parse_mapping(&format!("a: {}{}", "[".repeat(90), "]".repeat(90))).is_ok());

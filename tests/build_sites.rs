@@ -244,7 +244,10 @@ fn one_card_template_changes_every_list() {
     }
     assert_eq!(site.page("articles/summit/").texts("#backlinks .my-card a"), ["THE BACKGROUND"]);
     // a list template of the site's own can still use the fields
-    site.write("templates/partials/cards.html", "<ul>{% for card in cards %}<li class=\"own\">{{ card.title }}</li>{% endfor %}</ul>");
+    site.write(
+        "templates/partials/cards.html",
+        "<ul>{% for card in cards %}<li class=\"own\">{{ card.title }}</li>{% endfor %}</ul>",
+    );
     site.build_ok();
     assert_eq!(site.page("").texts(".column-main .own"), ["The summit", "The background"]);
 }

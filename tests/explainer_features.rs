@@ -63,7 +63,11 @@ fn attributed_quotes_appear_in_their_words() {
     assert_eq!(alpha.texts("figure.quote blockquote"), ["Beijing wants investment."]);
     assert_eq!(alpha.text("figure.quote figcaption"), "— Victor Cha, CSIS");
     assert_eq!(alpha.attrs("figure.quote figcaption a", "href"), ["/actors/victor-cha/"]);
-    assert_eq!(alpha.texts(".prose > blockquote"), ["An unnamed view. — A senior official"], "unattributed stays a blockquote");
+    assert_eq!(
+        alpha.texts(".prose > blockquote"),
+        ["An unnamed view. — A senior official"],
+        "unattributed stays a blockquote"
+    );
 
     let cha = site.page("actors/victor-cha/");
     assert_eq!(cha.texts("#quotes blockquote"), ["Beijing wants investment."]);

@@ -25,12 +25,16 @@ fn fails_naming(site: &Site, location: &str) -> String {
 #[test]
 fn non_utf8_and_empty_files_are_errors_naming_the_file() {
     let site = small_site();
-    std::fs::write(site.root.join("content/articles/latin1.md"), b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n").unwrap();
+    std::fs::write(site.root.join("content/articles/latin1.md"), b"---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n")
+        .unwrap();
     site.write("content/articles/empty.md", "");
     site.write("content/actors/blank.md", "");
     let stderr = fails_naming(&site, "--> content/articles/latin1.md");
     assert!(stderr.contains("not UTF-8"), "{stderr}");
-    assert!(stderr.contains("--> content/articles/empty.md") && stderr.contains("--> content/actors/blank.md"), "{stderr}");
+    assert!(
+        stderr.contains("--> content/articles/empty.md") && stderr.contains("--> content/actors/blank.md"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -58,7 +62,9 @@ fn yaml_alias_bombs_are_rejected_quickly() {
     let mut yaml = String::from("---\ntitle: Bomb\ndate: 2024-01-01\na: &a [x, x, x, x, x, x, x, x, x]\n");
     for i in 0..14 {
         let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
-        yaml.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        yaml.push_str(&format!(
+            "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
     }
     yaml.push_str("---\n");
     site.write("content/articles/bomb.md", &yaml);
@@ -86,7 +92,10 @@ fn pathological_markdown_builds() {
         ("huge", huge_list),
         ("links", links),
     ] {
-        site.write(&format!("content/articles/{name}.md"), &format!("---\ntitle: {name}\ndate: 2024-01-01\n---\n\n{body}\n"));
+        site.write(
+            &format!("content/articles/{name}.md"),
+            &format!("---\ntitle: {name}\ndate: 2024-01-01\n---\n\n{body}\n"),
+        );
     }
     let started = std::time::Instant::now();
     let run = site.build();
@@ -99,7 +108,8 @@ fn pathological_markdown_builds() {
 fn symlink_loops_and_dangling_links_in_content_are_skipped() {
     let site = small_site();
     std::os::unix::fs::symlink(site.root.join("content"), site.root.join("content/articles/loop")).unwrap();
-    std::os::unix::fs::symlink(site.root.join("content/nowhere.md"), site.root.join("content/articles/dangling.md")).unwrap();
+    std::os::unix::fs::symlink(site.root.join("content/nowhere.md"), site.root.join("content/articles/dangling.md"))
+        .unwrap();
     let run = site.build();
     run.assert_success();
     assert!(run.stderr.contains("loops back"), "{}", run.stderr);
@@ -157,10 +167,15 @@ fn front_matter_text_is_escaped_everywhere() {
 #[test]
 fn only_web_addresses_leave_front_matter_as_links() {
     let site = small_site();
-    for (i, url) in ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "//evil.example/", "vbscript:x"].iter().enumerate() {
+    for (i, url) in ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "//evil.example/", "vbscript:x"]
+        .iter()
+        .enumerate()
+    {
         site.write(
             &format!("content/articles/u{i}.md"),
-            &format!("---\ntitle: U{i}\ndate: 2024-01-01\nsources:\n  - id: s\n    title: T\n    url: \"{url}\"\n---\n"),
+            &format!(
+                "---\ntitle: U{i}\ndate: 2024-01-01\nsources:\n  - id: s\n    title: T\n    url: \"{url}\"\n---\n"
+            ),
         );
     }
     let stderr = fails_naming(&site, "--> content/articles/u0.md:7:");
@@ -175,7 +190,10 @@ fn unknown_fields_and_invalid_values_name_line_and_suggest() {
     site.write("content/actors/kind.md", "---\nname: K\nkind: persn\n---\n");
     let stderr = fails_naming(&site, "--> content/articles/typo.md:4:1");
     assert!(stderr.contains("did you mean `topics`?"), "{stderr}");
-    assert!(stderr.contains("--> content/articles/bad.md:3:7") && stderr.contains("month 2 has 29 days, not 30"), "{stderr}");
+    assert!(
+        stderr.contains("--> content/articles/bad.md:3:7") && stderr.contains("month 2 has 29 days, not 30"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--> content/articles/bad.md:4:8"), "{stderr}");
     assert!(stderr.contains("--> content/actors/kind.md:3:7") && stderr.contains("did you mean `person`?"), "{stderr}");
 }
@@ -184,12 +202,18 @@ fn unknown_fields_and_invalid_values_name_line_and_suggest() {
 fn a_killed_build_leaves_the_previous_output_whole() {
     let site = small_site();
     for i in 0..400 {
-        site.write(&format!("content/articles/a{i}.md"), &format!("---\ntitle: Version one {i}\ndate: 2024-01-01\n---\n\nText {i}.\n"));
+        site.write(
+            &format!("content/articles/a{i}.md"),
+            &format!("---\ntitle: Version one {i}\ndate: 2024-01-01\n---\n\nText {i}.\n"),
+        );
     }
     site.build_ok();
     let first = site.output_files();
     for i in 0..400 {
-        site.write(&format!("content/articles/a{i}.md"), &format!("---\ntitle: Version two {i}\ndate: 2024-01-01\n---\n\nText {i}.\n"));
+        site.write(
+            &format!("content/articles/a{i}.md"),
+            &format!("---\ntitle: Version two {i}\ndate: 2024-01-01\n---\n\nText {i}.\n"),
+        );
     }
     // kill the second build at different moments; the output is always one whole build
     for delay_ms in [5u64, 30, 80, 150, 300] {
@@ -205,9 +229,13 @@ fn a_killed_build_leaves_the_previous_output_whole() {
         let _ = child.wait();
         let now = site.output_files();
         let whole_first = now == first;
-        let whole_second = now.get("articles/a0/index.html").is_some_and(|p| String::from_utf8_lossy(p).contains("Version two 0"))
-            && now.len() == first.len()
-            && now.iter().filter(|(path, _)| path.starts_with("articles/a")).all(|(_, p)| String::from_utf8_lossy(p).contains("Version two"));
+        let whole_second =
+            now.get("articles/a0/index.html").is_some_and(|p| String::from_utf8_lossy(p).contains("Version two 0"))
+                && now.len() == first.len()
+                && now
+                    .iter()
+                    .filter(|(path, _)| path.starts_with("articles/a"))
+                    .all(|(_, p)| String::from_utf8_lossy(p).contains("Version two"));
         assert!(whole_first || whole_second, "after a kill at {delay_ms} ms the output is a mix of two builds");
     }
     // the next build succeeds and removes what killed builds left next to the output, but for
@@ -258,5 +286,9 @@ fn every_internal_link_of_hostile_but_valid_content_resolves() {
     site.write("content/articles/odd.md", "---\ntitle: \"Odd: ‘quotes’ & <angles>\"\ndate: 2024-01-01\ntopics: [\"C++ & Rust\", \"Ünïcödé\"]\nactors: [\"O'Brien\", \"Ōe Kenzaburō\"]\n---\n\n## Odd & more\n\n[self](#odd-more) [ok](ok.md) [topic](topic:c-rust).\n");
     site.build_ok();
     assert_eq!(broken_internal_links(&site.public(), "/"), Vec::<String>::new());
-    assert!(site.exists("topics/c-rust/index.html") && site.exists("actors/obrien/index.html") && site.exists("actors/oe-kenzaburo/index.html"));
+    assert!(
+        site.exists("topics/c-rust/index.html")
+            && site.exists("actors/obrien/index.html")
+            && site.exists("actors/oe-kenzaburo/index.html")
+    );
 }

@@ -9,8 +9,21 @@ use proptest::prelude::*;
 /// Names writers might use: accents, apostrophes, other scripts, punctuation.
 fn name() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "Taiwan", "North Korea", "Türkiye", "Yoon Suk Yeol", "O'Brien", "習近平", "C++ & Rust", "Ōe", "AI", "São Paulo",
-        "People's Liberation Army", "Élysée", "G7", "Zoë", "Kim",
+        "Taiwan",
+        "North Korea",
+        "Türkiye",
+        "Yoon Suk Yeol",
+        "O'Brien",
+        "習近平",
+        "C++ & Rust",
+        "Ōe",
+        "AI",
+        "São Paulo",
+        "People's Liberation Army",
+        "Élysée",
+        "G7",
+        "Zoë",
+        "Kim",
     ])
     .prop_map(str::to_string)
 }
@@ -117,8 +130,23 @@ fn heading_anchor(headings: &[String], heading: &str) -> Option<String> {
     };
     let wanted = slug(heading);
     // only the first heading with a slug is predictable without the reserved-name rules
-    let reserved = ["main", "content", "takeaways", "sources", "timeline", "updates", "related", "backlinks", "topics", "actors", "footnotes", "top"];
-    if reserved.contains(&wanted.as_str()) || headings.iter().position(|h| slug(h) == wanted) != headings.iter().position(|h| h == heading) {
+    let reserved = [
+        "main",
+        "content",
+        "takeaways",
+        "sources",
+        "timeline",
+        "updates",
+        "related",
+        "backlinks",
+        "topics",
+        "actors",
+        "footnotes",
+        "top",
+    ];
+    if reserved.contains(&wanted.as_str())
+        || headings.iter().position(|h| slug(h) == wanted) != headings.iter().position(|h| h == heading)
+    {
         return None;
     }
     Some(wanted)

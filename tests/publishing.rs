@@ -77,10 +77,24 @@ fn sitemap_lists_every_public_page_and_robots_points_to_it() {
     let doc = xml(&text);
     let urls: BTreeSet<String> = children(doc.root_element(), "url").iter().map(|u| child_text(*u, "loc")).collect();
     let base = "https://example.org/policy/explainers/";
-    for path in ["", "page/2/", "articles/one/", "articles/two/", "topics/", "topics/energy/", "topics/energy/page/2/", "actors/", "actors/someone/", "search/"] {
+    for path in [
+        "",
+        "page/2/",
+        "articles/one/",
+        "articles/two/",
+        "topics/",
+        "topics/energy/",
+        "topics/energy/page/2/",
+        "actors/",
+        "actors/someone/",
+        "search/",
+    ] {
         assert!(urls.contains(&format!("{base}{path}")), "sitemap misses {path}: {urls:?}");
     }
-    assert!(!urls.iter().any(|u| u.contains("old/two") || u.ends_with("404.html")), "no redirects or 404 in the sitemap");
+    assert!(
+        !urls.iter().any(|u| u.contains("old/two") || u.ends_with("404.html")),
+        "no redirects or 404 in the sitemap"
+    );
     // every listed URL is a page of the build
     for url in &urls {
         let rel = url.strip_prefix(base).unwrap();
@@ -104,7 +118,11 @@ fn aliases_redirect_with_canonical_links() {
     let alias = site.page("old/two/");
     assert_eq!(alias.attrs("link[rel=canonical]", "href"), ["https://example.org/policy/explainers/articles/two/"]);
     assert_eq!(alias.attrs("meta[name=robots]", "content"), ["noindex"]);
-    assert!(alias.source.contains(r#"<script>location.replace("/policy/explainers/articles/two/" + location.hash);</script>"#));
+    assert!(
+        alias
+            .source
+            .contains(r#"<script>location.replace("/policy/explainers/articles/two/" + location.hash);</script>"#)
+    );
     assert!(alias.source.contains(r#"<meta http-equiv="refresh" content="0; url=/policy/explainers/articles/two/">"#));
     assert_eq!(alias.href_of("Two"), "/policy/explainers/articles/two/");
 }
@@ -127,10 +145,15 @@ fn explainers_carry_json_ld_and_social_cards() {
     assert_eq!(article["headline"], "Alpha");
     assert_eq!(article["datePublished"], "2024-11-16");
     assert_eq!(article["url"], "https://example.org/articles/a/");
-    let about: Vec<(&str, &str)> =
-        article["about"].as_array().unwrap().iter().map(|t| (t["@type"].as_str().unwrap(), t["name"].as_str().unwrap())).collect();
+    let about: Vec<(&str, &str)> = article["about"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["@type"].as_str().unwrap(), t["name"].as_str().unwrap()))
+        .collect();
     assert_eq!(about, [("Thing", "Taiwan"), ("Thing", "Trade"), ("Person", "Xi Jinping"), ("Person", "Yoon Suk Yeol")]);
-    let mentions: Vec<&str> = article["mentions"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let mentions: Vec<&str> =
+        article["mentions"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(mentions, ["Kim Jong Un", "People's Liberation Army", "Victor Cha"]);
     let crumbs = graph.iter().find(|n| n["@type"] == "BreadcrumbList").expect("breadcrumbs");
     let items = crumbs["itemListElement"].as_array().unwrap();
@@ -151,7 +174,10 @@ fn explainers_carry_json_ld_and_social_cards() {
 #[test]
 fn json_ld_cannot_close_its_script() {
     let site = Site::fixture("basic");
-    site.write("content/articles/evil.md", "---\ntitle: \"</script><script>alert(1)</script>\"\ndate: 2024-01-01\n---\n\nText.\n");
+    site.write(
+        "content/articles/evil.md",
+        "---\ntitle: \"</script><script>alert(1)</script>\"\ndate: 2024-01-01\n---\n\nText.\n",
+    );
     site.build_ok();
     let page = site.page("articles/evil/");
     assert_eq!(page.texts("script").len(), 1, "only the JSON-LD script");
@@ -216,7 +242,9 @@ fn subpath_build_has_no_link_outside_the_base_path() {
             let text = String::from_utf8(bytes).unwrap();
             for url in text.split(['"', '<', '>', ' ', '\n']).filter(|s| s.starts_with("http")) {
                 assert!(
-                    url.starts_with("https://example.org/policy/explainers/") || url.starts_with("http://www.w3.org/") || url.starts_with("http://www.sitemaps.org/"),
+                    url.starts_with("https://example.org/policy/explainers/")
+                        || url.starts_with("http://www.w3.org/")
+                        || url.starts_with("http://www.sitemaps.org/"),
                     "{path}: {url}"
                 );
             }

@@ -58,7 +58,15 @@ fn content_types_head_404_and_folders() {
 fn no_path_escapes_the_site() {
     let (site, server) = serving("basic");
     site.write("../secret.txt", "secret");
-    for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/etc/passwd", "/a/..%2f..%2fsecret.txt", "/..\\secret.txt", "//etc/passwd", "/static/../../secret.txt"] {
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/a/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "//etc/passwd",
+        "/static/../../secret.txt",
+    ] {
         let r = server.get(path);
         assert!(r.status == 400 || r.status == 404, "{path}: {}", r.status);
         assert!(!r.body.contains("secret") && !r.body.contains("root:"), "{path}");
@@ -79,7 +87,8 @@ fn edits_additions_deletions_and_renames_show_up() {
     server.wait_for("/articles/fresh/", "addition", |r| r.status == 200 && r.body.contains("<h1>Fresh</h1>"));
     server.wait_for("/", "the home page lists it", |r| r.body.contains("Fresh"));
     // a rename
-    std::fs::rename(site.root.join("content/articles/fresh.md"), site.root.join("content/articles/renamed.md")).unwrap();
+    std::fs::rename(site.root.join("content/articles/fresh.md"), site.root.join("content/articles/renamed.md"))
+        .unwrap();
     server.wait_for("/articles/renamed/", "rename", |r| r.status == 200);
     assert_eq!(server.get("/articles/fresh/").status, 404);
     // a deletion
@@ -91,8 +100,12 @@ fn edits_additions_deletions_and_renames_show_up() {
 #[test]
 fn template_edits_re_render_what_uses_them() {
     let (site, server) = serving("basic");
-    site.write("templates/explainer.html", "{% extends \"base.html\" %}{% block main %}<h1 class=\"mine\">{{ explainer.title }}</h1>{% endblock main %}");
-    server.wait_for("/articles/summit/", "template override", |r| r.body.contains("<h1 class=\"mine\">The summit</h1>"));
+    site.write(
+        "templates/explainer.html",
+        "{% extends \"base.html\" %}{% block main %}<h1 class=\"mine\">{{ explainer.title }}</h1>{% endblock main %}",
+    );
+    server
+        .wait_for("/articles/summit/", "template override", |r| r.body.contains("<h1 class=\"mine\">The summit</h1>"));
     site.remove("templates/explainer.html");
     server.wait_for("/articles/summit/", "override removed", |r| r.body.contains("<h1>The summit</h1>"));
     // a static file
@@ -110,7 +123,9 @@ fn a_broken_edit_shows_an_overlay_and_the_fix_clears_it() {
     assert!(broken.body.contains("<h1>The summit</h1>"), "the last good build is still served");
     // a broken link and a template error too
     site.write("content/articles/summit.md", &good.replace("(background.md#why-it-matters)", "(nowhere.md)"));
-    server.wait_for("/articles/summit/", "link error", |r| r.body.contains("there is no file content/articles/nowhere.md"));
+    server.wait_for("/articles/summit/", "link error", |r| {
+        r.body.contains("there is no file content/articles/nowhere.md")
+    });
     site.write("content/articles/summit.md", &good);
     site.write("templates/explainer.html", "{% if %}");
     server.wait_for("/articles/summit/", "template error", |r| r.body.contains("templates/explainer.html:1:"));
@@ -206,7 +221,10 @@ fn preview_serves_the_built_folder_under_the_base_path() {
     assert_eq!(missing.status, 404);
     assert_eq!(missing.body, site.read("404.html"));
     assert_eq!(server.get("/articles/one/").status, 404, "outside the base path");
-    assert_eq!(server.get("/policy/explainers/articles/one").header("location"), Some("/policy/explainers/articles/one/"));
+    assert_eq!(
+        server.get("/policy/explainers/articles/one").header("location"),
+        Some("/policy/explainers/articles/one/")
+    );
     for path in ["/policy/explainers/../../site.toml", "/policy/explainers/%2e%2e/%2e%2e/site.toml"] {
         let r = server.get(path);
         assert!(r.status == 400 || r.status == 404, "{path}: {}", r.status);

@@ -1,7 +1,7 @@
 //! Annotations of explainer text: actor mentions (autolinks), glossary terms (`<abbr>`), and quote attributions.
 
-use super::links::{ResolvedLink, Target};
 use super::ActorId;
+use super::links::{ResolvedLink, Target};
 use crate::config::Autolink;
 use crate::markdown::ParsedBody;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -196,7 +196,8 @@ impl TextRun<'_> {
     /// boundary stays in the earlier piece.
     fn position(&self, offset: usize, is_end: bool) -> (usize, usize) {
         for &(start, event, len) in &self.pieces {
-            let inside = if is_end { offset > start && offset <= start + len } else { offset >= start && offset < start + len };
+            let inside =
+                if is_end { offset > start && offset <= start + len } else { offset >= start && offset < start + len };
             if inside {
                 return (event, offset - start);
             }
@@ -236,7 +237,8 @@ fn text_runs<'a>(
                 Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
                 Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
                 Event::Text(_) if in_heading == 0 && in_code == 0 => {
-                    let mut run = TextRun { text: Cow::Borrowed(""), pieces: Vec::new(), mentions_allowed: in_link == 0 };
+                    let mut run =
+                        TextRun { text: Cow::Borrowed(""), pieces: Vec::new(), mentions_allowed: in_link == 0 };
                     while let (true, Some(Event::Text(t))) = (index < end_index, events.get(index)) {
                         run.pieces.push((run.text.len(), index, t.len()));
                         if run.pieces.len() == 1 {
@@ -327,7 +329,10 @@ mod tests {
 
     #[test]
     fn first_mentions_whole_words_longest_first() {
-        let body = markdown::parse("Xi met Yoon Suk Yeol in Xinjiang, not Xi-ism. Later Xi and Yoon spoke of the PLA at APEC.\n", 0);
+        let body = markdown::parse(
+            "Xi met Yoon Suk Yeol in Xinjiang, not Xi-ism. Later Xi and Yoon spoke of the PLA at APEC.\n",
+            0,
+        );
         let a = annotator(Autolink::First).annotate(&body, &[]);
         assert_eq!(mentions(&a), [0, 1, 2]);
         let first = a.annotations[0];
@@ -363,7 +368,8 @@ mod tests {
 
     #[test]
     fn quotes_are_attributed_and_their_names_linked() {
-        let body = markdown::parse("> Words.\n>\n> — Victor Cha, CSIS\n\n> Other words.\n>\n> — A senior official\n", 0);
+        let body =
+            markdown::parse("> Words.\n>\n> — Victor Cha, CSIS\n\n> Other words.\n>\n> — A senior official\n", 0);
         let a = annotator(Autolink::First).annotate(&body, &[]);
         assert_eq!(&a.quotes[..], [Quote { block: 0, actor: 3 }]);
         assert_eq!(mentions(&a), [3]);

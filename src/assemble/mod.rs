@@ -213,7 +213,11 @@ pub fn assemble<'s>(
     let mut order: Vec<usize> = (0..explainers.len()).collect();
     order.sort_by(|&a, &b| {
         let (ea, eb) = (&explainers[a], &explainers[b]);
-        eb.meta.date.cmp(&ea.meta.date).then_with(|| ea.meta.title.cmp(&eb.meta.title)).then_with(|| paths[a].cmp(&paths[b]))
+        eb.meta
+            .date
+            .cmp(&ea.meta.date)
+            .then_with(|| ea.meta.title.cmp(&eb.meta.title))
+            .then_with(|| paths[a].cmp(&paths[b]))
     });
     let remap = |ids: &[usize], rank: &[usize]| -> Vec<usize> {
         let mut out: Vec<usize> = Vec::with_capacity(ids.len());
@@ -224,8 +228,10 @@ pub fn assemble<'s>(
         }
         out
     };
-    let explainer_actors: Vec<Vec<ActorId>> = order.iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
-    let explainer_topics: Vec<Vec<TopicId>> = order.iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();
+    let explainer_actors: Vec<Vec<ActorId>> =
+        order.iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
+    let explainer_topics: Vec<Vec<TopicId>> =
+        order.iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();
     let explainer_paths: Vec<String> = order.iter().map(|&i| paths[i].clone().unwrap_or_default()).collect();
     let mut slots: Vec<Option<ParsedExplainer<'s>>> = explainers.into_iter().map(Some).collect();
     let explainers: Vec<ParsedExplainer<'s>> =
@@ -474,7 +480,18 @@ pub fn assemble<'s>(
                 ),
                 None => (draft.name, None, Vec::new(), None),
             };
-            Topic { slug: draft.slug, title, summary, aliases, profile, path, explainers, backlinks, timeline, key_actors }
+            Topic {
+                slug: draft.slug,
+                title,
+                summary,
+                aliases,
+                profile,
+                path,
+                explainers,
+                backlinks,
+                timeline,
+                key_actors,
+            }
         })
         .collect();
 
@@ -653,7 +670,9 @@ fn unused_profile_warnings<E: Profiled>(entities: &[E], label: &str, uses: impl 
             Some(
                 Diagnostic::warning(format!("no explainer names or links to {label} `{}`", e.slug()))
                     .in_file(&file.path)
-                    .with_help(format!("list it under `{label}s:` in an explainer's front matter, or remove the profile")),
+                    .with_help(format!(
+                        "list it under `{label}s:` in an explainer's front matter, or remove the profile"
+                    )),
             )
         })
         .collect()

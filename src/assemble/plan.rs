@@ -40,9 +40,13 @@ pub enum PageKind {
     /// An Atom feed.
     Feed(FeedOf),
     /// The sitemap; `part` is `None` for the only one, or the 0-based part under a sitemap index.
-    Sitemap { part: Option<usize> },
+    Sitemap {
+        part: Option<usize>,
+    },
     /// The sitemap index, when the site has more pages than one sitemap may list.
-    SitemapIndex { parts: usize },
+    SitemapIndex {
+        parts: usize,
+    },
     Robots,
     NotFound,
 }
@@ -105,7 +109,11 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     let home_pages = page_count(input.explainers.len(), config.paginate);
     for page in 1..=home_pages {
         let path = paginated("", page);
-        claimed.claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page".into(), diagnostics);
+        claimed.claim(
+            Page { path, kind: PageKind::Home { page, pages: home_pages } },
+            "the home page".into(),
+            diagnostics,
+        );
     }
     claimed.claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index".into(), diagnostics);
     claimed.claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index".into(), diagnostics);
@@ -116,13 +124,21 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     if config.search {
         claimed.claim(Page { path: "search/".into(), kind: PageKind::Search }, "the search page".into(), diagnostics);
     }
-    claimed.claim(Page { path: "atom.xml".into(), kind: PageKind::Feed(FeedOf::Site) }, "the site feed".into(), diagnostics);
+    claimed.claim(
+        Page { path: "atom.xml".into(), kind: PageKind::Feed(FeedOf::Site) },
+        "the site feed".into(),
+        diagnostics,
+    );
     claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt".into(), diagnostics);
     for (id, (slug, &count)) in input.topic_slugs.iter().zip(input.topic_counts).enumerate() {
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("topics/{slug}/"), page);
-            claimed.claim(Page { path, kind: PageKind::Topic { id, page, pages } }, format!("topic `{slug}`"), diagnostics);
+            claimed.claim(
+                Page { path, kind: PageKind::Topic { id, page, pages } },
+                format!("topic `{slug}`"),
+                diagnostics,
+            );
         }
         let feed = Page { path: format!("topics/{slug}/atom.xml"), kind: PageKind::Feed(FeedOf::Topic(id)) };
         claimed.claim(feed, format!("the feed of topic `{slug}`"), diagnostics);
@@ -131,7 +147,11 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
         let pages = page_count(count, config.paginate);
         for page in 1..=pages {
             let path = paginated(&format!("actors/{slug}/"), page);
-            claimed.claim(Page { path, kind: PageKind::Actor { id, page, pages } }, format!("actor `{slug}`"), diagnostics);
+            claimed.claim(
+                Page { path, kind: PageKind::Actor { id, page, pages } },
+                format!("actor `{slug}`"),
+                diagnostics,
+            );
         }
         let feed = Page { path: format!("actors/{slug}/atom.xml"), kind: PageKind::Feed(FeedOf::Actor(id)) };
         claimed.claim(feed, format!("the feed of actor `{slug}`"), diagnostics);
@@ -157,19 +177,34 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     // the sitemap, split under an index when it would list more than the protocol allows
     let listed = claimed.listed_in_sitemap();
     if listed <= SITEMAP_URLS {
-        claimed.claim(Page { path: "sitemap.xml".into(), kind: PageKind::Sitemap { part: None } }, "the sitemap".into(), diagnostics);
+        claimed.claim(
+            Page { path: "sitemap.xml".into(), kind: PageKind::Sitemap { part: None } },
+            "the sitemap".into(),
+            diagnostics,
+        );
     } else {
         let parts = listed.div_ceil(SITEMAP_URLS);
-        claimed.claim(Page { path: "sitemap.xml".into(), kind: PageKind::SitemapIndex { parts } }, "the sitemap".into(), diagnostics);
+        claimed.claim(
+            Page { path: "sitemap.xml".into(), kind: PageKind::SitemapIndex { parts } },
+            "the sitemap".into(),
+            diagnostics,
+        );
         for part in 0..parts {
             let path = format!("sitemap-{}.xml", part + 1);
-            claimed.claim(Page { path, kind: PageKind::Sitemap { part: Some(part) } }, "the sitemap".into(), diagnostics);
+            claimed.claim(
+                Page { path, kind: PageKind::Sitemap { part: Some(part) } },
+                "the sitemap".into(),
+                diagnostics,
+            );
         }
     }
     if config.search {
         for (e, path) in input.explainers.iter().zip(input.explainer_paths) {
             if path.starts_with("search/index/") {
-                diagnostics.push(Diagnostic::error(format!("{} would write into /search/index/, where the search index lives", e.file.path)));
+                diagnostics.push(Diagnostic::error(format!(
+                    "{} would write into /search/index/, where the search index lives",
+                    e.file.path
+                )));
             }
         }
     }

@@ -58,7 +58,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
         );
     }
     let files = rendered.static_files.len();
-    let search = if rendered.search_files > 0 { format!(", {} search index files", rendered.search_files) } else { String::new() };
+    let search = if rendered.search_files > 0 {
+        format!(", {} search index files", rendered.search_files)
+    } else {
+        String::new()
+    };
     println!(
         "Built {} pages{search} and copied {files} static files into {shown} in {}",
         rendered.pages,

@@ -12,7 +12,8 @@ use tokio::sync::broadcast;
 pub fn run(args: PreviewArgs) -> ExitCode {
     // the base path and the default folder come from ./site.toml when there is one
     let config = crate::load::load_config(Path::new("."), None).ok();
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(config.as_ref().map_or("public", |c| c.output_dir.as_str())));
+    let dir =
+        args.dir.clone().unwrap_or_else(|| PathBuf::from(config.as_ref().map_or("public", |c| c.output_dir.as_str())));
     if !dir.join("index.html").is_file() {
         eprintln!("error: no built site in {}: run `dossier build` first", dir.display());
         return ExitCode::from(EXIT_ERRORS);
@@ -38,10 +39,11 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     let (reloads, _) = broadcast::channel(1);
     let state = Arc::new(AppState { files: Files::Folder { root: dir, base_path }, reloads });
     let served = runtime.block_on(async move {
-        axum::serve(listener, router(state)).with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
     });
     match served {
         Ok(()) => ExitCode::SUCCESS,

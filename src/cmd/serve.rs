@@ -69,10 +69,11 @@ pub fn run(args: ServeArgs) -> ExitCode {
     });
 
     let served = runtime.block_on(async move {
-        axum::serve(listener, router(state)).with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
     });
     match served {
         Ok(()) => {
@@ -105,7 +106,8 @@ fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u
                 eprintln!("rebuilt {} of {} pages in {}", rebuilt.rendered, rebuilt.pages, seconds(rebuilt.took));
             }
             if timings {
-                let stages: Vec<String> = rebuilt.stages.iter().map(|(name, d)| format!("{name} {}", seconds(*d))).collect();
+                let stages: Vec<String> =
+                    rebuilt.stages.iter().map(|(name, d)| format!("{name} {}", seconds(*d))).collect();
                 eprintln!("timings: {}", stages.join(", "));
             }
             match session.rebuild_search() {
@@ -122,7 +124,10 @@ fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u
         Err(diagnostics) => {
             report(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("error: {errors} error{} found; still serving the last good build", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "error: {errors} error{} found; still serving the last good build",
+                if errors == 1 { "" } else { "s" }
+            );
             let text: String = diagnostics.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n");
             live.write().expect("no handler panics holding the snapshot").error = Some(text);
             let _ = state.reloads.send(version);

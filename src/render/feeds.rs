@@ -61,12 +61,21 @@ pub fn latest(site: &Site<'_>, ids: &[ExplainerId]) -> Option<Date> {
 }
 
 /// An Atom feed of the newest explainers in `ids` for the page at `page_path`.
-pub fn atom(site: &Site<'_>, title: &str, subtitle: &str, page_path: &str, feed_path: &str, ids: &[ExplainerId]) -> Vec<u8> {
+pub fn atom(
+    site: &Site<'_>,
+    title: &str,
+    subtitle: &str,
+    page_path: &str,
+    feed_path: &str,
+    ids: &[ExplainerId],
+) -> Vec<u8> {
     let urls = &site.urls;
     let entries = &ids[..ids.len().min(FEED_ENTRIES)];
     let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
     // an empty feed still needs a date: the site's latest change, or the epoch for an empty site
-    let updated = latest(site, entries).or_else(|| latest(site, &all)).map_or("1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+    let updated = latest(site, entries)
+        .or_else(|| latest(site, &all))
+        .map_or("1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     let mut xml = document();
     start(&mut xml, "feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", &site.config.language)]);
     text_element(&mut xml, "title", title);

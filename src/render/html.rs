@@ -35,7 +35,8 @@ pub fn explainer_html(site: &Site<'_>, e: &Explainer<'_>) -> String {
 pub fn quote_html(site: &Site<'_>, e: &Explainer<'_>, quote_index: usize) -> String {
     let block = &e.body.quotes[e.quotes[quote_index].block];
     let end = block.attribution.as_ref().map_or(block.end, |a| a.start);
-    let decorations = Decorations { links: &e.links, annotations: &e.annotations, quotes: Vec::new(), site: Some(site) };
+    let decorations =
+        Decorations { links: &e.links, annotations: &e.annotations, quotes: Vec::new(), site: Some(site) };
     render(&e.body, Some(block.start + 1..end), &decorations)
 }
 
@@ -118,7 +119,8 @@ fn render(body: &ParsedBody<'_>, range: Option<Range<usize>>, d: &Decorations<'_
                 out_events.push(Event::InlineHtml(CowStr::Borrowed("</a></sup>")));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let href = d.links.get(link_index).and_then(|l| l.href.clone()).map_or_else(|| dest_url.clone(), CowStr::from);
+                let href =
+                    d.links.get(link_index).and_then(|l| l.href.clone()).map_or_else(|| dest_url.clone(), CowStr::from);
                 link_index += 1;
                 out_events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
@@ -170,9 +172,7 @@ fn split_text<'s>(
         }
     }
     // at one offset: closings first (inner first), then openings (outer first)
-    marks.sort_by(|x, y| {
-        x.0.cmp(&y.0).then(y.1.cmp(&x.1)).then(if x.1 { y.2.cmp(&x.2) } else { x.2.cmp(&y.2) })
-    });
+    marks.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)).then(if x.1 { y.2.cmp(&x.2) } else { x.2.cmp(&y.2) }));
     let mut at = 0;
     for (offset, closing, _, a) in marks {
         let offset = offset.min(text.len());

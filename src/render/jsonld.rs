@@ -121,7 +121,8 @@ pub struct SearchAction {
 
 /// JSON text that is safe inside `<script type="application/ld+json">`.
 pub fn script(nodes: Vec<Node>) -> String {
-    let json = serde_json::to_string(&Graph { context: "https://schema.org", graph: nodes }).expect("JSON-LD serializes");
+    let json =
+        serde_json::to_string(&Graph { context: "https://schema.org", graph: nodes }).expect("JSON-LD serializes");
     json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
@@ -152,7 +153,13 @@ fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
 }
 
 fn topic_thing(site: &Site<'_>, t: &Topic<'_>) -> Thing {
-    Thing { kind: "Thing", name: t.title.clone(), url: Some(site.urls.absolute(&t.path)), job_title: None, alternate_name: Vec::new() }
+    Thing {
+        kind: "Thing",
+        name: t.title.clone(),
+        url: Some(site.urls.absolute(&t.path)),
+        job_title: None,
+        alternate_name: Vec::new(),
+    }
 }
 
 /// The explainer as a `BackgroundNewsArticle`: the schema.org type for context and explainers.
@@ -198,7 +205,12 @@ pub fn breadcrumbs(site: &Site<'_>, crumbs: &[Link], title: &str, permalink: &st
             item: absolute_from_href(base, site.urls.base_path(), &c.href),
         })
         .collect();
-    items.push(ListItem { kind: "ListItem", position: items.len() + 1, name: title.to_string(), item: permalink.to_string() });
+    items.push(ListItem {
+        kind: "ListItem",
+        position: items.len() + 1,
+        name: title.to_string(),
+        item: permalink.to_string(),
+    });
     Node::Breadcrumbs(BreadcrumbList { kind: "BreadcrumbList", item_list_element: items })
 }
 

@@ -141,8 +141,12 @@ impl Renderer<'_, '_> {
             breadcrumbs.push(Link { title: "Home".into(), href: urls.href("") });
         }
         match section {
-            "topics" if kind != "topics" => breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") }),
-            "actors" if kind != "actors" => breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") }),
+            "topics" if kind != "topics" => {
+                breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") })
+            }
+            "actors" if kind != "actors" => {
+                breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") })
+            }
             _ => {}
         }
         let permalink = urls.absolute(&page.path);
@@ -171,7 +175,9 @@ impl Renderer<'_, '_> {
     }
 
     fn cards(&self, ids: &[usize]) -> Result<Vec<&CardValue>, Diagnostic> {
-        ids.iter().map(|&id| self.cards[id].get_or_init(|| self.card_value(id)).as_ref().map_err(Clone::clone)).collect()
+        ids.iter()
+            .map(|&id| self.cards[id].get_or_init(|| self.card_value(id)).as_ref().map_err(Clone::clone))
+            .collect()
     }
 
     /// An explainer's card for every list that shows it: its fields, and its HTML rendered once
@@ -181,7 +187,8 @@ impl Renderer<'_, '_> {
         if self.templates.has_card {
             let context = tera::Context::from_serialize(&CardContext { card: &card })
                 .map_err(|e| self.templates.diagnostic(&e))?;
-            let html = self.templates.tera.render(CARD_TEMPLATE, &context).map_err(|e| self.templates.diagnostic(&e))?;
+            let html =
+                self.templates.tera.render(CARD_TEMPLATE, &context).map_err(|e| self.templates.diagnostic(&e))?;
             card.html = html.trim_end().to_string();
         }
         Ok(tera::Value::from_serializable(&card))
@@ -342,7 +349,10 @@ impl Renderer<'_, '_> {
         let context = TopicContext {
             page: {
                 let extras = PageExtras {
-                    feed: Some(Link { title: format!("{} · {}", t.title, site.config.title), href: site.urls.href(&format!("{}atom.xml", t.path)) }),
+                    feed: Some(Link {
+                        title: format!("{} · {}", t.title, site.config.title),
+                        href: site.urls.href(&format!("{}atom.xml", t.path)),
+                    }),
                     json_ld: vec![jsonld::collection_page(&t.title, &site.urls.absolute(&page.path), &description)],
                     ..PageExtras::default()
                 };
@@ -436,7 +446,10 @@ impl Renderer<'_, '_> {
             page: {
                 let extras = PageExtras {
                     og_type: Some("profile"),
-                    feed: Some(Link { title: format!("{} · {}", a.name, site.config.title), href: site.urls.href(&format!("{}atom.xml", a.path)) }),
+                    feed: Some(Link {
+                        title: format!("{} · {}", a.name, site.config.title),
+                        href: site.urls.href(&format!("{}atom.xml", a.path)),
+                    }),
                     json_ld: vec![jsonld::profile_page(site, a, &site.urls.absolute(&page.path))],
                     ..PageExtras::default()
                 };
@@ -477,7 +490,10 @@ impl Renderer<'_, '_> {
             .map(|t| TermView {
                 term: t.term,
                 expansion: t.expansion,
-                anchor: format!("term-{}", crate::slug::Slug::from_text(t.term).map(|s| s.to_string()).unwrap_or_default()),
+                anchor: format!(
+                    "term-{}",
+                    crate::slug::Slug::from_text(t.term).map(|s| s.to_string()).unwrap_or_default()
+                ),
                 explainers: t.explainers.iter().map(|&e| explainer_link(site, e)).collect(),
             })
             .collect();
@@ -527,8 +543,9 @@ impl Renderer<'_, '_> {
     }
 
     fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-        let context =
-            NotFoundContext { page: self.meta(page, "not_found", "", "Page not found".into(), String::new(), PageExtras::default()) };
+        let context = NotFoundContext {
+            page: self.meta(page, "not_found", "", "Page not found".into(), String::new(), PageExtras::default()),
+        };
         self.template("404.html", &context)
     }
 }

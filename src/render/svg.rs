@@ -55,7 +55,10 @@ pub fn neighbourhood(id: &str, center: &str, neighbours: &[(String, usize)]) -> 
         .collect();
     for ((_, count), (x, y)) in neighbours.iter().zip(&points) {
         let stroke = 1.5 + 6.0 * (*count as f64) / max;
-        let _ = write!(svg, "<line class=\"edge\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke-width=\"{stroke:.1}\"/>");
+        let _ = write!(
+            svg,
+            "<line class=\"edge\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke-width=\"{stroke:.1}\"/>"
+        );
     }
     for ((name, count), (x, y)) in neighbours.iter().zip(&points) {
         let r = 6.0 + 6.0 * (*count as f64) / max;
@@ -146,10 +149,8 @@ pub fn timeline(id: &str, topic: &str, dates: &[Date]) -> String {
     let levels = placed.iter().map(|p| p.1).max().unwrap_or(0) + 1;
     let axis_y = 20.0 + 12.0 * levels as f64;
     let height = axis_y + 34.0;
-    let (first_day, last_day) = (
-        dates.iter().min().map(Date::day).unwrap_or_default(),
-        dates.iter().max().map(Date::day).unwrap_or_default(),
-    );
+    let (first_day, last_day) =
+        (dates.iter().min().map(Date::day).unwrap_or_default(), dates.iter().max().map(Date::day).unwrap_or_default());
     let years = if first_day.year() == last_day.year() {
         first_day.year().to_string()
     } else {
@@ -195,7 +196,11 @@ mod tests {
 
     #[test]
     fn neighbourhood_is_labelled_and_escaped() {
-        let svg = neighbourhood("co", "Xi <Jinping>", &[("Joe Biden".into(), 3), ("A very long organization name indeed".into(), 1)]);
+        let svg = neighbourhood(
+            "co",
+            "Xi <Jinping>",
+            &[("Joe Biden".into(), 3), ("A very long organization name indeed".into(), 1)],
+        );
         assert!(svg.starts_with("<svg class=\"figure-svg neighbourhood\""));
         assert!(svg.contains("<title id=\"co-title\">Actors seen with Xi &lt;Jinping&gt;</title>"));
         assert!(svg.contains("Joe Biden (3 shared explainers)"));

@@ -97,7 +97,8 @@ fn located_reports(text: &str, origins: &HashMap<String, (String, String)>) -> V
             let message = format!("template error: {m}");
             match origins.get(name) {
                 Some((origin, source_text)) => {
-                    let offset: usize = source_text.split_inclusive('\n').take(line_number.saturating_sub(1)).map(str::len).sum();
+                    let offset: usize =
+                        source_text.split_inclusive('\n').take(line_number.saturating_sub(1)).map(str::len).sum();
                     let offset = (offset + column.saturating_sub(1)).min(source_text.len());
                     diagnostics.push(Diagnostic::error(message).at(&SourceFile::new(origin, source_text), offset, 1));
                 }

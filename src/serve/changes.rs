@@ -39,7 +39,13 @@ impl RebuildPlan {
 
     /// A plan that reloads everything, for the first build.
     pub fn everything() -> RebuildPlan {
-        RebuildPlan { config: true, templates: true, static_files: true, content: BTreeSet::new(), rescan_content: true }
+        RebuildPlan {
+            config: true,
+            templates: true,
+            static_files: true,
+            content: BTreeSet::new(),
+            rescan_content: true,
+        }
     }
 }
 
@@ -126,7 +132,10 @@ mod tests {
         let moved = plan(&[ChangedPath { rel: "content/analysis".into(), is_dir: true }]);
         assert!(moved.rescan_content);
         assert!(files(&["content/articles"]).rescan_content, "a removed folder");
-        assert!(files(&["content/articles/.x.md.swp", "content/articles/x.md~", "public/index.html", ".git/index"]).is_empty());
+        assert!(
+            files(&["content/articles/.x.md.swp", "content/articles/x.md~", "public/index.html", ".git/index"])
+                .is_empty()
+        );
         assert!(files(&["content/articles/image.png"]).is_empty());
         let batch = files(&["content/a.md", "content/b.md", "content/a.md"]);
         assert_eq!(batch.content.len(), 2);

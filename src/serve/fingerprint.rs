@@ -164,7 +164,8 @@ impl Fingerprinter<'_, '_> {
                     FeedOf::Actor(a) => &site.actors[a].explainers,
                 };
                 if of == FeedOf::Site {
-                    let all: Vec<ExplainerId> = (0..site.explainers.len().min(crate::render::feeds::FEED_ENTRIES)).collect();
+                    let all: Vec<ExplainerId> =
+                        (0..site.explainers.len().min(crate::render::feeds::FEED_ENTRIES)).collect();
                     self.cards(&mut h, &all);
                     site.explainers.len().hash(&mut h);
                 } else {

@@ -6,8 +6,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
@@ -46,7 +46,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new().route(EVENTS_PATH, get(events)).fallback(serve_path).with_state(state)
 }
 
-async fn events(State(state): State<Arc<AppState>>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+async fn events(
+    State(state): State<Arc<AppState>>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     let stream = BroadcastStream::new(state.reloads.subscribe())
         .filter_map(|version| version.ok())
         .map(|version| Ok(Event::default().event("reload").data(version.to_string())));
@@ -80,7 +82,8 @@ fn content_type(path: &str) -> HeaderValue {
         return HeaderValue::from_static("application/atom+xml; charset=utf-8");
     }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    let text = mime.type_() == "text" || mime.subtype() == "javascript" || mime.subtype() == "json" || mime.subtype() == "xml";
+    let text =
+        mime.type_() == "text" || mime.subtype() == "javascript" || mime.subtype() == "json" || mime.subtype() == "xml";
     let value = if text { format!("{mime}; charset=utf-8") } else { mime.to_string() };
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("application/octet-stream"))
 }
@@ -139,8 +142,11 @@ async fn serve_path(State(state): State<Arc<AppState>>, method: Method, uri: Uri
             respond(status, &file, bytes)
         }
         Files::Folder { root, base_path } => {
-            let Some(rel) = path.strip_prefix(base_path.trim_start_matches('/')).or(if base_path == "/" { Some(&path) } else { None })
-            else {
+            let Some(rel) = path.strip_prefix(base_path.trim_start_matches('/')).or(if base_path == "/" {
+                Some(&path)
+            } else {
+                None
+            }) else {
                 if path.is_empty() {
                     return redirect(base_path);
                 }

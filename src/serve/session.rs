@@ -178,11 +178,11 @@ impl Session {
             .copied()
             .filter(|f| self.parsed.get(&f.rel).is_none_or(|(p, _)| !same_file(p.as_ref(), f)))
             .collect();
-        let fresh: Vec<(String, FileResult<'static>)> = stale.par_iter().map(|f| (f.rel.clone(), parse::parse_file(f))).collect();
+        let fresh: Vec<(String, FileResult<'static>)> =
+            stale.par_iter().map(|f| (f.rel.clone(), parse::parse_file(f))).collect();
         self.parsed.extend(fresh);
         self.parsed.retain(|rel, _| self.files.contains_key(rel));
-        let (parsed, parse_diagnostics) =
-            parse::collect(files.iter().map(|f| (*f, self.parsed[&f.rel].clone())));
+        let (parsed, parse_diagnostics) = parse::collect(files.iter().map(|f| (*f, self.parsed[&f.rel].clone())));
         diagnostics.extend(parse_diagnostics);
         lap("parse", &mut stages);
 
@@ -242,7 +242,8 @@ impl Session {
             update.pages.push((path, Some(Arc::new(bytes))));
         }
         if self.static_published != self.static_version {
-            update.statics = Some(self.static_files.iter().map(|f| (f.output_path.clone(), f.source.clone())).collect());
+            update.statics =
+                Some(self.static_files.iter().map(|f| (f.output_path.clone(), f.source.clone())).collect());
             self.static_published = self.static_version;
         }
         self.fingerprints = fingerprints.into_iter().collect();
@@ -252,7 +253,14 @@ impl Session {
             std::thread::spawn(move || drop(previous));
         }
         lap("swap", &mut stages);
-        Ok(Rebuilt { update, stages, rendered, pages: page_count, took: started.elapsed(), warnings: sorted(diagnostics) })
+        Ok(Rebuilt {
+            update,
+            stages,
+            rendered,
+            pages: page_count,
+            took: started.elapsed(),
+            warnings: sorted(diagnostics),
+        })
     }
 
     /// Builds the search index of the last good build. Slower than pages, so `serve` runs it

@@ -26,7 +26,10 @@ impl Watcher {
     pub fn refresh(&mut self) {
         for folder in WATCHED {
             let dir = self.root.join(folder);
-            if !self.watched.contains(folder) && dir.is_dir() && self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
+            if !self.watched.contains(folder)
+                && dir.is_dir()
+                && self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok()
+            {
                 self.watched.push(folder);
             }
         }

@@ -275,7 +275,11 @@ impl Server {
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
-        let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {line:?}")).to_string();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_string();
         let address = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
         let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let sink = std::sync::Arc::clone(&stderr);
@@ -319,7 +323,12 @@ impl Server {
                 return response;
             }
             if started.elapsed() > std::time::Duration::from_secs(15) {
-                panic!("{what}: {path} never changed; last: {} {}\nstderr:\n{}", response.status, response.body, self.stderr());
+                panic!(
+                    "{what}: {path} never changed; last: {} {}\nstderr:\n{}",
+                    response.status,
+                    response.body,
+                    self.stderr()
+                );
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
