@@ -11,7 +11,8 @@ use crate::render::Sink;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 const STAGING_MARK: &str = ".dossier-staging-";
@@ -87,6 +88,8 @@ pub struct Staging {
     /// When the staging folder is the output before last: the files it had (relative paths), and
     /// the files this build wrote, so that the others can be removed on commit.
     reused: Option<Reused>,
+    /// Whether writers compare with the file already there (shared with them).
+    compare: Arc<AtomicBool>,
     sender: Option<SyncSender<Job>>,
     writers: Vec<JoinHandle<()>>,
     errors: Arc<Mutex<Vec<String>>>,
@@ -94,7 +97,11 @@ pub struct Staging {
 }
 
 struct Reused {
-    had: Vec<PathBuf>,
+    /// The walk of the folder, started in [`Staging::new`] and run while the site is read,
+    /// parsed and assembled; the first write waits for it.
+    walk: Mutex<Option<JoinHandle<Option<Vec<PathBuf>>>>>,
+    /// What the walk found: the files the folder had.
+    had: OnceLock<Vec<PathBuf>>,
     written: Mutex<Vec<PathBuf>>,
 }
 
@@ -112,22 +119,17 @@ impl Staging {
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}-{stamp}", std::process::id()));
         // Claiming the previous output is one rename: of two builds at once, one gets it.
         let reused = match std::fs::rename(&previous, &dir) {
-            Ok(()) => match list_plain_files(&dir) {
-                Some(had) => Some(Reused { had, written: Mutex::new(Vec::new()) }),
-                None => {
-                    // something other than files and folders (a symbolic link, say) was put
-                    // there: writing through it could leave the output, so start afresh
-                    remove_tree(&dir);
-                    std::fs::create_dir(&dir)?;
-                    None
-                }
-            },
+            Ok(()) => {
+                let walked = dir.clone();
+                let walk = std::thread::spawn(move || list_plain_files(&walked));
+                Some(Reused { walk: Mutex::new(Some(walk)), had: OnceLock::new(), written: Mutex::new(Vec::new()) })
+            }
             Err(_) => {
                 std::fs::create_dir(&dir)?;
                 None
             }
         };
-        let compare = reused.is_some();
+        let compare = Arc::new(AtomicBool::new(reused.is_some()));
         let (sender, receiver) = sync_channel::<Job>(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         let errors = Arc::new(Mutex::new(Vec::new()));
@@ -135,11 +137,12 @@ impl Staging {
             .map(|_| {
                 let receiver = Arc::clone(&receiver);
                 let errors = Arc::clone(&errors);
+                let compare = Arc::clone(&compare);
                 std::thread::spawn(move || {
                     loop {
                         let job = receiver.lock().expect("no writer panics holding the queue").recv();
                         let Ok(job) = job else { break };
-                        if let Err(e) = run_job(&job, compare) {
+                        if let Err(e) = run_job(&job, compare.load(Ordering::SeqCst)) {
                             let path = match &job {
                                 Job::Write(p, _) | Job::Copy(_, p) => p.display().to_string(),
                             };
@@ -154,6 +157,7 @@ impl Staging {
             dir,
             previous,
             reused,
+            compare,
             sender: Some(sender),
             writers,
             errors,
@@ -161,7 +165,28 @@ impl Staging {
         })
     }
 
+    /// Waits for the walk of a reused folder. If the folder holds anything but files and folders
+    /// (a symbolic link, say), writing into it could leave the output: it is emptied instead, and
+    /// the build writes every file afresh.
+    fn wait_for_walk(&self) {
+        let Some(reused) = &self.reused else { return };
+        reused.had.get_or_init(|| {
+            let walk = reused.walk.lock().expect("no panic while holding the walk").take();
+            match walk.and_then(|w| w.join().ok()).flatten() {
+                Some(files) => files,
+                None => {
+                    self.compare.store(false, Ordering::SeqCst);
+                    remove_tree(&self.dir);
+                    // if this fails, so does every write, and the build reports it
+                    let _ = std::fs::create_dir(&self.dir);
+                    Vec::new()
+                }
+            }
+        });
+    }
+
     fn send(&self, job: Job) -> io::Result<()> {
+        self.wait_for_walk();
         if let Some(reused) = &self.reused {
             let (Job::Write(dest, _) | Job::Copy(_, dest)) = &job;
             reused.written.lock().expect("no panic while holding the list").push(dest.clone());
@@ -248,11 +273,12 @@ impl Staging {
     /// In a reused folder, removes the files this build did not write, and the folders that
     /// leaves empty.
     fn remove_stale_files(&mut self) {
+        self.wait_for_walk();
         let Some(reused) = self.reused.take() else { return };
         let written: std::collections::HashSet<PathBuf> =
             reused.written.into_inner().expect("no panic while holding the list").into_iter().collect();
         let mut emptied = std::collections::BTreeSet::new();
-        for file in reused.had {
+        for file in reused.had.into_inner().unwrap_or_default() {
             if !written.contains(&file) && std::fs::remove_file(&file).is_ok() {
                 emptied.extend(file.parent().map(Path::to_path_buf));
             }
@@ -367,6 +393,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             self.finish_writes();
+            self.wait_for_walk();
             // a reused folder goes back to being the output before last (what is in it does not
             // matter: the next build compares every file); a new one is removed
             if self.reused.is_none() || std::fs::rename(&self.dir, &self.previous).is_err() {
