@@ -10,8 +10,8 @@ use crate::load::{StaticFile, StaticSource};
 use crate::render::Sink;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
@@ -107,6 +107,15 @@ struct Reused {
 
 impl Staging {
     pub fn new(target: &Path) -> io::Result<Staging> {
+        // An output folder that is a symbolic link is replaced where it points, and the link stays.
+        let resolved;
+        let target = match std::fs::symlink_metadata(target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                resolved = std::fs::canonicalize(target)?;
+                resolved.as_path()
+            }
+            _ => target,
+        };
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -119,6 +128,12 @@ impl Staging {
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}-{stamp}", std::process::id()));
         // Claiming the previous output is one rename: of two builds at once, one gets it.
         let reused = match std::fs::rename(&previous, &dir) {
+            Ok(()) if is_symlink(&dir) => {
+                // only a folder dossier made is reused: a link put in its place is removed, never followed
+                std::fs::remove_file(&dir)?;
+                std::fs::create_dir(&dir)?;
+                None
+            }
             Ok(()) => {
                 let walked = dir.clone();
                 let walk = std::thread::spawn(move || list_plain_files(&walked));
@@ -293,6 +308,10 @@ impl Staging {
     }
 }
 
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Every file under `dir` (paths including `dir`), or `None` if anything there is neither a file
 /// nor a folder, or cannot be read.
 fn list_plain_files(dir: &Path) -> Option<Vec<PathBuf>> {
@@ -361,6 +380,11 @@ fn run_job(job: &Job, compare: bool) -> io::Result<()> {
 
 /// Removes a folder tree, its subfolders in parallel (see [`WRITER_THREADS`]).
 fn remove_tree(dir: &Path) {
+    // a link in place of the folder is removed itself: what it points to is not ours
+    if is_symlink(dir) {
+        let _ = std::fs::remove_file(dir);
+        return;
+    }
     let mut subfolders = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(2).follow_links(false).into_iter().flatten() {
         if entry.file_type().is_dir() && entry.depth() == 2 {
@@ -533,6 +557,43 @@ mod tests {
         build(&target, &[("articles/x/index.html", "x")]);
         assert!(std::fs::read_dir(&outside).unwrap().next().is_none(), "nothing written outside the output");
         assert_eq!(files(&target).keys().collect::<Vec<_>>(), ["articles/x/index.html"]);
+    }
+
+    #[test]
+    fn an_output_folder_that_is_a_link_is_written_where_it_points() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("www/site");
+        std::fs::create_dir_all(&real).unwrap();
+        std::fs::write(tmp.path().join("www/keep.txt"), "next to the real folder").unwrap();
+        let link = tmp.path().join("public");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        for round in ["one", "two", "three"] {
+            build(&link, &[("index.html", round)]);
+            assert!(is_symlink(&link), "the link stays");
+            assert_eq!(std::fs::read_to_string(real.join("index.html")).unwrap(), round);
+        }
+        assert_eq!(std::fs::read_to_string(tmp.path().join("www/keep.txt")).unwrap(), "next to the real folder");
+    }
+
+    #[test]
+    fn links_in_place_of_staging_folders_are_removed_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let precious = tmp.path().join("precious");
+        std::fs::create_dir_all(precious.join("sub")).unwrap();
+        std::fs::write(precious.join("sub/file"), "keep").unwrap();
+        let target = tmp.path().join("public");
+        build(&target, &[("a.html", "a")]);
+        // the output before last replaced by a link to a folder that is not dossier's
+        std::os::unix::fs::symlink(&precious, tmp.path().join(".public.dossier-previous")).unwrap();
+        build(&target, &[("b.html", "b")]);
+        build(&target, &[("c.html", "c")]);
+        assert_eq!(std::fs::read_to_string(precious.join("sub/file")).unwrap(), "keep");
+        assert_eq!(files(&target).keys().collect::<Vec<_>>(), ["c.html"]);
+        remove_tree(&tmp.path().join("no-such-folder"));
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&precious, &link).unwrap();
+        remove_tree(&link);
+        assert!(!link.exists() && precious.join("sub/file").exists());
     }
 
     #[test]
