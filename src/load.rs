@@ -55,6 +55,9 @@ pub struct LoadedSite {
     pub content: Vec<ContentFile>,
     pub templates: Vec<TemplateFile>,
     pub static_files: Vec<StaticFile>,
+    /// Content files that exist but could not be read (relative to content/): links to them are
+    /// not reported again as broken.
+    pub unreadable: Vec<String>,
 }
 
 /// Reads `site.toml` and parses it.
@@ -77,10 +80,10 @@ pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Confi
 /// are left out and reported, so that the other files are still checked in the same run.
 pub fn load_site(root: &Path, config: Config) -> (LoadedSite, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let content = read_content(root, &mut diagnostics);
+    let (content, unreadable) = read_content_and_failures(root, &mut diagnostics);
     let templates = read_templates(root, &config.theme, &mut diagnostics);
     let static_files = list_static(root, &config.theme, &mut diagnostics);
-    (LoadedSite { config, content, templates, static_files }, diagnostics)
+    (LoadedSite { config, content, templates, static_files, unreadable }, diagnostics)
 }
 
 /// `a/b/c` from a path below `base`, or a diagnostic when the name is not UTF-8.
@@ -146,24 +149,33 @@ fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>)
 
 /// Reads every Markdown file under `content/`, in path order.
 pub fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<ContentFile> {
+    read_content_and_failures(root, diagnostics).0
+}
+
+/// [`read_content`], and the files that could not be read (relative to content/).
+fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<ContentFile>, Vec<String>) {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         diagnostics.push(Diagnostic::warning("the site has no content/ folder: only empty index pages are built"));
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let files: Vec<(PathBuf, String)> =
         walk_files(&dir, CONTENT_DIR, diagnostics).into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
-    let read: Vec<Result<Option<ContentFile>, Diagnostic>> =
-        files.into_par_iter().map(|(_, rel)| read_content_file(root, &rel)).collect();
+    let read: Vec<(String, Result<Option<ContentFile>, Diagnostic>)> =
+        files.into_par_iter().map(|(_, rel)| (rel.clone(), read_content_file(root, &rel))).collect();
     let mut content = Vec::with_capacity(read.len());
-    for r in read {
+    let mut unreadable = Vec::new();
+    for (rel, r) in read {
         match r {
             Ok(Some(file)) => content.push(file),
             Ok(None) => {}
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                diagnostics.push(d);
+                unreadable.push(rel);
+            }
         }
     }
-    content
+    (content, unreadable)
 }
 
 /// Reads one content file (`rel` is relative to content/); `Ok(None)` when it is gone.

@@ -54,7 +54,8 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     timings.load = started.elapsed();
 
     let started = Instant::now();
-    let (parsed, parse_diagnostics) = parse::parse_site(&loaded.content);
+    let (mut parsed, parse_diagnostics) = parse::parse_site(&loaded.content);
+    parsed.failed.extend(loaded.unreadable.iter().cloned());
     diagnostics.extend(parse_diagnostics);
     timings.parse = started.elapsed();
 

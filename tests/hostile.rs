@@ -29,8 +29,16 @@ fn non_utf8_and_empty_files_are_errors_naming_the_file() {
         .unwrap();
     site.write("content/articles/empty.md", "");
     site.write("content/actors/blank.md", "");
+    site.write(
+        "content/articles/linker.md",
+        "---\ntitle: Linker\ndate: 2024-01-01\n---\n\nSee [the café](latin1.md).\n",
+    );
     let stderr = fails_naming(&site, "--> content/articles/latin1.md");
     assert!(stderr.contains("not UTF-8"), "{stderr}");
+    assert!(
+        !stderr.contains("linker.md"),
+        "a link to a file that could not be read is not an error of its own:\n{stderr}"
+    );
     assert!(
         stderr.contains("--> content/articles/empty.md") && stderr.contains("--> content/actors/blank.md"),
         "{stderr}"
