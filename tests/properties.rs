@@ -130,21 +130,7 @@ fn heading_anchor(headings: &[String], heading: &str) -> Option<String> {
     };
     let wanted = slug(heading);
     // only the first heading with a slug is predictable without the reserved-name rules
-    let reserved = [
-        "main",
-        "content",
-        "takeaways",
-        "sources",
-        "timeline",
-        "updates",
-        "related",
-        "backlinks",
-        "topics",
-        "actors",
-        "footnotes",
-        "top",
-    ];
-    if reserved.contains(&wanted.as_str())
+    if dossier::markdown::RESERVED_IDS.contains(&wanted.as_str())
         || headings.iter().position(|h| slug(h) == wanted) != headings.iter().position(|h| h == heading)
     {
         return None;
