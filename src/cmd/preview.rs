@@ -2,7 +2,7 @@
 
 use super::EXIT_ERRORS;
 use crate::cli::PreviewArgs;
-use crate::serve::http::{AppState, Files, router};
+use crate::serve::http::{AppState, BoundServer, Files};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,36 +19,22 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         return ExitCode::from(EXIT_ERRORS);
     }
     let base_path = config.as_ref().map_or_else(|| "/".to_string(), |c| c.base_url.path().to_string());
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(r) => r,
+    let server = match BoundServer::bind(args.bind, args.port) {
+        Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot start the server: {e}");
+            eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERRORS);
         }
     };
-    let listener = match runtime.block_on(tokio::net::TcpListener::bind((args.bind, args.port))) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}:{}: {e}", args.bind, args.port);
-            return ExitCode::from(EXIT_ERRORS);
-        }
-    };
-    let address = listener.local_addr().expect("a bound listener has an address");
+    let address = server.address;
     println!("Previewing {} at http://{address}{base_path} (Ctrl-C to stop)", dir.display());
     let _ = std::io::stdout().flush();
     let (reloads, _) = broadcast::channel(1);
     let state = Arc::new(AppState { files: Files::Folder { root: dir, base_path }, reloads });
-    let served = runtime.block_on(async move {
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-    });
-    match served {
+    match server.serve(state) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: the server stopped: {e}");
+            eprintln!("error: {e}");
             ExitCode::from(EXIT_ERRORS)
         }
     }

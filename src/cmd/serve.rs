@@ -4,7 +4,7 @@ use super::{EXIT_ERRORS, report, seconds};
 use crate::cli::ServeArgs;
 use crate::diagnostics::Diagnostic;
 use crate::serve::changes::{self, RebuildPlan};
-use crate::serve::http::{AppState, Files, Live, router};
+use crate::serve::http::{AppState, BoundServer, Files, Live};
 use crate::serve::session::Session;
 use crate::serve::watch;
 use std::io::Write;
@@ -13,21 +13,14 @@ use std::sync::{Arc, RwLock, mpsc};
 use tokio::sync::broadcast;
 
 pub fn run(args: ServeArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(r) => r,
+    let server = match BoundServer::bind(args.bind, args.port) {
+        Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot start the server: {e}");
+            eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERRORS);
         }
     };
-    let listener = match runtime.block_on(tokio::net::TcpListener::bind((args.bind, args.port))) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}:{}: {e}", args.bind, args.port);
-            return ExitCode::from(EXIT_ERRORS);
-        }
-    };
-    let address = listener.local_addr().expect("a bound listener has an address");
+    let address = server.address;
     let url = format!("http://{address}/");
 
     // watch before the first build, so that no edit falls between the build and the watch
@@ -68,20 +61,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
         }
     });
 
-    let served = runtime.block_on(async move {
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-    });
-    match served {
+    match server.serve(state) {
         Ok(()) => {
             eprintln!("stopped");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: the server stopped: {e}");
+            eprintln!("error: {e}");
             ExitCode::from(EXIT_ERRORS)
         }
     }

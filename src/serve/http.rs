@@ -42,6 +42,44 @@ pub struct AppState {
     pub reloads: broadcast::Sender<u64>,
 }
 
+/// A server bound to its address but not yet serving, so that the command can print the address
+/// (and `serve` build the site) first. The one place `serve` and `preview` start HTTP.
+pub struct BoundServer {
+    runtime: tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    pub address: std::net::SocketAddr,
+}
+
+impl BoundServer {
+    /// Starts the runtime and binds; the error is the line to print.
+    pub fn bind(ip: std::net::IpAddr, port: u16) -> Result<BoundServer, String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind((ip, port)))
+            .map_err(|e| format!("cannot listen on {ip}:{port}: {e}"))?;
+        let address = listener.local_addr().expect("a bound listener has an address");
+        Ok(BoundServer { runtime, listener, address })
+    }
+
+    /// Serves until Ctrl-C; the error is the line to print.
+    pub fn serve(self, state: Arc<AppState>) -> Result<(), String> {
+        let BoundServer { runtime, listener, .. } = self;
+        runtime
+            .block_on(async move {
+                axum::serve(listener, router(state))
+                    .with_graceful_shutdown(async {
+                        let _ = tokio::signal::ctrl_c().await;
+                    })
+                    .await
+            })
+            .map_err(|e| format!("the server stopped: {e}"))
+    }
+}
+
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new().route(EVENTS_PATH, get(events)).fallback(serve_path).with_state(state)
 }
