@@ -130,32 +130,15 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
         diagnostics,
     );
     claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt".into(), diagnostics);
-    for (id, (slug, &count)) in input.topic_slugs.iter().zip(input.topic_counts).enumerate() {
-        let pages = page_count(count, config.paginate);
-        for page in 1..=pages {
-            let path = paginated(&format!("topics/{slug}/"), page);
-            claimed.claim(
-                Page { path, kind: PageKind::Topic { id, page, pages } },
-                format!("topic `{slug}`"),
-                diagnostics,
-            );
-        }
-        let feed = Page { path: format!("topics/{slug}/atom.xml"), kind: PageKind::Feed(FeedOf::Topic(id)) };
-        claimed.claim(feed, format!("the feed of topic `{slug}`"), diagnostics);
-    }
-    for (id, (slug, &count)) in input.actor_slugs.iter().zip(input.actor_counts).enumerate() {
-        let pages = page_count(count, config.paginate);
-        for page in 1..=pages {
-            let path = paginated(&format!("actors/{slug}/"), page);
-            claimed.claim(
-                Page { path, kind: PageKind::Actor { id, page, pages } },
-                format!("actor `{slug}`"),
-                diagnostics,
-            );
-        }
-        let feed = Page { path: format!("actors/{slug}/atom.xml"), kind: PageKind::Feed(FeedOf::Actor(id)) };
-        claimed.claim(feed, format!("the feed of actor `{slug}`"), diagnostics);
-    }
+    let per_page = config.paginate;
+    let topics = (input.topic_slugs, input.topic_counts);
+    claimed.claim_entity_pages("topic", topics, per_page, FeedOf::Topic, diagnostics, |id, page, pages| {
+        PageKind::Topic { id, page, pages }
+    });
+    let actors = (input.actor_slugs, input.actor_counts);
+    claimed.claim_entity_pages("actor", actors, per_page, FeedOf::Actor, diagnostics, |id, page, pages| {
+        PageKind::Actor { id, page, pages }
+    });
     for (id, (e, path)) in input.explainers.iter().zip(input.explainer_paths).enumerate() {
         if !path.is_empty() {
             claimed.claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, e.file.path.clone(), diagnostics);
@@ -225,6 +208,27 @@ struct Claims(BTreeMap<String, (String, Page)>);
 
 impl Claims {
     /// Claims the page's file; a second claim on one file is an error naming both.
+    /// The pages of every topic or actor (`noun`): its list of explainers, paginated, and its feed.
+    fn claim_entity_pages(
+        &mut self,
+        noun: &str,
+        (slugs, counts): (&[&Slug], &[usize]),
+        per_page: usize,
+        feed_of: impl Fn(usize) -> FeedOf,
+        diagnostics: &mut Vec<Diagnostic>,
+        page_kind: impl Fn(usize, usize, usize) -> PageKind,
+    ) {
+        for (id, (slug, &count)) in slugs.iter().zip(counts).enumerate() {
+            let pages = page_count(count, per_page);
+            for page in 1..=pages {
+                let path = paginated(&format!("{noun}s/{slug}/"), page);
+                self.claim(Page { path, kind: page_kind(id, page, pages) }, format!("{noun} `{slug}`"), diagnostics);
+            }
+            let feed = Page { path: format!("{noun}s/{slug}/atom.xml"), kind: PageKind::Feed(feed_of(id)) };
+            self.claim(feed, format!("the feed of {noun} `{slug}`"), diagnostics);
+        }
+    }
+
     fn claim(&mut self, page: Page, origin: String, diagnostics: &mut Vec<Diagnostic>) -> bool {
         let file = output_file(&page.path);
         if let Some((other, _)) = self.0.get(&file) {
