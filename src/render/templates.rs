@@ -68,13 +68,11 @@ impl Templates {
 /// A Tera error as diagnostics: Tera reports unknown filters, tests, functions and included
 /// templates of every template at once, as text; each becomes a diagnostic of its own.
 fn error_to_diagnostics(error: &tera::Error, origins: &HashMap<String, (String, String)>) -> Vec<Diagnostic> {
-    match error.kind() {
-        tera::ErrorKind::Msg(text) => {
-            let located = located_reports(text, origins);
-            if located.is_empty() { vec![error_to_diagnostic(error, origins)] } else { located }
-        }
-        _ => vec![error_to_diagnostic(error, origins)],
-    }
+    let located = match error.kind() {
+        tera::ErrorKind::Msg(text) => located_reports(text, origins),
+        _ => Vec::new(),
+    };
+    if located.is_empty() { vec![one_diagnostic(error, origins)] } else { located }
 }
 
 /// Reads Tera's text reports (`error: MESSAGE` then ` --> NAME:LINE:COL`) back into diagnostics
@@ -109,18 +107,19 @@ fn located_reports(text: &str, origins: &HashMap<String, (String, String)>) -> V
     diagnostics
 }
 
-/// A Tera error as a diagnostic at the template's file, line and column where Tera knows them.
+/// A Tera error as one diagnostic: the first of [`error_to_diagnostics`], saying how many more
+/// there are.
 fn error_to_diagnostic(error: &tera::Error, origins: &HashMap<String, (String, String)>) -> Diagnostic {
-    if let tera::ErrorKind::Msg(text) = error.kind() {
-        let mut located = located_reports(text, origins);
-        if !located.is_empty() {
-            let mut first = located.remove(0);
-            if !located.is_empty() {
-                first.message.push_str(&format!(" (and {} more template errors)", located.len()));
-            }
-            return first;
-        }
+    let mut all = error_to_diagnostics(error, origins);
+    let mut first = all.remove(0);
+    if !all.is_empty() {
+        first.message.push_str(&format!(" (and {} more template errors)", all.len()));
     }
+    first
+}
+
+/// A Tera error as a diagnostic at the template's file, line and column where Tera knows them.
+fn one_diagnostic(error: &tera::Error, origins: &HashMap<String, (String, String)>) -> Diagnostic {
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let kind = if matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) { "syntax error" } else { "error" };
