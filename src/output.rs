@@ -347,9 +347,11 @@ fn has_bytes(path: &Path, bytes: &[u8]) -> bool {
 /// has exactly these bytes is left alone.
 fn run_job(job: &Job, compare: bool) -> io::Result<()> {
     let (Job::Write(dest, _) | Job::Copy(_, dest)) = job;
-    if let Job::Write(dest, bytes) = job
-        && compare
-        && std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    // what the output before last has at this path
+    let existing = if compare { std::fs::symlink_metadata(dest).ok() } else { None };
+    if let (Job::Write(_, bytes), Some(meta)) = (job, &existing)
+        && meta.is_file()
+        && meta.len() == bytes.len() as u64
         && has_bytes(dest, bytes)
     {
         return Ok(());
@@ -369,7 +371,7 @@ fn run_job(job: &Job, compare: bool) -> io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     // … or a folder where this build writes a file
-    if compare && std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_dir()) {
+    if existing.as_ref().is_some_and(std::fs::Metadata::is_dir) {
         std::fs::remove_dir_all(dest)?;
     }
     match job {
