@@ -161,8 +161,13 @@ fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> 
     }
     let files: Vec<(PathBuf, String)> =
         walk_files(&dir, CONTENT_DIR, diagnostics).into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
-    let read: Vec<(String, Result<Option<ContentFile>, Diagnostic>)> =
-        files.into_par_iter().map(|(_, rel)| (rel.clone(), read_content_file(root, &rel))).collect();
+    let read: Vec<(String, Result<Option<ContentFile>, Diagnostic>)> = files
+        .into_par_iter()
+        .map(|(_, rel)| {
+            let read = read_content_file(root, &rel);
+            (rel, read)
+        })
+        .collect();
     let mut content = Vec::with_capacity(read.len());
     let mut unreadable = Vec::new();
     for (rel, r) in read {

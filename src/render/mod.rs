@@ -13,7 +13,8 @@ use crate::urls::output_file;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
-pub use templates::{CARD_TEMPLATE, Templates};
+use templates::CARD_TEMPLATE;
+pub use templates::Templates;
 use views::*;
 
 /// Where rendered pages go: the staging folder of a build, memory for `serve`, nowhere for `check`.
