@@ -11,10 +11,9 @@ use dossier::diagnostics::SourceFile;
 use dossier::load;
 use dossier::output::Staging;
 use dossier::parse;
-use dossier::render::{self, NullSink, Sink, Templates};
+use dossier::render::{self, MemorySink, NullSink, Sink, Templates};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Mutex;
 
 const TOPICS: &[&str] = &["Trade", "Taiwan", "Cyber", "Human rights", "Technology", "Maritime", "Alliances", "Energy"];
 const WORDS: &[&str] = &[
@@ -123,16 +122,6 @@ fn generate_site(root: &Path, n: usize) {
     }
 }
 
-/// Keeps rendered files in memory, so writing can be measured on its own.
-struct MemorySink(Mutex<Vec<(String, Vec<u8>)>>);
-
-impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
-        self.0.lock().expect("no panic while holding the lock").push((path.to_string(), bytes));
-        Ok(())
-    }
-}
-
 fn stages(c: &mut Criterion) {
     let n: usize = std::env::var("DOSSIER_BENCH_EXPLAINERS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let dir = tempfile::tempdir().expect("temp dir");
@@ -195,10 +184,11 @@ fn stages(c: &mut Criterion) {
         b.iter(|| std::hint::black_box(dossier::search::write_index(&site, &NullSink).expect("indexes")))
     });
 
-    let rendered = MemorySink(Mutex::new(Vec::new()));
+    // rendered into memory first, so that writing is measured on its own
+    let rendered = MemorySink::default();
     render::render_site(&site, &mut templates, &rendered).expect("renders");
     dossier::search::write_index(&site, &rendered).expect("indexes");
-    let files = rendered.0.into_inner().expect("no panic while holding the lock");
+    let files = rendered.into_files();
     let out = dir.path().join("public");
     group.bench_function("write the output folder", |b| {
         b.iter_batched(

@@ -32,6 +32,28 @@ impl Sink for NullSink {
     }
 }
 
+/// Keeps rendered files in memory: `serve` publishes them from there, benchmarks write them later.
+#[derive(Default)]
+pub struct MemorySink(Mutex<Vec<(String, Vec<u8>)>>);
+
+impl MemorySink {
+    pub fn with_capacity(files: usize) -> MemorySink {
+        MemorySink(Mutex::new(Vec::with_capacity(files)))
+    }
+
+    /// The files written, as (output path, bytes), in the order they were written.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.0.into_inner().expect("no renderer panics holding the sink")
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.0.lock().expect("no renderer panics holding the sink").push((path.to_string(), bytes));
+        Ok(())
+    }
+}
+
 /// How many items the home page shows of each entity list.
 const HOME_ENTITY_COUNT: usize = 12;
 

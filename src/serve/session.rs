@@ -12,12 +12,12 @@ use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, ContentFile, StaticFile, StaticSource};
 use crate::parse::{self, FileResult};
-use crate::render::{self, Sink, Templates};
+use crate::render::{self, MemorySink, Templates};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The files of a built site, in memory: what the server serves.
@@ -74,16 +74,6 @@ pub struct Rebuilt {
     pub pages: usize,
     pub took: Duration,
     pub warnings: Vec<Diagnostic>,
-}
-
-/// Collects rendered pages in memory.
-struct MemorySink(Mutex<Vec<(String, Vec<u8>)>>);
-
-impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
-        self.0.lock().expect("no renderer panics holding the sink").push((path.to_string(), bytes));
-        Ok(())
-    }
 }
 
 fn keep<T>(value: T) -> &'static T {
@@ -222,7 +212,7 @@ impl Session {
             .map(|(page, _)| page)
             .collect();
         lap("compare", &mut stages);
-        let sink = MemorySink(Mutex::new(Vec::with_capacity(changed.len())));
+        let sink = MemorySink::with_capacity(changed.len());
         let templates = self.templates.as_mut().expect("compiled above");
         render::render_pages(&site, templates, &sink, &changed).map_err(|errors| {
             let mut all = std::mem::take(&mut diagnostics);
@@ -238,7 +228,7 @@ impl Session {
         for path in self.fingerprints.keys().filter(|p| !current.contains(p.as_str())) {
             update.pages.push((path.clone(), None));
         }
-        for (path, bytes) in sink.0.into_inner().expect("rendering is over") {
+        for (path, bytes) in sink.into_files() {
             update.pages.push((path, Some(Arc::new(bytes))));
         }
         if self.static_published != self.static_version {
@@ -269,12 +259,12 @@ impl Session {
         let started = Instant::now();
         let mut update = Update::default();
         let Some(site) = &self.site else { return Ok((update, Duration::ZERO)) };
-        let sink = MemorySink(Mutex::new(Vec::new()));
+        let sink = MemorySink::default();
         if site.config.search {
             crate::search::write_index(site, &sink)
                 .map_err(|e| Diagnostic::error(format!("cannot build the search index: {e}")))?;
         }
-        let files = sink.0.into_inner().expect("indexing is over");
+        let files = sink.into_files();
         let fresh: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         for old in self.search_paths.iter().filter(|p| !fresh.contains(p.as_str())) {
             update.pages.push((old.clone(), None));
