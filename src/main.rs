@@ -20,6 +20,11 @@ fn main() -> ExitCode {
         // again (which costs a fifth of a build in zeroed pages)
         // SAFETY: sets a plain integer option of the allocator, before any other thread runs.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+        // and take memory from the system in small pages: a build's few hundred megabytes are
+        // faster to fault in 4 KiB at a time than to wait for the kernel to assemble huge pages
+        // (measured with `bench/compare`: a tenth less system time and memory)
+        #[cfg(target_os = "linux")]
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
     }
     match cli.command {
         Command::Build(args) => cmd::build::run(args),

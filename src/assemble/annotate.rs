@@ -2,9 +2,9 @@
 
 use super::ActorId;
 use super::links::{ResolvedLink, Target};
+use super::names::{Found, NameSet};
 use crate::config::Autolink;
 use crate::markdown::ParsedBody;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -48,10 +48,10 @@ pub struct Annotated {
 
 /// Finds names and terms in text. Built once per site; used for every explainer in parallel.
 pub struct Annotator {
-    names: Option<AhoCorasick>,
-    /// Actor of each pattern of `names`.
+    names: NameSet,
+    /// Actor of each name of `names`.
     name_owner: Vec<ActorId>,
-    terms: Option<AhoCorasick>,
+    terms: NameSet,
     /// Slugified name, alias or slug → actor, for attributions written as text.
     actor_keys: HashMap<String, ActorId>,
     autolink: Autolink,
@@ -78,18 +78,7 @@ impl Annotator {
                 }
             }
         }
-        let build = |patterns: &[String]| {
-            (!patterns.is_empty()).then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(patterns)
-                    .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(patterns))
-                    .expect("patterns are plain text")
-            })
-        };
-        let term_patterns: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
-        Annotator { names: build(&patterns), name_owner, terms: build(&term_patterns), actor_keys, autolink }
+        Annotator { names: NameSet::new(&patterns), name_owner, terms: NameSet::new(terms), actor_keys, autolink }
     }
 
     /// Annotates one explainer body. `links` are its resolved links; actors it already links to
@@ -112,27 +101,23 @@ impl Annotator {
 
         let events = body.events();
         for run in text_runs(&events, 0..events.len(), &attribution_ranges) {
-            if let Some(names) = &self.names {
-                if run.mentions_allowed {
-                    for (start, end, pattern) in find_words(names, &run.text) {
-                        let actor = self.name_owner[pattern];
-                        mentioned.insert(actor);
-                        let link = match self.autolink {
-                            Autolink::Off => false,
-                            Autolink::All => true,
-                            Autolink::First => !linked.contains(&actor) && autolinked.insert(actor),
-                        };
-                        if link {
-                            annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
-                        }
+            if run.mentions_allowed {
+                for Found { start, end, name } in self.names.find(&run.text) {
+                    let actor = self.name_owner[name];
+                    mentioned.insert(actor);
+                    let link = match self.autolink {
+                        Autolink::Off => false,
+                        Autolink::All => true,
+                        Autolink::First => !linked.contains(&actor) && autolinked.insert(actor),
+                    };
+                    if link {
+                        annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
                     }
                 }
             }
-            if let Some(terms) = &self.terms {
-                for (start, end, term) in find_words(terms, &run.text) {
-                    if terms_used.insert(term) {
-                        annotations.push(run.annotation(start, end, AnnotationKind::Term(term)));
-                    }
+            for Found { start, end, name: term } in self.terms.find(&run.text) {
+                if terms_used.insert(term) {
+                    annotations.push(run.annotation(start, end, AnnotationKind::Term(term)));
                 }
             }
         }
@@ -147,11 +132,11 @@ impl Annotator {
             let Some(actor) = actor else { continue };
             quotes.push(Quote { block, actor });
             mentioned.insert(actor);
-            if let (None, Some(names), false) = (by_link, &self.names, self.autolink == Autolink::Off) {
+            if by_link.is_none() && self.autolink != Autolink::Off {
                 // link the name in the attribution line
                 for run in text_runs(&events, attribution.start..attribution.end, &[]) {
-                    let found = find_words(names, &run.text).into_iter().find(|&(_, _, p)| self.name_owner[p] == actor);
-                    if let Some((start, end, _)) = found {
+                    let found = self.names.find(&run.text).into_iter().find(|f| self.name_owner[f.name] == actor);
+                    if let Some(Found { start, end, .. }) = found {
                         annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
                         break;
                     }
@@ -177,8 +162,7 @@ impl Annotator {
                 return Some(*id);
             }
         }
-        let names = self.names.as_ref()?;
-        find_words(names, text).first().map(|&(_, _, p)| self.name_owner[p])
+        self.names.find(text).first().map(|f| self.name_owner[f.name])
     }
 }
 
@@ -256,34 +240,6 @@ fn text_runs<'a>(
         }
         None
     })
-}
-
-/// Letters, digits, and the hyphen of compounds: "China" is not found in "US-China".
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
-}
-
-/// Whole-word matches, the longest at each place, left to right without overlaps:
-/// (start, end, pattern index).
-fn find_words(matcher: &AhoCorasick, text: &str) -> Vec<(usize, usize, usize)> {
-    let mut best: Vec<(usize, usize, usize)> = Vec::new();
-    for m in matcher.find_overlapping_iter(text) {
-        let (start, end) = (m.start(), m.end());
-        let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
-        let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
-        if before_ok && after_ok {
-            best.push((start, end, m.pattern().as_usize()));
-        }
-    }
-    // longest first at each start, then keep those that do not overlap an earlier one
-    best.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
-    for m in best {
-        if chosen.last().is_none_or(|last| m.0 >= last.1) {
-            chosen.push(m);
-        }
-    }
-    chosen
 }
 
 /// Keeps annotations that either nest exactly (a term on a mention's span) or do not touch;

@@ -3,6 +3,7 @@
 mod annotate;
 mod entities;
 mod links;
+mod names;
 mod plan;
 mod related;
 

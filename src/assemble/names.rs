@@ -1,0 +1,240 @@
+//! Whole-word search for many names at once: actor names and glossary terms in explainer text.
+//!
+//! Reading a text costs one pass over its words: only a word that is the first word of some name
+//! (a table lookup, skipped for words whose first letter starts no name) starts a search, anchored
+//! there, for the longest name.
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use rustc_hash::FxHashMap;
+
+/// Letters, digits, and the hyphen of compounds: "China" is not found in "US-China".
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// A whole-word match: `text[start..end]` is name number `name`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub name: usize,
+}
+
+/// A set of names, searched for as whole words, case-sensitively.
+#[derive(Debug)]
+pub struct NameSet {
+    names: Vec<String>,
+    /// First word of a name → the names starting with it, longest first (then in the order given).
+    by_first_word: FxHashMap<String, Vec<usize>>,
+    /// Names starting with a character that is not a word character ("(PLA)"), longest first.
+    by_punctuation: Vec<usize>,
+    /// Whether some name's first word starts with this byte (its first byte in UTF-8).
+    first_byte: [bool; 256],
+    /// Finds the longest name written at a given place; its patterns are the names that are not
+    /// blank, `pattern_name` says which.
+    longest: Option<AhoCorasick>,
+    pattern_name: Vec<usize>,
+}
+
+impl NameSet {
+    /// Names that are empty or only spaces are left out; their numbers stay those of `names`.
+    pub fn new<S: AsRef<str>>(names: &[S]) -> NameSet {
+        let mut set = NameSet {
+            names: Vec::with_capacity(names.len()),
+            by_first_word: FxHashMap::default(),
+            by_punctuation: Vec::new(),
+            first_byte: [false; 256],
+            longest: None,
+            pattern_name: Vec::new(),
+        };
+        for (index, name) in names.iter().enumerate() {
+            let name = name.as_ref();
+            set.names.push(name.to_string());
+            if name.trim().is_empty() {
+                continue;
+            }
+            let first_word = first_word(name);
+            if first_word.is_empty() {
+                set.by_punctuation.push(index);
+            } else {
+                set.first_byte[first_word.as_bytes()[0] as usize] = true;
+                set.by_first_word.entry(first_word.to_string()).or_default().push(index);
+            }
+        }
+        let names = &set.names;
+        let longest_first =
+            |list: &mut Vec<usize>| list.sort_by(|&a, &b| names[b].len().cmp(&names[a].len()).then(a.cmp(&b)));
+        set.by_first_word.values_mut().for_each(longest_first);
+        longest_first(&mut set.by_punctuation);
+        set.pattern_name = (0..set.names.len()).filter(|&i| !set.names[i].trim().is_empty()).collect();
+        set.longest = (!set.pattern_name.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored)
+                .build(set.pattern_name.iter().map(|&i| &set.names[i]))
+                .expect("names are plain text")
+        });
+        set
+    }
+
+    /// Whole-word matches, left to right without overlaps, the longest name at each place.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let mut found = Vec::new();
+        if self.longest.is_none() {
+            return found;
+        }
+        let mut position = 0;
+        // whether the character before `position` is a word character
+        let mut after_word = false;
+        while position < text.len() {
+            let (is_word, len) = char_at(text, position);
+            if is_word {
+                let word_end = word_end(text, position + len);
+                if !after_word && self.first_byte[text.as_bytes()[position] as usize] {
+                    let candidates = self.by_first_word.get(&text[position..word_end]);
+                    if let Some(m) = candidates.and_then(|c| self.longest_at(text, position, c)) {
+                        position = m.end;
+                        after_word = text[..position].chars().next_back().is_some_and(is_word_char);
+                        found.push(m);
+                        continue;
+                    }
+                }
+                position = word_end;
+                after_word = true;
+            } else {
+                if !after_word && !self.by_punctuation.is_empty() {
+                    if let Some(m) = self.longest_at(text, position, &self.by_punctuation) {
+                        position = m.end;
+                        after_word = text[..position].chars().next_back().is_some_and(is_word_char);
+                        found.push(m);
+                        continue;
+                    }
+                }
+                position += len;
+                after_word = false;
+            }
+        }
+        found
+    }
+
+    /// The longest name written at `start` and ending a word; `candidates` are the names that
+    /// could start there, longest first.
+    fn longest_at(&self, text: &str, start: usize, candidates: &[usize]) -> Option<Found> {
+        let longest = self.longest.as_ref()?.find(Input::new(text).range(start..).anchored(Anchored::Yes))?;
+        if text[longest.end()..].chars().next().is_none_or(|c| !is_word_char(c)) {
+            let name = self.pattern_name[longest.pattern().as_usize()];
+            return Some(Found { start, end: longest.end(), name });
+        }
+        // the longest does not end a word ("Xi Jin" in "Xi Jinping"): a shorter name may
+        candidates.iter().find_map(|&name| {
+            let end = start + self.names[name].len();
+            let fits = text[start..].starts_with(self.names[name].as_str())
+                && text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+            fits.then_some(Found { start, end, name })
+        })
+    }
+}
+
+/// Whether the character at byte `at` of `text` is a word character, and its length in bytes;
+/// ASCII, most of any text, without decoding.
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        (ASCII_WORD[byte as usize], 1)
+    } else {
+        let c = text[at..].chars().next().expect("at is a character boundary");
+        (is_word_char(c), c.len_utf8())
+    }
+}
+
+/// Which ASCII bytes are word characters.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let c = byte as u8;
+        table[byte] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        byte += 1;
+    }
+    table
+};
+
+/// Where the word going on at byte `from` of `text` ends.
+fn word_end(text: &str, mut from: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        // the ASCII letters of the word, a byte at a time
+        while from < bytes.len() && bytes[from].is_ascii() && ASCII_WORD[bytes[from] as usize] {
+            from += 1;
+        }
+        if from == bytes.len() || bytes[from].is_ascii() {
+            return from;
+        }
+        let (is_word, len) = char_at(text, from);
+        if !is_word {
+            return from;
+        }
+        from += len;
+    }
+}
+
+/// The leading word characters of `name`.
+fn first_word(name: &str) -> &str {
+    let end = name.find(|c: char| !is_word_char(c)).unwrap_or(name.len());
+    &name[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(set: &NameSet, text: &str) -> Vec<(String, usize)> {
+        set.find(text).into_iter().map(|f| (text[f.start..f.end].to_string(), f.name)).collect()
+    }
+
+    #[test]
+    fn whole_words_only() {
+        let set = NameSet::new(&["Xi", "China"]);
+        assert_eq!(
+            spans(&set, "Xi in Xinjiang, not Xi-ism; US-China, China."),
+            [("Xi".into(), 0), ("China".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn the_longest_name_at_a_place_wins_and_shorter_ones_inside_it_are_skipped() {
+        let set = NameSet::new(&["Yoon", "Yoon Suk Yeol", "Suk"]);
+        assert_eq!(
+            spans(&set, "Yoon Suk Yeol met Suk and Yoon."),
+            [("Yoon Suk Yeol".into(), 1), ("Suk".into(), 2), ("Yoon".into(), 0)]
+        );
+    }
+
+    #[test]
+    fn a_longer_name_that_does_not_end_a_word_gives_way_to_a_shorter_one() {
+        let set = NameSet::new(&["Xi", "Xi Jin"]);
+        assert_eq!(spans(&set, "Xi Jinping"), [("Xi".into(), 0)]);
+    }
+
+    #[test]
+    fn names_that_start_or_end_with_punctuation() {
+        let set = NameSet::new(&["(PLA)", "U.S.", "U.S. Navy"]);
+        assert_eq!(
+            spans(&set, "The U.S. Navy and the (PLA) and U.S.-made (PLA)x"),
+            [("U.S. Navy".into(), 2), ("(PLA)".into(), 0)]
+        );
+    }
+
+    #[test]
+    fn names_after_text_in_other_scripts_and_empty_names() {
+        let set = NameSet::new(&["", "  ", "Türkiye", "Erdoğan"]);
+        assert_eq!(spans(&set, "Ankara—Türkiye’s Erdoğan, ÖzErdoğan"), [("Türkiye".into(), 2), ("Erdoğan".into(), 3)]);
+        assert_eq!(spans(&NameSet::new(&[""]), "a  b"), []);
+    }
+
+    #[test]
+    fn equal_names_keep_the_first_given() {
+        let set = NameSet::new(&["PLA", "PLA"]);
+        assert_eq!(spans(&set, "the PLA"), [("PLA".into(), 0)]);
+    }
+}
