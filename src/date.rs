@@ -1,6 +1,6 @@
 //! `Date`: a front matter date, either a calendar day (`2024-11-16`) or an RFC 3339 instant.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -41,6 +41,9 @@ impl Date {
     /// What `<time datetime>` and JSON-LD take: the day, or the full RFC 3339 instant.
     pub fn machine(&self) -> String {
         match self {
+            Date::Day(d) if (0..=9999).contains(&d.year()) => {
+                format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            }
             Date::Day(d) => d.format("%Y-%m-%d").to_string(),
             Date::Instant(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         }
@@ -48,12 +51,51 @@ impl Date {
 
     /// RFC 3339 in UTC, as Atom feeds and sitemaps want.
     pub fn rfc3339(&self) -> String {
-        self.instant().to_rfc3339_opts(SecondsFormat::Secs, true)
+        match self {
+            Date::Day(d) if (0..=9999).contains(&d.year()) => {
+                format!("{:04}-{:02}-{:02}T00:00:00Z", d.year(), d.month(), d.day())
+            }
+            _ => self.instant().to_rfc3339_opts(SecondsFormat::Secs, true),
+        }
     }
 
     /// For readers: `16 November 2024`.
     pub fn human(&self) -> String {
-        self.day().format("%-d %B %Y").to_string()
+        let day = self.day();
+        if (0..=9999).contains(&day.year()) {
+            format!("{} {} {:04}", day.day(), MONTHS[day.month0() as usize], day.year())
+        } else {
+            day.format("%-d %B %Y").to_string()
+        }
+    }
+}
+
+/// Month names, as chrono's `%B` writes them. Formatting by hand is several times faster than
+/// through a format string, and sites show dates on every card.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// Equal instants sort as their written forms would: by local date and time, then a bare day
+    /// before an instant.
+    fn tie_break(&self, other: &Date) -> Ordering {
+        let local = |date: &Date| match date {
+            Date::Day(d) => (d.and_hms_opt(0, 0, 0).expect("midnight exists"), false),
+            Date::Instant(t) => (t.naive_local(), true),
+        };
+        local(self).cmp(&local(other))
     }
 }
 
@@ -74,7 +116,7 @@ fn impossible_day(text: &str) -> String {
 
 impl Ord for Date {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.instant().cmp(&other.instant()).then_with(|| self.machine().cmp(&other.machine()))
+        self.instant().cmp(&other.instant()).then_with(|| self.tie_break(other))
     }
 }
 
@@ -102,6 +144,27 @@ mod tests {
         let t = Date::parse("2024-11-16T09:30:00-05:00").unwrap();
         assert_eq!(t.rfc3339(), "2024-11-16T14:30:00Z");
         assert!(t > day);
+    }
+
+    #[test]
+    fn formats_by_hand_as_chrono_does() {
+        for text in ["2024-01-05", "0999-12-31", "2000-02-29", "9999-07-04"] {
+            let date = Date::parse(text).unwrap();
+            assert_eq!(date.machine(), date.day().format("%Y-%m-%d").to_string());
+            assert_eq!(date.human(), date.day().format("%-d %B %Y").to_string());
+            assert_eq!(date.rfc3339(), date.instant().to_rfc3339_opts(SecondsFormat::Secs, true));
+        }
+    }
+
+    #[test]
+    fn equal_instants_sort_as_their_written_forms() {
+        let forms = ["2024-11-16", "2024-11-16T00:00:00Z", "2024-11-15T19:00:00-05:00", "2024-11-16T09:00:00+09:00"];
+        let mut dates: Vec<Date> = forms.iter().map(|f| Date::parse(f).unwrap()).collect();
+        dates.sort();
+        let mut by_text = dates.clone();
+        by_text.sort_by_key(|d| d.machine());
+        assert_eq!(dates, by_text);
+        assert_eq!(dates[1], Date::parse("2024-11-16").unwrap(), "a day before an instant written the same day");
     }
 
     #[test]

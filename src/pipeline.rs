@@ -24,6 +24,7 @@ pub struct Timings {
     pub parse: Duration,
     pub assemble: Duration,
     pub render: Duration,
+    /// Built while pages render.
     pub search: Duration,
 }
 
@@ -89,24 +90,29 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
         _ => return Err(sorted(diagnostics)),
     };
 
-    let started = Instant::now();
-    let pages = render::render_site(&site, &mut templates, sink).map_err(|errors| {
-        let mut all = std::mem::take(&mut diagnostics);
-        all.extend(errors);
-        sorted(all)
-    })?;
-    timings.render = started.elapsed();
-    let started = Instant::now();
-    let search_files = if site.config.search {
-        crate::search::write_index(&site, sink).map_err(|e| {
-            let mut all = std::mem::take(&mut diagnostics);
-            all.push(Diagnostic::error(format!("cannot write the search index: {e}")));
-            sorted(all)
-        })?
-    } else {
-        0
+    // the search index reads the same immutable site: it is built while pages render
+    let render = || {
+        let started = Instant::now();
+        (render::render_site(&site, &mut templates, sink), started.elapsed())
     };
-    timings.search = started.elapsed();
+    let search = || {
+        let started = Instant::now();
+        let files = if site.config.search { crate::search::write_index(&site, sink) } else { Ok(0) };
+        (files, started.elapsed())
+    };
+    let ((pages, render_time), (search_files, search_time)) = rayon::join(render, search);
+    (timings.render, timings.search) = (render_time, search_time);
+    let pages = match pages {
+        Ok(pages) => pages,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return Err(sorted(diagnostics));
+        }
+    };
+    let search_files = search_files.map_err(|e| {
+        diagnostics.push(Diagnostic::error(format!("cannot write the search index: {e}")));
+        sorted(std::mem::take(&mut diagnostics))
+    })?;
     drop(site);
     Ok(Rendered {
         pages,

@@ -70,31 +70,57 @@ fn algorithm(language: &str) -> Option<Algorithm> {
 
 /// Lower-case, accent-free words of a text, as the browser's script splits them too.
 pub fn words(text: &str, mut each: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    // a word being put together: one with capitals, or with letters from outside ASCII
     let mut word = String::new();
-    let mut flush = |word: &mut String| {
+    let flush = |word: &mut String, each: &mut dyn FnMut(&str)| {
         if !word.is_empty() {
             each(word);
             word.clear();
         }
     };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() {
-            // transliterate accents and other scripts: "Türkiye" → "turkiye"
-            for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
-                if d.is_ascii_alphanumeric() {
-                    word.push(d.to_ascii_lowercase());
-                } else {
-                    flush(&mut word);
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte.is_ascii_alphanumeric() {
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            let run = &text[start..at];
+            // a letter from outside ASCII may go on with the word
+            let goes_on = at < bytes.len() && !bytes[at].is_ascii();
+            if word.is_empty() && !goes_on && !run.bytes().any(|b| b.is_ascii_uppercase()) {
+                // most words: lower-case ASCII, passed on without a copy
+                each(run);
+            } else {
+                word.extend(run.chars().map(|c| c.to_ascii_lowercase()));
+                if !goes_on {
+                    flush(&mut word, &mut each);
                 }
             }
-        } else {
+        } else if byte.is_ascii() {
             // spaces, punctuation and apostrophes ("China's" → "china" "s") end a word
-            flush(&mut word);
+            flush(&mut word, &mut each);
+            at += 1;
+        } else {
+            let c = text[at..].chars().next().expect("at is a character boundary");
+            at += c.len_utf8();
+            if c.is_alphanumeric() {
+                // transliterate accents and other scripts: "Türkiye" → "turkiye"
+                for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
+                    if d.is_ascii_alphanumeric() {
+                        word.push(d.to_ascii_lowercase());
+                    } else {
+                        flush(&mut word, &mut each);
+                    }
+                }
+            } else {
+                flush(&mut word, &mut each);
+            }
         }
     }
-    flush(&mut word);
+    flush(&mut word, &mut each);
 }
 
 /// Text to index: a string, or a Markdown body read straight from its events.
@@ -458,6 +484,49 @@ mod tests {
     fn words_fold_case_and_accents() {
         assert_eq!(split("Türkiye's PLA, 5G-networks!"), ["turkiye", "s", "pla", "5g", "networks"]);
         assert_eq!(split("People’s Liberation"), ["people", "s", "liberation"]);
+        assert_eq!(split("ÉLAN naïve café, Straße 12ab"), ["elan", "naive", "cafe", "strasse", "12ab"]);
+    }
+
+    /// The plain way to split words, a character at a time: `words` must agree with it.
+    fn split_by_characters(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut word = String::new();
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+            } else if c.is_alphanumeric() {
+                for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
+                    if d.is_ascii_alphanumeric() {
+                        word.push(d.to_ascii_lowercase());
+                    } else if !word.is_empty() {
+                        out.push(std::mem::take(&mut word));
+                    }
+                }
+            } else if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+        }
+        if !word.is_empty() {
+            out.push(word);
+        }
+        out
+    }
+
+    #[test]
+    fn words_agree_with_splitting_by_characters() {
+        for text in [
+            "",
+            "plain words only",
+            "Capitals AND digits 5G",
+            "Türkiye’s naïve Straße, ÉLAN!",
+            "x日本y and Москва-2024",
+            "tail-ü",
+            "ü",
+            "emoji 🙂 between, a\u{301}ccent",
+            "ﬁne ligatures ½ fractions ²",
+        ] {
+            assert_eq!(split(text), split_by_characters(text), "{text}");
+        }
     }
 
     #[test]

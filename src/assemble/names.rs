@@ -28,7 +28,7 @@ pub struct NameSet {
     by_first_word: FxHashMap<String, Vec<usize>>,
     /// Names starting with a character that is not a word character ("(PLA)"), longest first.
     by_punctuation: Vec<usize>,
-    /// Whether some name's first word starts with this byte (its first byte in UTF-8).
+    /// Whether some name starts with this byte (its first byte in UTF-8).
     first_byte: [bool; 256],
     /// Finds the longest name written at a given place; its patterns are the names that are not
     /// blank, `pattern_name` says which.
@@ -53,11 +53,11 @@ impl NameSet {
             if name.trim().is_empty() {
                 continue;
             }
+            set.first_byte[name.as_bytes()[0] as usize] = true;
             let first_word = first_word(name);
             if first_word.is_empty() {
                 set.by_punctuation.push(index);
             } else {
-                set.first_byte[first_word.as_bytes()[0] as usize] = true;
                 set.by_first_word.entry(first_word.to_string()).or_default().push(index);
             }
         }
@@ -83,35 +83,26 @@ impl NameSet {
         if self.longest.is_none() {
             return found;
         }
-        let mut position = 0;
-        // whether the character before `position` is a word character
-        let mut after_word = false;
-        while position < text.len() {
-            let (is_word, len) = char_at(text, position);
-            if is_word {
-                let word_end = word_end(text, position + len);
-                if !after_word && self.first_byte[text.as_bytes()[position] as usize] {
-                    let candidates = self.by_first_word.get(&text[position..word_end]);
-                    if let Some(m) = candidates.and_then(|c| self.longest_at(text, position, c)) {
-                        position = m.end;
-                        after_word = text[..position].chars().next_back().is_some_and(is_word_char);
-                        found.push(m);
-                        continue;
-                    }
-                }
-                position = word_end;
-                after_word = true;
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            // only a byte that starts some name, at the start of a word, is worth a look
+            if !self.first_byte[bytes[at] as usize] || !starts_word(text, at) {
+                at += 1;
+                continue;
+            }
+            let (is_word, _) = char_at(text, at);
+            let candidates = if is_word {
+                self.by_first_word.get(&text[at..word_end(text, at)]).map(Vec::as_slice)
             } else {
-                if !after_word && !self.by_punctuation.is_empty() {
-                    if let Some(m) = self.longest_at(text, position, &self.by_punctuation) {
-                        position = m.end;
-                        after_word = text[..position].chars().next_back().is_some_and(is_word_char);
-                        found.push(m);
-                        continue;
-                    }
+                Some(self.by_punctuation.as_slice())
+            };
+            match candidates.and_then(|c| self.longest_at(text, at, c)) {
+                Some(m) => {
+                    at = m.end;
+                    found.push(m);
                 }
-                position += len;
-                after_word = false;
+                None => at += 1,
             }
         }
         found
@@ -147,6 +138,15 @@ fn char_at(text: &str, at: usize) -> (bool, usize) {
     }
 }
 
+/// Whether a word could start at byte `at` of `text`: the character before is not a word character.
+fn starts_word(text: &str, at: usize) -> bool {
+    match at.checked_sub(1).map(|before| text.as_bytes()[before]) {
+        None => true,
+        Some(byte) if byte.is_ascii() => !ASCII_WORD[byte as usize],
+        Some(_) => !text[..at].chars().next_back().is_some_and(is_word_char),
+    }
+}
+
 /// Which ASCII bytes are word characters.
 const ASCII_WORD: [bool; 128] = {
     let mut table = [false; 128];
@@ -159,7 +159,7 @@ const ASCII_WORD: [bool; 128] = {
     table
 };
 
-/// Where the word going on at byte `from` of `text` ends.
+/// Where the word at byte `from` of `text` ends.
 fn word_end(text: &str, mut from: usize) -> usize {
     let bytes = text.as_bytes();
     loop {
@@ -236,5 +236,46 @@ mod tests {
     fn equal_names_keep_the_first_given() {
         let set = NameSet::new(&["PLA", "PLA"]);
         assert_eq!(spans(&set, "the PLA"), [("PLA".into(), 0)]);
+    }
+
+    /// Every whole-word occurrence of every name, then the longest at each place, left to right.
+    fn naive(names: &[&str], text: &str) -> Vec<Found> {
+        let mut all = Vec::new();
+        for (name, pattern) in names.iter().enumerate().filter(|(_, n)| !n.trim().is_empty()) {
+            for (start, _) in text.match_indices(pattern) {
+                let end = start + pattern.len();
+                let before = text[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
+                let after = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+                if before && after {
+                    all.push(Found { start, end, name });
+                }
+            }
+        }
+        all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.name.cmp(&b.name)));
+        let mut chosen: Vec<Found> = Vec::new();
+        for m in all {
+            if chosen.last().is_none_or(|last| m.start >= last.end) {
+                chosen.push(m);
+            }
+        }
+        chosen
+    }
+
+    #[test]
+    fn agrees_with_a_search_for_every_name_everywhere() {
+        let names = ["Xi", "Xi Jinping", "Jinping", "U.S.", "U.S. Navy", "(PLA)", "PLA", "Ö", "Öz Su", "-x", "a-b"];
+        let pieces =
+            ["Xi", " ", "Jinping", "U.S.", "Navy", "(PLA)", "PLA", "Ö", "z", "Su", "-", "x", "a", "b", "’", ".", "é"];
+        let set = NameSet::new(&names);
+        // every text of up to five pieces from a fixed pseudo-random sequence
+        let mut state = 7u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..5 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(set.find(&text), naive(&names, &text), "{text:?}");
+        }
     }
 }

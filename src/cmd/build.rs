@@ -48,7 +48,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     if args.timings {
         let t = &rendered.timings;
         eprintln!(
-            "timings: load {}, parse {}, assemble {}, render {}, search index {}, finish writing {}",
+            "timings: load {}, parse {}, assemble {}, render {} (and search index {} alongside), finish writing {}",
             seconds(t.load),
             seconds(t.parse),
             seconds(t.assemble),
