@@ -68,6 +68,26 @@ fn algorithm(language: &str) -> Option<Algorithm> {
     })
 }
 
+/// Classes of bytes for [`words`]: 0 for anything but ASCII letters and digits.
+const LOWER_OR_DIGIT: u8 = 1;
+const CAPITAL: u8 = 2;
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        table[byte] = if b.is_ascii_uppercase() {
+            CAPITAL
+        } else if b.is_ascii_alphanumeric() {
+            LOWER_OR_DIGIT
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    table
+};
+
 /// Lower-case, accent-free words of a text, as the browser's script splits them too.
 pub fn words(text: &str, mut each: impl FnMut(&str)) {
     let bytes = text.as_bytes();
@@ -82,15 +102,22 @@ pub fn words(text: &str, mut each: impl FnMut(&str)) {
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
-        if byte.is_ascii_alphanumeric() {
+        if ASCII_CLASS[byte as usize] != 0 {
             let start = at;
-            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            // the classes met: a capital sets CAPITAL
+            let mut classes = 0;
+            while let Some(&b) = bytes.get(at) {
+                let class = ASCII_CLASS[b as usize];
+                if class == 0 {
+                    break;
+                }
+                classes |= class;
                 at += 1;
             }
             let run = &text[start..at];
             // a letter from outside ASCII may go on with the word
             let goes_on = at < bytes.len() && !bytes[at].is_ascii();
-            if word.is_empty() && !goes_on && !run.bytes().any(|b| b.is_ascii_uppercase()) {
+            if word.is_empty() && !goes_on && classes & CAPITAL == 0 {
                 // most words: lower-case ASCII, passed on without a copy
                 each(run);
             } else {
