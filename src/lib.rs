@@ -22,4 +22,5 @@ pub mod serve;
 pub mod slug;
 pub mod theme;
 pub mod urls;
+pub mod words;
 pub mod yaml;

@@ -1,6 +1,7 @@
 //! Markdown parse: one pulldown-cmark pass per body into events, headings with anchors, and links to resolve.
 
 use crate::slug::Slug;
+use crate::words::{WordBag, WordBagBuilder};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -88,6 +89,8 @@ pub struct ParsedBody<'s> {
     pub first_paragraph: Option<String>,
     pub word_count: usize,
     pub quotes: Vec<QuoteBlock>,
+    /// Its words as search indexes them (text and code), counted.
+    pub words: WordBag,
 }
 
 impl<'s> ParsedBody<'s> {
@@ -109,11 +112,6 @@ impl<'s> ParsedBody<'s> {
         }
         events
     }
-
-    /// The events one by one, without heading ids: for walking the text (search).
-    pub fn text_events(&self) -> impl Iterator<Item = Event<'s>> + 's {
-        Parser::new_ext(self.source, options())
-    }
 }
 
 /// Parses `body`, which starts at byte `body_offset` of its file.
@@ -125,6 +123,7 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
     let mut container_depth = 0usize;
     let mut open_links: Vec<usize> = Vec::new();
     let mut word_count = 0;
+    let mut words = WordBagBuilder::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let index = events.len();
@@ -171,6 +170,7 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
             ) => container_depth = container_depth.saturating_sub(1),
             Event::Text(text) | Event::Code(text) => {
                 word_count += count_words(text);
+                words.add_text(text);
                 if let Some(p) = paragraph_text.as_mut() {
                     p.push_str(text);
                 }
@@ -206,6 +206,7 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
         first_paragraph,
         word_count,
         quotes,
+        words: words.finish(),
     }
 }
 
