@@ -41,33 +41,47 @@ impl Date {
     /// What `<time datetime>` and JSON-LD take: the day, or the full RFC 3339 instant.
     pub fn machine(&self) -> String {
         match self {
-            Date::Day(d) if (0..=9999).contains(&d.year()) => {
-                format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-            }
-            Date::Day(d) => d.format("%Y-%m-%d").to_string(),
+            Date::Day(d) => four_digit_day(*d).unwrap_or_else(|| d.format("%Y-%m-%d").to_string()),
             Date::Instant(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         }
     }
 
     /// RFC 3339 in UTC, as Atom feeds and sitemaps want.
     pub fn rfc3339(&self) -> String {
-        match self {
-            Date::Day(d) if (0..=9999).contains(&d.year()) => {
-                format!("{:04}-{:02}-{:02}T00:00:00Z", d.year(), d.month(), d.day())
-            }
-            _ => self.instant().to_rfc3339_opts(SecondsFormat::Secs, true),
-        }
+        let day = match self {
+            Date::Day(d) => four_digit_day(*d),
+            Date::Instant(_) => None,
+        };
+        day.map_or_else(|| self.instant().to_rfc3339_opts(SecondsFormat::Secs, true), |day| format!("{day}T00:00:00Z"))
     }
 
     /// For readers: `16 November 2024`.
     pub fn human(&self) -> String {
         let day = self.day();
-        if (0..=9999).contains(&day.year()) {
+        if FOUR_DIGIT_YEARS.contains(&day.year()) {
             format!("{} {} {:04}", day.day(), MONTHS[day.month0() as usize], day.year())
         } else {
             day.format("%-d %B %Y").to_string()
         }
     }
+
+    /// Equal instants sort as their written forms would: by local date and time, then a bare day
+    /// before an instant.
+    fn tie_break(&self, other: &Date) -> Ordering {
+        let local = |date: &Date| match date {
+            Date::Day(d) => (d.and_hms_opt(0, 0, 0).expect("midnight exists"), false),
+            Date::Instant(t) => (t.naive_local(), true),
+        };
+        local(self).cmp(&local(other))
+    }
+}
+
+/// The years dates are formatted by hand for; chrono formats the others (`+10000`).
+const FOUR_DIGIT_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it, for the [`FOUR_DIGIT_YEARS`].
+fn four_digit_day(day: NaiveDate) -> Option<String> {
+    FOUR_DIGIT_YEARS.contains(&day.year()).then(|| format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day()))
 }
 
 /// Month names, as chrono's `%B` writes them. Formatting by hand is several times faster than
@@ -86,18 +100,6 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-
-impl Date {
-    /// Equal instants sort as their written forms would: by local date and time, then a bare day
-    /// before an instant.
-    fn tie_break(&self, other: &Date) -> Ordering {
-        let local = |date: &Date| match date {
-            Date::Day(d) => (d.and_hms_opt(0, 0, 0).expect("midnight exists"), false),
-            Date::Instant(t) => (t.naive_local(), true),
-        };
-        local(self).cmp(&local(other))
-    }
-}
 
 /// Says what is wrong with a `YYYY-MM-DD` that does not parse.
 fn impossible_day(text: &str) -> String {

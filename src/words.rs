@@ -5,7 +5,8 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
-/// Classes of bytes for [`words`]: 0 for anything but ASCII letters and digits.
+/// Classes of bytes for [`words`]: ASCII lower-case letters and digits, ASCII capitals, and 0
+/// for anything else.
 const LOWER_OR_DIGIT: u8 = 1;
 const CAPITAL: u8 = 2;
 const ASCII_CLASS: [u8; 256] = {

@@ -1,14 +1,14 @@
 //! Whole-word search for many names at once: actor names and glossary terms in explainer text.
 //!
-//! Reading a text costs one pass over its words: only a word that is the first word of some name
-//! (a table lookup, skipped for words whose first letter starts no name) starts a search, anchored
-//! there, for the longest name.
+//! Reading a text costs one pass over its bytes: only a byte that starts some name (a table
+//! lookup), at the start of a word whose whole first word starts a name (a hash lookup), starts a
+//! search, anchored there, for the longest name.
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
 /// Letters, digits, and the hyphen of compounds: "China" is not found in "US-China".
-pub fn is_word_char(c: char) -> bool {
+fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-'
 }
 
@@ -112,15 +112,14 @@ impl NameSet {
     /// could start there, longest first.
     fn longest_at(&self, text: &str, start: usize, candidates: &[usize]) -> Option<Found> {
         let longest = self.longest.as_ref()?.find(Input::new(text).range(start..).anchored(Anchored::Yes))?;
-        if text[longest.end()..].chars().next().is_none_or(|c| !is_word_char(c)) {
+        if ends_word(text, longest.end()) {
             let name = self.pattern_name[longest.pattern().as_usize()];
             return Some(Found { start, end: longest.end(), name });
         }
         // the longest does not end a word ("Xi Jin" in "Xi Jinping"): a shorter name may
         candidates.iter().find_map(|&name| {
             let end = start + self.names[name].len();
-            let fits = text[start..].starts_with(self.names[name].as_str())
-                && text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+            let fits = text[start..].starts_with(self.names[name].as_str()) && ends_word(text, end);
             fits.then_some(Found { start, end, name })
         })
     }
@@ -145,6 +144,11 @@ fn starts_word(text: &str, at: usize) -> bool {
         Some(byte) if byte.is_ascii() => !ASCII_WORD[byte as usize],
         Some(_) => !text[..at].chars().next_back().is_some_and(is_word_char),
     }
+}
+
+/// Whether a word could end at byte `at` of `text`: the character there is not a word character.
+fn ends_word(text: &str, at: usize) -> bool {
+    at == text.len() || !char_at(text, at).0
 }
 
 /// Which ASCII bytes are word characters.
