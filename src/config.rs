@@ -122,28 +122,24 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
         };
 
     let language = raw.language.as_ref().map_or("en".to_string(), |l| l.get_ref().clone());
-    if let Some(l) = &raw.language {
-        if l.get_ref().is_empty() || !l.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            at(
-                &mut errors,
-                l,
-                format!("`language` must be a language tag such as `en` or `pt-BR`, not `{}`", l.get_ref()),
-            );
-        }
+    if let Some(l) = &raw.language
+        && (l.get_ref().is_empty() || !l.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
+        at(&mut errors, l, format!("`language` must be a language tag such as `en` or `pt-BR`, not `{}`", l.get_ref()));
     }
 
     let theme = raw.theme.as_ref().map_or("default".to_string(), |t| t.get_ref().clone());
-    if let Some(t) = &raw.theme {
-        if t.get_ref().is_empty() || !t.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            at(&mut errors, t, format!("`theme` must be the name of a folder under themes/, not `{}`", t.get_ref()));
-        }
+    if let Some(t) = &raw.theme
+        && (t.get_ref().is_empty() || !t.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        at(&mut errors, t, format!("`theme` must be the name of a folder under themes/, not `{}`", t.get_ref()));
     }
 
     let output_dir = raw.output_dir.as_ref().map_or("public".to_string(), |o| o.get_ref().clone());
-    if let Some(o) = &raw.output_dir {
-        if o.get_ref().trim().is_empty() || o.get_ref().contains('\0') {
-            at(&mut errors, o, "`output_dir` must name a folder".into());
-        }
+    if let Some(o) = &raw.output_dir
+        && (o.get_ref().trim().is_empty() || o.get_ref().contains('\0'))
+    {
+        at(&mut errors, o, "`output_dir` must name a folder".into());
     }
 
     let mut glossary = BTreeMap::new();

@@ -65,14 +65,16 @@ impl<'s> KeyLocator<'s> {
         let mut offset = yaml_start;
         for line in yaml.split_inclusive('\n') {
             let first = line.chars().next().unwrap_or(' ');
-            if !first.is_whitespace() && first != '#' && first != '-' {
-                if let Some(colon) = line.find(':') {
-                    let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
-                    if let Some(last) = keys.last_mut() {
-                        last.2 = offset;
-                    }
-                    keys.push((key, offset, yaml_start + yaml.len()));
+            if !first.is_whitespace()
+                && first != '#'
+                && first != '-'
+                && let Some(colon) = line.find(':')
+            {
+                let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
+                if let Some(last) = keys.last_mut() {
+                    last.2 = offset;
                 }
+                keys.push((key, offset, yaml_start + yaml.len()));
             }
             offset += line.len();
         }

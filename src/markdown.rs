@@ -103,10 +103,10 @@ impl<'s> ParsedBody<'s> {
         let mut events: Vec<Event<'s>> = Vec::with_capacity(self.event_count);
         let mut headings = self.headings.iter();
         for mut event in Parser::new_ext(self.source, options()) {
-            if let Event::Start(Tag::Heading { id, .. }) = &mut event {
-                if let Some(heading) = headings.next() {
-                    *id = Some(CowStr::from(heading.id.clone()));
-                }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut event
+                && let Some(heading) = headings.next()
+            {
+                *id = Some(CowStr::from(heading.id.clone()));
             }
             events.push(event);
         }

@@ -45,10 +45,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     if output.parent().is_none() {
         return refuse("it is the root of the file system");
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if output == absolute(&home) {
-            return refuse("it is your home folder");
-        }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && output == absolute(&home)
+    {
+        return refuse("it is your home folder");
     }
     if root.starts_with(&output) {
         return refuse("it contains the site itself, which a build would replace");

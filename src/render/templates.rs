@@ -45,16 +45,16 @@ impl Templates {
         // Compile one by one first, so that every syntax error is found, not only the first.
         for file in files {
             let mut single = tera::Tera::new();
-            if let Err(e) = single.add_raw_template(&file.name, &file.text) {
-                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-                    diagnostics.push(error_to_diagnostic(&e, &origins));
-                }
+            if let Err(e) = single.add_raw_template(&file.name, &file.text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                diagnostics.push(error_to_diagnostic(&e, &origins));
             }
         }
-        if diagnostics.is_empty() {
-            if let Err(e) = tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str()))) {
-                diagnostics.extend(error_to_diagnostics(&e, &origins));
-            }
+        if diagnostics.is_empty()
+            && let Err(e) = tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))
+        {
+            diagnostics.extend(error_to_diagnostics(&e, &origins));
         }
         let has_card = origins.contains_key(CARD_TEMPLATE);
         if diagnostics.is_empty() { Ok(Templates { tera, has_card, origins }) } else { Err(diagnostics) }

@@ -239,12 +239,11 @@ pub fn broken_internal_links(public: &Path, base_path: &str) -> Vec<String> {
                 problems.push(format!("{from}: broken link {target}"));
                 continue;
             }
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                if let Some(target_page) = pages.get(&file) {
-                    if !target_page.ids().iter().any(|id| id == fragment) {
-                        problems.push(format!("{from}: missing anchor {target}"));
-                    }
-                }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty())
+                && let Some(target_page) = pages.get(&file)
+                && !target_page.ids().iter().any(|id| id == fragment)
+            {
+                problems.push(format!("{from}: missing anchor {target}"));
             }
         }
     }
