@@ -65,6 +65,45 @@ pub struct Attribution {
     pub link: Option<usize>,
 }
 
+/// Consecutive `Text` events outside headings and code blocks (smart punctuation splits
+/// "People’s" into three), their text put together: where names are looked for. Recorded at
+/// parse, so that finding names needs no second parse.
+#[derive(Debug, Clone)]
+pub struct TextRun<'s> {
+    /// The events' text, one after the other (the event's own when the run is one event).
+    pub text: CowStr<'s>,
+    /// Index of the run's first event; the others follow it.
+    pub first_event: usize,
+    /// Inside a link or an image, where names are not linked again.
+    pub in_link: bool,
+    /// Where each event's text ends in `text`, when there are several (empty for one).
+    piece_ends: Box<[u32]>,
+}
+
+impl TextRun<'_> {
+    /// Converts an offset in `text` to (event index, offset in that event's text). An end offset
+    /// at a boundary between events stays in the earlier one.
+    pub fn position(&self, offset: usize, is_end: bool) -> (usize, usize) {
+        if self.piece_ends.is_empty() {
+            return (self.first_event, offset.min(self.text.len()));
+        }
+        let mut start = 0;
+        for (i, &end) in self.piece_ends.iter().enumerate() {
+            let end = end as usize;
+            let inside = if is_end { offset > start && offset <= end } else { offset >= start && offset < end };
+            if inside {
+                return (self.first_event + i, offset - start);
+            }
+            if i + 1 < self.piece_ends.len() {
+                start = end;
+            }
+        }
+        let last = self.piece_ends.len() - 1;
+        let len = self.piece_ends[last] as usize - start;
+        (self.first_event + last, (offset - start).min(len))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
@@ -91,6 +130,8 @@ pub struct ParsedBody<'s> {
     pub quotes: Vec<QuoteBlock>,
     /// Its words as search indexes them (text and code), counted.
     pub words: WordBag,
+    /// Its text outside headings and code blocks, in order.
+    pub text_runs: Vec<TextRun<'s>>,
 }
 
 impl<'s> ParsedBody<'s> {
@@ -189,6 +230,7 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
     }
     let headings = assign_heading_ids(&mut events);
     let quotes = find_quotes(&events, &links);
+    let text_runs = text_runs(&events);
     let footnotes = events
         .iter()
         .filter_map(|e| match e {
@@ -207,7 +249,47 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
         word_count,
         quotes,
         words: words.finish(),
+        text_runs,
     }
+}
+
+/// The runs of text of a body, outside headings and code blocks.
+fn text_runs<'s>(events: &[Event<'s>]) -> Vec<TextRun<'s>> {
+    let mut runs = Vec::new();
+    let (mut in_heading, mut in_code, mut in_link) = (0usize, 0usize, 0usize);
+    let mut index = 0;
+    while index < events.len() {
+        match &events[index] {
+            Event::Start(Tag::Heading { .. }) => in_heading += 1,
+            Event::End(TagEnd::Heading(_)) => in_heading = in_heading.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::Text(first) if in_heading == 0 && in_code == 0 => {
+                let start = index;
+                index += 1;
+                let mut piece_ends = Vec::new();
+                let mut joined = String::new();
+                while let Some(Event::Text(next)) = events.get(index) {
+                    if piece_ends.is_empty() {
+                        joined.push_str(first);
+                        piece_ends.push(joined.len() as u32);
+                    }
+                    joined.push_str(next);
+                    piece_ends.push(joined.len() as u32);
+                    index += 1;
+                }
+                let text = if piece_ends.is_empty() { first.clone() } else { CowStr::from(joined) };
+                let run = TextRun { text, first_event: start, in_link: in_link > 0, piece_ends: piece_ends.into() };
+                runs.push(run);
+                continue;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    runs
 }
 
 /// Finds blockquotes and their attributions: a last paragraph (not the only one) that starts with
@@ -358,6 +440,30 @@ mod tests {
         assert_eq!(parsed.links[second.link.unwrap()].dest.as_ref(), "actor:shigeru-ishiba");
         assert_eq!(parsed.quotes[2].attribution, None);
         assert_eq!(parsed.quotes[3].attribution, None);
+    }
+
+    #[test]
+    fn text_runs_leave_out_headings_and_code_and_know_their_events() {
+        let body = "## Xi in Lima\n\nThe People's [Xi](https://x/) met.\n\n```\nXi\n```\n";
+        let parsed = parse(body, 0);
+        let runs: Vec<(&str, bool)> = parsed.text_runs.iter().map(|r| (r.text.as_ref(), r.in_link)).collect();
+        assert_eq!(runs, [("The People’s ", false), ("Xi", true), (" met.", false)]);
+        let events = parsed.events();
+        let run = &parsed.text_runs[0];
+        // smart punctuation makes three events of "The People’s ": find each offset in them
+        for (offset, is_end) in [(0, false), (10, false), (10, true), (13, true), (12, false)] {
+            let (event, at) = run.position(offset, is_end);
+            let Event::Text(t) = &events[event] else { panic!("not text") };
+            let before: usize = (run.first_event..event)
+                .map(|i| match &events[i] {
+                    Event::Text(t) => t.len(),
+                    _ => 0,
+                })
+                .sum();
+            assert_eq!(before + at, offset, "offset {offset}");
+            assert!(at <= t.len() && (is_end || at < t.len()), "offset {offset} in {t:?}");
+        }
+        assert_eq!(run.position(10, true).0, run.first_event, "an end at a boundary stays in the earlier event");
     }
 
     #[test]

@@ -4,9 +4,7 @@ use super::ActorId;
 use super::links::{ResolvedLink, Target};
 use super::names::{Found, NameSet};
 use crate::config::Autolink;
-use crate::markdown::ParsedBody;
-use pulldown_cmark::{Event, Tag, TagEnd};
-use std::borrow::Cow;
+use crate::markdown::{ParsedBody, TextRun};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -99,9 +97,10 @@ impl Annotator {
         let mut autolinked = BTreeSet::new();
         let mut terms_used = BTreeSet::new();
 
-        let events = body.events();
-        for run in text_runs(&events, 0..events.len(), &attribution_ranges) {
-            if run.mentions_allowed {
+        let in_attribution =
+            |run: &TextRun<'_>| attribution_ranges.iter().any(|&(s, e)| run.first_event >= s && run.first_event <= e);
+        for run in body.text_runs.iter().filter(|run| !in_attribution(run)) {
+            if !run.in_link {
                 for Found { start, end, name } in self.names.find(&run.text) {
                     let actor = self.name_owner[name];
                     mentioned.insert(actor);
@@ -111,13 +110,13 @@ impl Annotator {
                         Autolink::First => !linked.contains(&actor) && autolinked.insert(actor),
                     };
                     if link {
-                        annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
+                        annotations.push(annotation(run, start, end, AnnotationKind::Mention(actor)));
                     }
                 }
             }
             for Found { start, end, name: term } in self.terms.find(&run.text) {
                 if terms_used.insert(term) {
-                    annotations.push(run.annotation(start, end, AnnotationKind::Term(term)));
+                    annotations.push(annotation(run, start, end, AnnotationKind::Term(term)));
                 }
             }
         }
@@ -134,10 +133,14 @@ impl Annotator {
             mentioned.insert(actor);
             if by_link.is_none() && self.autolink != Autolink::Off {
                 // link the name in the attribution line
-                for run in text_runs(&events, attribution.start..attribution.end, &[]) {
+                let runs = body
+                    .text_runs
+                    .iter()
+                    .filter(|r| r.first_event > attribution.start && r.first_event < attribution.end);
+                for run in runs {
                     let found = self.names.find(&run.text).into_iter().find(|f| self.name_owner[f.name] == actor);
                     if let Some(Found { start, end, .. }) = found {
-                        annotations.push(run.annotation(start, end, AnnotationKind::Mention(actor)));
+                        annotations.push(annotation(run, start, end, AnnotationKind::Mention(actor)));
                         break;
                     }
                 }
@@ -166,80 +169,9 @@ impl Annotator {
     }
 }
 
-/// Consecutive `Text` events (smart punctuation splits "People’s" into three), concatenated.
-struct TextRun<'a> {
-    /// Borrowed when the run is one event, the common case.
-    text: Cow<'a, str>,
-    /// (offset in `text`, event index, length) of each piece.
-    pieces: Vec<(usize, usize, usize)>,
-    mentions_allowed: bool,
-}
-
-impl TextRun<'_> {
-    /// Converts an offset of the run to (event, offset in that event). An end offset at a piece
-    /// boundary stays in the earlier piece.
-    fn position(&self, offset: usize, is_end: bool) -> (usize, usize) {
-        for &(start, event, len) in &self.pieces {
-            let inside =
-                if is_end { offset > start && offset <= start + len } else { offset >= start && offset < start + len };
-            if inside {
-                return (event, offset - start);
-            }
-        }
-        let &(start, event, len) = self.pieces.last().expect("runs are not empty");
-        (event, (offset - start).min(len))
-    }
-
-    fn annotation(&self, start: usize, end: usize, kind: AnnotationKind) -> Annotation {
-        Annotation { start: self.position(start, false), end: self.position(end, true), kind }
-    }
-}
-
-/// Runs of text among `events[range]` outside headings, code blocks and the `skipped` ranges
-/// (quote attributions); `mentions_allowed` is false inside links and images.
-fn text_runs<'a>(
-    events: &'a [Event<'a>],
-    range: std::ops::Range<usize>,
-    skipped: &'a [(usize, usize)],
-) -> impl Iterator<Item = TextRun<'a>> + 'a {
-    let mut index = range.start;
-    let end_index = range.end.min(events.len());
-    let mut in_heading = 0usize;
-    let mut in_code = 0usize;
-    let mut in_link = 0usize;
-    std::iter::from_fn(move || {
-        while index < end_index {
-            if let Some(&(_, end)) = skipped.iter().find(|(s, e)| index >= *s && index <= *e) {
-                index = end + 1;
-                continue;
-            }
-            match &events[index] {
-                Event::Start(Tag::Heading { .. }) => in_heading += 1,
-                Event::End(TagEnd::Heading(_)) => in_heading = in_heading.saturating_sub(1),
-                Event::Start(Tag::CodeBlock(_)) => in_code += 1,
-                Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
-                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
-                Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
-                Event::Text(_) if in_heading == 0 && in_code == 0 => {
-                    let mut run =
-                        TextRun { text: Cow::Borrowed(""), pieces: Vec::new(), mentions_allowed: in_link == 0 };
-                    while let (true, Some(Event::Text(t))) = (index < end_index, events.get(index)) {
-                        run.pieces.push((run.text.len(), index, t.len()));
-                        if run.pieces.len() == 1 {
-                            run.text = Cow::Borrowed(t.as_ref());
-                        } else {
-                            run.text.to_mut().push_str(t);
-                        }
-                        index += 1;
-                    }
-                    return Some(run);
-                }
-                _ => {}
-            }
-            index += 1;
-        }
-        None
-    })
+/// The annotation of `run`'s text from `start` to `end`.
+fn annotation(run: &TextRun<'_>, start: usize, end: usize, kind: AnnotationKind) -> Annotation {
+    Annotation { start: run.position(start, false), end: run.position(end, true), kind }
 }
 
 /// Keeps annotations that either nest exactly (a term on a mention's span) or do not touch;
@@ -259,6 +191,7 @@ fn without_partial_overlaps(annotations: Vec<Annotation>) -> Vec<Annotation> {
 mod tests {
     use super::*;
     use crate::markdown;
+    use pulldown_cmark::Event;
 
     fn annotator(autolink: Autolink) -> Annotator {
         Annotator::new(
