@@ -104,9 +104,118 @@ impl WordBag {
         (0..self.entries.len()).map(|i| (self.word(i), self.entries[i].1))
     }
 
+    /// Adds a word seen for the first time, counted once; returns its entry.
+    fn push(&mut self, word: &str) -> u32 {
+        self.text.push_str(word);
+        self.entries.push((self.text.len() as u32, 1));
+        (self.entries.len() - 1) as u32
+    }
+
     fn word(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.entries[i - 1].0 as usize };
         &self.text[start..self.entries[i].0 as usize]
+    }
+}
+
+/// Each byte lower-cased when it is an ASCII letter or digit, 0 for every other byte.
+const ASCII_WORD_BYTE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        if b.is_ascii_alphanumeric() {
+            table[byte] = b.to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// Eight bytes at a time ("SIMD within a register"): the low and the high bit of every byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `y` (whose bytes are all below 0x80) that is at least `c`.
+fn at_least(y: u64, c: u8) -> u64 {
+    // no byte carries into the next: y + 0x80 - c stays below 0x100
+    y.wrapping_add(ONES * u64::from(0x80 - c)) & HIGHS
+}
+
+/// Of eight bytes, as high bits: the ASCII letters and digits, and among them the capitals.
+fn classify(x: u64) -> (u64, u64) {
+    let ascii = !x & HIGHS;
+    let y = x & !HIGHS;
+    let between = |low: u8, high: u8| at_least(y, low) & !at_least(y, high + 1);
+    let capitals = between(b'A', b'Z') & ascii;
+    (capitals | (between(b'a', b'z') & ascii) | (between(b'0', b'9') & ascii), capitals)
+}
+
+/// The eight bytes of `bytes` from `at`, little-endian, zeros past its end.
+fn load(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+        None => {
+            let mut padded = [0u8; 8];
+            let rest = &bytes[at.min(bytes.len())..];
+            padded[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(padded)
+        }
+    }
+}
+
+/// The key of a word of at most [`SHORT`] bytes: its bytes, little-endian, zero-padded. Words
+/// have no zero byte, so two words share a key only when they are equal, and no word has the
+/// key of an empty slot, all zeros.
+type ShortKey = [u64; 2];
+const SHORT: usize = 16;
+
+/// A hash of a short key: one folded multiplication of its halves, each mixed with a constant.
+fn hash_short(key: ShortKey) -> u64 {
+    let product = u128::from(key[0] ^ 0x243f_6a88_85a3_08d3) * u128::from(key[1] ^ 0x1319_8a2e_0370_7345);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// Entries of the bag by the key of their word, for short words: open addressing, probing the
+/// next slot, at most half full.
+struct ShortIndex {
+    /// (key, entry); all zeros when empty.
+    slots: Vec<(ShortKey, u32)>,
+    used: usize,
+}
+
+impl Default for ShortIndex {
+    fn default() -> Self {
+        ShortIndex { slots: vec![([0, 0], 0); 256], used: 0 }
+    }
+}
+
+impl ShortIndex {
+    /// The slot of `key`: where it is, or the empty one where it goes.
+    #[inline]
+    fn slot(&self, key: ShortKey) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = hash_short(key) as usize & mask;
+        loop {
+            let (k, _) = self.slots[at];
+            if k == key || k == [0, 0] {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    #[cold]
+    fn insert(&mut self, at: usize, key: ShortKey, entry: u32) {
+        self.slots[at] = (key, entry);
+        self.used += 1;
+        if self.used * 2 > self.slots.len() {
+            let grown = vec![([0, 0], 0); self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, grown);
+            for (key, entry) in old.into_iter().filter(|(k, _)| *k != [0, 0]) {
+                let at = self.slot(key);
+                self.slots[at] = (key, entry);
+            }
+        }
     }
 }
 
@@ -114,27 +223,105 @@ impl WordBag {
 #[derive(Default)]
 pub struct WordBagBuilder {
     bag: WordBag,
-    /// Index into `bag.entries` of each word, by its hash.
-    index: HashTable<u32>,
+    short: ShortIndex,
+    /// Entries of words longer than [`SHORT`], by the hash of their text.
+    long: HashTable<u32>,
     hasher: FxBuildHasher,
 }
 
 impl WordBagBuilder {
-    /// Adds the words of `text`.
+    /// Adds the words of `text`, split and folded as [`words`] does. Words of ASCII letters and
+    /// digits, the most common, are found and lower-cased eight bytes at a time; a stretch of
+    /// text with other letters goes through [`words`].
     pub fn add_text(&mut self, text: &str) {
-        let WordBagBuilder { bag, index, hasher } = self;
-        words(text, |word| {
-            let hash = hasher.hash_one(word);
-            match index.find(hash, |&i| bag.word(i as usize) == word) {
-                Some(&i) => bag.entries[i as usize].1 += 1,
-                None => {
-                    let i = bag.entries.len() as u32;
-                    bag.text.push_str(word);
-                    bag.entries.push((bag.text.len() as u32, 1));
-                    index.insert_unique(hash, i, |&j| hasher.hash_one(bag.word(j as usize)));
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if ASCII_WORD_BYTE[bytes[at] as usize] == 0 {
+                if bytes[at].is_ascii() {
+                    at += 1;
+                } else {
+                    // a letter or sign from outside ASCII: handled with what surrounds it up to
+                    // the next ASCII byte that is not a letter or digit, where `words` ends a
+                    // word too
+                    at = self.add_stretch(text, at);
+                }
+                continue;
+            }
+            let start = at;
+            let mut key: ShortKey = [0, 0];
+            loop {
+                let eight = load(bytes, at);
+                let (letters, capitals) = classify(eight);
+                let others = !letters & HIGHS;
+                let len = if others == 0 { 8 } else { (others.trailing_zeros() / 8) as usize };
+                if let Some(half) = key.get_mut((at - start) / 8) {
+                    let kept = if len == 8 { u64::MAX } else { (1u64 << (len * 8)) - 1 };
+                    // a capital's 0x80 bit, moved to 0x20, lower-cases it
+                    *half = (eight | (capitals >> 2)) & kept;
+                }
+                at += len;
+                if len < 8 {
+                    break;
                 }
             }
-        });
+            if at < bytes.len() && !bytes[at].is_ascii() {
+                // the word goes on with a letter from outside ASCII
+                at = self.add_stretch(text, start);
+            } else if at - start <= SHORT {
+                self.add_short(key, at - start);
+            } else {
+                self.add_word(&text[start..at].to_ascii_lowercase());
+            }
+        }
+    }
+
+    /// Adds the words of `text` from `start` to the next ASCII byte that is not a letter or
+    /// digit, with [`words`]; returns where that stretch ends.
+    fn add_stretch(&mut self, text: &str, start: usize) -> usize {
+        let end = text.as_bytes()[start..]
+            .iter()
+            .position(|b| b.is_ascii() && ASCII_WORD_BYTE[*b as usize] == 0)
+            .map_or(text.len(), |i| start + i);
+        words(&text[start..end], |word| self.add_word(word));
+        end
+    }
+
+    /// Adds a word of lower-case ASCII letters and digits.
+    fn add_word(&mut self, word: &str) {
+        if word.len() <= SHORT {
+            let mut bytes = [0u8; SHORT];
+            bytes[..word.len()].copy_from_slice(word.as_bytes());
+            let (low, high) = bytes.split_at(8);
+            let key = [u64::from_le_bytes(low.try_into().expect("8")), u64::from_le_bytes(high.try_into().expect("8"))];
+            self.add_short(key, word.len());
+            return;
+        }
+        let WordBagBuilder { bag, long, hasher, .. } = self;
+        let hash = hasher.hash_one(word);
+        match long.find(hash, |&i| bag.word(i as usize) == word) {
+            Some(&i) => bag.entries[i as usize].1 += 1,
+            None => {
+                let i = bag.push(word);
+                long.insert_unique(hash, i, |&j| hasher.hash_one(bag.word(j as usize)));
+            }
+        }
+    }
+
+    /// Adds a word of `len` bytes (at most [`SHORT`]) whose key is `key`.
+    #[inline]
+    fn add_short(&mut self, key: ShortKey, len: usize) {
+        let at = self.short.slot(key);
+        match self.short.slots[at] {
+            (found, entry) if found == key => self.bag.entries[entry as usize].1 += 1,
+            _ => {
+                let mut bytes = [0u8; SHORT];
+                bytes[..8].copy_from_slice(&key[0].to_le_bytes());
+                bytes[8..].copy_from_slice(&key[1].to_le_bytes());
+                let entry = self.bag.push(std::str::from_utf8(&bytes[..len]).expect("ASCII"));
+                self.short.insert(at, key, entry);
+            }
+        }
     }
 
     pub fn finish(mut self) -> WordBag {
@@ -201,6 +388,84 @@ mod tests {
         ] {
             assert_eq!(split(text), split_by_characters(text), "{text}");
         }
+    }
+
+    /// A bag made the plain way: every word from `words`, counted.
+    fn bag_by_words(texts: &[String]) -> Vec<(String, u32)> {
+        let mut bag: Vec<(String, u32)> = Vec::new();
+        for text in texts {
+            words(text, |w| match bag.iter_mut().find(|(x, _)| x == w) {
+                Some((_, n)) => *n += 1,
+                None => bag.push((w.to_string(), 1)),
+            });
+        }
+        bag
+    }
+
+    #[test]
+    fn a_bag_agrees_with_counting_words_one_by_one() {
+        // pieces that meet at every kind of boundary: capitals, digits, accents, other scripts,
+        // signs outside ASCII, apostrophes, words of 16 bytes and longer
+        let pieces = [
+            "talks",
+            "Talks",
+            "TALKS",
+            "5g",
+            " ",
+            " ",
+            ", ",
+            "'",
+            "’",
+            "-",
+            "Türkiye",
+            "ü",
+            "é",
+            "日本",
+            "Москва",
+            "🙂",
+            "ﬁ",
+            "½",
+            "a\u{301}",
+            "sixteen-letters!",
+            "sixteenlettersxx",
+            "seventeenletterss",
+            "SeventeenLettersS",
+            "averyveryverylongwordindeed",
+            "x",
+            "\n",
+            "12",
+            "ab12CD",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..2000 {
+            let texts: Vec<String> = (0..1 + next(3))
+                .map(|_| (0..next(12)).map(|_| pieces[next(pieces.len())]).collect::<String>())
+                .collect();
+            let mut builder = WordBagBuilder::default();
+            for text in &texts {
+                builder.add_text(text);
+            }
+            let bag = builder.finish();
+            let got: Vec<(String, u32)> = bag.iter().map(|(w, n)| (w.to_string(), n)).collect();
+            assert_eq!(got, bag_by_words(&texts), "{texts:?}");
+        }
+    }
+
+    #[test]
+    fn a_bag_grows_past_its_first_slots() {
+        let texts: Vec<String> = (0..3).map(|_| (0..5000).map(|i| format!("w{i} Word{} ", i * 7)).collect()).collect();
+        let mut builder = WordBagBuilder::default();
+        for text in &texts {
+            builder.add_text(text);
+        }
+        let got: Vec<(String, u32)> = builder.finish().iter().map(|(w, n)| (w.to_string(), n)).collect();
+        assert_eq!(got, bag_by_words(&texts));
     }
 
     #[test]
