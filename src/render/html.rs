@@ -17,9 +17,12 @@ struct Decorations<'a> {
     site: Option<&'a Site<'a>>,
 }
 
-/// An explainer's body, with everything assembly found in it.
-pub fn explainer_html(site: &Site<'_>, e: &Explainer<'_>) -> String {
-    let quotes = e
+/// An explainer's body, with everything assembly found in it; and the words of each of its
+/// attributed quotes (in the order of `e.quotes`) without their attribution lines, for actor
+/// pages: all from one parse of the body.
+pub fn explainer_html(site: &Site<'_>, e: &Explainer<'_>) -> (String, Vec<String>) {
+    let events = e.body.events();
+    let figures = e
         .quotes
         .iter()
         .filter_map(|q| {
@@ -27,28 +30,40 @@ pub fn explainer_html(site: &Site<'_>, e: &Explainer<'_>) -> String {
             block.attribution.as_ref().map(|a| (block.start, a.start, a.end, block.end))
         })
         .collect();
-    let decorations = Decorations { links: &e.links, annotations: &e.annotations, quotes, site: Some(site) };
-    render(&e.body, None, &decorations)
+    let decorations = Decorations { links: &e.links, annotations: &e.annotations, quotes: figures, site: Some(site) };
+    let html = render(&e.body, &events, None, &decorations);
+    (html, quotes(e, &events, Decorations { quotes: Vec::new(), ..decorations }))
 }
 
-/// The words of an attributed quote, without its attribution line, for the actor's page.
-pub fn quote_html(site: &Site<'_>, e: &Explainer<'_>, quote_index: usize) -> String {
-    let block = &e.body.quotes[e.quotes[quote_index].block];
-    let end = block.attribution.as_ref().map_or(block.end, |a| a.start);
+/// The words of each attributed quote of `e`, as [`explainer_html`] gives them.
+pub fn quotes_html(site: &Site<'_>, e: &Explainer<'_>) -> Vec<String> {
+    if e.quotes.is_empty() {
+        return Vec::new();
+    }
     let decorations =
         Decorations { links: &e.links, annotations: &e.annotations, quotes: Vec::new(), site: Some(site) };
-    render(&e.body, Some(block.start + 1..end), &decorations)
+    quotes(e, &e.body.events(), decorations)
+}
+
+fn quotes<'s>(e: &Explainer<'s>, events: &[Event<'s>], decorations: Decorations<'_>) -> Vec<String> {
+    e.quotes
+        .iter()
+        .map(|q| {
+            let block = &e.body.quotes[q.block];
+            let end = block.attribution.as_ref().map_or(block.end, |a| a.start);
+            render(&e.body, events, Some(block.start + 1..end), &decorations)
+        })
+        .collect()
 }
 
 /// A profile or the home page introduction: links resolved, no annotations.
 pub fn body_html(body: &ParsedBody<'_>, links: &[ResolvedLink]) -> String {
     let decorations = Decorations { links, annotations: &[], quotes: Vec::new(), site: None };
-    render(body, None, &decorations)
+    render(body, &body.events(), None, &decorations)
 }
 
-/// Renders the events of `body` in `range` (all of them when `None`).
-fn render(body: &ParsedBody<'_>, range: Option<Range<usize>>, d: &Decorations<'_>) -> String {
-    let events = body.events();
+/// Renders `events`, those of `body`, in `range` (all of them when `None`).
+fn render<'s>(body: &ParsedBody<'s>, events: &[Event<'s>], range: Option<Range<usize>>, d: &Decorations<'_>) -> String {
     let range = range.unwrap_or(0..events.len());
     let mut out_events: Vec<Event<'_>> = Vec::with_capacity(range.len() + d.annotations.len() * 4);
     let mut link_index = body.links.partition_point(|l| l.event_index < range.start);

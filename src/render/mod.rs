@@ -73,25 +73,28 @@ pub fn render_pages(
     templates.tera.global_context().insert("site", &site_view(site));
     let templates = &*templates;
     let cards = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
-    let renderer = Renderer { site, templates, cards };
+    let quotes = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
+    let renderer = Renderer { site, templates, cards, quotes };
     let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
-    let written: usize = pages
-        .par_iter()
-        .map(|page| match renderer.render(page) {
-            Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {
-                Ok(()) => 1,
-                Err(e) => {
-                    let d = Diagnostic::error(format!("cannot write /{}: {e}", output_file(&page.path)));
-                    record(&errors, d);
-                    0
-                }
-            },
-            Err(d) => {
+    // explainer pages first: they make the quotes that actor pages show
+    let (explainer_pages, other_pages): (Vec<&Page>, Vec<&Page>) =
+        pages.iter().partition(|page| matches!(page.kind, PageKind::Explainer(_)));
+    let render_one = |page: &&Page| match renderer.render(page) {
+        Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {
+            Ok(()) => 1,
+            Err(e) => {
+                let d = Diagnostic::error(format!("cannot write /{}: {e}", output_file(&page.path)));
                 record(&errors, d);
                 0
             }
-        })
-        .sum();
+        },
+        Err(d) => {
+            record(&errors, d);
+            0
+        }
+    };
+    let render_all = |pages: &[&Page]| -> usize { pages.par_iter().map(render_one).sum() };
+    let written = render_all(&explainer_pages) + render_all(&other_pages);
     let errors = errors.into_inner().expect("no thread panicked while holding the lock");
     if errors.is_empty() {
         return Ok(written);
@@ -119,6 +122,9 @@ struct Renderer<'a, 's> {
     templates: &'a Templates,
     /// One per explainer, made on first use and shared by every list that shows it.
     cards: Vec<OnceLock<Result<CardValue, Diagnostic>>>,
+    /// The HTML of each explainer's attributed quotes for actor pages, made with the explainer's
+    /// page (or by the first actor page that needs them, if it comes first).
+    quotes: Vec<OnceLock<Vec<String>>>,
 }
 
 impl Renderer<'_, '_> {
@@ -251,6 +257,9 @@ impl Renderer<'_, '_> {
     fn explainer(&self, page: &Page, id: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let e = &site.explainers[id];
+        let (body, quotes) = html::explainer_html(site, e);
+        // the actor pages that show these quotes take them from here (unless one came first)
+        let _ = self.quotes[id].set(quotes);
         let view = ExplainerView {
             title: &e.meta.title,
             href: site.urls.href(&e.path),
@@ -258,7 +267,7 @@ impl Renderer<'_, '_> {
             date: DateText::from(&e.meta.date),
             updated: e.meta.updated.as_ref().map(DateText::from),
             summary: &e.summary,
-            body: html::explainer_html(site, e),
+            body,
             topics: e.topics.iter().map(|&t| topic_link(site, t)).collect(),
             actors: e.actors.iter().map(|&a| actor_link(site, a)).collect(),
             takeaways: &e.meta.takeaways,
@@ -446,7 +455,7 @@ impl Renderer<'_, '_> {
                 .map(|&(e, q)| {
                     let explainer = &site.explainers[e];
                     QuoteView {
-                        html: html::quote_html(site, explainer, q),
+                        html: self.quotes[e].get_or_init(|| html::quotes_html(site, explainer))[q].clone(),
                         explainer: explainer_link(site, e),
                         date: DateText::from(&explainer.meta.date),
                     }
