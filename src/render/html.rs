@@ -65,6 +65,7 @@ pub fn body_html(body: &ParsedBody<'_>, links: &[ResolvedLink]) -> String {
 /// Renders `events`, those of `body`, in `range` (all of them when `None`).
 fn render<'s>(body: &ParsedBody<'s>, events: &[Event<'s>], range: Option<Range<usize>>, d: &Decorations<'_>) -> String {
     let range = range.unwrap_or(0..events.len());
+    let range_len = range.len();
     let mut out_events: Vec<Event<'_>> = Vec::with_capacity(range.len() + d.annotations.len() * 4);
     let mut link_index = body.links.partition_point(|l| l.event_index < range.start);
     let mut next_annotation = d.annotations.partition_point(|a| a.start.0 < range.start);
@@ -158,7 +159,7 @@ fn render<'s>(body: &ParsedBody<'s>, events: &[Event<'s>], range: Option<Range<u
             other => out_events.push(other.clone()),
         }
     }
-    let mut html = String::with_capacity(events.len() * 48);
+    let mut html = String::with_capacity(range_len * 48);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     html
 }
