@@ -5,6 +5,8 @@
 //! modification time, so deploy tools see what changed), the rest are written, and files the
 //! build no longer makes are removed. Nothing is deleted wholesale on the way.
 
+mod manifest;
+
 use crate::diagnostics::Diagnostic;
 use crate::load::{StaticFile, StaticSource};
 use crate::render::Sink;
@@ -14,6 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
+
+use manifest::{Manifest, Stamp};
 
 const STAGING_MARK: &str = ".dossier-staging-";
 const PREVIOUS_MARK: &str = ".dossier-previous";
@@ -74,7 +78,23 @@ const QUEUE: usize = 256;
 
 enum Job {
     Write(PathBuf, Vec<u8>),
+    /// A page, already compared with the file there if any: its path in the output and the hash
+    /// of its bytes go into the manifest once it is written.
+    Page {
+        dest: PathBuf,
+        bytes: Vec<u8>,
+        path: String,
+        hash: u128,
+    },
     Copy(PathBuf, PathBuf),
+}
+
+impl Job {
+    fn dest(&self) -> &Path {
+        match self {
+            Job::Write(dest, _) | Job::Page { dest, .. } | Job::Copy(_, dest) => dest,
+        }
+    }
 }
 
 /// A build in progress: pages go into a hidden sibling of the output folder, which replaces the
@@ -93,15 +113,23 @@ pub struct Staging {
     sender: Option<SyncSender<Job>>,
     writers: Vec<JoinHandle<()>>,
     errors: Arc<Mutex<Vec<String>>>,
+    /// The stamps of the pages this build wrote or kept, for the manifest of the new output.
+    stamps: Arc<Mutex<Vec<(String, Stamp)>>>,
     committed: bool,
 }
+
+/// What the walk of a reused folder finds: its files (`None` if it holds anything else), and its
+/// manifest if there is one for it.
+type Walked = (Option<Vec<PathBuf>>, Option<Manifest>);
 
 struct Reused {
     /// The walk of the folder, started in [`Staging::new`] and run while the site is read,
     /// parsed and assembled; the first write waits for it.
-    walk: Mutex<Option<JoinHandle<Option<Vec<PathBuf>>>>>,
+    walk: Mutex<Option<JoinHandle<Walked>>>,
     /// What the walk found: the files the folder had.
     had: OnceLock<Vec<PathBuf>>,
+    /// The manifest of the folder, read with the walk, if there is one for it.
+    manifest: OnceLock<Option<Manifest>>,
     written: Mutex<Vec<PathBuf>>,
 }
 
@@ -136,8 +164,15 @@ impl Staging {
             }
             Ok(()) => {
                 let walked = dir.clone();
-                let walk = std::thread::spawn(move || list_plain_files(&walked));
-                Some(Reused { walk: Mutex::new(Some(walk)), had: OnceLock::new(), written: Mutex::new(Vec::new()) })
+                let manifest_path = previous_manifest_path(&parent, name);
+                let walk =
+                    std::thread::spawn(move || (list_plain_files(&walked), Manifest::read(&manifest_path, &walked)));
+                Some(Reused {
+                    walk: Mutex::new(Some(walk)),
+                    had: OnceLock::new(),
+                    manifest: OnceLock::new(),
+                    written: Mutex::new(Vec::new()),
+                })
             }
             Err(_) => {
                 std::fs::create_dir(&dir)?;
@@ -148,19 +183,19 @@ impl Staging {
         let (sender, receiver) = sync_channel::<Job>(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         let errors = Arc::new(Mutex::new(Vec::new()));
+        let stamps = Arc::new(Mutex::new(Vec::new()));
         let writers = (0..WRITER_THREADS)
             .map(|_| {
                 let receiver = Arc::clone(&receiver);
                 let errors = Arc::clone(&errors);
                 let compare = Arc::clone(&compare);
+                let stamps = Arc::clone(&stamps);
                 std::thread::spawn(move || {
                     loop {
                         let job = receiver.lock().expect("no writer panics holding the queue").recv();
                         let Ok(job) = job else { break };
-                        if let Err(e) = run_job(&job, compare.load(Ordering::SeqCst)) {
-                            let path = match &job {
-                                Job::Write(p, _) | Job::Copy(_, p) => p.display().to_string(),
-                            };
+                        if let Err(e) = run_job(&job, compare.load(Ordering::SeqCst), &stamps) {
+                            let path = job.dest().display().to_string();
                             errors.lock().expect("no writer panics holding the errors").push(format!("{path}: {e}"));
                         }
                     }
@@ -176,6 +211,7 @@ impl Staging {
             sender: Some(sender),
             writers,
             errors,
+            stamps,
             committed: false,
         })
     }
@@ -187,9 +223,14 @@ impl Staging {
         let Some(reused) = &self.reused else { return };
         reused.had.get_or_init(|| {
             let walk = reused.walk.lock().expect("no panic while holding the walk").take();
-            match walk.and_then(|w| w.join().ok()).flatten() {
-                Some(files) => files,
+            let (files, manifest) = walk.and_then(|w| w.join().ok()).unwrap_or((None, None));
+            match files {
+                Some(files) => {
+                    let _ = reused.manifest.set(manifest);
+                    files
+                }
                 None => {
+                    let _ = reused.manifest.set(None);
                     self.compare.store(false, Ordering::SeqCst);
                     remove_tree(&self.dir);
                     // if this fails, so does every write, and the build reports it
@@ -200,10 +241,14 @@ impl Staging {
         });
     }
 
+    /// The manifest of the reused folder, once the walk is done.
+    fn manifest(&self) -> Option<&Manifest> {
+        self.reused.as_ref().and_then(|r| r.manifest.get()).and_then(Option::as_ref)
+    }
+
     fn send(&self, job: Job) -> io::Result<()> {
         self.wait_for_walk();
-        let (Job::Write(dest, _) | Job::Copy(_, dest)) = &job;
-        self.note_written(dest);
+        self.note_written(job.dest());
         let sender = self.sender.as_ref().ok_or_else(|| io::Error::other("the output is already committed"))?;
         sender.send(job).map_err(|_| io::Error::other("the file writers stopped"))
     }
@@ -258,6 +303,10 @@ impl Staging {
             let shown: Vec<&str> = errors.iter().take(5).map(String::as_str).collect();
             return Err(io::Error::other(format!("{} files could not be written: {}", errors.len(), shown.join("; "))));
         }
+        let stamps = std::mem::take(&mut *self.stamps.lock().expect("writers are done"));
+        let parent = self.previous.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public").to_string();
+        let manifest_path = parent.join(format!(".{name}.dossier-manifest"));
         match std::fs::symlink_metadata(&self.target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.remove_stale_files();
@@ -280,12 +329,21 @@ impl Staging {
                     }
                 }
                 swap(&self.dir, &self.target)?;
-                // `self.dir` now holds the previous output: the next build starts from it
-                if std::fs::rename(&self.dir, &self.previous).is_err() {
+                // `self.dir` now holds the previous output: the next build starts from it, and
+                // the manifest that was the output's is the previous output's
+                let previous_manifest = previous_manifest_path(&parent, &name);
+                if std::fs::rename(&self.dir, &self.previous).is_ok() {
+                    if std::fs::rename(&manifest_path, &previous_manifest).is_err() {
+                        let _ = std::fs::remove_file(&previous_manifest);
+                    }
+                } else {
                     remove_tree(&self.dir);
+                    let _ = std::fs::remove_file(&previous_manifest);
                 }
             }
         }
+        // without a manifest, the next build but one compares every file: not an error
+        let _ = Manifest::write(&manifest_path, &self.target, stamps);
         self.committed = true;
         Ok(())
     }
@@ -349,9 +407,10 @@ fn has_bytes(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Writes one file. With `compare` (the folder is the output before last), a file that already
-/// has exactly these bytes is left alone.
-fn run_job(job: &Job, compare: bool) -> io::Result<()> {
-    let (Job::Write(dest, _) | Job::Copy(_, dest)) = job;
+/// has exactly these bytes is left alone (pages were compared before they were queued). A page's
+/// stamp goes into `stamps` once it is written.
+fn run_job(job: &Job, compare: bool, stamps: &Mutex<Vec<(String, Stamp)>>) -> io::Result<()> {
+    let dest = job.dest();
     // what the output before last has at this path
     let existing = if compare { std::fs::symlink_metadata(dest).ok() } else { None };
     if let (Job::Write(_, bytes), Some(meta)) = (job, &existing)
@@ -381,6 +440,14 @@ fn run_job(job: &Job, compare: bool) -> io::Result<()> {
     }
     match job {
         Job::Write(dest, bytes) => std::fs::write(dest, bytes),
+        Job::Page { dest, bytes, path, hash } => {
+            let mut file = std::fs::File::create(dest)?;
+            io::Write::write_all(&mut file, bytes)?;
+            if let Some(stamp) = file.metadata().ok().and_then(|m| Stamp::new(&m, *hash)) {
+                stamps.lock().expect("no panic while holding the stamps").push((path.clone(), stamp));
+            }
+            Ok(())
+        }
         Job::Copy(from, dest) => std::fs::copy(from, dest).map(|_| ()),
     }
 }
@@ -414,24 +481,33 @@ fn remove_tree(dir: &Path) {
 }
 
 impl Sink for Staging {
-    /// A file the output before last already has, byte for byte, is found so on the calling
-    /// thread and not handed to a writer: in a rebuild that is almost every file, and handing
-    /// each over would cost two thread switches.
+    /// A page the output before last already has, byte for byte, is found so on the calling
+    /// thread and not handed to a writer: in a rebuild that is almost every page, and handing
+    /// each over would cost two thread switches. The folder's manifest says so without reading
+    /// the file, when the file is as the build that wrote it left it.
     fn write(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         let dest = self.path_for(path)?;
         self.wait_for_walk();
-        if self.compare.load(Ordering::SeqCst) && is_file_with(&dest, &bytes) {
-            self.note_written(&dest);
-            return Ok(());
+        let hash = manifest::hash(&bytes);
+        if self.compare.load(Ordering::SeqCst)
+            && let Ok(meta) = std::fs::symlink_metadata(&dest)
+            && meta.is_file()
+            && meta.len() == bytes.len() as u64
+        {
+            let unchanged = match self.manifest().and_then(|m| m.get(path)).filter(|stamp| stamp.matches(&meta)) {
+                Some(stamp) => stamp.hash == hash,
+                None => has_bytes(&dest, &bytes),
+            };
+            if unchanged {
+                self.note_written(&dest);
+                if let Some(stamp) = Stamp::new(&meta, hash) {
+                    self.stamps.lock().expect("no panic while holding the stamps").push((path.to_string(), stamp));
+                }
+                return Ok(());
+            }
         }
-        self.send(Job::Write(dest, bytes))
+        self.send(Job::Page { dest, bytes, path: path.to_string(), hash })
     }
-}
-
-/// Whether `path` is a file (not a link) with exactly these bytes.
-fn is_file_with(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && has_bytes(path, bytes)
 }
 
 impl Drop for Staging {
@@ -446,6 +522,11 @@ impl Drop for Staging {
             }
         }
     }
+}
+
+/// Where the manifest of the output before last is kept: beside it.
+fn previous_manifest_path(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}{PREVIOUS_MARK}.manifest"))
 }
 
 /// Exchanges two folders atomically where the system can (Linux `renameat2`), so that a reader or
@@ -512,7 +593,11 @@ mod tests {
         assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
         let mut leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         leftovers.sort();
-        assert_eq!(leftovers, [".public.dossier-previous", "public"], "the old output is kept for the next build");
+        assert_eq!(
+            leftovers,
+            [".public.dossier-manifest", ".public.dossier-previous", "public"],
+            "the old output is kept for the next build, and the new one has a manifest"
+        );
     }
 
     /// Every file under `dir`, by relative path, with its bytes.
@@ -563,6 +648,35 @@ mod tests {
         );
         assert!(!target.join("gone/deep").exists(), "folders left empty are removed");
         assert_eq!(files(&previous).keys().collect::<Vec<_>>(), ["other.html"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_page_its_manifest_vouches_for_is_not_read_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let pages = [("p/index.html", "one"), ("q/index.html", "one")];
+        build(&target, &pages);
+        build(&target, &[("other.html", "second build")]);
+        assert!(tmp.path().join(".public.dossier-previous.manifest").is_file());
+
+        // in the output before last, both pages get other bytes of the same length; one keeps
+        // its modification time, as if untouched
+        let previous = tmp.path().join(".public.dossier-previous");
+        for page in ["p/index.html", "q/index.html"] {
+            let file = previous.join(page);
+            let time = std::fs::metadata(&file).unwrap().modified().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::fs::write(&file, "two").unwrap();
+            if page == "p/index.html" {
+                std::fs::File::options().write(true).open(&file).unwrap().set_modified(time).unwrap();
+            }
+        }
+        build(&target, &pages);
+        let read = |page: &str| std::fs::read_to_string(target.join(page)).unwrap();
+        assert_eq!(read("p/index.html"), "two", "trusted from the manifest, not read");
+        assert_eq!(read("q/index.html"), "one", "touched since: read, compared and written");
+        assert!(tmp.path().join(".public.dossier-previous.manifest").is_file());
     }
 
     #[test]

@@ -247,13 +247,17 @@ fn a_killed_build_leaves_the_previous_output_whole() {
         assert!(whole_first || whole_second, "after a kill at {delay_ms} ms the output is a mix of two builds");
     }
     // the next build succeeds and removes what killed builds left next to the output, but for
-    // the output before last, which the build after it starts from
+    // the output before last, which the build after it starts from, and the manifests of both
     site.build_ok();
     let leftovers: Vec<_> = std::fs::read_dir(&site.root)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public") && n != ".public.dossier-previous")
+        .filter(|n| n.starts_with(".public"))
+        .filter(|n| {
+            ![".public.dossier-previous", ".public.dossier-manifest", ".public.dossier-previous.manifest"]
+                .contains(&n.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // and a build from that reused folder is the same as a build from nothing
