@@ -112,7 +112,7 @@ pub struct Heading {
 }
 
 /// A Markdown body after one parse: what later stages need to know about it. Its events are made
-/// again from the text when a stage walks them ([`ParsedBody::events`]): keeping them for every
+/// again from the text when rendering walks them ([`ParsedBody::events`]): keeping them for every
 /// page would take about three times the memory of the text itself, and parsing is cheap.
 #[derive(Debug, Clone, Default)]
 pub struct ParsedBody<'s> {
