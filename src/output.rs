@@ -3,7 +3,9 @@
 //! The output before last is kept in a hidden sibling (`.public.dossier-previous`) and becomes the
 //! next staging folder: files whose bytes did not change are left as they are (and keep their
 //! modification time, so deploy tools see what changed), the rest are written, and files the
-//! build no longer makes are removed. Nothing is deleted wholesale on the way.
+//! build no longer makes are removed. Nothing is deleted wholesale on the way. Whether a page's
+//! bytes changed is known from the folder's manifest (`output/manifest.rs`) when the file is as the build
+//! that wrote it left it, and by reading the file otherwise.
 
 mod manifest;
 

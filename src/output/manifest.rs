@@ -6,7 +6,9 @@
 //! a later build, a file that still has that length, time and inode holds those bytes: comparing
 //! hashes replaces reading it back. A file touched since (its time changed) is read and compared
 //! as before, and so is every file where times are whole seconds (too coarse to trust), where
-//! there are no inodes, or when the manifest is of another folder.
+//! there are no inodes, or when the manifest is of another folder. A manifest that is damaged
+//! (two builds at once writing it, say) is at worst not used: every entry is checked against the
+//! file it describes before it is trusted.
 
 use std::collections::HashMap;
 use std::fs::Metadata;
