@@ -75,21 +75,22 @@ pub fn related(
                         }
                     }
                 }
-                let mut scored: Vec<(f64, ExplainerId)> = touched.iter().map(|&other| (score[other], other)).collect();
+                // the best few only, in one pass: a candidate goes in where it ranks among those
+                // kept so far, when it ranks above the last of them
+                let ranks_before =
+                    |a: &(f64, ExplainerId), b: &(f64, ExplainerId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).is_lt();
+                let mut best: Vec<(f64, ExplainerId)> = Vec::with_capacity(RELATED + 1);
                 for &other in touched.iter() {
+                    let candidate = (score[other], other);
                     score[other] = 0.0;
+                    if best.len() < RELATED || best.last().is_some_and(|last| ranks_before(&candidate, last)) {
+                        let at = best.partition_point(|kept| ranks_before(kept, &candidate));
+                        best.insert(at, candidate);
+                        best.truncate(RELATED);
+                    }
                 }
                 touched.clear();
-                // the best few only: select them, then sort just those
-                let best = |a: &(f64, ExplainerId), b: &(f64, ExplainerId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-                if scored.len() > RELATED {
-                    scored.select_nth_unstable_by(RELATED, best);
-                    scored.truncate(RELATED);
-                }
-                scored.sort_unstable_by(best);
-                // by reference: `into_iter` would collect in place and keep the whole scratch
-                // buffer (up to the budget's size) alive in every explainer's list
-                scored.iter().map(|&(_, other)| other).collect()
+                best.iter().map(|&(_, other)| other).collect()
             },
         )
         .collect()
