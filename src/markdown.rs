@@ -155,8 +155,14 @@ impl<'s> ParsedBody<'s> {
     }
 }
 
-/// Parses `body`, which starts at byte `body_offset` of its file.
+/// Parses `body`, which starts at byte `body_offset` of its file, counting its words for search.
 pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
+    parse_counting(body, body_offset, true)
+}
+
+/// Parses `body` as [`parse`] does; `words` stays empty unless `for_search` (a site without
+/// search has no use for them, and counting them is about a third of the parse).
+pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -> ParsedBody<'s> {
     let mut events = Vec::with_capacity(body.len() / 24);
     let mut links = Vec::new();
     let mut first_paragraph: Option<String> = None;
@@ -211,7 +217,9 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
             ) => container_depth = container_depth.saturating_sub(1),
             Event::Text(text) | Event::Code(text) => {
                 word_count += count_words(text);
-                words.add_text(text);
+                if for_search {
+                    words.add_text(text);
+                }
                 if let Some(p) = paragraph_text.as_mut() {
                     p.push_str(text);
                 }
@@ -464,6 +472,15 @@ mod tests {
             assert!(at <= t.len() && (is_end || at < t.len()), "offset {offset} in {t:?}");
         }
         assert_eq!(run.position(10, true).0, run.first_event, "an end at a boundary stays in the earlier event");
+    }
+
+    #[test]
+    fn words_for_search_are_counted_only_when_asked() {
+        let body = "# Talks\n\nXi met [Yoon](actor:yoon) in Lima.\n";
+        let (with, without) = (parse_counting(body, 0, true), parse_counting(body, 0, false));
+        assert_eq!(with.words.iter().count(), 6);
+        assert_eq!(without.words.iter().count(), 0);
+        assert_eq!((with.word_count, with.links.len()), (without.word_count, without.links.len()));
     }
 
     #[test]

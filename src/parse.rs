@@ -80,8 +80,9 @@ pub enum ParsedFile<'s> {
 /// What parsing one file gave: the parsed file (when nothing required failed) and its diagnostics.
 pub type FileResult<'s> = (Option<ParsedFile<'s>>, Vec<Diagnostic>);
 
-pub fn parse_site(files: &[ContentFile]) -> (ParsedSite<'_>, Vec<Diagnostic>) {
-    let results: Vec<FileResult<'_>> = files.par_iter().map(parse_file).collect();
+/// Parses every content file, in parallel; bodies count their words for search when `count_words`.
+pub fn parse_site(files: &[ContentFile], count_words: bool) -> (ParsedSite<'_>, Vec<Diagnostic>) {
+    let results: Vec<FileResult<'_>> = files.par_iter().map(|file| parse_file(file, count_words)).collect();
     collect(files.iter().zip(results))
 }
 
@@ -107,8 +108,8 @@ pub fn collect<'s>(
     (site, diagnostics)
 }
 
-/// Parses one content file.
-pub fn parse_file(file: &ContentFile) -> FileResult<'_> {
+/// Parses one content file; bodies count their words for search when `count_words`.
+pub fn parse_file(file: &ContentFile, count_words: bool) -> FileResult<'_> {
     let source = SourceFile::new(&file.path, &file.text);
     let split = match frontmatter::split(&source) {
         Ok(split) => split,
@@ -126,7 +127,9 @@ pub fn parse_file(file: &ContentFile) -> FileResult<'_> {
             .with_help("see docs/content.md for the fields");
         return (None, vec![d]);
     }
-    let body = |split: &Split<'_>| Arc::new(markdown::parse(&file.text[split.body_offset..], split.body_offset));
+    let body = |split: &Split<'_>| {
+        Arc::new(markdown::parse_counting(&file.text[split.body_offset..], split.body_offset, count_words))
+    };
     match kind {
         ContentKind::Explainer => {
             let (meta, diags) = frontmatter::read_explainer(&source, &split);

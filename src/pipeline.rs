@@ -55,7 +55,7 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     timings.load = started.elapsed();
 
     let started = Instant::now();
-    let (mut parsed, parse_diagnostics) = parse::parse_site(&loaded.content);
+    let (mut parsed, parse_diagnostics) = parse::parse_site(&loaded.content, loaded.config.search);
     parsed.failed.extend(loaded.unreadable.iter().cloned());
     diagnostics.extend(parse_diagnostics);
     timings.parse = started.elapsed();

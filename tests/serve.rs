@@ -294,3 +294,27 @@ fn rebuilds_render_only_the_pages_a_change_affects() {
     let (done, of) = pages_rebuilt(&server, 3)[2];
     assert_eq!(done, of, "a template edit re-renders everything");
 }
+
+#[test]
+fn turning_search_on_indexes_the_words_of_every_body() {
+    // bodies parsed while search was off did not count their words: turning it on parses them again
+    let site = Site::fixture("basic");
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", &format!("{toml}search = false\n"));
+    let text = std::fs::read_to_string(site.root.join("content/articles/summit.md")).unwrap();
+    site.write("content/articles/summit.md", &format!("{text}\nA quokka watched the talks.\n"));
+    let server = Server::start(&site.root, &["serve"]);
+    assert!(server.get("/articles/summit/").body.contains("quokka"));
+    assert_eq!(server.get("/search/index/meta.json").status, 404);
+
+    site.write("site.toml", &toml);
+    let meta = server.wait_for("/search/index/meta.json", "the index, once search is on", |r| r.status == 200);
+    let meta: serde_json::Value = serde_json::from_str(&meta.body).unwrap();
+    let shards = meta["shards"].as_array().unwrap().len();
+    let indexed = (0..shards).any(|i| {
+        let shard = server.get(&format!("/search/index/t/{i}.json"));
+        let shard: serde_json::Value = serde_json::from_str(&shard.body).unwrap();
+        shard["t"].get("quokka").is_some()
+    });
+    assert!(indexed, "a word found only in a body is in the index");
+}

@@ -92,6 +92,9 @@ pub struct Session {
     /// Content files by path relative to content/; unchanged files keep their address.
     files: BTreeMap<String, &'static ContentFile>,
     parsed: HashMap<String, FileResult<'static>>,
+    /// Whether the bodies in `parsed` counted their words for search: when `search` is turned on
+    /// or off in site.toml, every file is parsed again.
+    parsed_counting_words: bool,
     cache: AssembleCache<'static>,
     site: Option<Site<'static>>,
     fingerprints: HashMap<String, u64>,
@@ -114,6 +117,7 @@ impl Session {
             static_version: 0,
             files: BTreeMap::new(),
             parsed: HashMap::new(),
+            parsed_counting_words: false,
             cache: AssembleCache::default(),
             site: None,
             fingerprints: HashMap::new(),
@@ -162,6 +166,10 @@ impl Session {
         }
 
         // parse what is new; everything else comes from the previous build
+        if self.parsed_counting_words != config.search {
+            self.parsed.clear();
+            self.parsed_counting_words = config.search;
+        }
         let files: Vec<&'static ContentFile> = self.files.values().copied().collect();
         let stale: Vec<&'static ContentFile> = files
             .iter()
@@ -169,7 +177,7 @@ impl Session {
             .filter(|f| self.parsed.get(&f.rel).is_none_or(|(p, _)| !same_file(p.as_ref(), f)))
             .collect();
         let fresh: Vec<(String, FileResult<'static>)> =
-            stale.par_iter().map(|f| (f.rel.clone(), parse::parse_file(f))).collect();
+            stale.par_iter().map(|f| (f.rel.clone(), parse::parse_file(f, config.search))).collect();
         self.parsed.extend(fresh);
         self.parsed.retain(|rel, _| self.files.contains_key(rel));
         let (parsed, parse_diagnostics) = parse::collect(files.iter().map(|f| (*f, self.parsed[&f.rel].clone())));
