@@ -84,23 +84,21 @@ impl TextRun<'_> {
     /// Converts an offset in `text` to (event index, offset in that event's text). An end offset
     /// at a boundary between events stays in the earlier one.
     pub fn position(&self, offset: usize, is_end: bool) -> (usize, usize) {
-        if self.piece_ends.is_empty() {
+        let ends = &self.piece_ends;
+        if ends.is_empty() {
             return (self.first_event, offset.min(self.text.len()));
         }
-        let mut start = 0;
-        for (i, &end) in self.piece_ends.iter().enumerate() {
-            let end = end as usize;
+        let start_of = |i: usize| if i == 0 { 0 } else { ends[i - 1] as usize };
+        for (i, &end) in ends.iter().enumerate() {
+            let (start, end) = (start_of(i), end as usize);
             let inside = if is_end { offset > start && offset <= end } else { offset >= start && offset < end };
             if inside {
                 return (self.first_event + i, offset - start);
             }
-            if i + 1 < self.piece_ends.len() {
-                start = end;
-            }
         }
-        let last = self.piece_ends.len() - 1;
-        let len = self.piece_ends[last] as usize - start;
-        (self.first_event + last, (offset - start).min(len))
+        let last = ends.len() - 1;
+        let start = start_of(last);
+        (self.first_event + last, (offset - start).min(ends[last] as usize - start))
     }
 }
 

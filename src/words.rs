@@ -5,27 +5,6 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
-/// Classes of bytes for [`words`]: ASCII lower-case letters and digits, ASCII capitals, and 0
-/// for anything else.
-const LOWER_OR_DIGIT: u8 = 1;
-const CAPITAL: u8 = 2;
-const ASCII_CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        let b = byte as u8;
-        table[byte] = if b.is_ascii_uppercase() {
-            CAPITAL
-        } else if b.is_ascii_alphanumeric() {
-            LOWER_OR_DIGIT
-        } else {
-            0
-        };
-        byte += 1;
-    }
-    table
-};
-
 /// Lower-case, accent-free words of a text, as the browser's script splits them too.
 pub fn words(text: &str, mut each: impl FnMut(&str)) {
     let bytes = text.as_bytes();
@@ -40,22 +19,21 @@ pub fn words(text: &str, mut each: impl FnMut(&str)) {
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
-        if ASCII_CLASS[byte as usize] != 0 {
+        if ASCII_WORD_BYTE[byte as usize] != 0 {
             let start = at;
-            // the classes met: a capital sets CAPITAL
-            let mut classes = 0;
+            let mut has_capital = false;
             while let Some(&b) = bytes.get(at) {
-                let class = ASCII_CLASS[b as usize];
-                if class == 0 {
+                let lower = ASCII_WORD_BYTE[b as usize];
+                if lower == 0 {
                     break;
                 }
-                classes |= class;
+                has_capital |= lower != b;
                 at += 1;
             }
             let run = &text[start..at];
             // a letter from outside ASCII may go on with the word
             let goes_on = at < bytes.len() && !bytes[at].is_ascii();
-            if word.is_empty() && !goes_on && classes & CAPITAL == 0 {
+            if word.is_empty() && !goes_on && !has_capital {
                 // most words: lower-case ASCII, passed on without a copy
                 each(run);
             } else {
@@ -133,7 +111,7 @@ const ASCII_WORD_BYTE: [u8; 256] = {
 
 /// Eight bytes at a time ("SIMD within a register"): the low and the high bit of every byte.
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `y` (whose bytes are all below 0x80) that is at least `c`.
 fn at_least(y: u64, c: u8) -> u64 {
@@ -141,13 +119,18 @@ fn at_least(y: u64, c: u8) -> u64 {
     y.wrapping_add(ONES * u64::from(0x80 - c)) & HIGHS
 }
 
+/// Of eight bytes (little-endian), as high bits: for each (low, high) asked, the bytes from
+/// `low` to `high`, both ASCII.
+pub(crate) fn ascii_between<const N: usize>(eight: u64, ranges: [(u8, u8); N]) -> [u64; N] {
+    let ascii = !eight & HIGHS;
+    let low7 = eight & !HIGHS;
+    ranges.map(|(low, high)| at_least(low7, low) & !at_least(low7, high + 1) & ascii)
+}
+
 /// Of eight bytes, as high bits: the ASCII letters and digits, and among them the capitals.
 fn classify(x: u64) -> (u64, u64) {
-    let ascii = !x & HIGHS;
-    let y = x & !HIGHS;
-    let between = |low: u8, high: u8| at_least(y, low) & !at_least(y, high + 1);
-    let capitals = between(b'A', b'Z') & ascii;
-    (capitals | (between(b'a', b'z') & ascii) | (between(b'0', b'9') & ascii), capitals)
+    let [capitals, lower_case, digits] = ascii_between(x, [(b'A', b'Z'), (b'a', b'z'), (b'0', b'9')]);
+    (capitals | lower_case | digits, capitals)
 }
 
 /// The eight bytes of `bytes` from `at`, little-endian, zeros past its end.
@@ -290,11 +273,8 @@ impl WordBagBuilder {
     /// Adds a word of lower-case ASCII letters and digits.
     fn add_word(&mut self, word: &str) {
         if word.len() <= SHORT {
-            let mut bytes = [0u8; SHORT];
-            bytes[..word.len()].copy_from_slice(word.as_bytes());
-            let (low, high) = bytes.split_at(8);
-            let key = [u64::from_le_bytes(low.try_into().expect("8")), u64::from_le_bytes(high.try_into().expect("8"))];
-            self.add_short(key, word.len());
+            let bytes = word.as_bytes();
+            self.add_short([load(bytes, 0), load(bytes, 8)], word.len());
             return;
         }
         let WordBagBuilder { bag, long, hasher, .. } = self;

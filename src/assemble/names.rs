@@ -4,6 +4,7 @@
 //! lookup), at the start of a word whose whole first word starts a name (a hash lookup), starts a
 //! search, anchored there, for the longest name.
 
+use crate::words;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
@@ -145,16 +146,8 @@ impl NameSet {
 /// Whether eight bytes (little-endian) are all lower-case ASCII letters or spaces: "SIMD within
 /// a register", each byte's high bit set by the tests it passes.
 fn is_plain_text(eight: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let ascii = !eight & HIGHS;
-    let low = eight & !HIGHS;
-    // below 0x80, adding 0x80 - c carries into a byte's high bit exactly when the byte is >= c
-    let at_least = |c: u8| low.wrapping_add(ONES * u64::from(0x80 - c)) & HIGHS;
-    let lower_case = at_least(b'a') & !at_least(b'z' + 1);
-    // a byte equal to a space: zero after the exclusive or, and only zero adds no high bit to 0x7f
-    let space = !((low ^ (ONES * 0x20)).wrapping_add(ONES * 0x7f)) & HIGHS;
-    (lower_case | space) & ascii == HIGHS
+    let [lower_case, spaces] = words::ascii_between(eight, [(b'a', b'z'), (b' ', b' ')]);
+    lower_case | spaces == words::HIGHS
 }
 
 /// Whether the character at byte `at` of `text` is a word character, and its length in bytes;
