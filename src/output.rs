@@ -107,6 +107,9 @@ pub struct Staging {
     dir: PathBuf,
     /// Where the output before last is kept between builds.
     previous: PathBuf,
+    /// The manifests beside the output and beside the output before last.
+    manifest: PathBuf,
+    previous_manifest: PathBuf,
     /// When the staging folder is the output before last: the files it had (relative paths), and
     /// the files this build wrote, so that the others can be removed on commit.
     reused: Option<Reused>,
@@ -153,6 +156,8 @@ impl Staging {
         std::fs::create_dir_all(&parent)?;
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
         let previous = parent.join(format!(".{name}{PREVIOUS_MARK}"));
+        let manifest = parent.join(format!(".{name}.dossier-manifest"));
+        let previous_manifest = parent.join(format!(".{name}{PREVIOUS_MARK}.manifest"));
         remove_abandoned_staging(&parent, name, &previous);
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}-{stamp}", std::process::id()));
@@ -166,7 +171,7 @@ impl Staging {
             }
             Ok(()) => {
                 let walked = dir.clone();
-                let manifest_path = previous_manifest_path(&parent, name);
+                let manifest_path = previous_manifest.clone();
                 let walk =
                     std::thread::spawn(move || (list_plain_files(&walked), Manifest::read(&manifest_path, &walked)));
                 Some(Reused {
@@ -208,6 +213,8 @@ impl Staging {
             target: target.to_path_buf(),
             dir,
             previous,
+            manifest,
+            previous_manifest,
             reused,
             compare,
             sender: Some(sender),
@@ -226,13 +233,11 @@ impl Staging {
         reused.had.get_or_init(|| {
             let walk = reused.walk.lock().expect("no panic while holding the walk").take();
             let (files, manifest) = walk.and_then(|w| w.join().ok()).unwrap_or((None, None));
+            // a folder that is emptied below has no use for its manifest
+            let _ = reused.manifest.set(manifest.filter(|_| files.is_some()));
             match files {
-                Some(files) => {
-                    let _ = reused.manifest.set(manifest);
-                    files
-                }
+                Some(files) => files,
                 None => {
-                    let _ = reused.manifest.set(None);
                     self.compare.store(false, Ordering::SeqCst);
                     remove_tree(&self.dir);
                     // if this fails, so does every write, and the build reports it
@@ -306,9 +311,6 @@ impl Staging {
             return Err(io::Error::other(format!("{} files could not be written: {}", errors.len(), shown.join("; "))));
         }
         let stamps = std::mem::take(&mut *self.stamps.lock().expect("writers are done"));
-        let parent = self.previous.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public").to_string();
-        let manifest_path = parent.join(format!(".{name}.dossier-manifest"));
         match std::fs::symlink_metadata(&self.target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.remove_stale_files();
@@ -333,19 +335,18 @@ impl Staging {
                 swap(&self.dir, &self.target)?;
                 // `self.dir` now holds the previous output: the next build starts from it, and
                 // the manifest that was the output's is the previous output's
-                let previous_manifest = previous_manifest_path(&parent, &name);
                 if std::fs::rename(&self.dir, &self.previous).is_ok() {
-                    if std::fs::rename(&manifest_path, &previous_manifest).is_err() {
-                        let _ = std::fs::remove_file(&previous_manifest);
+                    if std::fs::rename(&self.manifest, &self.previous_manifest).is_err() {
+                        let _ = std::fs::remove_file(&self.previous_manifest);
                     }
                 } else {
                     remove_tree(&self.dir);
-                    let _ = std::fs::remove_file(&previous_manifest);
+                    let _ = std::fs::remove_file(&self.previous_manifest);
                 }
             }
         }
         // without a manifest, the next build but one compares every file: not an error
-        let _ = Manifest::write(&manifest_path, &self.target, stamps);
+        let _ = Manifest::write(&self.manifest, &self.target, stamps);
         self.committed = true;
         Ok(())
     }
@@ -524,11 +525,6 @@ impl Drop for Staging {
             }
         }
     }
-}
-
-/// Where the manifest of the output before last is kept: beside it.
-fn previous_manifest_path(parent: &Path, name: &str) -> PathBuf {
-    parent.join(format!(".{name}{PREVIOUS_MARK}.manifest"))
 }
 
 /// Exchanges two folders atomically where the system can (Linux `renameat2`), so that a reader or
