@@ -1,7 +1,7 @@
 //! Markdown parse: one pulldown-cmark pass per body into events, headings with anchors, and links to resolve.
 
 use crate::slug::Slug;
-use crate::words::{WordBag, WordBagBuilder};
+use crate::words::{self, WordBag, WordBagBuilder};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -346,17 +346,30 @@ fn attribution(
     Some(Attribution { start: para_start, end: para_end, text: rest.trim().to_string(), link })
 }
 
-/// Words in `text`: runs of characters between ASCII whitespace. Faster than `split_whitespace`,
-/// which matters over a whole site, and the same for text written with ordinary spaces.
+/// Words in `text`: runs of characters between ASCII whitespace (what `split_whitespace` counts
+/// in text written with ordinary spaces). Eight bytes at a time: a word starts at each byte that
+/// is not whitespace and follows whitespace or the start of the text.
 fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
     let mut count = 0;
-    let mut in_word = false;
-    for &b in text.as_bytes() {
-        let space = b.is_ascii_whitespace();
-        if !space && !in_word {
-            count += 1;
-        }
-        in_word = !space;
+    // the high bit of the last byte of the previous eight, as the high bit of the first byte:
+    // set when it was whitespace (the text starts after whitespace)
+    let mut after_space = 0x80u64;
+    let mut at = 0;
+    while at < bytes.len() {
+        let eight = words::load(bytes, at);
+        let [tab_to_newline, form_feed_to_return, space] =
+            words::ascii_between(eight, [(b'\t', b'\n'), (0x0C, b'\r'), (b' ', b' ')]);
+        let whitespace = tab_to_newline | form_feed_to_return | space;
+        let present = match bytes.len() - at {
+            rest if rest < 8 => words::HIGHS >> (8 * (8 - rest)),
+            _ => words::HIGHS,
+        };
+        let starts = !whitespace & present & ((whitespace << 8) | after_space);
+        // one bit a byte: their sum, gathered in the top byte by a multiplication
+        count += ((starts >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
+        after_space = whitespace >> 56;
+        at += 8;
     }
     count
 }
@@ -486,6 +499,38 @@ mod tests {
         assert_eq!(count_words("  one two\tthree\nfour  "), 4);
         assert_eq!(count_words(""), 0);
         assert_eq!(count_words("Türkiye’s"), 1);
+    }
+
+    /// The word count, eight bytes at a time, against counting byte by byte: every ASCII byte
+    /// (whitespace and the control characters near it), letters outside ASCII, every length and
+    /// every alignment.
+    #[test]
+    fn counts_words_as_byte_by_byte() {
+        fn one_by_one(text: &str) -> usize {
+            let (mut count, mut in_word) = (0, false);
+            for &b in text.as_bytes() {
+                let space = b.is_ascii_whitespace();
+                if !space && !in_word {
+                    count += 1;
+                }
+                in_word = !space;
+            }
+            count
+        }
+        let pieces = ["a", "b", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1f", "!", "\u{7f}", "é", "’", "文", ""];
+        let mut seed = 7u64;
+        for length in 0..200 {
+            let mut text = String::new();
+            for _ in 0..length {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for start in 0..text.len().min(9) {
+                if let Some(t) = text.get(start..) {
+                    assert_eq!(count_words(t), one_by_one(t), "{t:?}");
+                }
+            }
+        }
     }
 
     #[test]

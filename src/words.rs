@@ -134,7 +134,7 @@ fn classify(x: u64) -> (u64, u64) {
 }
 
 /// The eight bytes of `bytes` from `at`, little-endian, zeros past its end.
-fn load(bytes: &[u8], at: usize) -> u64 {
+pub(crate) fn load(bytes: &[u8], at: usize) -> u64 {
     match bytes.get(at..at + 8) {
         Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
         None => {
