@@ -134,8 +134,20 @@ impl Registry {
 
     /// Resolves a front matter reference; an unknown name becomes a new entity unless it looks
     /// like a typo of a known one, which is an error with a suggestion.
+    #[cfg(test)]
     pub fn resolve_or_add(&mut self, reference: &Located<String>, file: &ContentFile) -> Result<usize, Diagnostic> {
-        let Some(key) = name_key(&reference.value) else {
+        self.resolve_or_add_keyed(reference, name_key(&reference.value), file)
+    }
+
+    /// [`Registry::resolve_or_add`] with the reference's key already made (`name_key` of its
+    /// value), so that keys can be made in parallel and only the registry's own work stays in order.
+    pub fn resolve_or_add_keyed(
+        &mut self,
+        reference: &Located<String>,
+        key: Option<String>,
+        file: &ContentFile,
+    ) -> Result<usize, Diagnostic> {
+        let Some(key) = key else {
             let source = SourceFile::new(&file.path, &file.text);
             return Err(Diagnostic::error(format!("{} `{}` has no letters or digits", self.label, reference.value))
                 .at(&source, reference.offset, reference.len));

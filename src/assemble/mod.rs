@@ -198,11 +198,19 @@ pub fn assemble<'s>(
         let topic_inputs = profile_inputs(&topic_profiles, |m: &TopicMeta| (&m.title, &m.aliases));
         let mut actor_registry = Registry::new("actor", &actor_inputs, &mut diagnostics);
         let mut topic_registry = Registry::new("topic", &topic_inputs, &mut diagnostics);
+        // the keys of the names, in parallel; the registries take them in order
+        let keys = |references: &[Located<String>]| -> Vec<Option<String>> {
+            references.iter().map(|r| entities::name_key(&r.value)).collect()
+        };
+        let reference_keys: Vec<(Vec<Option<String>>, Vec<Option<String>>)> =
+            explainers.par_iter().map(|e| (keys(&e.meta.topics), keys(&e.meta.actors))).collect();
         let mut explainer_actors = Vec::with_capacity(explainers.len());
         let mut explainer_topics = Vec::with_capacity(explainers.len());
-        for e in &explainers {
-            explainer_topics.push(resolve_all(&mut topic_registry, &e.meta.topics, e.file, &mut diagnostics));
-            explainer_actors.push(resolve_all(&mut actor_registry, &e.meta.actors, e.file, &mut diagnostics));
+        for (e, (topic_keys, actor_keys)) in explainers.iter().zip(reference_keys) {
+            let topics = (e.meta.topics.as_slice(), topic_keys);
+            explainer_topics.push(resolve_all(&mut topic_registry, topics, e.file, &mut diagnostics));
+            let actors = (e.meta.actors.as_slice(), actor_keys);
+            explainer_actors.push(resolve_all(&mut actor_registry, actors, e.file, &mut diagnostics));
         }
         let (actor_drafts, actor_rank) = sorted_by_slug(actor_registry.into_entities());
         let (topic_drafts, topic_rank) = sorted_by_slug(topic_registry.into_entities());
@@ -210,7 +218,8 @@ pub fn assemble<'s>(
     };
 
     // Explainers, newest first, with their site paths; `order[new] = old`.
-    let paths: Vec<Option<String>> = explainers.iter().map(|e| explainer_path(e, &mut diagnostics)).collect();
+    let paths: Vec<Result<String, Diagnostic>> = explainers.par_iter().map(explainer_path).collect();
+    let paths: Vec<Option<String>> = paths.into_iter().map(|p| p.map_err(|d| diagnostics.push(d)).ok()).collect();
     let mut order: Vec<usize> = (0..explainers.len()).collect();
     order.sort_by(|&a, &b| {
         let (ea, eb) = (&explainers[a], &explainers[b]);
@@ -546,11 +555,15 @@ fn profile_inputs<'a, M>(
 
 fn resolve_all(
     registry: &mut Registry,
-    references: &[Located<String>],
+    (references, keys): (&[Located<String>], Vec<Option<String>>),
     file: &ContentFile,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<usize> {
-    references.iter().filter_map(|r| registry.resolve_or_add(r, file).map_err(|d| diagnostics.push(d)).ok()).collect()
+    references
+        .iter()
+        .zip(keys)
+        .filter_map(|(r, key)| registry.resolve_or_add_keyed(r, key, file).map_err(|d| diagnostics.push(d)).ok())
+        .collect()
 }
 
 /// Sorts entity drafts by slug; returns them with `rank[old index] = new index`.
@@ -565,7 +578,7 @@ fn sorted_by_slug(drafts: Vec<EntityDraft>) -> (Vec<EntityDraft>, Vec<usize>) {
 }
 
 /// `articles/x/` for `content/articles/x.md`: the folders, slugified, then the slug.
-fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+fn explainer_path(e: &ParsedExplainer<'_>) -> Result<String, Diagnostic> {
     let rel = &e.file.rel;
     let (dirs, file_name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
     let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
@@ -574,12 +587,9 @@ fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) ->
         None => match Slug::from_text(stem) {
             Some(s) => s,
             None => {
-                diagnostics.push(
-                    Diagnostic::error("the file name has no letters or digits to make a page address from")
-                        .in_file(&e.file.path)
-                        .with_help("rename the file or set `slug:` in its front matter"),
-                );
-                return None;
+                return Err(Diagnostic::error("the file name has no letters or digits to make a page address from")
+                    .in_file(&e.file.path)
+                    .with_help("rename the file or set `slug:` in its front matter"));
             }
         },
     };
@@ -591,19 +601,16 @@ fn explainer_path(e: &ParsedExplainer<'_>, diagnostics: &mut Vec<Diagnostic>) ->
                 path.push('/');
             }
             None => {
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "the folder name `{dir}` has no letters or digits to make a page address from"
-                    ))
-                    .in_file(&e.file.path),
-                );
-                return None;
+                return Err(Diagnostic::error(format!(
+                    "the folder name `{dir}` has no letters or digits to make a page address from"
+                ))
+                .in_file(&e.file.path));
             }
         }
     }
     path.push_str(slug.as_str());
     path.push('/');
-    Some(path)
+    Ok(path)
 }
 
 /// The timeline entries of `ids`, oldest first; an event told with the same date and text by
