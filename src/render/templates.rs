@@ -42,6 +42,7 @@ impl Templates {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_filter("safe", safe);
         // Compile one by one first, so that every syntax error is found, not only the first.
         for file in files {
             let mut single = tera::Tera::new();
@@ -63,6 +64,13 @@ impl Templates {
     pub fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
         error_to_diagnostic(error, &self.origins)
     }
+}
+
+/// Tera's `safe` filter, without copying the text: a string is marked safe as it is (Tera's own
+/// copies it, and an explainer's body goes through `safe` on every page); anything else becomes
+/// its text, as with Tera's.
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.is_string() { value.mark_safe() } else { tera::Value::safe_string(&value.to_string()) }
 }
 
 /// A Tera error as diagnostics: Tera reports unknown filters, tests, functions and included
@@ -144,5 +152,29 @@ fn one_diagnostic(error: &tera::Error, origins: &HashMap<String, (String, String
             }
             Diagnostic::error(message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `safe` as Tera's: strings are output as they are, other values as their text.
+    #[test]
+    fn safe_leaves_strings_unescaped_and_writes_other_values_as_text() {
+        let file = |name: &str, text: &str| TemplateFile {
+            name: name.to_string(),
+            origin: format!("templates/{name}"),
+            text: text.to_string(),
+        };
+        let mut files: Vec<TemplateFile> = REQUIRED.iter().map(|name| file(name, "")).collect();
+        files.push(file("page.html", "{{ html | safe }}|{{ html }}|{{ number | safe }}|{{ list | safe }}"));
+        let templates = Templates::compile(&files).expect("templates compile");
+        let mut context = tera::Context::new();
+        context.insert("html", "<b>bold</b> & more");
+        context.insert("number", &3);
+        context.insert("list", &vec![1, 2]);
+        let out = templates.tera.render("page.html", &context).expect("renders");
+        assert_eq!(out, "<b>bold</b> & more|&lt;b&gt;bold&lt;/b&gt; &amp; more|3|[1, 2]");
     }
 }
