@@ -197,7 +197,7 @@ pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some(text) = paragraph_text.take() {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = collapse_whitespace(&text);
                     if !text.is_empty() {
                         first_paragraph = Some(text);
                     }
@@ -374,9 +374,24 @@ fn count_words(text: &str) -> usize {
     count
 }
 
+/// The words of `text` (split at Unicode whitespace, as `split_whitespace` does) joined by one
+/// space, without collecting them first.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as `{#id}`.
 fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
-    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    // ids taken by earlier headings; the reserved ones are taken too
+    let mut used: HashSet<String> = HashSet::new();
+    let taken = |used: &HashSet<String>, id: &str| RESERVED_IDS.contains(&id) || used.contains(id);
     let mut next_suffix: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut headings = Vec::new();
     let mut i = 0;
@@ -402,7 +417,7 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
                     let mut candidate = base.clone();
                     // the next suffix to try for this text: many equal headings stay linear
                     let n = next_suffix.entry(base.to_string()).or_insert(1);
-                    while used.contains(candidate.as_str()) {
+                    while taken(&used, candidate.as_str()) {
                         candidate = base.with_suffix(*n);
                         *n += 1;
                     }
@@ -530,6 +545,13 @@ mod tests {
                     assert_eq!(count_words(t), one_by_one(t), "{t:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn whitespace_collapses_as_split_whitespace_does() {
+        for text in ["", "  ", "one", " a\u{a0}\u{2003}b\n c ", "x\t\u{85}y\u{3000}", "a\u{200b}b"] {
+            assert_eq!(collapse_whitespace(text), text.split_whitespace().collect::<Vec<_>>().join(" "), "{text:?}");
         }
     }
 

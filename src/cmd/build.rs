@@ -10,8 +10,12 @@ use std::time::Instant;
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let options =
-        PipelineOptions { root: args.site.root.clone(), base_url: args.base_url, include_drafts: args.drafts };
+    let options = PipelineOptions {
+        root: args.site.root.clone(),
+        base_url: args.base_url,
+        include_drafts: args.drafts,
+        ends_process: true,
+    };
     let config = match pipeline::load_config(&options) {
         Ok(c) => c,
         Err(errors) => return fail(&errors, "nothing was built"),

@@ -9,7 +9,8 @@ use std::time::Instant;
 
 pub fn run(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let options = PipelineOptions { root: args.site.root, base_url: None, include_drafts: args.drafts };
+    let options =
+        PipelineOptions { root: args.site.root, base_url: None, include_drafts: args.drafts, ends_process: true };
     let config = match pipeline::load_config(&options) {
         Ok(c) => c,
         Err(errors) => return fail(&errors, "the site does not build"),
