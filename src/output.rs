@@ -356,7 +356,7 @@ impl Staging {
     fn remove_stale_files(&mut self) {
         self.wait_for_walk();
         let Some(reused) = self.reused.take() else { return };
-        let written: std::collections::HashSet<PathBuf> =
+        let written: rustc_hash::FxHashSet<PathBuf> =
             reused.written.into_inner().expect("no panic while holding the list").into_iter().collect();
         let mut emptied = std::collections::BTreeSet::new();
         for file in reused.had.into_inner().unwrap_or_default() {

@@ -10,7 +10,8 @@
 //! (two builds at once writing it, say) is at worst not used: every entry is checked against the
 //! file it describes before it is trusted.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::fmt::Write as _;
 use std::fs::Metadata;
 use std::io::{self, Write};
 use std::path::Path;
@@ -78,7 +79,7 @@ fn folder_identity(folder: &Path) -> Option<(u64, u64)> {
 /// The stamps of a folder's files, by path relative to the folder.
 #[derive(Debug, Default)]
 pub struct Manifest {
-    files: HashMap<String, Stamp>,
+    files: FxHashMap<String, Stamp>,
 }
 
 impl Manifest {
@@ -91,7 +92,7 @@ impl Manifest {
         if lines.next()? != format!("{HEADER} {dev} {ino}") {
             return None;
         }
-        let mut files = HashMap::new();
+        let mut files = FxHashMap::default();
         for line in lines {
             let mut fields = line.splitn(6, ' ');
             let mut number = || fields.next().and_then(|f| f.parse::<i64>().ok());
@@ -117,10 +118,11 @@ impl Manifest {
         let mut text = String::with_capacity(files.len() * 96 + 64);
         text.push_str(&format!("{HEADER} {dev} {ino}\n"));
         for (file, s) in files.iter().filter(|(file, _)| !file.contains(['\n', '\r'])) {
-            text.push_str(&format!(
-                "{} {} {} {} {:032x} {file}\n",
+            let _ = writeln!(
+                text,
+                "{} {} {} {} {:032x} {file}",
                 s.len, s.modified_s, s.modified_ns, s.inode as i64, s.hash
-            ));
+            );
         }
         let mut temporary = path.as_os_str().to_owned();
         temporary.push(".writing");
