@@ -54,6 +54,10 @@ impl Sink for MemorySink {
     }
 }
 
+/// Room for an explainer page around its body, so that its buffer need not grow: the default
+/// theme puts 5–25 KB around a body on the benchmark corpus (pages of 13–34 KB).
+const EXPLAINER_CHROME: usize = 32 * 1024;
+
 /// How many items the home page shows of each entity list.
 const HOME_ENTITY_COUNT: usize = 12;
 
@@ -148,8 +152,19 @@ impl Renderer<'_, '_> {
     }
 
     fn template<C: serde::Serialize>(&self, name: &str, context: &C) -> Result<Vec<u8>, Diagnostic> {
+        self.template_sized(name, context, 16 * 1024)
+    }
+
+    /// [`Renderer::template`] into a buffer of `capacity` bytes, for pages whose size is known
+    /// roughly in advance: growing a buffer copies what it holds.
+    fn template_sized<C: serde::Serialize>(
+        &self,
+        name: &str,
+        context: &C,
+        capacity: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let context = tera::Context::from_serialize(context).map_err(|e| self.templates.diagnostic(&e))?;
-        let mut out = Vec::with_capacity(16 * 1024);
+        let mut out = Vec::with_capacity(capacity);
         self.templates.tera.render_to(name, &context, &mut out).map_err(|e| self.templates.diagnostic(&e))?;
         Ok(out)
     }
@@ -258,6 +273,7 @@ impl Renderer<'_, '_> {
         let site = self.site;
         let e = &site.explainers[id];
         let (body, quotes) = html::explainer_html(site, e);
+        let body_len = body.len();
         // the actor pages that show these quotes take them from here (unless one came first)
         let _ = self.quotes[id].set(quotes);
         let view = ExplainerView {
@@ -319,7 +335,8 @@ impl Renderer<'_, '_> {
             },
             explainer: view,
         };
-        self.template("explainer.html", &context)
+        // the body, and about as much again around it (head, lists, related cards)
+        self.template_sized("explainer.html", &context, body_len + EXPLAINER_CHROME)
     }
 
     fn topics(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
