@@ -324,9 +324,7 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
         .zip(stem_names.par_iter())
         .map(|(mut list, stem)| {
             let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
-            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            list.truncate(MAX_POSTINGS);
-            list.sort_by_key(|x| x.0);
+            keep_best(&mut list, MAX_POSTINGS);
             let mut encoded = Vec::with_capacity(list.len() * 2);
             let mut previous = 0;
             for (doc, score) in list {
@@ -396,6 +394,17 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
 }
 
 /// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
+/// Keeps the `max` best postings of a stem (highest score; of equal scores, the earlier
+/// document), in document order. `postings` come in document order.
+fn keep_best(postings: &mut Vec<(u32, f32)>, max: usize) {
+    if postings.len() > max && max > 0 {
+        postings.select_nth_unstable_by(max - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        postings.truncate(max);
+        postings.sort_unstable_by_key(|p| p.0);
+    }
+    postings.truncate(max);
+}
+
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
     let text = serde_json::to_string(value).expect("index parts serialize");
     text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").into_bytes()
@@ -414,6 +423,30 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The best postings against sorting them all by score and taking the first: many ties
+    /// (scores from a few values), every length around the limit.
+    #[test]
+    fn keeps_the_best_postings_in_document_order() {
+        let mut seed = 11u64;
+        for len in 0..60 {
+            for max in [0, 1, 5, 20, 59] {
+                let postings: Vec<(u32, f32)> = (0..len)
+                    .map(|doc| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        (doc * 3, ((seed >> 60) % 4) as f32 * 0.5)
+                    })
+                    .collect();
+                let mut expected = postings.clone();
+                expected.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                expected.truncate(max);
+                expected.sort_by_key(|p| p.0);
+                let mut kept = postings;
+                keep_best(&mut kept, max);
+                assert_eq!(kept, expected, "{len} postings, {max} kept");
+            }
+        }
+    }
 
     #[test]
     fn shortens_at_words() {
