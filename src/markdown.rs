@@ -160,8 +160,11 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
 
 /// Parses `body` as [`parse`] does; `words` stays empty unless `for_search` (a site without
 /// search has no use for them, and counting them is about a third of the parse).
+///
+/// One pass over the events, keeping none of them: each thing recorded (links, headings,
+/// quotes, runs of text, the first paragraph) is made as its events go by.
 pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -> ParsedBody<'s> {
-    let mut events = Vec::with_capacity(body.len() / 24);
+    let mut event_count = 0;
     let mut links = Vec::new();
     let mut first_paragraph: Option<String> = None;
     let mut paragraph_text: Option<String> = None;
@@ -169,9 +172,14 @@ pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -
     let mut open_links: Vec<usize> = Vec::new();
     let mut word_count = 0;
     let mut words = WordBagBuilder::default();
+    let mut headings = HeadingIds::default();
+    let mut quotes = Quotes::default();
+    let mut text_runs = TextRuns::default();
+    let mut footnotes = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let index = events.len();
+        let index = event_count;
+        event_count += 1;
         match &event {
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                 let whole = &body[range.clone()];
@@ -192,8 +200,11 @@ pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
                 open_links.pop();
             }
-            Event::Start(Tag::Paragraph) if container_depth == 0 && first_paragraph.is_none() => {
-                paragraph_text = Some(String::new());
+            Event::Start(Tag::Paragraph) => {
+                if container_depth == 0 && first_paragraph.is_none() {
+                    paragraph_text = Some(String::new());
+                }
+                quotes.paragraph_starts(index);
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some(text) = paragraph_text.take() {
@@ -202,17 +213,27 @@ pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -
                         first_paragraph = Some(text);
                     }
                 }
+                quotes.paragraph_ends(index);
             }
-            Event::Start(
-                Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_) | Tag::HtmlBlock,
-            ) => container_depth += 1,
-            Event::End(
-                TagEnd::BlockQuote(_)
-                | TagEnd::List(_)
-                | TagEnd::FootnoteDefinition
-                | TagEnd::Table
-                | TagEnd::HtmlBlock,
-            ) => container_depth = container_depth.saturating_sub(1),
+            Event::Start(Tag::Heading { level, id, .. }) => headings.start(*level as u8, id.as_deref()),
+            Event::End(TagEnd::Heading(_)) => headings.end(),
+            Event::Start(Tag::BlockQuote(_)) => {
+                container_depth += 1;
+                quotes.start(index);
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                container_depth = container_depth.saturating_sub(1);
+                quotes.end(index, &links);
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                container_depth += 1;
+                // the id pulldown-cmark's HTML writer gives a footnote definition
+                footnotes.push(name.to_string());
+            }
+            Event::Start(Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock) => container_depth += 1,
+            Event::End(TagEnd::List(_) | TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock) => {
+                container_depth = container_depth.saturating_sub(1)
+            }
             Event::Text(text) | Event::Code(text) => {
                 word_count += count_words(text);
                 if for_search {
@@ -224,122 +245,152 @@ pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -
                 if let Some(&link) = open_links.last() {
                     links[link].text.push_str(text);
                 }
+                headings.text(text);
+                quotes.text(text);
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(p) = paragraph_text.as_mut() {
                     p.push(' ');
                 }
+                quotes.text(" ");
             }
             _ => {}
         }
-        events.push(event);
+        text_runs.event(index, event);
     }
-    let headings = assign_heading_ids(&mut events);
-    let quotes = find_quotes(&events, &links);
-    let text_runs = text_runs(&events);
-    let footnotes = events
-        .iter()
-        .filter_map(|e| match e {
-            // the id pulldown-cmark's HTML writer gives a footnote definition
-            Event::Start(Tag::FootnoteDefinition(name)) => Some(name.to_string()),
-            _ => None,
-        })
-        .collect();
     ParsedBody {
         source: body,
-        event_count: events.len(),
+        event_count,
         footnotes,
         links,
-        headings,
+        headings: headings.headings,
         first_paragraph,
         word_count,
-        quotes,
+        quotes: quotes.finish(),
         words: words.finish(),
-        text_runs,
+        text_runs: text_runs.finish(),
     }
 }
 
-/// The runs of text of a body, outside headings and code blocks.
-fn text_runs<'s>(events: &[Event<'s>]) -> Vec<TextRun<'s>> {
-    let mut runs = Vec::new();
-    let (mut in_heading, mut in_code, mut in_link) = (0usize, 0usize, 0usize);
-    let mut index = 0;
-    while index < events.len() {
-        match &events[index] {
-            Event::Start(Tag::Heading { .. }) => in_heading += 1,
-            Event::End(TagEnd::Heading(_)) => in_heading = in_heading.saturating_sub(1),
-            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
-            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
-            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
-            Event::Text(first) if in_heading == 0 && in_code == 0 => {
-                let start = index;
-                index += 1;
-                let mut piece_ends = Vec::new();
-                let mut joined = String::new();
-                while let Some(Event::Text(next)) = events.get(index) {
-                    if piece_ends.is_empty() {
-                        joined.push_str(first);
-                        piece_ends.push(joined.len() as u32);
+/// The runs of text of a body outside headings and code blocks, as its events go by.
+#[derive(Default)]
+struct TextRuns<'s> {
+    runs: Vec<TextRun<'s>>,
+    /// The run the last event was part of, if that was a text event that starts or goes on one.
+    open: Option<TextRun<'s>>,
+    /// The text of the open run so far, when it has more than one event.
+    joined: String,
+    piece_ends: Vec<u32>,
+    in_heading: usize,
+    in_code: usize,
+    in_link: usize,
+}
+
+impl<'s> TextRuns<'s> {
+    fn event(&mut self, index: usize, event: Event<'s>) {
+        if let Event::Text(text) = event {
+            match &mut self.open {
+                Some(run) => {
+                    if self.piece_ends.is_empty() {
+                        self.joined.push_str(&run.text);
+                        self.piece_ends.push(self.joined.len() as u32);
                     }
-                    joined.push_str(next);
-                    piece_ends.push(joined.len() as u32);
-                    index += 1;
+                    self.joined.push_str(&text);
+                    self.piece_ends.push(self.joined.len() as u32);
                 }
-                let text = if piece_ends.is_empty() { first.clone() } else { CowStr::from(joined) };
-                let run = TextRun { text, first_event: start, in_link: in_link > 0, piece_ends: piece_ends.into() };
-                runs.push(run);
-                continue;
+                None if self.in_heading == 0 && self.in_code == 0 => {
+                    let in_link = self.in_link > 0;
+                    self.open = Some(TextRun { text, first_event: index, in_link, piece_ends: Box::default() });
+                }
+                None => {}
             }
+            return;
+        }
+        self.close();
+        match event {
+            Event::Start(Tag::Heading { .. }) => self.in_heading += 1,
+            Event::End(TagEnd::Heading(_)) => self.in_heading = self.in_heading.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => self.in_code += 1,
+            Event::End(TagEnd::CodeBlock) => self.in_code = self.in_code.saturating_sub(1),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => self.in_link = self.in_link.saturating_sub(1),
             _ => {}
         }
-        index += 1;
     }
-    runs
+
+    fn close(&mut self) {
+        if let Some(mut run) = self.open.take() {
+            if !self.piece_ends.is_empty() {
+                run.text = CowStr::from(std::mem::take(&mut self.joined));
+                run.piece_ends = std::mem::take(&mut self.piece_ends).into();
+            }
+            self.runs.push(run);
+        }
+    }
+
+    fn finish(mut self) -> Vec<TextRun<'s>> {
+        self.close();
+        self.runs
+    }
 }
 
-/// Finds blockquotes and their attributions: a last paragraph (not the only one) that starts with
-/// `—`, `–` (what smart punctuation makes of `--`) or `--`.
-fn find_quotes(events: &[Event<'_>], links: &[LinkRef<'_>]) -> Vec<QuoteBlock> {
-    let mut quotes = Vec::new();
-    let mut open = Vec::new();
-    for (index, event) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::BlockQuote(_)) => open.push(index),
-            Event::End(TagEnd::BlockQuote(_)) => {
-                let Some(start) = open.pop() else { continue };
-                let attribution = attribution(events, links, start, index);
-                quotes.push(QuoteBlock { start, end: index, attribution });
-            }
-            _ => {}
-        }
-    }
-    quotes.sort_by_key(|q| q.start);
-    quotes
+/// Blockquotes and their attributions, as the events go by: a last paragraph (not the only one)
+/// that starts with `—`, `–` (what smart punctuation makes of `--`) or `--`.
+#[derive(Default)]
+struct Quotes {
+    quotes: Vec<QuoteBlock>,
+    /// Start events of the blockquotes open.
+    open: Vec<usize>,
+    /// Inside a blockquote: the paragraph open (its start event and plain text so far), and the
+    /// last one that ended (start and end events, text).
+    paragraph: Option<(usize, String)>,
+    last_paragraph: Option<(usize, usize, String)>,
 }
 
-fn attribution(
-    events: &[Event<'_>],
-    links: &[LinkRef<'_>],
-    quote_start: usize,
-    quote_end: usize,
-) -> Option<Attribution> {
-    if !matches!(events.get(quote_end.checked_sub(1)?), Some(Event::End(TagEnd::Paragraph))) {
-        return None;
+impl Quotes {
+    fn start(&mut self, index: usize) {
+        self.open.push(index);
     }
-    let para_end = quote_end - 1;
-    let para_start = (quote_start..para_end).rev().find(|&i| matches!(events[i], Event::Start(Tag::Paragraph)))?;
-    if para_start == quote_start + 1 {
-        return None; // the only paragraph: a quote of a dash, not an attribution
-    }
-    let mut text = String::new();
-    for event in &events[para_start + 1..para_end] {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
+
+    fn paragraph_starts(&mut self, index: usize) {
+        if !self.open.is_empty() {
+            self.paragraph = Some((index, String::new()));
         }
     }
+
+    fn text(&mut self, text: &str) {
+        if let Some((_, paragraph)) = &mut self.paragraph {
+            paragraph.push_str(text);
+        }
+    }
+
+    fn paragraph_ends(&mut self, index: usize) {
+        if let Some((start, text)) = self.paragraph.take() {
+            self.last_paragraph = Some((start, index, text));
+        }
+    }
+
+    fn end(&mut self, index: usize, links: &[LinkRef<'_>]) {
+        let Some(start) = self.open.pop() else { return };
+        // the attribution is the paragraph that ended just before the quote does
+        let attribution = match self.last_paragraph.take() {
+            Some((para_start, para_end, text)) if para_end + 1 == index && para_start != start + 1 => {
+                attribution(links, para_start, para_end, &text)
+            }
+            _ => None,
+        };
+        self.quotes.push(QuoteBlock { start, end: index, attribution });
+    }
+
+    fn finish(mut self) -> Vec<QuoteBlock> {
+        // an inner quote ends before the one around it
+        self.quotes.sort_by_key(|q| q.start);
+        self.quotes
+    }
+}
+
+/// The attribution a quote's last paragraph makes (its plain text is `text`), if it starts with a dash.
+fn attribution(links: &[LinkRef<'_>], para_start: usize, para_end: usize, text: &str) -> Option<Attribution> {
     let trimmed = text.trim_start();
     let rest = ["—", "–", "--", "―"].iter().find_map(|dash| trimmed.strip_prefix(dash))?;
     let link = links.iter().position(|l| l.event_index > para_start && l.event_index < para_end);
@@ -387,53 +438,51 @@ fn collapse_whitespace(text: &str) -> String {
     out
 }
 
-/// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as `{#id}`.
-fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
-    // ids taken by earlier headings; the reserved ones are taken too
-    let mut used: HashSet<String> = HashSet::new();
-    let taken = |used: &HashSet<String>, id: &str| RESERVED_IDS.contains(&id) || used.contains(id);
-    let mut next_suffix: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut headings = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-            let level = *level as u8;
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j] {
-                    text.push_str(t);
-                }
-                j += 1;
-            }
-            let id = match explicit {
-                Some(id) => {
-                    used.insert(id.clone());
-                    id
-                }
-                None => {
-                    let base = Slug::from_text(&text).unwrap_or_else(|| Slug::from_text("section").expect("valid"));
-                    let mut candidate = base.clone();
-                    // the next suffix to try for this text: many equal headings stay linear
-                    let n = next_suffix.entry(base.to_string()).or_insert(1);
-                    while taken(&used, candidate.as_str()) {
-                        candidate = base.with_suffix(*n);
-                        *n += 1;
-                    }
-                    used.insert(candidate.to_string());
-                    candidate.to_string()
-                }
-            };
-            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-                *slot = Some(CowStr::from(id.clone()));
-            }
-            headings.push(Heading { level, id, text: text.trim().to_string() });
-            i = j;
-        }
-        i += 1;
+/// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as
+/// `{#id}`, as the headings' events go by.
+#[derive(Default)]
+struct HeadingIds {
+    headings: Vec<Heading>,
+    /// ids taken by earlier headings; the reserved ones are taken too
+    used: HashSet<String>,
+    /// the next suffix to try for a text: many equal headings stay linear
+    next_suffix: std::collections::HashMap<String, usize>,
+    /// The heading open: its level, its written id, its text so far.
+    open: Option<(u8, Option<String>, String)>,
+}
+
+impl HeadingIds {
+    fn start(&mut self, level: u8, explicit: Option<&str>) {
+        self.open = Some((level, explicit.map(str::to_string), String::new()));
     }
-    headings
+
+    fn text(&mut self, text: &str) {
+        if let Some((_, _, heading)) = &mut self.open {
+            heading.push_str(text);
+        }
+    }
+
+    fn end(&mut self) {
+        let Some((level, explicit, text)) = self.open.take() else { return };
+        let id = match explicit {
+            Some(id) => {
+                self.used.insert(id.clone());
+                id
+            }
+            None => {
+                let base = Slug::from_text(&text).unwrap_or_else(|| Slug::from_text("section").expect("valid"));
+                let mut candidate = base.clone();
+                let n = self.next_suffix.entry(base.to_string()).or_insert(1);
+                while RESERVED_IDS.contains(&candidate.as_str()) || self.used.contains(candidate.as_str()) {
+                    candidate = base.with_suffix(*n);
+                    *n += 1;
+                }
+                self.used.insert(candidate.to_string());
+                candidate.to_string()
+            }
+        };
+        self.headings.push(Heading { level, id, text: text.trim().to_string() });
+    }
 }
 
 #[cfg(test)]
