@@ -202,7 +202,8 @@ pub fn assemble<'s>(
         let keys = |references: &[Located<String>]| -> Vec<Option<String>> {
             references.iter().map(|r| entities::name_key(&r.value)).collect()
         };
-        let reference_keys: Vec<(Vec<Option<String>>, Vec<Option<String>>)> =
+        type TopicAndActorKeys = (Vec<Option<String>>, Vec<Option<String>>);
+        let reference_keys: Vec<TopicAndActorKeys> =
             explainers.par_iter().map(|e| (keys(&e.meta.topics), keys(&e.meta.actors))).collect();
         let mut explainer_actors = Vec::with_capacity(explainers.len());
         let mut explainer_topics = Vec::with_capacity(explainers.len());
