@@ -288,20 +288,35 @@ impl WordBagBuilder {
         }
     }
 
-    /// Adds a word of `len` bytes (at most [`SHORT`]) whose key is `key`.
+    /// Adds a word of `len` bytes (at most [`SHORT`]) whose key is `key`: one probe of the
+    /// table counts a word seen before; a new one is added out of line.
     #[inline]
     fn add_short(&mut self, key: ShortKey, len: usize) {
-        let at = self.short.slot(key);
-        match self.short.slots[at] {
-            (found, entry) if found == key => self.bag.entries[entry as usize].1 += 1,
-            _ => {
-                let mut bytes = [0u8; SHORT];
-                bytes[..8].copy_from_slice(&key[0].to_le_bytes());
-                bytes[8..].copy_from_slice(&key[1].to_le_bytes());
-                let entry = self.bag.push(std::str::from_utf8(&bytes[..len]).expect("ASCII"));
-                self.short.insert(at, key, entry);
+        let slots = &self.short.slots;
+        let mask = slots.len() - 1;
+        let mut at = hash_short(key) as usize & mask;
+        loop {
+            let (found, entry) = slots[at];
+            if found == key {
+                self.bag.entries[entry as usize].1 += 1;
+                return;
             }
+            if found == [0, 0] {
+                break;
+            }
+            at = (at + 1) & mask;
         }
+        self.add_new_short(at, key, len);
+    }
+
+    /// Adds a short word seen for the first time, at the empty slot `at`.
+    #[inline(never)]
+    fn add_new_short(&mut self, at: usize, key: ShortKey, len: usize) {
+        let mut bytes = [0u8; SHORT];
+        bytes[..8].copy_from_slice(&key[0].to_le_bytes());
+        bytes[8..].copy_from_slice(&key[1].to_le_bytes());
+        let entry = self.bag.push(std::str::from_utf8(&bytes[..len]).expect("ASCII"));
+        self.short.insert(at, key, entry);
     }
 
     pub fn finish(mut self) -> WordBag {
