@@ -485,7 +485,8 @@ fuzz_target!(|data: &[u8]| {
         std::fs::write(content.join("index.md"), home.text()).expect("write index.md");
     }
 
-    let options = PipelineOptions { root: root.clone(), base_url: None, include_drafts: site.drafts };
+    let options =
+        PipelineOptions { root: root.clone(), base_url: None, include_drafts: site.drafts, ends_process: false };
     let result = match pipeline::load_config(&options) {
         Ok(config) => pipeline::run(&options, config, &NullSink).map(|r| r.warnings),
         Err(diagnostics) => Err(diagnostics),
