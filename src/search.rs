@@ -393,18 +393,20 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     Ok(files)
 }
 
-/// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
 /// Keeps the `max` best postings of a stem (highest score; of equal scores, the earlier
 /// document), in document order. `postings` come in document order.
 fn keep_best(postings: &mut Vec<(u32, f32)>, max: usize) {
-    if postings.len() > max && max > 0 {
-        postings.select_nth_unstable_by(max - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        postings.truncate(max);
-        postings.sort_unstable_by_key(|p| p.0);
+    if postings.len() <= max {
+        return;
+    }
+    if let Some(last_kept) = max.checked_sub(1) {
+        postings.select_nth_unstable_by(last_kept, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     }
     postings.truncate(max);
+    postings.sort_unstable_by_key(|p| p.0);
 }
 
+/// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
     let text = serde_json::to_string(value).expect("index parts serialize");
     text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").into_bytes()
