@@ -173,17 +173,17 @@ impl Default for ShortIndex {
 }
 
 impl ShortIndex {
-    /// The slot of `key`: where it is, or the empty one where it goes.
+    /// Where `key` is: `Ok` with its entry, or `Err` with the empty slot where it goes.
     #[inline]
-    fn slot(&self, key: ShortKey) -> usize {
+    fn find(&self, key: ShortKey) -> Result<u32, usize> {
         let mask = self.slots.len() - 1;
         let mut at = hash_short(key) as usize & mask;
         loop {
-            let (k, _) = self.slots[at];
-            if k == key || k == [0, 0] {
-                return at;
+            match self.slots[at] {
+                (k, entry) if k == key => return Ok(entry),
+                ([0, 0], _) => return Err(at),
+                _ => at = (at + 1) & mask,
             }
-            at = (at + 1) & mask;
         }
     }
 
@@ -195,7 +195,7 @@ impl ShortIndex {
             let grown = vec![([0, 0], 0); self.slots.len() * 2];
             let old = std::mem::replace(&mut self.slots, grown);
             for (key, entry) in old.into_iter().filter(|(k, _)| *k != [0, 0]) {
-                let at = self.slot(key);
+                let at = self.find(key).expect_err("keys are distinct");
                 self.slots[at] = (key, entry);
             }
         }
@@ -288,25 +288,14 @@ impl WordBagBuilder {
         }
     }
 
-    /// Adds a word of `len` bytes (at most [`SHORT`]) whose key is `key`: one probe of the
-    /// table counts a word seen before; a new one is added out of line.
+    /// Adds a word of `len` bytes (at most [`SHORT`]) whose key is `key`: a word seen before is
+    /// counted here; a new one is added out of line, so that this stays small enough to inline.
     #[inline]
     fn add_short(&mut self, key: ShortKey, len: usize) {
-        let slots = &self.short.slots;
-        let mask = slots.len() - 1;
-        let mut at = hash_short(key) as usize & mask;
-        loop {
-            let (found, entry) = slots[at];
-            if found == key {
-                self.bag.entries[entry as usize].1 += 1;
-                return;
-            }
-            if found == [0, 0] {
-                break;
-            }
-            at = (at + 1) & mask;
+        match self.short.find(key) {
+            Ok(entry) => self.bag.entries[entry as usize].1 += 1,
+            Err(empty) => self.add_new_short(empty, key, len),
         }
-        self.add_new_short(at, key, len);
     }
 
     /// Adds a short word seen for the first time, at the empty slot `at`.
