@@ -256,7 +256,7 @@ pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -
             }
             _ => {}
         }
-        text_runs.event(index, event);
+        text_runs.event(index, event, headings.is_open(), !open_links.is_empty());
     }
     ParsedBody {
         source: body,
@@ -281,13 +281,13 @@ struct TextRuns<'s> {
     /// The text of the open run so far, when it has more than one event.
     joined: String,
     piece_ends: Vec<u32>,
-    in_heading: usize,
     in_code: usize,
-    in_link: usize,
 }
 
 impl<'s> TextRuns<'s> {
-    fn event(&mut self, index: usize, event: Event<'s>) {
+    /// Takes the next event; `in_heading` and `in_link` say where it is (the parse keeps track
+    /// of both for its own use).
+    fn event(&mut self, index: usize, event: Event<'s>, in_heading: bool, in_link: bool) {
         if let Event::Text(text) = event {
             match &mut self.open {
                 Some(run) => {
@@ -298,8 +298,7 @@ impl<'s> TextRuns<'s> {
                     self.joined.push_str(&text);
                     self.piece_ends.push(self.joined.len() as u32);
                 }
-                None if self.in_heading == 0 && self.in_code == 0 => {
-                    let in_link = self.in_link > 0;
+                None if !in_heading && self.in_code == 0 => {
                     self.open = Some(TextRun { text, first_event: index, in_link, piece_ends: Box::default() });
                 }
                 None => {}
@@ -308,12 +307,8 @@ impl<'s> TextRuns<'s> {
         }
         self.close();
         match event {
-            Event::Start(Tag::Heading { .. }) => self.in_heading += 1,
-            Event::End(TagEnd::Heading(_)) => self.in_heading = self.in_heading.saturating_sub(1),
             Event::Start(Tag::CodeBlock(_)) => self.in_code += 1,
             Event::End(TagEnd::CodeBlock) => self.in_code = self.in_code.saturating_sub(1),
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.in_link += 1,
-            Event::End(TagEnd::Link | TagEnd::Image) => self.in_link = self.in_link.saturating_sub(1),
             _ => {}
         }
     }
@@ -452,6 +447,10 @@ struct HeadingIds {
 }
 
 impl HeadingIds {
+    fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
     fn start(&mut self, level: u8, explicit: Option<&str>) {
         self.open = Some((level, explicit.map(str::to_string), String::new()));
     }
