@@ -163,6 +163,7 @@ fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> 
         walk_files(&dir, CONTENT_DIR, diagnostics).into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
     let read: Vec<(String, Result<Option<ContentFile>, Diagnostic>)> = files
         .into_par_iter()
+        .with_max_len(crate::ITEMS_PER_JOB)
         .map(|(_, rel)| {
             let read = read_content_file(root, &rel);
             (rel, read)

@@ -82,7 +82,8 @@ pub type FileResult<'s> = (Option<ParsedFile<'s>>, Vec<Diagnostic>);
 
 /// Parses every content file, in parallel; bodies count their words for search when `count_words`.
 pub fn parse_site(files: &[ContentFile], count_words: bool) -> (ParsedSite<'_>, Vec<Diagnostic>) {
-    let results: Vec<FileResult<'_>> = files.par_iter().map(|file| parse_file(file, count_words)).collect();
+    let results: Vec<FileResult<'_>> =
+        files.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(|file| parse_file(file, count_words)).collect();
     collect(files.iter().zip(results))
 }
 

@@ -109,6 +109,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
             .input
             .explainers
             .par_iter()
+            .with_max_len(crate::ITEMS_PER_JOB)
             .map(|e| {
                 let mut diags = Vec::new();
                 let links = self.resolve_body(e.file, &e.body, &e.meta.sources, &mut diags);

@@ -329,6 +329,7 @@ pub fn assemble<'s>(
         let previous = cache.as_deref().map(|c| &c.annotations);
         let results: Vec<(u64, annotate::Annotated)> = explainers
             .par_iter()
+            .with_max_len(crate::ITEMS_PER_JOB)
             .zip(&explainer_links)
             .map(|(e, links)| {
                 let key = hash_of(&(annotator_key, links));

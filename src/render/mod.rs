@@ -7,7 +7,7 @@ pub mod svg;
 pub mod templates;
 pub mod views;
 
-use crate::assemble::{FeedOf, Page, PageKind, Site};
+use crate::assemble::{FeedOf, Page, PageKind, SITEMAP_URLS, Site};
 use crate::diagnostics::Diagnostic;
 use crate::urls::output_file;
 use rayon::prelude::*;
@@ -81,8 +81,10 @@ pub fn render_pages(
     let renderer = Renderer { site, templates, cards, quotes };
     let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
     // explainer pages first: they make the quotes that actor pages show
-    let (explainer_pages, other_pages): (Vec<&Page>, Vec<&Page>) =
+    let (explainer_pages, mut other_pages): (Vec<&Page>, Vec<&Page>) =
         pages.iter().partition(|page| matches!(page.kind, PageKind::Explainer(_)));
+    // then the longest lists first, so that no thread is left alone on a long page at the end
+    other_pages.sort_by_key(|page| std::cmp::Reverse(entries_listed(site, page)));
     let render_one = |page: &&Page| match renderer.render(page) {
         Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {
             Ok(()) => 1,
@@ -97,8 +99,16 @@ pub fn render_pages(
             0
         }
     };
-    let render_all = |pages: &[&Page]| -> usize { pages.par_iter().map(render_one).sum() };
+    let render_all =
+        |pages: &[&Page]| -> usize { pages.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(render_one).sum() };
     let written = render_all(&explainer_pages) + render_all(&other_pages);
+    // the cards are thousands of small maps: freed on one thread, they took 20 ms at the end of
+    // every 10,000-explainer build
+    let Renderer { cards, quotes, .. } = renderer;
+    rayon::join(
+        || cards.into_par_iter().with_max_len(crate::ITEMS_PER_JOB).for_each(drop),
+        || quotes.into_par_iter().with_max_len(crate::ITEMS_PER_JOB).for_each(drop),
+    );
     let errors = errors.into_inner().expect("no thread panicked while holding the lock");
     if errors.is_empty() {
         return Ok(written);
@@ -112,6 +122,22 @@ pub fn render_pages(
             d
         })
         .collect())
+}
+
+/// About how long a page is to render: how many explainers (or sitemap entries) it lists. The
+/// home page and the pages of the busiest actors list thousands on a large site.
+fn entries_listed(site: &Site<'_>, page: &Page) -> usize {
+    let on_page = |ids: &[usize], n: usize| page_slice(ids, n, site.config.paginate).len();
+    match page.kind {
+        PageKind::Home { page: n, .. } => {
+            let per_page = if site.config.paginate == 0 { usize::MAX } else { site.config.paginate };
+            site.explainers.len().saturating_sub((n - 1).saturating_mul(per_page)).min(per_page)
+        }
+        PageKind::Topic { id, page: n, .. } => on_page(&site.topics[id].explainers, n),
+        PageKind::Actor { id, page: n, .. } => on_page(&site.actors[id].explainers, n),
+        PageKind::Sitemap { .. } => site.pages.len().min(SITEMAP_URLS),
+        _ => 0,
+    }
 }
 
 /// Keeps one copy of each distinct error with the number of pages it happened on.
