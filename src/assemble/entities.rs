@@ -4,6 +4,7 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::frontmatter::Located;
 use crate::load::ContentFile;
 use crate::slug::Slug;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 
 /// What the registry needs of a profile file.
@@ -35,6 +36,10 @@ pub struct Registry {
     keys: HashMap<String, usize>,
     /// Every key in insertion order, for did-you-mean.
     key_list: Vec<String>,
+    /// References already resolved, exactly as written → entity index. A site names its few
+    /// hundred entities tens of thousands of times: a spelling seen before resolves the same way
+    /// again, without making its key.
+    spellings: FxHashMap<String, usize>,
 }
 
 /// The key a name is looked up by: its slug, so "Türkiye", "turkiye" and "TURKIYE" are one.
@@ -45,7 +50,13 @@ pub fn name_key(name: &str) -> Option<String> {
 impl Registry {
     /// Registers every profile; duplicate slugs and aliases shared by two entities are errors.
     pub fn new(label: &'static str, profiles: &[ProfileInput<'_>], diagnostics: &mut Vec<Diagnostic>) -> Registry {
-        let mut registry = Registry { label, entities: Vec::new(), keys: HashMap::new(), key_list: Vec::new() };
+        let mut registry = Registry {
+            label,
+            entities: Vec::new(),
+            keys: HashMap::new(),
+            key_list: Vec::new(),
+            spellings: FxHashMap::default(),
+        };
         let mut by_slug: BTreeMap<&Slug, usize> = BTreeMap::new();
         for (index, p) in profiles.iter().enumerate() {
             if let Some(&other) = by_slug.get(&p.slug) {
@@ -134,20 +145,19 @@ impl Registry {
 
     /// Resolves a front matter reference; an unknown name becomes a new entity unless it looks
     /// like a typo of a known one, which is an error with a suggestion.
-    #[cfg(test)]
     pub fn resolve_or_add(&mut self, reference: &Located<String>, file: &ContentFile) -> Result<usize, Diagnostic> {
-        self.resolve_or_add_keyed(reference, name_key(&reference.value), file)
+        // the same spelling again: the same entity, and its name was already taken into account
+        // (a reference can only change an entity's name the first time it is seen)
+        if let Some(&id) = self.spellings.get(reference.value.as_str()) {
+            return Ok(id);
+        }
+        let id = self.resolve_by_key(reference, file)?;
+        self.spellings.insert(reference.value.clone(), id);
+        Ok(id)
     }
 
-    /// [`Registry::resolve_or_add`] with the reference's key already made (`name_key` of its
-    /// value), so that keys can be made in parallel and only the registry's own work stays in order.
-    pub fn resolve_or_add_keyed(
-        &mut self,
-        reference: &Located<String>,
-        key: Option<String>,
-        file: &ContentFile,
-    ) -> Result<usize, Diagnostic> {
-        let Some(key) = key else {
+    fn resolve_by_key(&mut self, reference: &Located<String>, file: &ContentFile) -> Result<usize, Diagnostic> {
+        let Some(key) = name_key(&reference.value) else {
             let source = SourceFile::new(&file.path, &file.text);
             return Err(Diagnostic::error(format!("{} `{}` has no letters or digits", self.label, reference.value))
                 .at(&source, reference.offset, reference.len));
@@ -264,6 +274,30 @@ mod tests {
         assert_eq!(reg.entities[id].name, "North Korea", "humanized until spelt out");
         assert_eq!(reg.resolve_or_add(&located(&b.text, "North  Korea"), &b).unwrap(), id);
         assert_eq!(reg.entities[id].name, "North  Korea", "the first spelling as a name wins");
+    }
+
+    #[test]
+    fn a_spelling_seen_before_resolves_as_it_did_and_errors_are_reported_each_time() {
+        let mut diags = Vec::new();
+        let mut reg = Registry::new("topic", &[], &mut diags);
+        let a = file("articles/a.md", "topics: [north-korea, North Korea, Korea Peninsula, ???]");
+        let b = file("articles/b.md", "topics: [north-korea, North Korea, Korea Peninsulas, ???]");
+        let id = reg.resolve_or_add(&located(&a.text, "north-korea"), &a).unwrap();
+        assert_eq!(reg.resolve_or_add(&located(&a.text, "North Korea"), &a).unwrap(), id);
+        // the slug form again neither makes a new entity nor takes back the spelt-out name
+        assert_eq!(reg.resolve_or_add(&located(&b.text, "north-korea"), &b).unwrap(), id);
+        assert_eq!(reg.resolve_or_add(&located(&b.text, "North Korea"), &b).unwrap(), id);
+        assert_eq!(reg.entities[id].name, "North Korea");
+        let peninsula = reg.resolve_or_add(&located(&a.text, "Korea Peninsula"), &a).unwrap();
+        assert_ne!(peninsula, id);
+        // a typo and a name without letters are errors at every reference, in the file that has it
+        for art in [&a, &b] {
+            let typo = reg.resolve_or_add(&located(&b.text, "Korea Peninsulas"), &b).unwrap_err();
+            assert_eq!(typo.help.as_deref(), Some("did you mean `korea-peninsula`?"));
+            let empty = reg.resolve_or_add(&located(&art.text, "???"), art).unwrap_err();
+            assert!(empty.to_string().contains(&art.path), "{empty}");
+        }
+        assert_eq!(reg.into_entities().len(), 2);
     }
 
     #[test]

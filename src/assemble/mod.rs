@@ -198,20 +198,11 @@ pub fn assemble<'s>(
         let topic_inputs = profile_inputs(&topic_profiles, |m: &TopicMeta| (&m.title, &m.aliases));
         let mut actor_registry = Registry::new("actor", &actor_inputs, &mut diagnostics);
         let mut topic_registry = Registry::new("topic", &topic_inputs, &mut diagnostics);
-        // the keys of the names, in parallel; the registries take them in order
-        let keys = |references: &[Located<String>]| -> Vec<Option<String>> {
-            references.iter().map(|r| entities::name_key(&r.value)).collect()
-        };
-        type TopicAndActorKeys = (Vec<Option<String>>, Vec<Option<String>>);
-        let reference_keys: Vec<TopicAndActorKeys> =
-            explainers.par_iter().map(|e| (keys(&e.meta.topics), keys(&e.meta.actors))).collect();
         let mut explainer_actors = Vec::with_capacity(explainers.len());
         let mut explainer_topics = Vec::with_capacity(explainers.len());
-        for (e, (topic_keys, actor_keys)) in explainers.iter().zip(reference_keys) {
-            let topics = (e.meta.topics.as_slice(), topic_keys);
-            explainer_topics.push(resolve_all(&mut topic_registry, topics, e.file, &mut diagnostics));
-            let actors = (e.meta.actors.as_slice(), actor_keys);
-            explainer_actors.push(resolve_all(&mut actor_registry, actors, e.file, &mut diagnostics));
+        for e in &explainers {
+            explainer_topics.push(resolve_all(&mut topic_registry, &e.meta.topics, e.file, &mut diagnostics));
+            explainer_actors.push(resolve_all(&mut actor_registry, &e.meta.actors, e.file, &mut diagnostics));
         }
         let (actor_drafts, actor_rank) = sorted_by_slug(actor_registry.into_entities());
         let (topic_drafts, topic_rank) = sorted_by_slug(topic_registry.into_entities());
@@ -222,7 +213,7 @@ pub fn assemble<'s>(
     let paths: Vec<Result<String, Diagnostic>> = explainers.par_iter().map(explainer_path).collect();
     let paths: Vec<Option<String>> = paths.into_iter().map(|p| p.map_err(|d| diagnostics.push(d)).ok()).collect();
     let mut order: Vec<usize> = (0..explainers.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.par_sort_by(|&a, &b| {
         let (ea, eb) = (&explainers[a], &explainers[b]);
         eb.meta
             .date
@@ -387,16 +378,19 @@ pub fn assemble<'s>(
     }
 
     let related_key = hash_of(&(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len()));
-    let related = match cache.as_deref().and_then(|c| c.related.as_ref()).filter(|(k, _)| *k == related_key) {
-        Some((_, related)) => related.clone(),
-        None => related::related(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len()),
-    };
     let actor_names: Vec<&str> = actor_drafts.iter().map(|d| d.name.as_str()).collect();
     let co_key = hash_of(&(&explainer_actors, &actor_names));
-    let co_actors = match cache.as_deref().and_then(|c| c.co_actors.as_ref()).filter(|(k, _)| *k == co_key) {
-        Some((_, co)) => co.clone(),
-        None => related::co_actors(&explainer_actors, actor_drafts.len(), &actor_names),
-    };
+    // co-actors on one thread while related explainers take the others
+    let (related, co_actors) = rayon::join(
+        || match cache.as_deref().and_then(|c| c.related.as_ref()).filter(|(k, _)| *k == related_key) {
+            Some((_, related)) => related.clone(),
+            None => related::related(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len()),
+        },
+        || match cache.as_deref().and_then(|c| c.co_actors.as_ref()).filter(|(k, _)| *k == co_key) {
+            Some((_, co)) => co.clone(),
+            None => related::co_actors(&explainer_actors, actor_drafts.len(), &actor_names),
+        },
+    );
     if let Some(cache) = cache {
         cache.related = Some((related_key, related.clone()));
         cache.co_actors = Some((co_key, co_actors.clone()));
@@ -405,11 +399,11 @@ pub fn assemble<'s>(
 
     // Move everything into the final structures.
     let final_explainers: Vec<Explainer<'s>> = explainers
-        .into_iter()
+        .into_par_iter()
         .zip(explainer_paths)
-        .zip(explainer_links.into_iter().zip(annotated))
-        .zip(explainer_backlinks.into_iter().zip(related))
-        .zip(explainer_topics.into_iter().zip(explainer_actors))
+        .zip(explainer_links.into_par_iter().zip(annotated))
+        .zip(explainer_backlinks.into_par_iter().zip(related))
+        .zip(explainer_topics.into_par_iter().zip(explainer_actors))
         .map(|((((e, path), (links, annotated)), (backlinks, related)), (topics, actors))| {
             let summary = e.meta.summary.clone().or_else(|| e.body.first_paragraph.clone()).unwrap_or_default();
             let mentioned = annotated.mentioned.iter().copied().filter(|a| !actors.contains(a)).collect();
@@ -474,14 +468,19 @@ pub fn assemble<'s>(
         .collect();
 
     let mut topic_profiles: Vec<Option<ParsedProfile<'s, TopicMeta>>> = topic_profiles.into_iter().map(Some).collect();
+    // what each topic gathers from its explainers (timeline, key actors), in parallel
+    type Gathered = (Vec<TopicEvent>, Vec<(ActorId, usize)>);
+    let gathered: Vec<Gathered> = topic_explainers
+        .par_iter()
+        .map(|ids| (merged_timeline(&final_explainers, ids), key_actors(&final_explainers, ids, &final_actors)))
+        .collect();
     let final_topics: Vec<Topic<'s>> = topic_drafts
         .into_iter()
         .zip(topic_links)
         .zip(topic_explainers.into_iter().zip(topic_backlinks))
-        .map(|((draft, links), (explainers, backlinks))| {
+        .zip(gathered)
+        .map(|(((draft, links), (explainers, backlinks)), (timeline, key_actors))| {
             let parsed = draft.profile.and_then(|i| topic_profiles[i].take());
-            let timeline = merged_timeline(&final_explainers, &explainers);
-            let key_actors = key_actors(&final_explainers, &explainers, &final_actors);
             let path = format!("topics/{}/", draft.slug);
             let (title, summary, aliases, profile) = match parsed {
                 Some(p) => (
@@ -557,15 +556,11 @@ fn profile_inputs<'a, M>(
 
 fn resolve_all(
     registry: &mut Registry,
-    (references, keys): (&[Located<String>], Vec<Option<String>>),
+    references: &[Located<String>],
     file: &ContentFile,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<usize> {
-    references
-        .iter()
-        .zip(keys)
-        .filter_map(|(r, key)| registry.resolve_or_add_keyed(r, key, file).map_err(|d| diagnostics.push(d)).ok())
-        .collect()
+    references.iter().filter_map(|r| registry.resolve_or_add(r, file).map_err(|d| diagnostics.push(d)).ok()).collect()
 }
 
 /// Sorts entity drafts by slug; returns them with `rank[old index] = new index`.
@@ -633,13 +628,13 @@ fn merged_timeline(explainers: &[Explainer<'_>], ids: &[ExplainerId]) -> Vec<Top
 }
 
 fn key_actors(explainers: &[Explainer<'_>], ids: &[ExplainerId], actors: &[Actor<'_>]) -> Vec<(ActorId, usize)> {
-    let mut counts: BTreeMap<ActorId, usize> = BTreeMap::new();
+    let mut counts = vec![0usize; actors.len()];
     for &id in ids {
         for &a in &explainers[id].actors {
-            *counts.entry(a).or_default() += 1;
+            counts[a] += 1;
         }
     }
-    let mut ranked: Vec<(ActorId, usize)> = counts.into_iter().collect();
+    let mut ranked: Vec<(ActorId, usize)> = counts.into_iter().enumerate().filter(|&(_, n)| n > 0).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| actors[a.0].name.cmp(&actors[b.0].name)));
     ranked.truncate(KEY_ACTORS);
     ranked

@@ -7,7 +7,9 @@ use crate::load::StaticFile;
 use crate::parse::ParsedExplainer;
 use crate::slug::Slug;
 use crate::urls::{output_file, paginated};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 /// What a page shows. List pages carry their page number (1-based) and page count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,14 +143,15 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     });
     for (id, (e, path)) in input.explainers.iter().zip(input.explainer_paths).enumerate() {
         if !path.is_empty() {
-            claimed.claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, e.file.path.clone(), diagnostics);
+            let origin = Cow::Borrowed(e.file.path.as_str());
+            claimed.claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, origin, diagnostics);
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {
         for alias in &e.meta.aliases {
             let path = alias.value.trim_start_matches('/').to_string();
             let mut found = Vec::new();
-            let origin = format!("alias `{}` of {}", alias.value, e.file.path);
+            let origin = format!("alias `{}` of {}", alias.value, e.file.path).into();
             if !claimed.claim(Page { path, kind: PageKind::Alias { explainer: id } }, origin, &mut found) {
                 let source = SourceFile::new(&e.file.path, &e.file.text);
                 for d in found {
@@ -199,14 +202,14 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
             );
         }
     }
-    claimed.0.into_values().map(|(_, page)| page).collect()
+    claimed.into_pages()
 }
 
 /// Output files claimed so far: file → (who claimed it, the page).
 #[derive(Default)]
-struct Claims(BTreeMap<String, (String, Page)>);
+struct Claims<'a>(FxHashMap<String, (Cow<'a, str>, Page)>);
 
-impl Claims {
+impl<'a> Claims<'a> {
     /// Claims the page's file; a second claim on one file is an error naming both.
     /// The pages of every topic or actor (`noun`): its list of explainers, paginated, and its feed.
     fn claim_entity_pages(
@@ -222,25 +225,38 @@ impl Claims {
             let pages = page_count(count, per_page);
             for page in 1..=pages {
                 let path = paginated(&format!("{noun}s/{slug}/"), page);
-                self.claim(Page { path, kind: page_kind(id, page, pages) }, format!("{noun} `{slug}`"), diagnostics);
+                let origin = format!("{noun} `{slug}`").into();
+                self.claim(Page { path, kind: page_kind(id, page, pages) }, origin, diagnostics);
             }
             let feed = Page { path: format!("{noun}s/{slug}/atom.xml"), kind: PageKind::Feed(feed_of(id)) };
-            self.claim(feed, format!("the feed of {noun} `{slug}`"), diagnostics);
+            self.claim(feed, format!("the feed of {noun} `{slug}`").into(), diagnostics);
         }
     }
 
-    fn claim(&mut self, page: Page, origin: String, diagnostics: &mut Vec<Diagnostic>) -> bool {
-        let file = output_file(&page.path);
-        if let Some((other, _)) = self.0.get(&file) {
-            diagnostics.push(Diagnostic::error(format!("{origin} and {other} would both write /{file}")));
-            return false;
+    fn claim(&mut self, page: Page, origin: Cow<'a, str>, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        use std::collections::hash_map::Entry;
+        match self.0.entry(output_file(&page.path)) {
+            Entry::Occupied(claimed) => {
+                let (file, (other, _)) = (claimed.key(), claimed.get());
+                diagnostics.push(Diagnostic::error(format!("{origin} and {other} would both write /{file}")));
+                false
+            }
+            Entry::Vacant(free) => {
+                free.insert((origin, page));
+                true
+            }
         }
-        self.0.insert(file, (origin, page));
-        true
     }
 
     fn listed_in_sitemap(&self) -> usize {
         self.0.values().filter(|(_, page)| page.kind.in_sitemap()).count()
+    }
+
+    /// The pages, in the order of their files (each file is claimed once, so the order is total).
+    fn into_pages(self) -> Vec<Page> {
+        let mut pages: Vec<(String, Page)> = self.0.into_iter().map(|(file, (_, page))| (file, page)).collect();
+        pages.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        pages.into_iter().map(|(_, page)| page).collect()
     }
 }
 
