@@ -10,7 +10,8 @@ use crate::parse::{self, ContentKind, ParsedExplainer};
 use crate::slug::Slug;
 use crate::urls::{Urls, output_file};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 
 /// A page of the site that a link leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,16 +59,17 @@ pub struct LinkIndexInput<'a, 's> {
 pub struct LinkIndex<'a, 's> {
     input: LinkIndexInput<'a, 's>,
     /// `articles/x.md` (relative to content/) → target.
-    by_content_path: HashMap<&'a str, Target>,
+    by_content_path: FxHashMap<&'a str, Target>,
     /// Output file (`articles/x/index.html`, `style.css`) → the page's target, if it has one.
-    by_output_file: HashMap<String, Option<Target>>,
-    actor_by_slug: HashMap<&'a str, ActorId>,
-    topic_by_slug: HashMap<&'a str, TopicId>,
+    by_output_file: FxHashMap<String, Option<Target>>,
+    actor_by_slug: FxHashMap<&'a str, ActorId>,
+    topic_by_slug: FxHashMap<&'a str, TopicId>,
 }
 
 impl<'a, 's> LinkIndex<'a, 's> {
     pub fn new(input: LinkIndexInput<'a, 's>) -> Self {
-        let mut by_content_path = HashMap::new();
+        let mut by_content_path = FxHashMap::default();
+        by_content_path.reserve(input.explainers.len() + input.actors.len() + input.topics.len() + 1);
         for (id, e) in input.explainers.iter().enumerate() {
             by_content_path.insert(e.file.rel.as_str(), Target::Explainer(id));
         }
@@ -84,7 +86,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
         if let Some((file, _)) = input.home {
             by_content_path.insert(file.rel.as_str(), Target::Home);
         }
-        let mut by_output_file = HashMap::with_capacity(input.pages.len() + input.static_files.len());
+        let mut by_output_file = FxHashMap::default();
+        by_output_file.reserve(input.pages.len() + input.static_files.len());
         for page in input.pages {
             let target = match page.kind {
                 PageKind::Explainer(id) => Some(Target::Explainer(id)),
@@ -236,7 +239,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         &self,
         wanted: &str,
         label: &str,
-        by_slug: &HashMap<&'a str, usize>,
+        by_slug: &FxHashMap<&'a str, usize>,
         slugs: &[&Slug],
         target: fn(usize) -> Target,
         path: impl Fn(usize) -> String,

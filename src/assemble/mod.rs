@@ -212,15 +212,17 @@ pub fn assemble<'s>(
     // Explainers, newest first, with their site paths; `order[new] = old`.
     let paths: Vec<Result<String, Diagnostic>> = explainers.par_iter().map(explainer_path).collect();
     let paths: Vec<Option<String>> = paths.into_iter().map(|p| p.map_err(|d| diagnostics.push(d)).ok()).collect();
-    let mut order: Vec<usize> = (0..explainers.len()).collect();
-    order.par_sort_by(|&a, &b| {
-        let (ea, eb) = (&explainers[a], &explainers[b]);
-        eb.meta
-            .date
-            .cmp(&ea.meta.date)
-            .then_with(|| ea.meta.title.cmp(&eb.meta.title))
-            .then_with(|| paths[a].cmp(&paths[b]))
-    });
+    // the sort keys side by side (comparing through each explainer's metadata cost a cache miss
+    // per comparison: a tenth of assembly at 100,000 explainers); the index last, so that equal
+    // keys keep their order
+    let mut keys: Vec<(std::cmp::Reverse<Date>, &str, Option<&str>, usize)> = explainers
+        .iter()
+        .zip(&paths)
+        .enumerate()
+        .map(|(i, (e, path))| (std::cmp::Reverse(e.meta.date), e.meta.title.as_str(), path.as_deref(), i))
+        .collect();
+    keys.par_sort_unstable();
+    let order: Vec<usize> = keys.into_iter().map(|(.., i)| i).collect();
     let remap = |ids: &[usize], rank: &[usize]| -> Vec<usize> {
         let mut out: Vec<usize> = Vec::with_capacity(ids.len());
         for &i in ids {
@@ -231,10 +233,11 @@ pub fn assemble<'s>(
         out
     };
     let explainer_actors: Vec<Vec<ActorId>> =
-        order.iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
+        order.par_iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
     let explainer_topics: Vec<Vec<TopicId>> =
-        order.iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();
-    let explainer_paths: Vec<String> = order.iter().map(|&i| paths[i].clone().unwrap_or_default()).collect();
+        order.par_iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();
+    let mut paths = paths;
+    let explainer_paths: Vec<String> = order.iter().map(|&i| paths[i].take().unwrap_or_default()).collect();
     let mut slots: Vec<Option<ParsedExplainer<'s>>> = explainers.into_iter().map(Some).collect();
     let explainers: Vec<ParsedExplainer<'s>> =
         order.iter().map(|&old| slots[old].take().expect("each explainer once")).collect();
