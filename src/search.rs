@@ -408,8 +408,7 @@ fn keep_best(postings: &mut Vec<(u32, f32)>, max: usize) {
 
 /// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
-    let text = serde_json::to_string(value).expect("index parts serialize");
-    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").into_bytes()
+    crate::render::jsonld::markup_safe(serde_json::to_string(value).expect("index parts serialize")).into_bytes()
 }
 
 /// At most `max` characters, cut at a word, with an ellipsis.

@@ -123,7 +123,25 @@ pub struct SearchAction {
 pub fn script(nodes: Vec<Node>) -> String {
     let json =
         serde_json::to_string(&Graph { context: "https://schema.org", graph: nodes }).expect("JSON-LD serializes");
-    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    markup_safe(json)
+}
+
+/// JSON with `<`, `>` and `&` written as escapes, so that it cannot end a `<script>` or be
+/// mistaken for markup. Most JSON has none of them, and is returned as it is.
+pub fn markup_safe(json: String) -> String {
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 fn organization(site: &Site<'_>) -> Thing {
@@ -249,4 +267,28 @@ pub fn web_site(site: &Site<'_>) -> Node {
             query_input: "required name=search_term_string",
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_safe_json_escapes_what_could_end_a_script_and_nothing_else() {
+        for json in [
+            r#"{"name":"plain"}"#,
+            r#"{"name":"</script><!-- a & b > c"}"#,
+            r#"{"name":"Türkiye <&> 北京","url":"https://example.org/?a=1&b=2"}"#,
+            "",
+            "<>&",
+        ] {
+            let expected = json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+            assert_eq!(markup_safe(json.to_string()), expected, "{json}");
+        }
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&markup_safe(r#"{"a":"</script>"}"#.into())).unwrap()["a"],
+            "</script>",
+            "still the same JSON"
+        );
+    }
 }
