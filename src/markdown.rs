@@ -3,7 +3,7 @@
 use crate::slug::Slug;
 use crate::words::{self, WordBag, WordBagBuilder};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// CommonMark plus the extensions the format promises.
 pub fn options() -> Options {
@@ -439,9 +439,9 @@ fn collapse_whitespace(text: &str) -> String {
 struct HeadingIds {
     headings: Vec<Heading>,
     /// ids taken by earlier headings; the reserved ones are taken too
-    used: HashSet<String>,
+    used: FxHashSet<String>,
     /// the next suffix to try for a text: many equal headings stay linear
-    next_suffix: std::collections::HashMap<String, usize>,
+    next_suffix: FxHashMap<String, usize>,
     /// The heading open: its level, its written id, its text so far.
     open: Option<(u8, Option<String>, String)>,
 }
