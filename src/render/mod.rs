@@ -548,9 +548,9 @@ impl Renderer<'_, '_> {
                 e.summary.clone(),
                 PageExtras { canonical: Some(self.site.urls.absolute(&e.path)), ..PageExtras::default() },
             ),
-            target_json: serde_json::to_string(&self.site.urls.href(&e.path))
-                .expect("strings serialize")
-                .replace('<', "\\u003c"),
+            target_json: jsonld::markup_safe(
+                serde_json::to_string(&self.site.urls.href(&e.path)).expect("strings serialize"),
+            ),
             target: explainer_link(self.site, explainer),
             target_permalink: self.site.urls.absolute(&e.path),
         };
