@@ -211,7 +211,7 @@ pub fn assemble<'s>(
 
     // Explainers, newest first, with their site paths; `order[new] = old`.
     let paths: Vec<Result<String, Diagnostic>> = explainers.par_iter().map(explainer_path).collect();
-    let paths: Vec<Option<String>> = paths.into_iter().map(|p| p.map_err(|d| diagnostics.push(d)).ok()).collect();
+    let mut paths: Vec<Option<String>> = paths.into_iter().map(|p| p.map_err(|d| diagnostics.push(d)).ok()).collect();
     // the sort keys side by side (comparing through each explainer's metadata cost a cache miss
     // per comparison: a tenth of assembly at 100,000 explainers); the index last, so that equal
     // keys keep their order
@@ -236,7 +236,6 @@ pub fn assemble<'s>(
         order.par_iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
     let explainer_topics: Vec<Vec<TopicId>> =
         order.par_iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();
-    let mut paths = paths;
     let explainer_paths: Vec<String> = order.iter().map(|&i| paths[i].take().unwrap_or_default()).collect();
     let mut slots: Vec<Option<ParsedExplainer<'s>>> = explainers.into_iter().map(Some).collect();
     let explainers: Vec<ParsedExplainer<'s>> =
