@@ -191,8 +191,13 @@ fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> 
 /// Reads one content file (`rel` is relative to content/); `Ok(None)` when it is gone.
 pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, Diagnostic> {
     let shown = format!("{CONTENT_DIR}/{rel}");
-    match std::fs::read(root.join(CONTENT_DIR).join(rel)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    match read_at_most(&root.join(CONTENT_DIR).join(rel), MAX_CONTENT_FILE_BYTES) {
+        Ok(None) => Err(Diagnostic::error(format!(
+            "file is larger than {} MiB, the most a content file may be; split it into several explainers",
+            MAX_CONTENT_FILE_BYTES >> 20
+        ))
+        .in_file(&shown)),
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => Ok(Some(ContentFile { path: shown, rel: rel.to_string(), text })),
             Err(e) => Err(Diagnostic::error(format!(
                 "file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
@@ -203,6 +208,24 @@ pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, 
         Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::IsADirectory => Ok(None),
         Err(e) => Err(Diagnostic::error(format!("cannot read file: {e}")).in_file(&shown)),
     }
+}
+
+/// The largest content file read: far beyond any article (a long book is a few MiB), and small
+/// enough that offsets in its HTML fit in 32 bits even where Markdown expands most.
+pub const MAX_CONTENT_FILE_BYTES: u64 = 64 << 20;
+
+/// The bytes of the file at `path`, or `None` when it has more than `limit` (without reading it).
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > limit {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // a file that grew since: read one byte past the limit to notice
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 fn read_text_file(path: &Path, shown: &str) -> Result<String, Diagnostic> {
@@ -295,6 +318,15 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_past_the_limit_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "0123456789").unwrap();
+        assert_eq!(read_at_most(&path, 10).unwrap().as_deref(), Some(&b"0123456789"[..]));
+        assert_eq!(read_at_most(&path, 9).unwrap(), None);
+    }
 
     #[test]
     fn walked_files_come_in_the_order_of_a_walk_sorted_folder_by_folder() {

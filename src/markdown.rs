@@ -1,9 +1,13 @@
 //! Markdown parse: one pulldown-cmark pass per body into events, headings with anchors, and links to resolve.
 
+use crate::highlight;
 use crate::slug::Slug;
 use crate::words::{self, WordBag, WordBagBuilder};
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::ops::Range;
 
 /// CommonMark plus the extensions the format promises.
 pub fn options() -> Options {
@@ -36,11 +40,15 @@ pub const RESERVED_IDS: &[&str] = &[
 pub struct LinkRef<'s> {
     /// Index of the `Start(Link)` or `Start(Image)` event.
     pub event_index: usize,
+    /// Index of its `End` event.
+    pub end_event_index: usize,
     pub dest: CowStr<'s>,
     /// Byte range of the destination in the file (or of the whole link when it cannot be found).
     pub offset: usize,
     pub len: usize,
     pub is_image: bool,
+    /// An email autolink (`<someone@example.org>`), whose `href` pulldown-cmark writes with `mailto:`.
+    pub is_email: bool,
     /// The plain text of the link, for citation checks.
     pub text: String,
 }
@@ -76,11 +84,27 @@ pub struct TextRun<'s> {
     pub first_event: usize,
     /// Inside a link or an image, where names are not linked again.
     pub in_link: bool,
+    /// Inside an image: its text is the image's `alt` attribute, where nothing is marked up.
+    pub in_image: bool,
     /// Where each event's text ends in `text`, when there are several (empty for one).
     piece_ends: Box<[u32]>,
 }
 
 impl TextRun<'_> {
+    /// How many events the run is made of.
+    pub fn event_count(&self) -> usize {
+        self.piece_ends.len().max(1)
+    }
+
+    /// The text of the run's `n`th event.
+    pub fn piece(&self, n: usize) -> &str {
+        if self.piece_ends.is_empty() {
+            return &self.text;
+        }
+        let start = if n == 0 { 0 } else { self.piece_ends[n - 1] as usize };
+        &self.text[start..self.piece_ends[n] as usize]
+    }
+
     /// Converts an offset in `text` to (event index, offset in that event's text). An end offset
     /// at a boundary between events stays in the earlier one.
     pub fn position(&self, offset: usize, is_end: bool) -> (usize, usize) {
@@ -109,13 +133,12 @@ pub struct Heading {
     pub text: String,
 }
 
-/// A Markdown body after one parse: what later stages need to know about it. Its events are made
-/// again from the text when rendering walks them ([`ParsedBody::events`]): keeping them for every
-/// page would take about three times the memory of the text itself, and parsing is cheap.
+/// A Markdown body after one parse: what later stages need to know about it, and its HTML as far
+/// as it does not depend on the rest of the site. Its events are not kept (they would take about
+/// three times the memory of the text): event indexes (links, quotes, text runs, annotations)
+/// count them, and [`BodyHtml`] knows where each one's output is.
 #[derive(Debug, Clone, Default)]
 pub struct ParsedBody<'s> {
-    /// The Markdown text.
-    source: &'s str,
     /// How many events the text makes; event indexes below count them.
     pub event_count: usize,
     /// Ids of footnote definitions, which are anchors too.
@@ -130,26 +153,12 @@ pub struct ParsedBody<'s> {
     pub words: WordBag,
     /// Its text outside headings and code blocks, in order.
     pub text_runs: Vec<TextRun<'s>>,
+    pub html: BodyHtml,
 }
 
 impl<'s> ParsedBody<'s> {
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id) || self.footnotes.iter().any(|f| f == id)
-    }
-
-    /// The events of the text, exactly as the first parse saw them, heading ids filled in.
-    pub fn events(&self) -> Vec<Event<'s>> {
-        let mut events: Vec<Event<'s>> = Vec::with_capacity(self.event_count);
-        let mut headings = self.headings.iter();
-        for mut event in Parser::new_ext(self.source, options()) {
-            if let Event::Start(Tag::Heading { id, .. }) = &mut event
-                && let Some(heading) = headings.next()
-            {
-                *id = Some(CowStr::from(heading.id.clone()));
-            }
-            events.push(event);
-        }
-        events
     }
 }
 
@@ -162,113 +171,343 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
 /// search has no use for them, and counting them is about a third of the parse).
 ///
 /// One pass over the events, keeping none of them: each thing recorded (links, headings,
-/// quotes, runs of text, the first paragraph) is made as its events go by.
+/// quotes, runs of text, the first paragraph) is made as its events go by, and pulldown-cmark's
+/// HTML writer writes the body's HTML from the same events ([`BodyHtml`]).
 pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -> ParsedBody<'s> {
-    let mut event_count = 0;
-    let mut links = Vec::new();
-    let mut first_paragraph: Option<String> = None;
-    let mut paragraph_text: Option<String> = None;
-    let mut container_depth = 0usize;
-    let mut open_links: Vec<usize> = Vec::new();
-    let mut word_count = 0;
-    let mut words = WordBagBuilder::default();
-    let mut headings = HeadingIds::default();
-    let mut quotes = Quotes::default();
-    let mut text_runs = TextRuns::default();
-    let mut footnotes = Vec::new();
+    let mut scan = Scan::new(body, body_offset, for_search);
+    // the text of runs is left out: what remains is about a third of the Markdown
+    let mut text = String::with_capacity(body.len() / 3 + 256);
+    let written = Cell::new(0);
+    let mut starts = Vec::new();
+    {
+        let events = HtmlEvents {
+            parser: Parser::new_ext(body, options()).into_offset_iter(),
+            scan: &mut scan,
+            ready: VecDeque::new(),
+            heading: None,
+            code: None,
+            written: &written,
+            starts: &mut starts,
+        };
+        let writer = CountingWriter { out: &mut text, written: &written };
+        pulldown_cmark::html::write_html_fmt(writer, events).expect("writing to a String");
+    }
+    text.shrink_to_fit();
+    let end = offset_u32(text.len());
+    starts.resize(scan.event_count + 1, end);
+    scan.finish(BodyHtml { text, starts: starts.into() })
+}
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let index = event_count;
-        event_count += 1;
-        match &event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                let whole = &body[range.clone()];
-                let (offset, len) = match whole.rfind(dest_url.as_ref()) {
-                    Some(i) if !dest_url.is_empty() => (body_offset + range.start + i, dest_url.len()),
-                    _ => (body_offset + range.start, range.len()),
+/// The HTML pulldown-cmark's writer makes of `body` with nothing of the site put in: its own
+/// events, heading ids from the parse filled in and code blocks highlighted, written by
+/// `push_html`. Rendering a body with no link resolved must give exactly this; the tests and the
+/// fuzz targets check it against what [`BodyHtml`] and rendering make.
+#[doc(hidden)]
+pub fn html_from_events(body: &str) -> String {
+    let parsed = parse_counting(body, 0, false);
+    let mut headings = parsed.headings.iter();
+    let mut events = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    for mut event in Parser::new_ext(body, options()) {
+        match (&mut code, &mut event) {
+            (Some((_, text)), Event::Text(t)) => text.push_str(t),
+            (Some((lang, text)), Event::End(TagEnd::CodeBlock)) => {
+                events.push(Event::Html(highlight::code_block(lang, text).into()));
+                code = None;
+            }
+            (Some(_), _) => {}
+            (None, Event::Start(Tag::CodeBlock(kind))) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.to_string(),
+                    CodeBlockKind::Indented => String::new(),
                 };
-                links.push(LinkRef {
+                code = Some((lang, String::new()));
+            }
+            (None, Event::Start(Tag::Heading { id, .. })) => {
+                *id = headings.next().map(|h| CowStr::from(h.id.clone()));
+                events.push(event);
+            }
+            (None, _) => events.push(event),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Offsets in a body's HTML are kept as `u32`: a body makes at most a few times its own length
+/// of HTML, and content files are far smaller than 4 GB (`load` refuses larger ones).
+fn offset_u32(offset: usize) -> u32 {
+    u32::try_from(offset).expect("a body's HTML is under 4 GB")
+}
+
+/// The byte the HTML of a body holds for each text event of a run (ASCII SUB: a validator
+/// would flag it if one were ever left in a page).
+const RUN_STAND_IN: &str = "\u{1a}";
+
+/// A body's HTML as pulldown-cmark's writer makes it, written during the parse (heading ids
+/// filled in, code highlighted), and where each event's output starts in it. Rendering copies it,
+/// putting in what depends on the rest of the site (link targets, citations, attributed quotes)
+/// and the text of the runs (with mentions and glossary terms marked up), which the writer got
+/// one byte for each event of: no second parse of the body, and the text is not kept twice.
+#[derive(Debug, Clone, Default)]
+pub struct BodyHtml {
+    pub text: String,
+    /// `starts[i]` is where the output of event `i` starts (an event inside a code block starts
+    /// where the block's HTML does); one more entry for the end.
+    starts: Box<[u32]>,
+}
+
+impl BodyHtml {
+    /// Where in `text` the output of the events in `events` is.
+    pub fn of_events(&self, events: Range<usize>) -> Range<usize> {
+        self.starts[events.start] as usize..self.starts[events.end] as usize
+    }
+}
+
+/// The HTML writer's output, with its length where the event iterator can read it.
+struct CountingWriter<'a> {
+    out: &'a mut String,
+    written: &'a Cell<usize>,
+}
+
+impl std::fmt::Write for CountingWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.push_str(s);
+        self.written.set(self.out.len());
+        Ok(())
+    }
+}
+
+/// The body's events on their way to the HTML writer: each is recorded by the [`Scan`] as it is
+/// parsed; headings wait for their end (their id depends on their text), and a code block
+/// becomes its highlighted HTML. Before handing on an event, notes where its output starts: the
+/// writer has written everything before it.
+struct HtmlEvents<'s, 'a> {
+    parser: pulldown_cmark::OffsetIter<'s, pulldown_cmark::DefaultBrokenLinkCallback>,
+    scan: &'a mut Scan<'s>,
+    /// Events to hand on, each with the index of the last event of the body it stands for.
+    ready: VecDeque<(Event<'s>, usize)>,
+    /// The events of the heading open.
+    heading: Option<Vec<(Event<'s>, usize)>>,
+    /// The code block open: its language and text.
+    code: Option<(CowStr<'s>, String)>,
+    written: &'a Cell<usize>,
+    starts: &'a mut Vec<u32>,
+}
+
+impl<'s> Iterator for HtmlEvents<'s, '_> {
+    type Item = Event<'s>;
+
+    fn next(&mut self) -> Option<Event<'s>> {
+        loop {
+            if let Some((event, last)) = self.ready.pop_front() {
+                let at = offset_u32(self.written.get());
+                self.starts.resize(last + 1, at);
+                return Some(event);
+            }
+            let (event, range) = self.parser.next()?;
+            let index = self.scan.event_count;
+            if self.scan.event(&event, range) {
+                // The text of runs is left to rendering, which marks names up in it: the writer
+                // gets one byte in its place, ending in a newline where the text does (the
+                // writer's choice of a newline before the next block depends on it).
+                let stand_in = match &event {
+                    Event::Text(text) if text.ends_with('\n') => "\n",
+                    _ => RUN_STAND_IN,
+                };
+                self.ready.push_back((Event::InlineHtml(CowStr::Borrowed(stand_in)), index));
+                continue;
+            }
+            self.pass_on(event, index);
+        }
+    }
+}
+
+impl<'s> HtmlEvents<'s, '_> {
+    fn pass_on(&mut self, event: Event<'s>, index: usize) {
+        if let Some((lang, text)) = &mut self.code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = highlight::code_block(lang, text);
+                    self.code = None;
+                    self.ready.push_back((Event::Html(CowStr::from(html)), index));
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang,
+                    CodeBlockKind::Indented => CowStr::Borrowed(""),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Heading { .. }) => self.heading = Some(vec![(event, index)]),
+            Event::End(TagEnd::Heading(_)) => {
+                let mut events = self.heading.take().unwrap_or_default();
+                if let (Some((Event::Start(Tag::Heading { id, .. }), _)), Some(heading)) =
+                    (events.first_mut(), self.scan.headings.headings.last())
+                {
+                    *id = Some(CowStr::from(heading.id.clone()));
+                }
+                self.ready.extend(events);
+                self.ready.push_back((event, index));
+            }
+            event => match &mut self.heading {
+                Some(events) => events.push((event, index)),
+                None => self.ready.push_back((event, index)),
+            },
+        }
+    }
+}
+
+/// What one parse records of a body, event by event.
+struct Scan<'s> {
+    body: &'s str,
+    body_offset: usize,
+    for_search: bool,
+    event_count: usize,
+    links: Vec<LinkRef<'s>>,
+    first_paragraph: Option<String>,
+    paragraph_text: Option<String>,
+    container_depth: usize,
+    open_links: Vec<usize>,
+    word_count: usize,
+    words: WordBagBuilder,
+    headings: HeadingIds,
+    quotes: Quotes,
+    text_runs: TextRuns<'s>,
+    footnotes: Vec<String>,
+}
+
+impl<'s> Scan<'s> {
+    fn new(body: &'s str, body_offset: usize, for_search: bool) -> Scan<'s> {
+        Scan {
+            body,
+            body_offset,
+            for_search,
+            event_count: 0,
+            links: Vec::new(),
+            first_paragraph: None,
+            paragraph_text: None,
+            container_depth: 0,
+            open_links: Vec::new(),
+            word_count: 0,
+            words: WordBagBuilder::default(),
+            headings: HeadingIds::default(),
+            quotes: Quotes::default(),
+            text_runs: TextRuns::default(),
+            footnotes: Vec::new(),
+        }
+    }
+
+    /// Records the next event, which the parser found at `range` of the body. Returns whether
+    /// it is text of a run outside images.
+    fn event(&mut self, event: &Event<'s>, range: Range<usize>) -> bool {
+        let index = self.event_count;
+        self.event_count += 1;
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, .. })
+            | Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+                let whole = &self.body[range.clone()];
+                let (offset, len) = match whole.rfind(dest_url.as_ref()) {
+                    Some(i) if !dest_url.is_empty() => (self.body_offset + range.start + i, dest_url.len()),
+                    _ => (self.body_offset + range.start, range.len()),
+                };
+                self.links.push(LinkRef {
                     event_index: index,
+                    end_event_index: index,
                     dest: dest_url.clone(),
                     offset,
                     len,
                     is_image: matches!(event, Event::Start(Tag::Image { .. })),
+                    is_email: *link_type == LinkType::Email,
                     text: String::new(),
                 });
-                open_links.push(links.len() - 1);
+                self.open_links.push(self.links.len() - 1);
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
-                open_links.pop();
+                if let Some(link) = self.open_links.pop() {
+                    self.links[link].end_event_index = index;
+                }
             }
             Event::Start(Tag::Paragraph) => {
-                if container_depth == 0 && first_paragraph.is_none() {
-                    paragraph_text = Some(String::new());
+                if self.container_depth == 0 && self.first_paragraph.is_none() {
+                    self.paragraph_text = Some(String::new());
                 }
-                quotes.paragraph_starts(index);
+                self.quotes.paragraph_starts(index);
             }
             Event::End(TagEnd::Paragraph) => {
-                if let Some(text) = paragraph_text.take() {
+                if let Some(text) = self.paragraph_text.take() {
                     let text = collapse_whitespace(&text);
                     if !text.is_empty() {
-                        first_paragraph = Some(text);
+                        self.first_paragraph = Some(text);
                     }
                 }
-                quotes.paragraph_ends(index);
+                self.quotes.paragraph_ends(index);
             }
-            Event::Start(Tag::Heading { level, id, .. }) => headings.start(*level as u8, id.as_deref()),
-            Event::End(TagEnd::Heading(_)) => headings.end(),
+            Event::Start(Tag::Heading { level, id, .. }) => self.headings.start(*level as u8, id.as_deref()),
+            Event::End(TagEnd::Heading(_)) => self.headings.end(),
             Event::Start(Tag::BlockQuote(_)) => {
-                container_depth += 1;
-                quotes.start(index);
+                self.container_depth += 1;
+                self.quotes.start(index);
             }
             Event::End(TagEnd::BlockQuote(_)) => {
-                container_depth = container_depth.saturating_sub(1);
-                quotes.end(index, &links);
+                self.container_depth = self.container_depth.saturating_sub(1);
+                self.quotes.end(index, &self.links);
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                container_depth += 1;
+                self.container_depth += 1;
                 // the id pulldown-cmark's HTML writer gives a footnote definition
-                footnotes.push(name.to_string());
+                self.footnotes.push(name.to_string());
             }
-            Event::Start(Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock) => container_depth += 1,
+            Event::Start(Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock) => self.container_depth += 1,
             Event::End(TagEnd::List(_) | TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock) => {
-                container_depth = container_depth.saturating_sub(1)
+                self.container_depth = self.container_depth.saturating_sub(1)
             }
             Event::Text(text) | Event::Code(text) => {
-                word_count += count_words(text);
-                if for_search {
-                    words.add_text(text);
+                self.word_count += count_words(text);
+                if self.for_search {
+                    self.words.add_text(text);
                 }
-                if let Some(p) = paragraph_text.as_mut() {
+                if let Some(p) = self.paragraph_text.as_mut() {
                     p.push_str(text);
                 }
-                if let Some(&link) = open_links.last() {
-                    links[link].text.push_str(text);
+                if let Some(&link) = self.open_links.last() {
+                    self.links[link].text.push_str(text);
                 }
-                headings.text(text);
-                quotes.text(text);
+                self.headings.text(text);
+                self.quotes.text(text);
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(p) = paragraph_text.as_mut() {
+                if let Some(p) = self.paragraph_text.as_mut() {
                     p.push(' ');
                 }
-                quotes.text(" ");
+                self.quotes.text(" ");
             }
             _ => {}
         }
-        text_runs.event(index, event, headings.is_open(), !open_links.is_empty());
+        let in_image = self.open_links.iter().any(|&l| self.links[l].is_image);
+        self.text_runs.event(index, event, self.headings.is_open(), !self.open_links.is_empty(), in_image)
     }
-    ParsedBody {
-        source: body,
-        event_count,
-        footnotes,
-        links,
-        headings: headings.headings,
-        first_paragraph,
-        word_count,
-        quotes: quotes.finish(),
-        words: words.finish(),
-        text_runs: text_runs.finish(),
+
+    fn finish(self, html: BodyHtml) -> ParsedBody<'s> {
+        ParsedBody {
+            event_count: self.event_count,
+            footnotes: self.footnotes,
+            links: self.links,
+            headings: self.headings.headings,
+            first_paragraph: self.first_paragraph,
+            word_count: self.word_count,
+            quotes: self.quotes.finish(),
+            words: self.words.finish(),
+            text_runs: self.text_runs.finish(),
+            html,
+        }
     }
 }
 
@@ -287,23 +526,32 @@ struct TextRuns<'s> {
 impl<'s> TextRuns<'s> {
     /// Takes the next event; `in_heading` and `in_link` say where it is (the parse keeps track
     /// of both for its own use).
-    fn event(&mut self, index: usize, event: Event<'s>, in_heading: bool, in_link: bool) {
+    /// Returns whether the event is text of a run outside images (the text the HTML leaves to
+    /// rendering).
+    fn event(&mut self, index: usize, event: &Event<'s>, in_heading: bool, in_link: bool, in_image: bool) -> bool {
         if let Event::Text(text) = event {
-            match &mut self.open {
+            return match &mut self.open {
                 Some(run) => {
                     if self.piece_ends.is_empty() {
                         self.joined.push_str(&run.text);
                         self.piece_ends.push(self.joined.len() as u32);
                     }
-                    self.joined.push_str(&text);
+                    self.joined.push_str(text);
                     self.piece_ends.push(self.joined.len() as u32);
+                    !run.in_image
                 }
                 None if !in_heading && self.in_code == 0 => {
-                    self.open = Some(TextRun { text, first_event: index, in_link, piece_ends: Box::default() });
+                    self.open = Some(TextRun {
+                        text: text.clone(),
+                        first_event: index,
+                        in_link,
+                        in_image,
+                        piece_ends: Box::default(),
+                    });
+                    !in_image
                 }
-                None => {}
-            }
-            return;
+                None => false,
+            };
         }
         self.close();
         match event {
@@ -311,6 +559,7 @@ impl<'s> TextRuns<'s> {
             Event::End(TagEnd::CodeBlock) => self.in_code = self.in_code.saturating_sub(1),
             _ => {}
         }
+        false
     }
 
     fn close(&mut self) {
@@ -530,7 +779,7 @@ mod tests {
         let parsed = parse(body, 0);
         let runs: Vec<(&str, bool)> = parsed.text_runs.iter().map(|r| (r.text.as_ref(), r.in_link)).collect();
         assert_eq!(runs, [("The People’s ", false), ("Xi", true), (" met.", false)]);
-        let events = parsed.events();
+        let events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
         let run = &parsed.text_runs[0];
         // smart punctuation makes three events of "The People’s ": find each offset in them
         for (offset, is_end) in [(0, false), (10, false), (10, true), (13, true), (12, false)] {

@@ -92,6 +92,21 @@ fn glossary_terms_are_explained_once_and_listed() {
 }
 
 #[test]
+fn image_descriptions_are_left_as_written() {
+    let site = Site::fixture("features");
+    site.write(
+        "content/articles/e.md",
+        "---\ntitle: Echo\ndate: 2024-11-14\n---\n\n![APEC and Xi in Lima](https://example.org/lima.jpg)\n\nXi came to APEC.\n",
+    );
+    site.build_ok();
+    let echo = site.page("articles/e/");
+    // no markup fits in an `alt` attribute: names and terms are marked up in the text after it
+    assert_eq!(echo.attrs(".prose img", "alt"), ["APEC and Xi in Lima"]);
+    assert_eq!(echo.texts(".prose p abbr"), ["APEC"]);
+    assert_eq!(echo.texts(".prose p a.mention"), ["Xi"]);
+}
+
+#[test]
 fn related_explainers_rank_shared_topics_and_actors() {
     let site = built(None);
     assert_eq!(site.page("articles/a/").texts("#related .card-title"), ["Bravo", "Charlie"]);

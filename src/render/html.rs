@@ -1,38 +1,71 @@
-//! Body HTML: a parsed body's events, with resolved links, citations, mentions, glossary terms,
-//! attributed quotes and highlighted code.
+//! Body HTML: a parsed body's HTML with what assembly decided put in: resolved links,
+//! citations, mentions, glossary terms and attributed quotes.
+//!
+//! The parse wrote each body's HTML with pulldown-cmark's writer
+//! ([`BodyHtml`](crate::markdown::BodyHtml)), code
+//! highlighted and heading ids in; rendering copies it and replaces the parts that depend on the
+//! rest of the site, found from the events they came from. The body is not parsed again.
 
 use crate::assemble::{Annotation, AnnotationKind, Explainer, ResolvedLink, Site};
-use crate::highlight;
-use crate::markdown::ParsedBody;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
-use pulldown_cmark_escape::{escape_href, escape_html};
+use crate::markdown::{ParsedBody, TextRun};
+use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
 use std::ops::Range;
 
-/// What decorates a body beyond its own events.
+/// What decorates a body beyond its own HTML.
 struct Decorations<'a> {
     links: &'a [ResolvedLink],
     annotations: &'a [Annotation],
-    /// Attributed blockquotes: (start event, attribution paragraph start, attribution paragraph end, end event).
-    quotes: Vec<(usize, usize, usize, usize)>,
     site: Option<&'a Site<'a>>,
+}
+
+/// A part of a body's HTML to replace: the bytes at `at`, by `with`.
+#[derive(Debug, Clone)]
+struct Edit {
+    at: Range<usize>,
+    with: Replacement,
+}
+
+#[derive(Debug, Clone)]
+enum Replacement {
+    /// The value of a link's `href` or an image's `src`: the resolved target of link `link`.
+    Href { link: usize },
+    /// A citation's opening, `<sup class="cite"><a …>`, in place of link `link`'s `<a …>`.
+    CitationStart { link: usize },
+    /// A citation's closing `</a></sup>`.
+    CitationEnd,
+    /// The markup of an attributed quote (`<figure>`, `<figcaption>`).
+    Fixed(&'static str),
 }
 
 /// An explainer's body, with everything assembly found in it; and the words of each of its
 /// attributed quotes (in the order of `e.quotes`) without their attribution lines, for actor
-/// pages: all from one parse of the body.
+/// pages.
 pub fn explainer_html(site: &Site<'_>, e: &Explainer<'_>) -> (String, Vec<String>) {
-    let events = e.body.events();
-    let figures = e
-        .quotes
-        .iter()
-        .filter_map(|q| {
-            let block = &e.body.quotes[q.block];
-            block.attribution.as_ref().map(|a| (block.start, a.start, a.end, block.end))
-        })
-        .collect();
-    let decorations = Decorations { links: &e.links, annotations: &e.annotations, quotes: figures, site: Some(site) };
-    let html = render(&e.body, &events, None, &decorations);
-    (html, quotes(e, &events, Decorations { quotes: Vec::new(), ..decorations }))
+    let decorations = Decorations { links: &e.links, annotations: &e.annotations, site: Some(site) };
+    let edits = edits(&e.body, &decorations);
+    let mut with_figures: Vec<Edit> = Vec::with_capacity(edits.len() + 4 * e.quotes.len());
+    for q in e.quotes.iter() {
+        let block = &e.body.quotes[q.block];
+        if let Some(a) = &block.attribution {
+            let html = &e.body.html;
+            for (event, markup) in [
+                (block.start, "<figure class=\"quote\">\n<blockquote>\n"),
+                (a.start, "</blockquote>\n<figcaption>"),
+                (a.end, "</figcaption>\n"),
+                (block.end, "</figure>\n"),
+            ] {
+                with_figures.push(Edit { at: html.of_events(event..event + 1), with: Replacement::Fixed(markup) });
+            }
+        }
+    }
+    let body = if with_figures.is_empty() {
+        splice(&e.body, None, &edits, &decorations)
+    } else {
+        with_figures.extend(edits.iter().cloned());
+        with_figures.sort_unstable_by_key(|edit| edit.at.start);
+        splice(&e.body, None, &with_figures, &decorations)
+    };
+    (body, quotes(e, &edits, &decorations))
 }
 
 /// The words of each attributed quote of `e`, as [`explainer_html`] gives them.
@@ -40,139 +73,154 @@ pub fn quotes_html(site: &Site<'_>, e: &Explainer<'_>) -> Vec<String> {
     if e.quotes.is_empty() {
         return Vec::new();
     }
-    let decorations =
-        Decorations { links: &e.links, annotations: &e.annotations, quotes: Vec::new(), site: Some(site) };
-    quotes(e, &e.body.events(), decorations)
+    let decorations = Decorations { links: &e.links, annotations: &e.annotations, site: Some(site) };
+    quotes(e, &edits(&e.body, &decorations), &decorations)
 }
 
-fn quotes<'s>(e: &Explainer<'s>, events: &[Event<'s>], decorations: Decorations<'_>) -> Vec<String> {
+fn quotes(e: &Explainer<'_>, edits: &[Edit], decorations: &Decorations<'_>) -> Vec<String> {
     e.quotes
         .iter()
         .map(|q| {
             let block = &e.body.quotes[q.block];
             let end = block.attribution.as_ref().map_or(block.end, |a| a.start);
-            render(&e.body, events, Some(block.start + 1..end), &decorations)
+            splice(&e.body, Some(block.start + 1..end), edits, decorations)
         })
         .collect()
 }
 
 /// A profile or the home page introduction: links resolved, no annotations.
 pub fn body_html(body: &ParsedBody<'_>, links: &[ResolvedLink]) -> String {
-    let decorations = Decorations { links, annotations: &[], quotes: Vec::new(), site: None };
-    render(body, &body.events(), None, &decorations)
+    let decorations = Decorations { links, annotations: &[], site: None };
+    splice(body, None, &edits(body, &decorations), &decorations)
 }
 
-/// Renders `events`, those of `body`, in `range` (all of them when `None`).
-fn render<'s>(body: &ParsedBody<'s>, events: &[Event<'s>], range: Option<Range<usize>>, d: &Decorations<'_>) -> String {
-    let range = range.unwrap_or(0..events.len());
-    let range_len = range.len();
-    let mut out_events: Vec<Event<'_>> = Vec::with_capacity(range.len() + d.annotations.len() * 4);
-    let mut link_index = body.links.partition_point(|l| l.event_index < range.start);
-    let mut next_annotation = d.annotations.partition_point(|a| a.start.0 < range.start);
-    let mut active: Vec<Annotation> = Vec::new();
-    let mut code: Option<(String, String)> = None;
-    // for each open link: whether it is a citation, closed with `</a></sup>`
-    let mut open_citations: Vec<bool> = Vec::new();
-
-    for index in range {
-        let event = &events[index];
-        if let Some((lang, text)) = code.as_mut() {
-            match event {
-                Event::Text(t) => text.push_str(t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let html = highlight::code_block(lang, text);
-                    code = None;
-                    out_events.push(Event::Html(CowStr::from(html)));
-                }
-                _ => {}
-            }
+/// The edits links make to `body`'s HTML, in order.
+fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
+    let html = &body.html;
+    let mut edits = Vec::with_capacity(body.links.len() + d.annotations.len());
+    for (index, (link, resolved)) in body.links.iter().zip(d.links).enumerate() {
+        let start = html.of_events(link.event_index..link.event_index + 1);
+        if start.is_empty() {
+            // inside an image, whose text is its `alt` attribute: no tag of its own
             continue;
         }
-        if let Some(q) = d.quotes.iter().find(|q| [q.0, q.1, q.2, q.3].contains(&index)) {
-            let html = if index == q.0 {
-                "<figure class=\"quote\">\n<blockquote>\n"
-            } else if index == q.1 {
-                "</blockquote>\n<figcaption>"
-            } else if index == q.2 {
-                "</figcaption>\n"
-            } else {
-                "</figure>\n"
-            };
-            out_events.push(Event::Html(CowStr::Borrowed(html)));
-            continue;
-        }
-        match event {
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(lang) => lang.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let link = d.links.get(link_index);
-                link_index += 1;
-                let href = link.and_then(|l| l.href.clone()).map_or_else(|| dest_url.clone(), CowStr::from);
-                if let Some((number, source_title)) = link.and_then(|l| l.citation.as_ref()) {
-                    open_citations.push(true);
-                    let mut html = String::from("<sup class=\"cite\"><a href=\"");
-                    escape_href(&mut html, &href).expect("writing to a String");
-                    html.push_str("\" title=\"");
-                    escape_html(&mut html, &format!("Source {number}: {source_title}")).expect("writing to a String");
-                    html.push_str("\">");
-                    out_events.push(Event::InlineHtml(CowStr::from(html)));
-                } else {
-                    open_citations.push(false);
-                    out_events.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: href,
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                }
-            }
-            Event::End(TagEnd::Link) if open_citations.pop() == Some(true) => {
-                out_events.push(Event::InlineHtml(CowStr::Borrowed("</a></sup>")));
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let href =
-                    d.links.get(link_index).and_then(|l| l.href.clone()).map_or_else(|| dest_url.clone(), CowStr::from);
-                link_index += 1;
-                out_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: href,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Text(text) => {
-                while next_annotation < d.annotations.len() && d.annotations[next_annotation].start.0 == index {
-                    active.push(d.annotations[next_annotation]);
-                    next_annotation += 1;
-                }
-                if active.is_empty() {
-                    out_events.push(event.clone());
-                } else {
-                    split_text(index, text, &mut active, d, &mut out_events);
-                }
-            }
-            other => out_events.push(other.clone()),
+        if !link.is_image && resolved.citation.is_some() {
+            edits.push(Edit { at: start, with: Replacement::CitationStart { link: index } });
+            let end = html.of_events(link.end_event_index..link.end_event_index + 1);
+            edits.push(Edit { at: end, with: Replacement::CitationEnd });
+        } else if resolved.href.is_some() {
+            // the writer wrote `<a href="…"` or `<img src="…"`; `escape_href` leaves no `"` in the value
+            let prefix = if link.is_image { "<img src=\"" } else { "<a href=\"" };
+            let tag = &html.text[start.clone()];
+            debug_assert!(tag.starts_with(prefix), "{tag:?}");
+            let value_start = start.start + prefix.len();
+            let value_len = tag.get(prefix.len()..).and_then(|rest| rest.find('"')).unwrap_or(0);
+            edits.push(Edit { at: value_start..value_start + value_len, with: Replacement::Href { link: index } });
         }
     }
-    let mut html = String::with_capacity(range_len * 48);
-    pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
-    html
+    edits.sort_unstable_by_key(|edit| edit.at.start);
+    edits
 }
 
-/// Emits the text of event `index` in pieces, opening and closing the annotations that start or
-/// end inside it. Annotations that end in a later event stay in `active`.
-fn split_text<'s>(
-    index: usize,
-    text: &CowStr<'s>,
-    active: &mut Vec<Annotation>,
-    d: &Decorations<'_>,
-    out: &mut Vec<Event<'s>>,
-) {
+/// `body`'s HTML for its events in `events` (all of them when `None`): what the writer wrote,
+/// with the edits that fall inside made and the text of the runs written in, annotated.
+fn splice(body: &ParsedBody<'_>, events: Option<Range<usize>>, edits: &[Edit], d: &Decorations<'_>) -> String {
+    let html = &body.html;
+    let events = events.unwrap_or(0..body.event_count);
+    let range = html.of_events(events.clone());
+    let first = edits.partition_point(|e| e.at.start < range.start);
+    let edits = &edits[first..];
+    let mut edits = edits[..edits.partition_point(|e| e.at.end <= range.end)].iter().peekable();
+    let runs = &body.text_runs;
+    let first_run = runs.partition_point(|r| r.first_event < events.start);
+    let mut runs =
+        runs[first_run..].iter().take_while(|r| r.first_event < events.end).filter(|r| !r.in_image).peekable();
+    let mut annotation = d.annotations.partition_point(|a| a.start.0 < events.start);
+    let mut out = String::with_capacity(range.len() * 4);
+    let mut at = range.start;
+    // the runs and the edits, in the order of the places they replace (which do not overlap)
+    loop {
+        let run = runs.peek().map(|r| (html.of_events(r.first_event..r.first_event + r.event_count()), *r));
+        let edit_start = edits.peek().map(|e| e.at.start);
+        let run_first = match (&run, edit_start) {
+            (Some((place, _)), Some(edit_start)) => place.start < edit_start,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if let (true, Some((place, run))) = (run_first, run) {
+            out.push_str(&html.text[at..place.start]);
+            annotation = write_run(&mut out, run, annotation, d);
+            at = place.end;
+            runs.next();
+        } else {
+            let edit = edits.next().expect("peeked");
+            out.push_str(&html.text[at..edit.at.start]);
+            write_replacement(&mut out, body, &edit.with, d);
+            at = edit.at.end;
+        }
+    }
+    out.push_str(&html.text[at..range.end]);
+    out
+}
+
+fn write_replacement(out: &mut String, body: &ParsedBody<'_>, with: &Replacement, d: &Decorations<'_>) {
+    match *with {
+        Replacement::Href { link } => {
+            if body.links[link].is_email {
+                out.push_str("mailto:");
+            }
+            let href = d.links[link].href.as_deref().unwrap_or_default();
+            escape_href(&mut *out, href).expect("writing to a String");
+        }
+        Replacement::CitationStart { link } => {
+            let resolved = &d.links[link];
+            let href = resolved.href.as_deref().unwrap_or(&body.links[link].dest);
+            let (number, source_title) = resolved.citation.as_ref().expect("a citation");
+            out.push_str("<sup class=\"cite\"><a href=\"");
+            escape_href(&mut *out, href).expect("writing to a String");
+            out.push_str("\" title=\"");
+            escape_html(&mut *out, &format!("Source {number}: {source_title}")).expect("writing to a String");
+            out.push_str("\">");
+        }
+        Replacement::CitationEnd => out.push_str("</a></sup>"),
+        Replacement::Fixed(markup) => out.push_str(markup),
+    }
+}
+
+/// Writes the HTML of `run`: its text escaped as pulldown-cmark's writer escapes it, with the
+/// annotations that start in it (from `d.annotations[next..]`) opened and closed where they are.
+/// Returns the index of the first annotation after the run.
+fn write_run(out: &mut String, run: &TextRun<'_>, mut next: usize, d: &Decorations<'_>) -> usize {
+    let events = run.first_event..run.first_event + run.event_count();
+    while next < d.annotations.len() && d.annotations[next].start.0 < events.start {
+        next += 1;
+    }
+    if d.annotations.get(next).is_none_or(|a| a.start.0 >= events.end) {
+        for piece in 0..run.event_count() {
+            escape_html_body_text(&mut *out, run.piece(piece)).expect("writing to a String");
+        }
+        return next;
+    }
+    let mut active: Vec<Annotation> = Vec::new();
+    for (piece, index) in events.enumerate() {
+        while next < d.annotations.len() && d.annotations[next].start.0 == index {
+            active.push(d.annotations[next]);
+            next += 1;
+        }
+        let text = run.piece(piece);
+        if active.is_empty() {
+            escape_html_body_text(&mut *out, text).expect("writing to a String");
+        } else {
+            split_text(index, text, &mut active, d, out);
+        }
+    }
+    next
+}
+
+/// Writes the text of event `index`, opening and closing the annotations that start or end
+/// inside it. Annotations that end in a later event stay in `active`.
+fn split_text(index: usize, text: &str, active: &mut Vec<Annotation>, d: &Decorations<'_>, out: &mut String) {
     // (offset, closing?, nesting rank, annotation)
     let mut marks: Vec<(usize, bool, u8, Annotation)> = Vec::new();
     for a in active.iter() {
@@ -193,46 +241,41 @@ fn split_text<'s>(
     for (offset, closing, _, a) in marks {
         let offset = offset.min(text.len());
         if offset > at {
-            out.push(Event::Text(slice(text, at, offset)));
+            escape_html_body_text(&mut *out, &text[at..offset]).expect("writing to a String");
             at = offset;
         }
-        out.push(Event::InlineHtml(CowStr::from(if closing { close_tag(a.kind) } else { open_tag(a.kind, d) })));
+        if closing {
+            out.push_str(close_tag(a.kind));
+        } else {
+            open_tag(out, a.kind, d);
+        }
     }
     if at < text.len() {
-        out.push(Event::Text(slice(text, at, text.len())));
+        escape_html_body_text(&mut *out, &text[at..]).expect("writing to a String");
     }
     active.retain(|a| a.end.0 != index);
 }
 
-fn slice<'s>(text: &CowStr<'s>, from: usize, to: usize) -> CowStr<'s> {
-    match text {
-        CowStr::Borrowed(s) => CowStr::Borrowed(&s[from..to]),
-        other => CowStr::from(other[from..to].to_string()),
-    }
-}
-
-fn open_tag(kind: AnnotationKind, d: &Decorations<'_>) -> String {
-    let Some(site) = d.site else { return String::new() };
-    let mut html = String::new();
+fn open_tag(out: &mut String, kind: AnnotationKind, d: &Decorations<'_>) {
+    let Some(site) = d.site else { return };
     match kind {
         AnnotationKind::Mention(actor) => {
-            html.push_str("<a class=\"mention\" href=\"");
-            escape_href(&mut html, &site.urls.href(&site.actors[actor].path)).expect("writing to a String");
-            html.push_str("\">");
+            out.push_str("<a class=\"mention\" href=\"");
+            escape_href(&mut *out, &site.urls.href(&site.actors[actor].path)).expect("writing to a String");
+            out.push_str("\">");
         }
         AnnotationKind::Term(term) => {
-            html.push_str("<abbr title=\"");
-            escape_html(&mut html, site.glossary[term].expansion).expect("writing to a String");
-            html.push_str("\">");
+            out.push_str("<abbr title=\"");
+            escape_html(&mut *out, site.glossary[term].expansion).expect("writing to a String");
+            out.push_str("\">");
         }
     }
-    html
 }
 
-fn close_tag(kind: AnnotationKind) -> String {
+fn close_tag(kind: AnnotationKind) -> &'static str {
     match kind {
-        AnnotationKind::Mention(_) => "</a>".to_string(),
-        AnnotationKind::Term(_) => "</abbr>".to_string(),
+        AnnotationKind::Mention(_) => "</a>",
+        AnnotationKind::Term(_) => "</abbr>",
     }
 }
 
@@ -255,6 +298,26 @@ mod tests {
         assert!(html.contains(r#"<a href="https://example.org/">b</a>"#));
         assert!(html.contains(r#"<img src="/site/img.png" alt="c" />"#));
         assert!(html.contains(r#"<pre class="code hl-code" data-lang="rust"><code>"#));
+    }
+
+    #[test]
+    fn rewritten_targets_keep_titles_and_the_mailto_of_email_links() {
+        let body = markdown::parse("[a](x.md \"A title\") <someone@example.org> ![i](i.png \"Map\")", 0);
+        let to = |href: &str| ResolvedLink { href: Some(href.into()), target: None, citation: None };
+        let html = body_html(&body, &[to("/site/x/"), to("other@example.org"), to("/site/i.png")]);
+        assert_eq!(
+            html,
+            "<p><a href=\"/site/x/\" title=\"A title\">a</a> <a href=\"mailto:other@example.org\">someone@example.org</a> <img src=\"/site/i.png\" alt=\"i\" title=\"Map\" /></p>\n"
+        );
+    }
+
+    /// A link inside an image's description has no tag of its own: nothing to rewrite.
+    #[test]
+    fn links_inside_image_descriptions_stay_text() {
+        let body = markdown::parse("![see [1](source:wire)](i.png)", 0);
+        let citation = ResolvedLink { href: Some("#s".into()), target: None, citation: Some((1, "Wire".into())) };
+        let html = body_html(&body, &[ResolvedLink::UNCHANGED, citation]);
+        assert_eq!(html, "<p><img src=\"i.png\" alt=\"see 1\" /></p>\n");
     }
 
     #[test]
