@@ -308,7 +308,7 @@ impl<'s> Iterator for HtmlEvents<'s, '_> {
             }
             let (event, range) = self.parser.next()?;
             let index = self.scan.event_count;
-            if self.scan.event(&event, range) {
+            let event = if self.scan.event(&event, range) {
                 // The text of runs is left to rendering, which marks names up in it: the writer
                 // gets one byte in its place, ending in a newline where the text does (the
                 // writer's choice of a newline before the next block depends on it).
@@ -316,10 +316,20 @@ impl<'s> Iterator for HtmlEvents<'s, '_> {
                     Event::Text(text) if text.ends_with('\n') => "\n",
                     _ => RUN_STAND_IN,
                 };
-                self.ready.push_back((Event::InlineHtml(CowStr::Borrowed(stand_in)), index));
+                Event::InlineHtml(CowStr::Borrowed(stand_in))
+            } else if self.heading.is_some()
+                || self.code.is_some()
+                || matches!(event, Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_)))
+            {
+                self.pass_on(event, index);
                 continue;
-            }
-            self.pass_on(event, index);
+            } else {
+                event
+            };
+            // most events go straight on: nothing waits in `ready` when no heading or code block is open
+            debug_assert_eq!(self.starts.len(), index, "every event before has its start");
+            self.starts.push(offset_u32(self.written.get()));
+            return Some(event);
         }
     }
 }
