@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the build stages on a generated site: front matter parsing, Markdown
-//! parsing, assembly (entity index, links, related, backlinks), Markdown rendering with resolved
-//! links, template rendering, the search index, and writing the output folder.
+//! parsing (which writes each body's HTML), assembly (entity index, links, related, backlinks),
+//! putting resolved links and annotations into the bodies' HTML, template rendering, the search
+//! index, and writing the output folder.
 //!
 //! `cargo bench` runs them on a site of 1,000 explainers; `DOSSIER_BENCH_EXPLAINERS=N` changes N.
 //! `dossier build --timings` reports the same stages for a real build.
@@ -168,7 +169,7 @@ fn stages(c: &mut Criterion) {
     let (site, _) = assemble::assemble(&loaded.config, parsed, &loaded.static_files, options, None).expect("assembles");
     let mut templates = Templates::compile(&loaded.templates).expect("the default theme compiles");
 
-    group.bench_function("Markdown to HTML with resolved links", |b| {
+    group.bench_function("body HTML with resolved links and annotations", |b| {
         b.iter(|| {
             for explainer in &site.explainers {
                 std::hint::black_box(render::html::explainer_html(&site, explainer));
