@@ -93,10 +93,12 @@ fn glossary_terms_are_explained_once_and_listed() {
 
 #[test]
 fn image_descriptions_are_left_as_written() {
-    let site = Site::fixture("features");
-    site.write(
-        "content/articles/e.md",
-        "---\ntitle: Echo\ndate: 2024-11-14\n---\n\n![APEC and Xi in Lima](https://example.org/lima.jpg)\n\nXi came to APEC.\n",
+    let site = Site::fixture_with(
+        "features",
+        &[(
+            "content/articles/e.md",
+            "---\ntitle: Echo\ndate: 2024-11-14\n---\n\n![APEC and Xi in Lima](https://example.org/lima.jpg)\n\nXi came to APEC.\n",
+        )],
     );
     site.build_ok();
     let echo = site.page("articles/e/");
@@ -149,10 +151,12 @@ fn actors_seen_together_are_listed_and_drawn() {
 
 #[test]
 fn explainer_pages_show_reading_time_word_count_and_updates() {
-    let site = Site::fixture("features");
-    site.write(
-        "content/articles/e.md",
-        "---\ntitle: Echo\ndate: 2024-11-10\nupdated: 2024-11-12\nupdates:\n  - date: 2024-11-12\n    note: Fixed a date.\n---\n\none two three\n",
+    let site = Site::fixture_with(
+        "features",
+        &[(
+            "content/articles/e.md",
+            "---\ntitle: Echo\ndate: 2024-11-10\nupdated: 2024-11-12\nupdates:\n  - date: 2024-11-12\n    note: Fixed a date.\n---\n\none two three\n",
+        )],
     );
     site.build_ok();
     let echo = site.page("articles/e/");

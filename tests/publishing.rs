@@ -53,10 +53,12 @@ fn atom_feeds_list_the_newest_explainers_with_absolute_urls() {
 
 #[test]
 fn feed_entries_use_updated_and_summaries() {
-    let site = Site::fixture("features");
-    site.write(
-        "content/articles/e.md",
-        "---\ntitle: Echo & <Co>\ndate: 2024-11-10\nupdated: 2024-12-01T08:00:00+01:00\nsummary: Sum & more.\n---\n\nText.\n",
+    let site = Site::fixture_with(
+        "features",
+        &[(
+            "content/articles/e.md",
+            "---\ntitle: Echo & <Co>\ndate: 2024-11-10\nupdated: 2024-12-01T08:00:00+01:00\nsummary: Sum & more.\n---\n\nText.\n",
+        )],
     );
     site.build_ok();
     let text = site.read("atom.xml");

@@ -68,6 +68,15 @@ impl Site {
         site
     }
 
+    /// A copy of `tests/fixtures/<name>` with `files` (path in the site, text) added or replaced.
+    pub fn fixture_with(name: &str, files: &[(&str, &str)]) -> Site {
+        let site = Site::fixture(name);
+        for (rel, text) in files {
+            site.write(rel, text);
+        }
+        site
+    }
+
     /// An empty folder to build a site in.
     pub fn empty() -> Site {
         let dir = tempfile::tempdir().unwrap();
