@@ -1,5 +1,6 @@
-//! Property: any site made of random valid files builds, and every internal link of its output
-//! resolves (files and anchors).
+//! Properties: any site made of random valid files builds, and every internal link of its output
+//! resolves (files and anchors); a body's HTML, written while it is parsed and completed when it
+//! is rendered, is pulldown-cmark's own.
 
 mod harness;
 
@@ -153,5 +154,56 @@ proptest! {
         prop_assert!(!run.stderr.contains("panicked"));
         let broken = broken_internal_links(&site.public(), "/sub/");
         prop_assert!(broken.is_empty(), "{:?}", broken);
+    }
+}
+
+/// Pieces of Markdown where the HTML writer's output depends on what came before: breaks
+/// before blocks, text ending lines, nesting, images, code, raw HTML, footnotes, tables.
+fn markdown_piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "Plain text with *emphasis*, **strong**, `code` and ~~strike~~.",
+        "A line\nsoftly broken",
+        "A hard break  \nafter it",
+        "- item\n  continued\n  - nested item",
+        "1. first\n2. second\n\n   a paragraph in it",
+        "- [ ] task\n- [x] done",
+        "> quoted\n>\n> — Someone, somewhere",
+        "> > nested\n> > quote",
+        "## A heading with a [link](x.md) and `code`",
+        "Setext heading\n---",
+        "![an image, *described*, with [a link](y.md)](img.png \"title\")",
+        "[a link](https://example.org/ \"its title\") and <someone@example.org>",
+        "<div>\nraw *html* block\n</div>",
+        "inline <span>html</span> &amp; &copy; entities",
+        "```rust\nfn main() {}\n```",
+        "    indented code",
+        "| a | b |\n|:-|-:|\n| [c](z.md) | d |",
+        "A note[^n] in text.\n\n[^n]: The note, *styled*.",
+        "\"Quotes\" -- and --- dashes... People's",
+        "***",
+        "",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// A body's HTML is written during its parse, with the text of its runs left for rendering
+    /// to put back: with no link resolved, what rendering gives must be exactly what
+    /// pulldown-cmark's writer makes of the body's events.
+    #[test]
+    fn body_html_is_pulldown_cmarks_own(
+        pieces in prop::collection::vec(markdown_piece(), 1..10),
+        separators in prop::collection::vec(prop::sample::select(vec!["\n\n", "\n", "\n\n> ", "\n  "]), 10),
+    ) {
+        let mut body = String::new();
+        for (piece, separator) in pieces.iter().zip(&separators) {
+            body.push_str(piece);
+            body.push_str(separator);
+        }
+        let parsed = dossier::markdown::parse(&body, 0);
+        let unchanged = vec![dossier::assemble::ResolvedLink::UNCHANGED; parsed.links.len()];
+        let html = dossier::render::html::body_html(&parsed, &unchanged);
+        prop_assert_eq!(html, dossier::markdown::html_from_events(&body), "for {:?}", body);
     }
 }
