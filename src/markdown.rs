@@ -1,4 +1,4 @@
-//! Markdown parse: one pulldown-cmark pass per body into events, headings with anchors, and links to resolve.
+//! Markdown parse: one pulldown-cmark pass per body records what later stages need and writes its HTML.
 
 use crate::highlight;
 use crate::slug::Slug;
