@@ -101,8 +101,12 @@ impl TextRun<'_> {
         if self.piece_ends.is_empty() {
             return &self.text;
         }
-        let start = if n == 0 { 0 } else { self.piece_ends[n - 1] as usize };
-        &self.text[start..self.piece_ends[n] as usize]
+        &self.text[self.piece_start(n)..self.piece_ends[n] as usize]
+    }
+
+    /// Where the `n`th event's text starts in `text`, when the run has several.
+    fn piece_start(&self, n: usize) -> usize {
+        if n == 0 { 0 } else { self.piece_ends[n - 1] as usize }
     }
 
     /// Converts an offset in `text` to (event index, offset in that event's text). An end offset
@@ -112,16 +116,15 @@ impl TextRun<'_> {
         if ends.is_empty() {
             return (self.first_event, offset.min(self.text.len()));
         }
-        let start_of = |i: usize| if i == 0 { 0 } else { ends[i - 1] as usize };
         for (i, &end) in ends.iter().enumerate() {
-            let (start, end) = (start_of(i), end as usize);
+            let (start, end) = (self.piece_start(i), end as usize);
             let inside = if is_end { offset > start && offset <= end } else { offset >= start && offset < end };
             if inside {
                 return (self.first_event + i, offset - start);
             }
         }
         let last = ends.len() - 1;
-        let start = start_of(last);
+        let start = self.piece_start(last);
         (self.first_event + last, (offset - start).min(ends[last] as usize - start))
     }
 }

@@ -97,7 +97,8 @@ pub fn body_html(body: &ParsedBody<'_>, links: &[ResolvedLink]) -> String {
 /// The edits links make to `body`'s HTML, in order.
 fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
     let html = &body.html;
-    let mut edits = Vec::with_capacity(body.links.len() + d.annotations.len());
+    // a citation makes two edits, any other link at most one
+    let mut edits = Vec::with_capacity(2 * body.links.len());
     for (index, (link, resolved)) in body.links.iter().zip(d.links).enumerate() {
         let start = html.of_events(link.event_index..link.event_index + 1);
         if start.is_empty() {
@@ -195,12 +196,6 @@ fn write_run(out: &mut String, run: &TextRun<'_>, mut next: usize, d: &Decoratio
     let events = run.first_event..run.first_event + run.event_count();
     while next < d.annotations.len() && d.annotations[next].start.0 < events.start {
         next += 1;
-    }
-    if d.annotations.get(next).is_none_or(|a| a.start.0 >= events.end) {
-        for piece in 0..run.event_count() {
-            escape_html_body_text(&mut *out, run.piece(piece)).expect("writing to a String");
-        }
-        return next;
     }
     let mut active: Vec<Annotation> = Vec::new();
     for (piece, index) in events.enumerate() {

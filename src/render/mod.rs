@@ -129,10 +129,7 @@ pub fn render_pages(
 fn entries_listed(site: &Site<'_>, page: &Page) -> usize {
     let on_page = |ids: &[usize], n: usize| page_slice(ids, n, site.config.paginate).len();
     match page.kind {
-        PageKind::Home { page: n, .. } => {
-            let per_page = if site.config.paginate == 0 { usize::MAX } else { site.config.paginate };
-            site.explainers.len().saturating_sub((n - 1).saturating_mul(per_page)).min(per_page)
-        }
+        PageKind::Home { page: n, .. } => page_range(site.explainers.len(), n, site.config.paginate).len(),
         PageKind::Topic { id, page: n, .. } => on_page(&site.topics[id].explainers, n),
         PageKind::Actor { id, page: n, .. } => on_page(&site.actors[id].explainers, n),
         PageKind::Sitemap { .. } => site.pages.len().min(SITEMAP_URLS),

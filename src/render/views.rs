@@ -426,11 +426,16 @@ pub fn actor_count(site: &Site<'_>, a: &Actor<'_>) -> EntityCount {
 
 /// The `page`-th slice of `ids` (1-based) with `per_page` items; all of them when `per_page` is 0.
 pub fn page_slice<T: Copy>(ids: &[T], page: usize, per_page: usize) -> &[T] {
+    &ids[page_range(ids.len(), page, per_page)]
+}
+
+/// Which of `len` items the `page`-th page (1-based) shows, `per_page` a page; all when `per_page` is 0.
+pub fn page_range(len: usize, page: usize, per_page: usize) -> std::ops::Range<usize> {
     if per_page == 0 {
-        return ids;
+        return 0..len;
     }
-    let start = ((page - 1) * per_page).min(ids.len());
-    &ids[start..(start + per_page).min(ids.len())]
+    let start = ((page - 1) * per_page).min(len);
+    start..(start + per_page).min(len)
 }
 
 pub fn paginator(site: &Site<'_>, first: &str, page: usize, pages: usize) -> Paginator {
