@@ -53,56 +53,69 @@ const MAX_FLOW_DEPTH: usize = 100;
 /// comments and plain text in block context (`title: a [b`) are skipped; any other `[` or `{`
 /// opens a level and any `]` or `}` closes one.
 fn check_flow_nesting(text: &str) -> Result<(), YamlError> {
+    // byte by byte: every character the scan looks for is ASCII, and a character outside ASCII
+    // is plain text however its bytes are taken (YAML's white space is ASCII too)
+    let bytes = text.as_bytes();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let is_continuation = |b: u8| b & 0xC0 == 0x80;
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     let mut in_plain_text = false;
     let mut after_space = true;
-    let mut previous = '\n';
+    let mut previous = b'\n';
     let (mut line, mut column) = (1usize, 0usize);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        column += 1;
-        let followed_by_space = chars.peek().is_none_or(|n| n.is_whitespace());
-        if c == '\n' {
+    let mut at = 0;
+    while let Some(&c) = bytes.get(at) {
+        at += 1;
+        if !is_continuation(c) {
+            column += 1;
+        }
+        let followed_by_space = bytes.get(at).is_none_or(|&n| is_space(n));
+        if c == b'\n' {
             (line, column) = (line + 1, 0);
             in_plain_text = false;
         }
         if let Some(q) = quote {
-            if c == q && q == '\'' && chars.peek() == Some(&'\'') {
-                chars.next();
+            if c == q && q == b'\'' && bytes.get(at) == Some(&b'\'') {
+                at += 1;
                 column += 1;
             } else if c == q {
                 quote = None;
-            } else if q == '"' && c == '\\' && chars.next().is_some() {
+            } else if q == b'"' && c == b'\\' && at < bytes.len() {
+                // the escaped character, whole
+                at += 1;
+                while bytes.get(at).is_some_and(|&b| is_continuation(b)) {
+                    at += 1;
+                }
                 column += 1;
             }
-        } else if c == '#' && after_space {
-            while chars.next_if(|&n| n != '\n').is_some() {}
+        } else if c == b'#' && after_space {
+            at += bytes[at..].iter().position(|&b| b == b'\n').unwrap_or(bytes.len() - at);
         } else if in_plain_text {
-            in_plain_text = !(c == ':' && followed_by_space);
+            in_plain_text = !(c == b':' && followed_by_space);
         } else {
             match c {
                 // inside a flow collection a quote in the middle of a word is part of the word
-                '"' | '\'' if depth == 0 || matches!(previous, '\n' | '[' | '{' | ',' | ':' | '?' | '-') => {
+                b'"' | b'\'' if depth == 0 || matches!(previous, b'\n' | b'[' | b'{' | b',' | b':' | b'?' | b'-') => {
                     quote = Some(c)
                 }
-                '[' | '{' => {
+                b'[' | b'{' => {
                     depth += 1;
                     if depth > MAX_FLOW_DEPTH {
                         let message = format!("lists and mappings are nested more than {MAX_FLOW_DEPTH} levels deep");
                         return Err(YamlError { message, line, column });
                     }
                 }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                '-' | '?' | ':' if followed_by_space => {}
-                ',' => {}
-                _ if c.is_whitespace() => {}
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'-' | b'?' | b':' if followed_by_space => {}
+                b',' => {}
+                _ if is_space(c) => {}
                 // plain text: in block context it runs to the end of the line or to `: `
                 _ => in_plain_text = depth == 0,
             }
         }
-        after_space = c.is_whitespace();
-        if !after_space || c == '\n' {
+        after_space = is_space(c);
+        if !after_space || c == b'\n' {
             previous = c;
         }
     }
@@ -201,6 +214,9 @@ mod tests {
         let err = parse_mapping(&deep).unwrap_err();
         assert_eq!((err.line, err.column), (1, 8 + MAX_FLOW_DEPTH), "{err:?}");
         assert!(err.message.contains("nested more than"), "{err:?}");
+        // columns count characters, not bytes
+        let err = parse_mapping(&format!("\"é\\日\": {}", "[".repeat(200))).unwrap_err();
+        assert_eq!((err.line, err.column), (1, 8 + MAX_FLOW_DEPTH), "{err:?}");
         // the brackets the scan must not count: in quotes, comments and plain text
         let shallow =
             format!("a: \"{q}\"\nb: '{q}'' {q}'\nc: x {q}\n# {q}\nd: [[1], {{e: [2]}}]\n", q = "[".repeat(200));

@@ -91,18 +91,17 @@ impl NameSet {
         }
         let bytes = text.as_bytes();
         let mut at = 0;
-        // bytes before this one are looked at one by one: their group of eight was not plain
-        let mut one_by_one_until = 0;
         while at < bytes.len() {
             if self.skips_plain_text
-                && at >= one_by_one_until
                 && let Some(eight) = bytes.get(at..at + 8)
             {
-                if is_plain_text(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) {
+                // no name starts with a lower-case letter or a space: go to the first other byte
+                let others = not_plain_text(u64::from_le_bytes(eight.try_into().expect("8 bytes")));
+                if others == 0 {
                     at += 8;
                     continue;
                 }
-                one_by_one_until = at + 8;
+                at += (others.trailing_zeros() / 8) as usize;
             }
             // only a byte that starts some name, at the start of a word, is worth a look
             if !self.first_byte[bytes[at] as usize] || !starts_word(text, at) {
@@ -143,11 +142,11 @@ impl NameSet {
     }
 }
 
-/// Whether eight bytes (little-endian) are all lower-case ASCII letters or spaces: "SIMD within
-/// a register", each byte's high bit set by the tests it passes.
-fn is_plain_text(eight: u64) -> bool {
+/// Of eight bytes (little-endian), as high bits: those that are not lower-case ASCII letters or
+/// spaces ("SIMD within a register").
+fn not_plain_text(eight: u64) -> u64 {
     let [lower_case, spaces] = words::ascii_between(eight, [(b'a', b'z'), (b' ', b' ')]);
-    lower_case | spaces == words::HIGHS
+    !(lower_case | spaces) & words::HIGHS
 }
 
 /// Whether the character at byte `at` of `text` is a word character, and its length in bytes;

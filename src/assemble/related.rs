@@ -57,36 +57,45 @@ pub fn related(
             || (vec![0.0f64; n], Vec::new()),
             |(score, touched), id| {
                 // visit the postings of this explainer's entities, rarest first, adding each
-                // entity's weight to every explainer met, until the budget is spent
+                // entity's weight to every explainer met, until the budget is spent (the
+                // explainer itself is met too, and counts against the budget; it is left out below)
                 let mut order: Vec<usize> = entities[id].clone();
                 order.sort_by_key(|&e| (postings[e].len(), e));
-                let mut visited = 0;
-                'entities: for e in order {
-                    for &other in &postings[e] {
-                        if other != id {
-                            if score[other] == 0.0 {
-                                touched.push(other);
-                            }
-                            score[other] += weight[e];
+                let mut budget = CANDIDATE_BUDGET;
+                for e in order {
+                    let visit = &postings[e][..postings[e].len().min(budget)];
+                    budget -= visit.len();
+                    let w = weight[e];
+                    for &other in visit {
+                        // weights are above zero: a score of zero is an explainer not met yet
+                        if score[other] == 0.0 {
+                            touched.push(other);
                         }
-                        visited += 1;
-                        if visited >= CANDIDATE_BUDGET {
-                            break 'entities;
-                        }
+                        score[other] += w;
+                    }
+                    if budget == 0 {
+                        break;
                     }
                 }
                 // the best few only, in one pass: a candidate goes in where it ranks among those
-                // kept so far, when it ranks above the last of them
+                // kept so far, when it ranks above the last of them; once RELATED are kept, a
+                // score below the last one's cannot get in, and is turned away at once
                 let ranks_before =
                     |a: &(f64, ExplainerId), b: &(f64, ExplainerId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).is_lt();
                 let mut best: Vec<(f64, ExplainerId)> = Vec::with_capacity(RELATED + 1);
+                let mut lowest_kept = f64::NEG_INFINITY;
                 for &other in touched.iter() {
-                    let candidate = (score[other], other);
-                    score[other] = 0.0;
+                    let candidate = (std::mem::take(&mut score[other]), other);
+                    if other == id || candidate.0 < lowest_kept {
+                        continue;
+                    }
                     if best.len() < RELATED || best.last().is_some_and(|last| ranks_before(&candidate, last)) {
                         let at = best.partition_point(|kept| ranks_before(kept, &candidate));
                         best.insert(at, candidate);
                         best.truncate(RELATED);
+                        if best.len() == RELATED {
+                            lowest_kept = best[RELATED - 1].0;
+                        }
                     }
                 }
                 touched.clear();

@@ -129,18 +129,22 @@ pub fn script(nodes: Vec<Node>) -> String {
 /// JSON with `<`, `>` and `&` written as escapes, so that it cannot end a `<script>` or be
 /// mistaken for markup. Most JSON has none of them, and is returned as it is.
 pub fn markup_safe(json: String) -> String {
-    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+    let mut found = memchr::memchr3_iter(b'<', b'>', b'&', json.as_bytes()).peekable();
+    if found.peek().is_none() {
         return json;
     }
     let mut safe = String::with_capacity(json.len() + 32);
-    for c in json.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            c => safe.push(c),
-        }
+    let mut copied = 0;
+    for at in found {
+        safe.push_str(&json[copied..at]);
+        safe.push_str(match json.as_bytes()[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        copied = at + 1;
     }
+    safe.push_str(&json[copied..]);
     safe
 }
 
