@@ -127,10 +127,26 @@ pub(crate) fn ascii_between<const N: usize>(eight: u64, ranges: [(u8, u8); N]) -
     ranges.map(|(low, high)| at_least(low7, low) & !at_least(low7, high + 1) & ascii)
 }
 
-/// Of eight bytes, as high bits: the ASCII letters and digits, and among them the capitals.
-fn classify(x: u64) -> (u64, u64) {
-    let [capitals, lower_case, digits] = ascii_between(x, [(b'A', b'Z'), (b'a', b'z'), (b'0', b'9')]);
-    (capitals | lower_case | digits, capitals)
+/// Of eight bytes: as high bits, the ASCII letters and digits; and the eight bytes with those
+/// letters lower-cased. A letter's 0x20 bit is what makes it lower-case, so `byte | 0x20` puts
+/// both cases in one range.
+fn fold(x: u64) -> (u64, u64) {
+    let ascii = !x & HIGHS;
+    let low7 = x & !HIGHS;
+    let either_case = low7 | (ONES * 0x20);
+    let letters = at_least(either_case, b'a') & !at_least(either_case, b'z' + 1);
+    let digits = at_least(low7, b'0') & !at_least(low7, b'9' + 1);
+    let word = (letters | digits) & ascii;
+    (word, x | ((letters & ascii) >> 2))
+}
+
+/// Of eight bytes whose word bytes are `word` (high bits): how many word bytes come first, and
+/// the mask of those bytes.
+fn leading_word_bytes(word: u64) -> (usize, u64) {
+    let others = !word & HIGHS;
+    // the lowest other byte's high bit, brought down to its low bit, minus one: the bytes before it
+    let kept = ((others & others.wrapping_neg()) >> 7).wrapping_sub(1);
+    ((others.trailing_zeros() / 8) as usize, kept)
 }
 
 /// The eight bytes of `bytes` from `at`, little-endian, zeros past its end.
@@ -231,21 +247,23 @@ impl WordBagBuilder {
                 }
                 continue;
             }
+            // a word of ASCII letters and digits starts here: its first sixteen bytes are its
+            // key, lower-cased, eight at a time
             let start = at;
-            let mut key: ShortKey = [0, 0];
-            loop {
-                let eight = load(bytes, at);
-                let (letters, capitals) = classify(eight);
-                let others = !letters & HIGHS;
-                let len = if others == 0 { 8 } else { (others.trailing_zeros() / 8) as usize };
-                if let Some(half) = key.get_mut((at - start) / 8) {
-                    let kept = if len == 8 { u64::MAX } else { (1u64 << (len * 8)) - 1 };
-                    // a capital's 0x80 bit, moved to 0x20, lower-cases it
-                    *half = (eight | (capitals >> 2)) & kept;
-                }
+            let (word, lower) = fold(load(bytes, at));
+            let (len, kept) = leading_word_bytes(word);
+            let mut key: ShortKey = [lower & kept, 0];
+            at += len;
+            if len == 8 {
+                let (word, lower) = fold(load(bytes, at));
+                let (len, kept) = leading_word_bytes(word);
+                key[1] = lower & kept;
                 at += len;
-                if len < 8 {
-                    break;
+                if len == 8 {
+                    // longer than a key: find where it ends
+                    while bytes.get(at).is_some_and(|&b| ASCII_WORD_BYTE[b as usize] != 0) {
+                        at += 1;
+                    }
                 }
             }
             if at < bytes.len() && !bytes[at].is_ascii() {
