@@ -71,10 +71,9 @@ pub fn atom(
 ) -> Vec<u8> {
     let urls = &site.urls;
     let entries = &ids[..ids.len().min(FEED_ENTRIES)];
-    let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
     // an empty feed still needs a date: the site's latest change, or the epoch for an empty site
     let updated = latest(site, entries)
-        .or_else(|| latest(site, &all))
+        .or_else(|| (0..site.explainers.len()).map(|id| modified(site, id)).max())
         .map_or("1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     let mut xml = document();
     start(&mut xml, "feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", &site.config.language)]);
@@ -93,6 +92,7 @@ pub fn atom(
     start(&mut xml, "generator", &[("version", env!("CARGO_PKG_VERSION"))]);
     xml.write_event(Event::Text(BytesText::new("dossier"))).expect("writing to memory");
     end(&mut xml, "generator");
+    let topic_scheme = urls.absolute("topics/");
     for &id in entries {
         let e = &site.explainers[id];
         let link = urls.absolute(&e.path);
@@ -110,7 +110,7 @@ pub fn atom(
             empty(
                 &mut xml,
                 "category",
-                &[("term", topic.slug.as_str()), ("label", &topic.title), ("scheme", &urls.absolute("topics/"))],
+                &[("term", topic.slug.as_str()), ("label", &topic.title), ("scheme", &topic_scheme)],
             );
         }
         end(&mut xml, "entry");
