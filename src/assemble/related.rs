@@ -54,23 +54,25 @@ pub fn related(
         // each job allocates an `n`-long scratch array: keep jobs few
         .with_min_len(1024)
         .map_init(
-            || (vec![0.0f64; n], Vec::new()),
-            |(score, touched), id| {
+            || (vec![0.0f64; n], vec![0; CANDIDATE_BUDGET]),
+            |(score, touched): &mut (Vec<f64>, Vec<ExplainerId>), id| {
                 // visit the postings of this explainer's entities, rarest first, adding each
                 // entity's weight to every explainer met, until the budget is spent (the
                 // explainer itself is met too, and counts against the budget; it is left out below)
                 let mut order: Vec<usize> = entities[id].clone();
                 order.sort_by_key(|&e| (postings[e].len(), e));
                 let mut budget = CANDIDATE_BUDGET;
+                // explainers met, in `touched[..met]`: at most one per visit
+                let mut met = 0;
                 for e in order {
                     let visit = &postings[e][..postings[e].len().min(budget)];
                     budget -= visit.len();
                     let w = weight[e];
                     for &other in visit {
-                        // weights are above zero: a score of zero is an explainer not met yet
-                        if score[other] == 0.0 {
-                            touched.push(other);
-                        }
+                        // weights are above zero: a score of zero is an explainer not met yet.
+                        // Written every time and kept only then, without a branch to mispredict
+                        touched[met] = other;
+                        met += usize::from(score[other] == 0.0);
                         score[other] += w;
                     }
                     if budget == 0 {
@@ -84,7 +86,7 @@ pub fn related(
                     |a: &(f64, ExplainerId), b: &(f64, ExplainerId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).is_lt();
                 let mut best: Vec<(f64, ExplainerId)> = Vec::with_capacity(RELATED + 1);
                 let mut lowest_kept = f64::NEG_INFINITY;
-                for &other in touched.iter() {
+                for &other in &touched[..met] {
                     let candidate = (std::mem::take(&mut score[other]), other);
                     if other == id || candidate.0 < lowest_kept {
                         continue;
@@ -98,7 +100,6 @@ pub fn related(
                         }
                     }
                 }
-                touched.clear();
                 best.iter().map(|&(_, other)| other).collect()
             },
         )
