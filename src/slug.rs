@@ -15,27 +15,25 @@ impl Slug {
     pub fn from_text(text: &str) -> Option<Slug> {
         let mut out = String::with_capacity(text.len());
         let mut pending_dash = false;
-        let mut push_ascii = |ascii: &str, out: &mut String| {
-            for c in ascii.chars() {
-                if c.is_ascii_alphanumeric() {
-                    if pending_dash && !out.is_empty() {
-                        out.push('-');
-                    }
-                    pending_dash = false;
-                    out.push(c.to_ascii_lowercase());
-                } else if c != '\'' && c != '\u{2019}' {
-                    // apostrophes join words ("People's" → `peoples`); anything else splits them
-                    pending_dash = true;
+        let mut push_ascii = |c: char, out: &mut String| {
+            if c.is_ascii_alphanumeric() {
+                if pending_dash && !out.is_empty() {
+                    out.push('-');
                 }
+                pending_dash = false;
+                out.push(c.to_ascii_lowercase());
+            } else if c != '\'' && c != '\u{2019}' {
+                // apostrophes join words ("People's" → `peoples`); anything else splits them
+                pending_dash = true;
             }
         };
         for c in text.chars() {
             if c.is_ascii() {
-                push_ascii(c.encode_utf8(&mut [0; 4]), &mut out);
+                push_ascii(c, &mut out);
             } else if c == '\u{2019}' {
                 // typographic apostrophe, as in "People’s"
             } else {
-                push_ascii(deunicode::deunicode_char(c).unwrap_or(" "), &mut out);
+                deunicode::deunicode_char(c).unwrap_or(" ").chars().for_each(|d| push_ascii(d, &mut out));
             }
         }
         (!out.is_empty()).then_some(Slug(out))
