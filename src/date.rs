@@ -88,7 +88,10 @@ const FOUR_DIGIT_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 /// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it, for the [`FOUR_DIGIT_YEARS`]; digit by digit,
 /// since pages, cards, feeds and JSON-LD write dates by the tens of thousands.
 fn four_digit_day(day: NaiveDate) -> Option<String> {
-    let year = u32::try_from(day.year()).ok().filter(|y| *y <= 9999)?;
+    if !FOUR_DIGIT_YEARS.contains(&day.year()) {
+        return None;
+    }
+    let year = day.year().unsigned_abs();
     let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
     let mut text = String::with_capacity(20);
     text.extend([digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), '-']);

@@ -131,13 +131,9 @@ pub(crate) fn ascii_between<const N: usize>(eight: u64, ranges: [(u8, u8); N]) -
 /// letters lower-cased. A letter's 0x20 bit is what makes it lower-case, so `byte | 0x20` puts
 /// both cases in one range.
 fn fold(x: u64) -> (u64, u64) {
-    let ascii = !x & HIGHS;
-    let low7 = x & !HIGHS;
-    let either_case = low7 | (ONES * 0x20);
-    let letters = at_least(either_case, b'a') & !at_least(either_case, b'z' + 1);
-    let digits = at_least(low7, b'0') & !at_least(low7, b'9' + 1);
-    let word = (letters | digits) & ascii;
-    (word, x | ((letters & ascii) >> 2))
+    let [letters] = ascii_between(x | (ONES * 0x20), [(b'a', b'z')]);
+    let [digits] = ascii_between(x, [(b'0', b'9')]);
+    (letters | digits, x | (letters >> 2))
 }
 
 /// Of eight bytes whose word bytes are `word` (high bits): how many word bytes come first, and

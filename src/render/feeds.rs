@@ -56,8 +56,13 @@ pub fn modified(site: &Site<'_>, id: ExplainerId) -> Date {
 }
 
 /// The latest change among explainers (ids are newest first, but `updated` may be later).
-pub fn latest(site: &Site<'_>, ids: &[ExplainerId]) -> Option<Date> {
-    ids.iter().map(|&id| modified(site, id)).max()
+pub fn latest(site: &Site<'_>, ids: impl IntoIterator<Item = ExplainerId>) -> Option<Date> {
+    ids.into_iter().map(|id| modified(site, id)).max()
+}
+
+/// The latest change on the whole site.
+fn site_latest(site: &Site<'_>) -> Option<Date> {
+    latest(site, 0..site.explainers.len())
 }
 
 /// An Atom feed of the newest explainers in `ids` for the page at `page_path`.
@@ -72,8 +77,8 @@ pub fn atom(
     let urls = &site.urls;
     let entries = &ids[..ids.len().min(FEED_ENTRIES)];
     // an empty feed still needs a date: the site's latest change, or the epoch for an empty site
-    let updated = latest(site, entries)
-        .or_else(|| (0..site.explainers.len()).map(|id| modified(site, id)).max())
+    let updated = latest(site, entries.iter().copied())
+        .or_else(|| site_latest(site))
         .map_or("1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     let mut xml = document();
     start(&mut xml, "feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", &site.config.language)]);
@@ -119,25 +124,25 @@ pub fn atom(
     finish(xml)
 }
 
-/// When a page last changed, for `<lastmod>`.
-fn last_modified(site: &Site<'_>, kind: &PageKind, all: &[ExplainerId]) -> Option<Date> {
+/// When a page last changed, for `<lastmod>`; `site_latest` for pages that show the whole site.
+fn last_modified(site: &Site<'_>, kind: &PageKind, site_latest: Option<Date>) -> Option<Date> {
     match *kind {
         PageKind::Explainer(id) => Some(modified(site, id)),
-        PageKind::Topic { id, .. } => latest(site, &site.topics[id].explainers),
-        PageKind::Actor { id, .. } => latest(site, &site.actors[id].explainers),
-        _ => latest(site, all),
+        PageKind::Topic { id, .. } => latest(site, site.topics[id].explainers.iter().copied()),
+        PageKind::Actor { id, .. } => latest(site, site.actors[id].explainers.iter().copied()),
+        _ => site_latest,
     }
 }
 
 /// A sitemap of the pages `part` (0-based) of `parts` covers.
 pub fn sitemap(site: &Site<'_>, part: usize) -> Vec<u8> {
-    let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
+    let whole_site = site_latest(site);
     let mut xml = document();
     start(&mut xml, "urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
     for page in site.pages.iter().filter(|p| p.kind.in_sitemap()).skip(part * SITEMAP_URLS).take(SITEMAP_URLS) {
         start(&mut xml, "url", &[]);
         text_element(&mut xml, "loc", &site.urls.absolute(&page.path));
-        if let Some(date) = last_modified(site, &page.kind, &all) {
+        if let Some(date) = last_modified(site, &page.kind, whole_site) {
             text_element(&mut xml, "lastmod", &date.rfc3339());
         }
         end(&mut xml, "url");
@@ -148,14 +153,14 @@ pub fn sitemap(site: &Site<'_>, part: usize) -> Vec<u8> {
 
 /// A sitemap index listing the `parts` sitemap files.
 pub fn sitemap_index(site: &Site<'_>, parts: usize) -> Vec<u8> {
-    let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
+    let lastmod = site_latest(site).map(|date| date.rfc3339());
     let mut xml = document();
     start(&mut xml, "sitemapindex", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
     for part in 1..=parts {
         start(&mut xml, "sitemap", &[]);
         text_element(&mut xml, "loc", &site.urls.absolute(&format!("sitemap-{part}.xml")));
-        if let Some(date) = latest(site, &all) {
-            text_element(&mut xml, "lastmod", &date.rfc3339());
+        if let Some(date) = &lastmod {
+            text_element(&mut xml, "lastmod", date);
         }
         end(&mut xml, "sitemap");
     }
