@@ -144,11 +144,24 @@ fn record(errors: &Mutex<BTreeMap<String, (Diagnostic, usize)>>, d: Diagnostic) 
     map.entry(key).or_insert((d, 0)).1 += 1;
 }
 
+/// A card as lists share it, and about how many bytes it adds to a page that lists it.
+struct SharedCard {
+    value: CardValue,
+    bytes: usize,
+}
+
+/// What a card adds to a page when the theme has no `partials/card.html` to measure (the default
+/// theme's cards are 500–900 bytes on the benchmark corpus).
+const CARD_GUESS: usize = 1024;
+
+/// Room for a list page around its cards: head, navigation, entity lists, pagination.
+const LIST_CHROME: usize = 16 * 1024;
+
 struct Renderer<'a, 's> {
     site: &'a Site<'s>,
     templates: &'a Templates,
     /// One per explainer, made on first use and shared by every list that shows it.
-    cards: Vec<OnceLock<Result<CardValue, Diagnostic>>>,
+    cards: Vec<OnceLock<Result<SharedCard, Diagnostic>>>,
     /// The HTML of each explainer's attributed quotes for actor pages, made with the explainer's
     /// page (or by the first actor page that needs them, if it comes first).
     quotes: Vec<OnceLock<Vec<String>>>,
@@ -242,14 +255,22 @@ impl Renderer<'_, '_> {
     }
 
     fn cards(&self, ids: &[usize]) -> Result<Vec<&CardValue>, Diagnostic> {
-        ids.iter()
-            .map(|&id| self.cards[id].get_or_init(|| self.card_value(id)).as_ref().map_err(Clone::clone))
-            .collect()
+        ids.iter().map(|&id| self.shared_card(id).map(|card| &card.value)).collect()
+    }
+
+    fn shared_card(&self, id: usize) -> Result<&SharedCard, Diagnostic> {
+        self.cards[id].get_or_init(|| self.card_value(id)).as_ref().map_err(Clone::clone)
+    }
+
+    /// The buffer a list page of these cards needs, about: a page of thousands of cards would
+    /// otherwise grow its buffer a dozen times, copying what it holds each time.
+    fn list_capacity(&self, ids: &[usize]) -> usize {
+        LIST_CHROME + ids.iter().map(|&id| self.shared_card(id).map_or(0, |card| card.bytes)).sum::<usize>()
     }
 
     /// An explainer's card for every list that shows it: its fields, and its HTML rendered once
     /// from `partials/card.html`, so that a list of thousands is a copy of strings.
-    fn card_value(&self, id: usize) -> Result<CardValue, Diagnostic> {
+    fn card_value(&self, id: usize) -> Result<SharedCard, Diagnostic> {
         let mut card = card(self.site, &self.site.explainers[id]);
         if self.templates.has_card {
             let context = tera::Context::from_serialize(&CardContext { card: &card })
@@ -258,7 +279,8 @@ impl Renderer<'_, '_> {
                 self.templates.tera.render(CARD_TEMPLATE, &context).map_err(|e| self.templates.diagnostic(&e))?;
             card.html = html.trim_end().to_string();
         }
-        Ok(tera::Value::from_serializable(&card))
+        let bytes = if card.html.is_empty() { CARD_GUESS } else { card.html.len() };
+        Ok(SharedCard { value: tera::Value::from_serializable(&card), bytes })
     }
 
     fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
@@ -289,7 +311,8 @@ impl Renderer<'_, '_> {
             topics,
             actors,
         };
-        self.template("index.html", &context)
+        let capacity = self.list_capacity(page_slice(&ids, n, site.config.paginate));
+        self.template_sized("index.html", &context, capacity)
     }
 
     fn explainer(&self, page: &Page, id: usize) -> Result<Vec<u8>, Diagnostic> {
@@ -434,7 +457,8 @@ impl Renderer<'_, '_> {
             explainers: self.cards(page_slice(&t.explainers, n, site.config.paginate))?,
             paginator: paginator(site, &t.path, n, pages),
         };
-        self.template("topic.html", &context)
+        let capacity = self.list_capacity(page_slice(&t.explainers, n, site.config.paginate));
+        self.template_sized("topic.html", &context, capacity)
     }
 
     fn actors(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
@@ -531,7 +555,8 @@ impl Renderer<'_, '_> {
             explainers: self.cards(page_slice(&a.explainers, n, site.config.paginate))?,
             paginator: paginator(site, &a.path, n, pages),
         };
-        self.template("actor.html", &context)
+        let capacity = self.list_capacity(page_slice(&a.explainers, n, site.config.paginate));
+        self.template_sized("actor.html", &context, capacity)
     }
 
     fn alias(&self, page: &Page, explainer: usize) -> Result<Vec<u8>, Diagnostic> {
