@@ -255,17 +255,24 @@ impl Renderer<'_, '_> {
     }
 
     fn cards(&self, ids: &[usize]) -> Result<Vec<&CardValue>, Diagnostic> {
-        ids.iter().map(|&id| self.shared_card(id).map(|card| &card.value)).collect()
+        Ok(self.list_cards(ids)?.0)
     }
 
     fn shared_card(&self, id: usize) -> Result<&SharedCard, Diagnostic> {
         self.cards[id].get_or_init(|| self.card_value(id)).as_ref().map_err(Clone::clone)
     }
 
-    /// The buffer a list page of these cards needs, about: a page of thousands of cards would
-    /// otherwise grow its buffer a dozen times, copying what it holds each time.
-    fn list_capacity(&self, ids: &[usize]) -> usize {
-        LIST_CHROME + ids.iter().map(|&id| self.shared_card(id).map_or(0, |card| card.bytes)).sum::<usize>()
+    /// The cards of a list page, and about the buffer the page needs: a page of thousands of
+    /// cards would otherwise grow its buffer a dozen times, copying what it holds each time.
+    fn list_cards(&self, ids: &[usize]) -> Result<(Vec<&CardValue>, usize), Diagnostic> {
+        let mut cards = Vec::with_capacity(ids.len());
+        let mut capacity = LIST_CHROME;
+        for &id in ids {
+            let card = self.shared_card(id)?;
+            cards.push(&card.value);
+            capacity += card.bytes;
+        }
+        Ok((cards, capacity))
     }
 
     /// An explainer's card for every list that shows it: its fields, and its HTML rendered once
@@ -295,6 +302,7 @@ impl Renderer<'_, '_> {
         let mut actors: Vec<EntityCount> = site.actors.iter().map(|a| actor_count(site, a)).collect();
         actors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         actors.truncate(HOME_ENTITY_COUNT);
+        let (explainers, capacity) = self.list_cards(page_slice(&ids, n, site.config.paginate))?;
         let context = HomeContext {
             page: {
                 let permalink = site.urls.absolute(&page.path);
@@ -306,12 +314,11 @@ impl Renderer<'_, '_> {
             },
             heading,
             intro: if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None },
-            explainers: self.cards(page_slice(&ids, n, site.config.paginate))?,
+            explainers,
             paginator: paginator(site, "", n, pages),
             topics,
             actors,
         };
-        let capacity = self.list_capacity(page_slice(&ids, n, site.config.paginate));
         self.template_sized("index.html", &context, capacity)
     }
 
@@ -441,6 +448,7 @@ impl Renderer<'_, '_> {
                 .collect(),
             backlinks: self.cards(&t.backlinks)?,
         };
+        let (explainers, capacity) = self.list_cards(page_slice(&t.explainers, n, site.config.paginate))?;
         let context = TopicContext {
             page: {
                 let extras = PageExtras {
@@ -454,10 +462,9 @@ impl Renderer<'_, '_> {
                 self.meta(page, "topic", "topics", title, description, extras)
             },
             topic: view,
-            explainers: self.cards(page_slice(&t.explainers, n, site.config.paginate))?,
+            explainers,
             paginator: paginator(site, &t.path, n, pages),
         };
-        let capacity = self.list_capacity(page_slice(&t.explainers, n, site.config.paginate));
         self.template_sized("topic.html", &context, capacity)
     }
 
@@ -538,6 +545,7 @@ impl Renderer<'_, '_> {
                 svg::neighbourhood("co-actors", &a.name, &neighbours)
             },
         };
+        let (explainers, capacity) = self.list_cards(page_slice(&a.explainers, n, site.config.paginate))?;
         let context = ActorContext {
             page: {
                 let extras = PageExtras {
@@ -552,10 +560,9 @@ impl Renderer<'_, '_> {
                 self.meta(page, "actor", "actors", title, description, extras)
             },
             actor: view,
-            explainers: self.cards(page_slice(&a.explainers, n, site.config.paginate))?,
+            explainers,
             paginator: paginator(site, &a.path, n, pages),
         };
-        let capacity = self.list_capacity(page_slice(&a.explainers, n, site.config.paginate));
         self.template_sized("actor.html", &context, capacity)
     }
 
