@@ -5,21 +5,17 @@
 
 use std::time::Instant;
 
+mod floor;
+
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: markdown_floor SITE_DIR");
-    let mut bodies = Vec::new();
-    for entry in walkdir::WalkDir::new(std::path::Path::new(&dir).join("content")) {
-        let entry = entry.expect("readable content");
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
-            let text = std::fs::read_to_string(entry.path()).expect("UTF-8 content");
-            // the body: what follows the front matter
-            let body = match text.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
-                Some((_, body)) => body.to_string(),
-                None => text,
-            };
-            bodies.push(body);
-        }
-    }
+    let bodies: Vec<String> = floor::content_files(&dir)
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("UTF-8 content");
+            floor::split(&text).1.to_string()
+        })
+        .collect();
     let bytes: usize = bodies.iter().map(String::len).sum();
     let options = dossier::markdown::options();
     let started = Instant::now();

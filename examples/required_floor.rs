@@ -6,6 +6,8 @@
 //!
 //! usage: cargo run --release --example required_floor -- SITE_DIR
 
+mod floor;
+
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -22,10 +24,7 @@ fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
 /// One content file, start to finish; returns the length of its page.
 fn page(path: &PathBuf, tera: &tera::Tera) -> usize {
     let text = std::fs::read_to_string(path).expect("readable UTF-8 content");
-    let (front, body) = match text.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
-        Some((front, body)) => (front, body),
-        None => ("", text.as_str()),
-    };
+    let (front, body) = floor::split(&text);
     let meta: serde_yaml::Value = serde_yaml::from_str(front).expect("valid front matter");
     let title = ["title", "name"]
         .iter()
@@ -74,12 +73,7 @@ fn main() {
     dossier::highlight::code_block("json", "{}");
 
     let started = Instant::now();
-    let paths: Vec<PathBuf> = walkdir::WalkDir::new(std::path::Path::new(&dir).join("content"))
-        .into_iter()
-        .map(|entry| entry.expect("readable content"))
-        .filter(|entry| entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md"))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
+    let paths = floor::content_files(&dir);
     let bytes: usize = paths.par_iter().with_max_len(64).map(|path| page(path, &tera)).sum();
     let took = started.elapsed();
     println!(
