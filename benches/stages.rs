@@ -150,13 +150,14 @@ fn stages(c: &mut Criterion) {
         })
     });
 
+    let parse_options = parse::ParseOptions::new(&loaded.config, &loaded.templates);
     group.bench_function("parse (front matter and Markdown)", |b| {
-        b.iter(|| std::hint::black_box(parse::parse_site(&loaded.content, true)))
+        b.iter(|| std::hint::black_box(parse::parse_site(&loaded.content, &parse_options)))
     });
 
     group.bench_function("assemble", |b| {
         b.iter_batched(
-            || parse::parse_site(&loaded.content, true).0,
+            || parse::parse_site(&loaded.content, &parse_options).0,
             |parsed| {
                 let site = assemble::assemble(&loaded.config, parsed, &loaded.static_files, options, None);
                 std::hint::black_box(site.map(|(site, _)| site.pages.len()).expect("the site assembles"))
@@ -165,7 +166,7 @@ fn stages(c: &mut Criterion) {
         )
     });
 
-    let (parsed, _) = parse::parse_site(&loaded.content, true);
+    let (parsed, _) = parse::parse_site(&loaded.content, &parse_options);
     let (site, _) = assemble::assemble(&loaded.config, parsed, &loaded.static_files, options, None).expect("assembles");
     let mut templates = Templates::compile(&loaded.templates).expect("the default theme compiles");
 

@@ -21,6 +21,37 @@ pub enum Autolink {
     Off,
 }
 
+/// What happens to raw HTML written in Markdown bodies (`[markdown] raw_html`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Kept where it is safe: an allowlist of elements, attributes and URL schemes (ammonia);
+    /// everything removed is a warning.
+    #[default]
+    Sanitize,
+    /// Shown as text.
+    Escape,
+    /// Passed through as written: for sites that trust every writer.
+    Trusted,
+}
+
+/// `[markdown]`: how bodies are turned into HTML.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct MarkdownConfig {
+    pub raw_html: RawHtml,
+    /// Hosts whose `<iframe>`s `sanitize` keeps (`www.youtube-nocookie.com`), lower-case.
+    pub embed_hosts: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    #[serde(default)]
+    raw_html: RawHtml,
+    #[serde(default)]
+    embed_hosts: Vec<Spanned<String>>,
+}
+
 /// The site's configuration, validated. Paths are relative to the site root.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -37,6 +68,7 @@ pub struct Config {
     pub search: bool,
     /// Acronym → expansion.
     pub glossary: BTreeMap<String, String>,
+    pub markdown: MarkdownConfig,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +89,8 @@ struct RawConfig {
     search: bool,
     #[serde(default)]
     glossary: BTreeMap<Spanned<String>, String>,
+    #[serde(default)]
+    markdown: RawMarkdown,
 }
 
 fn default_paginate() -> usize {
@@ -151,6 +185,14 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
         }
     }
 
+    let mut embed_hosts = Vec::new();
+    for host in &raw.markdown.embed_hosts {
+        match embed_host(host.get_ref()) {
+            Ok(h) => embed_hosts.push(h),
+            Err(message) => at(&mut errors, host, message),
+        }
+    }
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -165,7 +207,27 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
         paginate: raw.paginate,
         search: raw.search,
         glossary,
+        markdown: MarkdownConfig { raw_html: raw.markdown.raw_html, embed_hosts },
     })
+}
+
+/// A host name of `embed_hosts`, lower-cased: `player.vimeo.com`, not a URL.
+fn embed_host(text: &str) -> Result<String, String> {
+    let host = text.trim().to_ascii_lowercase();
+    let valid = !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if valid {
+        Ok(host)
+    } else {
+        Err(format!(
+            "`embed_hosts` lists host names such as `www.youtube-nocookie.com`, not `{text}` (no scheme, path or port)"
+        ))
+    }
 }
 
 /// An absolute `http(s)` URL, without query or fragment, normalized to end in `/`.
@@ -209,6 +271,21 @@ mod tests {
         assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
         let errs = parse("base_url = \"https://x/\"\n", None).unwrap_err();
         assert!(errs[0].message.contains("title"));
+    }
+
+    #[test]
+    fn markdown_section() {
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None).unwrap();
+        assert_eq!(c.markdown, MarkdownConfig { raw_html: RawHtml::Sanitize, embed_hosts: vec![] });
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nraw_html = \"trusted\"\nembed_hosts = [\"Player.Vimeo.com\"]\n";
+        let c = parse(text, None).unwrap();
+        assert_eq!(c.markdown.raw_html, RawHtml::Trusted);
+        assert_eq!(c.markdown.embed_hosts, ["player.vimeo.com"]);
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nembed_hosts = [\"https://youtube.com/\"]\n";
+        let errs = parse(text, None).unwrap_err();
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 4, "{}", errs[0]);
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nraw_html = \"unsafe\"\n";
+        assert!(parse(text, None).unwrap_err()[0].message.contains("unsafe"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod page_ids;
 pub mod parse;
 pub mod pipeline;
 pub mod render;

@@ -1,9 +1,11 @@
 //! Parse: every content file, independently and in parallel, into typed front matter and a parsed body.
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::frontmatter::{self, ActorMeta, ExplainerMeta, HomeMeta, Read, Split, TopicMeta};
-use crate::load::ContentFile;
-use crate::markdown::{self, ParsedBody};
+use crate::load::{ContentFile, TemplateFile};
+use crate::markdown::{self, BodyOptions, ParsedBody, RawHtmlPolicy, ReservedIds};
+use crate::page_ids::{self, TemplateIds};
 use crate::slug::Slug;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -80,10 +82,30 @@ pub enum ParsedFile<'s> {
 /// What parsing one file gave: the parsed file (when nothing required failed) and its diagnostics.
 pub type FileResult<'s> = (Option<ParsedFile<'s>>, Vec<Diagnostic>);
 
-/// Parses every content file, in parallel; bodies count their words for search when `count_words`.
-pub fn parse_site(files: &[ContentFile], count_words: bool) -> (ParsedSite<'_>, Vec<Diagnostic>) {
+/// How every body of a site is parsed. `serve` parses every file again when this changes.
+#[derive(Debug, Default, PartialEq)]
+pub struct ParseOptions {
+    /// Bodies count their words for search.
+    pub count_words: bool,
+    pub raw_html: RawHtmlPolicy,
+    /// Ids the templates write, which ids made from bodies step around.
+    pub template_ids: TemplateIds,
+}
+
+impl ParseOptions {
+    pub fn new(config: &Config, templates: &[TemplateFile]) -> ParseOptions {
+        ParseOptions {
+            count_words: config.search,
+            raw_html: RawHtmlPolicy::from_config(&config.markdown),
+            template_ids: TemplateIds::from_templates(templates),
+        }
+    }
+}
+
+/// Parses every content file, in parallel.
+pub fn parse_site<'s>(files: &'s [ContentFile], options: &ParseOptions) -> (ParsedSite<'s>, Vec<Diagnostic>) {
     let results: Vec<FileResult<'_>> =
-        files.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(|file| parse_file(file, count_words)).collect();
+        files.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(|file| parse_file(file, options)).collect();
     collect(files.iter().zip(results))
 }
 
@@ -109,8 +131,8 @@ pub fn collect<'s>(
     (site, diagnostics)
 }
 
-/// Parses one content file; bodies count their words for search when `count_words`.
-pub fn parse_file(file: &ContentFile, count_words: bool) -> FileResult<'_> {
+/// Parses one content file.
+pub fn parse_file<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'s> {
     let source = SourceFile::new(&file.path, &file.text);
     let split = match frontmatter::split(&source) {
         Ok(split) => split,
@@ -128,24 +150,45 @@ pub fn parse_file(file: &ContentFile, count_words: bool) -> FileResult<'_> {
             .with_help("see docs/content.md for the fields");
         return (None, vec![d]);
     }
-    let body = |split: &Split<'_>| {
-        Arc::new(markdown::parse_counting(&file.text[split.body_offset..], split.body_offset, count_words))
+    let written = options.template_ids.for_kind(kind);
+    let body = |split: &Split<'_>, given: &[String], diags: &mut Vec<Diagnostic>| {
+        let body_options = BodyOptions {
+            for_search: options.count_words,
+            raw_html: &options.raw_html,
+            reserved_ids: ReservedIds { written: Some(written), given },
+        };
+        let parsed = markdown::parse_with(&file.text[split.body_offset..], split.body_offset, &body_options);
+        diags.extend(parsed.issues.iter().map(|issue| {
+            let d = if issue.error { Diagnostic::error(&issue.message) } else { Diagnostic::warning(&issue.message) };
+            let d = d.at(&source, issue.offset, issue.len);
+            match &issue.help {
+                Some(help) => d.with_help(help),
+                None => d,
+            }
+        }));
+        Arc::new(parsed)
     };
     match kind {
         ContentKind::Explainer => {
-            let (meta, diags) = frontmatter::read_explainer(&source, &split);
-            (
-                meta.map(|meta| {
-                    ParsedFile::Explainer(ParsedExplainer { file, meta: Arc::new(meta), body: body(&split) })
-                }),
-                diags,
-            )
+            let (meta, mut diags) = frontmatter::read_explainer(&source, &split);
+            let parsed = meta.map(|meta| {
+                let anchors: Vec<String> = meta.sources.iter().map(|s| page_ids::source_anchor(&s.id)).collect();
+                let body = body(&split, &anchors, &mut diags);
+                ParsedFile::Explainer(ParsedExplainer { file, meta: Arc::new(meta), body })
+            });
+            (parsed, diags)
         }
-        ContentKind::Actor => profile(file, &source, &split, frontmatter::read_actor, body, ParsedFile::Actor),
-        ContentKind::Topic => profile(file, &source, &split, frontmatter::read_topic, body, ParsedFile::Topic),
+        ContentKind::Actor => {
+            profile(file, &source, &split, frontmatter::read_actor, |s, d| body(s, &[], d), ParsedFile::Actor)
+        }
+        ContentKind::Topic => {
+            profile(file, &source, &split, frontmatter::read_topic, |s, d| body(s, &[], d), ParsedFile::Topic)
+        }
         ContentKind::Home => {
-            let (meta, diags) = frontmatter::read_home(&source, &split);
-            (meta.map(|meta| ParsedFile::Home(ParsedHome { file, meta, body: body(&split) })), diags)
+            let (meta, mut diags) = frontmatter::read_home(&source, &split);
+            let parsed =
+                meta.map(|meta| ParsedFile::Home(ParsedHome { file, meta, body: body(&split, &[], &mut diags) }));
+            (parsed, diags)
         }
     }
 }
@@ -155,7 +198,7 @@ fn profile<'s, M>(
     source: &SourceFile<'_>,
     split: &Split<'_>,
     read: impl Fn(&SourceFile<'_>, &Split<'_>) -> Read<M>,
-    body: impl Fn(&Split<'_>) -> Arc<ParsedBody<'s>>,
+    body: impl Fn(&Split<'_>, &mut Vec<Diagnostic>) -> Arc<ParsedBody<'s>>,
     wrap: impl Fn(ParsedProfile<'s, M>) -> ParsedFile<'s>,
 ) -> (Option<ParsedFile<'s>>, Vec<Diagnostic>) {
     let (meta, mut diags) = read(source, split);
@@ -166,5 +209,9 @@ fn profile<'s, M>(
         );
         return (None, diags);
     };
-    (meta.map(|meta| wrap(ParsedProfile { file, slug, meta, body: body(split) })), diags)
+    let parsed = meta.map(|meta| {
+        let body = body(split, &mut diags);
+        wrap(ParsedProfile { file, slug, meta, body })
+    });
+    (parsed, diags)
 }

@@ -60,7 +60,8 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     timings.load = started.elapsed();
 
     let started = Instant::now();
-    let (mut parsed, parse_diagnostics) = parse::parse_site(&loaded.content, loaded.config.search);
+    let parse_options = parse::ParseOptions::new(&loaded.config, &loaded.templates);
+    let (mut parsed, parse_diagnostics) = parse::parse_site(&loaded.content, &parse_options);
     parsed.failed.extend(loaded.unreadable.iter().cloned());
     diagnostics.extend(parse_diagnostics);
     timings.parse = started.elapsed();
@@ -107,13 +108,20 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     };
     let ((pages, render_time), (search_files, search_time)) = rayon::join(render, search);
     (timings.render, timings.search) = (render_time, search_time);
-    let pages = match pages {
-        Ok(pages) => pages,
+    let rendered_ids = match pages {
+        Ok(ids) => ids,
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(sorted(diagnostics));
         }
     };
+    // `#anchor` links, against the ids of the pages as rendered
+    let anchor_errors = crate::page_ids::check_anchors(&site.anchor_checks, &rendered_ids);
+    if !anchor_errors.is_empty() {
+        diagnostics.extend(anchor_errors);
+        return Err(sorted(diagnostics));
+    }
+    let pages = rendered_ids.len();
     let search_files = search_files.map_err(|e| {
         diagnostics.push(Diagnostic::error(format!("cannot write the search index: {e}")));
         sorted(std::mem::take(&mut diagnostics))

@@ -100,9 +100,12 @@ fn edits_additions_deletions_and_renames_show_up() {
 #[test]
 fn template_edits_re_render_what_uses_them() {
     let (site, server) = serving("basic");
+    // an override keeps what links point to (the body's headings, the sources): without them,
+    // `#anchor` links to these pages would be errors
     site.write(
         "templates/explainer.html",
-        "{% extends \"base.html\" %}{% block main %}<h1 class=\"mine\">{{ explainer.title }}</h1>{% endblock main %}",
+        "{% extends \"base.html\" %}{% block main %}<h1 class=\"mine\">{{ explainer.title }}</h1>{{ explainer.body | safe }}\
+         <section id=\"sources\">{% for s in explainer.sources %}<p id=\"{{ s.anchor }}\">{{ s.title }}</p>{% endfor %}</section>{% endblock main %}",
     );
     server
         .wait_for("/articles/summit/", "template override", |r| r.body.contains("<h1 class=\"mine\">The summit</h1>"));

@@ -1,11 +1,13 @@
 //! The Markdown and link pipeline: any text as a body, through `markdown::parse` and `body_html`,
 //! with no resolved links, with one `ResolvedLink::UNCHANGED` per link, or with every link
 //! rewritten. Checks that the located link ranges point inside the file, that the event indexes
-//! kept by the parse point at the right events, and that the HTML made without resolved links is
-//! exactly pulldown-cmark's own (`markdown::html_from_events`).
+//! kept by the parse point at the right events, that the HTML made without resolved links is
+//! exactly pulldown-cmark's own (`markdown::html_from_events`) when raw HTML is trusted, and that
+//! no script or event handler survives when it is sanitized.
 #![no_main]
 
 use dossier::assemble::ResolvedLink;
+use dossier::config::RawHtml;
 use dossier::markdown;
 use dossier::render::html::body_html;
 use libfuzzer_sys::fuzz_target;
@@ -25,7 +27,14 @@ fuzz_target!(|data: &[u8]| {
     let file = format!("{}{body}", "-".repeat(prefix_len));
     let body = &file[prefix_len..];
 
-    let parsed = markdown::parse(body, prefix_len);
+    // The third bit of the first byte picks how raw HTML is treated: passed through (where the
+    // HTML must be pulldown-cmark's own) or sanitized (where no script may survive).
+    let trusted = data[0] & 0x40 != 0;
+    let policy = markdown::RawHtmlPolicy::new(
+        if trusted { RawHtml::Trusted } else { RawHtml::Sanitize },
+        vec!["www.youtube-nocookie.com".into()],
+    );
+    let parsed = markdown::parse_with(body, prefix_len, &markdown::BodyOptions { raw_html: &policy, ..Default::default() });
     // The indexes kept by the parse must point at the events pulldown-cmark makes of the text.
     let events: Vec<Event<'_>> = pulldown_cmark::Parser::new_ext(body, markdown::options()).collect();
     assert_eq!(events.len(), parsed.event_count, "the parse counted other events");
@@ -43,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // A sample only: checking every heading would make the harness itself quadratic.
     for heading in parsed.headings.iter().take(8) {
-        assert!(parsed.has_anchor(&heading.id));
+        assert!(parsed.ids().any(|id| id == heading.id));
     }
 
     // The second bits of the first byte pick how links are resolved: not at all, unchanged, or
@@ -63,11 +72,14 @@ fuzz_target!(|data: &[u8]| {
             .collect(),
     };
     let html = body_html(&parsed, &links);
-    if links.iter().all(|l| l.href.is_none() && l.citation.is_none()) {
+    if trusted && links.iter().all(|l| l.href.is_none() && l.citation.is_none()) {
         assert_eq!(html, markdown::html_from_events(body), "the HTML differs from pulldown-cmark's");
     }
-    // Text ends up escaped: a body without `<` cannot produce a `<script` tag.
-    if !body.contains('<') {
-        assert!(!html.contains("<script"), "unescaped script tag in {html}");
+    // Text ends up escaped, raw HTML sanitized: no `<script` tag, no event handler, no stand-in.
+    if !trusted || !body.contains('<') {
+        let lower = html.to_ascii_lowercase();
+        assert!(!lower.contains("<script"), "script tag in {html}");
+        assert!(!lower.contains(" onerror=") && !lower.contains(" onclick="), "event handler in {html}");
     }
+    assert!(!html.contains('\u{1a}'), "a stand-in left in {html}");
 });

@@ -99,21 +99,27 @@ impl Annotator {
 
         let in_attribution =
             |run: &TextRun<'_>| attribution_ranges.iter().any(|&(s, e)| run.first_event >= s && run.first_event <= e);
-        // an image's text is its `alt` attribute, where nothing can be marked up
-        for run in body.text_runs.iter().filter(|run| !run.in_image && !in_attribution(run)) {
+        // an image's text is its `alt` attribute, where nothing can be marked up; text sanitizing
+        // removed is not shown. Text inside raw HTML elements names actors, but is not marked up
+        // (a link in a raw `<a>` would nest).
+        for run in body.text_runs.iter().filter(|run| !run.in_image && !run.removed && !in_attribution(run)) {
             if !run.in_link {
                 for Found { start, end, name } in self.names.find(&run.text) {
                     let actor = self.name_owner[name];
                     mentioned.insert(actor);
-                    let link = match self.autolink {
-                        Autolink::Off => false,
-                        Autolink::All => true,
-                        Autolink::First => !linked.contains(&actor) && autolinked.insert(actor),
-                    };
+                    let link = !run.in_raw
+                        && match self.autolink {
+                            Autolink::Off => false,
+                            Autolink::All => true,
+                            Autolink::First => !linked.contains(&actor) && autolinked.insert(actor),
+                        };
                     if link {
                         annotations.push(annotation(run, start, end, AnnotationKind::Mention(actor)));
                     }
                 }
+            }
+            if run.in_raw {
+                continue;
             }
             for Found { start, end, name: term } in self.terms.find(&run.text) {
                 if terms_used.insert(term) {
@@ -137,7 +143,9 @@ impl Annotator {
                 let runs = body
                     .text_runs
                     .iter()
-                    .filter(|r| r.first_event > attribution.start && r.first_event < attribution.end);
+                    .filter(|r| r.first_event > attribution.start && r.first_event < attribution.end)
+                    // never inside a link or raw HTML: a link there would nest
+                    .filter(|r| !r.in_link && !r.in_raw && !r.in_image && !r.removed);
                 for run in runs {
                     let found = self.names.find(&run.text).into_iter().find(|f| self.name_owner[f.name] == actor);
                     if let Some(Found { start, end, .. }) = found {

@@ -2,10 +2,12 @@
 
 use super::plan::{Page, PageKind};
 use super::{ActorId, ExplainerId, TopicId};
+use crate::config::RawHtml;
 use crate::diagnostics::{Diagnostic, SourceFile, closest};
 use crate::frontmatter::SourceEntry;
 use crate::load::{ContentFile, StaticFile};
-use crate::markdown::{LinkRef, ParsedBody, RESERVED_IDS};
+use crate::markdown::{LinkRef, ParsedBody, url_allowed, url_scheme};
+use crate::page_ids::{AnchorCheck, source_anchor};
 use crate::parse::{self, ContentKind, ParsedExplainer};
 use crate::slug::Slug;
 use crate::urls::{Urls, output_file};
@@ -53,6 +55,8 @@ pub struct LinkIndexInput<'a, 's> {
     pub failed_paths: &'a HashSet<&'a str>,
     pub pages: &'a [Page],
     pub static_files: &'a [StaticFile],
+    /// Under `trusted`, links may use any scheme.
+    pub raw_html: RawHtml,
 }
 
 /// Everything a link can lead to, indexed for lookups.
@@ -107,22 +111,28 @@ impl<'a, 's> LinkIndex<'a, 's> {
     }
 
     /// Resolves the links of every explainer, in parallel; one list per explainer, in order.
-    pub fn resolve_explainers(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<ResolvedLink>> {
-        let results: Vec<(Vec<ResolvedLink>, Vec<Diagnostic>)> = self
+    /// Links with a `#fragment` add the check of their anchor to `checks`.
+    pub fn resolve_explainers(
+        &self,
+        diagnostics: &mut Vec<Diagnostic>,
+        checks: &mut Vec<AnchorCheck<'s>>,
+    ) -> Vec<Vec<ResolvedLink>> {
+        let results: Vec<(Vec<ResolvedLink>, Vec<Diagnostic>, Vec<AnchorCheck<'s>>)> = self
             .input
             .explainers
             .par_iter()
             .with_max_len(crate::ITEMS_PER_JOB)
             .map(|e| {
-                let mut diags = Vec::new();
-                let links = self.resolve_body(e.file, &e.body, &e.meta.sources, &mut diags);
-                (links, diags)
+                let (mut diags, mut checks) = (Vec::new(), Vec::new());
+                let links = self.resolve_body(e.file, &e.body, &e.meta.sources, &mut diags, &mut checks);
+                (links, diags, checks)
             })
             .collect();
         results
             .into_iter()
-            .map(|(links, diags)| {
+            .map(|(links, diags, found)| {
                 diagnostics.extend(diags);
+                checks.extend(found);
                 links
             })
             .collect()
@@ -131,16 +141,21 @@ impl<'a, 's> LinkIndex<'a, 's> {
     /// Resolves the links of one body. `sources` are the file's own, for `source:` links.
     pub fn resolve_body(
         &self,
-        file: &ContentFile,
+        file: &'s ContentFile,
         body: &ParsedBody<'_>,
         sources: &[SourceEntry],
         diagnostics: &mut Vec<Diagnostic>,
+        checks: &mut Vec<AnchorCheck<'s>>,
     ) -> Vec<ResolvedLink> {
         let mut source_file: Option<SourceFile<'_>> = None;
         body.links
             .iter()
-            .map(|link| match self.resolve(file, body, sources, link) {
-                Ok(resolved) => {
+            .map(|link| match self.resolve(file, sources, link) {
+                Ok((resolved, anchor)) => {
+                    if let Some(Anchor { page, fragment, target_file }) = anchor {
+                        let (offset, len) = (link.offset, link.len);
+                        checks.push(AnchorCheck { file, offset, len, page, fragment, target_file });
+                    }
                     if let Some((number, _)) = &resolved.citation {
                         let written = link.text.trim();
                         if !written.is_empty()
@@ -173,23 +188,33 @@ impl<'a, 's> LinkIndex<'a, 's> {
             .collect()
     }
 
+    /// What `link` becomes, and the anchor it names, to check once its page is rendered.
     fn resolve(
         &self,
         file: &ContentFile,
-        body: &ParsedBody<'_>,
         sources: &[SourceEntry],
         link: &LinkRef<'_>,
-    ) -> Result<ResolvedLink, Problem> {
+    ) -> Result<(ResolvedLink, Option<Anchor>), Problem> {
         let dest = link.dest.as_ref();
+        if link.removed {
+            // sanitizing removed it with the raw element around it: it is not on the page
+            return Ok((ResolvedLink::UNCHANGED, None));
+        }
+        if link.is_email {
+            // `<press@agency.gov>`: the HTML writer makes it a `mailto:` link
+            return Ok((ResolvedLink::UNCHANGED, None));
+        }
         if dest.is_empty() {
             return Err(Problem::new("empty link destination").help("write a `.md` file, a site path or an address"));
         }
         if let Some(anchor) = dest.strip_prefix('#') {
             let own = self.by_content_path.get(file.rel.as_str()).copied();
-            return match self.anchor_problem(own, Some(body), sources, anchor) {
-                None => Ok(ResolvedLink::UNCHANGED),
-                Some(p) => Err(p),
-            };
+            let check = own.filter(|_| !anchor.is_empty()).map(|target| Anchor {
+                page: output_file(&self.target_parts(target).0),
+                fragment: anchor.to_string(),
+                target_file: None,
+            });
+            return Ok((ResolvedLink::UNCHANGED, check));
         }
         if let Some(slug) = dest.strip_prefix("actor:") {
             return self.entity_link(
@@ -212,10 +237,22 @@ impl<'a, 's> LinkIndex<'a, 's> {
             );
         }
         if let Some(id) = dest.strip_prefix("source:") {
-            return self.source_link(id, sources, file);
+            let page = self.by_content_path.get(file.rel.as_str()).map(|&t| output_file(&self.target_parts(t).0));
+            let resolved = self.source_link(id, sources, file)?;
+            let check = page.map(|page| Anchor { page, fragment: source_anchor(id), target_file: None });
+            return Ok((resolved, check));
         }
-        if has_scheme(dest) || dest.starts_with("//") {
-            return Ok(ResolvedLink::UNCHANGED);
+        if let Some(scheme) = url_scheme(dest) {
+            if self.input.raw_html != RawHtml::Trusted && !url_allowed(dest) {
+                return Err(Problem::new(format!("`{scheme}:` links are not allowed")).help(
+                    "links and images may use http, https, mailto and tel addresses, site paths and `.md` files \
+                     (`[markdown] raw_html = \"trusted\"` allows any)",
+                ));
+            }
+            return Ok((ResolvedLink::UNCHANGED, None));
+        }
+        if dest.starts_with("//") {
+            return Ok((ResolvedLink::UNCHANGED, None));
         }
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -243,22 +280,22 @@ impl<'a, 's> LinkIndex<'a, 's> {
         slugs: &[&Slug],
         target: fn(usize) -> Target,
         path: impl Fn(usize) -> String,
-    ) -> Result<ResolvedLink, Problem> {
+    ) -> Result<(ResolvedLink, Option<Anchor>), Problem> {
         let (slug, fragment) = wanted.split_once('#').map_or((wanted, None), |(s, f)| (s, Some(f)));
         let found =
             by_slug.get(slug).copied().or_else(|| Slug::from_text(slug).and_then(|s| by_slug.get(s.as_str()).copied()));
         match found {
             Some(id) => {
                 let mut href = self.input.urls.href(&path(id));
-                if let Some(f) = fragment {
+                let mut check = None;
+                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                     let bodies = if label == "actor" { &self.input.actors } else { &self.input.topics };
-                    if let Some(p) = self.anchor_problem(None, bodies[id].map(|(_, b)| b), &[], f) {
-                        return Err(p);
-                    }
+                    let target_file = bodies[id].map(|(file, _)| file.rel.clone());
+                    check = Some(Anchor { page: output_file(&path(id)), fragment: f.to_string(), target_file });
                     href.push('#');
                     href.push_str(f);
                 }
-                Ok(ResolvedLink::to(href, Some(target(id))))
+                Ok((ResolvedLink::to(href, Some(target(id))), check))
             }
             None => {
                 let suggestion = closest(slug, slugs.iter().map(|s| s.as_str()));
@@ -273,7 +310,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
     fn source_link(&self, id: &str, sources: &[SourceEntry], file: &ContentFile) -> Result<ResolvedLink, Problem> {
         if let Some(index) = sources.iter().position(|s| s.id == id) {
             return Ok(ResolvedLink {
-                href: Some(format!("#source-{id}")),
+                href: Some(format!("#{}", source_anchor(id))),
                 target: None,
                 citation: Some((index + 1, sources[index].title.clone())),
             });
@@ -293,7 +330,12 @@ impl<'a, 's> LinkIndex<'a, 's> {
         Err(Problem::new(format!("no source with id `{id}` in this explainer's `sources:`")).help(help))
     }
 
-    fn content_link(&self, file: &ContentFile, path: &str, fragment: Option<&str>) -> Result<ResolvedLink, Problem> {
+    fn content_link(
+        &self,
+        file: &ContentFile,
+        path: &str,
+        fragment: Option<&str>,
+    ) -> Result<(ResolvedLink, Option<Anchor>), Problem> {
         let joined = if let Some(from_root) = path.strip_prefix('/') {
             normalize(from_root)
         } else {
@@ -305,7 +347,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         };
         let target = match self.by_content_path.get(rel.as_str()) {
             Some(&t) => t,
-            None if self.input.failed_paths.contains(rel.as_str()) => return Ok(ResolvedLink::UNCHANGED),
+            None if self.input.failed_paths.contains(rel.as_str()) => return Ok((ResolvedLink::UNCHANGED, None)),
             None if self.input.draft_paths.contains(rel.as_str()) => {
                 return Err(Problem::new(format!(
                     "`{path}` is a draft (content/{rel}), which is only built with --drafts"
@@ -318,16 +360,16 @@ impl<'a, 's> LinkIndex<'a, 's> {
                     .suggest(suggestion.map(|s| relative_from(&file.rel, s)).as_deref()));
             }
         };
-        let (site_path, body, sources) = self.target_parts(target);
+        let (site_path, _) = self.target_parts(target);
         let mut href = self.input.urls.href(&site_path);
+        let mut check = None;
         if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-            if let Some(p) = self.anchor_problem(Some(target), body, sources, fragment) {
-                return Err(Problem { message: format!("{} (in content/{rel})", p.message), help: p.help });
-            }
+            let target_file = (rel != file.rel).then(|| rel.clone());
+            check = Some(Anchor { page: output_file(&site_path), fragment: fragment.to_string(), target_file });
             href.push('#');
             href.push_str(fragment);
         }
-        Ok(ResolvedLink::to(href, Some(target)))
+        Ok((ResolvedLink::to(href, Some(target)), check))
     }
 
     fn site_path_link(
@@ -336,7 +378,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         query: Option<&str>,
         fragment: Option<&str>,
         written: &str,
-    ) -> Result<ResolvedLink, Problem> {
+    ) -> Result<(ResolvedLink, Option<Anchor>), Problem> {
         let decoded = percent_decode(site_path);
         let candidates = if decoded.is_empty() || decoded.ends_with('/') {
             vec![output_file(&decoded)]
@@ -350,12 +392,13 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 Problem::new(format!("no page or file at `{written}` in this site")).suggest(suggestion.as_deref())
             );
         };
-        if let (Some(fragment), Some(t)) = (fragment.filter(|f| !f.is_empty()), target) {
-            let (_, body, sources) = self.target_parts(*t);
-            if let Some(p) = self.anchor_problem(Some(*t), body, sources, fragment) {
-                return Err(p);
+        let check = match (fragment.filter(|f| !f.is_empty()), target) {
+            (Some(fragment), Some(t)) => {
+                let (target_path, target_file) = self.target_parts(*t);
+                Some(Anchor { page: output_file(&target_path), fragment: fragment.to_string(), target_file })
             }
-        }
+            _ => None,
+        };
         let mut href = self.input.urls.href(site_path);
         if let Some(q) = query {
             href.push('?');
@@ -365,67 +408,30 @@ impl<'a, 's> LinkIndex<'a, 's> {
             href.push('#');
             href.push_str(f);
         }
-        Ok(ResolvedLink::to(href, *target))
+        Ok((ResolvedLink::to(href, *target), check))
     }
 
-    fn target_parts(&self, target: Target) -> (String, Option<&ParsedBody<'s>>, &[SourceEntry]) {
+    /// The site path of a target's page, and its content file.
+    fn target_parts(&self, target: Target) -> (String, Option<String>) {
+        let file = |body: Option<(&ContentFile, &ParsedBody<'_>)>| body.map(|(f, _)| f.rel.clone());
         match target {
             Target::Explainer(id) => {
-                let e = self.input.explainers[id];
-                (self.input.explainer_paths[id].clone(), Some(&e.body), &e.meta.sources)
+                (self.input.explainer_paths[id].clone(), Some(self.input.explainers[id].file.rel.clone()))
             }
-            Target::Actor(id) => {
-                (format!("actors/{}/", self.input.actor_slugs[id]), self.input.actors[id].map(|(_, b)| b), &[])
-            }
-            Target::Topic(id) => {
-                (format!("topics/{}/", self.input.topic_slugs[id]), self.input.topics[id].map(|(_, b)| b), &[])
-            }
-            Target::Home => (String::new(), self.input.home.map(|(_, b)| b), &[]),
+            Target::Actor(id) => (format!("actors/{}/", self.input.actor_slugs[id]), file(self.input.actors[id])),
+            Target::Topic(id) => (format!("topics/{}/", self.input.topic_slugs[id]), file(self.input.topics[id])),
+            Target::Home => (String::new(), file(self.input.home)),
         }
     }
+}
 
-    /// Checks that `anchor` exists on the target page: a heading, a footnote, a source entry or a
-    /// section the theme always writes for that page.
-    fn anchor_problem(
-        &self,
-        target: Option<Target>,
-        body: Option<&ParsedBody<'_>>,
-        sources: &[SourceEntry],
-        anchor: &str,
-    ) -> Option<Problem> {
-        if body.is_some_and(|b| b.has_anchor(anchor)) || anchor == "main" || anchor == "top" {
-            return None;
-        }
-        if let Some(Target::Explainer(id)) = target {
-            let meta = &self.input.explainers[id].meta;
-            let sections = [
-                ("takeaways", !meta.takeaways.is_empty()),
-                ("sources", !meta.sources.is_empty()),
-                ("timeline", !meta.timeline.is_empty()),
-                ("updates", !meta.updates.is_empty()),
-            ];
-            if sections.iter().any(|&(name, present)| present && name == anchor) {
-                return None;
-            }
-            if anchor.strip_prefix("source-").is_some_and(|id| sources.iter().any(|s| s.id == id)) {
-                return None;
-            }
-        }
-        let headings: Vec<&str> = body.map(|b| b.headings.iter().map(|h| h.id.as_str()).collect()).unwrap_or_default();
-        let suggestion = closest(anchor, headings.iter().copied()).map(|s| format!("#{s}"));
-        let mut problem =
-            Problem::new(format!("no heading with the anchor `#{anchor}`")).suggest(suggestion.as_deref());
-        if problem.help.is_none() && !headings.is_empty() {
-            problem.help = Some(format!(
-                "its anchors are: {}",
-                headings.iter().take(8).map(|h| format!("`#{h}`")).collect::<Vec<_>>().join(", ")
-            ));
-        }
-        if RESERVED_IDS.contains(&anchor) && problem.help.is_none() {
-            problem.help = Some(format!("`#{anchor}` only exists on explainers that have that section"));
-        }
-        Some(problem)
-    }
+/// An anchor a link names, checked once the page it is on is rendered.
+struct Anchor {
+    /// The page's output file.
+    page: String,
+    fragment: String,
+    /// The page's content file, if it has one.
+    target_file: Option<String>,
 }
 
 /// A link problem before it has a location.
@@ -449,18 +455,6 @@ impl Problem {
             Some(s) => self.help(format!("did you mean `{s}`?")),
             None => self,
         }
-    }
-}
-
-/// `http:`, `mailto:`, `tel:`… (but not a Windows drive letter or our own prefixes, handled earlier).
-fn has_scheme(dest: &str) -> bool {
-    match dest.split_once(':') {
-        Some((scheme, _)) => {
-            scheme.len() > 1
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
     }
 }
 
@@ -508,7 +502,6 @@ mod tests {
         assert_eq!(relative_from("articles/a.md", "articles/b.md"), "b.md");
         assert_eq!(relative_from("articles/background/a.md", "articles/b.md"), "../b.md");
         assert_eq!(relative_from("index.md", "articles/b.md"), "articles/b.md");
-        assert!(has_scheme("https://x") && has_scheme("mailto:a@b") && !has_scheme("other.md") && !has_scheme("c:x"));
         assert_eq!(percent_decode("a%20b/"), "a b/");
     }
 }

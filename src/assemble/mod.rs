@@ -17,6 +17,7 @@ use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{ActorKind, ActorMeta, ExplainerMeta, Located, TopicMeta};
 use crate::load::{ContentFile, StaticFile};
 use crate::markdown::ParsedBody;
+use crate::page_ids::AnchorCheck;
 use crate::parse::{ParsedExplainer, ParsedProfile, ParsedSite};
 use crate::slug::Slug;
 use crate::urls::Urls;
@@ -49,6 +50,8 @@ pub struct Site<'s> {
     /// Every page to render, by site path.
     pub pages: Vec<Page>,
     pub static_files: &'s [StaticFile],
+    /// The `#fragment`s links name, checked once their pages are rendered.
+    pub anchor_checks: Vec<AnchorCheck<'s>>,
 }
 
 #[derive(Debug)]
@@ -272,6 +275,7 @@ pub fn assemble<'s>(
     let topic_bodies: Vec<Option<&ParsedProfile<'_, TopicMeta>>> =
         topic_drafts.iter().map(|d| d.profile.map(|i| &topic_profiles[i])).collect();
     let failed_paths: HashSet<&str> = failed.iter().map(String::as_str).collect();
+    let mut anchor_checks = Vec::new();
     let (explainer_links, actor_links, topic_links, home_links) = {
         let index = links::LinkIndex::new(links::LinkIndexInput {
             urls: &urls,
@@ -286,10 +290,11 @@ pub fn assemble<'s>(
             failed_paths: &failed_paths,
             pages: &pages,
             static_files,
+            raw_html: config.markdown.raw_html,
         });
-        let explainer_links = index.resolve_explainers(&mut diagnostics);
-        let mut profile_links = |body: Option<(&ContentFile, &ParsedBody<'_>)>| {
-            body.map(|(file, body)| index.resolve_body(file, body, &[], &mut diagnostics))
+        let explainer_links = index.resolve_explainers(&mut diagnostics, &mut anchor_checks);
+        let mut profile_links = |body: Option<(&'s ContentFile, &ParsedBody<'_>)>| {
+            body.map(|(file, body)| index.resolve_body(file, body, &[], &mut diagnostics, &mut anchor_checks))
         };
         let actor_links: Vec<Option<Vec<ResolvedLink>>> =
             actor_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &*p.body)))).collect();
@@ -539,6 +544,7 @@ pub fn assemble<'s>(
         home,
         pages,
         static_files,
+        anchor_checks,
     };
     Ok((site, diagnostics))
 }

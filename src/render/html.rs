@@ -106,16 +106,28 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
             continue;
         }
         if !link.is_image && resolved.citation.is_some() {
+            let mut end = html.of_events(link.end_event_index..link.end_event_index + 1);
+            let mut start = start;
+            if html.hrefs_blank {
+                // sanitized HTML: markup the sanitizer closed may come before the tags
+                let tag_start = start.start + html.text[start.clone()].find("<a href=\"").unwrap_or(0);
+                let tag_end = tag_start + html.text[tag_start..].find('>').map_or(0, |i| i + 1);
+                start = tag_start..tag_end;
+                let close = end.start + html.text[end.clone()].find("</a>").unwrap_or(0);
+                end = close..close + "</a>".len();
+            }
             edits.push(Edit { at: start, with: Replacement::CitationStart { link: index } });
-            let end = html.of_events(link.end_event_index..link.end_event_index + 1);
             edits.push(Edit { at: end, with: Replacement::CitationEnd });
-        } else if resolved.href.is_some() {
-            // the writer wrote `<a href="…"` or `<img src="…"`; `escape_href` leaves no `"` in the value
+        } else if resolved.href.is_some() || html.hrefs_blank {
+            // the writer wrote `<a href="…"` or `<img src="…"`; `escape_href` leaves no `"` in the
+            // value. In sanitized HTML the value is empty, and markup the sanitizer closed may
+            // come before the tag.
             let prefix = if link.is_image { "<img src=\"" } else { "<a href=\"" };
             let tag = &html.text[start.clone()];
-            debug_assert!(tag.starts_with(prefix), "{tag:?}");
-            let value_start = start.start + prefix.len();
-            let value_len = tag.get(prefix.len()..).and_then(|rest| rest.find('"')).unwrap_or(0);
+            let tag_start = if html.hrefs_blank { tag.find(prefix).unwrap_or(0) } else { 0 };
+            debug_assert!(tag[tag_start..].starts_with(prefix), "{tag:?}");
+            let value_start = start.start + tag_start + prefix.len();
+            let value_len = html.text[value_start..].find('"').unwrap_or(0);
             edits.push(Edit { at: value_start..value_start + value_len, with: Replacement::Href { link: index } });
         }
     }
@@ -134,8 +146,11 @@ fn splice(body: &ParsedBody<'_>, events: Option<Range<usize>>, edits: &[Edit], d
     let mut edits = edits[..edits.partition_point(|e| e.at.end <= range.end)].iter().peekable();
     let runs = &body.text_runs;
     let first_run = runs.partition_point(|r| r.first_event < events.start);
-    let mut runs =
-        runs[first_run..].iter().take_while(|r| r.first_event < events.end).filter(|r| !r.in_image).peekable();
+    let mut runs = runs[first_run..]
+        .iter()
+        .take_while(|r| r.first_event < events.end)
+        .filter(|r| !r.in_image && !r.removed)
+        .peekable();
     let mut annotation = d.annotations.partition_point(|a| a.start.0 < events.start);
     let mut out = String::with_capacity(range.len() * 4);
     let mut at = range.start;
@@ -171,7 +186,9 @@ fn write_replacement(out: &mut String, body: &ParsedBody<'_>, with: &Replacement
             if body.links[link].is_email {
                 out.push_str("mailto:");
             }
-            let href = d.links[link].href.as_deref().unwrap_or_default();
+            // a link left as written (an external address) has its address written again
+            // where the sanitizer saw an empty one
+            let href = d.links[link].href.as_deref().unwrap_or(&body.links[link].dest);
             escape_href(&mut *out, href).expect("writing to a String");
         }
         Replacement::CitationStart { link } => {

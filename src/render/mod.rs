@@ -9,6 +9,7 @@ pub mod views;
 
 use crate::assemble::{FeedOf, Page, PageKind, SITEMAP_URLS, Site};
 use crate::diagnostics::Diagnostic;
+use crate::page_ids::{self, RenderedIds};
 use crate::urls::output_file;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -61,19 +62,26 @@ const EXPLAINER_CHROME: usize = 32 * 1024;
 /// How many items the home page shows of each entity list.
 const HOME_ENTITY_COUNT: usize = 12;
 
-/// Renders every page of the plan. Returns how many were written, or every distinct error.
-pub fn render_site(site: &Site<'_>, templates: &mut Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+/// Renders every page of the plan. Returns the ids of every HTML page written, or every
+/// distinct error.
+pub fn render_site(
+    site: &Site<'_>,
+    templates: &mut Templates,
+    sink: &dyn Sink,
+) -> Result<RenderedIds, Vec<Diagnostic>> {
     let pages: Vec<&Page> = site.pages.iter().collect();
     render_pages(site, templates, sink, &pages)
 }
 
-/// Renders some pages of the plan (`serve` renders only those an edit changed).
+/// Renders some pages of the plan (`serve` renders only those an edit changed). Returns the ids
+/// of each HTML page written, by output file: `#anchor` links are checked against them. An id
+/// written twice on a page is an error.
 pub fn render_pages(
     site: &Site<'_>,
     templates: &mut Templates,
     sink: &dyn Sink,
     pages: &[&Page],
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<RenderedIds, Vec<Diagnostic>> {
     templates.tera.global_context().insert("site", &site_view(site));
     let templates = &*templates;
     let cards = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
@@ -85,23 +93,26 @@ pub fn render_pages(
         pages.iter().partition(|page| matches!(page.kind, PageKind::Explainer(_)));
     // then the longest lists first, so that no thread is left alone on a long page at the end
     other_pages.sort_by_key(|page| std::cmp::Reverse(entries_listed(site, page)));
-    let render_one = |page: &&Page| match renderer.render(page) {
-        Ok(bytes) => match sink.write(&output_file(&page.path), bytes) {
-            Ok(()) => 1,
-            Err(e) => {
-                let d = Diagnostic::error(format!("cannot write /{}: {e}", output_file(&page.path)));
-                record(&errors, d);
-                0
-            }
-        },
-        Err(d) => {
+    let render_one = |page: &&Page| -> Option<(String, Vec<String>)> {
+        let path = output_file(&page.path);
+        let bytes = renderer.render(page).map_err(|d| record(&errors, d)).ok()?;
+        let ids = if path.ends_with(".html") { page_ids::ids_in_html(&bytes) } else { Vec::new() };
+        for d in page_ids::duplicate_ids(&path, &ids, page_source(site, page)) {
             record(&errors, d);
-            0
+        }
+        match sink.write(&path, bytes) {
+            Ok(()) => Some((path, ids)),
+            Err(e) => {
+                record(&errors, Diagnostic::error(format!("cannot write /{path}: {e}")));
+                None
+            }
         }
     };
-    let render_all =
-        |pages: &[&Page]| -> usize { pages.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(render_one).sum() };
-    let written = render_all(&explainer_pages) + render_all(&other_pages);
+    let render_all = |pages: &[&Page]| -> Vec<Option<(String, Vec<String>)>> {
+        pages.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(render_one).collect()
+    };
+    let rendered: RenderedIds =
+        render_all(&explainer_pages).into_iter().chain(render_all(&other_pages)).flatten().collect();
     // the cards are thousands of small maps: freed on one thread, they took 20 ms at the end of
     // every 10,000-explainer build
     let Renderer { cards, quotes, .. } = renderer;
@@ -111,7 +122,7 @@ pub fn render_pages(
     );
     let errors = errors.into_inner().expect("no thread panicked while holding the lock");
     if errors.is_empty() {
-        return Ok(written);
+        return Ok(rendered);
     }
     Err(errors
         .into_values()
@@ -122,6 +133,17 @@ pub fn render_pages(
             d
         })
         .collect())
+}
+
+/// The content file a page shows the body of, to name in errors about the page.
+fn page_source<'s>(site: &Site<'s>, page: &Page) -> Option<&'s str> {
+    match page.kind {
+        PageKind::Explainer(id) => Some(&site.explainers[id].file.path),
+        PageKind::Actor { id, .. } => site.actors[id].profile.as_ref().map(|p| p.file.path.as_str()),
+        PageKind::Topic { id, .. } => site.topics[id].profile.as_ref().map(|p| p.file.path.as_str()),
+        PageKind::Home { .. } => site.home.intro.as_ref().map(|p| p.file.path.as_str()),
+        _ => None,
+    }
 }
 
 /// About how long a page is to render: how many explainers (or sitemap entries) it lists. The

@@ -11,7 +11,8 @@ use crate::assemble::{self, AssembleCache, AssembleOptions, Site};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, ContentFile, StaticFile, StaticSource};
-use crate::parse::{self, FileResult};
+use crate::page_ids::RenderedIds;
+use crate::parse::{self, FileResult, ParseOptions};
 use crate::render::{self, MemorySink, Templates};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -92,12 +93,16 @@ pub struct Session {
     /// Content files by path relative to content/; unchanged files keep their address.
     files: BTreeMap<String, &'static ContentFile>,
     parsed: HashMap<String, FileResult<'static>>,
-    /// Whether the bodies in `parsed` counted their words for search: when `search` is turned on
-    /// or off in site.toml, every file is parsed again.
-    parsed_counting_words: bool,
+    /// How the files in `parsed` were parsed: when it changes (search turned on or off, the
+    /// `[markdown]` section, the ids templates write), every file is parsed again.
+    parse_options: ParseOptions,
+    /// The template files, for the ids they write.
+    template_files: Vec<load::TemplateFile>,
     cache: AssembleCache<'static>,
     site: Option<Site<'static>>,
     fingerprints: HashMap<String, u64>,
+    /// The ids of every page the server has, for `#anchor` links.
+    rendered_ids: RenderedIds,
     /// Static listing version the server has.
     static_published: u64,
     /// Files of the search index the server has.
@@ -117,10 +122,12 @@ impl Session {
             static_version: 0,
             files: BTreeMap::new(),
             parsed: HashMap::new(),
-            parsed_counting_words: false,
+            parse_options: ParseOptions::default(),
+            template_files: Vec::new(),
             cache: AssembleCache::default(),
             site: None,
             fingerprints: HashMap::new(),
+            rendered_ids: RenderedIds::default(),
             static_published: 0,
             search_paths: Vec::new(),
         }
@@ -154,6 +161,7 @@ impl Session {
                     Err(errors) => diagnostics.extend(errors),
                 }
             }
+            self.template_files = files;
         }
         if plan.static_files || plan.config || self.static_version == 0 {
             self.static_files = keep(load::list_static(&self.root, &config.theme, &mut diagnostics)).as_slice();
@@ -166,9 +174,10 @@ impl Session {
         }
 
         // parse what is new; everything else comes from the previous build
-        if self.parsed_counting_words != config.search {
+        let parse_options = ParseOptions::new(config, &self.template_files);
+        if self.parse_options != parse_options {
             self.parsed.clear();
-            self.parsed_counting_words = config.search;
+            self.parse_options = parse_options;
         }
         let files: Vec<&'static ContentFile> = self.files.values().copied().collect();
         let stale: Vec<&'static ContentFile> = files
@@ -177,7 +186,7 @@ impl Session {
             .filter(|f| self.parsed.get(&f.rel).is_none_or(|(p, _)| !same_file(p.as_ref(), f)))
             .collect();
         let fresh: Vec<(String, FileResult<'static>)> =
-            stale.par_iter().map(|f| (f.rel.clone(), parse::parse_file(f, config.search))).collect();
+            stale.par_iter().map(|f| (f.rel.clone(), parse::parse_file(f, &self.parse_options))).collect();
         self.parsed.extend(fresh);
         self.parsed.retain(|rel, _| self.files.contains_key(rel));
         let (parsed, parse_diagnostics) = parse::collect(files.iter().map(|f| (*f, self.parsed[&f.rel].clone())));
@@ -222,17 +231,28 @@ impl Session {
         lap("compare", &mut stages);
         let sink = MemorySink::with_capacity(changed.len());
         let templates = self.templates.as_mut().expect("compiled above");
-        render::render_pages(&site, templates, &sink, &changed).map_err(|errors| {
+        let fresh_ids = render::render_pages(&site, templates, &sink, &changed).map_err(|errors| {
             let mut all = std::mem::take(&mut diagnostics);
             all.extend(errors);
             sorted(all)
         })?;
+        // `#anchor` links, against the ids of every page as now rendered (those not rendered
+        // again are as they were)
+        let current: std::collections::HashSet<&str> = fingerprints.iter().map(|(p, _)| p.as_str()).collect();
+        let mut ids = self.rendered_ids.clone();
+        ids.retain(|path, _| current.contains(path.as_str()));
+        ids.extend(fresh_ids);
+        let anchor_errors = crate::page_ids::check_anchors(&site.anchor_checks, &ids);
+        if !anchor_errors.is_empty() {
+            diagnostics.extend(anchor_errors);
+            return Err(sorted(diagnostics));
+        }
+        self.rendered_ids = ids;
         let rendered = changed.len();
         lap("render", &mut stages);
 
         // what changes for the server: fresh pages, and pages of the previous build that are gone
         let mut update = Update::default();
-        let current: std::collections::HashSet<&str> = fingerprints.iter().map(|(p, _)| p.as_str()).collect();
         for path in self.fingerprints.keys().filter(|p| !current.contains(p.as_str())) {
             update.pages.push((path.clone(), None));
         }

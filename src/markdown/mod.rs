@@ -1,13 +1,22 @@
 //! Markdown parse: one pulldown-cmark pass per body records what later stages need and writes its HTML.
 
+mod raw_html;
+mod sanitize;
+
+pub use raw_html::{RawHtmlPolicy, Removal, url_allowed, url_scheme};
+
+use crate::config::RawHtml;
 use crate::highlight;
 use crate::slug::Slug;
 use crate::words::{self, WordBag, WordBagBuilder};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
+use raw_html::RawScan;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// CommonMark plus the extensions the format promises.
 pub fn options() -> Options {
@@ -19,21 +28,51 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Ids that the default theme gives to sections of an explainer page; headings never take them.
-pub const RESERVED_IDS: &[&str] = &[
-    "main",
-    "content",
-    "takeaways",
-    "sources",
-    "timeline",
-    "updates",
-    "related",
-    "backlinks",
-    "topics",
-    "actors",
-    "footnotes",
-    "top",
-];
+/// Ids a page's templates write around its body (`main`, `sources`, `source-cha`…): ids made
+/// from the body (headings, footnotes) step around them, and an id written in the body that
+/// takes one is an error.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReservedIds<'a> {
+    /// Those the page's templates write as they are.
+    pub written: Option<&'a FxHashSet<String>>,
+    /// Those the page's view gives the templates (the anchors of an explainer's sources).
+    pub given: &'a [String],
+}
+
+impl ReservedIds<'_> {
+    pub fn contains(&self, id: &str) -> bool {
+        self.written.is_some_and(|w| w.contains(id)) || self.given.iter().any(|g| g == id)
+    }
+}
+
+/// How bodies are parsed.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyOptions<'a> {
+    /// Count the words search indexes (a site without search has no use for them, and counting
+    /// them is about a third of the parse).
+    pub for_search: bool,
+    pub raw_html: &'a RawHtmlPolicy,
+    pub reserved_ids: ReservedIds<'a>,
+}
+
+static DEFAULT_POLICY: LazyLock<RawHtmlPolicy> = LazyLock::new(RawHtmlPolicy::default);
+
+impl Default for BodyOptions<'_> {
+    /// Words counted, raw HTML sanitized, no ids reserved.
+    fn default() -> Self {
+        BodyOptions { for_search: true, raw_html: &DEFAULT_POLICY, reserved_ids: ReservedIds::default() }
+    }
+}
+
+/// A problem found in a body, at a byte range of its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyIssue {
+    pub error: bool,
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
 
 /// A link or image written in a body, to be resolved against the site.
 #[derive(Debug, Clone)]
@@ -51,6 +90,8 @@ pub struct LinkRef<'s> {
     pub is_email: bool,
     /// The plain text of the link, for citation checks.
     pub text: String,
+    /// Removed by `sanitize` with the raw element around it: not on the page, not checked.
+    pub removed: bool,
 }
 
 /// A blockquote; with an attribution when its last paragraph starts with a dash (`— Name`).
@@ -86,6 +127,10 @@ pub struct TextRun<'s> {
     pub in_link: bool,
     /// Inside an image: its text is the image's `alt` attribute, where nothing is marked up.
     pub in_image: bool,
+    /// Inside an element of raw HTML, where nothing is marked up either.
+    pub in_raw: bool,
+    /// Removed by `sanitize` with the raw element around it (`<script>`): not written at all.
+    pub removed: bool,
     /// Where each event's text ends in `text`, when there are several (empty for one).
     piece_ends: Box<[u32]>,
 }
@@ -134,6 +179,8 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+    /// The id was written (`## Title {#id}`), not made from the text.
+    pub custom: bool,
 }
 
 /// A Markdown body after one parse: what later stages need to know about it, and its HTML as far
@@ -144,10 +191,14 @@ pub struct Heading {
 pub struct ParsedBody<'s> {
     /// How many events the text makes; event indexes below count them.
     pub event_count: usize,
-    /// Ids of footnote definitions, which are anchors too.
-    footnotes: Vec<String>,
+    /// Footnotes, in the order their labels first appear.
+    pub footnotes: Vec<Footnote>,
+    /// The id of each footnote definition, in order (a label defined twice has two).
+    pub footnote_definitions: Vec<String>,
     pub links: Vec<LinkRef<'s>>,
     pub headings: Vec<Heading>,
+    /// Ids that raw HTML defines (`id`, and `name` on `a`), in order.
+    pub raw_ids: Vec<String>,
     /// Plain text of the first top-level paragraph, the default summary.
     pub first_paragraph: Option<String>,
     pub word_count: usize,
@@ -157,65 +208,183 @@ pub struct ParsedBody<'s> {
     /// Its text outside headings and code blocks, in order.
     pub text_runs: Vec<TextRun<'s>>,
     pub html: BodyHtml,
+    /// Errors and warnings: ids that clash, what `sanitize` removed.
+    pub issues: Vec<BodyIssue>,
+}
+
+/// A footnote: its label as written, the id of its definition and its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Footnote {
+    pub label: String,
+    pub id: String,
+    pub number: usize,
 }
 
 impl<'s> ParsedBody<'s> {
-    pub fn has_anchor(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id) || self.footnotes.iter().any(|f| f == id)
+    /// Every id the body writes: headings, footnote definitions and raw HTML.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        let headings = self.headings.iter().map(|h| h.id.as_str());
+        let footnotes = self.footnote_definitions.iter().map(String::as_str);
+        headings.chain(footnotes).chain(self.raw_ids.iter().map(String::as_str))
     }
 }
 
-/// Parses `body`, which starts at byte `body_offset` of its file, counting its words for search.
+/// Parses `body`, which starts at byte `body_offset` of its file, with the default options
+/// (words counted, raw HTML sanitized, no ids reserved).
 pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
-    parse_counting(body, body_offset, true)
+    parse_with(body, body_offset, &BodyOptions::default())
 }
 
-/// Parses `body` as [`parse`] does; `words` stays empty unless `for_search` (a site without
-/// search has no use for them, and counting them is about a third of the parse).
+/// Parses `body`, which starts at byte `body_offset` of its file.
 ///
 /// One pass over the events, keeping none of them: each thing recorded (links, headings,
 /// quotes, runs of text, the first paragraph) is made as its events go by, and pulldown-cmark's
-/// HTML writer writes the body's HTML from the same events ([`BodyHtml`]).
-pub fn parse_counting<'s>(body: &'s str, body_offset: usize, for_search: bool) -> ParsedBody<'s> {
-    let mut scan = Scan::new(body, body_offset, for_search);
+/// HTML writer writes the body's HTML from the same events ([`BodyHtml`]). A body with raw HTML
+/// may take more: a second pass when an id of its raw HTML is one an earlier heading or footnote
+/// took (so that generated ids step around it), and under `sanitize` the sanitizer
+/// ([`sanitize`]), or a pass with the raw HTML shown as text when the sanitized HTML cannot be
+/// used.
+pub fn parse_with<'s>(body: &'s str, body_offset: usize, options: &BodyOptions<'_>) -> ParsedBody<'s> {
+    let mode = options.raw_html.mode;
+    let mut parsed = parse_once(body, body_offset, options, mode, &FxHashSet::default());
+    // ids written in the body (custom heading ids, raw HTML ids) that a heading or footnote
+    // was given first: a second pass makes those step around them
+    let written: FxHashSet<String> = parsed
+        .body
+        .headings
+        .iter()
+        .filter(|h| h.custom)
+        .map(|h| h.id.clone())
+        .chain(parsed.body.raw_ids.iter().cloned())
+        .collect();
+    let generated = parsed.body.headings.iter().filter(|h| !h.custom).map(|h| &h.id);
+    if generated.chain(parsed.body.footnotes.iter().map(|f| &f.id)).any(|id| written.contains(id)) {
+        parsed = parse_once(body, body_offset, options, mode, &written);
+    }
+    if mode != RawHtml::Sanitize || parsed.raw_events.is_empty() {
+        return parsed.body;
+    }
+    let layout = sanitize::Layout {
+        event_count: parsed.body.event_count,
+        raw: &parsed.raw_events,
+        dropped_ids: &parsed.dropped_ids,
+        closes: &parsed.closes,
+        plaintexts: &parsed.plaintexts,
+        runs: &parsed.body.text_runs,
+        links: &parsed.body.links,
+        quotes: &parsed.body.quotes,
+    };
+    match sanitize::sanitize(&parsed.body.html, &layout, options.raw_html, body) {
+        Ok(sanitized) => {
+            let mut body = parsed.body;
+            body.html = sanitized.html;
+            for run in sanitized.removed_runs {
+                body.text_runs[run].removed = true;
+            }
+            for quote in sanitized.plain_quotes {
+                body.quotes[quote].attribution = None;
+            }
+            for link in sanitized.removed_links {
+                body.links[link].removed = true;
+            }
+            body
+        }
+        Err(sanitize::Failure(reason)) => {
+            let first_raw = parsed.first_raw_offset;
+            let mut escaped = parse_once(body, body_offset, options, RawHtml::Escape, &FxHashSet::default()).body;
+            escaped.issues.push(BodyIssue {
+                error: false,
+                offset: body_offset + first_raw,
+                len: body[first_raw..].find('>').map_or(1, |i| i + 1),
+                message: format!("raw HTML in this file is shown as text: {reason}"),
+                help: Some("close every element inside the Markdown block that opens it".into()),
+            });
+            escaped
+        }
+    }
+}
+
+/// One pass over a body, and what sanitizing it would need.
+struct OnePass<'s> {
+    body: ParsedBody<'s>,
+    /// Event indexes of raw HTML (outside images), in ranges of consecutive events.
+    raw_events: Vec<Range<usize>>,
+    /// Where the first raw HTML is, in the body.
+    first_raw_offset: usize,
+    /// Ids of raw HTML that `sanitize` removes: they clash with others on the page.
+    dropped_ids: Vec<DroppedId>,
+    /// Raw elements `sanitize` closes where their block ends.
+    closes: Vec<raw_html::Close>,
+    /// `<plaintext>` start tags: (event, byte in its text).
+    plaintexts: Vec<(usize, usize)>,
+}
+
+/// An attribute of a raw tag, which `sanitize` removes: the tag starts at byte `in_event` of the
+/// text of event `event`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DroppedId {
+    pub event: usize,
+    pub in_event: usize,
+    pub attribute: &'static str,
+}
+
+/// One pass over `body`, treating raw HTML as `mode` says; `written` are ids written in the body
+/// (known from a first pass) that generated ids must step around.
+fn parse_once<'s>(
+    body: &'s str,
+    body_offset: usize,
+    options: &BodyOptions<'_>,
+    mode: RawHtml,
+    written: &FxHashSet<String>,
+) -> OnePass<'s> {
+    let mut scan = Scan::new(body, body_offset, options, mode, written);
     // the text of runs is left out: what remains is about a third of the Markdown
     let mut text = String::with_capacity(body.len() / 3 + 256);
     let written = Cell::new(0);
+    let last_byte = Cell::new(b'\n');
     let mut starts = Vec::new();
     {
         let events = HtmlEvents {
-            parser: Parser::new_ext(body, options()).into_offset_iter(),
+            parser: Parser::new_ext(body, self::options()).into_offset_iter(),
             scan: &mut scan,
             ready: VecDeque::new(),
             heading: None,
             code: None,
             written: &written,
+            last_byte: &last_byte,
             starts: &mut starts,
         };
-        let writer = CountingWriter { out: &mut text, written: &written };
+        let writer = CountingWriter { out: &mut text, written: &written, last_byte: &last_byte };
         pulldown_cmark::html::write_html_fmt(writer, events).expect("writing to a String");
     }
     text.shrink_to_fit();
     let end = offset_u32(text.len());
     starts.resize(scan.event_count + 1, end);
-    scan.finish(BodyHtml { text, starts: starts.into() })
+    scan.finish(BodyHtml { text, starts: starts.into(), hrefs_blank: false })
 }
 
-/// The HTML pulldown-cmark's writer makes of `body` with nothing of the site put in: its own
-/// events, heading ids from the parse filled in and code blocks highlighted, written by
-/// `push_html`. Rendering a body with no link resolved must give exactly this; the tests and the
-/// fuzz targets check it against what [`BodyHtml`] and rendering make.
+/// The HTML pulldown-cmark's writer makes of `body` with nothing of the site put in and its raw
+/// HTML passed through (`trusted`): its own events, heading ids from the parse filled in,
+/// footnotes numbered and given their ids, code blocks highlighted, written by `push_html`.
+/// Rendering a body with no link resolved must give exactly this; the tests and the fuzz targets
+/// check it against what [`BodyHtml`] and rendering make.
 #[doc(hidden)]
 pub fn html_from_events(body: &str) -> String {
-    let parsed = parse_counting(body, 0, false);
+    let trusted = RawHtmlPolicy::new(RawHtml::Trusted, Vec::new());
+    let parsed = parse_with(body, 0, &BodyOptions { for_search: false, raw_html: &trusted, ..BodyOptions::default() });
     let mut headings = parsed.headings.iter();
-    let mut events = Vec::new();
+    let mut definitions = parsed.footnote_definitions.iter();
+    let footnote =
+        |label: &str| parsed.footnotes.iter().find(|f| f.label == label).expect("every footnote label is recorded");
+    // each event, and whether the writer starts it on a line of its own
+    let mut events: Vec<(Event<'_>, bool)> = Vec::new();
     let mut code: Option<(String, String)> = None;
+    let mut image_depth = 0;
     for mut event in Parser::new_ext(body, options()) {
         match (&mut code, &mut event) {
             (Some((_, text)), Event::Text(t)) => text.push_str(t),
             (Some((lang, text)), Event::End(TagEnd::CodeBlock)) => {
-                events.push(Event::Html(highlight::code_block(lang, text).into()));
+                events.push((Event::Html(highlight::code_block(lang, text).into()), true));
                 code = None;
             }
             (Some(_), _) => {}
@@ -228,14 +397,60 @@ pub fn html_from_events(body: &str) -> String {
             }
             (None, Event::Start(Tag::Heading { id, .. })) => {
                 *id = headings.next().map(|h| CowStr::from(h.id.clone()));
-                events.push(event);
+                events.push((event, false));
             }
-            (None, _) => events.push(event),
+            (None, Event::FootnoteReference(label)) => {
+                let f = footnote(label);
+                let event = if image_depth > 0 {
+                    Event::Text(format!("[{}]", f.number).into())
+                } else {
+                    Event::Html(footnote_reference(f).into())
+                };
+                events.push((event, false));
+            }
+            (None, Event::Start(Tag::FootnoteDefinition(label))) => {
+                let id = definitions.next().expect("every definition is recorded");
+                let f = Footnote { id: id.clone(), ..footnote(label).clone() };
+                events.push((Event::Html(footnote_definition(&f).into()), true));
+            }
+            (None, Event::Start(Tag::Image { .. })) => {
+                image_depth += 1;
+                events.push((event, false));
+            }
+            (None, Event::End(TagEnd::Image)) => {
+                image_depth -= 1;
+                events.push((event, false));
+            }
+            (None, _) => events.push((event, false)),
         }
     }
+    // the writer starts a code block or a footnote definition on a line of its own: known only
+    // as it writes, from the last byte it wrote
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let (written, last_byte) = (Cell::new(0), Cell::new(b'\n'));
+    let writer = CountingWriter { out: &mut html, written: &written, last_byte: &last_byte };
+    let events = events.into_iter().map(|(event, own_line)| match event {
+        Event::Html(h) if own_line && last_byte.get() != b'\n' => Event::Html(format!("\n{h}").into()),
+        event => event,
+    });
+    pulldown_cmark::html::write_html_fmt(writer, events).expect("writing to a String");
     html
+}
+
+/// The HTML of a reference to footnote `f`, as pulldown-cmark's writer makes it.
+fn footnote_reference(f: &Footnote) -> String {
+    let mut out = String::from("<sup class=\"footnote-reference\"><a href=\"#");
+    escape_html(&mut out, &f.id).expect("writing to a String");
+    out.push_str(&format!("\">{}</a></sup>", f.number));
+    out
+}
+
+/// The opening of footnote `f`'s definition, as pulldown-cmark's writer makes it.
+fn footnote_definition(f: &Footnote) -> String {
+    let mut out = String::from("<div class=\"footnote-definition\" id=\"");
+    escape_html(&mut out, &f.id).expect("writing to a String");
+    out.push_str(&format!("\"><sup class=\"footnote-definition-label\">{}</sup>", f.number));
+    out
 }
 
 /// Offsets in a body's HTML are kept as `u32`: a body makes at most a few times its own length
@@ -259,6 +474,10 @@ pub struct BodyHtml {
     /// `starts[i]` is where the output of event `i` starts (an event inside a code block starts
     /// where the block's HTML does); one more entry for the end.
     starts: Box<[u32]>,
+    /// Links and images have an empty `href` or `src`, which rendering always fills in (the
+    /// sanitizer saw them so: it would drop `actor:` and `source:` addresses). The tags may
+    /// also follow markup the sanitizer closed before them.
+    pub hrefs_blank: bool,
 }
 
 impl BodyHtml {
@@ -268,16 +487,20 @@ impl BodyHtml {
     }
 }
 
-/// The HTML writer's output, with its length where the event iterator can read it.
+/// The HTML writer's output, with its length and last byte where the event iterator can read them.
 struct CountingWriter<'a> {
     out: &'a mut String,
     written: &'a Cell<usize>,
+    last_byte: &'a Cell<u8>,
 }
 
 impl std::fmt::Write for CountingWriter<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.out.push_str(s);
         self.written.set(self.out.len());
+        if let Some(&last) = s.as_bytes().last() {
+            self.last_byte.set(last);
+        }
         Ok(())
     }
 }
@@ -286,9 +509,9 @@ impl std::fmt::Write for CountingWriter<'_> {
 /// parsed; headings wait for their end (their id depends on their text), and a code block
 /// becomes its highlighted HTML. Before handing on an event, notes where its output starts: the
 /// writer has written everything before it.
-struct HtmlEvents<'s, 'a> {
+struct HtmlEvents<'s, 'a, 'o> {
     parser: pulldown_cmark::OffsetIter<'s, pulldown_cmark::DefaultBrokenLinkCallback>,
-    scan: &'a mut Scan<'s>,
+    scan: &'a mut Scan<'s, 'o>,
     /// Events to hand on, each with the index of the last event of the body it stands for.
     ready: VecDeque<(Event<'s>, usize)>,
     /// The events of the heading open.
@@ -296,10 +519,13 @@ struct HtmlEvents<'s, 'a> {
     /// The code block open: its language and text.
     code: Option<(CowStr<'s>, String)>,
     written: &'a Cell<usize>,
+    /// The last byte written (a newline before anything is): the writer starts a code block or a
+    /// footnote definition on a new line.
+    last_byte: &'a Cell<u8>,
     starts: &'a mut Vec<u32>,
 }
 
-impl<'s> Iterator for HtmlEvents<'s, '_> {
+impl<'s> Iterator for HtmlEvents<'s, '_, '_> {
     type Item = Event<'s>;
 
     fn next(&mut self) -> Option<Event<'s>> {
@@ -311,24 +537,32 @@ impl<'s> Iterator for HtmlEvents<'s, '_> {
             }
             let (event, range) = self.parser.next()?;
             let index = self.scan.event_count;
-            let event = if self.scan.event(&event, range) {
+            let event = match self.scan.event(&event, range) {
                 // The text of runs is left to rendering, which marks names up in it: the writer
                 // gets one byte in its place, ending in a newline where the text does (the
                 // writer's choice of a newline before the next block depends on it).
-                let stand_in = match &event {
-                    Event::Text(text) if text.ends_with('\n') => "\n",
-                    _ => RUN_STAND_IN,
-                };
-                Event::InlineHtml(CowStr::Borrowed(stand_in))
-            } else if self.heading.is_some()
+                Output::RunText => {
+                    let stand_in = match &event {
+                        Event::Text(text) if text.ends_with('\n') => "\n",
+                        _ => RUN_STAND_IN,
+                    };
+                    Event::InlineHtml(CowStr::Borrowed(stand_in))
+                }
+                Output::Html(html) => Event::InlineHtml(CowStr::from(html)),
+                Output::BlockHtml(html) => {
+                    let newline = if self.last_byte.get() == b'\n' { "" } else { "\n" };
+                    Event::InlineHtml(CowStr::from(format!("{newline}{html}")))
+                }
+                Output::Text(text) => Event::Text(CowStr::from(text)),
+                Output::AsIs => event,
+            };
+            if self.heading.is_some()
                 || self.code.is_some()
                 || matches!(event, Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_)))
             {
                 self.pass_on(event, index);
                 continue;
-            } else {
-                event
-            };
+            }
             // most events go straight on: nothing waits in `ready` when no heading or code block is open
             debug_assert_eq!(self.starts.len(), index, "every event before has its start");
             self.starts.push(offset_u32(self.written.get()));
@@ -337,13 +571,15 @@ impl<'s> Iterator for HtmlEvents<'s, '_> {
     }
 }
 
-impl<'s> HtmlEvents<'s, '_> {
+impl<'s> HtmlEvents<'s, '_, '_> {
     fn pass_on(&mut self, event: Event<'s>, index: usize) {
         if let Some((lang, text)) = &mut self.code {
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    let html = highlight::code_block(lang, text);
+                    // the writer starts a code block on a line of its own
+                    let newline = if self.last_byte.get() == b'\n' { "" } else { "\n" };
+                    let html = format!("{newline}{}", highlight::code_block(lang, text));
                     self.code = None;
                     self.ready.push_back((Event::Html(CowStr::from(html)), index));
                 }
@@ -363,7 +599,7 @@ impl<'s> HtmlEvents<'s, '_> {
             Event::End(TagEnd::Heading(_)) => {
                 let mut events = self.heading.take().unwrap_or_default();
                 if let (Some((Event::Start(Tag::Heading { id, .. }), _)), Some(heading)) =
-                    (events.first_mut(), self.scan.headings.headings.last())
+                    (events.first_mut(), self.scan.ids.headings.last())
                 {
                     *id = Some(CowStr::from(heading.id.clone()));
                 }
@@ -378,11 +614,27 @@ impl<'s> HtmlEvents<'s, '_> {
     }
 }
 
+/// What the writer gets for an event the [`Scan`] recorded.
+enum Output {
+    /// The event itself.
+    AsIs,
+    /// A stand-in for text of a run, which rendering writes.
+    RunText,
+    /// This HTML instead (footnotes with their ids, raw HTML shown as text).
+    Html(String),
+    /// This HTML, on a line of its own (a footnote definition).
+    BlockHtml(String),
+    /// This text instead (a footnote reference inside an image's description).
+    Text(String),
+}
+
 /// What one parse records of a body, event by event.
-struct Scan<'s> {
+struct Scan<'s, 'a> {
     body: &'s str,
     body_offset: usize,
     for_search: bool,
+    mode: RawHtml,
+    policy: &'a RawHtmlPolicy,
     event_count: usize,
     links: Vec<LinkRef<'s>>,
     first_paragraph: Option<String>,
@@ -391,18 +643,29 @@ struct Scan<'s> {
     open_links: Vec<usize>,
     word_count: usize,
     words: WordBagBuilder,
-    headings: HeadingIds,
+    ids: PageIds<'a>,
     quotes: Quotes,
     text_runs: TextRuns<'s>,
-    footnotes: Vec<String>,
+    raw: RawScan,
+    raw_events: Vec<Range<usize>>,
+    first_raw_offset: Option<usize>,
+    issues: Vec<BodyIssue>,
 }
 
-impl<'s> Scan<'s> {
-    fn new(body: &'s str, body_offset: usize, for_search: bool) -> Scan<'s> {
+impl<'s, 'a> Scan<'s, 'a> {
+    fn new(
+        body: &'s str,
+        body_offset: usize,
+        options: &BodyOptions<'a>,
+        mode: RawHtml,
+        written: &'a FxHashSet<String>,
+    ) -> Scan<'s, 'a> {
         Scan {
             body,
             body_offset,
-            for_search,
+            for_search: options.for_search,
+            mode,
+            policy: options.raw_html,
             event_count: 0,
             links: Vec::new(),
             first_paragraph: None,
@@ -411,18 +674,30 @@ impl<'s> Scan<'s> {
             open_links: Vec::new(),
             word_count: 0,
             words: WordBagBuilder::default(),
-            headings: HeadingIds::default(),
+            ids: PageIds::new(options.reserved_ids, written),
             quotes: Quotes::default(),
             text_runs: TextRuns::default(),
-            footnotes: Vec::new(),
+            raw: RawScan::new(mode == RawHtml::Sanitize),
+            raw_events: Vec::new(),
+            first_raw_offset: None,
+            issues: Vec::new(),
         }
     }
 
-    /// Records the next event, which the parser found at `range` of the body. Returns whether
-    /// it is text of a run outside images.
-    fn event(&mut self, event: &Event<'s>, range: Range<usize>) -> bool {
+    fn in_image(&self) -> bool {
+        self.open_links.iter().any(|&l| self.links[l].is_image)
+    }
+
+    /// Records the next event, which the parser found at `range` of the body, and says what the
+    /// writer gets for it.
+    fn event(&mut self, event: &Event<'s>, range: Range<usize>) -> Output {
         let index = self.event_count;
         self.event_count += 1;
+        let mut output = Output::AsIs;
+        // a fragment of raw HTML is read when something else comes (the end of its block, text)
+        if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            self.raw.read_pending(self.policy, self.body);
+        }
         match event {
             Event::Start(Tag::Link { link_type, dest_url, .. })
             | Event::Start(Tag::Image { link_type, dest_url, .. }) => {
@@ -440,6 +715,7 @@ impl<'s> Scan<'s> {
                     is_image: matches!(event, Event::Start(Tag::Image { .. })),
                     is_email: *link_type == LinkType::Email,
                     text: String::new(),
+                    removed: false,
                 });
                 self.open_links.push(self.links.len() - 1);
             }
@@ -463,8 +739,14 @@ impl<'s> Scan<'s> {
                 }
                 self.quotes.paragraph_ends(index);
             }
-            Event::Start(Tag::Heading { level, id, .. }) => self.headings.start(*level as u8, id.as_deref()),
-            Event::End(TagEnd::Heading(_)) => self.headings.end(),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                self.ids.heading_starts(*level as u8, id.as_deref(), self.body_offset + range.start, range.len())
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(issue) = self.ids.heading_ends() {
+                    self.issues.push(issue);
+                }
+            }
             Event::Start(Tag::BlockQuote(_)) => {
                 self.container_depth += 1;
                 self.quotes.start(index);
@@ -473,10 +755,19 @@ impl<'s> Scan<'s> {
                 self.container_depth = self.container_depth.saturating_sub(1);
                 self.quotes.end(index, &self.links);
             }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
                 self.container_depth += 1;
-                // the id pulldown-cmark's HTML writer gives a footnote definition
-                self.footnotes.push(name.to_string());
+                let footnote = self.ids.footnote_definition(label);
+                output = Output::BlockHtml(footnote_definition(&footnote));
+            }
+            Event::FootnoteReference(label) => {
+                let in_image = self.in_image();
+                let footnote = self.ids.footnote(label);
+                output = if in_image {
+                    Output::Text(format!("[{}]", footnote.number))
+                } else {
+                    Output::Html(footnote_reference(footnote))
+                };
             }
             Event::Start(Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock) => self.container_depth += 1,
             Event::End(TagEnd::List(_) | TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock) => {
@@ -493,7 +784,7 @@ impl<'s> Scan<'s> {
                 if let Some(&link) = self.open_links.last() {
                     self.links[link].text.push_str(text);
                 }
-                self.headings.text(text);
+                self.ids.text(text);
                 self.quotes.text(text);
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -504,22 +795,110 @@ impl<'s> Scan<'s> {
             }
             _ => {}
         }
-        let in_image = self.open_links.iter().any(|&l| self.links[l].is_image);
-        self.text_runs.event(index, event, self.headings.is_open(), !self.open_links.is_empty(), in_image)
+        self.raw_html(event, index, &range, &mut output);
+        let in_image = self.in_image();
+        let run_text = self.text_runs.event(
+            index,
+            event,
+            self.ids.heading_open(),
+            !self.open_links.is_empty(),
+            in_image,
+            self.raw.inside_raw(),
+        );
+        if run_text { Output::RunText } else { output }
     }
 
-    fn finish(self, html: BodyHtml) -> ParsedBody<'s> {
-        ParsedBody {
+    /// Raw HTML and the blocks around it: the fragments read for ids and removals, the blocks
+    /// that close raw elements opened inside them, raw HTML shown as text under `escape`.
+    fn raw_html(&mut self, event: &Event<'s>, index: usize, range: &Range<usize>, output: &mut Output) {
+        match event {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell) => self.raw.block_starts(true),
+            Event::Start(
+                Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::FootnoteDefinition(_)
+                | Tag::Table(_)
+                | Tag::TableHead
+                | Tag::TableRow,
+            ) => self.raw.block_starts(false),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => self.raw.block_ends(index, true),
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow,
+            ) => self.raw.block_ends(index, false),
+            Event::Start(Tag::HtmlBlock) if self.mode != RawHtml::Escape => self.raw.html_block_starts(),
+            Event::End(TagEnd::HtmlBlock) if self.mode != RawHtml::Escape => self.raw.html_block_ends(index),
+            Event::Html(html) | Event::InlineHtml(html) if !self.in_image() => {
+                self.first_raw_offset.get_or_insert(range.start);
+                match self.raw_events.last_mut() {
+                    Some(last) if last.end == index => last.end = index + 1,
+                    _ => self.raw_events.push(index..index + 1),
+                }
+                match self.mode {
+                    RawHtml::Escape => {
+                        let mut escaped = String::with_capacity(html.len() + 16);
+                        escape_html_body_text(&mut escaped, html).expect("writing to a String");
+                        *output = Output::Html(escaped);
+                    }
+                    RawHtml::Sanitize | RawHtml::Trusted => self.raw.raw(html, range.start, index),
+                }
+            }
+            Event::Start(Tag::HtmlBlock) if self.mode == RawHtml::Escape => *output = Output::Html("<p>".into()),
+            Event::End(TagEnd::HtmlBlock) if self.mode == RawHtml::Escape => *output = Output::Html("</p>\n".into()),
+            _ => {}
+        }
+    }
+
+    fn finish(mut self, html: BodyHtml) -> OnePass<'s> {
+        self.raw.read_pending(self.policy, self.body);
+        self.raw.body_ends(self.event_count);
+        let mut issues = self.issues;
+        let (raw_issues, dropped_ids) = self.ids.check_raw_ids(&self.raw.ids, self.body_offset, self.mode);
+        issues.extend(raw_issues);
+        let raw_ids: Vec<String> = self
+            .raw
+            .ids
+            .iter()
+            .filter(|f| !dropped_ids.iter().any(|d| (d.event, d.in_event) == (f.event, f.in_event)))
+            .map(|f| f.what.value.clone())
+            .collect();
+        for removal in &self.raw.removals {
+            issues.push(BodyIssue {
+                error: false,
+                offset: self.body_offset + removal.offset,
+                len: removal.len,
+                message: removal.what.message(),
+                help: removal.what.help(),
+            });
+        }
+        let body = ParsedBody {
             event_count: self.event_count,
-            footnotes: self.footnotes,
+            footnotes: self.ids.footnotes,
+            footnote_definitions: self.ids.definitions,
             links: self.links,
-            headings: self.headings.headings,
+            headings: self.ids.headings,
+            raw_ids,
             first_paragraph: self.first_paragraph,
             word_count: self.word_count,
             quotes: self.quotes.finish(),
             words: self.words.finish(),
             text_runs: self.text_runs.finish(),
             html,
+            issues,
+        };
+        OnePass {
+            body,
+            raw_events: self.raw_events,
+            first_raw_offset: self.first_raw_offset.unwrap_or(0),
+            dropped_ids,
+            closes: self.raw.closes,
+            plaintexts: self.raw.plaintexts,
         }
     }
 }
@@ -541,7 +920,15 @@ impl<'s> TextRuns<'s> {
     /// of both for its own use).
     /// Returns whether the event is text of a run outside images (the text the HTML leaves to
     /// rendering).
-    fn event(&mut self, index: usize, event: &Event<'s>, in_heading: bool, in_link: bool, in_image: bool) -> bool {
+    fn event(
+        &mut self,
+        index: usize,
+        event: &Event<'s>,
+        in_heading: bool,
+        in_link: bool,
+        in_image: bool,
+        in_raw: bool,
+    ) -> bool {
         if let Event::Text(text) = event {
             return match &mut self.open {
                 Some(run) => {
@@ -559,6 +946,8 @@ impl<'s> TextRuns<'s> {
                         first_event: index,
                         in_link,
                         in_image,
+                        in_raw,
+                        removed: false,
                         piece_ends: Box::default(),
                     });
                     !in_image
@@ -695,54 +1084,178 @@ fn collapse_whitespace(text: &str) -> String {
     out
 }
 
-/// Gives every heading an id (its text as a slug, `-1`, `-2`… when taken) unless written as
-/// `{#id}`, as the headings' events go by.
-#[derive(Default)]
-struct HeadingIds {
+/// The ids a body gives its headings (their text as a slug, `-1`, `-2`… when taken, unless
+/// written as `{#id}`) and footnotes (their label, stepped the same way), unique on the page: they
+/// step around each other, the ids reserved for the page's templates, and on a second pass the
+/// ids written in the body (custom heading ids and raw HTML ids) that the first pass made again.
+struct PageIds<'a> {
+    reserved: ReservedIds<'a>,
+    /// Ids written in the body, known from a first pass, that made ids step around.
+    written: &'a FxHashSet<String>,
     headings: Vec<Heading>,
-    /// ids taken by earlier headings; the reserved ones are taken too
-    used: FxHashSet<String>,
-    /// the next suffix to try for a text: many equal headings stay linear
+    footnotes: Vec<Footnote>,
+    /// Footnote label, lower-cased, → its id (labels match regardless of case).
+    footnote_ids: FxHashMap<String, String>,
+    /// Labels, lower-cased, whose definition was given its id.
+    defined: FxHashSet<String>,
+    /// The id of each definition, in order.
+    definitions: Vec<String>,
+    /// Ids taken by headings and footnotes so far, and where custom ones were written.
+    used: FxHashMap<String, Option<usize>>,
+    /// The next suffix to try for a text: many equal headings stay linear.
     next_suffix: FxHashMap<String, usize>,
-    /// The heading open: its level, its written id, its text so far.
-    open: Option<(u8, Option<String>, String)>,
+    /// The heading open: its level, its written id, its text so far, where it is (file offset, length).
+    open: Option<(u8, Option<String>, String, usize, usize)>,
 }
 
-impl HeadingIds {
-    fn is_open(&self) -> bool {
+impl<'a> PageIds<'a> {
+    fn new(reserved: ReservedIds<'a>, written: &'a FxHashSet<String>) -> PageIds<'a> {
+        PageIds {
+            reserved,
+            written,
+            headings: Vec::new(),
+            footnotes: Vec::new(),
+            footnote_ids: FxHashMap::default(),
+            defined: FxHashSet::default(),
+            definitions: Vec::new(),
+            used: FxHashMap::default(),
+            next_suffix: FxHashMap::default(),
+            open: None,
+        }
+    }
+
+    fn heading_open(&self) -> bool {
         self.open.is_some()
     }
 
-    fn start(&mut self, level: u8, explicit: Option<&str>) {
-        self.open = Some((level, explicit.map(str::to_string), String::new()));
+    fn heading_starts(&mut self, level: u8, custom: Option<&str>, offset: usize, len: usize) {
+        self.open = Some((level, custom.map(str::to_string), String::new(), offset, len));
     }
 
     fn text(&mut self, text: &str) {
-        if let Some((_, _, heading)) = &mut self.open {
+        if let Some((_, _, heading, _, _)) = &mut self.open {
             heading.push_str(text);
         }
     }
 
-    fn end(&mut self) {
-        let Some((level, explicit, text)) = self.open.take() else { return };
-        let id = match explicit {
+    /// Gives the heading that ends its id; a custom id that is taken is an error.
+    fn heading_ends(&mut self) -> Option<BodyIssue> {
+        let (level, custom, text, offset, len) = self.open.take()?;
+        let (id, issue) = match custom {
             Some(id) => {
-                self.used.insert(id.clone());
-                id
+                let issue = self.clash(&id, offset, len, "the heading id");
+                self.used.entry(id.clone()).or_insert(Some(offset));
+                (id, issue)
             }
             None => {
-                let base = Slug::from_text(&text).unwrap_or_else(|| Slug::from_text("section").expect("valid"));
-                let mut candidate = base.clone();
-                let n = self.next_suffix.entry(base.to_string()).or_insert(1);
-                while RESERVED_IDS.contains(&candidate.as_str()) || self.used.contains(candidate.as_str()) {
-                    candidate = base.with_suffix(*n);
-                    *n += 1;
-                }
-                self.used.insert(candidate.to_string());
-                candidate.to_string()
+                let base = Slug::from_text(&text).map_or_else(|| "section".to_string(), |s| s.to_string());
+                (self.make(&base), None)
             }
         };
-        self.headings.push(Heading { level, id, text: text.trim().to_string() });
+        let custom = issue.is_none() && self.used.get(&id).is_some_and(Option::is_some);
+        self.headings.push(Heading { level, id, text: text.trim().to_string(), custom });
+        issue
+    }
+
+    /// The error for an id written in the body (`what` says how) that the page already has.
+    fn clash(&self, id: &str, offset: usize, len: usize, what: &str) -> Option<BodyIssue> {
+        let issue = |message: String, help: &str| {
+            Some(BodyIssue { error: true, offset, len, message, help: Some(help.to_string()) })
+        };
+        if id.is_empty() || id.contains(|c: char| c.is_ascii_whitespace()) {
+            return issue(format!("{what} `{id}` is not an id"), "an id is one word, without spaces");
+        }
+        if self.reserved.contains(id) {
+            return issue(
+                format!("{what} `{id}` is one the page's template gives to its own section"),
+                "choose another id: ids must be unique on a page",
+            );
+        }
+        match self.used.get(id) {
+            Some(Some(_)) => {
+                issue(format!("{what} `{id}` is written twice on this page"), "ids must be unique on a page")
+            }
+            _ => None,
+        }
+    }
+
+    /// `base`, or `base-1`, `base-2`… : the first not taken.
+    fn make(&mut self, base: &str) -> String {
+        let mut candidate = base.to_string();
+        let n = self.next_suffix.entry(base.to_string()).or_insert(1);
+        while self.reserved.contains(&candidate)
+            || self.written.contains(&candidate)
+            || self.used.contains_key(&candidate)
+        {
+            candidate = format!("{base}-{n}");
+            *n += 1;
+        }
+        self.used.insert(candidate.clone(), None);
+        candidate
+    }
+
+    /// The footnote a definition with this label opens. A second definition of a label (which
+    /// no reference reaches) is given an id of its own, so that the page has each id once.
+    fn footnote_definition(&mut self, label: &str) -> Footnote {
+        let mut footnote = self.footnote(label).clone();
+        if !self.defined.insert(label.to_lowercase()) {
+            footnote.id = self.make(&footnote.id);
+        }
+        self.definitions.push(footnote.id.clone());
+        footnote
+    }
+
+    /// The footnote with this label, given its id and number the first time it is seen (a
+    /// reference or the definition), as pulldown-cmark's writer numbers them.
+    fn footnote(&mut self, label: &str) -> &Footnote {
+        if let Some(i) = self.footnotes.iter().position(|f| f.label == label) {
+            return &self.footnotes[i];
+        }
+        let key = label.to_lowercase();
+        let id = match self.footnote_ids.get(&key) {
+            Some(id) => id.clone(),
+            None => {
+                let natural: String = label.split_ascii_whitespace().collect::<Vec<_>>().join("-");
+                let id = self.make(if natural.is_empty() { "footnote" } else { &natural });
+                self.footnote_ids.insert(key, id.clone());
+                id
+            }
+        };
+        let number = self.footnotes.len() + 1;
+        self.footnotes.push(Footnote { label: label.to_string(), id, number });
+        self.footnotes.last().expect("just pushed")
+    }
+
+    /// What the raw HTML's ids make (each at `offset` of the body) when they clash: with one the
+    /// template writes, with one written before (raw, or a custom heading id), or when they are
+    /// not ids at all. Under `trusted` they are errors; `sanitize` removes them, with a warning.
+    /// (Those a generated id took are neither: the body is parsed again with generated ids
+    /// stepping around them.)
+    fn check_raw_ids(
+        &mut self,
+        ids: &[raw_html::Found<raw_html::RawId>],
+        body_offset: usize,
+        mode: RawHtml,
+    ) -> (Vec<BodyIssue>, Vec<DroppedId>) {
+        let (mut issues, mut dropped) = (Vec::new(), Vec::new());
+        for found in ids {
+            let id = &found.what.value;
+            let at = body_offset + found.offset;
+            match self.clash(id, at, found.len, "raw HTML: the id") {
+                Some(mut issue) if mode == RawHtml::Sanitize => {
+                    issue.error = false;
+                    issue.message.push_str(": it is removed");
+                    issues.push(issue);
+                    let attribute = found.what.attribute;
+                    dropped.push(DroppedId { event: found.event, in_event: found.in_event, attribute });
+                }
+                Some(issue) => issues.push(issue),
+                None => {
+                    self.used.insert(id.clone(), Some(at));
+                }
+            }
+        }
+        (issues, dropped)
     }
 }
 
@@ -751,12 +1264,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn heading_ids_are_unique_and_avoid_reserved_ones() {
+    fn heading_ids_are_unique() {
         let body = "# Why Kursk matters\n\n## Why Kursk matters\n\n## Sources\n\n## Custom {#mine}\n";
         let parsed = parse(body, 0);
         let ids: Vec<_> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["why-kursk-matters", "why-kursk-matters-1", "sources-1", "mine"]);
-        assert!(parsed.has_anchor("mine"));
+        assert_eq!(ids, ["why-kursk-matters", "why-kursk-matters-1", "sources", "mine"]);
+        assert!(parsed.ids().any(|id| id == "mine"));
     }
 
     #[test]
@@ -813,7 +1326,8 @@ mod tests {
     #[test]
     fn words_for_search_are_counted_only_when_asked() {
         let body = "# Talks\n\nXi met [Yoon](actor:yoon) in Lima.\n";
-        let (with, without) = (parse_counting(body, 0, true), parse_counting(body, 0, false));
+        let counting = |for_search| parse_with(body, 0, &BodyOptions { for_search, ..BodyOptions::default() });
+        let (with, without) = (counting(true), counting(false));
         assert_eq!(with.words.iter().count(), 6);
         assert_eq!(without.words.iter().count(), 0);
         assert_eq!((with.word_count, with.links.len()), (without.word_count, without.links.len()));
