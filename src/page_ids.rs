@@ -118,24 +118,33 @@ fn written_ids(text: &str) -> Vec<String> {
 }
 
 /// The ids of a rendered page, as written in its start tags (`id="…"`, entities decoded), in
-/// order. Text holds no `<` or `>` (they are escaped), so an `id="` is an attribute when the
-/// nearest of the two before it is a `<`.
-pub fn ids_in_html(html: &[u8]) -> Vec<String> {
+/// order; with `names`, also `name="…"` on `a`, which browsers scroll to as well (only raw HTML
+/// passed through by `trusted` writes one: `sanitize` makes it `id`, and looking for them on
+/// every page would double the cost of this scan, a few percent of a build). Text holds no `<`
+/// or `>` (they are escaped), so an attribute is in a tag when the nearest of the two before it
+/// is a `<`.
+pub fn ids_in_html(html: &[u8], names: bool) -> Vec<String> {
     let mut ids = Vec::new();
-    for at in memchr::memmem::find_iter(html, b"id=\"") {
+    let name_hits = names.then(|| memchr::memmem::find_iter(html, b"name=\"").map(|at| (at, true)));
+    for (at, is_name) in
+        memchr::memmem::find_iter(html, b"id=\"").map(|at| (at, false)).chain(name_hits.into_iter().flatten())
+    {
         if at == 0 || !html[at - 1].is_ascii_whitespace() {
             continue;
         }
-        let in_tag = memchr::memrchr2(b'<', b'>', &html[..at]).is_some_and(|i| html[i] == b'<');
-        if !in_tag {
+        let Some(lt) = memchr::memrchr2(b'<', b'>', &html[..at]).filter(|&i| html[i] == b'<') else { continue };
+        if is_name && !(html.get(lt + 1) == Some(&b'a') && html.get(lt + 2).is_some_and(u8::is_ascii_whitespace)) {
             continue;
         }
-        let value_start = at + 4;
+        let value_start = at + if is_name { 6 } else { 4 };
         let Some(len) = memchr::memchr(b'"', &html[value_start..]) else { continue };
         let value = String::from_utf8_lossy(&html[value_start..value_start + len]);
-        ids.push(decode_entities(&value));
+        ids.push((at, decode_entities(&value)));
     }
-    ids
+    if names {
+        ids.sort_by_key(|(at, _)| *at);
+    }
+    ids.into_iter().map(|(_, id)| id).collect()
 }
 
 /// An attribute value as templates and the sanitizer escape it, decoded.
@@ -177,7 +186,8 @@ pub fn check_anchors(checks: &[AnchorCheck<'_>], rendered: &RenderedIds) -> Vec<
     for check in checks {
         let Some(ids) = rendered.get(&check.page) else { continue };
         let decoded = percent_encoding::percent_decode_str(&check.fragment).decode_utf8_lossy();
-        if ids.iter().any(|id| *id == check.fragment || *id == decoded) {
+        // `#top` leads to the top of any page (the HTML standard's "indicated part" rules)
+        if decoded.eq_ignore_ascii_case("top") || ids.iter().any(|id| *id == check.fragment || *id == decoded) {
             continue;
         }
         let source = SourceFile::new(&check.file.path, &check.file.text);
@@ -251,8 +261,9 @@ mod tests {
 
     #[test]
     fn rendered_ids_are_those_of_tags() {
-        let html = b"<h2 id=\"a&amp;b\">x</h2><p>write id=\"not-one\" in text</p><pre>&lt;div id=\"no\"&gt;</pre><div\n id=\"c\">";
-        assert_eq!(ids_in_html(html), ["a&b", "c"]);
+        let html = b"<h2 id=\"a&amp;b\">x</h2><p>write id=\"not-one\" in text</p><pre>&lt;div id=\"no\"&gt;</pre><div\n id=\"c\"><a name=\"d\"></a><input name=\"e\">";
+        assert_eq!(ids_in_html(html, true), ["a&b", "c", "d"]);
+        assert_eq!(ids_in_html(html, false), ["a&b", "c"]);
     }
 
     #[test]

@@ -96,7 +96,7 @@ impl ParseOptions {
     pub fn new(config: &Config, templates: &[TemplateFile]) -> ParseOptions {
         ParseOptions {
             count_words: config.search,
-            raw_html: RawHtmlPolicy::from_config(&config.markdown),
+            raw_html: RawHtmlPolicy::from_config(&config.markdown, config.base_url.path()),
             template_ids: TemplateIds::from_templates(templates),
         }
     }

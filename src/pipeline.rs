@@ -93,7 +93,16 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     diagnostics.extend(warnings);
     let mut templates = match templates {
         Some(t) if !diagnostics.iter().any(Diagnostic::is_error) => t,
-        _ => return Err(sorted(diagnostics)),
+        Some(mut t) => {
+            // the build fails: pages are still rendered, to nowhere, so that the errors only
+            // rendered pages show (`#anchor` links, templates) are reported with the others
+            match render::render_site(&site, &mut t, &render::NullSink) {
+                Ok(rendered) => diagnostics.extend(crate::page_ids::check_anchors(&site.anchor_checks, &rendered.ids)),
+                Err(errors) => diagnostics.extend(errors),
+            }
+            return Err(sorted(diagnostics));
+        }
+        None => return Err(sorted(diagnostics)),
     };
 
     // the search index reads the same immutable site: it is built while pages render
@@ -108,20 +117,21 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     };
     let ((pages, render_time), (search_files, search_time)) = rayon::join(render, search);
     (timings.render, timings.search) = (render_time, search_time);
-    let rendered_ids = match pages {
-        Ok(ids) => ids,
+    let rendered = match pages {
+        Ok(rendered) => rendered,
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(sorted(diagnostics));
         }
     };
-    // `#anchor` links, against the ids of the pages as rendered
-    let anchor_errors = crate::page_ids::check_anchors(&site.anchor_checks, &rendered_ids);
-    if !anchor_errors.is_empty() {
-        diagnostics.extend(anchor_errors);
+    // ids twice on a page, and `#anchor` links, against the pages as rendered
+    let mut page_errors = rendered.duplicate_ids;
+    page_errors.extend(crate::page_ids::check_anchors(&site.anchor_checks, &rendered.ids));
+    if !page_errors.is_empty() {
+        diagnostics.extend(page_errors);
         return Err(sorted(diagnostics));
     }
-    let pages = rendered_ids.len();
+    let pages = rendered.ids.len();
     let search_files = search_files.map_err(|e| {
         diagnostics.push(Diagnostic::error(format!("cannot write the search index: {e}")));
         sorted(std::mem::take(&mut diagnostics))

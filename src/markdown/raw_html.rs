@@ -149,18 +149,25 @@ pub struct RawHtmlPolicy {
     pub mode: RawHtml,
     /// Lower-case host names whose iframes are kept.
     pub embed_hosts: Vec<String>,
+    /// The path of `base_url` (`/dossier/`): `sanitize` puts it before addresses from the site
+    /// root (`/img/map.png`), as links written in Markdown get it.
+    pub base_path: String,
     sanitizer: OnceLock<ammonia::Builder<'static>>,
 }
 
 impl std::fmt::Debug for RawHtmlPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RawHtmlPolicy").field("mode", &self.mode).field("embed_hosts", &self.embed_hosts).finish()
+        f.debug_struct("RawHtmlPolicy")
+            .field("mode", &self.mode)
+            .field("embed_hosts", &self.embed_hosts)
+            .field("base_path", &self.base_path)
+            .finish()
     }
 }
 
 impl PartialEq for RawHtmlPolicy {
     fn eq(&self, other: &Self) -> bool {
-        self.mode == other.mode && self.embed_hosts == other.embed_hosts
+        self.mode == other.mode && self.embed_hosts == other.embed_hosts && self.base_path == other.base_path
     }
 }
 
@@ -171,17 +178,22 @@ impl Default for RawHtmlPolicy {
 }
 
 impl RawHtmlPolicy {
+    /// A policy for a site published at the root of its host.
     pub fn new(mode: RawHtml, embed_hosts: Vec<String>) -> RawHtmlPolicy {
-        RawHtmlPolicy { mode, embed_hosts, sanitizer: OnceLock::new() }
+        RawHtmlPolicy { mode, embed_hosts, base_path: "/".into(), sanitizer: OnceLock::new() }
     }
 
-    pub fn from_config(config: &MarkdownConfig) -> RawHtmlPolicy {
-        RawHtmlPolicy::new(config.raw_html, config.embed_hosts.clone())
+    /// The policy of `[markdown]`, for a site published under `base_path`.
+    pub fn from_config(config: &MarkdownConfig, base_path: &str) -> RawHtmlPolicy {
+        RawHtmlPolicy {
+            base_path: base_path.to_string(),
+            ..RawHtmlPolicy::new(config.raw_html, config.embed_hosts.clone())
+        }
     }
 
     /// The ammonia configuration of this policy.
     pub(super) fn sanitizer(&self) -> &ammonia::Builder<'static> {
-        self.sanitizer.get_or_init(|| super::sanitize::builder(!self.embed_hosts.is_empty()))
+        self.sanitizer.get_or_init(|| super::sanitize::builder(!self.embed_hosts.is_empty(), &self.base_path))
     }
 
     /// Whether an iframe with this `src` is kept.
@@ -238,6 +250,10 @@ pub enum Removal {
     Class { element: String, class: String },
     /// Declarations of a `style` other than `text-align`.
     Style { element: String },
+    /// A size (`width`, `height`) that is not a number of pixels (`45%`, `60px`).
+    Size { element: String, attribute: String, value: String },
+    /// Not a removal: an image without `alt`, which is given an empty one.
+    NoAlt,
 }
 
 impl Removal {
@@ -257,6 +273,10 @@ impl Removal {
             Removal::Style { element } => {
                 format!("raw HTML: removed the `style` of `<{element}>`, but for `text-align`")
             }
+            Removal::Size { element, attribute, value } => {
+                format!("raw HTML: removed `{attribute}=\"{value}\"` of `<{element}>`")
+            }
+            Removal::NoAlt => "raw HTML: an `<img>` without `alt` is given an empty one".to_string(),
         }
     }
 
@@ -269,6 +289,10 @@ impl Removal {
             ),
             Removal::Address { .. } => {
                 Some("addresses may be http, https, mailto, tel or relative (see docs/content.md)".into())
+            }
+            Removal::Size { .. } => Some("HTML sizes are whole numbers of pixels, such as `width=\"480\"`".into()),
+            Removal::NoAlt => {
+                Some("describe the image in `alt`, or write `alt=\"\"` for an image that only decorates".into())
             }
             Removal::ElementAndContent(_) | Removal::Element(_) | Removal::Attribute { .. } => Some(
                 "`[markdown] raw_html = \"sanitize\"` keeps the elements and attributes listed in docs/content.md"
@@ -289,8 +313,15 @@ pub fn removals(policy: &RawHtmlPolicy, element: &str, attributes: &[(String, St
         }
         return attributes
             .iter()
-            .filter(|(name, _)| !IFRAME_ATTRIBUTES.contains(&name.as_str()))
-            .map(|(name, _)| Removal::Attribute { element: element.into(), attribute: name.clone() })
+            .filter_map(|(name, value)| {
+                if !IFRAME_ATTRIBUTES.contains(&name.as_str()) {
+                    Some(Removal::Attribute { element: element.into(), attribute: name.clone() })
+                } else if SIZE_ATTRIBUTES.contains(&name.as_str()) && !is_size(value) {
+                    Some(Removal::Size { element: element.into(), attribute: name.clone(), value: value.clone() })
+                } else {
+                    None
+                }
+            })
             .collect();
     }
     if REMOVED_WITH_CONTENT.contains(&element) {
@@ -315,15 +346,29 @@ pub fn removals(policy: &RawHtmlPolicy, element: &str, attributes: &[(String, St
             Some(Removal::Element("input".into()))
         } else if name == "style" && !style_is_alignment(value) {
             Some(Removal::Style { element: element.into() })
+        } else if SIZE_ATTRIBUTES.contains(&name.as_str()) && !is_size(value) {
+            Some(Removal::Size { element: element.into(), attribute: name.clone(), value: value.clone() })
         } else {
             None
         };
         out.extend(removal);
     }
+    if element == "img" && attribute("alt").is_none() {
+        out.push(Removal::NoAlt);
+    }
     if element == "input" && attribute("type").is_none() {
         out.push(Removal::Element("input".into()));
     }
     out
+}
+
+/// Attributes that hold a size in pixels.
+pub const SIZE_ATTRIBUTES: &[&str] = &["width", "height"];
+
+/// Whether a `width` or `height` is valid HTML: a whole number of pixels.
+pub fn is_size(value: &str) -> bool {
+    let value = value.trim();
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether a `style` holds nothing but `text-align` declarations.
@@ -445,6 +490,7 @@ impl RawScan {
     }
 
     /// A Markdown block starts; a leaf (paragraph, heading, table cell) holds raw HTML inline.
+    #[inline]
     pub fn block_starts(&mut self, leaf: bool) {
         self.depth += 1;
         if leaf {
@@ -454,7 +500,13 @@ impl RawScan {
 
     /// A Markdown block ends with event `index`: the raw elements opened inside it are closed by
     /// it, as a browser closes them, except formatting elements, which it reopens further on.
+    #[inline]
     pub fn block_ends(&mut self, index: usize, leaf: bool) {
+        // most bodies have no raw HTML: nothing is open (a branch on every block's end)
+        if self.open.is_empty() && self.text_open.is_none() {
+            self.depth = self.depth.saturating_sub(1);
+            return;
+        }
         if leaf {
             self.close_block(index);
         }
@@ -497,10 +549,16 @@ impl RawScan {
     }
 
     /// Reads the fragment gathered since the last call (the raw events before a Markdown one).
+    #[inline]
     pub fn read_pending(&mut self, policy: &RawHtmlPolicy, body: &str) {
-        if self.pending.is_empty() {
-            return;
+        // called before every event that is not raw HTML: the check stays on the caller's side
+        if !self.pending.is_empty() {
+            self.read_fragment(policy, body);
         }
+    }
+
+    #[inline(never)]
+    fn read_fragment(&mut self, policy: &RawHtmlPolicy, body: &str) {
         let text = std::mem::take(&mut self.pending);
         let pieces = std::mem::take(&mut self.pending_pieces);
         let tags = tokenize(&text);
@@ -704,8 +762,7 @@ mod tests {
     #[test]
     fn removals_name_what_goes_and_where() {
         let policy = RawHtmlPolicy::default();
-        let html =
-            "<p style=\"color:red\">a</p>\n<img src=x onerror=alert(1)><script>var a = '<b>';</script><font color=red>";
+        let html = "<p style=\"color:red\">a</p>\n<img alt=\"\"src=x onerror=alert(1)><script>var a = '<b>';</script><font color=red>";
         let s = scan(&policy, &[html]);
         let found: Vec<(usize, String)> = s.removals.iter().map(|r| (r.offset, r.what.message())).collect();
         assert_eq!(
@@ -713,11 +770,11 @@ mod tests {
             [
                 (0, "raw HTML: removed the `style` attribute of `<p>`".to_string()),
                 (27, "raw HTML: removed the `onerror` attribute of `<img>`".to_string()),
-                (55, "raw HTML: removed `<script>` and everything in it".to_string()),
-                (86, "raw HTML: removed the `<font>` tags (what they hold is kept)".to_string()),
+                (61, "raw HTML: removed `<script>` and everything in it".to_string()),
+                (92, "raw HTML: removed the `<font>` tags (what they hold is kept)".to_string()),
             ]
         );
-        assert_eq!((&html[55..62], &html[86..91]), ("<script", "<font"));
+        assert_eq!((&html[61..68], &html[92..97]), ("<script", "<font"));
         // the `<b>` inside the script is text, not a tag
         assert!(!s.inside_raw() || s.open.iter().all(|e| e.name != "b"));
     }

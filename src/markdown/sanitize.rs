@@ -16,18 +16,20 @@
 
 use super::raw_html::{Close, attribute_name};
 use super::raw_html::{
-    ELEMENTS, GENERIC_ATTRIBUTES, IFRAME_ATTRIBUTES, REMOVED_WITH_CONTENT, RawHtmlPolicy, STYLE_PROPERTIES,
-    SUP_CLASSES, URL_SCHEMES,
+    ELEMENTS, GENERIC_ATTRIBUTES, IFRAME_ATTRIBUTES, REMOVED_WITH_CONTENT, RawHtmlPolicy, SIZE_ATTRIBUTES,
+    STYLE_PROPERTIES, SUP_CLASSES, URL_ATTRIBUTES, URL_SCHEMES, is_size, url_allowed,
 };
 use super::{BodyHtml, DroppedId, LinkRef, QuoteBlock, TextRun, offset_u32};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::ops::Range;
 
 /// The ammonia configuration: [`ELEMENTS`] and their attributes, comments kept (the markers are
 /// comments; the writer's own comments are dropped afterwards), relative addresses kept as
-/// written, no `rel` added to links.
-pub(super) fn builder(iframes: bool) -> ammonia::Builder<'static> {
+/// written but those from the site root, which get `base_path` as Markdown links do, sizes only
+/// in pixels, no `rel` added to links.
+pub(super) fn builder(iframes: bool, base_path: &str) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::empty();
     let mut tags: HashSet<&'static str> = ELEMENTS.iter().map(|(name, _)| *name).collect();
     let mut attributes: HashMap<&'static str, HashSet<&'static str>> = ELEMENTS
@@ -49,11 +51,34 @@ pub(super) fn builder(iframes: bool) -> ammonia::Builder<'static> {
         .tag_attribute_values(HashMap::from([("input", HashMap::from([("type", HashSet::from(["checkbox"]))]))]))
         .filter_style_properties(STYLE_PROPERTIES.iter().copied().collect())
         .url_schemes(URL_SCHEMES.iter().copied().collect())
-        .url_relative(ammonia::UrlRelative::PassThrough)
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(from_root(base_path))))
+        .attribute_filter(|_element, attribute, value| {
+            if SIZE_ATTRIBUTES.contains(&attribute) && !is_size(value) {
+                None
+            } else if URL_ATTRIBUTES.contains(&attribute) && !url_allowed(value) {
+                // ammonia checks the scheme of `href` and `src`; `cite` gets the same rule
+                None
+            } else if URL_ATTRIBUTES.contains(&attribute) && value.trim().contains(' ') {
+                // browsers read a space in an address as `%20`; valid HTML writes it so
+                Some(Cow::Owned(value.trim().replace(' ', "%20")))
+            } else {
+                Some(Cow::Borrowed(value))
+            }
+        })
         .link_rel(None)
         .strip_comments(false)
         .clean_content_tags(removed);
     builder
+}
+
+/// Puts `base_path` before an address from the site root (`/img/map.png` →
+/// `/dossier/img/map.png`); leaves other relative addresses as they are.
+fn from_root(base_path: &str) -> impl Fn(&str) -> Option<Cow<'_, str>> + Send + Sync + 'static {
+    let base = base_path.trim_end_matches('/').to_string();
+    move |url: &str| match url.strip_prefix('/') {
+        Some(rest) if !rest.starts_with('/') && !base.is_empty() => Some(Cow::Owned(format!("{base}/{rest}"))),
+        _ => Some(Cow::Borrowed(url)),
+    }
 }
 
 /// What sanitizing needs to know of a parsed body.
@@ -131,20 +156,26 @@ fn skeleton(html: &BodyHtml, layout: &Layout<'_, '_>, key: &str) -> String {
     let mut out = String::with_capacity(html.text.len() + layout.event_count * (key.len() + 16));
     let mut raw = layout.raw.iter().peekable();
     let link_starts: HashSet<usize> = layout.links.iter().map(|l| l.event_index).collect();
-    let mut previous_raw = false;
-    for event in 0..=layout.event_count {
-        // raw elements left open in the block that ends here
+    // events after an image's start, up to its end: the writer writes them into its `alt`
+    let mut in_image = vec![false; layout.event_count];
+    for image in layout.links.iter().filter(|l| l.is_image) {
+        in_image[image.event_index + 1..=image.end_event_index.min(layout.event_count.saturating_sub(1))].fill(true);
+    }
+    // raw elements left open in the block that ends before `event`
+    let close_before = |event: usize, out: &mut String| {
         for close in layout.closes.iter().filter(|c| c.before == event) {
             let _ = write!(out, "</{}>", close.name);
         }
-        if event == layout.event_count {
-            break;
-        }
+    };
+    let mut previous_raw = false;
+    for (event, &inside_image) in in_image.iter().enumerate() {
+        close_before(event, &mut out);
         while raw.peek().is_some_and(|r| r.end <= event) {
             raw.next();
         }
         let is_raw = raw.peek().is_some_and(|r| r.contains(&event));
-        if !(is_raw && previous_raw) {
+        // the events of an image's description are written into its `alt`: no marker there
+        if !(inside_image || is_raw && previous_raw) {
             let _ = write!(out, "<!--&{key}:{event}-->");
         }
         previous_raw = is_raw;
@@ -169,6 +200,7 @@ fn skeleton(html: &BodyHtml, layout: &Layout<'_, '_>, key: &str) -> String {
             out.push_str(output);
         }
     }
+    close_before(layout.event_count, &mut out);
     out
 }
 
@@ -259,6 +291,13 @@ fn tidy(cleaned: &str, key: &str, policy: &RawHtmlPolicy) -> Result<Cleaned, Fai
                 text.push_str(&format!("<span{id}>"));
             }
             "a" => text.push_str(&name_to_id(tag)),
+            "img" if attribute(tag, "src").is_none() => {
+                // its address was removed (a `data:` or `javascript:` one): nothing to show
+            }
+            "img" if attribute(tag, "alt").is_none() => {
+                // an image must have an `alt`: an empty one says it only decorates
+                text.push_str(&tag.replacen("<img", "<img alt=\"\"", 1));
+            }
             "input" => {
                 // the only input kept is a task list's checkbox
                 if attribute(tag, "type").is_some_and(|t| t.eq_ignore_ascii_case("checkbox")) {
@@ -537,7 +576,8 @@ mod tests {
     use crate::config::RawHtml;
 
     fn sanitized(body: &str) -> String {
-        let policy = RawHtmlPolicy::new(RawHtml::Sanitize, vec!["www.youtube-nocookie.com".into()]);
+        let mut policy = RawHtmlPolicy::new(RawHtml::Sanitize, vec!["www.youtube-nocookie.com".into()]);
+        policy.base_path = "/site/".into();
         let parsed = parse_with(body, 0, &BodyOptions { raw_html: &policy, ..BodyOptions::default() });
         crate::render::html::body_html(&parsed, &vec![crate::assemble::ResolvedLink::UNCHANGED; parsed.links.len()])
     }

@@ -62,26 +62,34 @@ const EXPLAINER_CHROME: usize = 32 * 1024;
 /// How many items the home page shows of each entity list.
 const HOME_ENTITY_COUNT: usize = 12;
 
-/// Renders every page of the plan. Returns the ids of every HTML page written, or every
-/// distinct error.
+/// What rendering pages found on them.
+#[derive(Debug, Default)]
+pub struct RenderedPages {
+    /// The ids of each HTML page written, by output file: `#anchor` links are checked against
+    /// them.
+    pub ids: RenderedIds,
+    /// Pages with an id twice: errors, unless the build fails for errors found before rendering
+    /// (which name the place in the body of an id written twice).
+    pub duplicate_ids: Vec<Diagnostic>,
+}
+
+/// Renders every page of the plan, or returns every distinct error.
 pub fn render_site(
     site: &Site<'_>,
     templates: &mut Templates,
     sink: &dyn Sink,
-) -> Result<RenderedIds, Vec<Diagnostic>> {
+) -> Result<RenderedPages, Vec<Diagnostic>> {
     let pages: Vec<&Page> = site.pages.iter().collect();
     render_pages(site, templates, sink, &pages)
 }
 
-/// Renders some pages of the plan (`serve` renders only those an edit changed). Returns the ids
-/// of each HTML page written, by output file: `#anchor` links are checked against them. An id
-/// written twice on a page is an error.
+/// Renders some pages of the plan (`serve` renders only those an edit changed).
 pub fn render_pages(
     site: &Site<'_>,
     templates: &mut Templates,
     sink: &dyn Sink,
     pages: &[&Page],
-) -> Result<RenderedIds, Vec<Diagnostic>> {
+) -> Result<RenderedPages, Vec<Diagnostic>> {
     templates.tera.global_context().insert("site", &site_view(site));
     let templates = &*templates;
     let cards = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
@@ -93,13 +101,18 @@ pub fn render_pages(
         pages.iter().partition(|page| matches!(page.kind, PageKind::Explainer(_)));
     // then the longest lists first, so that no thread is left alone on a long page at the end
     other_pages.sort_by_key(|page| std::cmp::Reverse(entries_listed(site, page)));
+    let duplicates: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    // `name` on `a` is an anchor only where raw HTML is passed through as written
+    let names = site.config.markdown.raw_html == crate::config::RawHtml::Trusted;
     let render_one = |page: &&Page| -> Option<(String, Vec<String>)> {
         let path = output_file(&page.path);
         let bytes = renderer.render(page).map_err(|d| record(&errors, d)).ok()?;
-        let ids = if path.ends_with(".html") { page_ids::ids_in_html(&bytes) } else { Vec::new() };
-        for d in page_ids::duplicate_ids(&path, &ids, page_source(site, page)) {
-            record(&errors, d);
-        }
+        let ids = if path.ends_with(".html") { page_ids::ids_in_html(&bytes, names) } else { Vec::new() };
+        duplicates.lock().expect("no thread panicked while holding the lock").extend(page_ids::duplicate_ids(
+            &path,
+            &ids,
+            page_source(site, page),
+        ));
         match sink.write(&path, bytes) {
             Ok(()) => Some((path, ids)),
             Err(e) => {
@@ -122,7 +135,8 @@ pub fn render_pages(
     );
     let errors = errors.into_inner().expect("no thread panicked while holding the lock");
     if errors.is_empty() {
-        return Ok(rendered);
+        let duplicate_ids = duplicates.into_inner().expect("no thread panicked while holding the lock");
+        return Ok(RenderedPages { ids: rendered, duplicate_ids });
     }
     Err(errors
         .into_values()

@@ -231,7 +231,7 @@ impl Session {
         lap("compare", &mut stages);
         let sink = MemorySink::with_capacity(changed.len());
         let templates = self.templates.as_mut().expect("compiled above");
-        let fresh_ids = render::render_pages(&site, templates, &sink, &changed).map_err(|errors| {
+        let fresh = render::render_pages(&site, templates, &sink, &changed).map_err(|errors| {
             let mut all = std::mem::take(&mut diagnostics);
             all.extend(errors);
             sorted(all)
@@ -241,10 +241,11 @@ impl Session {
         let current: std::collections::HashSet<&str> = fingerprints.iter().map(|(p, _)| p.as_str()).collect();
         let mut ids = self.rendered_ids.clone();
         ids.retain(|path, _| current.contains(path.as_str()));
-        ids.extend(fresh_ids);
-        let anchor_errors = crate::page_ids::check_anchors(&site.anchor_checks, &ids);
-        if !anchor_errors.is_empty() {
-            diagnostics.extend(anchor_errors);
+        ids.extend(fresh.ids);
+        let mut page_errors = fresh.duplicate_ids;
+        page_errors.extend(crate::page_ids::check_anchors(&site.anchor_checks, &ids));
+        if !page_errors.is_empty() {
+            diagnostics.extend(page_errors);
             return Err(sorted(diagnostics));
         }
         self.rendered_ids = ids;
