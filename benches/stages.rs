@@ -208,5 +208,43 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages);
+/// A body pasted from a CMS, mostly raw HTML: paragraphs with inline styles and legacy tags, a
+/// table, a wrapper around Markdown, a script, about 60 KB.
+fn pasted_body() -> String {
+    let mut body = String::new();
+    let mut random = Random(7);
+    for i in 0..120 {
+        let words: Vec<&str> = (0..40).map(|_| WORDS[random.below(WORDS.len())]).collect();
+        let _ = write!(
+            body,
+            "<p style=\"margin: 0\"><span class=\"s1\">{}</span> <b><i>{}</b></i> <font color=\"red\">{}</font></p>\n",
+            words[..14].join(" "),
+            words[14..27].join(" "),
+            words[27..].join(" "),
+        );
+        if i % 10 == 0 {
+            body.push_str("<table border=\"1\"><tr><td>one</td><td style=\"text-align: right\">2</td></tr></table>\n\n");
+            body.push_str("<div class=\"note\">\n\nA *Markdown* note with [a link](https://example.org/).\n\n</div>\n\n");
+            body.push_str("<script>track();</script><img src=\"/img/x.png\" onerror=\"x()\">\n\n");
+        }
+    }
+    body
+}
+
+/// Parsing a body that is mostly raw HTML, in each `raw_html` mode: what sanitizing costs.
+fn raw_html(c: &mut Criterion) {
+    use dossier::config::RawHtml;
+    use dossier::markdown::{BodyOptions, RawHtmlPolicy, parse_with};
+    let body = pasted_body();
+    let mut group = c.benchmark_group("raw HTML body");
+    group.throughput(Throughput::Bytes(body.len() as u64));
+    for (name, mode) in [("trusted", RawHtml::Trusted), ("escape", RawHtml::Escape), ("sanitize", RawHtml::Sanitize)] {
+        let policy = RawHtmlPolicy::new(mode, Vec::new());
+        let options = BodyOptions { raw_html: &policy, ..BodyOptions::default() };
+        group.bench_function(name, |b| b.iter(|| std::hint::black_box(parse_with(&body, 0, &options))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, stages, raw_html);
 criterion_main!(benches);

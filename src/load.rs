@@ -20,6 +20,42 @@ pub struct ContentFile {
     /// Relative to `content/`: `articles/x.md`.
     pub rel: String,
     pub text: String,
+    /// Where the first control character was (U+0001–U+001F but tab, line feed, form feed and
+    /// carriage return, U+007F–U+009F): each is written as spaces, one per byte, since no HTML or
+    /// XML page may hold one. The parse reports it.
+    pub control_character: Option<usize>,
+}
+
+/// Writes the control characters of `text` (see [`ContentFile::control_character`]) as spaces,
+/// one per byte so that every offset stays where it is; returns where the first one was.
+fn blank_control_characters(text: String) -> (String, Option<usize>) {
+    let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r')) || b == 0x7f;
+    // a C1 control is U+0080–U+009F: 0xC2 then 0x80–0x9F in UTF-8
+    let candidate = |b: u8| is_control(b) || b == 0xc2;
+    // chunks without a branch inside vectorize: most files have no candidate at all
+    if !text.as_bytes().chunks(64).any(|chunk| chunk.iter().fold(false, |seen, &b| seen | candidate(b))) {
+        return (text, None);
+    }
+    let mut bytes = text.into_bytes();
+    let mut first = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let width = if is_control(bytes[at]) {
+            1
+        } else if bytes[at] == 0xc2 && bytes.get(at + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) {
+            2
+        } else {
+            0
+        };
+        if width > 0 {
+            first.get_or_insert(at);
+            bytes[at..at + width].fill(b' ');
+            at += width;
+        } else {
+            at += 1;
+        }
+    }
+    (String::from_utf8(bytes).expect("ASCII spaces for whole characters keep UTF-8 valid"), first)
 }
 
 /// A template, from the theme or from the site's `templates/` (which wins).
@@ -198,7 +234,10 @@ pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, 
         ))
         .in_file(&shown)),
         Ok(Some(bytes)) => match String::from_utf8(bytes) {
-            Ok(text) => Ok(Some(ContentFile { path: shown, rel: rel.to_string(), text })),
+            Ok(text) => {
+                let (text, control_character) = blank_control_characters(text);
+                Ok(Some(ContentFile { path: shown, rel: rel.to_string(), text, control_character }))
+            }
             Err(e) => Err(Diagnostic::error(format!(
                 "file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
                 e.utf8_error().valid_up_to()
@@ -318,6 +357,14 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_become_spaces_in_place() {
+        let (text, first) = blank_control_characters("a\u{1a}b\u{85}c\td\u{a0}é\u{7}".to_string());
+        assert_eq!(text, "a b  c\td\u{a0}é ");
+        assert_eq!(first, Some(1));
+        assert_eq!(blank_control_characters("plain\n\ttext «»".to_string()), ("plain\n\ttext «»".to_string(), None));
+    }
 
     #[test]
     fn files_past_the_limit_are_not_read() {

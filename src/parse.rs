@@ -133,6 +133,19 @@ pub fn collect<'s>(
 
 /// Parses one content file.
 pub fn parse_file<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'s> {
+    let (parsed, mut diagnostics) = parse_text(file, options);
+    if let Some(at) = file.control_character {
+        let source = SourceFile::new(&file.path, &file.text);
+        diagnostics.push(
+            Diagnostic::warning("control characters (invisible, and not allowed in HTML) are written as spaces")
+                .at(&source, at, 1)
+                .with_help("they usually come from pasting out of a word processor or a PDF"),
+        );
+    }
+    (parsed, diagnostics)
+}
+
+fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'s> {
     let source = SourceFile::new(&file.path, &file.text);
     let split = match frontmatter::split(&source) {
         Ok(split) => split,

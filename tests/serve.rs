@@ -321,3 +321,31 @@ fn turning_search_on_indexes_the_words_of_every_body() {
     });
     assert!(indexed, "a word found only in a body is in the index");
 }
+
+#[test]
+fn raw_html_mode_and_anchors_are_those_of_a_fresh_build() {
+    let (site, server) = serving("raw-html");
+    let page = server.get("/articles/lima-briefing/");
+    assert!(!page.body.contains("<script>alert(") && page.body.contains("id=\"readouts\""), "sanitized");
+    // `[markdown]` changes how every body is parsed: all of them are parsed again
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", &toml.replace("[markdown]\n", "[markdown]\nraw_html = \"trusted\"\n"));
+    server.wait_for("/articles/lima-briefing/", "trusted", |r| r.body.contains("<script>alert("));
+    // an anchor the other page links to disappears: the link is an error, as in a build
+    let briefing = std::fs::read_to_string(site.root.join("content/articles/lima-briefing.md")).unwrap();
+    site.write("content/articles/lima-briefing.md", &briefing.replace("<a name=\"readouts\"></a>", ""));
+    let broken = server.wait_for("/articles/lima-context/", "anchor error", |r| r.body.contains("dossier-error"));
+    assert!(broken.body.contains("no element with the id `#readouts`"), "{}", broken.body);
+    site.write("content/articles/lima-briefing.md", &briefing);
+    server.wait_for("/articles/lima-context/", "fixed", |r| !r.body.contains("dossier-error"));
+    // a template that writes an id changes the ids made from bodies: `## Sources` steps around it
+    site.write(
+        "templates/explainer.html",
+        &std::fs::read_to_string("themes/default/templates/explainer.html")
+            .unwrap()
+            .replace("<h1>", "<h1 id=\"sources-2\">"),
+    );
+    server.wait_for("/articles/lima-briefing/", "ids step around the template's", |r| {
+        r.body.contains("<h2 id=\"sources-3\">Sources</h2>")
+    });
+}

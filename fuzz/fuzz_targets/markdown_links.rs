@@ -81,5 +81,6 @@ fuzz_target!(|data: &[u8]| {
         assert!(!lower.contains("<script"), "script tag in {html}");
         assert!(!lower.contains(" onerror=") && !lower.contains(" onclick="), "event handler in {html}");
     }
-    assert!(!html.contains('\u{1a}'), "a stand-in left in {html}");
+    // (control characters written in the text itself are passed on here; `load` blanks them)
+    assert!(html.matches('\u{1a}').count() <= body.matches('\u{1a}').count(), "a stand-in left in {html}");
 });

@@ -231,7 +231,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> ContentFile {
-        ContentFile { path: format!("content/{path}"), rel: path.into(), text: text.into() }
+        ContentFile { path: format!("content/{path}"), rel: path.into(), text: text.into(), control_character: None }
     }
 
     fn located(text: &str, value: &str) -> Located<String> {
