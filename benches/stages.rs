@@ -223,8 +223,12 @@ fn pasted_body() -> String {
             words[27..].join(" "),
         );
         if i % 10 == 0 {
-            body.push_str("<table border=\"1\"><tr><td>one</td><td style=\"text-align: right\">2</td></tr></table>\n\n");
-            body.push_str("<div class=\"note\">\n\nA *Markdown* note with [a link](https://example.org/).\n\n</div>\n\n");
+            body.push_str(
+                "<table border=\"1\"><tr><td>one</td><td style=\"text-align: right\">2</td></tr></table>\n\n",
+            );
+            body.push_str(
+                "<div class=\"note\">\n\nA *Markdown* note with [a link](https://example.org/).\n\n</div>\n\n",
+            );
             body.push_str("<script>track();</script><img src=\"/img/x.png\" onerror=\"x()\">\n\n");
         }
     }

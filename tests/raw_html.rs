@@ -231,14 +231,16 @@ fn anchors_come_from_the_templates_in_use() {
 
 #[test]
 fn control_characters_pasted_into_content_become_spaces() {
-    let pasted = "---\ntitle: \"Pasted\u{1a} from a PDF\"\ndate: 2024-11-19\n---\n\nThe\u{b}readout\u{85} said\u{7f} so.\n";
+    let pasted =
+        "---\ntitle: \"Pasted\u{1a} from a PDF\"\ndate: 2024-11-19\n---\n\nThe\u{b}readout\u{85} said\u{7f} so.\n";
     let site = Site::fixture_with("raw-html", &[("content/articles/pasted.md", pasted)]);
     let run = site.build_ok();
     assert!(run.stderr.contains("control characters (invisible, and not allowed in HTML) are written as spaces"));
     assert!(run.stderr.contains("--> content/articles/pasted.md:2:15"), "{}", run.stderr);
     for (path, bytes) in site.output_files().into_iter().filter(|(p, _)| !p.ends_with(".png")) {
         let text = String::from_utf8_lossy(&bytes);
-        let control = text.chars().find(|&c| (c.is_control() && !c.is_ascii_whitespace()) || ('\u{80}'..='\u{9f}').contains(&c));
+        let control =
+            text.chars().find(|&c| (c.is_control() && !c.is_ascii_whitespace()) || ('\u{80}'..='\u{9f}').contains(&c));
         assert_eq!(control, None, "a control character in {path}");
     }
     assert_eq!(site.page("articles/pasted/").text("h1"), "Pasted from a PDF");

@@ -246,21 +246,7 @@ pub fn parse<'s>(body: &'s str, body_offset: usize) -> ParsedBody<'s> {
 /// used.
 pub fn parse_with<'s>(body: &'s str, body_offset: usize, options: &BodyOptions<'_>) -> ParsedBody<'s> {
     let mode = options.raw_html.mode;
-    let mut parsed = parse_once(body, body_offset, options, mode, &FxHashSet::default());
-    // ids written in the body (custom heading ids, raw HTML ids) that a heading or footnote
-    // was given first: a second pass makes those step around them
-    let written: FxHashSet<String> = parsed
-        .body
-        .headings
-        .iter()
-        .filter(|h| h.custom)
-        .map(|h| h.id.clone())
-        .chain(parsed.body.raw_ids.iter().cloned())
-        .collect();
-    let generated = parsed.body.headings.iter().filter(|h| !h.custom).map(|h| &h.id);
-    if generated.chain(parsed.body.footnotes.iter().map(|f| &f.id)).any(|id| written.contains(id)) {
-        parsed = parse_once(body, body_offset, options, mode, &written);
-    }
+    let parsed = parse_with_unique_ids(body, body_offset, options, mode);
     if mode != RawHtml::Sanitize || parsed.raw_events.is_empty() {
         return parsed.body;
     }
@@ -291,7 +277,7 @@ pub fn parse_with<'s>(body: &'s str, body_offset: usize, options: &BodyOptions<'
         }
         Err(sanitize::Failure(reason)) => {
             let first_raw = parsed.first_raw_offset;
-            let mut escaped = parse_once(body, body_offset, options, RawHtml::Escape, &FxHashSet::default()).body;
+            let mut escaped = parse_with_unique_ids(body, body_offset, options, RawHtml::Escape).body;
             escaped.issues.push(BodyIssue {
                 error: false,
                 offset: body_offset + first_raw,
@@ -302,6 +288,30 @@ pub fn parse_with<'s>(body: &'s str, body_offset: usize, options: &BodyOptions<'
             escaped
         }
     }
+}
+
+/// One pass over `body`, or two when ids written in it (custom heading ids, raw HTML ids) are ones
+/// a heading or footnote was given first: the second makes those step around them.
+fn parse_with_unique_ids<'s>(
+    body: &'s str,
+    body_offset: usize,
+    options: &BodyOptions<'_>,
+    mode: RawHtml,
+) -> OnePass<'s> {
+    let parsed = parse_once(body, body_offset, options, mode, &FxHashSet::default());
+    let written: FxHashSet<String> = parsed
+        .body
+        .headings
+        .iter()
+        .filter(|h| h.custom)
+        .map(|h| h.id.clone())
+        .chain(parsed.body.raw_ids.iter().cloned())
+        .collect();
+    let generated = parsed.body.headings.iter().filter(|h| !h.custom).map(|h| &h.id);
+    if generated.chain(parsed.body.footnotes.iter().map(|f| &f.id)).any(|id| written.contains(id)) {
+        return parse_once(body, body_offset, options, mode, &written);
+    }
+    parsed
 }
 
 /// One pass over a body, and what sanitizing it would need.
@@ -1140,11 +1150,12 @@ impl<'a> PageIds<'a> {
 
     /// Gives the heading that ends its id; a custom id that is taken is an error.
     fn heading_ends(&mut self) -> Option<BodyIssue> {
-        let (level, custom, text, offset, len) = self.open.take()?;
-        let (id, issue) = match custom {
+        let (level, written, text, offset, len) = self.open.take()?;
+        let custom = written.is_some();
+        let (id, issue) = match written {
             Some(id) => {
                 let issue = self.clash(&id, offset, len, "the heading id");
-                self.used.entry(id.clone()).or_insert(Some(offset));
+                self.used.insert(id.clone(), Some(offset));
                 (id, issue)
             }
             None => {
@@ -1152,7 +1163,6 @@ impl<'a> PageIds<'a> {
                 (self.make(&base), None)
             }
         };
-        let custom = issue.is_none() && self.used.get(&id).is_some_and(Option::is_some);
         self.headings.push(Heading { level, id, text: text.trim().to_string(), custom });
         issue
     }
@@ -1270,6 +1280,26 @@ mod tests {
         let ids: Vec<_> = parsed.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["why-kursk-matters", "why-kursk-matters-1", "sources", "mine"]);
         assert!(parsed.ids().any(|id| id == "mine"));
+    }
+
+    #[test]
+    fn made_ids_step_around_ids_written_later_in_the_body() {
+        let body =
+            "## Outcomes\n\nA note.[^a]\n\n## Other {#outcomes}\n\n<span id=\"a\">raw</span>\n\n[^a]: The note.\n";
+        let parsed = parse(body, 0);
+        let ids: Vec<&str> = parsed.ids().collect();
+        assert_eq!(ids, ["outcomes-1", "outcomes", "a-1", "a"]);
+        assert!(parsed.issues.is_empty(), "{:?}", parsed.issues);
+        // footnote ids, and references to them, step around the template's
+        let reserved: FxHashSet<String> = ["sources".to_string()].into_iter().collect();
+        let options = BodyOptions {
+            reserved_ids: ReservedIds { written: Some(&reserved), given: &[] },
+            ..BodyOptions::default()
+        };
+        let parsed = parse_with("See[^sources].\n\n[^sources]: Two readouts.\n", 0, &options);
+        assert_eq!(parsed.footnote_definitions, ["sources-1"]);
+        let html = crate::render::html::body_html(&parsed, &[]);
+        assert!(html.contains("href=\"#sources-1\"") && html.contains("id=\"sources-1\""), "{html}");
     }
 
     #[test]
