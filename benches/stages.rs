@@ -215,9 +215,9 @@ fn pasted_body() -> String {
     let mut random = Random(7);
     for i in 0..120 {
         let words: Vec<&str> = (0..40).map(|_| WORDS[random.below(WORDS.len())]).collect();
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "<p style=\"margin: 0\"><span class=\"s1\">{}</span> <b><i>{}</b></i> <font color=\"red\">{}</font></p>\n",
+            "<p style=\"margin: 0\"><span class=\"s1\">{}</span> <b><i>{}</b></i> <font color=\"red\">{}</font></p>",
             words[..14].join(" "),
             words[14..27].join(" "),
             words[27..].join(" "),
