@@ -107,6 +107,10 @@ fn nothing_is_marked_up_inside_raw_elements_or_links() {
     assert!(page.texts(".prose a a").is_empty(), "a link inside a link");
     assert_eq!(page.texts(".prose span"), ["candid", "Xi Jinping said"]);
     assert!(page.texts(".prose span a, .prose span abbr").is_empty());
+    // a glossary term is explained at its first use outside links
+    let context = site.page("articles/lima-context/");
+    assert!(context.texts(".prose a abbr").is_empty(), "an abbr inside a link");
+    assert_eq!(context.texts(".prose abbr"), ["APEC"]);
     let all = raw_html_site(None);
     let toml = std::fs::read_to_string(all.root.join("site.toml")).unwrap();
     all.write("site.toml", &toml.replace("[glossary]", "autolink = \"all\"\n\n[glossary]"));

@@ -118,7 +118,8 @@ impl Annotator {
                     }
                 }
             }
-            if run.in_raw {
+            // nor are glossary terms: not in raw elements, not in links
+            if run.in_raw || run.in_link {
                 continue;
             }
             for Found { start, end, name: term } in self.terms.find(&run.text) {
