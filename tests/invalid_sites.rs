@@ -113,3 +113,33 @@ fn every_error_of_a_run_is_reported_together() {
     assert!(stderr.ends_with("error: 6 errors found; public was not changed"), "{stderr}");
     insta::assert_snapshot!(stderr);
 }
+
+#[test]
+fn unsafe_link_schemes() {
+    let stderr = assert_fails(
+        "invalid-link-scheme",
+        &[
+            "content/articles/a.md:8:12",
+            "content/articles/a.md:8:43",
+            "content/articles/a.md:9:13",
+            "content/articles/a.md:11:2",
+        ],
+    );
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn written_ids_that_clash() {
+    let stderr = assert_fails("invalid-ids", &["content/articles/a.md:6:1", "content/articles/a.md:14:1"]);
+    insta::assert_snapshot!(stderr);
+}
+
+/// The override writes no `#sources` and no `#source-readout`: links to them are errors, found
+/// in the pages as rendered.
+#[test]
+fn anchors_of_a_template_override() {
+    let stderr =
+        assert_fails("invalid-template-anchor", &["content/articles/a.md:10:25", "content/articles/a.md:10:66"]);
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error: no element")).count(), 2);
+    insta::assert_snapshot!(stderr);
+}

@@ -1,6 +1,7 @@
 //! Content nobody here wrote: raw HTML in each `[markdown] raw_html` mode, email autolinks,
-//! anchors defined in raw HTML, ids that would clash, unsafe link schemes, and anchors checked
-//! against the pages as rendered (the `raw-html` fixture and the invalid ones beside it).
+//! anchors defined in raw HTML, ids that would clash, control characters, and anchors checked
+//! against the pages as rendered (the `raw-html` fixture; the invalid fixtures of unsafe link
+//! schemes, clashing ids and a template override's anchors are in `invalid_sites.rs`).
 
 mod harness;
 
@@ -189,48 +190,6 @@ fn clashing_raw_ids_are_removed_under_sanitize_and_errors_under_trusted() {
     run.assert_code(1);
     assert!(run.stderr.contains("--> content/articles/clash.md:6:1"), "{}", run.stderr);
     assert!(run.stderr.contains("--> content/articles/clash.md:8:23"), "{}", run.stderr);
-}
-
-#[test]
-fn unsafe_link_schemes_are_errors() {
-    let site = Site::fixture("invalid-link-scheme");
-    let run = site.build();
-    run.assert_code(1);
-    for location in [
-        "content/articles/a.md:8:12",
-        "content/articles/a.md:8:43",
-        "content/articles/a.md:9:13",
-        "content/articles/a.md:11:2",
-    ] {
-        assert!(run.stderr.contains(&format!("--> {location}")), "expected `{location}` in:\n{}", run.stderr);
-    }
-    assert!(!site.public().exists());
-    insta::assert_snapshot!("unsafe_link_schemes", run.stderr_stable());
-}
-
-#[test]
-fn written_ids_that_clash_are_errors() {
-    let site = Site::fixture("invalid-ids");
-    let run = site.build();
-    run.assert_code(1);
-    assert!(run.stderr.contains("--> content/articles/a.md:6:1"), "{}", run.stderr);
-    assert!(run.stderr.contains("--> content/articles/a.md:14:1"), "{}", run.stderr);
-    insta::assert_snapshot!("clashing_written_ids", run.stderr_stable());
-}
-
-#[test]
-fn anchors_come_from_the_templates_in_use() {
-    // the override writes no `#sources` and no `#source-readout`: links to them are errors
-    let site = Site::fixture("invalid-template-anchor");
-    let run = site.build();
-    run.assert_code(1);
-    assert!(run.stderr.contains("--> content/articles/a.md:10:25"), "{}", run.stderr);
-    assert!(run.stderr.contains("--> content/articles/a.md:10:66"), "{}", run.stderr);
-    assert_eq!(site.run(&["check"]).stderr.lines().filter(|l| l.starts_with("error: no element")).count(), 2);
-    insta::assert_snapshot!("anchors_of_an_override", run.stderr_stable());
-    // with the default theme, the same site builds
-    site.remove("templates/explainer.html");
-    site.build_ok();
 }
 
 #[test]
