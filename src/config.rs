@@ -466,7 +466,8 @@ impl Check<'_, '_> {
                 }
                 other => {
                     let term = term.get_ref();
-                    let message = format!("the expansion of glossary term `{term}` must be text, not {}", kind_of(other));
+                    let message =
+                        format!("the expansion of glossary term `{term}` must be text, not {}", kind_of(other));
                     let d = self.at(expansion.span(), message);
                     self.push(if KEYS.contains(&term.as_ref()) {
                         d.with_help(format!(
@@ -474,7 +475,9 @@ impl Check<'_, '_> {
                              move it above the first `[…]` line"
                         ))
                     } else if matches!(other, DeValue::Table(_)) {
-                        d.with_help("a term with a dot is read as a dotted key: quote it, as in `\"U.S.\" = \"United States\"`")
+                        d.with_help(
+                            "a term with a dot is read as a dotted key: quote it, as in `\"U.S.\" = \"United States\"`",
+                        )
                     } else {
                         d
                     });
@@ -496,9 +499,7 @@ impl Check<'_, '_> {
         }
         let shown: Vec<String> = themes
             .iter()
-            .map(|t| {
-                if t == crate::theme::DEFAULT_THEME { format!("`{t}` (built in)") } else { format!("`{t}`") }
-            })
+            .map(|t| if t == crate::theme::DEFAULT_THEME { format!("`{t}` (built in)") } else { format!("`{t}`") })
             .collect();
         let found = match shown.split_last() {
             Some((only, [])) => format!("the only theme found is {only}"),
@@ -540,9 +541,12 @@ impl Check<'_, '_> {
             },
             (Some(_), None) => None,
             (None, _) => {
-                self.missing("base_url", Diagnostic::error("site.toml has no `base_url`").in_file(CONFIG_FILE).with_help(
-                    "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
-                ));
+                self.missing(
+                    "base_url",
+                    Diagnostic::error("site.toml has no `base_url`").in_file(CONFIG_FILE).with_help(
+                        "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
+                    ),
+                );
                 None
             }
         }
@@ -663,7 +667,8 @@ mod tests {
 
     #[test]
     fn override_replaces_base_url() {
-        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", Some("http://localhost:8000/sub"), &themes()).unwrap();
+        let c =
+            parse("title = \"T\"\nbase_url = \"https://x/\"\n", Some("http://localhost:8000/sub"), &themes()).unwrap();
         assert_eq!(c.base_url.as_str(), "http://localhost:8000/sub/");
     }
 
@@ -671,7 +676,12 @@ mod tests {
     fn errors(text: &str) -> Vec<String> {
         let mut errors = parse(text, None, &themes()).unwrap_err();
         diagnostics::sort(&mut errors);
-        errors.iter().map(|d| format!("{}:{} {}", d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().column, d.message)).collect()
+        errors
+            .iter()
+            .map(|d| {
+                format!("{}:{} {}", d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().column, d.message)
+            })
+            .collect()
     }
 
     #[test]
@@ -690,7 +700,10 @@ mod tests {
         let text = "title = \"T\"\nbase_url = \"https://x/\"\nmarkdown = \"trusted\"\nglossary = [\"WTO\"]\n";
         assert_eq!(
             errors(text),
-            ["3:12 `markdown` must be a section (`[markdown]`), not text", "4:12 `glossary` must be a section (`[glossary]`), not a list"]
+            [
+                "3:12 `markdown` must be a section (`[markdown]`), not text",
+                "4:12 `glossary` must be a section (`[glossary]`), not a list"
+            ]
         );
     }
 
@@ -699,7 +712,10 @@ mod tests {
         let text = "title = \"T\"\nbase_ulr = \"https://x/\"\nraw_html = \"escape\"\nfrobnicate = 1\n[markdown]\nembed_host = []\n[themes]\n";
         let errs = parse(text, None, &themes()).unwrap_err();
         let help = |key: &str| {
-            let d = errs.iter().find(|d| d.message.contains(&format!("`{key}`"))).unwrap_or_else(|| panic!("{key}: {errs:?}"));
+            let d = errs
+                .iter()
+                .find(|d| d.message.contains(&format!("`{key}`")))
+                .unwrap_or_else(|| panic!("{key}: {errs:?}"));
             d.help.clone().unwrap_or_default()
         };
         assert_eq!(help("base_ulr"), "did you mean `base_url`?");
@@ -736,7 +752,12 @@ mod tests {
         let text = "title = \"T\"\nbase_url = \"https://x/\"\ntheme = \"tufte\"\n";
         let errs = parse(text, None, &themes()).unwrap_err();
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].help.as_deref(), Some("the only theme found is `default` (built in); a theme is a folder under themes/ with templates/ and static/ in it"));
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some(
+                "the only theme found is `default` (built in); a theme is a folder under themes/ with templates/ and static/ in it"
+            )
+        );
         let found = vec!["default".to_string(), "tufte".to_string()];
         assert_eq!(parse(text, None, &found).unwrap().theme, "tufte");
     }

@@ -213,10 +213,12 @@ fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> 
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         // an empty site would replace the previous output: a missing folder is a mistake
-        diagnostics.push(Diagnostic::error(format!("the site has no {CONTENT_DIR}/ folder: there is nothing to build")).with_help(
-            "explainers go in content/articles/, actors in content/actors/, topics in content/topics/; \
+        diagnostics.push(
+            Diagnostic::error(format!("the site has no {CONTENT_DIR}/ folder: there is nothing to build")).with_help(
+                "explainers go in content/articles/, actors in content/actors/, topics in content/topics/; \
              `dossier new article \"Title\"` creates the first one",
-        ));
+            ),
+        );
         return (Vec::new(), Vec::new());
     }
     let files: Vec<(PathBuf, String)> =

@@ -24,7 +24,10 @@ fn fails_keeping_the_output(site: &Site, locations: &[&str]) -> String {
     let check = site.run(&["check"]);
     check.assert_code(1);
     let consequence = |stderr: &str| {
-        stderr.replace("the site does not build", "X").replace("public was not changed", "X").replace("nothing was built", "X")
+        stderr
+            .replace("the site does not build", "X")
+            .replace("public was not changed", "X")
+            .replace("nothing was built", "X")
     };
     assert_eq!(consequence(&check.stderr), consequence(&run.stderr), "check and build differ");
     run.stderr_stable()
@@ -75,7 +78,10 @@ fn outside_a_site_commands_name_the_folder_root_and_init() {
     let run = elsewhere.run(&["preview", "--port", "0"]);
     run.assert_code(1);
     let stderr = shown(&run.stderr);
-    assert!(stderr.contains("there is no site.toml in [folder]") && stderr.contains("`dossier preview DIR`"), "{stderr}");
+    assert!(
+        stderr.contains("there is no site.toml in [folder]") && stderr.contains("`dossier preview DIR`"),
+        "{stderr}"
+    );
 
     // `--root` naming a folder that does not exist
     let missing = elsewhere.outside().join("no-such-site");
@@ -98,7 +104,10 @@ fn an_unknown_theme_is_one_error_at_the_theme_key() {
     insta::assert_snapshot!(stderr);
 
     // the theme found builds
-    site.write("site.toml", &std::fs::read_to_string(site.root.join("site.toml")).unwrap().replace("breifing", "default"));
+    site.write(
+        "site.toml",
+        &std::fs::read_to_string(site.root.join("site.toml")).unwrap().replace("breifing", "default"),
+    );
     site.build_ok();
 }
 
@@ -151,12 +160,10 @@ fn every_site_toml_error_is_reported_in_one_run() {
 fn syntax_errors_do_not_hide_the_other_mistakes() {
     let site = Site::fixture_with(
         "basic",
-        &[(
-            "site.toml",
-            "title = \"Basic Fixture\nbase_url = https://example.org/\npaginat = 20\nsearch = \"no\"\n",
-        )],
+        &[("site.toml", "title = \"Basic Fixture\nbase_url = https://example.org/\npaginat = 20\nsearch = \"no\"\n")],
     );
-    let stderr = fails_keeping_the_output(&site, &["site.toml:1:23", "site.toml:2:12", "site.toml:3:1", "site.toml:4:10"]);
+    let stderr =
+        fails_keeping_the_output(&site, &["site.toml:1:23", "site.toml:2:12", "site.toml:3:1", "site.toml:4:10"]);
     assert_eq!(error_lines(&stderr).len(), 4, "{stderr}");
     assert!(stderr.contains("did you mean `paginate`?"), "{stderr}");
 }
