@@ -1,16 +1,22 @@
 //! `site.toml` into a typed, validated `Config`; every problem names `site.toml` and the key.
+//!
+//! The file is parsed into a table of values with their places (toml's `DeTable`), recovering
+//! from syntax errors, and each known key is then checked here: so every mistake of a run is
+//! reported together, each at its key's line and column, in the words a writer uses ("a whole
+//! number", not "usize"), and unknown keys get a did-you-mean.
 
-use crate::diagnostics::{Diagnostic, SourceFile};
-use serde::Deserialize;
+use crate::diagnostics::{self, Diagnostic, SourceFile};
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 use url::Url;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// How actor mentions in explainer text are linked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Autolink {
     /// The first mention of each actor in an explainer.
     #[default]
@@ -22,8 +28,7 @@ pub enum Autolink {
 }
 
 /// What happens to raw HTML written in Markdown bodies (`[markdown] raw_html`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum RawHtml {
     /// Kept where it is safe: an allowlist of elements, attributes and URL schemes (ammonia);
     /// everything removed is a warning.
@@ -41,15 +46,6 @@ pub struct MarkdownConfig {
     pub raw_html: RawHtml,
     /// Hosts whose `<iframe>`s `sanitize` keeps (`www.youtube-nocookie.com`), lower-case.
     pub embed_hosts: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawMarkdown {
-    #[serde(default)]
-    raw_html: RawHtml,
-    #[serde(default)]
-    embed_hosts: Vec<Spanned<String>>,
 }
 
 /// The site's configuration, validated. Paths are relative to the site root.
@@ -71,60 +67,75 @@ pub struct Config {
     pub markdown: MarkdownConfig,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    title: Option<Spanned<String>>,
-    base_url: Option<Spanned<String>>,
-    #[serde(default)]
-    description: String,
-    language: Option<Spanned<String>>,
-    theme: Option<Spanned<String>>,
-    output_dir: Option<Spanned<String>>,
-    #[serde(default)]
-    autolink: Autolink,
-    #[serde(default = "default_paginate")]
-    paginate: usize,
-    #[serde(default = "default_true")]
-    search: bool,
-    #[serde(default)]
-    glossary: BTreeMap<Spanned<String>, String>,
-    #[serde(default)]
-    markdown: RawMarkdown,
-}
+/// The keys of the top level of site.toml, in the order the docs list them.
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "output_dir",
+    "autolink",
+    "paginate",
+    "search",
+    "glossary",
+    "markdown",
+];
+/// The keys of `[markdown]`.
+const MARKDOWN_KEYS: &[&str] = &["raw_html", "embed_hosts"];
+const AUTOLINK: &[(&str, Autolink)] = &[("first", Autolink::First), ("all", Autolink::All), ("off", Autolink::Off)];
+const RAW_HTML: &[(&str, RawHtml)] =
+    &[("sanitize", RawHtml::Sanitize), ("escape", RawHtml::Escape), ("trusted", RawHtml::Trusted)];
 
-fn default_paginate() -> usize {
-    50
-}
-
-fn default_true() -> bool {
-    true
-}
-
-/// Parses and validates the text of `site.toml`. `base_url_override` is `--base-url`.
-pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
-    let source = SourceFile::new(CONFIG_FILE, text);
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim_end().replace('\n', "; ");
-        let d = Diagnostic::error(format!("invalid site configuration: {message}"));
-        vec![match e.span() {
-            Some(span) => d.at(&source, span.start, span.len()),
-            None => d.in_file(CONFIG_FILE),
-        }]
-    })?;
-    let mut errors = Vec::new();
-    let at = |errors: &mut Vec<Diagnostic>, value: &Spanned<String>, message: String| {
-        errors.push(Diagnostic::error(message).at(&source, value.span().start, value.span().len()));
+/// The error of a command run where there is no site: it names the folder, `--root` and
+/// `dossier init`, and points at no file (there is none to point at).
+pub fn no_site_here(root: &Path) -> Diagnostic {
+    let shown = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let message = if root.is_dir() {
+        format!("there is no {CONFIG_FILE} in {}: it is not the folder of a dossier site", shown.display())
+    } else {
+        format!("there is no folder {}", shown.display())
     };
+    Diagnostic::error(message).with_help(
+        "run the command in the site's folder (the one with site.toml), name it with `--root DIR`, \
+         or create a site with `dossier init DIR`",
+    )
+}
 
-    let title = match &raw.title {
-        Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_string(),
-        Some(t) => {
-            at(&mut errors, t, "`title` in site.toml is empty".into());
-            String::new()
-        }
+/// Parses and validates the text of `site.toml`. `base_url_override` is `--base-url`; `themes` are
+/// the themes the site can choose from: the folders under `themes/` and the built-in `default`.
+/// Every problem found is returned, each at its key.
+pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> Result<Config, Vec<Diagnostic>> {
+    let source = SourceFile::new(CONFIG_FILE, text);
+    // parsing recovers from syntax errors, so that the keys after a broken line are checked too
+    let (document, syntax_errors) = DeTable::parse_recoverable(text);
+    let syntax: Vec<Diagnostic> = syntax_errors
+        .iter()
+        .map(|e| {
+            let message = e.message().trim_end().replace('\n', "; ");
+            let d = Diagnostic::error(format!("site.toml is not valid TOML: {message}"));
+            match e.span() {
+                Some(span) => d.at(&source, span.start, span.len()),
+                None => d.in_file(CONFIG_FILE),
+            }
+        })
+        .collect();
+    let mut check = Check { source: &source, errors: Vec::new(), complete: syntax.is_empty(), suggested: Vec::new() };
+    let table = document.get_ref();
+    check.unknown_keys(table, None, KEYS);
+
+    let title = match table.get("title") {
+        Some(value) => match check.text(value, &Key::top("title")) {
+            Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+            Some(_) => {
+                check.push(check.at(value.span(), "`title` in site.toml is empty".into()));
+                String::new()
+            }
+            None => String::new(),
+        },
         None => {
-            errors.push(
+            check.missing(
+                "title",
                 Diagnostic::error("site.toml has no `title`")
                     .in_file(CONFIG_FILE)
                     .with_help("add a line such as `title = \"Policy Explainers\"`"),
@@ -133,82 +144,436 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
         }
     };
 
-    let base_url_text =
-        base_url_override.map(str::to_string).or_else(|| raw.base_url.as_ref().map(|u| u.get_ref().clone()));
-    let base_url =
-        match base_url_text {
-            None => {
-                errors.push(Diagnostic::error("site.toml has no `base_url`").in_file(CONFIG_FILE).with_help(
-                    "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
-                ));
+    let base_url = check.base_url(table.get("base_url"), base_url_override);
+
+    let description = table.get("description").and_then(|v| check.text(v, &Key::top("description")));
+    let description = description.unwrap_or_default().trim().to_string();
+
+    let language = match table.get("language") {
+        Some(value) => {
+            let language = check.text(value, &Key::top("language")).unwrap_or("en");
+            if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                let message = format!("`language` must be a language tag such as `en` or `pt-BR`, not `{language}`");
+                check.push(check.at(value.span(), message));
+            }
+            language.to_string()
+        }
+        None => "en".to_string(),
+    };
+
+    let theme = match table.get("theme") {
+        Some(value) => {
+            let theme = check.text(value, &Key::top("theme")).unwrap_or(crate::theme::DEFAULT_THEME);
+            check.theme(theme, value.span(), themes);
+            theme.to_string()
+        }
+        None => crate::theme::DEFAULT_THEME.to_string(),
+    };
+
+    let output_dir = match table.get("output_dir") {
+        Some(value) => {
+            let output_dir = check.text(value, &Key::top("output_dir")).unwrap_or("public");
+            if output_dir.trim().is_empty() || output_dir.contains('\0') {
+                check.push(check.at(value.span(), "`output_dir` must name a folder".into()));
+            }
+            output_dir.to_string()
+        }
+        None => "public".to_string(),
+    };
+
+    let autolink = table.get("autolink").and_then(|v| check.one_of(v, &Key::top("autolink"), AUTOLINK));
+    let paginate = table.get("paginate").and_then(|v| check.whole_number(v, &Key::top("paginate")));
+    let search = table.get("search").and_then(|v| check.boolean(v, &Key::top("search")));
+    let glossary = table.get("glossary").and_then(|v| check.section(v, "glossary")).map(|t| check.glossary(t));
+
+    let mut markdown = MarkdownConfig::default();
+    if let Some(section) = table.get("markdown").and_then(|v| check.section(v, "markdown")) {
+        check.unknown_keys(section, Some("markdown"), MARKDOWN_KEYS);
+        if let Some(value) = section.get("raw_html") {
+            let mode = check.one_of(value, &Key::in_section("markdown", "raw_html"), RAW_HTML);
+            markdown.raw_html = mode.unwrap_or_default();
+        }
+        if let Some(value) = section.get("embed_hosts") {
+            for host in check.text_list(value, &Key::in_section("markdown", "embed_hosts")) {
+                match embed_host(host.get_ref()) {
+                    Ok(h) => markdown.embed_hosts.push(h),
+                    Err(message) => check.push(check.at(host.span(), message)),
+                }
+            }
+        }
+    }
+
+    let mut errors = check.errors;
+    if !syntax.is_empty() {
+        // a line that does not parse is reported as such, not again as a wrong value
+        let broken: Vec<usize> = syntax.iter().filter_map(|d| d.location.as_ref().map(|l| l.line)).collect();
+        errors.retain(|d| d.location.as_ref().is_none_or(|l| !broken.contains(&l.line)));
+        errors.extend(syntax);
+    }
+    match base_url {
+        Some(base_url) if errors.is_empty() => Ok(Config {
+            title,
+            base_url,
+            description,
+            language,
+            theme,
+            output_dir,
+            autolink: autolink.unwrap_or_default(),
+            paginate: paginate.unwrap_or(50),
+            search: search.unwrap_or(true),
+            glossary: glossary.unwrap_or_default(),
+            markdown,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A key as a writer names it: `paginate`, or `raw_html` in `[markdown]`.
+struct Key<'k> {
+    section: Option<&'k str>,
+    name: &'k str,
+}
+
+impl<'k> Key<'k> {
+    fn top(name: &'k str) -> Self {
+        Key { section: None, name }
+    }
+
+    fn in_section(section: &'k str, name: &'k str) -> Self {
+        Key { section: Some(section), name }
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.section {
+            Some(section) => write!(f, "`{}` in `[{section}]`", self.name),
+            None => write!(f, "`{}`", self.name),
+        }
+    }
+}
+
+/// What a value is, named as a writer reads it.
+fn kind_of(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a decimal number",
+        DeValue::Boolean(_) => "true or false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a section",
+    }
+}
+
+/// `"a", "b" or "c"`.
+fn choices<T>(options: &[(&str, T)]) -> String {
+    let quoted: Vec<String> = options.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The checks of one parse of site.toml, and the errors they found.
+struct Check<'s, 't> {
+    source: &'s SourceFile<'t>,
+    errors: Vec<Diagnostic>,
+    /// The whole file parsed: a missing key is missing, not on a line that did not parse.
+    complete: bool,
+    /// Keys suggested for unknown ones: a `base_ulr` is reported once, not also as no `base_url`.
+    suggested: Vec<&'static str>,
+}
+
+impl Check<'_, '_> {
+    fn at(&self, span: Range<usize>, message: String) -> Diagnostic {
+        Diagnostic::error(message).at(self.source, span.start, span.len())
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors.push(diagnostic);
+    }
+
+    /// A required key that is not there, reported only when every line parsed and no misspelt
+    /// key was taken for it.
+    fn missing(&mut self, key: &str, diagnostic: Diagnostic) {
+        if self.complete && !self.suggested.contains(&key) {
+            self.errors.push(diagnostic);
+        }
+    }
+
+    /// `key` holds something else than `expected`: an error at the value, with a hint when the
+    /// writer's intent is plain (a quoted `"false"`, a quoted number, an unquoted word).
+    fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, key: &Key<'_>, expected: &str) {
+        let found = kind_of(value.get_ref());
+        let mut d = self.at(value.span(), format!("{key} must be {expected}, not {found}"));
+        let name = key.name;
+        d = match (expected, value.get_ref()) {
+            ("true or false", DeValue::String(s))
+                if ["true", "false", "yes", "no"].contains(&s.trim().to_lowercase().as_str()) =>
+            {
+                d.with_help(format!("write `{name} = true` or `{name} = false`, without quotes"))
+            }
+            ("a whole number", DeValue::String(s)) if s.trim().parse::<u64>().is_ok() => {
+                d.with_help(format!("write the number without quotes: `{name} = {}`", s.trim()))
+            }
+            ("a whole number", DeValue::Float(_)) => d.with_help("a number of explainers has no decimals"),
+            (_, DeValue::String(_)) => d,
+            (expected, DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_) | DeValue::Datetime(_))
+                if expected == "text" || expected.starts_with("one of") =>
+            {
+                d.with_help(format!("put text in quotes: `{name} = \"…\"`"))
+            }
+            _ => d,
+        };
+        self.errors.push(d);
+    }
+
+    fn text<'v>(&mut self, value: &'v Spanned<DeValue<'_>>, key: &Key<'_>) -> Option<&'v str> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(s),
+            _ => {
+                self.wrong_type(value, key, "text");
                 None
             }
-            Some(text) => match parse_base_url(&text) {
+        }
+    }
+
+    fn boolean(&mut self, value: &Spanned<DeValue<'_>>, key: &Key<'_>) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(value, key, "true or false");
+                None
+            }
+        }
+    }
+
+    fn whole_number(&mut self, value: &Spanned<DeValue<'_>>, key: &Key<'_>) -> Option<usize> {
+        let DeValue::Integer(n) = value.get_ref() else {
+            self.wrong_type(value, key, "a whole number");
+            return None;
+        };
+        match u64::from_str_radix(n.as_str(), n.radix()).ok().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) => Some(n),
+            None if n.as_str().starts_with('-') => {
+                self.push(self.at(value.span(), format!("{key} must be a whole number of 0 or more, not {n}")));
+                None
+            }
+            None => {
+                self.push(self.at(value.span(), format!("{key} is too large a number: {n}")));
+                None
+            }
+        }
+    }
+
+    fn one_of<T: Copy>(&mut self, value: &Spanned<DeValue<'_>>, key: &Key<'_>, options: &[(&str, T)]) -> Option<T> {
+        let expected = format!("one of {}", choices(options));
+        let DeValue::String(s) = value.get_ref() else {
+            self.wrong_type(value, key, &expected);
+            return None;
+        };
+        if let Some((_, v)) = options.iter().find(|(name, _)| name == s) {
+            return Some(*v);
+        }
+        let suggestion = diagnostics::closest(s, options.iter().map(|(name, _)| *name));
+        self.push(self.at(value.span(), format!("{key} must be {expected}, not \"{s}\"")).with_suggestion(suggestion));
+        None
+    }
+
+    /// The text items of a list; items of another kind are errors at the item.
+    fn text_list<'v, 'i>(&mut self, value: &'v Spanned<DeValue<'i>>, key: &Key<'_>) -> Vec<Spanned<&'v str>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(value, key, "a list of text");
+            return Vec::new();
+        };
+        let mut texts = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => texts.push(Spanned::new(item.span(), s.as_ref())),
+                other => {
+                    let message = format!("{key} must be a list of text, and this item is {}", kind_of(other));
+                    self.push(self.at(item.span(), message));
+                }
+            }
+        }
+        texts
+    }
+
+    fn section<'v, 'i>(&mut self, value: &'v Spanned<DeValue<'i>>, name: &str) -> Option<&'v DeTable<'i>> {
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(value, &Key::top(name), &format!("a section (`[{name}]`)"));
+                None
+            }
+        }
+    }
+
+    /// Every key of `table` that is not one of `known`, with a did-you-mean, or where the key
+    /// belongs when it is in the wrong part of the file.
+    fn unknown_keys(&mut self, table: &DeTable<'_>, section: Option<&str>, known: &[&'static str]) {
+        for (key, _) in table.iter() {
+            let name = key.get_ref().as_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let (message, help) = match section {
+                Some(section) if KEYS.contains(&name) => (
+                    format!("unknown key `{name}` in `[{section}]`"),
+                    format!(
+                        "`{name}` belongs at the top of site.toml, but here it follows the line `[{section}]`: \
+                         move it above the first `[…]` line"
+                    ),
+                ),
+                None if MARKDOWN_KEYS.contains(&name) => (
+                    format!("unknown key `{name}` in site.toml"),
+                    format!("`{name}` belongs in the `[markdown]` section: write it after a line `[markdown]`"),
+                ),
+                _ => {
+                    let message = match section {
+                        Some(section) => format!("unknown key `{name}` in `[{section}]`"),
+                        None => format!("unknown key `{name}` in site.toml"),
+                    };
+                    let help = match diagnostics::closest(name, known.iter().copied()) {
+                        Some(suggestion) => {
+                            self.suggested.push(suggestion);
+                            format!("did you mean `{suggestion}`?")
+                        }
+                        None => {
+                            let place = section.map_or("site.toml".to_string(), |s| format!("`[{s}]`"));
+                            format!("the keys of {place} are {}", known.join(", "))
+                        }
+                    };
+                    (message, help)
+                }
+            };
+            self.push(self.at(key.span(), message).with_help(help));
+        }
+    }
+
+    fn glossary(&mut self, table: &DeTable<'_>) -> BTreeMap<String, String> {
+        let mut glossary = BTreeMap::new();
+        for (term, expansion) in table.iter() {
+            match expansion.get_ref() {
+                DeValue::String(text) if !term.get_ref().trim().is_empty() && !text.trim().is_empty() => {
+                    glossary.insert(term.get_ref().trim().to_string(), text.trim().to_string());
+                }
+                DeValue::String(_) => {
+                    let message = "glossary terms and their expansions must not be empty".to_string();
+                    self.push(self.at(term.span(), message));
+                }
+                other => {
+                    let term = term.get_ref();
+                    let message =
+                        format!("the expansion of glossary term `{term}` must be text, not {}", kind_of(other));
+                    let d = self.at(expansion.span(), message);
+                    self.push(if KEYS.contains(&term.as_ref()) {
+                        d.with_help(format!(
+                            "`{term}` is read as a glossary term because it follows the line `[glossary]`: \
+                             move it above the first `[…]` line"
+                        ))
+                    } else if matches!(other, DeValue::Table(_)) {
+                        d.with_help(
+                            "a term with a dot is read as a dotted key: quote it, as in `\"U.S.\" = \"United States\"`",
+                        )
+                    } else {
+                        d
+                    });
+                }
+            }
+        }
+        glossary
+    }
+
+    /// The theme must be a folder under themes/ or the built-in `default`: one error at the
+    /// `theme` key, listing the themes there are.
+    fn theme(&mut self, theme: &str, span: Range<usize>, themes: &[String]) {
+        if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            self.push(self.at(span, format!("`theme` must be the name of a folder under themes/, not `{theme}`")));
+            return;
+        }
+        if theme == crate::theme::DEFAULT_THEME || themes.iter().any(|t| t == theme) {
+            return;
+        }
+        let shown: Vec<String> = themes
+            .iter()
+            .map(|t| if t == crate::theme::DEFAULT_THEME { format!("`{t}` (built in)") } else { format!("`{t}`") })
+            .collect();
+        let found = match shown.split_last() {
+            Some((only, [])) => format!("the only theme found is {only}"),
+            Some((last, rest)) => format!("the themes found are {} and {last}", rest.join(", ")),
+            None => "no theme was found".to_string(),
+        };
+        let help = match diagnostics::closest(theme, themes.iter().map(String::as_str)) {
+            Some(suggestion) => format!("did you mean `{suggestion}`? {}{}", found[..1].to_uppercase(), &found[1..]),
+            None => format!("{found}; a theme is a folder under themes/ with templates/ and static/ in it"),
+        };
+        let message = format!("theme `{theme}` not found: there is no folder themes/{theme}/");
+        self.push(self.at(span, message).with_help(help));
+    }
+
+    /// `base_url` of the file, or `--base-url` when given (then the file's is not checked as an
+    /// address). Its errors never show a user name or password written in it.
+    fn base_url(&mut self, value: Option<&Spanned<DeValue<'_>>>, base_url_override: Option<&str>) -> Option<Url> {
+        let written = value.and_then(|v| self.text(v, &Key::top("base_url")));
+        if let Some(text) = base_url_override {
+            return match parse_base_url(text) {
                 Ok(url) => Some(url),
                 Err(message) => {
-                    match (&raw.base_url, base_url_override) {
-                        (Some(spanned), None) => at(&mut errors, spanned, message),
-                        _ => errors.push(Diagnostic::error(format!("--base-url: {message}"))),
+                    self.push(Diagnostic::error(format!("--base-url: {message}")));
+                    None
+                }
+            };
+        }
+        match (value, written) {
+            (Some(value), Some(text)) => match parse_base_url(text) {
+                Ok(url) => Some(url),
+                Err(message) => {
+                    let mut d = self.at(value.span(), message);
+                    if let Some(excerpt) = &mut d.excerpt {
+                        excerpt.text = mask_credentials(&excerpt.text);
                     }
+                    self.push(d);
                     None
                 }
             },
-        };
-
-    let language = raw.language.as_ref().map_or("en".to_string(), |l| l.get_ref().clone());
-    if let Some(l) = &raw.language
-        && (l.get_ref().is_empty() || !l.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-    {
-        at(&mut errors, l, format!("`language` must be a language tag such as `en` or `pt-BR`, not `{}`", l.get_ref()));
-    }
-
-    let theme = raw.theme.as_ref().map_or("default".to_string(), |t| t.get_ref().clone());
-    if let Some(t) = &raw.theme
-        && (t.get_ref().is_empty() || !t.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-    {
-        at(&mut errors, t, format!("`theme` must be the name of a folder under themes/, not `{}`", t.get_ref()));
-    }
-
-    let output_dir = raw.output_dir.as_ref().map_or("public".to_string(), |o| o.get_ref().clone());
-    if let Some(o) = &raw.output_dir
-        && (o.get_ref().trim().is_empty() || o.get_ref().contains('\0'))
-    {
-        at(&mut errors, o, "`output_dir` must name a folder".into());
-    }
-
-    let mut glossary = BTreeMap::new();
-    for (term, expansion) in raw.glossary {
-        if term.get_ref().trim().is_empty() || expansion.trim().is_empty() {
-            at(&mut errors, &term, "glossary terms and their expansions must not be empty".into());
-        } else {
-            glossary.insert(term.get_ref().trim().to_string(), expansion.trim().to_string());
+            (Some(_), None) => None,
+            (None, _) => {
+                self.missing(
+                    "base_url",
+                    Diagnostic::error("site.toml has no `base_url`").in_file(CONFIG_FILE).with_help(
+                        "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
+                    ),
+                );
+                None
+            }
         }
     }
+}
 
-    let mut embed_hosts = Vec::new();
-    for host in &raw.markdown.embed_hosts {
-        match embed_host(host.get_ref()) {
-            Ok(h) => embed_hosts.push(h),
-            Err(message) => at(&mut errors, host, message),
+/// `text` with the user name and password of every `scheme://user:password@host` in it written
+/// as `*`, one per character, so that an underline below it still lines up.
+fn mask_credentials(text: &str) -> String {
+    let mut masked = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        masked.push_str(before);
+        let authority_end = after.find(['/', '?', '#', '"']).unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match authority.rfind('@') {
+            Some(user_end) => {
+                masked.extend(authority[..user_end].chars().map(|c| if c == ':' { ':' } else { '*' }));
+                masked.push_str(&authority[user_end..]);
+            }
+            None => masked.push_str(authority),
         }
+        rest = &after[authority_end..];
     }
-
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Config {
-        title,
-        base_url: base_url.expect("checked above"),
-        description: raw.description.trim().to_string(),
-        language,
-        theme,
-        output_dir,
-        autolink: raw.autolink,
-        paginate: raw.paginate,
-        search: raw.search,
-        glossary,
-        markdown: MarkdownConfig { raw_html: raw.markdown.raw_html, embed_hosts },
-    })
+    masked.push_str(rest);
+    masked
 }
 
 /// A host name of `embed_hosts`, lower-cased: `player.vimeo.com`, not a URL.
@@ -230,17 +595,25 @@ fn embed_host(text: &str) -> Result<String, String> {
     }
 }
 
-/// An absolute `http(s)` URL, without query or fragment, normalized to end in `/`.
+/// An absolute `http(s)` URL, without credentials, query or fragment, normalized to end in `/`.
+/// Messages never repeat a user name or password written in it.
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
-    let mut url = Url::parse(text.trim()).map_err(|e| format!("`base_url` `{text}` is not a URL: {e}"))?;
+    let shown = mask_credentials(text);
+    let mut url = Url::parse(text.trim()).map_err(|e| format!("`base_url` `{shown}` is not a URL: {e}"))?;
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(format!("`base_url` must start with https:// or http://, not `{}:`", url.scheme()));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("`base_url` `{text}` has no host"));
+        return Err(format!("`base_url` `{shown}` has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // it would be written into every canonical link, the feeds, the sitemap and robots.txt
+        return Err("`base_url` must not hold a user name or password (`user:password@`): it would be \
+                    published in every page, the feeds, the sitemap and robots.txt"
+            .to_string());
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("`base_url` `{text}` must not have a query or a fragment"));
+        return Err(format!("`base_url` `{shown}` must not have a query or a fragment"));
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -253,9 +626,13 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
 mod tests {
     use super::*;
 
+    fn themes() -> Vec<String> {
+        vec!["default".to_string()]
+    }
+
     #[test]
     fn defaults_and_normalization() {
-        let c = parse("title = \"T\"\nbase_url = \"https://example.org/explainers\"\n", None).unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://example.org/explainers\"\n", None, &themes()).unwrap();
         assert_eq!(c.base_url.as_str(), "https://example.org/explainers/");
         assert_eq!((c.paginate, c.search, c.autolink), (50, true, Autolink::First));
         assert_eq!((c.theme.as_str(), c.output_dir.as_str(), c.language.as_str()), ("default", "public", "en"));
@@ -263,34 +640,135 @@ mod tests {
 
     #[test]
     fn errors_name_the_key_and_line() {
-        let errs = parse("title = \"T\"\nbase_url = \"ftp://x/\"\n", None).unwrap_err();
+        let errs = parse("title = \"T\"\nbase_url = \"ftp://x/\"\n", None, &themes()).unwrap_err();
         let loc = errs[0].location.as_ref().unwrap();
         assert_eq!((loc.path.as_str(), loc.line), ("site.toml", 2));
-        let errs = parse("title = \"T\"\nbase_url = \"https://x/\"\nautolnk = \"all\"\n", None).unwrap_err();
+        let errs = parse("title = \"T\"\nbase_url = \"https://x/\"\nautolnk = \"all\"\n", None, &themes()).unwrap_err();
         assert!(errs[0].message.contains("autolnk"), "{}", errs[0]);
         assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
-        let errs = parse("base_url = \"https://x/\"\n", None).unwrap_err();
+        let errs = parse("base_url = \"https://x/\"\n", None, &themes()).unwrap_err();
         assert!(errs[0].message.contains("title"));
     }
 
     #[test]
     fn markdown_section() {
-        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None).unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None, &themes()).unwrap();
         assert_eq!(c.markdown, MarkdownConfig { raw_html: RawHtml::Sanitize, embed_hosts: vec![] });
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nraw_html = \"trusted\"\nembed_hosts = [\"Player.Vimeo.com\"]\n";
-        let c = parse(text, None).unwrap();
+        let c = parse(text, None, &themes()).unwrap();
         assert_eq!(c.markdown.raw_html, RawHtml::Trusted);
         assert_eq!(c.markdown.embed_hosts, ["player.vimeo.com"]);
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nembed_hosts = [\"https://youtube.com/\"]\n";
-        let errs = parse(text, None).unwrap_err();
+        let errs = parse(text, None, &themes()).unwrap_err();
         assert_eq!(errs[0].location.as_ref().unwrap().line, 4, "{}", errs[0]);
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nraw_html = \"unsafe\"\n";
-        assert!(parse(text, None).unwrap_err()[0].message.contains("unsafe"));
+        assert!(parse(text, None, &themes()).unwrap_err()[0].message.contains("unsafe"));
     }
 
     #[test]
     fn override_replaces_base_url() {
-        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", Some("http://localhost:8000/sub")).unwrap();
+        let c =
+            parse("title = \"T\"\nbase_url = \"https://x/\"\n", Some("http://localhost:8000/sub"), &themes()).unwrap();
         assert_eq!(c.base_url.as_str(), "http://localhost:8000/sub/");
+    }
+
+    /// The messages of the errors of `text`, in the order of the file.
+    fn errors(text: &str) -> Vec<String> {
+        let mut errors = parse(text, None, &themes()).unwrap_err();
+        diagnostics::sort(&mut errors);
+        errors
+            .iter()
+            .map(|d| {
+                format!("{}:{} {}", d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().column, d.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_error_is_reported_with_types_a_writer_reads() {
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\npaginate = -1\nsearch = 1\ndescription = 2024-01-01\nautolink = false\n[markdown]\nembed_hosts = \"youtube.com\"\n";
+        assert_eq!(
+            errors(text),
+            [
+                "3:12 `paginate` must be a whole number of 0 or more, not -1",
+                "4:10 `search` must be true or false, not a whole number",
+                "5:15 `description` must be text, not a date",
+                "6:12 `autolink` must be one of \"first\", \"all\" or \"off\", not true or false",
+                "8:15 `embed_hosts` in `[markdown]` must be a list of text, not text",
+            ]
+        );
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\nmarkdown = \"trusted\"\nglossary = [\"WTO\"]\n";
+        assert_eq!(
+            errors(text),
+            [
+                "3:12 `markdown` must be a section (`[markdown]`), not text",
+                "4:12 `glossary` must be a section (`[glossary]`), not a list"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion_or_their_place() {
+        let text = "title = \"T\"\nbase_ulr = \"https://x/\"\nraw_html = \"escape\"\nfrobnicate = 1\n[markdown]\nembed_host = []\n[themes]\n";
+        let errs = parse(text, None, &themes()).unwrap_err();
+        let help = |key: &str| {
+            let d = errs
+                .iter()
+                .find(|d| d.message.contains(&format!("`{key}`")))
+                .unwrap_or_else(|| panic!("{key}: {errs:?}"));
+            d.help.clone().unwrap_or_default()
+        };
+        assert_eq!(help("base_ulr"), "did you mean `base_url`?");
+        assert!(help("raw_html").contains("belongs in the `[markdown]` section"));
+        assert!(help("frobnicate").starts_with("the keys of site.toml are title, base_url"));
+        assert_eq!(help("embed_host"), "did you mean `embed_hosts`?");
+        assert_eq!(help("themes"), "did you mean `theme`?");
+        // `base_ulr` stands for `base_url`: not reported missing as well
+        assert_eq!(errs.len(), 5, "{errs:?}");
+    }
+
+    #[test]
+    fn a_glossary_term_after_its_section_is_explained() {
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\n[glossary]\nAPEC = \"Asia-Pacific Economic Cooperation\"\nsearch = false\n";
+        let errs = parse(text, None, &themes()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].help.as_deref().unwrap().contains("follows the line `[glossary]`"), "{}", errs[0]);
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\n[glossary]\n\"U.S.\" = \"United States\"\n";
+        assert_eq!(parse(text, None, &themes()).unwrap().glossary["U.S."], "United States");
+    }
+
+    #[test]
+    fn syntax_errors_come_with_the_other_errors_and_no_missing_key() {
+        // the broken `title` line is reported once, and `title` not as missing
+        let errs = errors("title = \"T\ntheme = 3\nbase_url = \"https://x/\"\npaginate = \"9\"\n");
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs[0].starts_with("1:11 site.toml is not valid TOML"), "{errs:?}");
+        assert_eq!(errs[1], "2:9 `theme` must be text, not a whole number");
+        assert_eq!(errs[2], "4:12 `paginate` must be a whole number, not text");
+    }
+
+    #[test]
+    fn themes_are_checked_against_those_found() {
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\ntheme = \"tufte\"\n";
+        let errs = parse(text, None, &themes()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some(
+                "the only theme found is `default` (built in); a theme is a folder under themes/ with templates/ and static/ in it"
+            )
+        );
+        let found = vec!["default".to_string(), "tufte".to_string()];
+        assert_eq!(parse(text, None, &found).unwrap().theme, "tufte");
+    }
+
+    #[test]
+    fn credentials_are_refused_and_masked() {
+        assert!(parse_base_url("https://user:pass@example.org/").unwrap_err().contains("user name or password"));
+        assert!(parse_base_url("https://token@example.org/").is_err());
+        assert!(!parse_base_url("https://user:s3cr3t word@example.org:99999/").unwrap_err().contains("s3cr3t"));
+        assert_eq!(mask_credentials("x = \"https://ab:cd@h.org/p@q\""), "x = \"https://**:**@h.org/p@q\"");
+        assert_eq!(mask_credentials("https://h.org/a://b"), "https://h.org/a://b");
+        assert_eq!(mask_credentials("é https://é:é@h/ ftp://u@h"), "é https://*:*@h/ ftp://*@h");
     }
 }

@@ -96,20 +96,36 @@ pub struct LoadedSite {
     pub unreadable: Vec<String>,
 }
 
-/// Reads `site.toml` and parses it.
+/// Reads `site.toml` and parses it, checking its `theme` against the themes the site has.
 pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(config::CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        let message = match e.kind() {
-            ErrorKind::NotFound => {
-                format!("no site.toml in {}: is this a dossier site? (`dossier init DIR` makes one)", root.display())
-            }
-            ErrorKind::InvalidData => "site.toml is not UTF-8 text".to_string(),
-            _ => format!("cannot read site.toml: {e}"),
-        };
-        vec![Diagnostic::error(message).in_file(config::CONFIG_FILE)]
+        vec![match e.kind() {
+            // no file to point at: the message names the folder, `--root` and `dossier init`
+            ErrorKind::NotFound => config::no_site_here(root),
+            ErrorKind::InvalidData => Diagnostic::error("site.toml is not UTF-8 text").in_file(config::CONFIG_FILE),
+            _ => Diagnostic::error(format!("cannot read site.toml: {e}")).in_file(config::CONFIG_FILE),
+        }]
     })?;
-    config::parse(&text, base_url_override)
+    config::parse(&text, base_url_override, &themes_found(root))
+}
+
+/// The themes a site can choose: the built-in `default` and each folder under `themes/`, sorted.
+fn themes_found(root: &Path) -> Vec<String> {
+    let mut themes = vec![theme::DEFAULT_THEME.to_string()];
+    if let Ok(entries) = std::fs::read_dir(root.join(THEMES_DIR)) {
+        for entry in entries.flatten() {
+            if let Some(name) = entry.file_name().to_str()
+                && !name.starts_with('.')
+                && entry.path().is_dir()
+            {
+                themes.push(name.to_string());
+            }
+        }
+    }
+    themes.sort();
+    themes.dedup();
+    themes
 }
 
 /// Reads the content tree, the templates and the list of static files. Files that cannot be read
@@ -196,7 +212,13 @@ pub fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Conte
 fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<ContentFile>, Vec<String>) {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
-        diagnostics.push(Diagnostic::warning("the site has no content/ folder: only empty index pages are built"));
+        // an empty site would replace the previous output: a missing folder is a mistake
+        diagnostics.push(
+            Diagnostic::error(format!("the site has no {CONTENT_DIR}/ folder: there is nothing to build")).with_help(
+                "explainers go in content/articles/, actors in content/actors/, topics in content/topics/; \
+             `dossier new article \"Title\"` creates the first one",
+            ),
+        );
         return (Vec::new(), Vec::new());
     }
     let files: Vec<(PathBuf, String)> =
@@ -294,10 +316,10 @@ pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagn
             by_name.insert(name.to_string(), TemplateFile { name: name.to_string(), origin, text: text.to_string() });
         }
     } else {
-        diagnostics.push(
-            Diagnostic::error(format!("theme `{theme_name}` not found: there is no folder {THEMES_DIR}/{theme_name}/"))
-                .in_file(config::CONFIG_FILE),
-        );
+        // `load_config` checked the theme; its folder went away since (`serve`)
+        diagnostics.push(Diagnostic::error(format!(
+            "theme `{theme_name}` not found: there is no folder {THEMES_DIR}/{theme_name}/ any more"
+        )));
     }
     let overrides = root.join(TEMPLATES_DIR);
     if overrides.is_dir() {

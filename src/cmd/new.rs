@@ -10,7 +10,7 @@ use std::process::ExitCode;
 pub fn run(args: NewArgs) -> ExitCode {
     let root = &args.site.root;
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        eprintln!("error: no site.toml in {}: run this in a site (or pass --root DIR)", root.display());
+        super::report(&[crate::config::no_site_here(root)]);
         return ExitCode::from(EXIT_USAGE);
     }
     let title = args.title.trim();

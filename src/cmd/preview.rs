@@ -15,6 +15,14 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     let dir =
         args.dir.clone().unwrap_or_else(|| PathBuf::from(config.as_ref().map_or("public", |c| c.output_dir.as_str())));
     if !dir.join("index.html").is_file() {
+        if args.dir.is_none() && !Path::new(crate::config::CONFIG_FILE).is_file() {
+            // not in a site, and no folder named: say so rather than look for ./public
+            super::report(&[crate::config::no_site_here(Path::new(".")).with_help(
+                "run the command in the site's folder (the one with site.toml), or name the built folder: \
+                 `dossier preview DIR`",
+            )]);
+            return ExitCode::from(EXIT_ERRORS);
+        }
         eprintln!("error: no built site in {}: run `dossier build` first", dir.display());
         return ExitCode::from(EXIT_ERRORS);
     }

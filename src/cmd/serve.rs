@@ -13,6 +13,11 @@ use std::sync::{Arc, RwLock, mpsc};
 use tokio::sync::broadcast;
 
 pub fn run(args: ServeArgs) -> ExitCode {
+    // outside a site there is nothing to serve, or to wait for
+    if !args.site.root.join(crate::config::CONFIG_FILE).is_file() {
+        report(&[crate::config::no_site_here(&args.site.root)]);
+        return ExitCode::from(EXIT_ERRORS);
+    }
     let server = match BoundServer::bind(args.bind, args.port) {
         Ok(s) => s,
         Err(e) => {
