@@ -1,9 +1,16 @@
 //! Typed, located diagnostics: every problem a user can cause is one of these, printed as `error: … --> path:line:col`.
+//!
+//! What is printed stays bounded in the size of the input, whatever the input: an excerpt shows
+//! at most [`EXCERPT_COLUMNS`] columns of its line around the error, long quoted values are
+//! shortened, control characters are shown escaped (`\u{1b}`), and a listing shows
+//! [`Limits::per_kind`] diagnostics of one kind in one file before it only counts the rest.
 
-use std::fmt;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
 /// How bad a diagnostic is. Errors fail the command; warnings fail only `check --strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
@@ -18,13 +25,35 @@ pub struct Location {
     pub column: usize,
 }
 
-/// The source line a diagnostic points into, for the `|` excerpt under the message.
+/// The part of the source line a diagnostic points into, for the `|` excerpt under the message.
+/// It is made ready to print when the diagnostic is made: at most [`EXCERPT_COLUMNS`] characters
+/// of the line around the error, with `…` where the line goes on, tabs as spaces and control
+/// characters escaped. Keeping only this much also keeps a diagnostic small in memory: ten
+/// thousand errors on one long line do not each hold a copy of the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpt {
     pub text: String,
-    /// Character column (1-based) where the underline starts, and how many characters it covers.
+    /// Column (1-based) of `text` where the underline starts, and how many columns it covers.
     pub column: usize,
     pub width: usize,
+}
+
+/// Characters of a source line an excerpt shows at most, besides the `…` at either end.
+pub const EXCERPT_COLUMNS: usize = 120;
+/// Characters of the line kept before an underline too long for the excerpt, which is cut (`…`).
+const BEFORE_A_LONG_UNDERLINE: usize = 20;
+/// Characters beyond which a quoted value or a word of a message is shortened to its start and
+/// end (a link destination of 200 KB is not printed whole, and never once per error).
+const LONG_TEXT: usize = 100;
+
+/// A second place a diagnostic points at: the other side of a clash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    /// `None` when the other side is a whole file (a slug that comes from a file name).
+    pub excerpt: Option<Excerpt>,
+    /// What is at that place: "an alias of actor `xi-jinping`".
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +63,20 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     pub excerpt: Option<Excerpt>,
     pub help: Option<String>,
+    /// Other places the problem involves, printed after the first with `:::`.
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, message: message.into(), location: None, excerpt: None, help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            excerpt: None,
+            help: None,
+            related: Vec::new(),
+        }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
@@ -56,6 +94,27 @@ impl Diagnostic {
         let (location, excerpt) = source.locate(offset, len);
         self.location = Some(location);
         self.excerpt = Some(excerpt);
+        self
+    }
+
+    /// Points at a place found beforehand ([`KeptLines::locate`]).
+    pub fn placed(mut self, (location, excerpt): (Location, Excerpt)) -> Self {
+        self.location = Some(location);
+        self.excerpt = Some(excerpt);
+        self
+    }
+
+    /// Also points at `len` bytes from byte `offset` of `source`, the other side of a clash.
+    pub fn also_at(mut self, source: &SourceFile<'_>, offset: usize, len: usize, label: impl Into<String>) -> Self {
+        let (location, excerpt) = source.locate(offset, len);
+        self.related.push(Related { location, excerpt: Some(excerpt), label: label.into() });
+        self
+    }
+
+    /// Also points at a whole file, the other side of a clash.
+    pub fn also_in_file(mut self, path: &str, label: impl Into<String>) -> Self {
+        let location = Location { path: path.to_string(), line: 1, column: 1 };
+        self.related.push(Related { location, excerpt: None, label: label.into() });
         self
     }
 
@@ -79,32 +138,75 @@ impl Diagnostic {
     fn sort_key(&self) -> (Option<&Location>, Severity, &str) {
         (self.location.as_ref(), self.severity, &self.message)
     }
+
+    fn label(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        writeln!(f, "{}: {}", self.label(), escape_control_keeping_lines(&shorten(&self.message)))?;
+        let line_width = |loc: &Location, excerpt: &Option<Excerpt>| match excerpt {
+            Some(_) => loc.line.to_string().len(),
+            None => 1,
         };
-        writeln!(f, "{label}: {}", self.message)?;
-        let gutter = match (&self.location, &self.excerpt) {
-            (Some(loc), Some(_)) => loc.line.to_string().len(),
-            _ => 1,
-        };
+        let gutter = self
+            .location
+            .iter()
+            .map(|loc| line_width(loc, &self.excerpt))
+            .chain(self.related.iter().map(|r| line_width(&r.location, &r.excerpt)))
+            .max()
+            .unwrap_or(1);
         let pad = " ".repeat(gutter);
+        let excerpt = |f: &mut fmt::Formatter<'_>, line: usize, ex: &Excerpt, mark: char, label: &str| {
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{line:>gutter$} | {}", ex.text)?;
+            let lead = " ".repeat(ex.column.saturating_sub(1));
+            let marks = mark.to_string().repeat(ex.width.max(1));
+            match label {
+                "" => writeln!(f, "{pad} | {lead}{marks}"),
+                _ => writeln!(f, "{pad} | {lead}{marks} {}", escape_control(&shorten(label))),
+            }
+        };
         if let Some(loc) = &self.location {
-            writeln!(f, "{pad}--> {}:{}:{}", loc.path, loc.line, loc.column)?;
+            let path = match self
+                .related
+                .iter()
+                .map(|r| distinguish(&loc.path, &r.location.path).0)
+                .find(|p| p != &loc.path)
+            {
+                Some(told_apart) => told_apart,
+                None => Cow::Borrowed(loc.path.as_str()),
+            };
+            writeln!(f, "{pad}--> {}:{}:{}", escape_control(&path), loc.line, loc.column)?;
             if let Some(ex) = &self.excerpt {
-                let text: String = ex.text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-                writeln!(f, "{pad} |")?;
-                writeln!(f, "{} | {}", loc.line, text)?;
-                let lead = " ".repeat(ex.column.saturating_sub(1));
-                writeln!(f, "{pad} | {lead}{}", "^".repeat(ex.width.max(1)))?;
+                excerpt(f, loc.line, ex, '^', "")?;
+            }
+        }
+        for related in &self.related {
+            let loc = &related.location;
+            // two paths that look the same (`café.md` in NFC and in NFD) are told apart
+            let path = match &self.location {
+                Some(first) => distinguish(&first.path, &loc.path).1,
+                None => Cow::Borrowed(loc.path.as_str()),
+            };
+            match &related.excerpt {
+                Some(ex) => {
+                    writeln!(f, "{pad}::: {}:{}:{}", escape_control(&path), loc.line, loc.column)?;
+                    excerpt(f, loc.line, ex, '-', &related.label)?;
+                }
+                None => {
+                    writeln!(f, "{pad}::: {}", escape_control(&path))?;
+                    writeln!(f, "{pad} = note: {}", escape_control(&shorten(&related.label)))?;
+                }
             }
         }
         if let Some(help) = &self.help {
-            writeln!(f, "{pad} = help: {help}")?;
+            writeln!(f, "{pad} = help: {}", escape_control_keeping_lines(&shorten(help)))?;
         }
         Ok(())
     }
@@ -113,6 +215,213 @@ impl fmt::Display for Diagnostic {
 /// Sorts diagnostics by file, line and column so that output is the same on every run.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// How much of a list of diagnostics is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Diagnostics of one kind in one file shown; the rest of that kind are counted in a note.
+    pub per_kind: usize,
+    /// Diagnostics shown in all; the rest are counted in a last note.
+    pub total: usize,
+}
+
+impl Limits {
+    /// What the commands print to the terminal.
+    pub const TERMINAL: Limits = Limits { per_kind: 20, total: usize::MAX };
+    /// What `serve` shows over every page: the same, and no more than a screenful or two.
+    pub const OVERLAY: Limits = Limits { per_kind: 20, total: 50 };
+}
+
+/// The text of `diagnostics` as printed, each followed by a blank line, within `limits`.
+///
+/// Two diagnostics are of one kind when they have the same severity, the same file and the same
+/// message once what varies from one to the next is left out: the parts quoted in backticks, and
+/// every word holding anything but letters, `-` and `'` (paths, numbers, site paths). So
+/// "link to `a.md`: there is no file content/articles/a.md" and the same of `b.md` are one kind.
+/// After `limits.per_kind` of a kind in a file, one note counts the rest ("and 9,980 more errors
+/// like this in content/articles/x.md").
+pub fn render_bounded(diagnostics: &[Diagnostic], limits: Limits) -> String {
+    type Kind<'d> = (Severity, &'d str, String);
+    let kinds: Vec<Kind<'_>> = diagnostics
+        .iter()
+        .map(|d| (d.severity, d.location.as_ref().map_or("", |l| l.path.as_str()), kind_of(&d.message)))
+        .collect();
+    let mut in_kind: FxHashMap<&Kind<'_>, usize> = FxHashMap::default();
+    for kind in &kinds {
+        *in_kind.entry(kind).or_default() += 1;
+    }
+    let mut seen: FxHashMap<&Kind<'_>, usize> = FxHashMap::default();
+    let mut out = String::new();
+    let (mut shown, mut left_out) = (0, [0usize; 2]);
+    for (d, kind) in diagnostics.iter().zip(&kinds) {
+        let seen = seen.entry(kind).or_default();
+        *seen += 1;
+        if *seen > limits.per_kind {
+            continue; // counted in the note after the last one shown
+        }
+        if shown >= limits.total {
+            left_out[usize::from(!d.is_error())] += 1;
+            continue;
+        }
+        shown += 1;
+        let _ = writeln!(out, "{d}");
+        let of_kind = in_kind[kind];
+        if *seen == limits.per_kind && of_kind > limits.per_kind {
+            let more = of_kind - limits.per_kind;
+            let what = plural(more, d.label());
+            let _ = match kind.1 {
+                "" => writeln!(out, "note: and {} more {what} like this\n", thousands(more)),
+                path => {
+                    writeln!(out, "note: and {} more {what} like this in {}\n", thousands(more), escape_control(path))
+                }
+            };
+        }
+    }
+    if left_out != [0, 0] {
+        let counts: Vec<String> = [(left_out[0], "error"), (left_out[1], "warning")]
+            .into_iter()
+            .filter(|&(n, _)| n > 0)
+            .map(|(n, label)| format!("{} more {}", thousands(n), plural(n, label)))
+            .collect();
+        let _ = writeln!(out, "note: and {} not shown here\n", counts.join(" and "));
+    }
+    out
+}
+
+/// `error` or `errors`, as `n` asks.
+fn plural(n: usize, label: &str) -> String {
+    if n == 1 { label.to_string() } else { format!("{label}s") }
+}
+
+/// `9980` → `9,980`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The kind of a message, for [`render_bounded`]: the message without what varies between
+/// diagnostics of one kind (quoted parts, and words with anything but letters, `-` and `'`).
+fn kind_of(message: &str) -> String {
+    let mut kind = String::with_capacity(message.len().min(80));
+    for (i, part) in message.split('`').enumerate() {
+        if i % 2 == 1 {
+            kind.push_str("``");
+            continue;
+        }
+        for word in part.split_whitespace() {
+            let bare = word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | ':' | ';' | '.' | '!' | '?' | '"'));
+            if bare.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'') {
+                kind.push_str(word);
+            } else {
+                kind.push('_');
+            }
+            kind.push(' ');
+        }
+    }
+    kind
+}
+
+/// Text as a terminal should show it: control characters (which can move the cursor, retitle or
+/// clear the terminal: ESC starts every such sequence) and the bidirectional controls (which
+/// reorder what is shown) are written as Rust writes them, `\u{1b}`. Everything else is kept.
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+/// [`escape_control`], keeping line breaks (messages of several lines).
+fn escape_control_keeping_lines(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let needs = |c: char| is_unsafe_to_show(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(needs) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates.
+fn is_unsafe_to_show(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A message or help with its long parts shortened: a quoted part, or an unquoted word, of more
+/// than [`LONG_TEXT`] characters keeps its start and end around `…`.
+fn shorten(text: &str) -> Cow<'_, str> {
+    if text.len() <= LONG_TEXT {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(4 * LONG_TEXT));
+    let mut changed = false;
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            changed |= shorten_into(&mut out, part);
+            continue;
+        }
+        for word in part.split_inclusive(char::is_whitespace) {
+            let bare = word.trim_end_matches(char::is_whitespace);
+            changed |= shorten_into(&mut out, bare);
+            out.push_str(&word[bare.len()..]);
+        }
+    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(text) }
+}
+
+/// Writes `text`, or its first and last characters around `…` when it is long; says which.
+fn shorten_into(out: &mut String, text: &str) -> bool {
+    if text.len() <= LONG_TEXT || text.chars().nth(LONG_TEXT).is_none() {
+        out.push_str(text);
+        return false;
+    }
+    let head_end = text.char_indices().nth(LONG_TEXT * 6 / 10).map_or(text.len(), |(i, _)| i);
+    let tail_start = text.char_indices().rev().nth(LONG_TEXT * 3 / 10 - 1).map_or(0, |(i, _)| i);
+    out.push_str(&text[..head_end]);
+    out.push('…');
+    out.push_str(&text[tail_start.max(head_end)..]);
+    true
+}
+
+/// Two spellings that are different text but may look the same (`café` written with `é`, or
+/// with `e` and a combining accent, as macOS writes file names): each with its characters beyond
+/// ASCII shown as code points (`caf\u{e9}.md`, `cafe\u{301}.md`), so that a reader can tell them
+/// apart. Spellings that differ in what they show are returned as they are.
+pub fn distinguish<'t>(a: &'t str, b: &'t str) -> (Cow<'t, str>, Cow<'t, str>) {
+    let look_alike = a != b && deunicode::deunicode(a) == deunicode::deunicode(b);
+    if !look_alike {
+        return (Cow::Borrowed(a), Cow::Borrowed(b));
+    }
+    let code_points = |text: &str| {
+        let mut out = String::with_capacity(text.len() * 2);
+        for c in text.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+        Cow::Owned(out)
+    };
+    (code_points(a), code_points(b))
 }
 
 /// The text of one file with its line starts, to turn byte offsets into `line:col`.
@@ -129,32 +438,128 @@ impl<'s> SourceFile<'s> {
     }
 
     fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
-                .collect()
-        })
+        self.line_starts.get_or_init(|| line_starts(self.text))
     }
 
-    /// 1-based line and character column of a byte offset, with the line's text for an excerpt.
+    /// 1-based line and character column of a byte offset, with the excerpt of its line.
     pub fn locate(&self, offset: usize, len: usize) -> (Location, Excerpt) {
-        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let line_starts = self.line_starts();
-        let line_index = match line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = line_starts[line_index];
-        let end = line_starts.get(line_index + 1).map_or(self.text.len(), |&e| e - 1);
-        let line_text = self.text[start..end.max(start)].trim_end_matches('\r');
-        let column = self.text[start..offset].chars().count() + 1;
-        let span_end = floor_char_boundary(self.text, (offset + len).min(start + line_text.len()).max(offset));
-        let width = self.text[offset..span_end].chars().count();
-        (
-            Location { path: self.path.to_string(), line: line_index + 1, column },
-            Excerpt { text: line_text.to_string(), column, width },
-        )
+        locate_in(self.path, self.text, self.line_starts(), offset, len)
     }
+}
+
+/// The byte offset where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect()
+}
+
+/// The line starts of the last file located, kept for the next diagnostic in the same file where
+/// diagnostics are made one at a time (names resolved reference by reference): ten thousand
+/// errors in one long file find its lines once, not once each.
+#[derive(Debug, Default)]
+pub struct KeptLines(Option<(String, usize, Vec<usize>)>);
+
+impl KeptLines {
+    /// As [`SourceFile::locate`], for `text` of the file at `path`.
+    pub fn locate(&mut self, path: &str, text: &str, offset: usize, len: usize) -> (Location, Excerpt) {
+        let (path_kept, starts) = match self.0.take() {
+            Some((kept, kept_len, starts)) if kept == path && kept_len == text.len() => (kept, starts),
+            _ => (path.to_string(), line_starts(text)),
+        };
+        let place = locate_in(path, text, &starts, offset, len);
+        self.0 = Some((path_kept, text.len(), starts));
+        place
+    }
+}
+
+/// [`SourceFile::locate`], with the line starts of `text` given.
+fn locate_in(path: &str, text: &str, line_starts: &[usize], offset: usize, len: usize) -> (Location, Excerpt) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line_index = match line_starts.binary_search(&offset) {
+        Ok(i) => i,
+        Err(i) => i - 1,
+    };
+    let start = line_starts[line_index];
+    let end = line_starts.get(line_index + 1).map_or(text.len(), |&e| e - 1);
+    let line_text = text[start..end.max(start)].trim_end_matches('\r');
+    let column = text[start..offset].chars().count() + 1;
+    let span_start = offset.min(start + line_text.len());
+    let span_end = floor_char_boundary(text, (offset + len).min(start + line_text.len()).max(span_start));
+    (
+        Location { path: path.to_string(), line: line_index + 1, column },
+        Excerpt::window(line_text, span_start - start, span_end - start),
+    )
+}
+
+impl Excerpt {
+    /// The excerpt of `line` underlining bytes `start..end`: the whole line when it is short,
+    /// else at most [`EXCERPT_COLUMNS`] characters around the underline (more after it than
+    /// before when the line goes on), with `…` where the line is cut.
+    fn window(line: &str, start: usize, end: usize) -> Excerpt {
+        let (before, span, after) = (&line[..start], &line[start..end], &line[end..]);
+        // count at most one more than could be shown: the work is the same for any line length
+        let count = |chars: &mut dyn Iterator<Item = char>| chars.take(EXCERPT_COLUMNS + 1).count();
+        let (before_n, span_n, after_n) =
+            (count(&mut before.chars().rev()), count(&mut span.chars()), count(&mut after.chars()));
+        let (left, span_shown, right) = if before_n + span_n + after_n <= EXCERPT_COLUMNS {
+            (before_n, span_n, after_n)
+        } else {
+            let span_shown = span_n.min(EXCERPT_COLUMNS - before_n.min(BEFORE_A_LONG_UNDERLINE));
+            // a cut underline ends the excerpt; else the context after it gets what is left
+            let after_room = if span_shown < span_n { 0 } else { after_n };
+            let room = EXCERPT_COLUMNS - span_shown;
+            let left = before_n.min((room / 3).max(room.saturating_sub(after_room)));
+            (left, span_shown, after_room.min(room - left))
+        };
+        let mut text = String::with_capacity(2 * EXCERPT_COLUMNS);
+        let mut columns = 0;
+        if left < before_n {
+            text.push('…');
+            columns += 1;
+        }
+        let left_start = match left {
+            0 => before.len(),
+            n => before.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i),
+        };
+        columns += push_shown(&mut text, &before[left_start..]);
+        let column = columns + 1;
+        let span_end = span.char_indices().nth(span_shown).map_or(span.len(), |(i, _)| i);
+        let mut width = push_shown(&mut text, &span[..span_end]);
+        if span_shown < span_n {
+            text.push('…');
+            width += 1;
+        } else {
+            let right_end = after.char_indices().nth(right).map_or(after.len(), |(i, _)| i);
+            push_shown(&mut text, &after[..right_end]);
+            if right < after_n {
+                text.push('…');
+            }
+        }
+        Excerpt { text, column, width }
+    }
+}
+
+/// Appends `text` as an excerpt shows it (tabs as one space, control characters escaped) and
+/// returns the columns it takes (one per character, none for a combining accent; characters
+/// that terminals show twice as wide are counted once, as the `line:col` column counts them).
+fn push_shown(out: &mut String, text: &str) -> usize {
+    let mut columns = 0;
+    for c in text.chars() {
+        if c == '\t' {
+            out.push(' ');
+            columns += 1;
+        } else if ('\u{300}'..='\u{36f}').contains(&c) {
+            // a combining accent (`e` + U+0301, as macOS writes `é` in file names) takes no column
+            out.push(c);
+        } else if is_unsafe_to_show(c) {
+            let before = out.len();
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            columns += out.len() - before;
+        } else {
+            out.push(c);
+            columns += 1;
+        }
+    }
+    columns
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -200,6 +605,140 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "error: unknown actor `Xi Jingping`\n --> content/a.md:2:10\n  |\n2 | actors: [Xi Jingping]\n  |          ^^^^^^^^^^^\n  = help: did you mean `xi-jinping`?\n"
+        );
+    }
+
+    #[test]
+    fn excerpts_of_long_lines_show_a_window_around_the_error() {
+        let line = format!("{}[broken](gone.md){}", "word ".repeat(100), " more".repeat(100));
+        let source = SourceFile::new("content/a.md", &line);
+        let at = line.find("gone.md").unwrap();
+        let (loc, ex) = source.locate(at, "gone.md".len());
+        assert_eq!(loc.column, at + 1, "the location keeps the real column");
+        assert!(ex.text.starts_with('…') && ex.text.ends_with('…'), "{}", ex.text);
+        assert!(ex.text.chars().count() <= EXCERPT_COLUMNS + 2, "{}", ex.text);
+        let underlined: String = ex.text.chars().skip(ex.column - 1).take(ex.width).collect();
+        assert_eq!(underlined, "gone.md");
+        // near the start of the line: no ellipsis before, more context after
+        let (_, ex) = source.locate(0, 4);
+        assert_eq!((ex.column, ex.width), (1, 4));
+        assert!(!ex.text.starts_with('…') && ex.text.ends_with('…'));
+        // at the end: the context is before it
+        let (_, ex) = source.locate(line.len() - 4, 4);
+        assert!(ex.text.starts_with('…') && ex.text.ends_with("more"), "{}", ex.text);
+        assert_eq!(ex.text.chars().skip(ex.column - 1).collect::<String>(), "more");
+    }
+
+    #[test]
+    fn long_underlines_are_cut() {
+        let line = format!("[x]({})", "a".repeat(5_000));
+        let (_, ex) = SourceFile::new("a.md", &line).locate(4, 5_000);
+        assert_eq!(ex.width, EXCERPT_COLUMNS - 4 + 1, "the underline after `[x](`, and its `…`");
+        assert!(ex.text.ends_with('…') && ex.text.chars().count() <= EXCERPT_COLUMNS + 2);
+    }
+
+    #[test]
+    fn excerpts_keep_the_underline_under_escaped_characters() {
+        let source = SourceFile::new("a.md", "x\u{1b}]0;t\u{7}\tgone");
+        let (loc, ex) = source.locate(source.text.find("gone").unwrap(), 4);
+        assert_eq!(loc.column, 9);
+        assert_eq!(ex.text, "x\\u{1b}]0;t\\u{7} gone");
+        assert_eq!(ex.text.chars().skip(ex.column - 1).take(ex.width).collect::<String>(), "gone");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_everywhere() {
+        let source = SourceFile::new("content/\u{1b}[2J.md", "a\nb\n");
+        let d = Diagnostic::error("unknown field `x\u{1b}]0;owned\u{7}`")
+            .at(&source, 2, 1)
+            .also_in_file("content/\u{9b}31m.md", "the other \u{202e}side")
+            .with_help("did you mean `\u{1b}c`?");
+        let shown = d.to_string();
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'), "{shown:?}");
+        assert!(shown.contains("content/\\u{1b}[2J.md:2:1"), "{shown}");
+        assert!(shown.contains("`x\\u{1b}]0;owned\\u{7}`"), "{shown}");
+        assert!(shown.contains("::: content/\\u{9b}31m.md") && shown.contains("\\u{202e}side"), "{shown}");
+        assert_eq!(escape_control("Türkiye, 习近平"), "Türkiye, 习近平");
+    }
+
+    #[test]
+    fn long_values_in_messages_are_shortened() {
+        let long = "x".repeat(10_000);
+        let d = Diagnostic::error(format!("link to `{long}.md`: there is no file content/{long}.md"));
+        let shown = d.to_string();
+        assert!(shown.len() < 400, "{shown}");
+        assert!(shown.contains("`xxxxxxxxxx") && shown.contains("xxx.md`: there is no file content/xxx"), "{shown}");
+        let short = "link to `a.md`: there is no file content/a.md";
+        assert_eq!(shorten(short), short);
+    }
+
+    #[test]
+    fn kinds_leave_out_what_varies() {
+        let a = kind_of("link to `a.md`: there is no file content/articles/a.md");
+        assert_eq!(a, kind_of("link to `b-2.md`: there is no file content/articles/b-2.md"));
+        assert_ne!(a, kind_of("unknown actor `Xi`"));
+        assert_eq!(
+            kind_of("no element with the id `#x` on /a/ (content/a.md)"),
+            kind_of("no element with the id `#y` on /b/c/ (content/b.md)")
+        );
+    }
+
+    #[test]
+    fn listings_count_what_is_beyond_twenty_of_a_kind_in_a_file() {
+        let source = SourceFile::new("content/x.md", "line\n");
+        let other = SourceFile::new("content/y.md", "line\n");
+        let mut all: Vec<Diagnostic> =
+            (0..10_000).map(|i| Diagnostic::error(format!("link to `{i}.md`: no file")).at(&source, 0, 1)).collect();
+        all.extend((0..3).map(|i| Diagnostic::error(format!("link to `{i}.md`: no file")).at(&other, 0, 1)));
+        all.extend((0..25).map(|i| Diagnostic::warning(format!("removed `{i}`")).at(&source, 0, 1)));
+        let text = render_bounded(&all, Limits::TERMINAL);
+        assert_eq!(text.matches("error: link to").count(), 23);
+        assert_eq!(text.matches("warning: removed").count(), 20);
+        assert!(text.contains("note: and 9,980 more errors like this in content/x.md\n"), "{text}");
+        assert!(text.contains("note: and 5 more warnings like this in content/x.md\n"), "{text}");
+        assert!(!text.contains("content/y.md\n\nnote"), "three of a kind are all shown");
+        // the overlay also stops at 50 in all
+        let sources: Vec<String> = (0..60).map(|i| format!("content/{i}.md")).collect();
+        let many: Vec<Diagnostic> = sources
+            .iter()
+            .map(|path| Diagnostic::error("unknown actor `Xi`").at(&SourceFile::new(path, "x"), 0, 1))
+            .collect();
+        let overlay = render_bounded(&many, Limits::OVERLAY);
+        assert_eq!(overlay.matches("error: unknown actor").count(), 50);
+        assert!(overlay.ends_with("note: and 10 more errors not shown here\n\n"), "{overlay}");
+        assert_eq!(render_bounded(&many, Limits::TERMINAL).matches("error: unknown actor").count(), 60);
+        assert_eq!(render_bounded(&all[..2], Limits::TERMINAL), format!("{}\n{}\n", all[0], all[1]));
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(9_980), "9,980");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn look_alike_spellings_are_told_apart_by_code_points() {
+        let (nfc, nfd) = ("content/actors/caf\u{e9}.md", "content/actors/cafe\u{301}.md");
+        let (a, b) = distinguish(nfc, nfd);
+        assert_eq!((a.as_ref(), b.as_ref()), ("content/actors/caf\\u{e9}.md", "content/actors/cafe\\u{301}.md"));
+        let (a, b) = distinguish("a.md", "b.md");
+        assert_eq!((a.as_ref(), b.as_ref()), ("a.md", "b.md"));
+    }
+
+    #[test]
+    fn a_second_place_is_shown_under_the_first() {
+        let a = SourceFile::new("content/actors/a.md", "---\naliases: [Kim]\n---\n");
+        let lines = "\n".repeat(11);
+        let b = SourceFile::new("content/actors/b.md", &lines);
+        let d = Diagnostic::error("alias `Kim` of actor `a` also names actor `b`")
+            .at(&a, a.text.find("Kim").unwrap(), 3)
+            .also_at(&b, 10, 0, "the name of actor `b`")
+            .with_help("remove it from one of the two");
+        assert_eq!(
+            d.to_string(),
+            "error: alias `Kim` of actor `a` also names actor `b`\n  --> content/actors/a.md:2:11\n   |\n 2 | aliases: [Kim]\n   |           ^^^\n  ::: content/actors/b.md:11:1\n   |\n11 | \n   | - the name of actor `b`\n   = help: remove it from one of the two\n"
         );
     }
 

@@ -183,6 +183,8 @@ pub struct AnchorCheck<'s> {
 /// has as id.
 pub fn check_anchors(checks: &[AnchorCheck<'_>], rendered: &RenderedIds) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    // the checks of one file come together: its line starts are found once, not once per error
+    let mut source: Option<SourceFile<'_>> = None;
     for check in checks {
         let Some(ids) = rendered.get(&check.page) else { continue };
         let decoded = percent_encoding::percent_decode_str(&check.fragment).decode_utf8_lossy();
@@ -190,11 +192,14 @@ pub fn check_anchors(checks: &[AnchorCheck<'_>], rendered: &RenderedIds) -> Vec<
         if decoded.eq_ignore_ascii_case("top") || ids.iter().any(|id| *id == check.fragment || *id == decoded) {
             continue;
         }
-        let source = SourceFile::new(&check.file.path, &check.file.text);
+        if source.as_ref().is_none_or(|s| !std::ptr::eq(s.text, check.file.text.as_str())) {
+            source = Some(SourceFile::new(&check.file.path, &check.file.text));
+        }
+        let source = source.as_ref().expect("just set");
         let page = format!("/{}", check.page.strip_suffix("index.html").unwrap_or(&check.page));
         let in_file = check.target_file.as_ref().map(|f| format!(" (content/{f})")).unwrap_or_default();
         let mut d = Diagnostic::error(format!("no element with the id `#{}` on {page}{in_file}", check.fragment)).at(
-            &source,
+            source,
             check.offset,
             check.len,
         );

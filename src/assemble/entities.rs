@@ -1,6 +1,7 @@
 //! Actors and topics: one registry each, resolving names, slugs and aliases to one entity per slug.
 
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Diagnostic, KeptLines, SourceFile, distinguish};
+use crate::frontmatter;
 use crate::frontmatter::Located;
 use crate::load::ContentFile;
 use crate::slug::Slug;
@@ -40,6 +41,8 @@ pub struct Registry {
     /// hundred entities tens of thousands of times: a spelling seen before resolves the same way
     /// again, without making its key.
     spellings: FxHashMap<String, usize>,
+    /// The lines of the last file an error of a reference was found in, for the next one.
+    lines: KeptLines,
 }
 
 /// The key a name is looked up by: its slug, so "Türkiye", "turkiye" and "TURKIYE" are one.
@@ -47,8 +50,21 @@ pub fn name_key(name: &str) -> Option<String> {
     Slug::from_text(name).map(|s| s.to_string())
 }
 
+/// Where a key of the registry was written, to point at both sides of a clash.
+#[derive(Debug, Clone, Copy)]
+enum KeyOrigin {
+    /// The profile's slug, which comes from its file name.
+    Slug,
+    /// Its `name` (actors) or `title` (topics).
+    Name,
+    /// One of its `aliases`, at this byte range of its file.
+    Alias { offset: usize, len: usize },
+}
+
 impl Registry {
     /// Registers every profile; duplicate slugs and aliases shared by two entities are errors.
+    /// Each error of a clash points at both sides: the field of each file, or the file whose
+    /// name gives the slug.
     pub fn new(label: &'static str, profiles: &[ProfileInput<'_>], diagnostics: &mut Vec<Diagnostic>) -> Registry {
         let mut registry = Registry {
             label,
@@ -56,16 +72,24 @@ impl Registry {
             keys: HashMap::new(),
             key_list: Vec::new(),
             spellings: FxHashMap::default(),
+            lines: KeptLines::default(),
         };
+        let name_field = name_field(label);
+        // where each key of a profile was written (only profiles are registered here)
+        let mut origins: FxHashMap<String, KeyOrigin> = FxHashMap::default();
         let mut by_slug: BTreeMap<&Slug, usize> = BTreeMap::new();
         for (index, p) in profiles.iter().enumerate() {
             if let Some(&other) = by_slug.get(&p.slug) {
+                let other_path = &profiles[other].file.path;
+                let (first, second) = distinguish(other_path, &p.file.path);
                 diagnostics.push(
-                    Diagnostic::error(format!(
-                        "two {label} profiles have the slug `{}`: {} and {}",
-                        p.slug, profiles[other].file.path, p.file.path
-                    ))
-                    .in_file(&p.file.path),
+                    Diagnostic::error(format!("two {label} profiles have the slug `{}`: {first} and {second}", p.slug))
+                        .in_file(&p.file.path)
+                        .also_in_file(
+                            other_path,
+                            format!("the {label} `{}`, whose slug comes from this file's name", p.slug),
+                        )
+                        .with_help("a profile's slug comes from its file name: rename one of the two files"),
                 );
                 continue;
             }
@@ -77,6 +101,7 @@ impl Registry {
                 profile: Some(index),
                 name_is_guess: false,
             });
+            origins.insert(p.slug.to_string(), KeyOrigin::Slug);
             registry.insert_key(p.slug.to_string(), id);
         }
         // names second and aliases last, so that an alias never shadows another entity's own name
@@ -84,15 +109,34 @@ impl Registry {
             let p = &profiles[registry.entities[id].profile.expect("profiles only so far")];
             if let Some(key) = name_key(p.name) {
                 if let Some(&other) = registry.keys.get(&key).filter(|&&o| o != id) {
-                    let other = &registry.entities[other];
-                    diagnostics.push(
-                        Diagnostic::error(format!(
-                            "{label} name `{}` is also the slug or name of {label} `{}`",
-                            p.name, other.slug
-                        ))
-                        .in_file(&p.file.path),
-                    );
+                    let other_slug = &registry.entities[other].slug;
+                    let what = match origins.get(&key) {
+                        Some(KeyOrigin::Name) => "name",
+                        _ => "slug",
+                    };
+                    let d = Diagnostic::error(String::new());
+                    let d = match field_place(p.file, name_field, p.name) {
+                        Some((offset, len)) => d.at(&SourceFile::new(&p.file.path, &p.file.text), offset, len),
+                        None => d.in_file(&p.file.path),
+                    };
+                    let origin = origins.get(&key).copied().unwrap_or(KeyOrigin::Slug);
+                    let (mut d, written) = registry.other_side(profiles, other, origin, d);
+                    d.message = match written.as_deref().filter(|w| *w != p.name) {
+                        Some(other_name) => {
+                            let (mine, theirs) = distinguish(p.name, other_name);
+                            format!(
+                                "{label} {name_field} `{mine}` is the same as the {what} `{theirs}` of {label} `{other_slug}`"
+                            )
+                        }
+                        None => {
+                            format!("{label} {name_field} `{}` is also the {what} of {label} `{other_slug}`", p.name)
+                        }
+                    };
+                    diagnostics.push(d.with_help(format!(
+                        "names are compared as slugs (`{key}`): each {label} needs a {name_field} of its own"
+                    )));
                 } else {
+                    origins.insert(key.clone(), KeyOrigin::Name);
                     registry.insert_key(key, id);
                 }
             }
@@ -113,23 +157,74 @@ impl Registry {
                 };
                 match registry.keys.get(&key) {
                     Some(&other) if other != id => {
-                        let other = &registry.entities[other];
-                        let other_file = other.profile.map_or("", |i| profiles[i].file.path.as_str());
-                        diagnostics.push(
-                            Diagnostic::error(format!(
-                                "alias `{}` of {label} `{}` also names {label} `{}` ({other_file})",
-                                alias.value, p.slug, other.slug
-                            ))
-                            .at(&source, alias.offset, alias.len)
-                            .with_help("an alias must lead to one entity only; remove it from one of the two"),
-                        );
+                        let other_slug = registry.entities[other].slug.clone();
+                        let d = Diagnostic::error(String::new()).at(&source, alias.offset, alias.len);
+                        let origin = origins.get(&key).copied().unwrap_or(KeyOrigin::Slug);
+                        let (mut d, written) = registry.other_side(profiles, other, origin, d);
+                        let written = written.filter(|w| w.trim() != alias.value);
+                        d.message = match written.as_deref() {
+                            Some(theirs) => {
+                                let (mine, theirs) = distinguish(&alias.value, theirs.trim());
+                                format!(
+                                    "alias `{mine}` of {label} `{}` also names {label} `{other_slug}` (written `{theirs}` there)",
+                                    p.slug
+                                )
+                            }
+                            None => format!(
+                                "alias `{}` of {label} `{}` also names {label} `{other_slug}`",
+                                alias.value, p.slug
+                            ),
+                        };
+                        diagnostics
+                            .push(d.with_help("an alias must lead to one entity only; remove it from one of the two"));
                     }
                     Some(_) => {}
-                    None => registry.insert_key(key, id),
+                    None => {
+                        origins.insert(key.clone(), KeyOrigin::Alias { offset: alias.offset, len: alias.len });
+                        registry.insert_key(key, id);
+                    }
                 }
             }
         }
         registry
+    }
+
+    /// Adds the other side of a clash to `diagnostic`: where entity `other` wrote the key
+    /// (`origin`) as a second place. Returns it with the spelling written there (`None` for a
+    /// slug, which comes from a file name).
+    fn other_side(
+        &self,
+        profiles: &[ProfileInput<'_>],
+        other: usize,
+        origin: KeyOrigin,
+        diagnostic: Diagnostic,
+    ) -> (Diagnostic, Option<String>) {
+        let (label, name_field) = (self.label, name_field(self.label));
+        let entity = &self.entities[other];
+        let Some(file) = entity.profile.map(|i| profiles[i].file) else {
+            return (diagnostic, None);
+        };
+        let slug = &entity.slug;
+        let source = SourceFile::new(&file.path, &file.text);
+        match origin {
+            KeyOrigin::Slug => {
+                let label = format!("the slug of {label} `{slug}` comes from this file's name");
+                (diagnostic.also_in_file(&file.path, label), None)
+            }
+            KeyOrigin::Name => {
+                let name = entity.name.as_str();
+                let label = format!("the {name_field} of {label} `{slug}`");
+                let d = match field_place(file, name_field, name) {
+                    Some((offset, len)) => diagnostic.also_at(&source, offset, len, label),
+                    None => diagnostic.also_in_file(&file.path, label),
+                };
+                (d, Some(name.to_string()))
+            }
+            KeyOrigin::Alias { offset, len } => {
+                let written = file.text.get(offset..offset + len).map(str::to_string);
+                (diagnostic.also_at(&source, offset, len, format!("an alias of {label} `{slug}`")), written)
+            }
+        }
     }
 
     fn insert_key(&mut self, key: String, id: usize) {
@@ -158,9 +253,9 @@ impl Registry {
 
     fn resolve_by_key(&mut self, reference: &Located<String>, file: &ContentFile) -> Result<usize, Diagnostic> {
         let Some(key) = name_key(&reference.value) else {
-            let source = SourceFile::new(&file.path, &file.text);
+            let place = self.lines.locate(&file.path, &file.text, reference.offset, reference.len);
             return Err(Diagnostic::error(format!("{} `{}` has no letters or digits", self.label, reference.value))
-                .at(&source, reference.offset, reference.len));
+                .placed(place));
         };
         if let Some(&id) = self.keys.get(&key) {
             // an entity without a profile takes its display name from the first reference that
@@ -173,10 +268,10 @@ impl Registry {
             return Ok(id);
         }
         if let Some(near) = self.near_miss(&key) {
-            let source = SourceFile::new(&file.path, &file.text);
+            let place = self.lines.locate(&file.path, &file.text, reference.offset, reference.len);
             let slug = self.entities[near].slug.to_string();
             return Err(Diagnostic::error(format!("unknown {} `{}`", self.label, reference.value))
-                .at(&source, reference.offset, reference.len)
+                .placed(place)
                 .with_suggestion(Some(&slug)));
         }
         let id = self.entities.len();
@@ -208,6 +303,31 @@ impl Registry {
     pub fn into_entities(self) -> Vec<EntityDraft> {
         self.entities
     }
+}
+
+/// The front matter field that holds a profile's name: `title` for topics, `name` for actors.
+fn name_field(label: &str) -> &'static str {
+    if label == "topic" { "title" } else { "name" }
+}
+
+/// Where the value of the top-level front matter field `field` is written in `file` (the key
+/// when the value cannot be found as written, say with escapes in quotes). Only called for an
+/// error: the front matter is looked through again, which a profile's few lines make cheap.
+fn field_place(file: &ContentFile, field: &str, value: &str) -> Option<(usize, usize)> {
+    let source = SourceFile::new(&file.path, &file.text);
+    let (yaml, yaml_start) = frontmatter::split(&source).ok()?.yaml?;
+    let mut line_start = yaml_start;
+    for line in yaml.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(field).and_then(|rest| rest.strip_prefix(':')) {
+            let value_start = line_start + field.len() + 1;
+            return Some(match rest.find(value).filter(|_| !value.is_empty()) {
+                Some(at) => (value_start + at, value.len()),
+                None => (line_start, field.len()),
+            });
+        }
+        line_start += line.len();
+    }
+    None
 }
 
 /// `north-korea`: written like a slug rather than a name.
@@ -326,5 +446,40 @@ mod tests {
         Registry::new("actor", &profiles, &mut diags);
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("alias `Kim`"), "{}", diags[0]);
+        // both sides, each at its alias
+        let place = |l: &crate::diagnostics::Location| (l.path.clone(), l.line, l.column);
+        assert_eq!(diags[0].location.as_ref().map(place), Some(("content/actors/b.md".into(), 1, 11)));
+        assert_eq!(place(&diags[0].related[0].location), ("content/actors/a.md".into(), 1, 11));
+    }
+
+    #[test]
+    fn a_name_that_is_another_slug_or_name_points_at_both_sides() {
+        let taiwan = file("actors/taiwan.md", "---\nname: Taiwan (ROC)\n---\n");
+        let roc = file("actors/roc.md", "---\nkind: organization\nname: \"Taiwan\"\n---\n");
+        let xi = file("actors/xi.md", "---\nname: Xi Jinping\n---\n");
+        let xi2 = file("actors/xi-jinping.md", "---\nname:   Xi Jinping\n---\n");
+        let profile = |slug: &str, name: &'static str, file| ProfileInput {
+            slug: Slug::from_text(slug).unwrap(),
+            name,
+            aliases: &[],
+            file,
+        };
+        let profiles = [
+            profile("taiwan", "Taiwan (ROC)", &taiwan),
+            profile("roc", "Taiwan", &roc),
+            profile("xi-jinping", "Xi Jinping", &xi2),
+            profile("xi", "Xi Jinping", &xi),
+        ];
+        let mut diags = Vec::new();
+        Registry::new("actor", &profiles, &mut diags);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        let line_col = |l: &crate::diagnostics::Location| (l.path.clone(), l.line, l.column);
+        assert_eq!(diags[0].message, "actor name `Taiwan` is also the slug of actor `taiwan`");
+        assert_eq!(diags[0].location.as_ref().map(line_col), Some(("content/actors/roc.md".into(), 3, 8)));
+        assert_eq!(diags[0].related[0].location.path, "content/actors/taiwan.md");
+        assert!(diags[0].related[0].excerpt.is_none(), "a slug comes from the file name");
+        assert_eq!(diags[1].message, "actor name `Xi Jinping` is also the name of actor `xi-jinping`");
+        assert_eq!(diags[1].location.as_ref().map(line_col), Some(("content/actors/xi.md".into(), 2, 7)));
+        assert_eq!(line_col(&diags[1].related[0].location), ("content/actors/xi-jinping.md".into(), 2, 9));
     }
 }

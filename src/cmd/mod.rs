@@ -7,7 +7,7 @@ pub mod new;
 pub mod preview;
 pub mod serve;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{self, Diagnostic, Limits};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -16,21 +16,24 @@ pub const EXIT_ERRORS: u8 = 1;
 /// The command line was wrong (clap uses 2 for its own usage errors too).
 pub const EXIT_USAGE: u8 = 2;
 
-/// Prints diagnostics to stderr, each followed by a blank line.
+/// Prints diagnostics to stderr, each followed by a blank line, bounded as
+/// [`diagnostics::render_bounded`] says: ten thousand errors of one kind in one file print twenty
+/// and a count, each with an excerpt of at most about 120 columns.
 pub fn report(diagnostics: &[Diagnostic]) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
-    for d in diagnostics {
-        let _ = writeln!(out, "{d}");
+    if diagnostics.is_empty() {
+        return;
     }
+    let text = diagnostics::render_bounded(diagnostics, Limits::TERMINAL);
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// Prints the errors and a closing line that counts them, and returns exit code 1.
+/// Prints the errors and a closing line that counts them all (also those only counted), and
+/// returns exit code 1.
 pub fn fail(diagnostics: &[Diagnostic], consequence: &str) -> ExitCode {
     report(diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let plural = if errors == 1 { "" } else { "s" };
-    eprintln!("error: {errors} error{plural} found; {consequence}");
+    eprintln!("error: {} error{plural} found; {consequence}", diagnostics::thousands(errors));
     ExitCode::from(EXIT_ERRORS)
 }
 

@@ -2,7 +2,7 @@
 
 use super::{EXIT_ERRORS, report, seconds};
 use crate::cli::ServeArgs;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{self, Limits, escape_control};
 use crate::serve::changes::{self, RebuildPlan};
 use crate::serve::http::{AppState, BoundServer, Files, Live};
 use crate::serve::session::Session;
@@ -33,7 +33,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let mut watcher = match watch::watch(&args.site.root, sender) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch {}: {e}", args.site.root.display());
+            eprintln!("error: cannot watch {}: {e}", escape_control(&args.site.root.display().to_string()));
             return ExitCode::from(EXIT_ERRORS);
         }
     };
@@ -116,10 +116,12 @@ fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u
             report(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
-                "error: {errors} error{} found; still serving the last good build",
+                "error: {} error{} found; still serving the last good build",
+                diagnostics::thousands(errors),
                 if errors == 1 { "" } else { "s" }
             );
-            let text: String = diagnostics.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n");
+            // the overlay is on every page served: bounded as the terminal is, and shorter
+            let text = diagnostics::render_bounded(&diagnostics, Limits::OVERLAY);
             live.write().expect("no handler panics holding the snapshot").error = Some(text);
             let _ = state.reloads.send(version);
             None
