@@ -291,11 +291,10 @@ fn scan_output(target: &Path, manifest: Option<&Path>) -> Vec<Foreign> {
     // not in the manifest: the others are not listed (a status read each, where listing every
     // folder would cost several times more).
     if let Some(manifest) = &manifest {
+        let status = FolderStatus::open(target);
         for folder in &folders {
-            let listed = match std::fs::symlink_metadata(target.join(folder)) {
-                Ok(meta) => meta.is_dir() && manifest.changed_since(&meta),
-                Err(_) => false, // gone, or replaced: the listing of the folder it is in shows it
-            };
+            // gone, or replaced by a file: the listing of the folder it is in shows it
+            let listed = status.of(folder).is_some_and(|(is_dir, changed)| is_dir && manifest.changed_since(changed));
             if listed {
                 found.extend(foreign_entries(target, folder, made));
             }
@@ -303,6 +302,44 @@ fn scan_output(target: &Path, manifest: Option<&Path>) -> Vec<Foreign> {
     }
     found.sort_unstable_by(|a, b| a.entry.cmp(&b.entry));
     found
+}
+
+/// Reads the status of folders of an output folder, relative to it where the system allows: it
+/// then looks up a short path for each rather than the whole one (at 10,000 folders, about 10
+/// ms instead of 16 ms here).
+struct FolderStatus {
+    target: PathBuf,
+    #[cfg(unix)]
+    fd: Option<rustix::fd::OwnedFd>,
+}
+
+impl FolderStatus {
+    fn open(target: &Path) -> FolderStatus {
+        FolderStatus {
+            target: target.to_path_buf(),
+            #[cfg(unix)]
+            fd: {
+                use rustix::fs::{Mode, OFlags};
+                rustix::fs::open(target, OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()
+            },
+        }
+    }
+
+    /// Whether `rel` is a folder (not a link to one), and when its status last changed (`None`
+    /// where the system keeps no such time); `None` if it cannot be read.
+    fn of(&self, rel: &str) -> Option<(bool, Option<(i64, i64)>)> {
+        #[cfg(unix)]
+        if let Some(fd) = &self.fd {
+            use rustix::fs::{AtFlags, FileType};
+            let stat = rustix::fs::statat(fd, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            let is_dir = FileType::from_raw_mode(stat.st_mode) == FileType::Directory;
+            // the field types differ between systems
+            #[allow(clippy::unnecessary_cast)]
+            return Some((is_dir, Some((stat.st_ctime as i64, stat.st_ctime_nsec as i64))));
+        }
+        let meta = std::fs::symlink_metadata(self.target.join(rel)).ok()?;
+        Some((meta.is_dir(), manifest::status_time(&meta)))
+    }
 }
 
 /// A build in progress: pages go into a hidden sibling of the output folder, which replaces the
@@ -364,6 +401,10 @@ impl Staging {
             } else {
                 let _ = std::fs::remove_file(&beside.next_manifest);
             }
+        }
+        // … or killed while writing it
+        for manifest in [&beside.next_manifest, &beside.manifest] {
+            let _ = std::fs::remove_file(manifest::temporary(manifest));
         }
         let scan = target.is_dir().then(|| {
             let (target, manifest) = (target.clone(), beside.manifest_of(&target).map(Path::to_path_buf));

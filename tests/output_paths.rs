@@ -144,6 +144,13 @@ fn an_output_folder_dossier_did_not_make_is_refused_unless_forced() {
     );
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
     assert_eq!(site.output_files(), before, "nothing changed");
+    let beside: Vec<String> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(beside.is_empty(), "nothing left next to it: {beside:?}");
     let help = site.run(&["build", "--help"]);
     assert!(help.stdout.contains("--force"), "{}", help.stdout);
 

@@ -157,19 +157,13 @@ impl Manifest {
         self.files.keys().map(String::as_str)
     }
 
-    /// Whether a folder with these metadata may have changed since the manifest was written:
-    /// its status changed at or after that time (adding, removing or renaming an entry changes
-    /// it, and no program can set it back), or the time is not known.
-    pub fn changed_since(&self, meta: &Metadata) -> bool {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            self.written.is_none_or(|written| (meta.ctime(), meta.ctime_nsec()) >= written)
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = meta;
-            true
+    /// Whether a folder whose status last changed at `changed` (its `ctime`, `None` where the
+    /// system keeps none) may have changed since the manifest was written: adding, removing or
+    /// renaming an entry changes it, and no program can set it back.
+    pub fn changed_since(&self, changed: Option<(i64, i64)>) -> bool {
+        match (self.written, changed) {
+            (Some(written), Some(changed)) => changed >= written,
+            _ => true,
         }
     }
 
@@ -178,9 +172,7 @@ impl Manifest {
     /// time the temporary file is created at is the manifest's time.
     pub fn write(path: &Path, folder: &Path, mut files: Vec<(String, Option<Stamp>)>) -> io::Result<()> {
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut temporary = path.as_os_str().to_owned();
-        temporary.push(".writing");
-        let temporary = std::path::PathBuf::from(temporary);
+        let temporary = temporary(path);
         let mut out = std::fs::File::create(&temporary)?;
         let written = status_time(&out.metadata()?).map_or_else(|| "- -".to_string(), |(s, ns)| format!("{s} {ns}"));
         let mut text = String::with_capacity(files.len() * 96 + 64);
@@ -201,8 +193,15 @@ impl Manifest {
     }
 }
 
+/// Where the manifest at `path` is written before it is renamed into place.
+pub fn temporary(path: &Path) -> std::path::PathBuf {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".writing");
+    temporary.into()
+}
+
 /// The time of a file's last change of status (`ctime`), where the system has one.
-fn status_time(meta: &Metadata) -> Option<(i64, i64)> {
+pub fn status_time(meta: &Metadata) -> Option<(i64, i64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -244,9 +243,10 @@ mod tests {
         assert!(stamp.matches(&meta));
         assert!(Manifest::describes(&path, &folder));
         // the folder has not changed since; an entry added to it changes it
-        assert!(!manifest.changed_since(&std::fs::metadata(&folder).unwrap()));
+        let changed = |folder: &Path| status_time(&std::fs::metadata(folder).unwrap());
+        assert!(!manifest.changed_since(changed(&folder)));
         std::fs::write(folder.join("CNAME"), "example.org").unwrap();
-        assert!(manifest.changed_since(&std::fs::metadata(&folder).unwrap()));
+        assert!(manifest.changed_since(changed(&folder)));
 
         // renamed, the folder is still the one described; another folder is not
         let moved = tmp.path().join("moved");
@@ -262,7 +262,8 @@ mod tests {
         std::fs::write(&path, format!("dossier-manifest 1 {identity}\n3 1 2 3 {:032x} p.html\n", 7)).unwrap();
         let old = Manifest::read(&path, &moved).unwrap();
         assert_eq!(old.files().collect::<Vec<_>>(), ["p.html"]);
-        assert!(old.changed_since(&std::fs::metadata(&moved).unwrap()), "without a time, every folder is listed");
+        let changed = status_time(&std::fs::metadata(&moved).unwrap());
+        assert!(old.changed_since(changed), "without a time, every folder is listed");
     }
 
     #[test]
