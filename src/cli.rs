@@ -54,6 +54,10 @@ pub struct BuildArgs {
     /// Print the time each stage took
     #[arg(long)]
     pub timings: bool,
+    /// Replace the output folder even if dossier did not make it (no manifest beside it) and it
+    /// holds files: they are moved aside to .<name>.dossier-previous and deleted by the next build
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -491,6 +491,16 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             "slug" => {
                 if let Some(s) = r.located_text(&key, value) {
                     slug = match Slug::parse_exact(&s.value) {
+                        Some(_) if s.value.len() > MAX_NAME_BYTES => {
+                            let d = Diagnostic::error(format!(
+                                "`slug` is {} bytes long: a folder name may have at most {MAX_NAME_BYTES} bytes on common file systems",
+                                s.value.len()
+                            ))
+                            .at(source, s.offset, s.len)
+                            .with_help("choose a shorter slug");
+                            r.diagnostics.push(d);
+                            None
+                        }
                         Some(slug) => Some(slug),
                         None => {
                             let suggestion = Slug::from_text(&s.value).map(|s| s.to_string());
@@ -607,15 +617,49 @@ pub fn is_allowed_front_matter_url(url: &str) -> bool {
 fn read_alias_paths(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec<Located<String>> {
     let mut out = Vec::new();
     for item in r.text_list(key, value) {
-        match normalize_site_path(&item.value) {
-            Ok(path) => out.push(Located { value: path, ..item }),
-            Err(why) => {
-                let d = Diagnostic::error(format!("alias `{}` {why}", item.value)).at(r.source, item.offset, item.len);
-                r.diagnostics.push(d.with_help("aliases are old site paths such as `/2024/11/old-name/`"));
-            }
-        }
+        let why = match normalize_site_path(&item.value) {
+            Ok(path) => match name_length_problem(&crate::urls::output_file(&path[1..])) {
+                None => {
+                    out.push(Located { value: path, ..item });
+                    continue;
+                }
+                Some(why) => why,
+            },
+            Err(why) => why.to_string(),
+        };
+        // at most 60 characters of it: the excerpt below shows it all
+        let shown = match item.value.char_indices().nth(60) {
+            Some((end, _)) => format!("{}…", &item.value[..end]),
+            None => item.value.clone(),
+        };
+        let d = Diagnostic::error(format!("alias `{shown}` {why}")).at(r.source, item.offset, item.len);
+        r.diagnostics.push(d.with_help("aliases are old site paths such as `/2024/11/old-name/`"));
     }
     out
+}
+
+/// The longest file or folder name common file systems accept, in bytes of UTF-8 (ext4, APFS
+/// and most others): every part of an output path must fit, or the build fails as it writes.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// The longest path of an output file, from the output folder, in bytes: far beyond any real
+/// address, and well under the 4,096 bytes Linux allows a whole path (the output folder's own
+/// path comes on top).
+pub const MAX_PATH_BYTES: usize = 1024;
+
+/// Why a `/`-separated output or site path could not be written on common file systems (a part
+/// longer than [`MAX_NAME_BYTES`], the whole longer than [`MAX_PATH_BYTES`]), as the end of a
+/// sentence: "has a part of 300 bytes: …".
+pub fn name_length_problem(path: &str) -> Option<String> {
+    if let Some(part) = path.split('/').find(|p| p.len() > MAX_NAME_BYTES) {
+        let start: String = part.chars().take(24).collect();
+        return Some(format!(
+            "has a part of {} bytes (`{start}…`): a file or folder name may have at most {MAX_NAME_BYTES} bytes on common file systems",
+            part.len()
+        ));
+    }
+    (path.len() > MAX_PATH_BYTES)
+        .then(|| format!("makes an output path {} bytes long: at most {MAX_PATH_BYTES} are allowed", path.len()))
 }
 
 /// `/a/b/` from `/a/b`, `a/b/` or `/a/b/index.html`; refuses anything that could leave the output folder.
@@ -784,6 +828,29 @@ mod tests {
         assert!(messages[0].contains("`slug`"));
         assert!(messages[1].contains("../up/") && messages[2].contains("C:"));
         assert!(messages[3].contains("javascript"));
+    }
+
+    #[test]
+    fn slugs_and_aliases_longer_than_a_file_name_may_be_are_refused_at_their_line() {
+        let long = "a".repeat(256);
+        let deep = "/abc".repeat(300);
+        let (meta, diags) = explainer(&format!(
+            "---\ntitle: A\ndate: 2024-11-16\nslug: {long}\naliases:\n  - /ok/\n  - /{long}/\n  - {deep}/\n---\n"
+        ));
+        let found: Vec<(usize, &str)> =
+            diags.iter().map(|d| (d.location.as_ref().unwrap().line, d.message.as_str())).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].0 == 4 && found[0].1.contains("256 bytes long"), "{found:?}");
+        assert!(found[1].0 == 7 && found[1].1.contains("part of 256 bytes"), "{found:?}");
+        assert!(found[2].0 == 8 && found[2].1.contains("1210 bytes long"), "{found:?}");
+        let meta = meta.unwrap();
+        assert_eq!(meta.slug, None);
+        assert_eq!(meta.aliases.iter().map(|a| a.value.as_str()).collect::<Vec<_>>(), ["/ok/"]);
+        let fits = "a".repeat(255);
+        let (meta, diags) =
+            explainer(&format!("---\ntitle: A\ndate: 2024-11-16\nslug: {fits}\naliases: [/{fits}/]\n---\n"));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(meta.unwrap().aliases.len(), 1);
     }
 
     #[test]

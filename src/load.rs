@@ -336,7 +336,8 @@ pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagn
     by_name.into_values().collect()
 }
 
-/// Lists the theme's static files, then the site's (which win).
+/// Lists the theme's static files, then the site's (which win). Dotfiles are copied too
+/// (`.well-known/`, `.nojekyll`, `.htaccess`); only what [`left_out_of_static`] names is not.
 pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let mut by_path = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
@@ -344,7 +345,7 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
                       prefix: &str,
                       by_path: &mut std::collections::BTreeMap<String, StaticFile>,
                       diagnostics: &mut Vec<Diagnostic>| {
-        for (path, rel) in walk_files(dir, prefix, diagnostics) {
+        for (path, rel) in walk_static(dir, prefix, diagnostics) {
             let origin = format!("{prefix}/{rel}");
             if !inside(root, &path) {
                 diagnostics.push(Diagnostic::warning(format!(
@@ -374,6 +375,56 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
         add_folder(&site_static, STATIC_DIR, &mut by_path, diagnostics);
     }
     by_path.into_values().collect()
+}
+
+/// Whether a file or folder of `static/` is left out of the output: version control (`.git`),
+/// the Finder's folder settings (`.DS_Store`), and editors' swap, backup and lock files (`*.swp`,
+/// `*.swo`, `*~`, `.#*`). Everything else is copied, dotfiles included.
+pub fn left_out_of_static(name: &str) -> bool {
+    name == ".git"
+        || name == ".DS_Store"
+        || name.ends_with(".swp")
+        || name.ends_with(".swo")
+        || name.ends_with('~')
+        || name.starts_with(".#")
+}
+
+/// The `robots.txt` a site supplies in its static files, if any: the build then writes no
+/// robots.txt of its own.
+pub fn supplied_robots(static_files: &[StaticFile]) -> Option<&StaticFile> {
+    static_files.iter().find(|f| f.output_path == "robots.txt")
+}
+
+/// Walks a static folder as [`walk_files`] walks the others (symbolic links followed, loops
+/// reported, path order), but keeps dotfiles: only [`left_out_of_static`] entries are skipped.
+fn walk_static(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir).follow_links(true).into_iter();
+    let skipped = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_str().is_some_and(left_out_of_static);
+    for entry in walker.filter_entry(|e| !skipped(e)) {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => match relative_name(dir, entry.path(), shown_prefix) {
+                Ok(rel) => files.push((entry.into_path(), rel)),
+                Err(d) => diagnostics.push(d),
+            },
+            Ok(_) => {}
+            Err(e) if e.loop_ancestor().is_some() => {
+                let shown =
+                    e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
+                diagnostics.push(Diagnostic::warning(format!(
+                    "skipped a symbolic link that loops back to a parent folder: {shown_prefix}/{shown}"
+                )));
+            }
+            Err(e) if e.io_error().is_some_and(|io| io.kind() == ErrorKind::NotFound) => {}
+            Err(e) => {
+                let shown =
+                    e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
+                diagnostics.push(Diagnostic::error(format!("cannot read {shown_prefix}/{shown}: {e}")));
+            }
+        }
+    }
+    files.sort_unstable_by(|(_, a), (_, b)| a.split('/').cmp(b.split('/')));
+    files
 }
 
 #[cfg(test)]

@@ -1,15 +1,18 @@
-//! The page plan: every file the build writes, at which path, checked so that no two claim one path.
+//! The page plan: every file the build writes, at which path, checked before anything is written
+//! so that no two claim one path and every path can be written on common file systems.
 
 use super::{ActorId, ExplainerId, TopicId};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::load::StaticFile;
+use crate::frontmatter::Located;
+use crate::load::{ContentFile, StaticFile};
 use crate::parse::ParsedExplainer;
 use crate::slug::Slug;
 use crate::urls::{output_file, paginated};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// What a page shows. List pages carry their page number (1-based) and page count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,34 +107,36 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
     if per_page == 0 { 1 } else { count.div_ceil(per_page).max(1) }
 }
 
-/// Lists every page; reports two pages, aliases or static files that would write the same file.
+/// Folders of the output that belong to dossier alone: the reload events of `serve` (which
+/// serves the site from the root of its address), and the search index.
+const SERVER_FOLDER: &str = "__dossier/";
+const SEARCH_INDEX_FOLDER: &str = "search/index/";
+
+/// Lists every page. Reports, before anything is written: two pages, aliases or static files that
+/// would write the same file, or paths that differ only in letter case; a file where another
+/// needs a folder; anything in the folders dossier keeps for itself; names longer than file
+/// systems allow. A site's own `robots.txt` (a static file) replaces the one dossier writes.
 pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
     let mut claimed = Claims::default();
 
     let home_pages = page_count(input.explainers.len(), config.paginate);
     for page in 1..=home_pages {
         let path = paginated("", page);
-        claimed.claim(
-            Page { path, kind: PageKind::Home { page, pages: home_pages } },
-            "the home page".into(),
-            diagnostics,
-        );
+        claimed.claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page", diagnostics);
     }
-    claimed.claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index".into(), diagnostics);
-    claimed.claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index".into(), diagnostics);
-    claimed.claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page".into(), diagnostics);
+    claimed.claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index", diagnostics);
+    claimed.claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index", diagnostics);
+    claimed.claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page", diagnostics);
     if !config.glossary.is_empty() {
-        claimed.claim(Page { path: "glossary/".into(), kind: PageKind::Glossary }, "the glossary".into(), diagnostics);
+        claimed.claim(Page { path: "glossary/".into(), kind: PageKind::Glossary }, "the glossary", diagnostics);
     }
     if config.search {
-        claimed.claim(Page { path: "search/".into(), kind: PageKind::Search }, "the search page".into(), diagnostics);
+        claimed.claim(Page { path: "search/".into(), kind: PageKind::Search }, "the search page", diagnostics);
     }
-    claimed.claim(
-        Page { path: "atom.xml".into(), kind: PageKind::Feed(FeedOf::Site) },
-        "the site feed".into(),
-        diagnostics,
-    );
-    claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt".into(), diagnostics);
+    claimed.claim(Page { path: "atom.xml".into(), kind: PageKind::Feed(FeedOf::Site) }, "the site feed", diagnostics);
+    if crate::load::supplied_robots(input.static_files).is_none() {
+        claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt", diagnostics);
+    }
     let per_page = config.paginate;
     let topics = (input.topic_slugs, input.topic_counts);
     claimed.claim_entity_pages("topic", topics, per_page, FeedOf::Topic, diagnostics, |id, page, pages| {
@@ -143,79 +148,181 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     });
     for (id, (e, path)) in input.explainers.iter().zip(input.explainer_paths).enumerate() {
         if !path.is_empty() {
-            let origin = Cow::Borrowed(e.file.path.as_str());
+            let origin = Origin::Explainer { file: e.file, slug_set: e.meta.slug.is_some() };
             claimed.claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, origin, diagnostics);
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {
         for alias in &e.meta.aliases {
             let path = alias.value.trim_start_matches('/').to_string();
-            let mut found = Vec::new();
-            let origin = format!("alias `{}` of {}", alias.value, e.file.path).into();
-            if !claimed.claim(Page { path, kind: PageKind::Alias { explainer: id } }, origin, &mut found) {
-                let source = SourceFile::new(&e.file.path, &e.file.text);
-                for d in found {
-                    diagnostics.push(d.at(&source, alias.offset, alias.len));
-                }
-            }
+            let origin = Origin::Alias { file: e.file, alias };
+            claimed.claim(Page { path, kind: PageKind::Alias { explainer: id } }, origin, diagnostics);
         }
     }
     // the sitemap, split under an index when it would list more than the protocol allows
     let listed = claimed.listed_in_sitemap();
     if listed <= SITEMAP_URLS {
-        claimed.claim(
-            Page { path: "sitemap.xml".into(), kind: PageKind::Sitemap { part: None } },
-            "the sitemap".into(),
-            diagnostics,
-        );
+        let page = Page { path: "sitemap.xml".into(), kind: PageKind::Sitemap { part: None } };
+        claimed.claim(page, "the sitemap", diagnostics);
     } else {
         let parts = listed.div_ceil(SITEMAP_URLS);
-        claimed.claim(
-            Page { path: "sitemap.xml".into(), kind: PageKind::SitemapIndex { parts } },
-            "the sitemap".into(),
-            diagnostics,
-        );
+        let index = Page { path: "sitemap.xml".into(), kind: PageKind::SitemapIndex { parts } };
+        claimed.claim(index, "the sitemap", diagnostics);
         for part in 0..parts {
             let path = format!("sitemap-{}.xml", part + 1);
-            claimed.claim(
-                Page { path, kind: PageKind::Sitemap { part: Some(part) } },
-                "the sitemap".into(),
-                diagnostics,
-            );
-        }
-    }
-    if config.search {
-        for (e, path) in input.explainers.iter().zip(input.explainer_paths) {
-            if path.starts_with("search/index/") {
-                diagnostics.push(Diagnostic::error(format!(
-                    "{} would write into /search/index/, where the search index lives",
-                    e.file.path
-                )));
-            }
+            claimed.claim(Page { path, kind: PageKind::Sitemap { part: Some(part) } }, "the sitemap", diagnostics);
         }
     }
     for file in input.static_files {
-        if let Some((other, _)) = claimed.0.get(&file.output_path) {
-            diagnostics.push(
-                Diagnostic::error(format!("{} and {other} would both write /{}", file.origin, file.output_path))
-                    .with_help("rename or remove the static file"),
-            );
-        }
+        claimed.claim_static(file, diagnostics);
     }
+    claimed.check_paths(config.search, input, diagnostics);
     claimed.into_pages()
 }
 
-/// Output files claimed so far: file → (who claimed it, the page).
+/// Who claims an output file, for error messages.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    /// A file dossier makes: "the sitemap", "the home page".
+    Generated(&'static str),
+    /// The list pages (or the feed) of an actor or topic (`noun`).
+    Entity {
+        noun: &'static str,
+        slug: &'a Slug,
+        feed: bool,
+    },
+    /// An explainer's page; `slug_set` when its front matter sets `slug:`.
+    Explainer {
+        file: &'a ContentFile,
+        slug_set: bool,
+    },
+    /// A redirect of an explainer's `aliases:`.
+    Alias {
+        file: &'a ContentFile,
+        alias: &'a Located<String>,
+    },
+    Static(&'a StaticFile),
+}
+
+impl<'a> From<&'static str> for Origin<'a> {
+    fn from(what: &'static str) -> Self {
+        Origin::Generated(what)
+    }
+}
+
+/// Where a diagnostic about a claim points.
+enum Place<'a> {
+    /// A field of a content file: its bytes.
+    Field(&'a ContentFile, usize, usize),
+    /// A content file as a whole (its name makes the path).
+    File(&'a str),
+}
+
+impl<'a> Origin<'a> {
+    /// The claim as a reader knows it: `content/articles/x.md`, "alias `/old/` of
+    /// content/articles/x.md:6:5", `static/robots.txt`, "the sitemap".
+    fn describe(&self) -> String {
+        match self {
+            Origin::Generated(what) => what.to_string(),
+            Origin::Entity { noun, slug, feed: false } => format!("{noun} `{}`", shorten(slug.as_str())),
+            Origin::Entity { noun, slug, feed: true } => format!("the feed of {noun} `{}`", shorten(slug.as_str())),
+            Origin::Explainer { file, .. } => file.path.clone(),
+            Origin::Alias { file, alias } => {
+                let (location, _) = SourceFile::new(&file.path, &file.text).locate(alias.offset, alias.len);
+                format!("alias `{}` of {}:{}:{}", shorten(&alias.value), file.path, location.line, location.column)
+            }
+            Origin::Static(file) => file.origin.clone(),
+        }
+    }
+
+    /// The field a writer would change to resolve a clash: an alias, a `slug:`, or the file.
+    fn place(&self) -> Option<Place<'a>> {
+        match *self {
+            Origin::Alias { file, alias } => Some(Place::Field(file, alias.offset, alias.len)),
+            Origin::Explainer { file, slug_set } => match slug_set.then(|| slug_field(file)).flatten() {
+                Some((offset, len)) => Some(Place::Field(file, offset, len)),
+                None => Some(Place::File(&file.path)),
+            },
+            _ => None,
+        }
+    }
+}
+
+/// An error about two claims, pointing at the first of them that has a field, else a file.
+fn clash(message: String, first: Origin<'_>, second: Origin<'_>) -> Diagnostic {
+    let (a, b) = (first.place(), second.place());
+    let field = [&a, &b].into_iter().flatten().find(|p| matches!(p, Place::Field(..)));
+    let d = Diagnostic::error(message);
+    let d = match field.or(a.as_ref()).or(b.as_ref()) {
+        Some(Place::Field(file, offset, len)) => d.at(&SourceFile::new(&file.path, &file.text), *offset, *len),
+        Some(Place::File(path)) => d.in_file(path),
+        None => d,
+    };
+    // a static file is the one to change when the error is about it
+    match (first, second) {
+        (Origin::Static(_), Origin::Static(_) | Origin::Generated(_) | Origin::Entity { .. }) => {
+            d.with_help("rename or remove the static file: only `robots.txt` may replace a file dossier writes")
+        }
+        (Origin::Static(_), _) => d.with_help("rename or remove the static file"),
+        _ => d,
+    }
+}
+
+/// At most 60 characters of a name, for messages about names that may be very long.
+fn shorten(name: &str) -> Cow<'_, str> {
+    match name.char_indices().nth(60) {
+        Some((end, _)) => format!("{}…", &name[..end]).into(),
+        None => name.into(),
+    }
+}
+
+/// Where the value of `slug:` is written in an explainer's front matter.
+fn slug_field(file: &ContentFile) -> Option<(usize, usize)> {
+    let text = file.text.as_str();
+    let front_matter_end = text.find('\n').and_then(|first| text[first..].find("\n---").map(|i| first + i))?;
+    let key = text[..front_matter_end + 1].find("\nslug:")? + 1;
+    let line_end = text[key..].find('\n').map_or(text.len(), |i| key + i);
+    let value = text[key + "slug:".len()..line_end].trim_end_matches('\r');
+    let start = key + "slug:".len() + (value.len() - value.trim_start().len());
+    Some((start, value.trim().len()))
+}
+
+/// Whether a path has a letter that lower case would change.
+fn has_capital(path: &str) -> bool {
+    path.bytes().any(|b| b.is_ascii_uppercase())
+        || (!path.is_ascii() && path.chars().any(|c| !c.is_ascii() && !c.to_lowercase().eq(std::iter::once(c))))
+}
+
+/// A spelling of a path: the path, whether it is a folder, and the first file (in path order)
+/// that makes it, with its claim.
+type Spelling<'c, 'a> = (&'c str, bool, &'c str, &'c Claim<'a>);
+
+/// Adds a spelling under its lower case, keeping the first file that makes it.
+fn add_spelling<'c, 'a>(cased: &mut BTreeMap<String, Vec<Spelling<'c, 'a>>>, spelling: Spelling<'c, 'a>) {
+    let list = cased.entry(spelling.0.to_lowercase()).or_default();
+    match list.iter_mut().find(|s| s.0 == spelling.0) {
+        Some(known) if spelling.2 < known.2 => *known = spelling,
+        Some(_) => {}
+        None => list.push(spelling),
+    }
+}
+
+/// A file of the output and who claims it; `page` is `None` for a static file.
+struct Claim<'a> {
+    origin: Origin<'a>,
+    page: Option<Page>,
+}
+
+/// Output files claimed so far, by path.
 #[derive(Default)]
-struct Claims<'a>(FxHashMap<String, (Cow<'a, str>, Page)>);
+struct Claims<'a>(FxHashMap<String, Claim<'a>>);
 
 impl<'a> Claims<'a> {
-    /// Claims the page's file; a second claim on one file is an error naming both.
     /// The pages of every topic or actor (`noun`): its list of explainers, paginated, and its feed.
     fn claim_entity_pages(
         &mut self,
-        noun: &str,
-        (slugs, counts): (&[&Slug], &[usize]),
+        noun: &'static str,
+        (slugs, counts): (&'a [&'a Slug], &[usize]),
         per_page: usize,
         feed_of: impl Fn(usize) -> FeedOf,
         diagnostics: &mut Vec<Diagnostic>,
@@ -225,38 +332,196 @@ impl<'a> Claims<'a> {
             let pages = page_count(count, per_page);
             for page in 1..=pages {
                 let path = paginated(&format!("{noun}s/{slug}/"), page);
-                let origin = format!("{noun} `{slug}`").into();
+                let origin = Origin::Entity { noun, slug, feed: false };
                 self.claim(Page { path, kind: page_kind(id, page, pages) }, origin, diagnostics);
             }
             let feed = Page { path: format!("{noun}s/{slug}/atom.xml"), kind: PageKind::Feed(feed_of(id)) };
-            self.claim(feed, format!("the feed of {noun} `{slug}`").into(), diagnostics);
+            self.claim(feed, Origin::Entity { noun, slug, feed: true }, diagnostics);
         }
     }
 
-    fn claim(&mut self, page: Page, origin: Cow<'a, str>, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    /// Claims the page's file; a second claim on one file is an error naming both.
+    fn claim(&mut self, page: Page, origin: impl Into<Origin<'a>>, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        self.claim_file(output_file(&page.path), Claim { origin: origin.into(), page: Some(page) }, diagnostics)
+    }
+
+    /// Claims a static file's path: after every page, so that a static file at the path of a
+    /// page or of anything dossier writes is an error naming the static file.
+    fn claim_static(&mut self, file: &'a StaticFile, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        self.claim_file(file.output_path.clone(), Claim { origin: Origin::Static(file), page: None }, diagnostics)
+    }
+
+    fn claim_file(&mut self, file: String, claim: Claim<'a>, diagnostics: &mut Vec<Diagnostic>) -> bool {
         use std::collections::hash_map::Entry;
-        match self.0.entry(output_file(&page.path)) {
+        match self.0.entry(file) {
             Entry::Occupied(claimed) => {
-                let (file, (other, _)) = (claimed.key(), claimed.get());
-                diagnostics.push(Diagnostic::error(format!("{origin} and {other} would both write /{file}")));
+                let (file, other) = (claimed.key(), claimed.get().origin);
+                let message = format!("{} and {} would both write /{file}", claim.origin.describe(), other.describe());
+                diagnostics.push(clash(message, claim.origin, other));
                 false
             }
             Entry::Vacant(free) => {
-                free.insert((origin, page));
+                free.insert(claim);
                 true
             }
         }
     }
 
     fn listed_in_sitemap(&self) -> usize {
-        self.0.values().filter(|(_, page)| page.kind.in_sitemap()).count()
+        self.0.values().filter(|c| c.page.as_ref().is_some_and(|p| p.kind.in_sitemap())).count()
+    }
+
+    /// Checks every claimed path as a file system will see it: each name within what file
+    /// systems allow, nothing in dossier's own folders, no file where another claim needs a
+    /// folder, no two paths that differ only in letter case. One cheap pass over the paths; the
+    /// letter-case check only runs when some path has a capital letter.
+    fn check_paths(&self, search: bool, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
+        let mut capitals = false;
+        for (file, claim) in &self.0 {
+            // aliases and `slug:` were checked with their front matter
+            if !matches!(claim.origin, Origin::Alias { .. } | Origin::Entity { feed: false, .. })
+                && let Some(why) = crate::frontmatter::name_length_problem(file)
+            {
+                diagnostics.extend(too_long(file, claim.origin, &why, input));
+            }
+            let reserved =
+                [(SERVER_FOLDER, "`dossier serve`, for its own requests"), (SEARCH_INDEX_FOLDER, "the search index")];
+            for (folder, owner) in reserved.into_iter().filter(|(f, _)| search || *f != SEARCH_INDEX_FOLDER) {
+                if file.starts_with(folder) || file == folder.trim_end_matches('/') {
+                    let message =
+                        format!("{} would write /{file}, but /{folder} is kept for {owner}", claim.origin.describe());
+                    diagnostics.push(clash(message, claim.origin, claim.origin));
+                }
+            }
+            for (end, _) in file.match_indices('/') {
+                if let Some(other) = self.0.get(&file[..end]) {
+                    let message = format!(
+                        "{} needs a folder /{}/, where {} writes the file /{}",
+                        claim.origin.describe(),
+                        &file[..end],
+                        other.origin.describe(),
+                        &file[..end]
+                    );
+                    diagnostics.push(clash(message, claim.origin, other.origin));
+                }
+            }
+            capitals = capitals || has_capital(file);
+        }
+        if capitals {
+            self.check_letter_case(diagnostics);
+        }
+    }
+
+    /// Paths (of files, or of the folders they are in) that differ only in letter case: one file
+    /// or folder on macOS and Windows, and in many sync tools.
+    fn check_letter_case(&self, diagnostics: &mut Vec<Diagnostic>) {
+        // every spelling with a capital letter, by its lower case
+        let mut cased: BTreeMap<String, Vec<Spelling<'_, 'a>>> = BTreeMap::new();
+        for (file, claim) in self.0.iter().filter(|(file, _)| has_capital(file)) {
+            for (end, _) in file.match_indices('/').filter(|(end, _)| has_capital(&file[..*end])) {
+                add_spelling(&mut cased, (&file[..end], true, file, claim));
+            }
+            add_spelling(&mut cased, (file, false, file, claim));
+        }
+        // the spellings in lower case, files and folders, that some of those match
+        let mut folders: Option<FxHashMap<&str, (&str, &Claim<'a>)>> = None;
+        let mut reported: Vec<&str> = Vec::new();
+        for (lower, spellings) in &mut cased {
+            if reported.iter().any(|r| lower.strip_prefix(r).is_some_and(|rest| rest.starts_with('/'))) {
+                continue; // inside folders already reported
+            }
+            if let Some((file, claim)) = self.0.get_key_value(lower.as_str()) {
+                spellings.push((file, false, file, claim));
+            }
+            if spellings.iter().any(|s| s.1) {
+                let folders = folders.get_or_insert_with(|| self.folders());
+                if let Some(&(file, claim)) = folders.get(lower.as_str()) {
+                    spellings.push((&file[..lower.len()], true, file, claim));
+                }
+            }
+            spellings.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+            spellings.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+            let Some((first, others)) = spellings.split_first() else { continue };
+            for other in others.iter().filter(|o| o.0 != first.0) {
+                let (a, b) = (first.3.origin, other.3.origin);
+                let message = if first.1 && other.1 {
+                    format!(
+                        "{} and {} write into the folders /{}/ and /{}/, whose names differ only in letter case: they are one folder on macOS and Windows",
+                        a.describe(),
+                        b.describe(),
+                        first.0,
+                        other.0
+                    )
+                } else {
+                    format!(
+                        "{} and {} write /{} and /{}, which differ only in letter case: they are one file on macOS and Windows",
+                        a.describe(),
+                        b.describe(),
+                        first.0,
+                        other.0
+                    )
+                };
+                diagnostics.push(clash(message, a, b));
+                reported.push(lower);
+            }
+        }
+    }
+
+    /// Every folder of the output with the first file (in path order) inside it.
+    fn folders(&self) -> FxHashMap<&str, (&str, &Claim<'a>)> {
+        let mut folders: FxHashMap<&str, (&str, &Claim<'a>)> = FxHashMap::default();
+        for (file, claim) in &self.0 {
+            for (end, _) in file.match_indices('/') {
+                let entry = folders.entry(&file[..end]).or_insert((file, claim));
+                if file.as_str() < entry.0 {
+                    *entry = (file, claim);
+                }
+            }
+        }
+        folders
     }
 
     /// The pages, in the order of their files (each file is claimed once, so the order is total).
     fn into_pages(self) -> Vec<Page> {
-        let mut pages: Vec<(String, Page)> = self.0.into_iter().map(|(file, (_, page))| (file, page)).collect();
+        let mut pages: Vec<(String, Page)> =
+            self.0.into_iter().filter_map(|(file, claim)| claim.page.map(|page| (file, page))).collect();
         pages.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         pages.into_iter().map(|(_, page)| page).collect()
+    }
+}
+
+/// The errors for a path too long for file systems: at the file whose name makes it, or at the
+/// names in explainers' `actors:` and `topics:` that make an actor's or topic's slug.
+fn too_long(file: &str, origin: Origin<'_>, why: &str, input: &PlanInput<'_, '_>) -> Vec<Diagnostic> {
+    match origin {
+        Origin::Entity { noun, slug, .. } => {
+            let slug_shown = shorten(slug.as_str());
+            let message = format!("the pages of {noun} `{slug_shown}` would be at /{noun}s/{slug_shown}/, which {why}");
+            let mut found = Vec::new();
+            for e in input.explainers {
+                let names = if noun == "actor" { &e.meta.actors } else { &e.meta.topics };
+                for name in names.iter().filter(|n| Slug::from_text(&n.value).as_ref() == Some(slug)) {
+                    let source = SourceFile::new(&e.file.path, &e.file.text);
+                    found.push(
+                        Diagnostic::error(message.clone())
+                            .at(&source, name.offset, name.len)
+                            .with_help(format!("use a shorter name for this {noun}")),
+                    );
+                }
+            }
+            if found.is_empty() {
+                found.push(
+                    Diagnostic::error(message).with_help(format!("give the {noun}'s profile a shorter file name")),
+                );
+            }
+            found
+        }
+        Origin::Explainer { file: content, .. } => vec![
+            Diagnostic::error(format!("{} would be written at /{}, which {why}", content.path, shorten(file)))
+                .in_file(&content.path)
+                .with_help("shorten the file's name or its folders' names, or set a shorter `slug:`"),
+        ],
+        other => vec![Diagnostic::error(format!("{} would write /{}, which {why}", other.describe(), shorten(file)))],
     }
 }
 

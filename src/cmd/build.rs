@@ -3,7 +3,7 @@
 use super::{fail, report, seconds};
 use crate::cli::BuildArgs;
 use crate::diagnostics::Diagnostic;
-use crate::output::{Staging, check_output_dir};
+use crate::output::{Staging, check_output_dir, check_ownership};
 use crate::pipeline::{self, PipelineOptions};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -27,7 +27,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     if let Err(d) = check_output_dir(&options.root, &output) {
         return fail(&[d], "nothing was built");
     }
-    let staging = match Staging::new(&output) {
+    let mut staging = match Staging::new(&output) {
         Ok(s) => s,
         Err(e) => {
             return fail(
@@ -45,10 +45,24 @@ pub fn run(args: BuildArgs) -> ExitCode {
     if !copy_errors.is_empty() {
         return fail(&copy_errors, &format!("{shown} was not changed"));
     }
+    // checked once the site built, so that the site's own errors come first: a folder that is
+    // not dossier's is not replaced, whatever they are
+    if let Err(d) = check_ownership(&output, &shown, args.force) {
+        return fail(&[d], &format!("{shown} was not changed"));
+    }
+    let cannot_replace = |e: std::io::Error| {
+        fail(&[Diagnostic::error(format!("cannot replace {shown}: {e}"))], &format!("{shown} was not changed"))
+    };
+    // files in the output that dossier did not make are named before the commit moves them aside
+    match staging.prepare(&shown) {
+        Ok(moved_aside) => report(&moved_aside),
+        Err(e) => return cannot_replace(e),
+    }
     if let Err(e) = staging.commit() {
-        return fail(&[Diagnostic::error(format!("cannot replace {shown}: {e}"))], &format!("{shown} was not changed"));
+        return cannot_replace(e);
     }
     report(&rendered.warnings);
+    note_supplied_robots(&rendered.static_files);
     if args.timings {
         let t = &rendered.timings;
         eprintln!(
@@ -75,4 +89,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
     // The process ends here: skip freeing what the build allocated.
     std::mem::forget(rendered);
     ExitCode::SUCCESS
+}
+
+/// Says so when the site supplies its own robots.txt (a static file), which the build uses instead
+/// of writing one: a note, not a warning, since it is a choice (`check --strict` passes).
+pub(super) fn note_supplied_robots(static_files: &[crate::load::StaticFile]) {
+    if let Some(robots) = crate::load::supplied_robots(static_files) {
+        eprintln!("note: robots.txt is the site's own, {}: dossier writes none\n", robots.origin);
+    }
 }

@@ -25,6 +25,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
         Ok(rendered) => {
             report(&rendered.warnings);
+            super::build::note_supplied_robots(&rendered.static_files);
             println!("Checked {} pages in {}: no errors", rendered.pages, seconds(started.elapsed()));
             ExitCode::SUCCESS
         }

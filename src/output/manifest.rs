@@ -9,6 +9,11 @@
 //! there are no inodes, or when the manifest is of another folder. A manifest that is damaged
 //! (two builds at once writing it, say) is at worst not used: every entry is checked against the
 //! file it describes before it is trusted.
+//!
+//! A manifest also lists every other file the build made (static files, without a stamp), and
+//! says when it was written by the file system's own clock: a manifest that describes an output
+//! folder is how a build knows that the folder is dossier's, and which files in it dossier did
+//! not make (only folders changed since need to be listed to find them).
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -16,7 +21,10 @@ use std::fs::Metadata;
 use std::io::{self, Write};
 use std::path::Path;
 
-const HEADER: &str = "dossier-manifest 1";
+/// The first word of a manifest, with its version: 2 lists every file and says when it was
+/// written; 1 (older builds) listed the pages, each with a stamp.
+const HEADER: &str = "dossier-manifest 2";
+const HEADER_V1: &str = "dossier-manifest 1";
 
 /// The hash of a file's bytes (128-bit XXH3: fast, and collisions are out of reach by accident).
 pub fn hash(bytes: &[u8]) -> u128 {
@@ -76,10 +84,35 @@ fn folder_identity(folder: &Path) -> Option<(u64, u64)> {
     }
 }
 
-/// The stamps of a folder's files, by path relative to the folder.
+/// The files a build made in a folder, by path relative to the folder, with their stamps.
 #[derive(Debug, Default)]
 pub struct Manifest {
-    files: FxHashMap<String, Stamp>,
+    files: FxHashMap<String, Option<Stamp>>,
+    /// When the manifest was written (seconds and nanoseconds of the file system's clock), after
+    /// every change the build made to the folder; `None` when not known.
+    written: Option<(i64, i64)>,
+}
+
+/// `(device, inode)` as a manifest's first line writes it, `-` when not known.
+fn identity_words(identity: Option<(u64, u64)>) -> String {
+    identity.map_or_else(|| "- -".to_string(), |(dev, ino)| format!("{dev} {ino}"))
+}
+
+/// Whether the first line of a manifest describes `folder`; and, from version 2, when the
+/// manifest was written.
+fn header_matches(line: &str, folder: &Path) -> Option<Option<(i64, i64)>> {
+    let identity = identity_words(folder_identity(folder));
+    if let Some(rest) = line.strip_prefix(HEADER_V1) {
+        return (rest.strip_prefix(' ')? == identity).then_some(None);
+    }
+    let rest = line.strip_prefix(HEADER)?.strip_prefix(' ')?;
+    let (dev, rest) = rest.split_once(' ')?;
+    let (ino, written) = rest.split_once(' ')?;
+    if format!("{dev} {ino}") != identity {
+        return None;
+    }
+    let (s, ns) = written.split_once(' ')?;
+    Some(s.parse().ok().zip(ns.parse().ok()))
 }
 
 impl Manifest {
@@ -88,49 +121,96 @@ impl Manifest {
     pub fn read(path: &Path, folder: &Path) -> Option<Manifest> {
         let text = std::fs::read_to_string(path).ok()?;
         let mut lines = text.lines();
-        let (dev, ino) = folder_identity(folder)?;
-        if lines.next()? != format!("{HEADER} {dev} {ino}") {
-            return None;
-        }
+        let written = header_matches(lines.next()?, folder)?;
         let mut files = FxHashMap::default();
         for line in lines {
+            if let Some(file) = line.strip_prefix("- ") {
+                files.insert(file.to_string(), None);
+                continue;
+            }
             let mut fields = line.splitn(6, ' ');
             let mut number = || fields.next().and_then(|f| f.parse::<i64>().ok());
             let (len, modified_s, modified_ns, inode) = (number()?, number()?, number()?, number()?);
             let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
             let file = fields.next()?;
             let stamp = Stamp { len: len as u64, modified_s, modified_ns, inode: inode as u64, hash };
-            files.insert(file.to_string(), stamp);
+            files.insert(file.to_string(), Some(stamp));
         }
-        Some(Manifest { files })
+        Some(Manifest { files, written })
     }
 
-    /// The stamp of `file` (relative to the folder).
+    /// Whether the manifest at `path` describes `folder` (its first line only is read).
+    pub fn describes(path: &Path, folder: &Path) -> bool {
+        use std::io::BufRead;
+        let Ok(file) = std::fs::File::open(path) else { return false };
+        let mut first = String::new();
+        io::BufReader::new(file).read_line(&mut first).is_ok() && header_matches(first.trim_end(), folder).is_some()
+    }
+
+    /// The stamp of `file` (relative to the folder), if the build made it and left a stamp.
     pub fn get(&self, file: &str) -> Option<&Stamp> {
-        self.files.get(file)
+        self.files.get(file).and_then(Option::as_ref)
+    }
+
+    /// Every file the build made, relative to the folder.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Whether a folder whose status last changed at `changed` (its `ctime`, `None` where the
+    /// system keeps none) may have changed since the manifest was written: adding, removing or
+    /// renaming an entry changes it, and no program can set it back.
+    pub fn changed_since(&self, changed: Option<(i64, i64)>) -> bool {
+        match (self.written, changed) {
+            (Some(written), Some(changed)) => changed >= written,
+            _ => true,
+        }
     }
 
     /// Writes the manifest of `folder` to `path` (through a temporary file, renamed into place),
-    /// its files in path order.
-    pub fn write(path: &Path, folder: &Path, mut files: Vec<(String, Stamp)>) -> io::Result<()> {
-        let (dev, ino) = folder_identity(folder).ok_or_else(|| io::Error::other("no identity for the folder"))?;
+    /// its files in path order. Call it once the build has made every change to the folder: the
+    /// time the temporary file is created at is the manifest's time.
+    pub fn write(path: &Path, folder: &Path, mut files: Vec<(String, Option<Stamp>)>) -> io::Result<()> {
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut text = String::with_capacity(files.len() * 96 + 64);
-        text.push_str(&format!("{HEADER} {dev} {ino}\n"));
-        for (file, s) in files.iter().filter(|(file, _)| !file.contains(['\n', '\r'])) {
-            let _ = writeln!(
-                text,
-                "{} {} {} {} {:032x} {file}",
-                s.len, s.modified_s, s.modified_ns, s.inode as i64, s.hash
-            );
-        }
-        let mut temporary = path.as_os_str().to_owned();
-        temporary.push(".writing");
-        let temporary = std::path::PathBuf::from(temporary);
+        let temporary = temporary(path);
         let mut out = std::fs::File::create(&temporary)?;
+        let written = status_time(&out.metadata()?).map_or_else(|| "- -".to_string(), |(s, ns)| format!("{s} {ns}"));
+        let mut text = String::with_capacity(files.len() * 96 + 64);
+        let _ = writeln!(text, "{HEADER} {} {written}", identity_words(folder_identity(folder)));
+        for (file, stamp) in files.iter().filter(|(file, _)| !file.contains(['\n', '\r'])) {
+            let _ = match stamp {
+                Some(s) => writeln!(
+                    text,
+                    "{} {} {} {} {:032x} {file}",
+                    s.len, s.modified_s, s.modified_ns, s.inode as i64, s.hash
+                ),
+                None => writeln!(text, "- {file}"),
+            };
+        }
         out.write_all(text.as_bytes())?;
         drop(out);
         std::fs::rename(&temporary, path)
+    }
+}
+
+/// Where the manifest at `path` is written before it is renamed into place.
+pub fn temporary(path: &Path) -> std::path::PathBuf {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".writing");
+    temporary.into()
+}
+
+/// The time of a file's last change of status (`ctime`), where the system has one.
+pub fn status_time(meta: &Metadata) -> Option<(i64, i64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.ctime(), meta.ctime_nsec()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
     }
 }
 
@@ -147,12 +227,26 @@ mod tests {
         let meta = std::fs::metadata(folder.join("a b/index.html")).unwrap();
         let stamp = Stamp::new(&meta, hash(b"page")).expect("this file system keeps nanoseconds");
         let path = tmp.path().join(".public.dossier-manifest");
-        Manifest::write(&path, &folder, vec![("a b/index.html".into(), stamp), ("odd\nname".into(), stamp)]).unwrap();
+        // file systems keep times in ticks of a few milliseconds: the folder's last change is in
+        // a tick before the manifest's
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let files =
+            vec![("a b/index.html".into(), Some(stamp)), ("odd\nname".into(), Some(stamp)), ("style.css".into(), None)];
+        Manifest::write(&path, &folder, files).unwrap();
 
         let manifest = Manifest::read(&path, &folder).unwrap();
         assert_eq!(manifest.get("a b/index.html"), Some(&stamp));
-        assert_eq!(manifest.files.len(), 1, "a name with a line break is left out");
+        assert_eq!(manifest.get("style.css"), None);
+        let mut made: Vec<&str> = manifest.files().collect();
+        made.sort();
+        assert_eq!(made, ["a b/index.html", "style.css"], "a name with a line break is left out");
         assert!(stamp.matches(&meta));
+        assert!(Manifest::describes(&path, &folder));
+        // the folder has not changed since; an entry added to it changes it
+        let changed = |folder: &Path| status_time(&std::fs::metadata(folder).unwrap());
+        assert!(!manifest.changed_since(changed(&folder)));
+        std::fs::write(folder.join("CNAME"), "example.org").unwrap();
+        assert!(manifest.changed_since(changed(&folder)));
 
         // renamed, the folder is still the one described; another folder is not
         let moved = tmp.path().join("moved");
@@ -160,8 +254,16 @@ mod tests {
         assert!(Manifest::read(&path, &moved).is_some());
         std::fs::create_dir(&folder).unwrap();
         assert!(Manifest::read(&path, &folder).is_none());
-        std::fs::write(&path, "dossier-manifest 1 x y\n").unwrap();
+        assert!(!Manifest::describes(&path, &folder));
+        std::fs::write(&path, "dossier-manifest 2 x y\n").unwrap();
         assert!(Manifest::read(&path, &moved).is_none(), "a damaged manifest is not used");
+        // a manifest of an older build (version 1) is still read, without a time
+        let identity = identity_words(folder_identity(&moved));
+        std::fs::write(&path, format!("dossier-manifest 1 {identity}\n3 1 2 3 {:032x} p.html\n", 7)).unwrap();
+        let old = Manifest::read(&path, &moved).unwrap();
+        assert_eq!(old.files().collect::<Vec<_>>(), ["p.html"]);
+        let changed = status_time(&std::fs::metadata(&moved).unwrap());
+        assert!(old.changed_since(changed), "without a time, every folder is listed");
     }
 
     #[test]

@@ -60,7 +60,9 @@ pub fn plan(changes: &[ChangedPath]) -> RebuildPlan {
     for change in changes {
         let parts: Vec<&str> = change.rel.split('/').filter(|p| !p.is_empty()).collect();
         let Some((&first, rest)) = parts.split_first() else { continue };
-        if parts.iter().any(|p| is_noise(p)) {
+        // static folders are copied with their dotfiles: only what the build leaves out is noise there
+        let in_static = first == "static" || (first == "themes" && rest.get(1) == Some(&"static"));
+        if parts.iter().any(|p| if in_static { crate::load::left_out_of_static(p) } else { is_noise(p) }) {
             continue;
         }
         match first {
@@ -125,6 +127,8 @@ mod tests {
         let theme_static = files(&["themes/default/static/style.css"]);
         assert!(theme_static.static_files && !theme_static.templates);
         assert!(files(&["static/img/map.png"]).static_files);
+        assert!(files(&["static/.well-known/security.txt"]).static_files, "dotfiles of static/ are copied");
+        assert!(!files(&["static/.git/index", "static/.DS_Store", "static/.map.svg.swp"]).static_files);
     }
 
     #[test]
