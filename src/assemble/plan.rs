@@ -248,14 +248,31 @@ impl<'a> Origin<'a> {
     }
 }
 
-/// An error about two claims, pointing at the first of them that has a field, else a file.
+/// An error about two claims, pointing at the first of them that has a field (else a file), and
+/// at the other one's too when it has one (both sides of the clash).
 fn clash(message: String, first: Origin<'_>, second: Origin<'_>) -> Diagnostic {
     let (a, b) = (first.place(), second.place());
-    let field = [&a, &b].into_iter().flatten().find(|p| matches!(p, Place::Field(..)));
+    let (main, other) = match (&a, &b) {
+        (Some(Place::Field(..)), _) | (Some(_), None) => (a.as_ref(), b.as_ref()),
+        (_, Some(Place::Field(..))) | (None, Some(_)) => (b.as_ref(), a.as_ref()),
+        _ => (a.as_ref(), b.as_ref()),
+    };
     let d = Diagnostic::error(message);
-    let d = match field.or(a.as_ref()).or(b.as_ref()) {
+    let d = match main {
         Some(Place::Field(file, offset, len)) => d.at(&SourceFile::new(&file.path, &file.text), *offset, *len),
         Some(Place::File(path)) => d.in_file(path),
+        None => d,
+    };
+    let same_place = match (main, other) {
+        (Some(Place::Field(f, o, _)), Some(Place::Field(g, p, _))) => f.path == g.path && o == p,
+        (Some(Place::File(f)), Some(Place::File(g))) => f == g,
+        _ => false,
+    };
+    let d = match other.filter(|_| !same_place) {
+        Some(Place::Field(file, offset, len)) => {
+            d.also_at(&SourceFile::new(&file.path, &file.text), *offset, *len, "the other one is here")
+        }
+        Some(Place::File(path)) => d.also_in_file(path, "the other file"),
         None => d,
     };
     // a static file is the one to change when the error is about it
