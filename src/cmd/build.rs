@@ -22,7 +22,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     };
     // `--output` is relative to where the command runs; `output_dir` to the site.
     let output = args.output.unwrap_or_else(|| options.root.join(&config.output_dir));
-    let shown = output.display().to_string();
+    let shown = super::shown(&output);
     let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
     if let Err(d) = check_output_dir(&options.root, &output) {
         return fail(&[d], "nothing was built");

@@ -8,11 +8,11 @@ pub fn run(args: InitArgs) -> ExitCode {
     let dir = &args.dir;
     if let Ok(mut entries) = std::fs::read_dir(dir) {
         if entries.next().is_some() {
-            eprintln!("error: {} is not empty; dossier init only creates new sites", dir.display());
+            eprintln!("error: {} is not empty; dossier init only creates new sites", super::shown(dir));
             return ExitCode::from(EXIT_USAGE);
         }
     } else if dir.exists() {
-        eprintln!("error: {} exists and is not a folder", dir.display());
+        eprintln!("error: {} exists and is not a folder", super::shown(dir));
         return ExitCode::from(EXIT_USAGE);
     }
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("Policy Explainers");
@@ -28,20 +28,20 @@ pub fn run(args: InitArgs) -> ExitCode {
     ];
     for (path, text) in &files {
         if let Err(e) = super::new::create(&dir.join(path), text) {
-            eprintln!("error: cannot create {}: {e}", dir.join(path).display());
+            eprintln!("error: cannot create {}: {e}", super::shown(&dir.join(path)));
             return ExitCode::from(EXIT_ERRORS);
         }
     }
     for folder in ["content/actors", "content/topics", "static"] {
         if let Err(e) = std::fs::create_dir_all(dir.join(folder)) {
-            eprintln!("error: cannot create {}: {e}", dir.join(folder).display());
+            eprintln!("error: cannot create {}: {e}", super::shown(&dir.join(folder)));
             return ExitCode::from(EXIT_ERRORS);
         }
     }
-    println!("Created a site in {}", dir.display());
+    println!("Created a site in {}", super::shown(dir));
     println!(
         "Next: set base_url in site.toml, then `cd {} && dossier new article \"Title\"` and `dossier build`.",
-        dir.display()
+        super::shown(dir)
     );
     ExitCode::SUCCESS
 }

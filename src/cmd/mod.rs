@@ -37,6 +37,12 @@ pub fn fail(diagnostics: &[Diagnostic], consequence: &str) -> ExitCode {
     ExitCode::from(EXIT_ERRORS)
 }
 
+/// A path as printed to the terminal: its control characters escaped (a folder name could hold a
+/// terminal escape sequence).
+pub fn shown(path: &std::path::Path) -> String {
+    crate::diagnostics::escape_control(&path.display().to_string()).into_owned()
+}
+
 /// `1.23 s` or `450 ms`.
 pub fn seconds(d: std::time::Duration) -> String {
     if d.as_secs_f64() >= 1.0 { format!("{:.2} s", d.as_secs_f64()) } else { format!("{} ms", d.as_millis()) }

@@ -15,6 +15,7 @@ pub fn run(args: NewArgs) -> ExitCode {
     }
     let title = args.title.trim();
     let Some(slug) = Slug::from_text(title) else {
+        let title = crate::diagnostics::escape_control(title);
         eprintln!("error: the title `{title}` has no letters or digits to make a file name from");
         return ExitCode::from(EXIT_USAGE);
     };

@@ -23,7 +23,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
             )]);
             return ExitCode::from(EXIT_ERRORS);
         }
-        eprintln!("error: no built site in {}: run `dossier build` first", dir.display());
+        eprintln!("error: no built site in {}: run `dossier build` first", super::shown(&dir));
         return ExitCode::from(EXIT_ERRORS);
     }
     let base_path = config.as_ref().map_or_else(|| "/".to_string(), |c| c.base_url.path().to_string());
@@ -35,7 +35,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         }
     };
     let address = server.address;
-    println!("Previewing {} at http://{address}{base_path} (Ctrl-C to stop)", dir.display());
+    println!("Previewing {} at http://{address}{base_path} (Ctrl-C to stop)", super::shown(&dir));
     let _ = std::io::stdout().flush();
     let (reloads, _) = broadcast::channel(1);
     let state = Arc::new(AppState { files: Files::Folder { root: dir, base_path }, reloads });
