@@ -158,7 +158,7 @@ fn organization(site: &Site<'_>) -> Thing {
     }
 }
 
-fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
+pub fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
     let kind = match a.kind {
         Some(ActorKind::Person) => "Person",
         Some(ActorKind::Country) => "Country",
@@ -174,7 +174,7 @@ fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
     }
 }
 
-fn topic_thing(site: &Site<'_>, t: &Topic<'_>) -> Thing {
+pub fn topic_thing(site: &Site<'_>, t: &Topic<'_>) -> Thing {
     Thing {
         kind: "Thing",
         name: t.title.clone(),
