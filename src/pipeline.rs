@@ -94,8 +94,9 @@ pub fn run_cached(options: &PipelineOptions, sink: &dyn Sink, cache: &mut Cache)
     // load: what changed since the last run
     let started = Instant::now();
     let (loaded, diagnostics) = cache.files.load(options)?;
-    // SAFETY: what borrows from these sources is dropped during this run, or kept in
-    // `cache.stages` beside a clone of the `Arc` it borrows from (see `Loaded::sources_pinned`).
+    // SAFETY: `loaded` outlives the run; what borrows from these sources is dropped during it,
+    // or kept in `cache.stages` beside a clone of the `Arc` it borrows from, in a field dropped
+    // after it (the argument is written out at `Loaded::sources_pinned`).
     let sources = unsafe { loaded.sources_pinned() };
     let load_time = started.elapsed();
     let StageCaches { parse, templates, assembly, pages } = &mut cache.stages;
@@ -288,7 +289,7 @@ fn compile<'t>(
 
 /// The pages to render: every page; with a cache, those whose fingerprint is not the one it
 /// recorded (with the fingerprint of every page, to record).
-fn pages_to_render<'a>(site: &'a Site<'_>, warm: Option<&Warm<'_, '_>>) -> (Vec<&'a Page>, Option<Vec<(String, u64)>>) {
+fn pages_to_render<'a>(site: &'a Site<'_>, warm: Option<&Warm<'_, '_>>) -> (Vec<&'a Page>, Option<Fingerprints>) {
     let Some(warm) = warm else { return (site.pages.iter().collect(), None) };
     let recorded = &*warm.pages;
     let fingerprints = fingerprint::fingerprints(site, warm.files.global, &warm.files.versions, recorded.shown);
@@ -302,6 +303,13 @@ fn pages_to_render<'a>(site: &'a Site<'_>, warm: Option<&Warm<'_, '_>>) -> (Vec<
     (changed, Some(fingerprints))
 }
 
+/// (output file, fingerprint) of each page, in the order of `site.pages`.
+type Fingerprints = Vec<(String, u64)>;
+
+/// The pages rendered (or the errors), and the time it took.
+type RenderResult = (Result<RenderedPages, Vec<Diagnostic>>, Duration);
+
+/// The number of files of the search index (or why it could not be written), and the time it took.
 type SearchResult = (std::io::Result<usize>, Duration);
 
 /// Renders `pages` into `sink`, and the search index alongside when asked: both only read the
@@ -312,7 +320,7 @@ fn render(
     pages: &[&Page],
     sink: &dyn Sink,
     with_search: bool,
-) -> ((Result<RenderedPages, Vec<Diagnostic>>, Duration), Option<SearchResult>) {
+) -> (RenderResult, Option<SearchResult>) {
     let mut render = || {
         let started = Instant::now();
         (render::render_pages(site, templates, sink, pages), started.elapsed())
@@ -391,16 +399,41 @@ impl Loaded {
         }
     }
 
-    /// [`Loaded::sources`] for as long as the cache keeps what borrows from them.
+    /// [`Loaded::sources`] with the lifetime `'static`, so that the stages of a [`Cache`] may keep
+    /// what borrows from them between runs.
     ///
     /// # Safety
     ///
-    /// Each reference points into the allocation of one of the `Arc`s of `self`, never into
-    /// `self`. Whatever holds one past the run must hold a clone of that `Arc` as well, and drop
-    /// the reference first (a field declared earlier): a parse result holds the `Arc` of its
-    /// file ([`ParseCache`]), the kept site holds a `Loaded` ([`KeptSite`]), and the assembly
-    /// cache every `Arc` of every run it was given since it was last emptied
-    /// ([`AssemblyCache`]). Nothing else outlives the run.
+    /// Each reference points into the heap allocation of one of the `Arc`s of `self` (never into
+    /// `self`, which may move or be dropped), and that allocation stays where it is, unchanged,
+    /// for as long as one clone of the `Arc` lives: nothing calls `Arc::get_mut` or
+    /// `Arc::make_mut` on them, and `ContentFile`, `Config`, `TemplateFile` and `StaticFile` have
+    /// no interior mutability. The caller must make sure that a reference, and any value that
+    /// borrows from one, is used and dropped while a clone of its `Arc` lives. `run_cached` does
+    /// it so, and this is the whole argument:
+    ///
+    /// 1. `'static` does not leave this module. The stage caches are private fields of
+    ///    [`Cache`]; its public methods return owned values or `Arc`s, and borrow the kept site
+    ///    only for the length of a `&self` call ([`Cache::search_index`]). [`Rendered`] owns what
+    ///    it holds.
+    /// 2. During the run, `run_cached`'s own `loaded` holds every `Arc`, and outlives
+    ///    [`stages`]: whatever the run makes and does not keep is dropped before it.
+    /// 3. What outlives the run is stored next to clones of the `Arc`s it may borrow from, in
+    ///    a field declared after it (fields drop in declaration order, also on unwinding):
+    ///    - a parse result ([`ParseCache`]) beside the `Arc` of its file. `parse_file` ties the
+    ///      lifetime of its result to the file alone (its `ParseOptions` are borrowed for less),
+    ///      so the result borrows from nothing else;
+    ///    - the assembly cache ([`AssemblyCache`]) beside every `Arc` of every run it was given
+    ///      since it was last emptied, and it is emptied whole: `assemble` may put into it
+    ///      anything it borrows for `'s` (content, configuration, static files);
+    ///    - the site of the last successful run ([`KeptSite`]) beside that run's `Loaded`. The
+    ///      site borrows only from that run's sources: the parse results it is assembled from
+    ///      are of this run's files (a cached result is used only when its `Arc` is the one
+    ///      loaded, `Arc::ptr_eq`), and what `AssembleCache` hands back carries no lifetime
+    ///      (annotations, related explainers and co-actors are owned values). Should it ever
+    ///      hand back something borrowed from an earlier run, `KeptSite` must pin the assembly
+    ///      cache's `Arc`s as well.
+    /// 4. A kept site freed on another thread (`drop_later`) goes there with its `Loaded`.
     unsafe fn sources_pinned(&self) -> Sources<'static> {
         /// The value of `arc`, for as long as the caller keeps a clone of `arc`.
         unsafe fn pinned<T: ?Sized>(arc: &Arc<T>) -> &'static T {
@@ -426,7 +459,8 @@ impl Loaded {
 /// `check` have none. It holds the site's files as last read, and each stage's part.
 #[derive(Default)]
 pub struct Cache {
-    /// Borrows from the files: declared first, dropped first.
+    /// Each part holds the `Arc`s of the files it borrows from (see `Loaded::sources_pinned`);
+    /// declared first all the same, so dropped first.
     stages: StageCaches<'static>,
     files: Files,
 }
@@ -487,7 +521,13 @@ impl<'s> Warm<'_, 's> {
 
     /// Records a successful run: the fingerprint and ids of every page, and the site. Returns
     /// the output files of the previous successful run that are gone.
-    fn record(self, site: Site<'s>, fingerprints: Vec<(String, u64)>, ids: RenderedIds, loaded: &Loaded) -> Vec<String> {
+    fn record(
+        self,
+        site: Site<'s>,
+        fingerprints: Vec<(String, u64)>,
+        ids: RenderedIds,
+        loaded: &Loaded,
+    ) -> Vec<String> {
         let recorded = self.pages;
         let fingerprints: HashMap<String, u64> = fingerprints.into_iter().collect();
         let mut removed: Vec<String> =
@@ -572,7 +612,7 @@ struct AssemblyCache<'s> {
     files: FxHashMap<usize, Arc<ContentFile>>,
     /// The bytes of text of `files`.
     bytes: usize,
-    others: Vec<(Arc<Config>, Arc<Vec<StaticFile>>, Arc<Vec<String>>)>,
+    others: Vec<OtherPins>,
 }
 
 impl<'s> AssemblyCache<'s> {
@@ -588,15 +628,17 @@ impl<'s> AssemblyCache<'s> {
             });
         }
         let others = (Arc::clone(&loaded.config), Arc::clone(&loaded.static_files), Arc::clone(&loaded.unreadable));
-        let same = |(c, s, u): &(Arc<Config>, Arc<Vec<StaticFile>>, Arc<Vec<String>>)| {
-            Arc::ptr_eq(c, &others.0) && Arc::ptr_eq(s, &others.1) && Arc::ptr_eq(u, &others.2)
-        };
+        let same =
+            |(c, s, u): &OtherPins| Arc::ptr_eq(c, &others.0) && Arc::ptr_eq(s, &others.1) && Arc::ptr_eq(u, &others.2);
         if !self.others.last().is_some_and(same) {
             self.others.push(others);
         }
         &mut self.cache
     }
 }
+
+/// The `Arc`s of a run besides its content files: configuration, static files, unreadable files.
+type OtherPins = (Arc<Config>, Arc<Vec<StaticFile>>, Arc<Vec<String>>);
 
 /// What the last successful run rendered.
 #[derive(Default)]
@@ -678,8 +720,8 @@ impl Files {
         if self.pending.config || self.config.is_none() {
             // on errors, the next run reads it again
             let config = load_config(options)?;
-            self.config_hash = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default()
-                .hash_one(format!("{config:?}"));
+            self.config_hash =
+                std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(format!("{config:?}"));
             self.config = Some(Arc::new(config));
             self.config_version = self.next_version();
             // the theme may be another
@@ -700,7 +742,8 @@ impl Files {
             self.static_read = read;
             self.static_version = self.next_version();
         }
-        let rescan = plan.rescan_content || self.content.is_empty() || !plan.content.iter().all(|rel| self.reread(root, rel));
+        let rescan =
+            plan.rescan_content || self.content.is_empty() || !plan.content.iter().all(|rel| self.reread(root, rel));
         if rescan {
             self.rescan(root);
         }

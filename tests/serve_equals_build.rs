@@ -3,8 +3,9 @@
 //! sitemap, search index, the list of static files) with a build from nothing of the same
 //! files, byte for byte; or, when the edit breaks the site, the errors of both.
 //!
-//! `cargo test` runs a few cases; CI runs many more in release (`PROPTEST_CASES`, see .ci/run).
-//! The last test takes a field out of a fingerprint on purpose and checks that this test notices.
+//! `cargo test` runs a few cases; CI runs many more (`SERVE_EQUALS_BUILD_CASES=N`, see .ci/run).
+//! `a_field_left_out_of_a_fingerprint_is_found` takes a field out of a fingerprint on purpose and
+//! checks that the property test notices.
 
 mod harness;
 
@@ -33,14 +34,25 @@ const ACTOR_NAMES: &[[&str; 2]] = &[
     ["Kim Jong Un", "Kim Jong-un"],
     ["Wang Yi", "Foreign Minister Wang Yi"],
 ];
-const ALIASES: &[[&str; 2]] = &[["Xi", "President Xi"], ["Biden", "President Biden"], ["Yoon", "President Yoon"], ["Kim", "Chairman Kim"], ["Wang", "Minister Wang"]];
+const ALIASES: &[[&str; 2]] = &[
+    ["Xi", "President Xi"],
+    ["Biden", "President Biden"],
+    ["Yoon", "President Yoon"],
+    ["Kim", "Chairman Kim"],
+    ["Wang", "Minister Wang"],
+];
 /// Actors front matter names without a profile.
 const OTHER_ACTORS: &[&str] = &["Gina Raimondo", "Victor Cha"];
 const ROLES: &[&str] = &["President", "Foreign Minister", "Commerce Secretary", "Analyst"];
 const KINDS: &[&str] = &["person", "organization", "country", "group"];
 const TOPIC_SLUGS: &[&str] = &["taiwan", "trade", "north-korea", "export-controls"];
 /// The titles each profile (by slug) may have, and the aliases.
-const TOPIC_TITLES: &[[&str; 2]] = &[["Taiwan", "Cross-strait relations"], ["Trade", "Trade war"], ["North Korea", "The Korean peninsula"], ["Export controls", "Chip controls"]];
+const TOPIC_TITLES: &[[&str; 2]] = &[
+    ["Taiwan", "Cross-strait relations"],
+    ["Trade", "Trade war"],
+    ["North Korea", "The Korean peninsula"],
+    ["Export controls", "Chip controls"],
+];
 const TOPIC_ALIASES: &[&str] = &["Formosa", "Tariffs", "DPRK", "Chips"];
 /// Topics front matter names: the titles above, and one without a profile.
 const TOPIC_NAMES: &[&str] = &["Taiwan", "Trade war", "North Korea", "Chip controls", "South China Sea"];
@@ -159,22 +171,29 @@ fn quoted(text: &str) -> String {
 
 impl Model {
     fn start() -> Model {
-        let explainer = |name: usize, title: usize, day: u8, topics: Vec<usize>, actors: Vec<(usize, bool)>| Explainer {
-            folder: 0,
-            name,
-            title,
-            day,
-            updated: None,
-            summary: None,
-            topics,
-            actors,
-            timeline: vec![(day, name % EVENTS.len())],
-            source: name % 2 == 0,
-            takeaway: None,
-            draft: false,
-            alias: None,
-            body: vec![Para::Heading(name % 3), Para::Text(name), Para::Mention(name), Para::Term(0), Para::Quote(1, 2)],
-        };
+        let explainer =
+            |name: usize, title: usize, day: u8, topics: Vec<usize>, actors: Vec<(usize, bool)>| Explainer {
+                folder: 0,
+                name,
+                title,
+                day,
+                updated: None,
+                summary: None,
+                topics,
+                actors,
+                timeline: vec![(day, name % EVENTS.len())],
+                source: name.is_multiple_of(2),
+                takeaway: None,
+                draft: false,
+                alias: None,
+                body: vec![
+                    Para::Heading(name % 3),
+                    Para::Text(name),
+                    Para::Mention(name),
+                    Para::Term(0),
+                    Para::Quote(1, 2),
+                ],
+            };
         Model {
             title: 0,
             description: 0,
@@ -244,16 +263,22 @@ impl Model {
             _ => {}
         }
         if self.explainer_template == 1 {
-            let theme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/explainer.html"))
-                .unwrap();
-            files.insert("templates/explainer.html".into(), theme.replacen("<h1", "<p id=\"section-1\">Also</p><h1", 1));
+            let theme = std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/themes/default/templates/explainer.html"
+            ))
+            .unwrap();
+            files
+                .insert("templates/explainer.html".into(), theme.replacen("<h1", "<p id=\"section-1\">Also</p><h1", 1));
         }
         if let Some((title, body)) = self.home {
             let text = format!("---\ntitle: {}\n---\n\n{}\n", quoted(TITLES[title]), SENTENCES[body]);
             files.insert("content/index.md".into(), text);
         }
         if let Some(file) = self.static_file {
-            let (path, text) = [("static/robots.txt", "User-agent: *\nDisallow: /drafts/\n"), ("static/img/map.svg", "<svg/>\n")][file];
+            let (path, text) =
+                [("static/robots.txt", "User-agent: *\nDisallow: /drafts/\n"), ("static/img/map.svg", "<svg/>\n")]
+                    [file];
             files.insert(path.into(), text.into());
         }
         for a in &self.actors {
@@ -287,7 +312,10 @@ impl Model {
             }
             text.push_str("---\n");
             if let Some(body) = t.body {
-                text.push_str(&format!("\n{} See [the trade topic](topic:{}).\n", SENTENCES[body], TOPIC_SLUGS[t.slug]));
+                text.push_str(&format!(
+                    "\n{} See [the trade topic](topic:{}).\n",
+                    SENTENCES[body], TOPIC_SLUGS[t.slug]
+                ));
             }
             files.insert(format!("content/topics/{}.md", TOPIC_SLUGS[t.slug]), text);
         }
@@ -664,7 +692,11 @@ fn difference(served: &Outcome, built: &Outcome) -> String {
                                 .map(|(_, c)| c)
                                 .collect()
                         };
-                        return format!("{path} differs at byte {at}:\n  serve: {:?}\n  build: {:?}", around(&x), around(&y));
+                        return format!(
+                            "{path} differs at byte {at}:\n  serve: {:?}\n  build: {:?}",
+                            around(&x),
+                            around(&y)
+                        );
                     }
                     (Some(_), None) => return format!("{path} is served but not built"),
                     (None, Some(_)) => return format!("{path} is built but not served"),
@@ -723,8 +755,9 @@ fn serve_equals_build(edits: &[Edit], shown: Shown) -> Result<(), TestCaseError>
     Ok(())
 }
 
+/// How many random edit sequences to try: `default`, or `SERVE_EQUALS_BUILD_CASES` (CI's longer run).
 fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var("SERVE_EQUALS_BUILD_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 proptest! {
@@ -755,6 +788,54 @@ fn edits_that_served_stale_pages() {
     }
 }
 
+/// `serve` and `build` follow one error policy: a file that cannot be read (load) does not stop
+/// the run, so the YAML error of another file (parse) is reported with it. `serve` used to stop
+/// after load errors, and showed the YAML error only once the first was fixed.
+#[test]
+fn load_errors_do_not_hide_parse_errors_in_serve() {
+    let site = Site::fixture("invalid-load-and-parse");
+    let mut served = Served::new(&site.root, Shown::ALL);
+    let first = served.rebuild(&[]);
+    assert_eq!(first, cold_build(&site.root), "{}", difference(&first, &cold_build(&site.root)));
+    let Outcome::Failed(errors) = &first else { panic!("the fixture has errors: {}", summary(&first)) };
+    insta::assert_snapshot!(errors.join("\n"));
+    assert!(errors.iter().any(|e| e.contains("latin1.md") && e.contains("not UTF-8")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("readout.md:")), "{errors:#?}");
+
+    // an edit of another file: both are reported again
+    site.write(
+        "content/articles/summit.md",
+        &std::fs::read_to_string(site.root.join("content/articles/summit.md"))
+            .unwrap()
+            .replace("two hours", "three hours"),
+    );
+    let again = served.rebuild(&["content/articles/summit.md".to_string()]);
+    assert_eq!(again, cold_build(&site.root), "{}", difference(&again, &cold_build(&site.root)));
+    assert_eq!(&again, &first);
+
+    // the unreadable file fixed: the YAML error stays
+    site.write(
+        "content/articles/latin1.md",
+        "---\ntitle: Export controls in Beijing\ndate: 2024-12-02\n---\n\nThe rules were «discriminatory».\n",
+    );
+    let fixed = served.rebuild(&["content/articles/latin1.md".to_string()]);
+    assert_eq!(fixed, cold_build(&site.root), "{}", difference(&fixed, &cold_build(&site.root)));
+    let Outcome::Failed(errors) = &fixed else { panic!("the YAML error is left: {}", summary(&fixed)) };
+    assert!(
+        errors.iter().all(|e| !e.contains("latin1.md")) && errors.iter().any(|e| e.contains("readout.md:")),
+        "{errors:#?}"
+    );
+
+    // and both fixed: the site builds, as a build from nothing does
+    site.write(
+        "content/articles/readout.md",
+        "---\ntitle: What the readouts said\ndate: 2024-11-17\n---\n\nThe readouts differed on Taiwan.\n",
+    );
+    let built = served.rebuild(&["content/articles/readout.md".to_string()]);
+    assert_eq!(built, cold_build(&site.root), "{}", difference(&built, &cold_build(&site.root)));
+    assert!(matches!(built, Outcome::Built { .. }), "{}", summary(&built));
+}
+
 fn hash_view(h: &mut dyn Hasher, view: &impl serde::Serialize) {
     h.write(&serde_json::to_vec(view).unwrap());
 }
@@ -781,7 +862,7 @@ fn a_field_left_out_of_a_fingerprint_is_found() {
         ("an actor's JSON-LD on explainer pages", Shown { actor_link: actor_link_without_json_ld, ..Shown::ALL }),
     ] {
         let config = Config {
-            cases: cases(12),
+            cases: 12,
             failure_persistence: None,
             max_shrink_iters: 0,
             rng_algorithm: RngAlgorithm::ChaCha,

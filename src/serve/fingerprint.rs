@@ -19,10 +19,10 @@ use crate::assemble::{
     Actor, ActorId, AnnotationKind, ExplainerId, GlossaryTerm, Home, Page, PageKind, Profile, Site, Topic, TopicId,
 };
 use crate::load::ContentFile;
-use crate::render::{FeedArgs, feed_args};
 use crate::render::feeds::{self, FEED_ENTRIES};
 use crate::render::jsonld;
 use crate::render::views::{self, QUOTES, SIDE_LIST, page_slice};
+use crate::render::{FeedArgs, feed_args};
 use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
 use xxhash_rust::xxh3::Xxh3Default;
@@ -49,13 +49,7 @@ pub struct Shown {
 }
 
 impl Shown {
-    pub const ALL: Shown = Shown {
-        explainer: explainer_shown,
-        actor_link,
-        actor_listed,
-        topic_link,
-        topic_listed,
-    };
+    pub const ALL: Shown = Shown { explainer: explainer_shown, actor_link, actor_listed, topic_link, topic_listed };
 }
 
 impl Default for Shown {
@@ -369,15 +363,11 @@ pub fn fingerprints(site: &Site<'_>, global: u64, versions: &FileVersions, shown
     let explainers = each(explainers.len(), shown.explainer);
     let (actor_links, actors_listed) = (each(actors.len(), shown.actor_link), each(actors.len(), shown.actor_listed));
     let (topic_links, topics_listed) = (each(topics.len(), shown.topic_link), each(topics.len(), shown.topic_listed));
-    let f = Fingerprinter {
-        site,
-        versions,
-        global,
-        explainers,
-        actor_links,
-        actors_listed,
-        topic_links,
-        topics_listed,
-    };
-    pages.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(|page| (crate::urls::output_file(&page.path), f.page(page))).collect()
+    let f =
+        Fingerprinter { site, versions, global, explainers, actor_links, actors_listed, topic_links, topics_listed };
+    pages
+        .par_iter()
+        .with_max_len(crate::ITEMS_PER_JOB)
+        .map(|page| (crate::urls::output_file(&page.path), f.page(page)))
+        .collect()
 }
