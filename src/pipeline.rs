@@ -81,7 +81,8 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     let mut templates = None;
     let result = stages(options, &loaded, loaded.sources(), diagnostics, load_time, sink, &mut templates, None);
     if options.ends_process {
-        // the text of the files the site borrowed from
+        // the process ends: the text of the files is left to the system to reclaim, instead of
+        // being freed file by file (9 ms at 10,000 explainers, see `ends_process`)
         std::mem::forget(loaded);
     }
     result
@@ -216,6 +217,7 @@ fn stages<'s>(
     let removed = match warm {
         Some(warm) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
         None if options.ends_process => {
+            // the process ends: not freed piece by piece (40 ms at 10,000 explainers)
             std::mem::forget(site);
             Vec::new()
         }

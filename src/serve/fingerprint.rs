@@ -60,8 +60,18 @@ impl Default for Shown {
 
 /// Hashes a view value as the template engine or the JSON writer receives it: a field added to
 /// the view is in the hash.
+/// The JSON is written into a buffer kept by each thread, and hashed in one piece: a hasher fed
+/// token by token made the explainers' part of the fingerprints a quarter slower.
 fn hash_view(h: &mut dyn Hasher, view: &impl serde::Serialize) {
-    serde_json::to_writer(HashWriter(h), view).expect("views serialize");
+    thread_local! {
+        static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    JSON.with_borrow_mut(|json| {
+        json.clear();
+        // views have string keys only, and a `Vec` takes every write
+        serde_json::to_writer(&mut *json, view).expect("views serialize");
+        h.write(json);
+    });
 }
 
 /// An explainer's card, and what feeds add to it: when it last changed, and the slugs of its
@@ -96,20 +106,6 @@ fn topic_link(site: &Site<'_>, id: TopicId, h: &mut dyn Hasher) {
 
 fn topic_listed(site: &Site<'_>, id: TopicId, h: &mut dyn Hasher) {
     hash_view(h, &views::topic_count(site, &site.topics[id]));
-}
-
-/// Writes what is serialized into a hasher.
-struct HashWriter<'a, H: Hasher + ?Sized>(&'a mut H);
-
-impl<H: Hasher + ?Sized> std::io::Write for HashWriter<'_, H> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn hash_one(f: impl FnOnce(&mut dyn Hasher)) -> u64 {
