@@ -169,6 +169,16 @@ pub enum Code {
     Write,
 }
 
+/// See [`Diagnostic::identity`]; ordered by place first, so that repeats counted in a map come
+/// out in the order of the files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Identity {
+    location: Option<Location>,
+    severity: Severity,
+    code: Code,
+    message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -203,6 +213,24 @@ impl Diagnostic {
     pub fn code(mut self, code: Code) -> Self {
         self.code = code;
         self
+    }
+
+    /// The error for a file or folder of the output that could not be written ([`Code::Write`]):
+    /// "cannot write {what}: {e}".
+    pub fn cannot_write(what: impl fmt::Display, e: impl fmt::Display) -> Self {
+        Diagnostic::error(format!("cannot write {what}: {e}")).code(Code::Write)
+    }
+
+    /// What makes two diagnostics one problem when counting repeats (a template's error on every
+    /// page that uses it is one error, "on 3 pages"): its place, severity, code and message, as
+    /// values. Two diagnostics that print alike but differ in code are two problems.
+    pub fn identity(&self) -> Identity {
+        Identity {
+            location: self.location.clone(),
+            severity: self.severity,
+            code: self.code,
+            message: self.message.clone(),
+        }
     }
 
     /// Points at a whole file, without a line (line 1, column 1 is reported).

@@ -171,7 +171,7 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
             for_search: options.count_words,
             raw_html: &options.raw_html,
             reserved_ids: ReservedIds { written: Some(written), given },
-            max_html: markdown::MAX_BODY_HTML,
+            max_html: markdown::max_body_html(),
         };
         let parsed = markdown::parse_with(&file.text[split.body_offset..], split.body_offset, &body_options);
         diags.extend(parsed.issues.iter().map(|issue| {

@@ -364,5 +364,7 @@ fn deeply_nested_yaml_flow_collections_fail_fast() {
     let (meta, diagnostics) =
         timed(Duration::from_secs(10), "100,000 nested `[`", || frontmatter::read_explainer(&source, &split));
     assert!(meta.is_none());
-    assert!(!diagnostics.is_empty());
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["front matter is not valid YAML: lists and mappings are nested more than 100 levels deep"]);
+    assert_eq!(diagnostics[0].code, dossier::diagnostics::Code::Yaml);
 }

@@ -191,7 +191,8 @@ impl Registry {
                 match self.keys.get(&key) {
                     Some(&other) if other != id => {
                         let other_slug = self.entities[other].slug.clone();
-                        let d = Diagnostic::error(String::new()).code(Code::NameClash).at(&source, alias.offset, alias.len);
+                        let d =
+                            Diagnostic::error(String::new()).code(Code::NameClash).at(&source, alias.offset, alias.len);
                         let origin = origins.get(&key).copied().unwrap_or(KeyOrigin::Slug);
                         let (mut d, written) = self.other_side(profiles, other, origin, d);
                         let written = written.filter(|w| w.trim() != alias.value);

@@ -54,7 +54,7 @@ pub struct BodyOptions<'a> {
     pub for_search: bool,
     pub raw_html: &'a RawHtmlPolicy,
     pub reserved_ids: ReservedIds<'a>,
-    /// The most HTML the body may make, in bytes: [`MAX_BODY_HTML`]. Tests lower it, to see what
+    /// The most HTML the body may make, in bytes: [`max_body_html`]. Tests lower it, to see what
     /// a body past it gives without making a gigabyte of HTML.
     pub max_html: usize,
 }
@@ -68,6 +68,25 @@ pub struct BodyOptions<'a> {
 /// lacks, pulldown-cmark itself stops expanding past about the length of the body.)
 pub const MAX_BODY_HTML: usize = 1 << 30;
 const _: () = assert!(MAX_BODY_HTML <= u32::MAX as usize, "offsets into a body's HTML are `u32`");
+
+/// The variable a debug build of dossier reads a lower cap from, in bytes: integration tests set
+/// it to see what a body past the cap gives without making a gigabyte of HTML. Release builds do
+/// not read it.
+pub const TEST_MAX_BODY_HTML_VAR: &str = "DOSSIER_TEST_MAX_BODY_HTML";
+
+/// The cap a build puts on a body's HTML: [`MAX_BODY_HTML`], or in a debug build a lower one
+/// from [`TEST_MAX_BODY_HTML_VAR`] (read once).
+pub fn max_body_html() -> usize {
+    #[cfg(debug_assertions)]
+    {
+        static LOWERED: LazyLock<Option<usize>> =
+            LazyLock::new(|| std::env::var(TEST_MAX_BODY_HTML_VAR).ok()?.trim().parse().ok());
+        if let Some(cap) = *LOWERED {
+            return cap.min(MAX_BODY_HTML);
+        }
+    }
+    MAX_BODY_HTML
+}
 
 static DEFAULT_POLICY: LazyLock<RawHtmlPolicy> = LazyLock::new(RawHtmlPolicy::default);
 
@@ -424,8 +443,8 @@ fn too_much_html<'s>(
             byte_size(options.max_html)
         ),
         help: Some(
-            "Markdown makes HTML many times its size (highlighted code about fifty times): split the file, \
-             or its code blocks"
+            "Markdown can make HTML many times its size (highlighted code, a reference link with a long \
+             address used again and again): split the file"
                 .into(),
         ),
     });

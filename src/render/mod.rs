@@ -95,7 +95,7 @@ pub fn render_pages(
     let cards = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
     let quotes = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
     let renderer = Renderer { site, templates, cards, quotes };
-    let errors: Mutex<BTreeMap<Diagnostic, usize>> = Mutex::new(BTreeMap::new());
+    let errors: Mutex<BTreeMap<crate::diagnostics::Identity, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
     // explainer pages first: they make the quotes that actor pages show
     let (explainer_pages, mut other_pages): (Vec<&Page>, Vec<&Page>) =
         pages.iter().partition(|page| matches!(page.kind, PageKind::Explainer(_)));
@@ -116,10 +116,7 @@ pub fn render_pages(
         match sink.write(&path, bytes) {
             Ok(()) => Some((path, ids)),
             Err(e) => {
-                record(
-                    &errors,
-                    Diagnostic::error(format!("cannot write /{path}: {e}")).code(crate::diagnostics::Code::Write),
-                );
+                record(&errors, Diagnostic::cannot_write(format_args!("/{path}"), e));
                 None
             }
         }
@@ -142,7 +139,7 @@ pub fn render_pages(
         return Ok(RenderedPages { ids: rendered, duplicate_ids });
     }
     Err(errors
-        .into_iter()
+        .into_values()
         .map(|(mut d, count)| {
             if count > 1 {
                 d.message.push_str(&format!(" (on {count} pages)"));
@@ -176,12 +173,12 @@ fn entries_listed(site: &Site<'_>, page: &Page) -> usize {
     }
 }
 
-/// Counts a render error: the same error on many pages (a template's, on every page that uses
-/// it) is reported once, with the number of pages. Errors are the same when they are equal (code,
-/// place, message and all), not when their text looks the same.
-fn record(errors: &Mutex<BTreeMap<Diagnostic, usize>>, d: Diagnostic) {
+/// Keeps one copy of each distinct error (by [`Diagnostic::identity`]: its place, code and
+/// message, not its printed text) with the number of pages it happened on.
+fn record(errors: &Mutex<BTreeMap<crate::diagnostics::Identity, (Diagnostic, usize)>>, d: Diagnostic) {
+    let key = d.identity();
     let mut map = errors.lock().expect("no thread panicked while holding the lock");
-    *map.entry(d).or_default() += 1;
+    map.entry(key).or_insert((d, 0)).1 += 1;
 }
 
 /// A card as lists share it, and about how many bytes it adds to a page that lists it.
