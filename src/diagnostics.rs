@@ -799,6 +799,22 @@ mod tests {
     }
 
     #[test]
+    fn repeats_are_the_same_place_code_and_message_not_the_same_text() {
+        let source = SourceFile::new("templates/page.html", "{{ a }}\n{{ b }}\n");
+        let d = |code: Code, offset: usize| Diagnostic::error("template error").code(code).at(&source, offset, 1);
+        // the same error on two pages is one problem, whatever its help says
+        assert_eq!(d(Code::Template, 3).identity(), d(Code::Template, 3).with_help("x").identity());
+        // printed alike, but of another code or at another place: another problem
+        assert_eq!(d(Code::Template, 3).to_string(), d(Code::Write, 3).to_string());
+        assert_ne!(d(Code::Template, 3).identity(), d(Code::Write, 3).identity());
+        assert_ne!(d(Code::Template, 3).identity(), d(Code::Template, 11).identity());
+        // errors without a place (a page that could not be written) are told apart by message
+        let write = |path: &str| Diagnostic::cannot_write(path, "disk full");
+        assert_ne!(write("/a/index.html").identity(), write("/b/index.html").identity());
+        assert_eq!(write("/a/index.html").code, Code::Write);
+    }
+
+    #[test]
     fn kinds_are_codes_not_message_shapes() {
         let source = SourceFile::new("content/x.md", "line\n");
         // one code, messages of different shapes: one kind, counted after twenty
