@@ -5,7 +5,7 @@
 //! reported together, each at its key's line and column, in the words a writer uses ("a whole
 //! number", not "usize"), and unknown keys get a did-you-mean.
 
-use crate::diagnostics::{self, Diagnostic, SourceFile};
+use crate::diagnostics::{self, Code, Diagnostic, SourceFile};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -96,7 +96,7 @@ pub fn no_site_here(root: &Path) -> Diagnostic {
     } else {
         format!("there is no folder {}", shown.display())
     };
-    Diagnostic::error(message).with_help(
+    Diagnostic::error(message).code(Code::NoSite).with_help(
         "run the command in the site's folder (the one with site.toml), name it with `--root DIR`, \
          or create a site with `dossier init DIR`",
     )
@@ -113,7 +113,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
         .iter()
         .map(|e| {
             let message = e.message().trim_end().replace('\n', "; ");
-            let d = Diagnostic::error(format!("site.toml is not valid TOML: {message}"));
+            let d = Diagnostic::error(format!("site.toml is not valid TOML: {message}")).code(Code::ConfigSyntax);
             match e.span() {
                 Some(span) => d.at(&source, span.start, span.len()),
                 None => d.in_file(CONFIG_FILE),
@@ -137,6 +137,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
             check.missing(
                 "title",
                 Diagnostic::error("site.toml has no `title`")
+                    .code(Code::ConfigMissing)
                     .in_file(CONFIG_FILE)
                     .with_help("add a line such as `title = \"Policy Explainers\"`"),
             );
@@ -287,8 +288,9 @@ struct Check<'s, 't> {
 }
 
 impl Check<'_, '_> {
+    /// A wrong value at `span` (unknown keys and themes say so with their own code).
     fn at(&self, span: Range<usize>, message: String) -> Diagnostic {
-        Diagnostic::error(message).at(self.source, span.start, span.len())
+        Diagnostic::error(message).code(Code::ConfigValue).at(self.source, span.start, span.len())
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
@@ -449,7 +451,7 @@ impl Check<'_, '_> {
                     (message, help)
                 }
             };
-            self.push(self.at(key.span(), message).with_help(help));
+            self.push(self.at(key.span(), message).code(Code::ConfigKey).with_help(help));
         }
     }
 
@@ -491,7 +493,10 @@ impl Check<'_, '_> {
     /// `theme` key, listing the themes there are.
     fn theme(&mut self, theme: &str, span: Range<usize>, themes: &[String]) {
         if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            self.push(self.at(span, format!("`theme` must be the name of a folder under themes/, not `{theme}`")));
+            self.push(
+                self.at(span, format!("`theme` must be the name of a folder under themes/, not `{theme}`"))
+                    .code(Code::Theme),
+            );
             return;
         }
         if theme == crate::theme::DEFAULT_THEME || themes.iter().any(|t| t == theme) {
@@ -511,7 +516,7 @@ impl Check<'_, '_> {
             None => format!("{found}; a theme is a folder under themes/ with templates/ and static/ in it"),
         };
         let message = format!("theme `{theme}` not found: there is no folder themes/{theme}/");
-        self.push(self.at(span, message).with_help(help));
+        self.push(self.at(span, message).code(Code::Theme).with_help(help));
     }
 
     /// `base_url` of the file, or `--base-url` when given (then the file's is not checked as an
@@ -522,7 +527,7 @@ impl Check<'_, '_> {
             return match parse_base_url(text) {
                 Ok(url) => Some(url),
                 Err(message) => {
-                    self.push(Diagnostic::error(format!("--base-url: {message}")));
+                    self.push(Diagnostic::error(format!("--base-url: {message}")).code(Code::ConfigValue));
                     None
                 }
             };
@@ -543,9 +548,12 @@ impl Check<'_, '_> {
             (None, _) => {
                 self.missing(
                     "base_url",
-                    Diagnostic::error("site.toml has no `base_url`").in_file(CONFIG_FILE).with_help(
-                        "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
-                    ),
+                    Diagnostic::error("site.toml has no `base_url`")
+                        .code(Code::ConfigMissing)
+                        .in_file(CONFIG_FILE)
+                        .with_help(
+                            "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
+                        ),
                 );
                 None
             }

@@ -133,7 +133,7 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     }
     let pages = rendered.ids.len();
     let search_files = search_files.map_err(|e| {
-        diagnostics.push(Diagnostic::error(format!("cannot write the search index: {e}")));
+        diagnostics.push(Diagnostic::cannot_write("the search index", e));
         sorted(std::mem::take(&mut diagnostics))
     })?;
     if options.ends_process {

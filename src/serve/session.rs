@@ -290,8 +290,7 @@ impl Session {
         let Some(site) = &self.site else { return Ok((update, Duration::ZERO)) };
         let sink = MemorySink::default();
         if site.config.search {
-            crate::search::write_index(site, &sink)
-                .map_err(|e| Diagnostic::error(format!("cannot build the search index: {e}")))?;
+            crate::search::write_index(site, &sink).map_err(|e| Diagnostic::cannot_write("the search index", e))?;
         }
         let files = sink.into_files();
         let fresh: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
