@@ -401,24 +401,62 @@ pub struct UpdateEntry {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ActorKind {
-    Person,
-    Organization,
-    Country,
-    Group,
+/// Declares [`ActorKind`] from one table, so that a kind cannot exist without its facts: the
+/// value written in front matter (also `actor.kind` in templates), the heading of its group on
+/// the actor index, and its schema.org type in JSON-LD.
+macro_rules! actor_kinds {
+    ($($kind:ident => $name:literal, $label:literal, $schema_type:literal;)*) => {
+        /// What an actor is, from `kind:` in its profile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum ActorKind {
+            $($kind,)*
+        }
+
+        impl ActorKind {
+            /// Every kind, in the order of the groups of the actor index.
+            pub const ALL: [ActorKind; [$($name),*].len()] = [$(ActorKind::$kind),*];
+
+            /// (front matter value, group heading, schema.org type).
+            const fn facts(self) -> (&'static str, &'static str, &'static str) {
+                match self {
+                    $(ActorKind::$kind => ($name, $label, $schema_type),)*
+                }
+            }
+        }
+    };
+}
+
+actor_kinds! {
+    Person => "person", "People", "Person";
+    Organization => "organization", "Organizations", "Organization";
+    Country => "country", "Countries", "Country";
+    Group => "group", "Groups", "Organization";
 }
 
 impl ActorKind {
-    pub const ALL: [ActorKind; 4] = [ActorKind::Person, ActorKind::Organization, ActorKind::Country, ActorKind::Group];
+    /// The group of actors without a `kind` on the actor index: its `kind` and its heading.
+    pub const OTHERS: (&'static str, &'static str) = ("other", "Others");
+    /// The schema.org type of an actor without a `kind`.
+    pub const UNKNOWN_SCHEMA_TYPE: &'static str = "Thing";
 
+    /// As written in front matter (`kind: person`), and as templates see it (`actor.kind`).
     pub fn name(self) -> &'static str {
-        match self {
-            ActorKind::Person => "person",
-            ActorKind::Organization => "organization",
-            ActorKind::Country => "country",
-            ActorKind::Group => "group",
-        }
+        self.facts().0
+    }
+
+    /// The heading of the kind's group on the actor index: "People".
+    pub fn label(self) -> &'static str {
+        self.facts().1
+    }
+
+    /// The schema.org type of an actor of this kind, in JSON-LD.
+    pub fn schema_type(self) -> &'static str {
+        self.facts().2
+    }
+
+    /// The kind a front matter value names, in any letter case.
+    pub fn from_name(value: &str) -> Option<ActorKind> {
+        ActorKind::ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(value))
     }
 }
 
@@ -695,7 +733,7 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
             "name" => name = r.text(&key, value),
             "kind" => {
                 if let Some(k) = r.located_text(&key, value) {
-                    kind = ActorKind::ALL.into_iter().find(|a| a.name() == k.value.to_lowercase());
+                    kind = ActorKind::from_name(&k.value);
                     if kind.is_none() {
                         let names: Vec<&str> = ActorKind::ALL.iter().map(|k| k.name()).collect();
                         let d =
@@ -860,5 +898,37 @@ mod tests {
         assert!(normalize_site_path("/a/../b/").is_err());
         assert!(normalize_site_path("https://x/").is_err());
         assert!(normalize_site_path("/").is_err());
+    }
+
+    #[test]
+    fn every_actor_kind_reads_back_from_its_name() {
+        for kind in ActorKind::ALL {
+            let text = format!("---\nname: X\nkind: {}\n---\n", kind.name().to_uppercase());
+            let source = SourceFile::new("content/actors/x.md", &text);
+            let (meta, diags) = read_actor(&source, &split(&source).unwrap());
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(meta.unwrap().kind, Some(kind));
+        }
+        let names: std::collections::BTreeSet<&str> = ActorKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), ActorKind::ALL.len(), "one name per kind");
+        assert!(!names.contains(ActorKind::OTHERS.0), "the group of actors without a kind has a name of its own");
+    }
+
+    #[test]
+    fn actor_kinds_have_their_labels_and_schema_types() {
+        let facts: Vec<(&str, &str, &str)> =
+            ActorKind::ALL.iter().map(|k| (k.name(), k.label(), k.schema_type())).collect();
+        assert_eq!(
+            facts,
+            [
+                ("person", "People", "Person"),
+                ("organization", "Organizations", "Organization"),
+                ("country", "Countries", "Country"),
+                ("group", "Groups", "Organization"),
+            ]
+        );
+        let source = SourceFile::new("content/actors/x.md", "---\nname: X\nkind: persn\n---\n");
+        let (_, diags) = read_actor(&source, &split(&source).unwrap());
+        assert_eq!(diags[0].message, "`kind` must be one of person, organization, country, group, not `persn`");
     }
 }

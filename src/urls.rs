@@ -1,6 +1,41 @@
 //! Where pages live: site paths (`articles/x/`) turned into links under `base_url`'s path, or absolute URLs.
 
+use crate::slug::Slug;
 use url::Url;
+
+// The site paths of actors and topics are made here and nowhere else: assembly, link
+// resolution, the page plan, the feeds and the templates' navigation all ask for them.
+
+/// The actor index; every actor's pages are in this folder.
+pub const ACTORS: &str = "actors/";
+/// The topic index; every topic's pages are in this folder.
+pub const TOPICS: &str = "topics/";
+/// The Atom feed of a page, inside its folder.
+const FEED_FILE: &str = "atom.xml";
+
+/// The site path of an actor's page: `actors/xi-jinping/`.
+pub fn actor_path(slug: &Slug) -> String {
+    entity_path(ACTORS, slug)
+}
+
+/// The site path of a topic's page: `topics/taiwan/`.
+pub fn topic_path(slug: &Slug) -> String {
+    entity_path(TOPICS, slug)
+}
+
+fn entity_path(folder: &str, slug: &Slug) -> String {
+    let mut path = String::with_capacity(folder.len() + slug.as_str().len() + 1);
+    path.push_str(folder);
+    path.push_str(slug.as_str());
+    path.push('/');
+    path
+}
+
+/// The site path of the feed of the page at `page_path` (the site's is `feed_path("")`):
+/// `topics/taiwan/` → `topics/taiwan/atom.xml`.
+pub fn feed_path(page_path: &str) -> String {
+    format!("{page_path}{FEED_FILE}")
+}
 
 /// Builds links from site paths. A site path is relative to `base_url`, has no leading `/`,
 /// and ends with `/` for pages (`articles/x/`) or names a file (`atom.xml`); `""` is the home page.
@@ -72,5 +107,15 @@ mod tests {
         assert_eq!(output_file("404.html"), "404.html");
         assert_eq!(paginated("topics/taiwan/", 2), "topics/taiwan/page/2/");
         assert_eq!(paginated("", 1), "");
+    }
+
+    #[test]
+    fn entity_paths() {
+        let slug = Slug::from_text("Xi Jinping").unwrap();
+        assert_eq!(actor_path(&slug), "actors/xi-jinping/");
+        assert_eq!(topic_path(&slug), "topics/xi-jinping/");
+        assert!(actor_path(&slug).starts_with(ACTORS) && topic_path(&slug).starts_with(TOPICS));
+        assert_eq!(feed_path(&topic_path(&slug)), "topics/xi-jinping/atom.xml");
+        assert_eq!(feed_path(""), "atom.xml");
     }
 }

@@ -74,9 +74,23 @@ impl Registry {
             spellings: FxHashMap::default(),
             lines: KeptLines::default(),
         };
-        let name_field = name_field(label);
         // where each key of a profile was written (only profiles are registered here)
         let mut origins: FxHashMap<String, KeyOrigin> = FxHashMap::default();
+        registry.register_slugs(profiles, &mut origins, diagnostics);
+        // names second and aliases last, so that an alias never shadows another entity's own name
+        registry.register_names(profiles, &mut origins, diagnostics);
+        registry.register_aliases(profiles, &mut origins, diagnostics);
+        registry
+    }
+
+    /// An entity per profile, under its slug; a second profile with a slug taken is an error.
+    fn register_slugs(
+        &mut self,
+        profiles: &[ProfileInput<'_>],
+        origins: &mut FxHashMap<String, KeyOrigin>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let label = self.label;
         let mut by_slug: BTreeMap<&Slug, usize> = BTreeMap::new();
         for (index, p) in profiles.iter().enumerate() {
             if let Some(&other) = by_slug.get(&p.slug) {
@@ -94,22 +108,31 @@ impl Registry {
                 continue;
             }
             by_slug.insert(&p.slug, index);
-            let id = registry.entities.len();
-            registry.entities.push(EntityDraft {
+            let id = self.entities.len();
+            self.entities.push(EntityDraft {
                 slug: p.slug.clone(),
                 name: p.name.to_string(),
                 profile: Some(index),
                 name_is_guess: false,
             });
             origins.insert(p.slug.to_string(), KeyOrigin::Slug);
-            registry.insert_key(p.slug.to_string(), id);
+            self.insert_key(p.slug.to_string(), id);
         }
-        // names second and aliases last, so that an alias never shadows another entity's own name
-        for id in 0..registry.entities.len() {
-            let p = &profiles[registry.entities[id].profile.expect("profiles only so far")];
+    }
+
+    /// Each profile's name as a key of its entity; a name that is another entity's key is an error.
+    fn register_names(
+        &mut self,
+        profiles: &[ProfileInput<'_>],
+        origins: &mut FxHashMap<String, KeyOrigin>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let (label, name_field) = (self.label, name_field(self.label));
+        for id in 0..self.entities.len() {
+            let p = &profiles[self.entities[id].profile.expect("profiles only so far")];
             if let Some(key) = name_key(p.name) {
-                if let Some(&other) = registry.keys.get(&key).filter(|&&o| o != id) {
-                    let other_slug = &registry.entities[other].slug;
+                if let Some(&other) = self.keys.get(&key).filter(|&&o| o != id) {
+                    let other_slug = &self.entities[other].slug;
                     let what = match origins.get(&key) {
                         Some(KeyOrigin::Name) => "name",
                         _ => "slug",
@@ -120,7 +143,7 @@ impl Registry {
                         None => d.in_file(&p.file.path),
                     };
                     let origin = origins.get(&key).copied().unwrap_or(KeyOrigin::Slug);
-                    let (mut d, written) = registry.other_side(profiles, other, origin, d);
+                    let (mut d, written) = self.other_side(profiles, other, origin, d);
                     d.message = match written.as_deref().filter(|w| *w != p.name) {
                         Some(other_name) => {
                             let (mine, theirs) = distinguish(p.name, other_name);
@@ -137,12 +160,23 @@ impl Registry {
                     )));
                 } else {
                     origins.insert(key.clone(), KeyOrigin::Name);
-                    registry.insert_key(key, id);
+                    self.insert_key(key, id);
                 }
             }
         }
-        for id in 0..registry.entities.len() {
-            let p = &profiles[registry.entities[id].profile.expect("profiles only so far")];
+    }
+
+    /// Each profile's aliases as keys of its entity; an alias that is another entity's key is an
+    /// error.
+    fn register_aliases(
+        &mut self,
+        profiles: &[ProfileInput<'_>],
+        origins: &mut FxHashMap<String, KeyOrigin>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let label = self.label;
+        for id in 0..self.entities.len() {
+            let p = &profiles[self.entities[id].profile.expect("profiles only so far")];
             let source = SourceFile::new(&p.file.path, &p.file.text);
             for alias in p.aliases {
                 let Some(key) = name_key(&alias.value) else {
@@ -155,12 +189,12 @@ impl Registry {
                     );
                     continue;
                 };
-                match registry.keys.get(&key) {
+                match self.keys.get(&key) {
                     Some(&other) if other != id => {
-                        let other_slug = registry.entities[other].slug.clone();
+                        let other_slug = self.entities[other].slug.clone();
                         let d = Diagnostic::error(String::new()).at(&source, alias.offset, alias.len);
                         let origin = origins.get(&key).copied().unwrap_or(KeyOrigin::Slug);
-                        let (mut d, written) = registry.other_side(profiles, other, origin, d);
+                        let (mut d, written) = self.other_side(profiles, other, origin, d);
                         let written = written.filter(|w| w.trim() != alias.value);
                         d.message = match written.as_deref() {
                             Some(theirs) => {
@@ -181,12 +215,11 @@ impl Registry {
                     Some(_) => {}
                     None => {
                         origins.insert(key.clone(), KeyOrigin::Alias { offset: alias.offset, len: alias.len });
-                        registry.insert_key(key, id);
+                        self.insert_key(key, id);
                     }
                 }
             }
         }
-        registry
     }
 
     /// Adds the other side of a clash to `diagnostic`: where entity `other` wrote the key

@@ -1,5 +1,6 @@
 //! Link resolution: `.md` paths, `actor:`, `topic:`, `source:` and site paths become checked hrefs.
 
+use super::builders::{ActorBuilder, EntityBuilder, ExplainerBuilder, TopicBuilder};
 use super::plan::{Page, PageKind};
 use super::{ActorId, ExplainerId, TopicId};
 use crate::config::RawHtml;
@@ -8,7 +9,7 @@ use crate::frontmatter::SourceEntry;
 use crate::load::{ContentFile, StaticFile};
 use crate::markdown::{LinkRef, ParsedBody, url_allowed, url_scheme};
 use crate::page_ids::{AnchorCheck, source_anchor};
-use crate::parse::{self, ContentKind, ParsedExplainer};
+use crate::parse::{self, ContentKind, ParsedHome};
 use crate::slug::Slug;
 use crate::urls::{Urls, output_file};
 use rayon::prelude::*;
@@ -43,13 +44,10 @@ impl ResolvedLink {
 
 pub struct LinkIndexInput<'a, 's> {
     pub urls: &'a Urls,
-    pub explainers: &'a [&'a ParsedExplainer<'s>],
-    pub explainer_paths: &'a [String],
-    pub actors: Vec<Option<(&'a ContentFile, &'a ParsedBody<'s>)>>,
-    pub topics: Vec<Option<(&'a ContentFile, &'a ParsedBody<'s>)>>,
-    pub actor_slugs: Vec<&'a Slug>,
-    pub topic_slugs: Vec<&'a Slug>,
-    pub home: Option<(&'a ContentFile, &'a ParsedBody<'s>)>,
+    pub explainers: &'a [ExplainerBuilder<'s>],
+    pub actors: &'a [ActorBuilder<'s>],
+    pub topics: &'a [TopicBuilder<'s>],
+    pub home: Option<&'a ParsedHome<'s>>,
     pub draft_paths: &'a HashSet<&'a str>,
     /// Files that failed to parse: their own errors are reported; links to them are not.
     pub failed_paths: &'a HashSet<&'a str>,
@@ -75,20 +73,20 @@ impl<'a, 's> LinkIndex<'a, 's> {
         let mut by_content_path = FxHashMap::default();
         by_content_path.reserve(input.explainers.len() + input.actors.len() + input.topics.len() + 1);
         for (id, e) in input.explainers.iter().enumerate() {
-            by_content_path.insert(e.file.rel.as_str(), Target::Explainer(id));
+            by_content_path.insert(e.parsed.file.rel.as_str(), Target::Explainer(id));
         }
-        for (id, p) in input.actors.iter().enumerate() {
-            if let Some((file, _)) = p {
+        for (id, a) in input.actors.iter().enumerate() {
+            if let Some(file) = profile_file(a) {
                 by_content_path.insert(file.rel.as_str(), Target::Actor(id));
             }
         }
-        for (id, p) in input.topics.iter().enumerate() {
-            if let Some((file, _)) = p {
+        for (id, t) in input.topics.iter().enumerate() {
+            if let Some(file) = profile_file(t) {
                 by_content_path.insert(file.rel.as_str(), Target::Topic(id));
             }
         }
-        if let Some((file, _)) = input.home {
-            by_content_path.insert(file.rel.as_str(), Target::Home);
+        if let Some(home) = input.home {
+            by_content_path.insert(home.file.rel.as_str(), Target::Home);
         }
         let mut by_output_file = FxHashMap::default();
         by_output_file.reserve(input.pages.len() + input.static_files.len());
@@ -105,9 +103,24 @@ impl<'a, 's> LinkIndex<'a, 's> {
         for file in input.static_files {
             by_output_file.entry(file.output_path.clone()).or_insert(None);
         }
-        let actor_by_slug = input.actor_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-        let topic_by_slug = input.topic_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let actor_by_slug = input.actors.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
+        let topic_by_slug = input.topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
         LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug }
+    }
+
+    /// Resolves the links of every body: explainers (in parallel), then the profiles of actors
+    /// and topics, then the home page's intro.
+    pub fn resolve_all(&self, diagnostics: &mut Vec<Diagnostic>) -> ResolvedLinks<'s> {
+        let mut anchor_checks = Vec::new();
+        let explainers = self.resolve_explainers(diagnostics, &mut anchor_checks);
+        let mut resolve_profile = |profile: Option<(&'s ContentFile, &ParsedBody<'_>)>| match profile {
+            Some((file, body)) => self.resolve_body(file, body, &[], diagnostics, &mut anchor_checks),
+            None => Vec::new(),
+        };
+        let actors = self.input.actors.iter().map(|a| resolve_profile(profile_body(a))).collect();
+        let topics = self.input.topics.iter().map(|t| resolve_profile(profile_body(t))).collect();
+        let home = resolve_profile(self.input.home.map(|h| (h.file, &*h.body)));
+        ResolvedLinks { explainers, actors, topics, home, anchor_checks }
     }
 
     /// Resolves the links of every explainer, in parallel; one list per explainer, in order.
@@ -124,6 +137,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
             .with_max_len(crate::ITEMS_PER_JOB)
             .map(|e| {
                 let (mut diags, mut checks) = (Vec::new(), Vec::new());
+                let e = &e.parsed;
                 let links = self.resolve_body(e.file, &e.body, &e.meta.sources, &mut diags, &mut checks);
                 (links, diags, checks)
             })
@@ -217,24 +231,10 @@ impl<'a, 's> LinkIndex<'a, 's> {
             return Ok((ResolvedLink::UNCHANGED, check));
         }
         if let Some(slug) = dest.strip_prefix("actor:") {
-            return self.entity_link(
-                slug,
-                "actor",
-                &self.actor_by_slug,
-                &self.input.actor_slugs,
-                Target::Actor,
-                |id| format!("actors/{}/", self.input.actor_slugs[id]),
-            );
+            return self.entity_link(slug, "actor", &self.actor_by_slug, self.input.actors, Target::Actor);
         }
         if let Some(slug) = dest.strip_prefix("topic:") {
-            return self.entity_link(
-                slug,
-                "topic",
-                &self.topic_by_slug,
-                &self.input.topic_slugs,
-                Target::Topic,
-                |id| format!("topics/{}/", self.input.topic_slugs[id]),
-            );
+            return self.entity_link(slug, "topic", &self.topic_by_slug, self.input.topics, Target::Topic);
         }
         if let Some(id) = dest.strip_prefix("source:") {
             let page = self.by_content_path.get(file.rel.as_str()).map(|&t| output_file(&self.target_parts(t).0));
@@ -272,33 +272,32 @@ impl<'a, 's> LinkIndex<'a, 's> {
             .help("link to a `.md` file (`other.md`), or write a site path from the site root (`/about/`)"))
     }
 
-    fn entity_link(
+    fn entity_link<M, K>(
         &self,
         wanted: &str,
         label: &str,
         by_slug: &FxHashMap<&'a str, usize>,
-        slugs: &[&Slug],
+        entities: &[EntityBuilder<'_, M, K>],
         target: fn(usize) -> Target,
-        path: impl Fn(usize) -> String,
     ) -> Result<(ResolvedLink, Option<Anchor>), Problem> {
         let (slug, fragment) = wanted.split_once('#').map_or((wanted, None), |(s, f)| (s, Some(f)));
         let found =
             by_slug.get(slug).copied().or_else(|| Slug::from_text(slug).and_then(|s| by_slug.get(s.as_str()).copied()));
         match found {
             Some(id) => {
-                let mut href = self.input.urls.href(&path(id));
+                let entity = &entities[id];
+                let mut href = self.input.urls.href(&entity.path);
                 let mut check = None;
                 if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                    let bodies = if label == "actor" { &self.input.actors } else { &self.input.topics };
-                    let target_file = bodies[id].map(|(file, _)| file.rel.clone());
-                    check = Some(Anchor { page: output_file(&path(id)), fragment: f.to_string(), target_file });
+                    let target_file = profile_file(entity).map(|file| file.rel.clone());
+                    check = Some(Anchor { page: output_file(&entity.path), fragment: f.to_string(), target_file });
                     href.push('#');
                     href.push_str(f);
                 }
                 Ok((ResolvedLink::to(href, Some(target(id))), check))
             }
             None => {
-                let suggestion = closest(slug, slugs.iter().map(|s| s.as_str()));
+                let suggestion = closest(slug, entities.iter().map(|e| e.slug.as_str()));
                 Err(Problem::new(format!(
                     "no {label} `{slug}`: no profile in content/{label}s/ and no explainer names it"
                 ))
@@ -413,16 +412,40 @@ impl<'a, 's> LinkIndex<'a, 's> {
 
     /// The site path of a target's page, and its content file.
     fn target_parts(&self, target: Target) -> (String, Option<String>) {
-        let file = |body: Option<(&ContentFile, &ParsedBody<'_>)>| body.map(|(f, _)| f.rel.clone());
         match target {
             Target::Explainer(id) => {
-                (self.input.explainer_paths[id].clone(), Some(self.input.explainers[id].file.rel.clone()))
+                let e = &self.input.explainers[id];
+                (e.path.clone(), Some(e.parsed.file.rel.clone()))
             }
-            Target::Actor(id) => (format!("actors/{}/", self.input.actor_slugs[id]), file(self.input.actors[id])),
-            Target::Topic(id) => (format!("topics/{}/", self.input.topic_slugs[id]), file(self.input.topics[id])),
-            Target::Home => (String::new(), file(self.input.home)),
+            Target::Actor(id) => entity_parts(&self.input.actors[id]),
+            Target::Topic(id) => entity_parts(&self.input.topics[id]),
+            Target::Home => (String::new(), self.input.home.map(|h| h.file.rel.clone())),
         }
     }
+}
+
+/// The links of every body, in the order of each list given to [`LinkIndex`].
+pub struct ResolvedLinks<'s> {
+    pub explainers: Vec<Vec<ResolvedLink>>,
+    /// Empty for entities without a profile.
+    pub actors: Vec<Vec<ResolvedLink>>,
+    pub topics: Vec<Vec<ResolvedLink>>,
+    pub home: Vec<ResolvedLink>,
+    /// The `#fragment`s the links name, to check once pages are rendered.
+    pub anchor_checks: Vec<AnchorCheck<'s>>,
+}
+
+/// The site path of an entity's page, and its profile file.
+fn entity_parts<M, K>(entity: &EntityBuilder<'_, M, K>) -> (String, Option<String>) {
+    (entity.path.clone(), profile_file(entity).map(|f| f.rel.clone()))
+}
+
+fn profile_file<'s, M, K>(entity: &EntityBuilder<'s, M, K>) -> Option<&'s ContentFile> {
+    entity.profile.as_ref().map(|p| p.file)
+}
+
+fn profile_body<'a, 's, M, K>(entity: &'a EntityBuilder<'s, M, K>) -> Option<(&'s ContentFile, &'a ParsedBody<'s>)> {
+    entity.profile.as_ref().map(|p| (p.file, &*p.body))
 }
 
 /// An anchor a link names, checked once the page it is on is rendered.

@@ -1,6 +1,8 @@
 //! Assemble: the parsed files become one immutable `Site`: entities indexed, links resolved, pages planned.
 
 mod annotate;
+mod builders;
+mod cache;
 mod entities;
 mod links;
 mod names;
@@ -8,6 +10,7 @@ mod plan;
 mod related;
 
 pub use annotate::{Annotation, AnnotationKind, Quote};
+pub use cache::AssembleCache;
 pub use links::{ResolvedLink, Target};
 pub use plan::{FeedOf, Page, PageKind, SITEMAP_URLS};
 
@@ -18,12 +21,14 @@ use crate::frontmatter::{ActorKind, ActorMeta, ExplainerMeta, Located, TopicMeta
 use crate::load::{ContentFile, StaticFile};
 use crate::markdown::ParsedBody;
 use crate::page_ids::AnchorCheck;
-use crate::parse::{ParsedExplainer, ParsedProfile, ParsedSite};
+use crate::parse::{ParsedExplainer, ParsedHome, ParsedProfile, ParsedSite};
 use crate::slug::Slug;
-use crate::urls::Urls;
+use crate::urls::{self, Urls};
+use builders::{ActorBuilder, ExplainerBuilder, TopicBuilder};
+use cache::hash_of;
 use entities::{EntityDraft, ProfileInput, Registry};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 pub type ExplainerId = usize;
@@ -158,28 +163,12 @@ pub struct AssembleOptions {
     pub include_drafts: bool,
 }
 
-/// What `serve` keeps from one assembly to the next: the costly derived data, keyed by
-/// everything it depends on, so that a rebuild after one edit recomputes only what the edit
-/// touched. A build from scratch passes none.
-#[derive(Default)]
-pub struct AssembleCache<'s> {
-    /// By body: (the body, a hash of the annotator and of the body's resolved links, the result).
-    annotations: std::collections::HashMap<usize, (Arc<ParsedBody<'s>>, u64, annotate::Annotated)>,
-    /// (hash of every explainer's topics and actors, the related explainers).
-    related: Option<(u64, Vec<Vec<ExplainerId>>)>,
-    /// (hash of every explainer's actors and the actor names, the co-actors).
-    co_actors: Option<(u64, CoActors)>,
-}
-
-/// For each actor: (actor seen with it, explainers shared).
-type CoActors = Vec<Vec<(ActorId, usize)>>;
-
-fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(value)
-}
-
 /// Builds the site. Every problem found is returned; the site only when there are no errors.
+///
+/// The steps, in order: drafts leave; the entities every explainer names are registered;
+/// explainers are ordered; the pages are planned; every link is resolved (errors so far end
+/// here); then what is derived from the text (annotations, backlinks, mentions, quotes, glossary
+/// uses, related explainers and co-actors); last, each builder becomes its final struct.
 pub fn assemble<'s>(
     config: &'s Config,
     parsed: ParsedSite<'s>,
@@ -193,360 +182,98 @@ pub fn assemble<'s>(
     // Drafts leave the site here unless asked for; links to them are reported later.
     let (explainers, drafts): (Vec<_>, Vec<_>) =
         explainers.into_iter().partition(|e| options.include_drafts || !e.meta.draft);
-    let draft_paths: HashSet<&str> = drafts.iter().map(|d| d.file.rel.as_str()).collect();
-
-    // Entities: profiles first, then every name used in front matter.
-    let (actor_drafts, actor_rank, explainer_actors, topic_drafts, topic_rank, explainer_topics) = {
-        let actor_inputs = profile_inputs(&actor_profiles, |m: &ActorMeta| (&m.name, &m.aliases));
-        let topic_inputs = profile_inputs(&topic_profiles, |m: &TopicMeta| (&m.title, &m.aliases));
-        let mut actor_registry = Registry::new("actor", &actor_inputs, &mut diagnostics);
-        let mut topic_registry = Registry::new("topic", &topic_inputs, &mut diagnostics);
-        let mut explainer_actors = Vec::with_capacity(explainers.len());
-        let mut explainer_topics = Vec::with_capacity(explainers.len());
-        for e in &explainers {
-            explainer_topics.push(resolve_all(&mut topic_registry, &e.meta.topics, e.file, &mut diagnostics));
-            explainer_actors.push(resolve_all(&mut actor_registry, &e.meta.actors, e.file, &mut diagnostics));
-        }
-        let (actor_drafts, actor_rank) = sorted_by_slug(actor_registry.into_entities());
-        let (topic_drafts, topic_rank) = sorted_by_slug(topic_registry.into_entities());
-        (actor_drafts, actor_rank, explainer_actors, topic_drafts, topic_rank, explainer_topics)
-    };
-
-    // Explainers, newest first, with their site paths; `order[new] = old`.
-    let paths: Vec<Result<String, Diagnostic>> = explainers.par_iter().map(explainer_path).collect();
-    let mut paths: Vec<Option<String>> = paths.into_iter().map(|p| p.map_err(|d| diagnostics.push(d)).ok()).collect();
-    // the sort keys side by side (comparing through each explainer's metadata cost a cache miss
-    // per comparison: a tenth of assembly at 100,000 explainers); the index last, so that equal
-    // keys keep their order
-    let mut keys: Vec<(std::cmp::Reverse<Date>, &str, Option<&str>, usize)> = explainers
-        .iter()
-        .zip(&paths)
-        .enumerate()
-        .map(|(i, (e, path))| (std::cmp::Reverse(e.meta.date), e.meta.title.as_str(), path.as_deref(), i))
-        .collect();
-    keys.par_sort_unstable();
-    let order: Vec<usize> = keys.into_iter().map(|(.., i)| i).collect();
-    let remap = |ids: &[usize], rank: &[usize]| -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::with_capacity(ids.len());
-        for &i in ids {
-            if !out.contains(&rank[i]) {
-                out.push(rank[i]);
-            }
-        }
-        out
-    };
-    let explainer_actors: Vec<Vec<ActorId>> =
-        order.par_iter().map(|&old| remap(&explainer_actors[old], &actor_rank)).collect();
-    let explainer_topics: Vec<Vec<TopicId>> =
-        order.par_iter().map(|&old| remap(&explainer_topics[old], &topic_rank)).collect();
-    let explainer_paths: Vec<String> = order.iter().map(|&i| paths[i].take().unwrap_or_default()).collect();
-    let mut slots: Vec<Option<ParsedExplainer<'s>>> = explainers.into_iter().map(Some).collect();
-    let explainers: Vec<ParsedExplainer<'s>> =
-        order.iter().map(|&old| slots[old].take().expect("each explainer once")).collect();
-    drop(slots);
-
-    let mut actor_explainers = vec![Vec::new(); actor_drafts.len()];
-    let mut topic_explainers = vec![Vec::new(); topic_drafts.len()];
-    for (id, (actors, topics)) in explainer_actors.iter().zip(&explainer_topics).enumerate() {
-        actors.iter().for_each(|&a| actor_explainers[a].push(id));
-        topics.iter().for_each(|&t| topic_explainers[t].push(id));
-    }
+    let named = name_entities(&explainers, &actor_profiles, &topic_profiles, &mut diagnostics);
+    let mut explainers = order_explainers(explainers, named.listed, &mut diagnostics);
+    let mut actors = ActorBuilder::from_drafts(named.actors, actor_profiles, urls::actor_path);
+    let mut topics = TopicBuilder::from_drafts(named.topics, topic_profiles, urls::topic_path);
+    list_explainers_of_entities(&explainers, &mut actors, &mut topics);
 
     // Pages, and the paths they take: two things at one path is an error.
-    let explainer_refs: Vec<&ParsedExplainer<'_>> = explainers.iter().collect();
-    let pages = plan::plan_pages(
-        config,
-        &plan::PlanInput {
-            explainers: &explainer_refs,
-            explainer_paths: &explainer_paths,
-            actor_slugs: &actor_drafts.iter().map(|d| &d.slug).collect::<Vec<_>>(),
-            actor_counts: &actor_explainers.iter().map(Vec::len).collect::<Vec<_>>(),
-            topic_slugs: &topic_drafts.iter().map(|d| &d.slug).collect::<Vec<_>>(),
-            topic_counts: &topic_explainers.iter().map(Vec::len).collect::<Vec<_>>(),
-            static_files,
-        },
-        &mut diagnostics,
-    );
+    let plan_input = plan::PlanInput { explainers: &explainers, actors: &actors, topics: &topics, static_files };
+    let pages = plan::plan_pages(config, &plan_input, &mut diagnostics);
 
     // Links: every body, resolved against everything above.
     let urls = Urls::new(&config.base_url);
-    let actor_bodies: Vec<Option<&ParsedProfile<'_, ActorMeta>>> =
-        actor_drafts.iter().map(|d| d.profile.map(|i| &actor_profiles[i])).collect();
-    let topic_bodies: Vec<Option<&ParsedProfile<'_, TopicMeta>>> =
-        topic_drafts.iter().map(|d| d.profile.map(|i| &topic_profiles[i])).collect();
+    let draft_paths: HashSet<&str> = drafts.iter().map(|d| d.file.rel.as_str()).collect();
     let failed_paths: HashSet<&str> = failed.iter().map(String::as_str).collect();
-    let mut anchor_checks = Vec::new();
-    let (explainer_links, actor_links, topic_links, home_links) = {
-        let index = links::LinkIndex::new(links::LinkIndexInput {
-            urls: &urls,
-            explainers: &explainer_refs,
-            explainer_paths: &explainer_paths,
-            actors: actor_bodies.iter().map(|p| p.map(|p| (p.file, &*p.body))).collect(),
-            topics: topic_bodies.iter().map(|p| p.map(|p| (p.file, &*p.body))).collect(),
-            actor_slugs: actor_drafts.iter().map(|d| &d.slug).collect(),
-            topic_slugs: topic_drafts.iter().map(|d| &d.slug).collect(),
-            home: home.as_ref().map(|h| (h.file, &*h.body)),
-            draft_paths: &draft_paths,
-            failed_paths: &failed_paths,
-            pages: &pages,
-            static_files,
-            raw_html: config.markdown.raw_html,
-        });
-        let explainer_links = index.resolve_explainers(&mut diagnostics, &mut anchor_checks);
-        let mut profile_links = |body: Option<(&'s ContentFile, &ParsedBody<'_>)>| {
-            body.map(|(file, body)| index.resolve_body(file, body, &[], &mut diagnostics, &mut anchor_checks))
-        };
-        let actor_links: Vec<Option<Vec<ResolvedLink>>> =
-            actor_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &*p.body)))).collect();
-        let topic_links: Vec<Option<Vec<ResolvedLink>>> =
-            topic_bodies.iter().map(|p| profile_links(p.map(|p| (p.file, &*p.body)))).collect();
-        let home_links = profile_links(home.as_ref().map(|h| (h.file, &*h.body)));
-        (explainer_links, actor_links, topic_links, home_links)
-    };
-    drop((actor_bodies, topic_bodies, explainer_refs));
-
+    let resolved = links::LinkIndex::new(links::LinkIndexInput {
+        urls: &urls,
+        explainers: &explainers,
+        actors: &actors,
+        topics: &topics,
+        home: home.as_ref(),
+        draft_paths: &draft_paths,
+        failed_paths: &failed_paths,
+        pages: &pages,
+        static_files,
+        raw_html: config.markdown.raw_html,
+    })
+    .resolve_all(&mut diagnostics);
+    let (home_links, anchor_checks) = store_links(resolved, &mut explainers, &mut actors, &mut topics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
 
-    // Mentions, glossary terms and attributed quotes in the text of each explainer.
-    let terms: Vec<&str> = config.glossary.keys().map(String::as_str).collect();
-    let annotated: Vec<annotate::Annotated> = {
-        let names: Vec<Vec<&str>> = actor_drafts
-            .iter()
-            .map(|d| {
-                let mut names = vec![d.name.as_str()];
-                if let Some(p) = d.profile {
-                    names.extend(actor_profiles[p].meta.aliases.iter().map(|a| a.value.as_str()));
-                }
-                names
-            })
-            .collect();
-        let annotator = annotate::Annotator::new(&names, &terms, config.autolink);
-        let annotator_key = hash_of(&(&names, &terms, config.autolink as u8));
-        let previous = cache.as_deref().map(|c| &c.annotations);
-        let results: Vec<(u64, annotate::Annotated)> = explainers
-            .par_iter()
-            .with_max_len(crate::ITEMS_PER_JOB)
-            .zip(&explainer_links)
-            .map(|(e, links)| {
-                let key = hash_of(&(annotator_key, links));
-                let cached = previous
-                    .and_then(|p| p.get(&(Arc::as_ptr(&e.body) as usize)))
-                    .filter(|(_, k, _)| *k == key)
-                    .map(|(_, _, a)| a.clone());
-                (key, cached.unwrap_or_else(|| annotator.annotate(&e.body, links)))
-            })
-            .collect();
-        if let Some(cache) = cache.as_deref_mut() {
-            cache.annotations = explainers
-                .iter()
-                .zip(&results)
-                .map(|(e, (key, a))| (Arc::as_ptr(&e.body) as usize, (Arc::clone(&e.body), *key, a.clone())))
-                .collect();
-        }
-        results.into_iter().map(|(_, a)| a).collect()
-    };
-
-    // Backlinks: which explainers link to each page.
-    let mut explainer_backlinks = vec![Vec::new(); explainers.len()];
-    let mut actor_backlinks = vec![Vec::new(); actor_drafts.len()];
-    let mut topic_backlinks = vec![Vec::new(); topic_drafts.len()];
-    for (from, links) in explainer_links.iter().enumerate() {
-        for target in links.iter().filter_map(|l| l.target) {
-            let list = match target {
-                Target::Explainer(id) if id != from => &mut explainer_backlinks[id],
-                Target::Actor(id) => &mut actor_backlinks[id],
-                Target::Topic(id) => &mut topic_backlinks[id],
-                _ => continue,
-            };
-            if list.last() != Some(&from) {
-                list.push(from);
-            }
-        }
-    }
-
-    // Mentions and quotes, by actor; terms by explainer.
-    let mut actor_mentions = vec![Vec::new(); actor_drafts.len()];
-    let mut actor_quotes = vec![Vec::new(); actor_drafts.len()];
-    let mut term_explainers = vec![Vec::new(); terms.len()];
-    for (id, a) in annotated.iter().enumerate() {
-        for &actor in &a.mentioned {
-            if !explainer_actors[id].contains(&actor) {
-                actor_mentions[actor].push(id);
-            }
-        }
-        for (q, quote) in a.quotes.iter().enumerate() {
-            actor_quotes[quote.actor].push((id, q));
-        }
-        for &t in &a.terms {
-            term_explainers[t].push(id);
-        }
-    }
-
-    let related_key = hash_of(&(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len()));
-    let actor_names: Vec<&str> = actor_drafts.iter().map(|d| d.name.as_str()).collect();
-    let co_key = hash_of(&(&explainer_actors, &actor_names));
-    // co-actors on one thread while related explainers take the others
-    let (related, co_actors) = rayon::join(
-        || match cache.as_deref().and_then(|c| c.related.as_ref()).filter(|(k, _)| *k == related_key) {
-            Some((_, related)) => related.clone(),
-            None => related::related(&explainer_topics, &explainer_actors, topic_drafts.len(), actor_drafts.len()),
-        },
-        || match cache.as_deref().and_then(|c| c.co_actors.as_ref()).filter(|(k, _)| *k == co_key) {
-            Some((_, co)) => co.clone(),
-            None => related::co_actors(&explainer_actors, actor_drafts.len(), &actor_names),
-        },
-    );
-    if let Some(cache) = cache {
-        cache.related = Some((related_key, related.clone()));
-        cache.co_actors = Some((co_key, co_actors.clone()));
-    }
-    drop(actor_names);
-
-    // Move everything into the final structures.
-    let final_explainers: Vec<Explainer<'s>> = explainers
-        .into_par_iter()
-        .zip(explainer_paths)
-        .zip(explainer_links.into_par_iter().zip(annotated))
-        .zip(explainer_backlinks.into_par_iter().zip(related))
-        .zip(explainer_topics.into_par_iter().zip(explainer_actors))
-        .map(|((((e, path), (links, annotated)), (backlinks, related)), (topics, actors))| {
-            let summary = e.meta.summary.clone().or_else(|| e.body.first_paragraph.clone()).unwrap_or_default();
-            let mentioned = annotated.mentioned.iter().copied().filter(|a| !actors.contains(a)).collect();
-            Explainer {
-                file: e.file,
-                path,
-                summary,
-                topics,
-                actors,
-                links,
-                mentioned,
-                annotations: annotated.annotations,
-                quotes: annotated.quotes,
-                backlinks,
-                related,
-                meta: e.meta,
-                body: e.body,
-            }
-        })
-        .collect();
-
-    let mut actor_profiles: Vec<Option<ParsedProfile<'s, ActorMeta>>> = actor_profiles.into_iter().map(Some).collect();
-    let mut actor_parts = actor_links
-        .into_iter()
-        .zip(actor_explainers)
-        .zip(actor_backlinks)
-        .zip(actor_mentions)
-        .zip(actor_quotes)
-        .zip(co_actors);
-    let final_actors: Vec<Actor<'s>> = actor_drafts
-        .into_iter()
-        .map(|draft| {
-            let (((((links, explainers), backlinks), mentioned_in), quotes), co_actors) =
-                actor_parts.next().expect("one per actor");
-            let parsed = draft.profile.and_then(|i| actor_profiles[i].take());
-            let path = format!("actors/{}/", draft.slug);
-            let mut actor = Actor {
-                slug: draft.slug,
-                name: draft.name,
-                kind: None,
-                role: None,
-                country: None,
-                aliases: Vec::new(),
-                profile: None,
-                path,
-                explainers,
-                mentioned_in,
-                backlinks,
-                quotes,
-                co_actors,
-            };
-            if let Some(p) = parsed {
-                actor.name = p.meta.name;
-                actor.kind = p.meta.kind;
-                actor.role = p.meta.role;
-                actor.country = p.meta.country;
-                actor.aliases = p.meta.aliases.into_iter().map(|a| a.value).collect();
-                actor.profile = Some(Profile { file: p.file, body: p.body, links: links.unwrap_or_default() });
-            }
-            actor
-        })
-        .collect();
-
-    let mut topic_profiles: Vec<Option<ParsedProfile<'s, TopicMeta>>> = topic_profiles.into_iter().map(Some).collect();
-    // what each topic gathers from its explainers (timeline, key actors), in parallel
-    type Gathered = (Vec<TopicEvent>, Vec<(ActorId, usize)>);
-    let gathered: Vec<Gathered> = topic_explainers
-        .par_iter()
-        .map(|ids| (merged_timeline(&final_explainers, ids), key_actors(&final_explainers, ids, &final_actors)))
-        .collect();
-    let final_topics: Vec<Topic<'s>> = topic_drafts
-        .into_iter()
-        .zip(topic_links)
-        .zip(topic_explainers.into_iter().zip(topic_backlinks))
-        .zip(gathered)
-        .map(|(((draft, links), (explainers, backlinks)), (timeline, key_actors))| {
-            let parsed = draft.profile.and_then(|i| topic_profiles[i].take());
-            let path = format!("topics/{}/", draft.slug);
-            let (title, summary, aliases, profile) = match parsed {
-                Some(p) => (
-                    p.meta.title,
-                    p.meta.summary,
-                    p.meta.aliases.into_iter().map(|a| a.value).collect(),
-                    Some(Profile { file: p.file, body: p.body, links: links.unwrap_or_default() }),
-                ),
-                None => (draft.name, None, Vec::new(), None),
-            };
-            Topic {
-                slug: draft.slug,
-                title,
-                summary,
-                aliases,
-                profile,
-                path,
-                explainers,
-                backlinks,
-                timeline,
-                key_actors,
-            }
-        })
-        .collect();
-
-    let glossary = config
+    annotate_explainers(config, &mut explainers, &actors, cache.as_deref_mut());
+    collect_backlinks(&mut explainers, &mut actors, &mut topics);
+    let mut glossary: Vec<GlossaryTerm<'s>> = config
         .glossary
         .iter()
-        .zip(term_explainers)
-        .map(|((term, expansion), explainers)| GlossaryTerm { term, expansion, explainers })
+        .map(|(term, expansion)| GlossaryTerm { term, expansion, explainers: Vec::new() })
         .collect();
+    collect_mentions_quotes_and_terms(&explainers, &mut actors, &mut glossary);
+    find_related(&mut explainers, &mut actors, topics.len(), cache);
 
-    let home = match home {
-        Some(h) => Home {
-            title: h.meta.title,
-            description: h.meta.description,
-            intro: Some(Profile { file: h.file, body: h.body, links: home_links.unwrap_or_default() }),
-        },
-        None => Home::default(),
-    };
+    let explainers: Vec<Explainer<'s>> = explainers.into_par_iter().map(ExplainerBuilder::finish).collect();
+    let actors: Vec<Actor<'s>> = actors.into_iter().map(ActorBuilder::finish).collect();
+    // each topic gathers its timeline and key actors from its explainers: in parallel
+    let topics: Vec<Topic<'s>> = topics.into_par_iter().map(|t| t.finish(&explainers, &actors)).collect();
+    let home = finish_home(home, home_links);
 
-    diagnostics.extend(unused_profile_warnings(&final_actors, "actor", |a| {
+    diagnostics.extend(unused_profile_warnings(&actors, "actor", |a| {
         a.explainers.len() + a.mentioned_in.len() + a.backlinks.len()
     }));
-    diagnostics.extend(unused_profile_warnings(&final_topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
-
-    let site = Site {
-        config,
-        urls,
-        explainers: final_explainers,
-        actors: final_actors,
-        topics: final_topics,
-        glossary,
-        home,
-        pages,
-        static_files,
-        anchor_checks,
-    };
+    diagnostics.extend(unused_profile_warnings(&topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
+    let site = Site { config, urls, explainers, actors, topics, glossary, home, pages, static_files, anchor_checks };
     Ok((site, diagnostics))
+}
+
+/// The actors and topics of the site, each list sorted by slug, and those each explainer lists.
+struct NamedEntities {
+    actors: Vec<EntityDraft>,
+    topics: Vec<EntityDraft>,
+    /// Per explainer, in the order given: the (actors, topics) its front matter lists, as
+    /// indexes into the lists above, without repeats.
+    listed: Vec<(Vec<ActorId>, Vec<TopicId>)>,
+}
+
+/// Registers every actor and topic: profiles first, then every name explainers use in front
+/// matter (an unknown name makes a new entity, a near miss of a known one is an error).
+fn name_entities(
+    explainers: &[ParsedExplainer<'_>],
+    actor_profiles: &[ParsedProfile<'_, ActorMeta>],
+    topic_profiles: &[ParsedProfile<'_, TopicMeta>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> NamedEntities {
+    let actor_inputs = profile_inputs(actor_profiles, |m: &ActorMeta| (&m.name, &m.aliases));
+    let topic_inputs = profile_inputs(topic_profiles, |m: &TopicMeta| (&m.title, &m.aliases));
+    let mut actor_registry = Registry::new("actor", &actor_inputs, diagnostics);
+    let mut topic_registry = Registry::new("topic", &topic_inputs, diagnostics);
+    let listed: Vec<(Vec<usize>, Vec<usize>)> = explainers
+        .iter()
+        .map(|e| {
+            let topics = resolve_all(&mut topic_registry, &e.meta.topics, e.file, diagnostics);
+            let actors = resolve_all(&mut actor_registry, &e.meta.actors, e.file, diagnostics);
+            (actors, topics)
+        })
+        .collect();
+    let (actors, actor_rank) = sorted_by_slug(actor_registry.into_entities());
+    let (topics, topic_rank) = sorted_by_slug(topic_registry.into_entities());
+    let listed = listed
+        .into_par_iter()
+        .map(|(actors, topics)| (in_slug_order(&actors, &actor_rank), in_slug_order(&topics, &topic_rank)))
+        .collect();
+    NamedEntities { actors, topics, listed }
 }
 
 fn profile_inputs<'a, M>(
@@ -580,6 +307,54 @@ fn sorted_by_slug(drafts: Vec<EntityDraft>) -> (Vec<EntityDraft>, Vec<usize>) {
         rank[*old] = new;
     }
     (indexed.into_iter().map(|(_, d)| d).collect(), rank)
+}
+
+/// Entity ids in registration order (`ids`) as ids in slug order, the first of repeats only
+/// (two spellings of one name).
+fn in_slug_order(ids: &[usize], rank: &[usize]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::with_capacity(ids.len());
+    for &i in ids {
+        if !out.contains(&rank[i]) {
+            out.push(rank[i]);
+        }
+    }
+    out
+}
+
+/// The explainers newest first, then by title, then by path, each with its site path and the
+/// entities it lists (`listed`, in the order of `explainers`). A file whose name makes no path
+/// is an error.
+fn order_explainers<'s>(
+    explainers: Vec<ParsedExplainer<'s>>,
+    listed: Vec<(Vec<ActorId>, Vec<TopicId>)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ExplainerBuilder<'s>> {
+    let paths: Vec<Result<String, Diagnostic>> = explainers.par_iter().map(explainer_path).collect();
+    let paths: Vec<Option<String>> = paths.into_iter().map(|p| p.map_err(|d| diagnostics.push(d)).ok()).collect();
+    let order = newest_first(&explainers, &paths);
+    let mut slots: Vec<Option<_>> = explainers.into_iter().zip(paths).zip(listed).map(Some).collect();
+    order
+        .into_iter()
+        .map(|old| {
+            let ((parsed, path), listed) = slots[old].take().expect("each explainer once");
+            ExplainerBuilder::new(parsed, path.unwrap_or_default(), listed)
+        })
+        .collect()
+}
+
+/// The order of the site's explainers: `order[new] = old`.
+fn newest_first(explainers: &[ParsedExplainer<'_>], paths: &[Option<String>]) -> Vec<usize> {
+    // the sort keys side by side (comparing through each explainer's metadata cost a cache miss
+    // per comparison: a tenth of assembly at 100,000 explainers); the index last, so that equal
+    // keys keep their order
+    let mut keys: Vec<(std::cmp::Reverse<Date>, &str, Option<&str>, usize)> = explainers
+        .iter()
+        .zip(paths)
+        .enumerate()
+        .map(|(i, (e, path))| (std::cmp::Reverse(e.meta.date), e.meta.title.as_str(), path.as_deref(), i))
+        .collect();
+    keys.par_sort_unstable();
+    keys.into_iter().map(|(.., i)| i).collect()
 }
 
 /// `articles/x/` for `content/articles/x.md`: the folders, slugified, then the slug.
@@ -618,34 +393,174 @@ fn explainer_path(e: &ParsedExplainer<'_>) -> Result<String, Diagnostic> {
     Ok(path)
 }
 
-/// The timeline entries of `ids`, oldest first; an event told with the same date and text by
-/// several explainers appears once, with all of them.
-fn merged_timeline(explainers: &[Explainer<'_>], ids: &[ExplainerId]) -> Vec<TopicEvent> {
-    let mut events: BTreeMap<(Date, &str), TopicEvent> = BTreeMap::new();
-    for &id in ids {
-        for (i, entry) in explainers[id].meta.timeline.iter().enumerate() {
-            events
-                .entry((entry.date, entry.event.as_str()))
-                .and_modify(|e| e.explainers.push(id))
-                .or_insert(TopicEvent { date: entry.date, entry: (id, i), explainers: vec![id] });
-        }
+/// Each actor and topic gets the explainers that list it, newest first.
+fn list_explainers_of_entities(
+    explainers: &[ExplainerBuilder<'_>],
+    actors: &mut [ActorBuilder<'_>],
+    topics: &mut [TopicBuilder<'_>],
+) {
+    for (id, e) in explainers.iter().enumerate() {
+        e.actors.iter().for_each(|&a| actors[a].explainers.push(id));
+        e.topics.iter().for_each(|&t| topics[t].explainers.push(id));
     }
-    let mut merged: Vec<TopicEvent> = events.into_values().collect();
-    merged.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
-    merged
 }
 
-fn key_actors(explainers: &[Explainer<'_>], ids: &[ExplainerId], actors: &[Actor<'_>]) -> Vec<(ActorId, usize)> {
-    let mut counts = vec![0usize; actors.len()];
-    for &id in ids {
-        for &a in &explainers[id].actors {
-            counts[a] += 1;
+/// Gives each body its resolved links; returns the home page's and the anchors to check.
+fn store_links<'s>(
+    resolved: links::ResolvedLinks<'s>,
+    explainers: &mut [ExplainerBuilder<'s>],
+    actors: &mut [ActorBuilder<'s>],
+    topics: &mut [TopicBuilder<'s>],
+) -> (Vec<ResolvedLink>, Vec<AnchorCheck<'s>>) {
+    for (e, links) in explainers.iter_mut().zip(resolved.explainers) {
+        e.links = links;
+    }
+    for (a, links) in actors.iter_mut().zip(resolved.actors) {
+        a.profile_links = links;
+    }
+    for (t, links) in topics.iter_mut().zip(resolved.topics) {
+        t.profile_links = links;
+    }
+    (resolved.home, resolved.anchor_checks)
+}
+
+/// Finds actor mentions, glossary terms and attributed quotes in the text of each explainer.
+/// With a cache, a body annotated before with the same names, terms and links is not again.
+fn annotate_explainers<'s>(
+    config: &Config,
+    explainers: &mut [ExplainerBuilder<'s>],
+    actors: &[ActorBuilder<'s>],
+    cache: Option<&mut AssembleCache<'s>>,
+) {
+    let terms: Vec<&str> = config.glossary.keys().map(String::as_str).collect();
+    let names: Vec<Vec<&str>> = actors
+        .iter()
+        .map(|a| {
+            let mut names = vec![a.name.as_str()];
+            if let Some(p) = &a.profile {
+                names.extend(p.meta.aliases.iter().map(|a| a.value.as_str()));
+            }
+            names
+        })
+        .collect();
+    let annotator = annotate::Annotator::new(&names, &terms, config.autolink);
+    let Some(cache) = cache else {
+        explainers.par_iter_mut().with_max_len(crate::ITEMS_PER_JOB).for_each(|e| {
+            e.annotated = annotator.annotate(&e.parsed.body, &e.links);
+        });
+        return;
+    };
+    let annotator_key = hash_of(&(&names, &terms, config.autolink as u8));
+    let kept = &*cache;
+    let keys: Vec<u64> = explainers
+        .par_iter_mut()
+        .with_max_len(crate::ITEMS_PER_JOB)
+        .map(|e| {
+            let key = hash_of(&(annotator_key, &e.links));
+            e.annotated = match kept.annotations_of(&e.parsed.body, key) {
+                Some(annotated) => annotated,
+                None => annotator.annotate(&e.parsed.body, &e.links),
+            };
+            key
+        })
+        .collect();
+    cache.keep_annotations(explainers.iter().zip(keys).map(|(e, key)| (&e.parsed.body, key, &e.annotated)));
+}
+
+/// Backlinks: which explainers link to each explainer, actor and topic, newest first.
+fn collect_backlinks(
+    explainers: &mut [ExplainerBuilder<'_>],
+    actors: &mut [ActorBuilder<'_>],
+    topics: &mut [TopicBuilder<'_>],
+) {
+    let mut to_explainers: Vec<Vec<ExplainerId>> = vec![Vec::new(); explainers.len()];
+    for (from, e) in explainers.iter().enumerate() {
+        for target in e.links.iter().filter_map(|l| l.target) {
+            let list = match target {
+                Target::Explainer(id) if id != from => &mut to_explainers[id],
+                Target::Actor(id) => &mut actors[id].backlinks,
+                Target::Topic(id) => &mut topics[id].backlinks,
+                _ => continue,
+            };
+            if list.last() != Some(&from) {
+                list.push(from);
+            }
         }
     }
-    let mut ranked: Vec<(ActorId, usize)> = counts.into_iter().enumerate().filter(|&(_, n)| n > 0).collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| actors[a.0].name.cmp(&actors[b.0].name)));
-    ranked.truncate(KEY_ACTORS);
-    ranked
+    for (e, backlinks) in explainers.iter_mut().zip(to_explainers) {
+        e.backlinks = backlinks;
+    }
+}
+
+/// What annotating found, by actor (mentions, quotes) and by glossary term, newest first.
+fn collect_mentions_quotes_and_terms(
+    explainers: &[ExplainerBuilder<'_>],
+    actors: &mut [ActorBuilder<'_>],
+    glossary: &mut [GlossaryTerm<'_>],
+) {
+    for (id, e) in explainers.iter().enumerate() {
+        for actor in e.mentioned_only() {
+            actors[actor].own.mentioned_in.push(id);
+        }
+        for (q, quote) in e.annotated.quotes.iter().enumerate() {
+            actors[quote.actor].own.quotes.push((id, q));
+        }
+        for &t in &e.annotated.terms {
+            glossary[t].explainers.push(id);
+        }
+    }
+}
+
+/// The related explainers of each explainer and the co-actors of each actor; with a cache,
+/// reused while the topics and actors of every explainer (and the actors' names) are the same.
+fn find_related<'s>(
+    explainers: &mut [ExplainerBuilder<'s>],
+    actors: &mut [ActorBuilder<'s>],
+    topic_count: usize,
+    cache: Option<&mut AssembleCache<'s>>,
+) {
+    let explainer_topics: Vec<&[TopicId]> = explainers.iter().map(|e| e.topics.as_slice()).collect();
+    let explainer_actors: Vec<&[ActorId]> = explainers.iter().map(|e| e.actors.as_slice()).collect();
+    let actor_names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+    let actor_count = actors.len();
+    let keys = cache.is_some().then(|| {
+        let related = hash_of(&(&explainer_topics, &explainer_actors, topic_count, actor_count));
+        (related, hash_of(&(&explainer_actors, &actor_names)))
+    });
+    let kept = cache.as_deref().zip(keys);
+    // co-actors on one thread while related explainers take the others
+    let (related, co_actors) = rayon::join(
+        || match kept.and_then(|(c, (key, _))| c.related(key)) {
+            Some(related) => related,
+            None => related::related(&explainer_topics, &explainer_actors, topic_count, actor_count),
+        },
+        || match kept.and_then(|(c, (_, key))| c.co_actors(key)) {
+            Some(co_actors) => co_actors,
+            None => related::co_actors(&explainer_actors, actor_count, &actor_names),
+        },
+    );
+    if let Some((cache, (related_key, co_key))) = cache.zip(keys) {
+        cache.keep_related(related_key, &related);
+        cache.keep_co_actors(co_key, &co_actors);
+    }
+    drop((explainer_topics, explainer_actors, actor_names));
+    for (e, related) in explainers.iter_mut().zip(related) {
+        e.related = related;
+    }
+    for (a, co_actors) in actors.iter_mut().zip(co_actors) {
+        a.own.co_actors = co_actors;
+    }
+}
+
+fn finish_home<'s>(home: Option<ParsedHome<'s>>, links: Vec<ResolvedLink>) -> Home<'s> {
+    match home {
+        Some(h) => Home {
+            title: h.meta.title,
+            description: h.meta.description,
+            intro: Some(Profile { file: h.file, body: h.body, links }),
+        },
+        None => Home::default(),
+    }
 }
 
 /// Entities with a profile file, for the warning about profiles nothing uses.

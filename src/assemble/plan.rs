@@ -1,14 +1,14 @@
 //! The page plan: every file the build writes, at which path, checked before anything is written
 //! so that no two claim one path and every path can be written on common file systems.
 
+use super::builders::{ActorBuilder, EntityBuilder, ExplainerBuilder, TopicBuilder};
 use super::{ActorId, ExplainerId, TopicId};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::frontmatter::Located;
 use crate::load::{ContentFile, StaticFile};
-use crate::parse::ParsedExplainer;
 use crate::slug::Slug;
-use crate::urls::{output_file, paginated};
+use crate::urls::{ACTORS, TOPICS, feed_path, output_file, paginated};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -93,12 +93,9 @@ pub struct Page {
 }
 
 pub struct PlanInput<'a, 's> {
-    pub explainers: &'a [&'a ParsedExplainer<'s>],
-    pub explainer_paths: &'a [String],
-    pub actor_slugs: &'a [&'a Slug],
-    pub actor_counts: &'a [usize],
-    pub topic_slugs: &'a [&'a Slug],
-    pub topic_counts: &'a [usize],
+    pub explainers: &'a [ExplainerBuilder<'s>],
+    pub actors: &'a [ActorBuilder<'s>],
+    pub topics: &'a [TopicBuilder<'s>],
     pub static_files: &'a [StaticFile],
 }
 
@@ -124,8 +121,8 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
         let path = paginated("", page);
         claimed.claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page", diagnostics);
     }
-    claimed.claim(Page { path: "topics/".into(), kind: PageKind::Topics }, "the topic index", diagnostics);
-    claimed.claim(Page { path: "actors/".into(), kind: PageKind::Actors }, "the actor index", diagnostics);
+    claimed.claim(Page { path: TOPICS.into(), kind: PageKind::Topics }, "the topic index", diagnostics);
+    claimed.claim(Page { path: ACTORS.into(), kind: PageKind::Actors }, "the actor index", diagnostics);
     claimed.claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page", diagnostics);
     if !config.glossary.is_empty() {
         claimed.claim(Page { path: "glossary/".into(), kind: PageKind::Glossary }, "the glossary", diagnostics);
@@ -133,26 +130,25 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     if config.search {
         claimed.claim(Page { path: "search/".into(), kind: PageKind::Search }, "the search page", diagnostics);
     }
-    claimed.claim(Page { path: "atom.xml".into(), kind: PageKind::Feed(FeedOf::Site) }, "the site feed", diagnostics);
+    claimed.claim(Page { path: feed_path(""), kind: PageKind::Feed(FeedOf::Site) }, "the site feed", diagnostics);
     if crate::load::supplied_robots(input.static_files).is_none() {
         claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt", diagnostics);
     }
     let per_page = config.paginate;
-    let topics = (input.topic_slugs, input.topic_counts);
-    claimed.claim_entity_pages("topic", topics, per_page, FeedOf::Topic, diagnostics, |id, page, pages| {
+    claimed.claim_entity_pages("topic", input.topics, per_page, FeedOf::Topic, diagnostics, |id, page, pages| {
         PageKind::Topic { id, page, pages }
     });
-    let actors = (input.actor_slugs, input.actor_counts);
-    claimed.claim_entity_pages("actor", actors, per_page, FeedOf::Actor, diagnostics, |id, page, pages| {
+    claimed.claim_entity_pages("actor", input.actors, per_page, FeedOf::Actor, diagnostics, |id, page, pages| {
         PageKind::Actor { id, page, pages }
     });
-    for (id, (e, path)) in input.explainers.iter().zip(input.explainer_paths).enumerate() {
-        if !path.is_empty() {
-            let origin = Origin::Explainer { file: e.file, slug_set: e.meta.slug.is_some() };
-            claimed.claim(Page { path: path.clone(), kind: PageKind::Explainer(id) }, origin, diagnostics);
+    for (id, e) in input.explainers.iter().enumerate() {
+        if !e.path.is_empty() {
+            let origin = Origin::Explainer { file: e.parsed.file, slug_set: e.parsed.meta.slug.is_some() };
+            claimed.claim(Page { path: e.path.clone(), kind: PageKind::Explainer(id) }, origin, diagnostics);
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {
+        let e = &e.parsed;
         for alias in &e.meta.aliases {
             let path = alias.value.trim_start_matches('/').to_string();
             let origin = Origin::Alias { file: e.file, alias };
@@ -336,23 +332,24 @@ struct Claims<'a>(FxHashMap<String, Claim<'a>>);
 
 impl<'a> Claims<'a> {
     /// The pages of every topic or actor (`noun`): its list of explainers, paginated, and its feed.
-    fn claim_entity_pages(
+    fn claim_entity_pages<M, K>(
         &mut self,
         noun: &'static str,
-        (slugs, counts): (&'a [&'a Slug], &[usize]),
+        entities: &'a [EntityBuilder<'_, M, K>],
         per_page: usize,
         feed_of: impl Fn(usize) -> FeedOf,
         diagnostics: &mut Vec<Diagnostic>,
         page_kind: impl Fn(usize, usize, usize) -> PageKind,
     ) {
-        for (id, (slug, &count)) in slugs.iter().zip(counts).enumerate() {
-            let pages = page_count(count, per_page);
+        for (id, entity) in entities.iter().enumerate() {
+            let slug = &entity.slug;
+            let pages = page_count(entity.explainers.len(), per_page);
             for page in 1..=pages {
-                let path = paginated(&format!("{noun}s/{slug}/"), page);
+                let path = paginated(&entity.path, page);
                 let origin = Origin::Entity { noun, slug, feed: false };
                 self.claim(Page { path, kind: page_kind(id, page, pages) }, origin, diagnostics);
             }
-            let feed = Page { path: format!("{noun}s/{slug}/atom.xml"), kind: PageKind::Feed(feed_of(id)) };
+            let feed = Page { path: feed_path(&entity.path), kind: PageKind::Feed(feed_of(id)) };
             self.claim(feed, Origin::Entity { noun, slug, feed: true }, diagnostics);
         }
     }
@@ -513,9 +510,10 @@ fn too_long(file: &str, origin: Origin<'_>, why: &str, input: &PlanInput<'_, '_>
     match origin {
         Origin::Entity { noun, slug, .. } => {
             let slug_shown = shorten(slug.as_str());
-            let message = format!("the pages of {noun} `{slug_shown}` would be at /{noun}s/{slug_shown}/, which {why}");
+            let folder = if noun == "actor" { ACTORS } else { TOPICS };
+            let message = format!("the pages of {noun} `{slug_shown}` would be at /{folder}{slug_shown}/, which {why}");
             let mut found = Vec::new();
-            for e in input.explainers {
+            for e in input.explainers.iter().map(|e| &e.parsed) {
                 let names = if noun == "actor" { &e.meta.actors } else { &e.meta.topics };
                 for name in names.iter().filter(|n| Slug::from_text(&n.value).as_ref() == Some(slug)) {
                     let source = SourceFile::new(&e.file.path, &e.file.text);

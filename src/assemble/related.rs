@@ -26,14 +26,17 @@ fn entities_of(topics: &[TopicId], actors: &[ActorId], topic_count: usize) -> Ve
 /// Up to [`RELATED`] explainers for each explainer, ranked by the weight of what they share:
 /// topics above actors, rarer above common (`ln(1 + N / df)`), newer first on ties.
 pub fn related(
-    explainer_topics: &[Vec<TopicId>],
-    explainer_actors: &[Vec<ActorId>],
+    explainer_topics: &[impl AsRef<[TopicId]> + Sync],
+    explainer_actors: &[impl AsRef<[ActorId]> + Sync],
     topic_count: usize,
     actor_count: usize,
 ) -> Vec<Vec<ExplainerId>> {
     let n = explainer_topics.len();
-    let entities: Vec<Vec<usize>> =
-        explainer_topics.iter().zip(explainer_actors).map(|(t, a)| entities_of(t, a, topic_count)).collect();
+    let entities: Vec<Vec<usize>> = explainer_topics
+        .iter()
+        .zip(explainer_actors)
+        .map(|(t, a)| entities_of(t.as_ref(), a.as_ref(), topic_count))
+        .collect();
     let mut postings: Vec<Vec<ExplainerId>> = vec![Vec::new(); topic_count + actor_count];
     for (id, es) in entities.iter().enumerate() {
         for &e in es {
@@ -109,9 +112,14 @@ pub fn related(
 /// For each actor, the actors that share the most explainers with it: (actor, shared count),
 /// most first, then by `names` order. Counts come from each explainer's actor list, so the work
 /// is the sum of the squares of those lists' lengths.
-pub fn co_actors(explainer_actors: &[Vec<ActorId>], actor_count: usize, names: &[&str]) -> Vec<Vec<(ActorId, usize)>> {
+pub fn co_actors(
+    explainer_actors: &[impl AsRef<[ActorId]>],
+    actor_count: usize,
+    names: &[&str],
+) -> Vec<Vec<(ActorId, usize)>> {
     let mut counts: Vec<BTreeMap<ActorId, usize>> = vec![BTreeMap::new(); actor_count];
     for actors in explainer_actors {
+        let actors = actors.as_ref();
         for &a in actors {
             for &b in actors {
                 if a != b {

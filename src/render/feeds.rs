@@ -97,7 +97,7 @@ pub fn atom(
     start(&mut xml, "generator", &[("version", env!("CARGO_PKG_VERSION"))]);
     xml.write_event(Event::Text(BytesText::new("dossier"))).expect("writing to memory");
     end(&mut xml, "generator");
-    let topic_scheme = urls.absolute("topics/");
+    let topic_scheme = urls.absolute(crate::urls::TOPICS);
     for &id in entries {
         let e = &site.explainers[id];
         let link = urls.absolute(&e.path);

@@ -159,17 +159,12 @@ fn organization(site: &Site<'_>) -> Thing {
 }
 
 fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
-    let kind = match a.kind {
-        Some(ActorKind::Person) => "Person",
-        Some(ActorKind::Country) => "Country",
-        Some(ActorKind::Organization | ActorKind::Group) => "Organization",
-        None => "Thing",
-    };
     Thing {
-        kind,
+        kind: a.kind.map_or(ActorKind::UNKNOWN_SCHEMA_TYPE, ActorKind::schema_type),
         name: a.name.clone(),
         url: Some(site.urls.absolute(&a.path)),
-        job_title: if kind == "Person" { a.role.clone() } else { None },
+        // schema.org gives a job title to people only
+        job_title: if a.kind == Some(ActorKind::Person) { a.role.clone() } else { None },
         alternate_name: a.aliases.clone(),
     }
 }

@@ -258,10 +258,10 @@ impl Renderer<'_, '_> {
         }
         match section {
             "topics" if kind != "topics" => {
-                breadcrumbs.push(Link { title: "Topics".into(), href: urls.href("topics/") })
+                breadcrumbs.push(Link { title: "Topics".into(), href: urls.href(crate::urls::TOPICS) })
             }
             "actors" if kind != "actors" => {
-                breadcrumbs.push(Link { title: "Actors".into(), href: urls.href("actors/") })
+                breadcrumbs.push(Link { title: "Actors".into(), href: urls.href(crate::urls::ACTORS) })
             }
             _ => {}
         }
@@ -490,7 +490,7 @@ impl Renderer<'_, '_> {
                 let extras = PageExtras {
                     feed: Some(Link {
                         title: format!("{} · {}", t.title, site.config.title),
-                        href: site.urls.href(&format!("{}atom.xml", t.path)),
+                        href: site.urls.href(&crate::urls::feed_path(&t.path)),
                     }),
                     json_ld: vec![jsonld::collection_page(&t.title, &site.urls.absolute(&page.path), &description)],
                     ..PageExtras::default()
@@ -588,7 +588,7 @@ impl Renderer<'_, '_> {
                     og_type: Some("profile"),
                     feed: Some(Link {
                         title: format!("{} · {}", a.name, site.config.title),
-                        href: site.urls.href(&format!("{}atom.xml", a.path)),
+                        href: site.urls.href(&crate::urls::feed_path(&a.path)),
                     }),
                     json_ld: vec![jsonld::profile_page(site, a, &site.urls.absolute(&page.path))],
                     ..PageExtras::default()

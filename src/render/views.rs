@@ -3,7 +3,7 @@
 use crate::assemble::{Actor, ActorId, Explainer, ExplainerId, Site, Topic, TopicId};
 use crate::date::Date;
 use crate::frontmatter::ActorKind;
-use crate::urls::paginated;
+use crate::urls::{ACTORS, TOPICS, paginated};
 use serde::Serialize;
 
 /// How many explainers a side list (mentions, backlinks) shows at most.
@@ -33,10 +33,10 @@ pub struct NavItem {
     pub href: String,
 }
 
-/// `page` in every template: what the layout needs about the page being rendered.
+/// `page` in the template of every page: what the layout needs about the page being rendered.
 #[derive(Debug, Serialize)]
 pub struct PageMeta {
-    /// `home`, `explainer`, `topics`, `topic`, `actors`, `actor`, `not_found`, `alias`.
+    /// `home`, `explainer`, `topics`, `topic`, `actors`, `actor`, `glossary`, `search`, `not_found`, `alias`.
     pub kind: &'static str,
     /// The nav item this page belongs to.
     pub section: &'static str,
@@ -231,7 +231,7 @@ pub struct ActorView<'a> {
     pub slug: &'a str,
     pub href: String,
     pub permalink: String,
-    /// `person`, `organization`, `country`, `group`, or none.
+    /// [`ActorKind::name`]: `person`, `organization`, `country`, `group`, or none.
     pub kind: Option<&'static str>,
     pub role: Option<&'a str>,
     pub country: Option<&'a str>,
@@ -274,8 +274,9 @@ pub struct TermView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct ActorGroup {
+    /// [`ActorKind::name`], or `other` for actors without a kind.
     pub kind: &'static str,
-    /// Plural heading: "People", "Organizations"…
+    /// Plural heading: [`ActorKind::label`], "Others".
     pub label: &'static str,
     pub actors: Vec<EntityCount>,
 }
@@ -365,8 +366,8 @@ pub fn site_view(site: &Site<'_>) -> SiteView {
     let urls = &site.urls;
     let mut nav = vec![
         NavItem { key: "explainers", title: "Explainers", href: urls.href("") },
-        NavItem { key: "topics", title: "Topics", href: urls.href("topics/") },
-        NavItem { key: "actors", title: "Actors", href: urls.href("actors/") },
+        NavItem { key: "topics", title: "Topics", href: urls.href(TOPICS) },
+        NavItem { key: "actors", title: "Actors", href: urls.href(ACTORS) },
     ];
     if !site.glossary.is_empty() {
         nav.push(NavItem { key: "glossary", title: "Glossary", href: urls.href("glossary/") });
@@ -461,14 +462,14 @@ pub fn paginator(site: &Site<'_>, first: &str, page: usize, pages: usize) -> Pag
     }
 }
 
-pub fn kind_groups() -> [(Option<ActorKind>, &'static str, &'static str); 5] {
-    [
-        (Some(ActorKind::Person), "person", "People"),
-        (Some(ActorKind::Organization), "organization", "Organizations"),
-        (Some(ActorKind::Country), "country", "Countries"),
-        (Some(ActorKind::Group), "group", "Groups"),
-        (None, "other", "Others"),
-    ]
+/// The groups of the actor index, in order: one per [`ActorKind`], then the actors without a
+/// kind. Each is (the kind, its name for templates, its heading).
+pub fn kind_groups() -> [(Option<ActorKind>, &'static str, &'static str); ActorKind::ALL.len() + 1] {
+    let (others, others_label) = ActorKind::OTHERS;
+    std::array::from_fn(|i| match ActorKind::ALL.get(i) {
+        Some(&kind) => (Some(kind), kind.name(), kind.label()),
+        None => (None, others, others_label),
+    })
 }
 
 /// Whole minutes at 220 words a minute, at least one.
