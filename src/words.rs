@@ -574,8 +574,12 @@ mod tests {
         // every character that folds alone, next to marks, jamo, compatibility ideographs, the
         // characters the rules treat specially, and one another, in random texts
         let mut pool: Vec<char> = FOLDED_BLOCKS.iter().flat_map(|&(s, e)| s..e).filter_map(char::from_u32).collect();
-        pool.extend(['一', '丂', '鿿', '㐀', '가', '각', '힣', '\u{1100}', '\u{1161}', '\u{11a8}', '\u{f9dc}', '\u{fa11}']);
-        pool.extend(['\u{301}', '\u{306}', '\u{308}', '\u{338}', '\u{3099}', '\u{93f}', '\u{94d}', '\u{64e}', '\u{653}']);
+        pool.extend([
+            '一', '丂', '鿿', '㐀', '가', '각', '힣', '\u{1100}', '\u{1161}', '\u{11a8}', '\u{f9dc}', '\u{fa11}',
+        ]);
+        pool.extend([
+            '\u{301}', '\u{306}', '\u{308}', '\u{338}', '\u{3099}', '\u{93f}', '\u{94d}', '\u{64e}', '\u{653}',
+        ]);
         pool.extend(['и', 'И', 'й', 'ß', 'ẞ', 'Σ', 'ς', 'İ', 'ﬁ', '½', '𠮷', ' ', '-', 'a', 'Z', '5']);
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |n: usize| {
