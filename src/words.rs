@@ -407,6 +407,9 @@ pub struct WordBagBuilder {
     /// Entries of words longer than [`SHORT`], by the hash of their text.
     long: HashTable<u32>,
     hasher: FxBuildHasher,
+    /// Room for [`unicode_words`] to fold a stretch in, and where its words end.
+    folded: String,
+    ends: Vec<usize>,
 }
 
 impl WordBagBuilder {
@@ -459,13 +462,17 @@ impl WordBagBuilder {
     }
 
     /// Adds the words of `text` from `start` to the next ASCII byte that is not a letter or
-    /// digit, with [`words`]; returns where that stretch ends.
+    /// digit, as [`words`] splits it; returns where that stretch ends.
     fn add_stretch(&mut self, text: &str, start: usize) -> usize {
         let end = text.as_bytes()[start..]
             .iter()
             .position(|b| b.is_ascii() && ASCII_WORD_BYTE[*b as usize] == 0)
             .map_or(text.len(), |i| start + i);
-        words(&text[start..end], |word| self.add_word(word));
+        // the stretch has a byte from outside ASCII, so `words` would take it all to
+        // `unicode_words`: called here with the builder's room, kept from stretch to stretch
+        let (mut folded, mut ends) = (std::mem::take(&mut self.folded), std::mem::take(&mut self.ends));
+        unicode_words(&text[start..end], &mut folded, &mut ends, &mut |word| self.add_word(word));
+        (self.folded, self.ends) = (folded, ends);
         end
     }
 
