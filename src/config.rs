@@ -5,7 +5,7 @@
 //! reported together, each at its key's line and column, in the words a writer uses ("a whole
 //! number", not "usize"), and unknown keys get a did-you-mean.
 
-use crate::diagnostics::{self, Diagnostic, SourceFile};
+use crate::diagnostics::{self, Code, Diagnostic, SourceFile};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -96,7 +96,7 @@ pub fn no_site_here(root: &Path) -> Diagnostic {
     } else {
         format!("there is no folder {}", shown.display())
     };
-    Diagnostic::error(message).with_help(
+    Diagnostic::error(message).code(Code::NoSite).with_help(
         "run the command in the site's folder (the one with site.toml), name it with `--root DIR`, \
          or create a site with `dossier init DIR`",
     )
@@ -109,99 +109,28 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
     let source = SourceFile::new(CONFIG_FILE, text);
     // parsing recovers from syntax errors, so that the keys after a broken line are checked too
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
-    let syntax: Vec<Diagnostic> = syntax_errors
-        .iter()
-        .map(|e| {
-            let message = e.message().trim_end().replace('\n', "; ");
-            let d = Diagnostic::error(format!("site.toml is not valid TOML: {message}"));
-            match e.span() {
-                Some(span) => d.at(&source, span.start, span.len()),
-                None => d.in_file(CONFIG_FILE),
-            }
-        })
-        .collect();
+    let syntax: Vec<Diagnostic> = syntax_errors.iter().map(|e| syntax_error(&source, e)).collect();
     let mut check = Check { source: &source, errors: Vec::new(), complete: syntax.is_empty(), suggested: Vec::new() };
     let table = document.get_ref();
     check.unknown_keys(table, None, KEYS);
 
-    let title = match table.get("title") {
-        Some(value) => match check.text(value, &Key::top("title")) {
-            Some(t) if !t.trim().is_empty() => t.trim().to_string(),
-            Some(_) => {
-                check.push(check.at(value.span(), "`title` in site.toml is empty".into()));
-                String::new()
-            }
-            None => String::new(),
-        },
-        None => {
-            check.missing(
-                "title",
-                Diagnostic::error("site.toml has no `title`")
-                    .in_file(CONFIG_FILE)
-                    .with_help("add a line such as `title = \"Policy Explainers\"`"),
-            );
-            String::new()
-        }
-    };
+    let title = check.title(table);
 
     let base_url = check.base_url(table.get("base_url"), base_url_override);
 
     let description = table.get("description").and_then(|v| check.text(v, &Key::top("description")));
     let description = description.unwrap_or_default().trim().to_string();
 
-    let language = match table.get("language") {
-        Some(value) => {
-            let language = check.text(value, &Key::top("language")).unwrap_or("en");
-            if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                let message = format!("`language` must be a language tag such as `en` or `pt-BR`, not `{language}`");
-                check.push(check.at(value.span(), message));
-            }
-            language.to_string()
-        }
-        None => "en".to_string(),
-    };
-
-    let theme = match table.get("theme") {
-        Some(value) => {
-            let theme = check.text(value, &Key::top("theme")).unwrap_or(crate::theme::DEFAULT_THEME);
-            check.theme(theme, value.span(), themes);
-            theme.to_string()
-        }
-        None => crate::theme::DEFAULT_THEME.to_string(),
-    };
-
-    let output_dir = match table.get("output_dir") {
-        Some(value) => {
-            let output_dir = check.text(value, &Key::top("output_dir")).unwrap_or("public");
-            if output_dir.trim().is_empty() || output_dir.contains('\0') {
-                check.push(check.at(value.span(), "`output_dir` must name a folder".into()));
-            }
-            output_dir.to_string()
-        }
-        None => "public".to_string(),
-    };
+    let language = check.language(table);
+    let theme = check.theme_key(table, themes);
+    let output_dir = check.output_dir(table);
 
     let autolink = table.get("autolink").and_then(|v| check.one_of(v, &Key::top("autolink"), AUTOLINK));
     let paginate = table.get("paginate").and_then(|v| check.whole_number(v, &Key::top("paginate")));
     let search = table.get("search").and_then(|v| check.boolean(v, &Key::top("search")));
     let glossary = table.get("glossary").and_then(|v| check.section(v, "glossary")).map(|t| check.glossary(t));
 
-    let mut markdown = MarkdownConfig::default();
-    if let Some(section) = table.get("markdown").and_then(|v| check.section(v, "markdown")) {
-        check.unknown_keys(section, Some("markdown"), MARKDOWN_KEYS);
-        if let Some(value) = section.get("raw_html") {
-            let mode = check.one_of(value, &Key::in_section("markdown", "raw_html"), RAW_HTML);
-            markdown.raw_html = mode.unwrap_or_default();
-        }
-        if let Some(value) = section.get("embed_hosts") {
-            for host in check.text_list(value, &Key::in_section("markdown", "embed_hosts")) {
-                match embed_host(host.get_ref()) {
-                    Ok(h) => markdown.embed_hosts.push(h),
-                    Err(message) => check.push(check.at(host.span(), message)),
-                }
-            }
-        }
-    }
+    let markdown = table.get("markdown").and_then(|v| check.section(v, "markdown")).map(|t| check.markdown(t));
 
     let mut errors = check.errors;
     if !syntax.is_empty() {
@@ -222,9 +151,19 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
             paginate: paginate.unwrap_or(50),
             search: search.unwrap_or(true),
             glossary: glossary.unwrap_or_default(),
-            markdown,
+            markdown: markdown.unwrap_or_default(),
         }),
         _ => Err(errors),
+    }
+}
+
+/// A line of site.toml that is not TOML.
+fn syntax_error(source: &SourceFile<'_>, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim_end().replace('\n', "; ");
+    let d = Diagnostic::error(format!("site.toml is not valid TOML: {message}")).code(Code::ConfigSyntax);
+    match e.span() {
+        Some(span) => d.at(source, span.start, span.len()),
+        None => d.in_file(CONFIG_FILE),
     }
 }
 
@@ -287,8 +226,94 @@ struct Check<'s, 't> {
 }
 
 impl Check<'_, '_> {
+    /// `title`: required, not empty.
+    fn title(&mut self, table: &DeTable<'_>) -> String {
+        match table.get("title") {
+            Some(value) => match self.text(value, &Key::top("title")) {
+                Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+                Some(_) => {
+                    self.push(self.at(value.span(), "`title` in site.toml is empty".into()));
+                    String::new()
+                }
+                None => String::new(),
+            },
+            None => {
+                self.missing(
+                    "title",
+                    Diagnostic::error("site.toml has no `title`")
+                        .code(Code::ConfigMissing)
+                        .in_file(CONFIG_FILE)
+                        .with_help("add a line such as `title = \"Policy Explainers\"`"),
+                );
+                String::new()
+            }
+        }
+    }
+
+    /// `language`: a language tag, `en` by default.
+    fn language(&mut self, table: &DeTable<'_>) -> String {
+        match table.get("language") {
+            Some(value) => {
+                let language = self.text(value, &Key::top("language")).unwrap_or("en");
+                if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    let message =
+                        format!("`language` must be a language tag such as `en` or `pt-BR`, not `{language}`");
+                    self.push(self.at(value.span(), message));
+                }
+                language.to_string()
+            }
+            None => "en".to_string(),
+        }
+    }
+
+    /// `theme`: one of `themes`, the built-in one by default.
+    fn theme_key(&mut self, table: &DeTable<'_>, themes: &[String]) -> String {
+        match table.get("theme") {
+            Some(value) => {
+                let theme = self.text(value, &Key::top("theme")).unwrap_or(crate::theme::DEFAULT_THEME);
+                self.theme(theme, value.span(), themes);
+                theme.to_string()
+            }
+            None => crate::theme::DEFAULT_THEME.to_string(),
+        }
+    }
+
+    /// `output_dir`: a folder name, `public` by default.
+    fn output_dir(&mut self, table: &DeTable<'_>) -> String {
+        match table.get("output_dir") {
+            Some(value) => {
+                let output_dir = self.text(value, &Key::top("output_dir")).unwrap_or("public");
+                if output_dir.trim().is_empty() || output_dir.contains('\0') {
+                    self.push(self.at(value.span(), "`output_dir` must name a folder".into()));
+                }
+                output_dir.to_string()
+            }
+            None => "public".to_string(),
+        }
+    }
+
+    /// The `[markdown]` section.
+    fn markdown(&mut self, section: &DeTable<'_>) -> MarkdownConfig {
+        let mut markdown = MarkdownConfig::default();
+        self.unknown_keys(section, Some("markdown"), MARKDOWN_KEYS);
+        if let Some(value) = section.get("raw_html") {
+            let mode = self.one_of(value, &Key::in_section("markdown", "raw_html"), RAW_HTML);
+            markdown.raw_html = mode.unwrap_or_default();
+        }
+        if let Some(value) = section.get("embed_hosts") {
+            for host in self.text_list(value, &Key::in_section("markdown", "embed_hosts")) {
+                match embed_host(host.get_ref()) {
+                    Ok(h) => markdown.embed_hosts.push(h),
+                    Err(message) => self.push(self.at(host.span(), message)),
+                }
+            }
+        }
+        markdown
+    }
+
+    /// A wrong value at `span` (unknown keys and themes say so with their own code).
     fn at(&self, span: Range<usize>, message: String) -> Diagnostic {
-        Diagnostic::error(message).at(self.source, span.start, span.len())
+        Diagnostic::error(message).code(Code::ConfigValue).at(self.source, span.start, span.len())
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
@@ -449,7 +474,7 @@ impl Check<'_, '_> {
                     (message, help)
                 }
             };
-            self.push(self.at(key.span(), message).with_help(help));
+            self.push(self.at(key.span(), message).code(Code::ConfigKey).with_help(help));
         }
     }
 
@@ -491,7 +516,10 @@ impl Check<'_, '_> {
     /// `theme` key, listing the themes there are.
     fn theme(&mut self, theme: &str, span: Range<usize>, themes: &[String]) {
         if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            self.push(self.at(span, format!("`theme` must be the name of a folder under themes/, not `{theme}`")));
+            self.push(
+                self.at(span, format!("`theme` must be the name of a folder under themes/, not `{theme}`"))
+                    .code(Code::Theme),
+            );
             return;
         }
         if theme == crate::theme::DEFAULT_THEME || themes.iter().any(|t| t == theme) {
@@ -511,7 +539,7 @@ impl Check<'_, '_> {
             None => format!("{found}; a theme is a folder under themes/ with templates/ and static/ in it"),
         };
         let message = format!("theme `{theme}` not found: there is no folder themes/{theme}/");
-        self.push(self.at(span, message).with_help(help));
+        self.push(self.at(span, message).code(Code::Theme).with_help(help));
     }
 
     /// `base_url` of the file, or `--base-url` when given (then the file's is not checked as an
@@ -522,7 +550,7 @@ impl Check<'_, '_> {
             return match parse_base_url(text) {
                 Ok(url) => Some(url),
                 Err(message) => {
-                    self.push(Diagnostic::error(format!("--base-url: {message}")));
+                    self.push(Diagnostic::error(format!("--base-url: {message}")).code(Code::ConfigValue));
                     None
                 }
             };
@@ -543,9 +571,12 @@ impl Check<'_, '_> {
             (None, _) => {
                 self.missing(
                     "base_url",
-                    Diagnostic::error("site.toml has no `base_url`").in_file(CONFIG_FILE).with_help(
-                        "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
-                    ),
+                    Diagnostic::error("site.toml has no `base_url`")
+                        .code(Code::ConfigMissing)
+                        .in_file(CONFIG_FILE)
+                        .with_help(
+                            "add the address the site is published at, such as `base_url = \"https://example.org/\"`",
+                        ),
                 );
                 None
             }

@@ -4,6 +4,9 @@
 //! at most [`EXCERPT_COLUMNS`] columns of its line around the error, long quoted values are
 //! shortened, control characters are shown escaped (`\u{1b}`), and a listing shows
 //! [`Limits::per_kind`] diagnostics of one kind in one file before it only counts the rest.
+//!
+//! Every diagnostic has a [`Code`]: what it is about, for code to match on and for listings to
+//! group by. No decision is taken on the text of a message.
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -30,7 +33,7 @@ pub struct Location {
 /// of the line around the error, with `…` where the line goes on, tabs as spaces and control
 /// characters escaped. Keeping only this much also keeps a diagnostic small in memory: ten
 /// thousand errors on one long line do not each hold a copy of the line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Excerpt {
     pub text: String,
     /// Column (1-based) of `text` where the underline starts, and how many columns it covers.
@@ -47,7 +50,7 @@ const BEFORE_A_LONG_UNDERLINE: usize = 20;
 const LONG_TEXT: usize = 100;
 
 /// A second place a diagnostic points at: the other side of a clash.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Related {
     pub location: Location,
     /// `None` when the other side is a whole file (a slug that comes from a file name).
@@ -56,9 +59,131 @@ pub struct Related {
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a diagnostic is about: the kind code matches on, and listings group by (twenty of a
+/// code in one file, then a count). Constructors set [`Code::Other`]; every place that makes a
+/// diagnostic names its code with [`Diagnostic::code`]. The message is for people only: what a
+/// diagnostic is, is decided from its code, never from its text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// Not given a code of its own.
+    #[default]
+    Other,
+
+    // the site and its files
+    /// No `site.toml` in the folder, or no such folder.
+    NoSite,
+    /// No `content/` folder.
+    NoContent,
+    /// A file or folder that cannot be read.
+    Unreadable,
+    /// A file, or a file name, that is not UTF-8.
+    NotUtf8,
+    /// A content file over the size a content file may have.
+    FileTooLarge,
+    /// A symbolic link skipped: it loops back to a parent folder.
+    SymlinkLoop,
+    /// A symbolic link skipped: it points outside the site.
+    OutsideSite,
+    /// Control characters in a content file, written as spaces.
+    ControlCharacters,
+
+    // front matter
+    /// No front matter, or front matter that is not closed.
+    FrontMatter,
+    /// Front matter that is not valid YAML.
+    Yaml,
+    /// A field that is not one of the kind's fields.
+    UnknownField,
+    /// A required field that is not there.
+    MissingField,
+    /// A field whose value is wrong (kind, format, an entry of `sources:`).
+    FieldValue,
+    /// An alias that is not a site path the output can hold.
+    AliasPath,
+    /// A file or folder name without letters or digits to make a page address from.
+    NoSlug,
+
+    // names of actors and topics
+    /// Two profiles with one slug.
+    SlugClash,
+    /// A name or an alias that names two entities.
+    NameClash,
+    /// A name in `actors:` or `topics:` that is no entity (or has no letters or digits).
+    UnknownEntity,
+    /// A profile nothing names or links to.
+    UnusedProfile,
+
+    // links and ids in bodies
+    /// A link whose destination leads nowhere: no file, page, entity or source.
+    BrokenLink,
+    /// A link in a scheme that is not allowed (`javascript:`).
+    LinkScheme,
+    /// A citation whose number is not its source's.
+    CitationNumber,
+    /// An `#anchor` link to an id its page does not have.
+    Anchor,
+    /// An id written in a body that is not one word.
+    NotAnId,
+    /// An id a page would have twice (the template's, or written twice).
+    IdTaken,
+
+    // raw HTML and bodies
+    /// Raw HTML that sanitizing removed.
+    RawHtmlRemoved,
+    /// An image without `alt`, given an empty one.
+    ImageWithoutAlt,
+    /// Raw HTML that could not be kept in place, shown as text.
+    RawHtmlShownAsText,
+    /// A body that makes more HTML than a page may hold.
+    BodyTooLarge,
+
+    // templates
+    /// A template that does not compile or render, or a required one that is missing.
+    Template,
+
+    // site.toml
+    /// A `site.toml` that is not TOML.
+    ConfigSyntax,
+    /// A key that is not one of `site.toml`'s (or of its section).
+    ConfigKey,
+    /// A value of `site.toml` that is wrong.
+    ConfigValue,
+    /// A required key of `site.toml` that is not there.
+    ConfigMissing,
+    /// A theme that is not there.
+    Theme,
+
+    // output paths and the output folder
+    /// Two things the build writes at one path, a file where a folder is needed, or paths that
+    /// differ only in letter case.
+    PathClash,
+    /// A path inside a folder dossier keeps for itself.
+    PathReserved,
+    /// A path or a name longer than file systems allow.
+    PathTooLong,
+    /// An output folder refused: dangerous, not a folder, or not dossier's.
+    OutputFolder,
+    /// A file dossier did not make, moved aside from the output.
+    ForeignFile,
+    /// A file or folder that could not be written.
+    Write,
+}
+
+/// See [`Diagnostic::identity`]; ordered by place first, so that repeats counted in a map come
+/// out in the order of the files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Identity {
+    location: Option<Location>,
+    severity: Severity,
+    code: Code,
+    message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// What the diagnostic is about; [`Code::Other`] until [`Diagnostic::code`] names it.
+    pub code: Code,
     pub message: String,
     pub location: Option<Location>,
     pub excerpt: Option<Excerpt>,
@@ -71,6 +196,7 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code: Code::Other,
             message: message.into(),
             location: None,
             excerpt: None,
@@ -81,6 +207,30 @@ impl Diagnostic {
 
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
+    }
+
+    /// Says what the diagnostic is about.
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The error for a file or folder of the output that could not be written ([`Code::Write`]):
+    /// "cannot write {what}: {e}".
+    pub fn cannot_write(what: impl fmt::Display, e: impl fmt::Display) -> Self {
+        Diagnostic::error(format!("cannot write {what}: {e}")).code(Code::Write)
+    }
+
+    /// What makes two diagnostics one problem when counting repeats (a template's error on every
+    /// page that uses it is one error, "on 3 pages"): its place, severity, code and message, as
+    /// values. Two diagnostics that print alike but differ in code are two problems.
+    pub fn identity(&self) -> Identity {
+        Identity {
+            location: self.location.clone(),
+            severity: self.severity,
+            code: self.code,
+            message: self.message.clone(),
+        }
     }
 
     /// Points at a whole file, without a line (line 1, column 1 is reported).
@@ -212,9 +362,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Sorts diagnostics by file, line and column so that output is the same on every run.
+/// Sorts diagnostics by file, line and column so that output is the same on every run (two at
+/// one place by severity, then message, then the rest: the order never depends on the order
+/// they were found in).
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.cmp(b)));
 }
 
 /// How much of a list of diagnostics is printed.
@@ -236,17 +388,13 @@ impl Limits {
 /// The text of `diagnostics` as printed, each followed by a blank line, within `limits`.
 ///
 /// Two diagnostics are of one kind when they have the same severity, the same file and the same
-/// message once what varies from one to the next is left out: the parts quoted in backticks, and
-/// every word holding anything but letters, `-` and `'` (paths, numbers, site paths). So
-/// "link to `a.md`: there is no file content/articles/a.md" and the same of `b.md` are one kind.
-/// After `limits.per_kind` of a kind in a file, one note counts the rest ("and 9,980 more errors
-/// like this in content/articles/x.md").
+/// [`Code`]: "link to `a.md`: there is no file content/articles/a.md" and the same of `b.md` are
+/// one kind ([`Code::BrokenLink`]). After `limits.per_kind` of a kind in a file, one note counts
+/// the rest ("and 9,980 more errors like this in content/articles/x.md").
 pub fn render_bounded(diagnostics: &[Diagnostic], limits: Limits) -> String {
-    type Kind<'d> = (Severity, &'d str, String);
-    let kinds: Vec<Kind<'_>> = diagnostics
-        .iter()
-        .map(|d| (d.severity, d.location.as_ref().map_or("", |l| l.path.as_str()), kind_of(&d.message)))
-        .collect();
+    type Kind<'d> = (Severity, &'d str, Code);
+    let kinds: Vec<Kind<'_>> =
+        diagnostics.iter().map(|d| (d.severity, d.location.as_ref().map_or("", |l| l.path.as_str()), d.code)).collect();
     let mut in_kind: FxHashMap<&Kind<'_>, usize> = FxHashMap::default();
     for kind in &kinds {
         *in_kind.entry(kind).or_default() += 1;
@@ -305,28 +453,6 @@ pub fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// The kind of a message, for [`render_bounded`]: the message without what varies between
-/// diagnostics of one kind (quoted parts, and words with anything but letters, `-` and `'`).
-fn kind_of(message: &str) -> String {
-    let mut kind = String::with_capacity(message.len().min(80));
-    for (i, part) in message.split('`').enumerate() {
-        if i % 2 == 1 {
-            kind.push_str("``");
-            continue;
-        }
-        for word in part.split_whitespace() {
-            let bare = word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | ':' | ';' | '.' | '!' | '?' | '"'));
-            if bare.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'') {
-                kind.push_str(word);
-            } else {
-                kind.push('_');
-            }
-            kind.push(' ');
-        }
-    }
-    kind
 }
 
 /// Text as a terminal should show it: control characters (which can move the cursor, retitle or
@@ -673,24 +799,54 @@ mod tests {
     }
 
     #[test]
-    fn kinds_leave_out_what_varies() {
-        let a = kind_of("link to `a.md`: there is no file content/articles/a.md");
-        assert_eq!(a, kind_of("link to `b-2.md`: there is no file content/articles/b-2.md"));
-        assert_ne!(a, kind_of("unknown actor `Xi`"));
-        assert_eq!(
-            kind_of("no element with the id `#x` on /a/ (content/a.md)"),
-            kind_of("no element with the id `#y` on /b/c/ (content/b.md)")
-        );
+    fn repeats_are_the_same_place_code_and_message_not_the_same_text() {
+        let source = SourceFile::new("templates/page.html", "{{ a }}\n{{ b }}\n");
+        let d = |code: Code, offset: usize| Diagnostic::error("template error").code(code).at(&source, offset, 1);
+        // the same error on two pages is one problem, whatever its help says
+        assert_eq!(d(Code::Template, 3).identity(), d(Code::Template, 3).with_help("x").identity());
+        // printed alike, but of another code or at another place: another problem
+        assert_eq!(d(Code::Template, 3).to_string(), d(Code::Write, 3).to_string());
+        assert_ne!(d(Code::Template, 3).identity(), d(Code::Write, 3).identity());
+        assert_ne!(d(Code::Template, 3).identity(), d(Code::Template, 11).identity());
+        // errors without a place (a page that could not be written) are told apart by message
+        let write = |path: &str| Diagnostic::cannot_write(path, "disk full");
+        assert_ne!(write("/a/index.html").identity(), write("/b/index.html").identity());
+        assert_eq!(write("/a/index.html").code, Code::Write);
+    }
+
+    #[test]
+    fn kinds_are_codes_not_message_shapes() {
+        let source = SourceFile::new("content/x.md", "line\n");
+        // one code, messages of different shapes: one kind, counted after twenty
+        let mut links: Vec<Diagnostic> = (0..15)
+            .map(|i| Diagnostic::error(format!("link to `{i}.md`: there is no file content/{i}.md")))
+            .chain((0..15).map(|i| Diagnostic::error(format!("no page or file at `/p{i}/` in this site"))))
+            .map(|d| d.code(Code::BrokenLink).at(&source, 0, 1))
+            .collect();
+        let text = render_bounded(&links, Limits::TERMINAL);
+        assert_eq!(text.matches("error: ").count(), 20, "{text}");
+        assert!(text.contains("note: and 10 more errors like this in content/x.md\n"), "{text}");
+        // one message shape, two codes: two kinds, each under twenty, all shown
+        for d in &mut links[..10] {
+            d.code = Code::LinkScheme;
+        }
+        let text = render_bounded(&links, Limits::TERMINAL);
+        assert_eq!(text.matches("error: ").count(), 30, "{text}");
+        assert!(!text.contains("note:"), "{text}");
     }
 
     #[test]
     fn listings_count_what_is_beyond_twenty_of_a_kind_in_a_file() {
         let source = SourceFile::new("content/x.md", "line\n");
         let other = SourceFile::new("content/y.md", "line\n");
-        let mut all: Vec<Diagnostic> =
-            (0..10_000).map(|i| Diagnostic::error(format!("link to `{i}.md`: no file")).at(&source, 0, 1)).collect();
-        all.extend((0..3).map(|i| Diagnostic::error(format!("link to `{i}.md`: no file")).at(&other, 0, 1)));
-        all.extend((0..25).map(|i| Diagnostic::warning(format!("removed `{i}`")).at(&source, 0, 1)));
+        let link = |i: usize, source: &SourceFile<'_>| {
+            Diagnostic::error(format!("link to `{i}.md`: no file")).code(Code::BrokenLink).at(source, 0, 1)
+        };
+        let mut all: Vec<Diagnostic> = (0..10_000).map(|i| link(i, &source)).collect();
+        all.extend((0..3).map(|i| link(i, &other)));
+        all.extend(
+            (0..25).map(|i| Diagnostic::warning(format!("removed `{i}`")).code(Code::RawHtmlRemoved).at(&source, 0, 1)),
+        );
         let text = render_bounded(&all, Limits::TERMINAL);
         assert_eq!(text.matches("error: link to").count(), 23);
         assert_eq!(text.matches("warning: removed").count(), 20);

@@ -1,7 +1,7 @@
 //! Front matter: splits `---` YAML from the Markdown body and reads it into typed, located fields.
 
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, SourceFile, closest};
+use crate::diagnostics::{Code, Diagnostic, SourceFile, closest};
 use crate::slug::Slug;
 use crate::yaml::{self, YamlValue};
 use serde::Deserialize;
@@ -46,6 +46,7 @@ pub fn split<'s>(source: &SourceFile<'s>) -> Result<Split<'s>, Diagnostic> {
         line_start = line_end;
     }
     Err(Diagnostic::error("front matter is not closed: add a line `---` after the last field")
+        .code(Code::FrontMatter)
         .at(source, start, 3)
         .with_help("front matter starts and ends with a line of three dashes"))
 }
@@ -152,6 +153,8 @@ pub struct FieldReader<'a, 's> {
     locator: KeyLocator<'s>,
     start: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// The fields whose value was reported wrong: not reported again as missing.
+    wrong: Vec<String>,
 }
 
 impl<'a, 's> FieldReader<'a, 's> {
@@ -165,7 +168,7 @@ impl<'a, 's> FieldReader<'a, 's> {
             let line_offset = yaml.split_inclusive('\n').take(e.line.saturating_sub(1)).map(str::len).sum::<usize>();
             let line = &yaml[line_offset.min(yaml.len())..];
             let column_offset = line.char_indices().nth(e.column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
-            Diagnostic::error(format!("front matter is not valid YAML: {}", e.message)).at(
+            Diagnostic::error(format!("front matter is not valid YAML: {}", e.message)).code(Code::Yaml).at(
                 source,
                 yaml_start + line_offset + column_offset,
                 1,
@@ -177,12 +180,13 @@ impl<'a, 's> FieldReader<'a, 's> {
             locator: KeyLocator::new(source.text, yaml, yaml_start),
             start,
             diagnostics: Vec::new(),
+            wrong: Vec::new(),
         };
         Ok((reader, fields))
     }
 
-    fn error_at(&mut self, (offset, len): (usize, usize), message: String) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::error(message).at(self.source, offset, len));
+    fn error_at(&mut self, (offset, len): (usize, usize), code: Code, message: String) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::error(message).code(code).at(self.source, offset, len));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
@@ -190,7 +194,8 @@ impl<'a, 's> FieldReader<'a, 's> {
     fn value_error(&mut self, key: &str, message: String) {
         let quoted = message.split('`').nth(1).filter(|q| !q.is_empty() && q.len() < 80);
         let at = quoted.and_then(|q| self.locator.find_in(key, q, 0)).unwrap_or_else(|| self.locator.value(key));
-        self.error_at(at, format!("`{key}`: {message}"));
+        self.wrong.push(key.to_string());
+        self.error_at(at, Code::FieldValue, format!("`{key}`: {message}"));
     }
 
     pub fn unknown_field(&mut self, key: &str, known: &[&str]) {
@@ -200,12 +205,15 @@ impl<'a, 's> FieldReader<'a, 's> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("the fields are: {}", known.join(", ")),
         };
-        self.error_at(at, format!("unknown field `{key}`")).help = Some(help);
+        self.error_at(at, Code::UnknownField, format!("unknown field `{key}`")).help = Some(help);
     }
 
-    /// A required field that is absent.
+    /// A required field that is absent; one whose value was reported wrong is not absent.
     pub fn missing(&mut self, key: &str, example: &str) {
-        self.error_at((self.start, 3), format!("missing `{key}` in front matter")).help =
+        if self.wrong.iter().any(|k| k == key) {
+            return;
+        }
+        self.error_at((self.start, 3), Code::MissingField, format!("missing `{key}` in front matter")).help =
             Some(format!("add a line such as `{key}: {example}`"));
     }
 
@@ -274,7 +282,8 @@ impl<'a, 's> FieldReader<'a, 's> {
                     cursor = offset + len;
                     out.push(Located { value: text, offset, len });
                 }
-                _ => self.value_error(key, format!("list items must be text, found {}", value_kind(&item))),
+                Some(_) => self.value_error(key, "list items must not be empty".to_string()),
+                None => self.value_error(key, format!("list items must be text, found {}", value_kind(&item))),
             }
         }
         out
@@ -311,7 +320,8 @@ impl<'a, 's> FieldReader<'a, 's> {
             Ok(d) => Some(d),
             Err(message) => {
                 let at = self.locator.find_in(key, text.trim(), 0).unwrap_or_else(|| self.locator.value(key));
-                self.error_at(at, format!("`{key}`: {message}"));
+                self.wrong.push(key.to_string());
+                self.error_at(at, Code::FieldValue, format!("`{key}`: {message}"));
                 None
             }
         }
@@ -324,7 +334,7 @@ impl<'a, 's> FieldReader<'a, 's> {
 
     pub fn error_in(&mut self, key: &str, text: &str, message: String, help: Option<String>) {
         let at = self.locate_in(key, text);
-        self.error_at(at, message).help = help;
+        self.error_at(at, Code::FieldValue, message).help = help;
     }
 }
 
@@ -534,6 +544,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
                                 "`slug` is {} bytes long: a folder name may have at most {MAX_NAME_BYTES} bytes on common file systems",
                                 s.value.len()
                             ))
+                            .code(Code::PathTooLong)
                             .at(source, s.offset, s.len)
                             .with_help("choose a shorter slug");
                             r.diagnostics.push(d);
@@ -546,6 +557,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
                                 "`slug` must be lower-case letters, digits and single hyphens, not `{}`",
                                 s.value
                             ))
+                            .code(Code::FieldValue)
                             .at(source, s.offset, s.len)
                             .with_suggestion(suggestion.as_deref());
                             r.diagnostics.push(d);
@@ -573,10 +585,10 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             _ => r.unknown_field(&key, EXPLAINER_FIELDS),
         }
     }
-    if title.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`title`")) {
+    if title.is_none() {
         r.missing("title", "Biden and Xi meet in Lima");
     }
-    if date.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`date`")) {
+    if date.is_none() {
         r.missing("date", "2024-11-16");
     }
     let meta = match (title, date) {
@@ -670,7 +682,11 @@ fn read_alias_paths(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) ->
             Some((end, _)) => format!("{}…", &item.value[..end]),
             None => item.value.clone(),
         };
-        let d = Diagnostic::error(format!("alias `{shown}` {why}")).at(r.source, item.offset, item.len);
+        let d = Diagnostic::error(format!("alias `{shown}` {why}")).code(Code::AliasPath).at(
+            r.source,
+            item.offset,
+            item.len,
+        );
         r.diagnostics.push(d.with_help("aliases are old site paths such as `/2024/11/old-name/`"));
     }
     out
@@ -738,6 +754,7 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
                         let names: Vec<&str> = ActorKind::ALL.iter().map(|k| k.name()).collect();
                         let d =
                             Diagnostic::error(format!("`kind` must be one of {}, not `{}`", names.join(", "), k.value))
+                                .code(Code::FieldValue)
                                 .at(source, k.offset, k.len)
                                 .with_suggestion(closest(&k.value, names));
                         r.diagnostics.push(d);
@@ -750,7 +767,7 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
             _ => r.unknown_field(&key, ACTOR_FIELDS),
         }
     }
-    if name.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`name`")) {
+    if name.is_none() {
         r.missing("name", "Xi Jinping");
     }
     (name.map(|name| ActorMeta { name, kind, role, country, aliases }), r.diagnostics)
@@ -770,7 +787,7 @@ pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta>
             _ => r.unknown_field(&key, TOPIC_FIELDS),
         }
     }
-    if title.is_none() && !r.diagnostics.iter().any(|d| d.message.starts_with("`title`")) {
+    if title.is_none() {
         r.missing("title", "Taiwan");
     }
     (title.map(|title| TopicMeta { title, summary, aliases }), r.diagnostics)

@@ -1,7 +1,7 @@
 //! Load: the one module that reads the site's files (site.toml, content/, templates, static listings).
 
 use crate::config::{self, Config};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::theme;
 use rayon::prelude::*;
 use std::io::ErrorKind;
@@ -103,8 +103,12 @@ pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Confi
         vec![match e.kind() {
             // no file to point at: the message names the folder, `--root` and `dossier init`
             ErrorKind::NotFound => config::no_site_here(root),
-            ErrorKind::InvalidData => Diagnostic::error("site.toml is not UTF-8 text").in_file(config::CONFIG_FILE),
-            _ => Diagnostic::error(format!("cannot read site.toml: {e}")).in_file(config::CONFIG_FILE),
+            ErrorKind::InvalidData => {
+                Diagnostic::error("site.toml is not UTF-8 text").code(Code::NotUtf8).in_file(config::CONFIG_FILE)
+            }
+            _ => Diagnostic::error(format!("cannot read site.toml: {e}"))
+                .code(Code::Unreadable)
+                .in_file(config::CONFIG_FILE),
         }]
     })?;
     config::parse(&text, base_url_override, &themes_found(root))
@@ -149,7 +153,8 @@ fn relative_name(base: &Path, path: &Path, shown_prefix: &str) -> Result<String,
                 return Err(Diagnostic::error(format!(
                     "file name is not UTF-8: {shown_prefix}/{}",
                     rel.to_string_lossy()
-                )));
+                ))
+                .code(Code::NotUtf8));
             }
         }
     }
@@ -183,9 +188,12 @@ fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>)
             Err(e) if e.loop_ancestor().is_some() => {
                 let shown =
                     e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
-                diagnostics.push(Diagnostic::warning(format!(
-                    "skipped a symbolic link that loops back to a parent folder: {shown_prefix}/{shown}"
-                )));
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "skipped a symbolic link that loops back to a parent folder: {shown_prefix}/{shown}"
+                    ))
+                    .code(Code::SymlinkLoop),
+                );
             }
             Err(e) if e.io_error().is_some_and(|io| io.kind() == ErrorKind::NotFound) => {
                 // removed while we walked, or a dangling symlink: nothing to read
@@ -193,7 +201,8 @@ fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>)
             Err(e) => {
                 let shown =
                     e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
-                diagnostics.push(Diagnostic::error(format!("cannot read {shown_prefix}/{shown}: {e}")));
+                diagnostics
+                    .push(Diagnostic::error(format!("cannot read {shown_prefix}/{shown}: {e}")).code(Code::Unreadable));
             }
         }
     }
@@ -214,10 +223,12 @@ pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>)
     if !dir.is_dir() {
         // an empty site would replace the previous output: a missing folder is a mistake
         diagnostics.push(
-            Diagnostic::error(format!("the site has no {CONTENT_DIR}/ folder: there is nothing to build")).with_help(
-                "explainers go in content/articles/, actors in content/actors/, topics in content/topics/; \
+            Diagnostic::error(format!("the site has no {CONTENT_DIR}/ folder: there is nothing to build"))
+                .code(Code::NoContent)
+                .with_help(
+                    "explainers go in content/articles/, actors in content/actors/, topics in content/topics/; \
              `dossier new article \"Title\"` creates the first one",
-            ),
+                ),
         );
         return (Vec::new(), Vec::new());
     }
@@ -254,6 +265,7 @@ pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, 
             "file is larger than {} MiB, the most a content file may be; split it into several explainers",
             MAX_CONTENT_FILE_BYTES >> 20
         ))
+        .code(Code::FileTooLarge)
         .in_file(&shown)),
         Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -264,10 +276,11 @@ pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, 
                 "file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
                 e.utf8_error().valid_up_to()
             ))
+            .code(Code::NotUtf8)
             .in_file(&shown)),
         },
         Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::IsADirectory => Ok(None),
-        Err(e) => Err(Diagnostic::error(format!("cannot read file: {e}")).in_file(&shown)),
+        Err(e) => Err(Diagnostic::error(format!("cannot read file: {e}")).code(Code::Unreadable).in_file(&shown)),
     }
 }
 
@@ -290,9 +303,12 @@ fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
 }
 
 fn read_text_file(path: &Path, shown: &str) -> Result<String, Diagnostic> {
-    std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).in_file(shown)).and_then(
-        |bytes| String::from_utf8(bytes).map_err(|_| Diagnostic::error("file is not UTF-8 text").in_file(shown)),
-    )
+    std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).code(Code::Unreadable).in_file(shown))
+        .and_then(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|_| Diagnostic::error("file is not UTF-8 text").code(Code::NotUtf8).in_file(shown))
+        })
 }
 
 /// Reads the theme's templates, then the site's overrides.
@@ -317,9 +333,12 @@ pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagn
         }
     } else {
         // `load_config` checked the theme; its folder went away since (`serve`)
-        diagnostics.push(Diagnostic::error(format!(
-            "theme `{theme_name}` not found: there is no folder {THEMES_DIR}/{theme_name}/ any more"
-        )));
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "theme `{theme_name}` not found: there is no folder {THEMES_DIR}/{theme_name}/ any more"
+            ))
+            .code(Code::Theme),
+        );
     }
     let overrides = root.join(TEMPLATES_DIR);
     if overrides.is_dir() {
@@ -348,9 +367,10 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
         for (path, rel) in walk_static(dir, prefix, diagnostics) {
             let origin = format!("{prefix}/{rel}");
             if !inside(root, &path) {
-                diagnostics.push(Diagnostic::warning(format!(
-                    "skipped {origin}: it is a symbolic link to a file outside the site"
-                )));
+                diagnostics.push(
+                    Diagnostic::warning(format!("skipped {origin}: it is a symbolic link to a file outside the site"))
+                        .code(Code::OutsideSite),
+                );
                 continue;
             }
             by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
@@ -411,15 +431,19 @@ fn walk_static(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>
             Err(e) if e.loop_ancestor().is_some() => {
                 let shown =
                     e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
-                diagnostics.push(Diagnostic::warning(format!(
-                    "skipped a symbolic link that loops back to a parent folder: {shown_prefix}/{shown}"
-                )));
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "skipped a symbolic link that loops back to a parent folder: {shown_prefix}/{shown}"
+                    ))
+                    .code(Code::SymlinkLoop),
+                );
             }
             Err(e) if e.io_error().is_some_and(|io| io.kind() == ErrorKind::NotFound) => {}
             Err(e) => {
                 let shown =
                     e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
-                diagnostics.push(Diagnostic::error(format!("cannot read {shown_prefix}/{shown}: {e}")));
+                diagnostics
+                    .push(Diagnostic::error(format!("cannot read {shown_prefix}/{shown}: {e}")).code(Code::Unreadable));
             }
         }
     }

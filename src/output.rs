@@ -9,10 +9,11 @@
 
 mod manifest;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::load::{StaticFile, StaticSource};
 use crate::render::Sink;
 use rustc_hash::FxHashSet;
+use std::ffi::OsString;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,6 +25,9 @@ use manifest::{Manifest, Stamp};
 
 const STAGING_MARK: &str = ".dossier-staging-";
 const PREVIOUS_MARK: &str = ".dossier-previous";
+/// The previous output, kept under this name when a failed commit could not put it back: no
+/// build removes it, and the error names it.
+const KEPT_MARK: &str = ".dossier-kept-";
 
 /// Refuses output folders whose replacement would destroy the site or more: the site root, a
 /// parent of it, `content/` and the other source folders, `/` and the home folder.
@@ -47,6 +51,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let output = absolute(output);
     let refuse = |why: &str| {
         Err(Diagnostic::error(format!("refusing to use {} as the output folder: {why}", output.display()))
+            .code(Code::OutputFolder)
             .with_help("choose a folder of its own, such as `public` inside the site"))
     };
     if output.parent().is_none() {
@@ -153,13 +158,15 @@ impl Beside {
 /// it deletes what it held. Entries at its top whose names start with `.` (`.git`) are carried
 /// into every new output and do not count. `shown` is the folder as messages name it.
 pub fn check_ownership(output: &Path, shown: &str, force: bool) -> Result<(), Diagnostic> {
-    let cannot = |e: io::Error| Diagnostic::error(format!("cannot read the output folder {shown}: {e}"));
+    let cannot =
+        |e: io::Error| Diagnostic::error(format!("cannot read the output folder {shown}: {e}")).code(Code::Unreadable);
     let (target, beside) = Beside::new(output).map_err(cannot)?;
     match std::fs::symlink_metadata(&target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(cannot(e)),
         Ok(meta) if !meta.is_dir() => {
             return Err(Diagnostic::error(format!("the output folder {shown} exists and is not a folder"))
+                .code(Code::OutputFolder)
                 .with_help("remove it, or choose another folder with --output"));
         }
         Ok(_) => {}
@@ -181,6 +188,7 @@ pub fn check_ownership(output: &Path, shown: &str, force: bool) -> Result<(), Di
         if files == 1 { "" } else { "s" },
         named.join(", ")
     ))
+    .code(Code::OutputFolder)
     .with_help(format!(
         "a build replaces its output folder as a whole: move these files away (files to publish with the site go in static/), \
          build into another folder with --output, or replace this one with --force (its files are then kept in .{}{PREVIOUS_MARK} \
@@ -368,6 +376,9 @@ pub struct Staging {
     /// Every file this build wrote or kept, with the stamp of each page, for the manifest.
     made: Arc<Mutex<Made>>,
     committed: bool,
+    /// The staging folder holds what must not be removed (the previous output, after a failed
+    /// commit that could not put it back): dropping leaves it alone.
+    kept: bool,
 }
 
 /// The files a build made, by path in the output, with the stamp of each page.
@@ -392,7 +403,10 @@ impl Staging {
     pub fn new(target: &Path) -> io::Result<Staging> {
         let (target, beside) = Beside::new(target)?;
         std::fs::create_dir_all(&beside.parent)?;
-        remove_abandoned_staging(&beside.parent, &beside.name, &beside.previous);
+        // a build killed after swapping its output in and before renaming its manifest may not
+        // have carried the hidden entries of the previous output over yet: they are carried now
+        let swapped = Manifest::describes(&beside.next_manifest, &target).then_some(target.as_path());
+        remove_abandoned_staging(&beside, swapped);
         // a build killed between swapping its output in and renaming its manifest left the
         // manifest under its other name
         if beside.next_manifest.exists() {
@@ -481,6 +495,7 @@ impl Staging {
             errors,
             made,
             committed: false,
+            kept: false,
         })
     }
 
@@ -536,7 +551,7 @@ impl Staging {
                 StaticSource::Embedded(bytes) => self.send(Job::Write { path, dest, bytes: bytes.to_vec() }),
             });
             if let Err(e) = result {
-                problems.push(Diagnostic::error(format!("cannot copy {}: {e}", file.origin)));
+                problems.push(Diagnostic::error(format!("cannot copy {}: {e}", file.origin)).code(Code::Write));
             }
         }
         problems
@@ -621,7 +636,7 @@ impl Staging {
                         "{shown}/{first} was not made by dossier: this build moves it aside to {previous}/, and the next build deletes it"
                     )
                 };
-                Diagnostic::warning(message).with_help(format!(
+                Diagnostic::warning(message).code(Code::ForeignFile).with_help(format!(
                     "to keep a file in the site, put it in static/ (static/{first}): static files are copied into every build"
                 ))
             })
@@ -629,28 +644,31 @@ impl Staging {
         if moved.len() > SHOWN {
             let rest: Vec<Foreign> = moved.split_off(SHOWN);
             let files: usize = rest.iter().map(|f| f.files.len()).sum();
-            warnings.push(Diagnostic::warning(format!(
-                "and {} more in {shown} that dossier did not make, moved aside to {previous}/ as well",
-                plural(files, "file")
-            )));
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "and {} more in {shown} that dossier did not make, moved aside to {previous}/ as well",
+                    plural(files, "file")
+                ))
+                .code(Code::ForeignFile),
+            );
         }
         warnings
     }
 
     /// Replaces the output folder with the staged one, once every file is written. Hidden entries
     /// at the top of the previous output (`.git`, `.well-known`) are carried over unless the build
-    /// wrote the same name.
+    /// wrote the same name: only once the new output is in place, so that whichever step fails,
+    /// they are never in a folder that is then removed (see [`Staging::carry_over`]).
     pub fn commit(mut self) -> io::Result<()> {
         self.prepare("")?;
         let made = std::mem::take(&mut *self.made.lock().expect("writers are done"));
-        let beside = &self.beside;
         match std::fs::symlink_metadata(&self.target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // without a manifest, the next build compares every file, and refuses the output
                 // folder unless told to replace it: it says so
-                write_manifest(&beside.next_manifest, &self.dir, made);
-                std::fs::rename(&self.dir, &self.target)?;
-                let _ = std::fs::rename(&beside.next_manifest, &beside.manifest);
+                write_manifest(&self.beside.next_manifest, &self.dir, made);
+                step(|| std::fs::rename(&self.dir, &self.target))?;
+                let _ = step(|| std::fs::rename(&self.beside.next_manifest, &self.beside.manifest));
             }
             Err(e) => return Err(e),
             Ok(meta) if !meta.is_dir() => {
@@ -660,30 +678,74 @@ impl Staging {
                 ));
             }
             Ok(_) => {
-                for entry in std::fs::read_dir(&self.target)?.flatten() {
-                    let name = entry.file_name();
-                    let hidden = name.to_str().is_some_and(|n| n.starts_with('.'));
-                    if hidden && !self.dir.join(&name).exists() {
-                        std::fs::rename(entry.path(), self.dir.join(&name))?;
-                    }
-                }
-                write_manifest(&beside.next_manifest, &self.dir, made);
-                swap(&self.dir, &self.target)?;
-                // `self.dir` now holds the previous output: the next build starts from it, and
-                // the manifest that was the output's is the previous output's
-                if std::fs::rename(&self.dir, &beside.previous).is_ok() {
-                    if std::fs::rename(&beside.manifest, &beside.previous_manifest).is_err() {
+                let carried = self.hidden_entries_to_carry()?;
+                write_manifest(&self.beside.next_manifest, &self.dir, made);
+                step(|| swap(&self.dir, &self.target))?;
+                // `self.dir` now holds the previous output
+                self.carry_over(&carried)?;
+                // the next build starts from the previous output, and the manifest that was the
+                // output's is the previous output's
+                let beside = &self.beside;
+                if step(|| std::fs::rename(&self.dir, &beside.previous)).is_ok() {
+                    if step(|| std::fs::rename(&beside.manifest, &beside.previous_manifest)).is_err() {
                         let _ = std::fs::remove_file(&beside.previous_manifest);
                     }
                 } else {
                     remove_tree(&self.dir);
                     let _ = std::fs::remove_file(&beside.previous_manifest);
                 }
-                let _ = std::fs::rename(&beside.next_manifest, &beside.manifest);
+                let _ = step(|| std::fs::rename(&beside.next_manifest, &beside.manifest));
             }
         }
         self.committed = true;
         Ok(())
+    }
+
+    /// The hidden entries at the top of the output that this build does not write, in name order.
+    fn hidden_entries_to_carry(&self) -> io::Result<Vec<OsString>> {
+        let mut names: Vec<OsString> = step(|| std::fs::read_dir(&self.target))?
+            .flatten()
+            .map(|entry| entry.file_name())
+            .filter(|name| name.to_str().is_some_and(|n| n.starts_with('.')))
+            .filter(|name| std::fs::symlink_metadata(self.dir.join(name)).is_err())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Moves `names` from the previous output (in the staging folder since the swap) into the new
+    /// output. If one cannot be moved, those moved go back and the swap is undone: the output is
+    /// as it was, and dropping the staging folder removes only this build. If that fails too, the
+    /// previous output is kept under a name no build removes, and the error says where.
+    fn carry_over(&mut self, names: &[OsString]) -> io::Result<()> {
+        for (moved, name) in names.iter().enumerate() {
+            let Err(e) = step(|| std::fs::rename(self.dir.join(name), self.target.join(name))) else {
+                continue;
+            };
+            let undone = names[..moved]
+                .iter()
+                .rev()
+                .all(|back| step(|| std::fs::rename(self.target.join(back), self.dir.join(back))).is_ok())
+                && step(|| swap(&self.dir, &self.target)).is_ok();
+            let shown = name.to_string_lossy();
+            let e = io::Error::new(e.kind(), format!("cannot move {shown} into the new output: {e}"));
+            return Err(if undone { e } else { self.keep_previous_output(e) });
+        }
+        Ok(())
+    }
+
+    /// After a failed commit that could not be undone: the staging folder holds the previous
+    /// output, or some of its hidden entries. It is renamed to a name no build removes (or left
+    /// where it is if it cannot be), and the error `e` says where it is.
+    fn keep_previous_output(&mut self, e: io::Error) -> io::Error {
+        self.kept = true;
+        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let kept = self.beside.parent.join(format!(".{}{KEPT_MARK}{stamp}", self.beside.name));
+        let place = if step(|| std::fs::rename(&self.dir, &kept)).is_ok() { kept } else { self.dir.clone() };
+        io::Error::new(
+            e.kind(),
+            format!("{e}; the previous output's hidden entries (such as .git) are kept in {}", place.display()),
+        )
     }
 
     /// In a reused folder, removes the files this build did not write, and the folders that
@@ -857,7 +919,11 @@ impl Sink for Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        #[cfg(test)]
+        if steps::killed() {
+            return; // as a killed build: nothing is cleaned up
+        }
+        if !self.committed && !self.kept {
             self.finish_writes();
             self.wait_for_walk();
             // a reused folder goes back to being the output before last (what is in it does not
@@ -869,8 +935,16 @@ impl Drop for Staging {
     }
 }
 
+/// One file system step of a commit. Tests make chosen steps fail, or stop at one as a killed
+/// build would, to check that whichever it is, nothing of the user's is lost.
+fn step<T>(run: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
+    #[cfg(test)]
+    steps::next()?;
+    run()
+}
+
 /// Exchanges two folders atomically where the system can (Linux `renameat2`), so that a reader or
-/// a crash never sees the output missing; elsewhere, two renames.
+/// a crash never sees the output missing; elsewhere, three renames.
 fn swap(a: &Path, b: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
@@ -881,15 +955,37 @@ fn swap(a: &Path, b: &Path) -> io::Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
-    let aside = a.with_extension("previous");
-    std::fs::rename(b, &aside)?;
-    std::fs::rename(a, b)?;
-    std::fs::rename(&aside, a)
+    swap_by_renames(a, b)
+}
+
+/// [`swap`] where the system cannot exchange two names: `b` aside, `a` to `b`, `b` to `a`. A
+/// failed step undoes those before it, so that on an error both folders are where they were
+/// (or, if undoing fails too, the error says where `b` is: its name is one no build removes).
+fn swap_by_renames(a: &Path, b: &Path) -> io::Result<()> {
+    let name = b.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let aside = b.with_file_name(format!(".{name}.dossier-aside-{}", std::process::id()));
+    let rename = |from: &Path, to: &Path| step(|| std::fs::rename(from, to));
+    rename(b, &aside)?;
+    let failed = match rename(a, b) {
+        Err(e) => Some((e, rename(&aside, b).is_ok())),
+        Ok(()) => match rename(&aside, a) {
+            Err(e) => Some((e, rename(b, a).is_ok() && rename(&aside, b).is_ok())),
+            Ok(()) => None,
+        },
+    };
+    match failed {
+        None => Ok(()),
+        Some((e, true)) => Err(e),
+        Some((e, false)) => Err(io::Error::new(e.kind(), format!("{e}; {} is at {}", b.display(), aside.display()))),
+    }
 }
 
 /// Removes staging folders left by builds that were killed, when their process is gone; the first
-/// becomes the output before last if there is none.
-fn remove_abandoned_staging(parent: &Path, name: &str, previous: &Path) {
+/// becomes the output before last if there is none. `swapped` is the output when a killed build
+/// had swapped its output in (its manifest describes it): its staging folder holds the previous
+/// output, whose hidden entries are carried into the output first, as the commit would have.
+fn remove_abandoned_staging(beside: &Beside, swapped: Option<&Path>) {
+    let (parent, name, previous) = (&beside.parent, &beside.name, &beside.previous);
     let prefix = format!(".{name}{STAGING_MARK}");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -901,12 +997,90 @@ fn remove_abandoned_staging(parent: &Path, name: &str, previous: &Path) {
         };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         let alive = pid.is_some_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
-        if !alive
-            && cfg!(target_os = "linux")
-            && (previous.exists() || std::fs::rename(entry.path(), previous).is_err())
-        {
+        if alive || !cfg!(target_os = "linux") {
+            continue;
+        }
+        if swapped.is_some_and(|output| !carry_hidden_entries(&entry.path(), output)) {
+            continue; // kept, rather than lose what could not be carried over
+        }
+        if previous.exists() || std::fs::rename(entry.path(), previous).is_err() {
             remove_tree(&entry.path());
         }
+    }
+}
+
+/// Moves the hidden entries at the top of `from` that `into` does not have into `into`; whether
+/// all of them could be.
+fn carry_hidden_entries(from: &Path, into: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(from) else { return false };
+    let mut all = true;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_str().is_some_and(|n| n.starts_with('.')) && std::fs::symlink_metadata(into.join(&name)).is_err() {
+            all &= std::fs::rename(entry.path(), into.join(&name)).is_ok();
+        }
+    }
+    all
+}
+
+/// Failures injected into the steps of a commit ([`step`]), per thread: tests run in parallel.
+#[cfg(test)]
+mod steps {
+    use std::cell::Cell;
+    use std::io;
+
+    #[derive(Clone, Copy)]
+    struct Plan {
+        /// Steps taken since the plan was set.
+        taken: usize,
+        /// The steps that fail, counted from 0.
+        failing: (usize, usize),
+        /// The step the build is killed at, and whether it was.
+        kill: usize,
+        killed: bool,
+    }
+
+    const NONE: Plan = Plan { taken: 0, failing: (usize::MAX, usize::MAX), kill: usize::MAX, killed: false };
+
+    thread_local! {
+        static PLAN: Cell<Plan> = const { Cell::new(NONE) };
+    }
+
+    /// From now on, steps `first..=last` fail.
+    pub fn fail(first: usize, last: usize) {
+        PLAN.set(Plan { failing: (first, last), ..NONE });
+    }
+
+    /// From now on, the build is killed at step `at`: it panics there, and dropping the staging
+    /// folder cleans nothing up, as after SIGKILL.
+    pub fn kill(at: usize) {
+        PLAN.set(Plan { kill: at, ..NONE });
+    }
+
+    /// The steps taken since the plan was set; no step fails from now on.
+    pub fn reset() -> usize {
+        let taken = PLAN.get().taken;
+        PLAN.set(NONE);
+        taken
+    }
+
+    pub fn killed() -> bool {
+        PLAN.get().killed
+    }
+
+    pub fn next() -> io::Result<()> {
+        let mut plan = PLAN.get();
+        let step = plan.taken;
+        plan.taken += 1;
+        plan.killed |= step == plan.kill;
+        PLAN.set(plan);
+        if plan.killed {
+            panic!("killed at step {step}");
+        }
+        if (plan.failing.0..=plan.failing.1).contains(&step) {
+            return Err(io::Error::other(format!("step {step} failed")));
+        }
+        Ok(())
     }
 }
 
@@ -914,6 +1088,173 @@ fn remove_abandoned_staging(parent: &Path, name: &str, previous: &Path) {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    /// An output the user keeps in git (`.git`, `.nojekyll`), made by two builds: the third
+    /// reuses the output before last.
+    fn output_with_hidden_entries(tmp: &Path) -> PathBuf {
+        let target = tmp.join("public");
+        build(&target, &[("a/index.html", "a"), ("old.html", "old")]);
+        build(&target, &[("a/index.html", "a2"), ("old.html", "old")]);
+        std::fs::create_dir_all(target.join(".git/objects")).unwrap();
+        std::fs::write(target.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        std::fs::write(target.join(".git/objects/ab"), "blob").unwrap();
+        std::fs::write(target.join(".nojekyll"), "").unwrap();
+        target
+    }
+
+    /// The user's files of [`output_with_hidden_entries`].
+    const USERS: [&str; 3] = [".git/HEAD", ".git/objects/ab", ".nojekyll"];
+
+    /// A third build of `target`, ready to commit.
+    fn third_build(target: &Path) -> Staging {
+        let staging = Staging::new(target).unwrap();
+        staging.write("a/index.html", b"a3".to_vec()).unwrap();
+        staging.write("b/index.html", b"b".to_vec()).unwrap();
+        staging
+    }
+
+    /// Renames the staging folders of this process as if it had ended: the next build treats
+    /// them as a killed build's.
+    fn end_this_process(tmp: &Path) {
+        let ours = format!(".public{STAGING_MARK}{}-", std::process::id());
+        for entry in std::fs::read_dir(tmp).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(rest) = name.strip_prefix(&ours) {
+                std::fs::rename(entry.path(), tmp.join(format!(".public{STAGING_MARK}999999999-{rest}"))).unwrap();
+            }
+        }
+    }
+
+    /// Where each of the user's files is, among the folders in `tmp`: the output, or a folder
+    /// kept for them.
+    fn users_files(tmp: &Path) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(tmp).unwrap().flatten() {
+            let folder = entry.file_name().to_string_lossy().into_owned();
+            for file in USERS {
+                if entry.path().join(file).is_file() {
+                    found.push((file.to_string(), folder.clone()));
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_commit_that_fails_at_any_step_leaves_the_output_and_its_hidden_entries_as_they_were() {
+        for n in 0.. {
+            let tmp = tempfile::tempdir().unwrap();
+            let target = output_with_hidden_entries(tmp.path());
+            let before = files(&target);
+            let staging = third_build(&target);
+            steps::fail(n, n);
+            let result = staging.commit();
+            let taken = steps::reset();
+            if n >= taken {
+                assert!(result.is_ok(), "{result:?}");
+                assert!(n > 3, "the commit has steps: list, swap, two moves, renames");
+                break;
+            }
+            match &result {
+                Err(e) => assert_eq!(files(&target), before, "step {n} failed ({e}): the output is as it was"),
+                Ok(()) => assert_eq!(files(&target)["b/index.html"], b"b", "step {n} failed after the swap"),
+            }
+            for file in USERS {
+                assert_eq!(std::fs::read(target.join(file)).unwrap(), before[file], "step {n}: {file}");
+            }
+            // the next build goes on as usual, and keeps them
+            build(&target, &[("c.html", "c")]);
+            let after = files(&target);
+            assert_eq!(after.keys().filter(|f| !f.starts_with('.')).collect::<Vec<_>>(), ["c.html"], "step {n}");
+            for file in USERS {
+                assert_eq!(after[file], before[file], "step {n}: {file}");
+            }
+        }
+    }
+
+    #[test]
+    fn when_undoing_a_failed_commit_fails_too_the_hidden_entries_are_kept() {
+        for n in 0.. {
+            let tmp = tempfile::tempdir().unwrap();
+            let target = output_with_hidden_entries(tmp.path());
+            let staging = third_build(&target);
+            steps::fail(n, usize::MAX);
+            let result = staging.commit();
+            let taken = steps::reset();
+            if n >= taken {
+                assert!(result.is_ok(), "{result:?}");
+                break;
+            }
+            let found = users_files(tmp.path());
+            assert_eq!(found.len(), USERS.len(), "step {n} on: {found:?}");
+            if let Err(e) = &result
+                && let Some((_, kept)) = found.iter().find(|(_, folder)| folder != "public")
+            {
+                assert!(e.to_string().contains(kept.as_str()), "step {n} on: the error names {kept}: {e}");
+            }
+            // a later build (another process) keeps them: in the output, or where they were kept
+            end_this_process(tmp.path());
+            build(&target, &[("c.html", "c")]);
+            let found = users_files(tmp.path());
+            assert_eq!(found.len(), USERS.len(), "step {n} on, after the next build: {found:?}");
+            assert!(found.iter().all(|(_, f)| f == "public" || f.contains(KEPT_MARK)), "step {n} on: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_build_killed_at_any_step_of_its_commit_loses_no_hidden_entry() {
+        for n in 0.. {
+            let tmp = tempfile::tempdir().unwrap();
+            let target = output_with_hidden_entries(tmp.path());
+            let before = files(&target);
+            let staging = third_build(&target);
+            steps::kill(n);
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| staging.commit()));
+            let taken = steps::reset();
+            if n >= taken {
+                assert!(matches!(result, Ok(Ok(()))));
+                break;
+            }
+            assert!(result.is_err(), "killed at step {n}");
+            // the next build, in another process, finds what the killed one left
+            end_this_process(tmp.path());
+            build(&target, &[("c.html", "c")]);
+            let after = files(&target);
+            for file in USERS {
+                assert_eq!(after.get(file), Some(&before[file]), "killed at step {n}: {file}");
+            }
+            assert_eq!(after["c.html"], b"c");
+        }
+    }
+
+    #[test]
+    fn swapping_by_renames_puts_both_folders_back_when_a_step_fails() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join(".public.staging"), tmp.path().join("public"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(b.join(".git")).unwrap();
+        std::fs::write(a.join("new.html"), "new").unwrap();
+        std::fs::write(b.join(".git/HEAD"), "head").unwrap();
+        let (files_a, files_b) = (files(&a), files(&b));
+        for n in 0..3 {
+            steps::fail(n, n);
+            let result = swap_by_renames(&a, &b);
+            steps::reset();
+            assert!(result.is_err(), "step {n}");
+            assert_eq!((files(&a), files(&b)), (files_a.clone(), files_b.clone()), "step {n}");
+        }
+        // when undoing fails too, the error says where the output is
+        steps::fail(1, usize::MAX);
+        let e = swap_by_renames(&a, &b).unwrap_err();
+        steps::reset();
+        let aside = tmp.path().join(format!(".public.dossier-aside-{}", std::process::id()));
+        assert!(e.to_string().ends_with(&format!("is at {}", aside.display())), "{e}");
+        assert_eq!(files(&aside), files_b);
+        std::fs::rename(&aside, &b).unwrap();
+        swap_by_renames(&a, &b).unwrap();
+        assert_eq!((files(&a), files(&b)), (files_b, files_a));
+    }
 
     #[test]
     fn commit_replaces_and_keeps_hidden_entries() {

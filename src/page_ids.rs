@@ -2,7 +2,7 @@
 //! heading and footnote ids step around them), and those each rendered page holds, which
 //! `#anchor` links are checked against once pages are rendered.
 
-use crate::diagnostics::{Diagnostic, SourceFile, closest};
+use crate::diagnostics::{Code, Diagnostic, SourceFile, closest};
 use crate::load::{ContentFile, TemplateFile};
 use crate::parse::ContentKind;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -198,11 +198,9 @@ pub fn check_anchors(checks: &[AnchorCheck<'_>], rendered: &RenderedIds) -> Vec<
         let source = source.as_ref().expect("just set");
         let page = format!("/{}", check.page.strip_suffix("index.html").unwrap_or(&check.page));
         let in_file = check.target_file.as_ref().map(|f| format!(" (content/{f})")).unwrap_or_default();
-        let mut d = Diagnostic::error(format!("no element with the id `#{}` on {page}{in_file}", check.fragment)).at(
-            source,
-            check.offset,
-            check.len,
-        );
+        let mut d = Diagnostic::error(format!("no element with the id `#{}` on {page}{in_file}", check.fragment))
+            .code(Code::Anchor)
+            .at(source, check.offset, check.len);
         let suggestion = closest(&check.fragment, ids.iter().map(String::as_str)).map(|s| format!("#{s}"));
         d = match suggestion {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -231,7 +229,7 @@ pub fn duplicate_ids(page: &str, ids: &[String], source: Option<&str>) -> Vec<Di
         .into_iter()
         .map(|id| {
             let from = source.map(|s| format!(" ({s})")).unwrap_or_default();
-            Diagnostic::error(format!("the id `{id}` is on the page {page} twice{from}")).with_help(
+            Diagnostic::error(format!("the id `{id}` is on the page {page} twice{from}")).code(Code::IdTaken).with_help(
                 "an id must be unique on a page: rename the heading or the id in the body, or the one in the template",
             )
         })

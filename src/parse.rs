@@ -1,7 +1,7 @@
 //! Parse: every content file, independently and in parallel, into typed front matter and a parsed body.
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::frontmatter::{self, ActorMeta, ExplainerMeta, HomeMeta, Read, Split, TopicMeta};
 use crate::load::{ContentFile, TemplateFile};
 use crate::markdown::{self, BodyOptions, ParsedBody, RawHtmlPolicy, ReservedIds};
@@ -138,6 +138,7 @@ pub fn parse_file<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResu
         let source = SourceFile::new(&file.path, &file.text);
         diagnostics.push(
             Diagnostic::warning("control characters (invisible, and not allowed in HTML) are written as spaces")
+                .code(Code::ControlCharacters)
                 .at(&source, at, 1)
                 .with_help("they usually come from pasting out of a word processor or a PDF"),
         );
@@ -159,6 +160,7 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
             _ => "`title` and `date`",
         };
         let d = Diagnostic::error(format!("no front matter: the file must start with a `---` block with {needed}"))
+            .code(Code::FrontMatter)
             .in_file(&file.path)
             .with_help("see docs/content.md for the fields");
         return (None, vec![d]);
@@ -169,11 +171,12 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
             for_search: options.count_words,
             raw_html: &options.raw_html,
             reserved_ids: ReservedIds { written: Some(written), given },
+            max_html: markdown::max_body_html(),
         };
         let parsed = markdown::parse_with(&file.text[split.body_offset..], split.body_offset, &body_options);
         diags.extend(parsed.issues.iter().map(|issue| {
             let d = if issue.error { Diagnostic::error(&issue.message) } else { Diagnostic::warning(&issue.message) };
-            let d = d.at(&source, issue.offset, issue.len);
+            let d = d.code(issue.code).at(&source, issue.offset, issue.len);
             match &issue.help {
                 Some(help) => d.with_help(help),
                 None => d,
@@ -218,7 +221,9 @@ fn profile<'s, M>(
     let stem = file.rel.rsplit('/').next().unwrap_or(&file.rel).trim_end_matches(".md");
     let Some(slug) = Slug::from_text(stem) else {
         diags.push(
-            Diagnostic::error("the file name has no letters or digits to make a page address from").in_file(&file.path),
+            Diagnostic::error("the file name has no letters or digits to make a page address from")
+                .code(Code::NoSlug)
+                .in_file(&file.path),
         );
         return (None, diags);
     };

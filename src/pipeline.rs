@@ -205,7 +205,7 @@ fn stages<'s>(
     }
     let search_files = match search.map(|s| s.0) {
         Some(Err(e)) => {
-            diagnostics.push(Diagnostic::error(format!("cannot write the search index: {e}")));
+            diagnostics.push(Diagnostic::cannot_write("the search index", e));
             return Err(sorted(diagnostics));
         }
         Some(Ok(files)) => files,

@@ -252,8 +252,43 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let docs = documents(site);
     let stemmer = algorithm(&site.config.language).map(Stemmer::create);
     let stop_words: &[&str] = if site.config.language.starts_with("en") { ENGLISH_STOP_WORDS } else { &[] };
+    let analyzed = analyze(&docs, stemmer.as_ref(), stop_words);
+    let stems = encoded_postings(&analyzed);
+    let (shards, firsts) = term_shards(&stems, &analyzed.word_stems);
 
-    // per document terms, in parallel; each rayon job keeps its own vocabulary
+    let mut files = 0;
+    let meta = Meta { version: 1, docs: docs.len(), per_shard: DOCS_PER_SHARD, shards: firsts, stop_words };
+    sink.write("search/index/meta.json", json(&meta))?;
+    files += 1;
+    let shard_files: Vec<(String, Vec<u8>)> =
+        shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), json(s))).collect();
+    for (path, bytes) in shard_files {
+        sink.write(&path, bytes)?;
+        files += 1;
+    }
+    for (i, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
+        let entries: Vec<DocEntry<'_>> = chunk
+            .iter()
+            .map(|d| DocEntry { t: &d.title, u: &d.href, k: d.kind, d: &d.date, s: shorten(&d.summary, 240) })
+            .collect();
+        sink.write(&format!("search/index/d/{i}.json"), json(&entries))?;
+        files += 1;
+    }
+    Ok(files)
+}
+
+/// The documents' terms over one vocabulary.
+struct Analyzed {
+    /// Per document, in document order, with stems as ids into `stem_names`.
+    doc_terms: Vec<Terms>,
+    stem_names: Vec<String>,
+    /// Words whose stem is another string: the browser looks a query word up here.
+    word_stems: BTreeMap<String, String>,
+}
+
+/// Each document's terms, in parallel: each rayon job keeps its own vocabulary, and the
+/// vocabularies are then merged into one, with stems renumbered globally.
+fn analyze(docs: &[Document<'_>], stemmer: Option<&Stemmer>, stop_words: &[&str]) -> Analyzed {
     type Job = (Vec<(usize, Terms)>, Vocabulary);
     let jobs: Vec<Job> = docs
         .par_iter()
@@ -261,13 +296,12 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
         .fold(
             || (Vec::new(), Vocabulary::default()),
             |(mut out, mut vocabulary): Job, (i, doc)| {
-                out.push((i, vocabulary.terms(doc, stemmer.as_ref(), stop_words)));
+                out.push((i, vocabulary.terms(doc, stemmer, stop_words)));
                 (out, vocabulary)
             },
         )
         .collect();
 
-    // one vocabulary: stems with global ids, words that stem differently
     let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut stem_names: Vec<String> = Vec::new();
     let mut word_stems: BTreeMap<String, String> = BTreeMap::new();
@@ -299,31 +333,37 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
             slots[i] = Some(terms);
         }
     }
-    let doc_terms: Vec<Terms> = slots.into_iter().map(|t| t.expect("every document analyzed")).collect();
+    let doc_terms = slots.into_iter().map(|t| t.expect("every document analyzed")).collect();
+    Analyzed { doc_terms, stem_names, word_stems }
+}
 
-    // postings: stem → (doc, BM25 term weight)
+/// Each stem's postings, sorted by stem: its best documents (BM25, scaled to 1–255 against the
+/// best score of the index), as pairs of the gap from the previous document and the score.
+fn encoded_postings(analyzed: &Analyzed) -> Vec<(&str, Vec<u32>)> {
+    let doc_terms = &analyzed.doc_terms;
     let n = doc_terms.len().max(1) as f32;
     let average = (doc_terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stem_names.len()];
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); analyzed.stem_names.len()];
     for (id, t) in doc_terms.iter().enumerate() {
         for &(stem, tf) in &t.weights {
             let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * t.length / average));
             postings[stem as usize].push((id as u32, norm));
         }
     }
+    let idf = |documents: usize| (1.0 + (n - documents as f32 + 0.5) / (documents as f32 + 0.5)).ln();
     let max_score = postings
         .iter()
         .map(|p| {
-            let idf = (1.0 + (n - p.len() as f32 + 0.5) / (p.len() as f32 + 0.5)).ln();
+            let idf = idf(p.len());
             p.iter().map(|x| x.1 * idf).fold(0.0, f32::max)
         })
         .fold(0.0, f32::max)
         .max(f32::MIN_POSITIVE);
     let mut stems: Vec<(&str, Vec<u32>)> = postings
         .into_par_iter()
-        .zip(stem_names.par_iter())
+        .zip(analyzed.stem_names.par_iter())
         .map(|(mut list, stem)| {
-            let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
+            let idf = idf(list.len());
             keep_best(&mut list, MAX_POSTINGS);
             let mut encoded = Vec::with_capacity(list.len() * 2);
             let mut previous = 0;
@@ -336,8 +376,12 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
         })
         .collect();
     stems.sort_by(|a, b| a.0.cmp(b.0));
+    stems
+}
 
-    // term shards: stems and words in key order, cut at about SHARD_BYTES
+/// The term shards: stems and words in key order, cut at about `SHARD_BYTES`, and the first key
+/// of each shard (a key is never split across two shards).
+fn term_shards(stems: &[(&str, Vec<u32>)], word_stems: &BTreeMap<String, String>) -> (Vec<TermShard>, Vec<String>) {
     enum Key<'a> {
         Stem(&'a [u32]),
         Word(&'a str),
@@ -371,26 +415,7 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
             }
         }
     }
-
-    let mut files = 0;
-    let meta = Meta { version: 1, docs: docs.len(), per_shard: DOCS_PER_SHARD, shards: firsts, stop_words };
-    sink.write("search/index/meta.json", json(&meta))?;
-    files += 1;
-    let shard_files: Vec<(String, Vec<u8>)> =
-        shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), json(s))).collect();
-    for (path, bytes) in shard_files {
-        sink.write(&path, bytes)?;
-        files += 1;
-    }
-    for (i, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
-        let entries: Vec<DocEntry<'_>> = chunk
-            .iter()
-            .map(|d| DocEntry { t: &d.title, u: &d.href, k: d.kind, d: &d.date, s: shorten(&d.summary, 240) })
-            .collect();
-        sink.write(&format!("search/index/d/{i}.json"), json(&entries))?;
-        files += 1;
-    }
-    Ok(files)
+    (shards, firsts)
 }
 
 /// Keeps the `max` best postings of a stem (highest score; of equal scores, the earlier

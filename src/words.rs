@@ -1,69 +1,254 @@
-//! Words as search indexes them: lower-case and accent-free, split as the browser's script
-//! splits a query; and the bag of a body's words, counted once at parse.
+//! Words as search indexes them and as the browser's script splits a query: one set of rules,
+//! written twice (here, and in `words` of `themes/default/static/search.js`, with the browser's own
+//! Unicode data); `tests/search_words.rs` runs both on the cases of
+//! `tests/browser/search-words.json`. Also the bag of a body's words, counted once at parse.
+//!
+//! The rules, in order:
+//! 1. NFKD: compatibility forms become plain ones ("ﬁ" → "fi", full-width "ＡＰＥＣ" → "APEC"),
+//!    an accented letter becomes its letter and its accents.
+//! 2. Lower case (Unicode's, without a locale); "ß" becomes "ss" and "ς" becomes "σ", as a
+//!    query typed without them expects.
+//! 3. The accents of U+0300–U+036F (the ones of Latin, Greek and Cyrillic) are dropped: "é" → "e",
+//!    "ё" → "е", "ά" → "α". Only the breve of "й" stays, a letter of its own for the Russian
+//!    stemmer. Other marks are the vowels and signs of their scripts, and stay.
+//! 4. NFC: what is left is put back together (Hangul syllables, kana with their voicing, "й").
+//! 5. A word is a run of letters and digits (Unicode's Alphabetic and Numeric) with the marks
+//!    that follow them. Each Han ideograph is a word by itself, since Chinese and Japanese put no
+//!    spaces between words, and a change between hiragana, katakana and other letters ends a word.
+//!
+//! Text that is all ASCII, nearly all of it, is only lower-cased and split, with no copy.
 
 use hashbrown::HashTable;
+use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
+use icu_properties::CodePointMapData;
+use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
-/// Lower-case, accent-free words of a text, as the browser's script splits them too.
+/// The words of a text, by the rules above.
 pub fn words(text: &str, mut each: impl FnMut(&str)) {
     let bytes = text.as_bytes();
-    // a word being put together: one with capitals, or with letters from outside ASCII
+    // room to fold words in, and where they end
     let mut word = String::new();
-    let flush = |word: &mut String, each: &mut dyn FnMut(&str)| {
-        if !word.is_empty() {
-            each(word);
-            word.clear();
-        }
-    };
+    let mut ends = Vec::new();
     let mut at = 0;
     while at < bytes.len() {
-        let byte = bytes[at];
-        if ASCII_WORD_BYTE[byte as usize] != 0 {
-            let start = at;
-            let mut has_capital = false;
-            while let Some(&b) = bytes.get(at) {
-                let lower = ASCII_WORD_BYTE[b as usize];
-                if lower == 0 {
+        if bytes[at].is_ascii() && ASCII_WORD_BYTE[bytes[at] as usize] == 0 {
+            // spaces, punctuation and apostrophes ("China's" → "china" "s") end a word
+            at += 1;
+            continue;
+        }
+        // a stretch up to the next ASCII byte that is not a letter or digit: one word when it is
+        // all ASCII, else as many as the rules make of it
+        let start = at;
+        let (mut capitals, mut ascii) = (false, true);
+        while let Some(&b) = bytes.get(at) {
+            let folded = ASCII_WORD_BYTE[b as usize];
+            if folded == 0 {
+                if b.is_ascii() {
                     break;
                 }
-                has_capital |= lower != b;
-                at += 1;
+                ascii = false;
             }
-            let run = &text[start..at];
-            // a letter from outside ASCII may go on with the word
-            let goes_on = at < bytes.len() && !bytes[at].is_ascii();
-            if word.is_empty() && !goes_on && !has_capital {
-                // most words: lower-case ASCII, passed on without a copy
-                each(run);
-            } else {
-                word.extend(run.chars().map(|c| c.to_ascii_lowercase()));
-                if !goes_on {
-                    flush(&mut word, &mut each);
-                }
-            }
-        } else if byte.is_ascii() {
-            // spaces, punctuation and apostrophes ("China's" → "china" "s") end a word
-            flush(&mut word, &mut each);
+            capitals |= folded != b && folded != 0;
             at += 1;
+        }
+        let stretch = &text[start..at];
+        if !ascii {
+            unicode_words(stretch, &mut word, &mut ends, &mut each);
+        } else if capitals {
+            word.clear();
+            word.extend(stretch.chars().map(|c| c.to_ascii_lowercase()));
+            each(&word);
         } else {
-            let c = text[at..].chars().next().expect("at is a character boundary");
-            at += c.len_utf8();
-            if c.is_alphanumeric() {
-                // transliterate accents and other scripts: "Türkiye" → "turkiye"
-                for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
-                    if d.is_ascii_alphanumeric() {
-                        word.push(d.to_ascii_lowercase());
-                    } else {
-                        flush(&mut word, &mut each);
-                    }
-                }
-            } else {
-                flush(&mut word, &mut each);
-            }
+            each(stretch);
         }
     }
-    flush(&mut word, &mut each);
+}
+
+/// The words of a stretch of text with letters from outside ASCII: a character at a time when
+/// each folds by itself (most text in alphabets, Chinese, Japanese and Korean), else by the
+/// rules on the whole stretch. `folded` is room for the stretch's words, one after the other,
+/// and `ends` for where each ends.
+#[cold]
+fn unicode_words(stretch: &str, folded: &mut String, ends: &mut Vec<usize>, each: &mut dyn FnMut(&str)) {
+    folded.clear();
+    ends.clear();
+    // the script of the word being folded
+    let mut open = None;
+    for c in stretch.chars() {
+        match fold_alone(c) {
+            Fold::Letter { folded: chars, script } => {
+                if open.is_some_and(|open| open != script || open == Script::Han) {
+                    ends.push(folded.len());
+                }
+                folded.push(chars[0]);
+                if chars[1] != '\0' {
+                    folded.push(chars[1]);
+                }
+                open = Some(script);
+            }
+            Fold::Separator => {
+                if open.take().is_some() {
+                    ends.push(folded.len());
+                }
+            }
+            Fold::Complex => return words_by_rules(stretch, each),
+        }
+    }
+    if open.is_some() {
+        ends.push(folded.len());
+    }
+    let mut start = 0;
+    for &end in ends.iter() {
+        each(&folded[start..end]);
+        start = end;
+    }
+}
+
+/// The words of a text by the rules of the module, applied to the whole of it.
+fn words_by_rules(text: &str, each: &mut dyn FnMut(&str)) {
+    let folded = fold_text(text);
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    // the script of the word being read, and where it starts
+    let mut open: Option<(Script, usize)> = None;
+    for (i, c) in folded.char_indices() {
+        let script = script(c);
+        if let Some((kind, start)) = open {
+            if script == Some(kind) || GeneralCategoryGroup::Mark.contains(categories.get(c)) {
+                continue;
+            }
+            each(&folded[start..i]);
+            open = None;
+        }
+        match script {
+            Some(Script::Han) => each(&folded[i..i + c.len_utf8()]),
+            Some(kind) => open = Some((kind, i)),
+            None => {}
+        }
+    }
+    if let Some((_, start)) = open {
+        each(&folded[start..]);
+    }
+}
+
+/// Rules 1 to 4: a text decomposed, lower-cased, without its accents, composed again.
+fn fold_text(text: &str) -> String {
+    let decomposed = DecomposingNormalizerBorrowed::new_nfkd().normalize(text);
+    let mut folded = String::with_capacity(decomposed.len());
+    let mut previous = '\0';
+    for c in decomposed.chars() {
+        for lower in c.to_lowercase() {
+            match lower {
+                'ß' => folded.push_str("ss"),
+                'ς' => folded.push('σ'),
+                '\u{306}' if previous == 'и' => folded.push(lower),
+                '\u{300}'..='\u{36f}' => {}
+                _ => folded.push(lower),
+            }
+            previous = lower;
+        }
+    }
+    ComposingNormalizerBorrowed::new_nfc().normalize(&folded).into_owned()
+}
+
+/// How a character folds when the rules give the same for it alone as in any text around it:
+/// it is no mark and decomposes to no mark first (so nothing before it changes, and nothing of it
+/// moves past its neighbours), it folds to no conjoining jamo (which NFC joins with the letters
+/// around them), and it makes one word or none.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Fold {
+    /// Part of no word: a space, a sign.
+    Separator,
+    /// A letter or digit, folded into one or two characters (then the second is not `'\0'`).
+    Letter { folded: [char; 2], script: Script },
+    /// A mark, or a character whose fold depends on what is around it, or makes several words.
+    Complex,
+}
+
+/// Where the characters that [`FOLDS`] holds are: the alphabets from Latin to Arabic
+/// (U+0000–U+07FF), CJK signs and kana (U+3000–U+30FF), full-width and half-width forms
+/// (U+FF00–U+FFEF).
+const FOLDED_BLOCKS: [(u32, u32); 3] = [(0, 0x800), (0x3000, 0x3100), (0xff00, 0xfff0)];
+
+/// The folds of the characters of [`FOLDED_BLOCKS`], worked out by the rules once.
+static FOLDS: OnceLock<Vec<Fold>> = OnceLock::new();
+
+/// How `c` folds alone: from [`FOLDS`], or for Han ideographs and Hangul syllables, as
+/// themselves (NFKD and NFC give them back as they are, and no case or accent changes them).
+#[inline]
+fn fold_alone(c: char) -> Fold {
+    let table = |at: u32| FOLDS.get_or_init(work_out_folds)[at as usize];
+    let [(_, end0), (start1, end1), (start2, end2)] = FOLDED_BLOCKS;
+    match c as u32 {
+        code if code < end0 => table(code),
+        0x3400..=0x4dbf | 0x4e00..=0x9fff => Fold::Letter { folded: [c, '\0'], script: Script::Han },
+        0xac00..=0xd7a3 => Fold::Letter { folded: [c, '\0'], script: Script::Other },
+        code if (start1..end1).contains(&code) => table(end0 + code - start1),
+        code if (start2..end2).contains(&code) => table(end0 + end1 - start1 + code - start2),
+        _ => Fold::Complex,
+    }
+}
+
+/// The folds of the characters of [`FOLDED_BLOCKS`], by the rules.
+#[cold]
+fn work_out_folds() -> Vec<Fold> {
+    FOLDED_BLOCKS
+        .iter()
+        .flat_map(|&(start, end)| start..end)
+        .map(|code| fold_by_rules(char::from_u32(code).expect("no surrogates in these blocks")))
+        .collect()
+}
+
+/// How `c` folds alone, worked out by the rules.
+fn fold_by_rules(c: char) -> Fold {
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    let is_mark = |c: char| GeneralCategoryGroup::Mark.contains(categories.get(c));
+    let alone = c.encode_utf8(&mut [0; 4]).to_string();
+    let nfkd = DecomposingNormalizerBorrowed::new_nfkd();
+    if is_mark(c) || nfkd.normalize(&alone).chars().next().is_none_or(is_mark) {
+        return Fold::Complex;
+    }
+    let mut found = Vec::new();
+    words_by_rules(&alone, &mut |w| found.push(w.to_string()));
+    // conjoining jamo are the only letters NFC puts together with the letter before them
+    let jamo = |c: char| matches!(c, '\u{1100}'..='\u{11ff}' | '\u{a960}'..='\u{a97f}' | '\u{d7b0}'..='\u{d7ff}');
+    match found.as_slice() {
+        [] => Fold::Separator,
+        [word] if *word == fold_text(&alone) && word.chars().count() <= 2 && !word.chars().any(jamo) => {
+            let mut chars = word.chars();
+            let first = chars.next().expect("a word has a letter");
+            let folded = [first, chars.next().unwrap_or('\0')];
+            Fold::Letter { folded, script: script(first).expect("a letter") }
+        }
+        _ => Fold::Complex,
+    }
+}
+
+/// The kinds of letters between which a word ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Script {
+    /// A Han ideograph: a word by itself.
+    Han,
+    Hiragana,
+    Katakana,
+    /// Any other letter or digit.
+    Other,
+}
+
+/// The kind of a letter or digit; `None` for anything else. Ideographs and kana are told by
+/// their blocks, as the browser's script tells them.
+fn script(c: char) -> Option<Script> {
+    Some(match c {
+        '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3ffff}' => {
+            Script::Han
+        }
+        '\u{3041}'..='\u{3096}' | '\u{309d}'..='\u{309f}' => Script::Hiragana,
+        '\u{30a1}'..='\u{30fa}' | '\u{30fc}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}' => Script::Katakana,
+        c if c.is_alphanumeric() => Script::Other,
+        _ => return None,
+    })
 }
 
 /// The distinct words of a text with how often each occurs, in the order they first occur. Made
@@ -222,6 +407,9 @@ pub struct WordBagBuilder {
     /// Entries of words longer than [`SHORT`], by the hash of their text.
     long: HashTable<u32>,
     hasher: FxBuildHasher,
+    /// Room for [`unicode_words`] to fold a stretch in, and where its words end.
+    folded: String,
+    ends: Vec<usize>,
 }
 
 impl WordBagBuilder {
@@ -237,8 +425,8 @@ impl WordBagBuilder {
                     at += 1;
                 } else {
                     // a letter or sign from outside ASCII: handled with what surrounds it up to
-                    // the next ASCII byte that is not a letter or digit, where `words` ends a
-                    // word too
+                    // the next ASCII byte that is not a letter or digit, where `words` ends its
+                    // stretch too
                     at = self.add_stretch(text, at);
                 }
                 continue;
@@ -274,17 +462,21 @@ impl WordBagBuilder {
     }
 
     /// Adds the words of `text` from `start` to the next ASCII byte that is not a letter or
-    /// digit, with [`words`]; returns where that stretch ends.
+    /// digit, as [`words`] splits it; returns where that stretch ends.
     fn add_stretch(&mut self, text: &str, start: usize) -> usize {
         let end = text.as_bytes()[start..]
             .iter()
             .position(|b| b.is_ascii() && ASCII_WORD_BYTE[*b as usize] == 0)
             .map_or(text.len(), |i| start + i);
-        words(&text[start..end], |word| self.add_word(word));
+        // the stretch has a byte from outside ASCII, so `words` would take it all to
+        // `unicode_words`: called here with the builder's room, kept from stretch to stretch
+        let (mut folded, mut ends) = (std::mem::take(&mut self.folded), std::mem::take(&mut self.ends));
+        unicode_words(&text[start..end], &mut folded, &mut ends, &mut |word| self.add_word(word));
+        (self.folded, self.ends) = (folded, ends);
         end
     }
 
-    /// Adds a word of lower-case ASCII letters and digits.
+    /// Adds a word as [`words`] gives it.
     fn add_word(&mut self, word: &str) {
         if word.len() <= SHORT {
             let bytes = word.as_bytes();
@@ -318,7 +510,7 @@ impl WordBagBuilder {
         let mut bytes = [0u8; SHORT];
         bytes[..8].copy_from_slice(&key[0].to_le_bytes());
         bytes[8..].copy_from_slice(&key[1].to_le_bytes());
-        let entry = self.bag.push(std::str::from_utf8(&bytes[..len]).expect("ASCII"));
+        let entry = self.bag.push(std::str::from_utf8(&bytes[..len]).expect("the bytes of a word"));
         self.short.insert(at, key, entry);
     }
 
@@ -346,33 +538,16 @@ mod tests {
         assert_eq!(split("ÉLAN naïve café, Straße 12ab"), ["elan", "naive", "cafe", "strasse", "12ab"]);
     }
 
-    /// The plain way to split words, a character at a time: `words` must agree with it.
-    fn split_by_characters(text: &str) -> Vec<String> {
+    /// The rules applied to the whole text at once: `words`, which takes ASCII words as they
+    /// are and the rest a stretch at a time, must agree with it.
+    fn split_whole(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        let mut word = String::new();
-        for c in text.chars() {
-            if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase());
-            } else if c.is_alphanumeric() {
-                for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
-                    if d.is_ascii_alphanumeric() {
-                        word.push(d.to_ascii_lowercase());
-                    } else if !word.is_empty() {
-                        out.push(std::mem::take(&mut word));
-                    }
-                }
-            } else if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-        }
-        if !word.is_empty() {
-            out.push(word);
-        }
+        words_by_rules(text, &mut |w| out.push(w.to_string()));
         out
     }
 
     #[test]
-    fn words_agree_with_splitting_by_characters() {
+    fn words_agree_with_the_rules_on_the_whole_text() {
         for text in [
             "",
             "plain words only",
@@ -383,9 +558,67 @@ mod tests {
             "ü",
             "emoji 🙂 between, a\u{301}ccent",
             "ﬁne ligatures ½ fractions ²",
+            "e\u{301}",
+            " \u{301}x",
+            "ＡＰＥＣ summit, トランプ大統領は",
+            "ΟΔΥΣΣΕΥΣ Йошкар-Ола ёлка",
+            "a\u{93f}b",
         ] {
-            assert_eq!(split(text), split_by_characters(text), "{text}");
+            assert_eq!(split(text), split_whole(text), "{text}");
         }
+    }
+
+    #[test]
+    fn ideographs_and_hangul_fold_alone_as_the_rules_say() {
+        // `fold_alone` takes them as they are without working it out: the rules agree
+        for c in ('\u{3400}'..='\u{4dbf}').chain('\u{4e00}'..='\u{9fff}').chain('\u{ac00}'..='\u{d7a3}') {
+            assert_eq!(fold_alone(c), fold_by_rules(c), "{c} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn folding_a_character_at_a_time_agrees_with_the_rules() {
+        // every character that folds alone, next to marks, jamo, compatibility ideographs, the
+        // characters the rules treat specially, and one another, in random texts
+        let mut pool: Vec<char> = FOLDED_BLOCKS.iter().flat_map(|&(s, e)| s..e).filter_map(char::from_u32).collect();
+        pool.extend([
+            '一', '丂', '鿿', '㐀', '가', '각', '힣', '\u{1100}', '\u{1161}', '\u{11a8}', '\u{f9dc}', '\u{fa11}',
+        ]);
+        pool.extend([
+            '\u{301}', '\u{306}', '\u{308}', '\u{338}', '\u{3099}', '\u{93f}', '\u{94d}', '\u{64e}', '\u{653}',
+        ]);
+        pool.extend(['и', 'И', 'й', 'ß', 'ẞ', 'Σ', 'ς', 'İ', 'ﬁ', '½', '𠮷', ' ', '-', 'a', 'Z', '5']);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..30_000 {
+            let text: String = (0..1 + next(6)).map(|_| pool[next(pool.len())]).collect();
+            assert_eq!(split(&text), split_whole(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn words_follow_the_rules() {
+        // accents and compatibility forms folded, ß as ss, final sigma as sigma, й kept
+        assert_eq!(split("Ｔｒｕｍｐ ﬁnal café ÉCOLE"), ["trump", "final", "cafe", "ecole"]);
+        assert_eq!(split("STRASSE Straße straße"), ["strasse", "strasse", "strasse"]);
+        assert_eq!(split("ΟΔΥΣΣΕΥΣ Οδυσσεύς"), ["οδυσσευσ", "οδυσσευσ"]);
+        assert_eq!(split("Новый МОЙ ёлка"), ["новый", "мой", "елка"]);
+        // each ideograph alone, kana runs by kind, Hangul as written (put together again)
+        assert_eq!(split("習近平主席"), ["習", "近", "平", "主", "席"]);
+        assert_eq!(split("トランプ大統領は来日した"), ["トランプ", "大", "統", "領", "は", "来", "日", "した"]);
+        assert_eq!(split("ｶﾞｲﾄﾞ ガイド"), ["ガイド", "ガイド"]);
+        assert_eq!(split("한국 외교부"), ["한국", "외교부"]);
+        // the marks of other scripts stay in their words; the Arabic vowels too
+        assert_eq!(split("हिन्दी"), ["हिन्दी"]);
+        assert_eq!(split("كَتَبَ كتب"), ["كَتَبَ", "كتب"]);
+        // marks with no letter before them, signs and emoji are no words; "№" is "No" to NFKD
+        assert_eq!(split("\u{301} 🙂 — "), Vec::<String>::new());
+        assert_eq!(split("№5"), ["no5"]);
     }
 
     /// A bag made the plain way: every word from `words`, counted.

@@ -1,7 +1,11 @@
 //! Inputs from fuzzing (see fuzz/README.md), run through the same public API as the fuzz targets
-//! `front_matter`, `markdown_links` and `site_build`. Edge cases must not panic; the inputs that
-//! made the code slow are checked against a generous time limit (a hundred times what a linear
-//! algorithm needs in a debug build), so these tests fail only when the quadratic behaviour is back.
+//! `front_matter`, `markdown_links` and `site_build`, and through `dossier check`. Every case has
+//! the outcome it must give: the exit code of `check`, the first line it prints and how many
+//! errors it counts, besides the invariants the fuzz targets check. The inputs that made the code
+//! slow are checked against a generous time limit (a hundred times what a linear algorithm needs
+//! in a debug build), so these tests fail only when the quadratic behaviour is back.
+
+mod harness;
 
 use dossier::assemble::ResolvedLink;
 use dossier::diagnostics::SourceFile;
@@ -10,6 +14,7 @@ use dossier::markdown;
 use dossier::pipeline::{self, PipelineOptions};
 use dossier::render::NullSink;
 use dossier::render::html::body_html;
+use harness::Site;
 use std::time::{Duration, Instant};
 
 /// What the `front_matter` target does: split, every reader, every diagnostic rendered.
@@ -64,6 +69,58 @@ fn build_site(files: &[(&str, &str)]) -> Result<usize, Vec<String>> {
     pipeline::run(&options, config, &NullSink).map(|r| r.pages).map_err(render)
 }
 
+/// What `dossier check` makes of a site: its exit code, the first line it prints about the site
+/// (its first `error:` or `warning:`, or nothing), and how many errors its closing line counts.
+type Outcome = (i32, String, usize);
+
+fn check(files: &[(&str, &str)]) -> Outcome {
+    let site = Site::empty();
+    for (path, text) in files {
+        site.write(path, text);
+    }
+    let run = site.run(&["check"]);
+    let first = run.stderr.lines().find(|l| l.starts_with("error: ") || l.starts_with("warning: ")).unwrap_or("");
+    // "error: 3 errors found; the site does not build"
+    let closing = run.stderr.lines().last().unwrap_or("");
+    let errors = match closing.strip_prefix("error: ").and_then(|l| l.split_once(" error")) {
+        Some((n, _)) => n.replace(',', "").parse().unwrap_or(usize::MAX),
+        None => 0,
+    };
+    (run.code, first.to_string(), errors)
+}
+
+/// The site.toml of the sites cases are checked in.
+const SITE_TOML: &str = "title = \"Fuzz\"\nbase_url = \"https://example.org/\"\n";
+
+/// Checks every case's outcome, each in a site of its own made by `site`; the cases run on two
+/// threads. Every mismatch is reported, as a line to paste in place of the expected outcome.
+#[track_caller]
+fn assert_outcomes(cases: &[(String, (i32, &str, usize))], site: impl Fn(&str) -> Vec<(String, String)> + Sync) {
+    let check_all = |cases: &[(String, (i32, &str, usize))]| -> Vec<Outcome> {
+        cases
+            .iter()
+            .map(|(input, _)| {
+                let files = site(input);
+                check(&files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect::<Vec<_>>())
+            })
+            .collect()
+    };
+    let (first_half, second_half) = cases.split_at(cases.len() / 2);
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let first = scope.spawn(|| check_all(first_half));
+        let second = check_all(second_half);
+        first.join().expect("no panic").into_iter().chain(second).collect()
+    });
+    let mut wrong = Vec::new();
+    for (i, ((input, (exit, first, errors)), got)) in cases.iter().zip(&outcomes).enumerate() {
+        if (*exit, *first, *errors) != (got.0, got.1.as_str(), got.2) {
+            let shown: String = input.chars().take(60).collect();
+            wrong.push(format!("case {i} ({shown:?}): ({}, {:?}, {}),", got.0, got.1, got.2));
+        }
+    }
+    assert!(wrong.is_empty(), "outcomes that changed:\n{}", wrong.join("\n"));
+}
+
 fn timed<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
     let started = Instant::now();
     let out = f();
@@ -73,91 +130,183 @@ fn timed<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
 }
 
 #[test]
-fn front_matter_edge_cases_do_not_panic() {
-    let cases: Vec<String> = vec![
-        String::new(),
-        "---".into(),
-        "---\n".into(),
-        "---\n---".into(),
-        "---\r\n---\r\n".into(),
-        "---\n...\n".into(),
-        "\u{feff}".into(),
-        "\u{feff}---\n---\n".into(),
-        "\u{feff}---".into(),
-        "---\ntitle: \"é\n---\n".into(),
-        "---\n\ttitle: x\n---\n".into(),
-        "---\n1: a\n[a]: b\n---\n".into(),
-        "---\n\"`x`\": 1\n---\n".into(),
-        "---\n- a\n- b\n---\n".into(),
-        "---\ntitle: a\ntitle: b\n---\n".into(),
-        "---\ntïtle: a\n🇹🇼: b\nsług: x\n---\n".into(),
-        "---\nslug: \"Ǆ\"\ntitle: x\ndate: 2024-01-01\n---\n".into(),
-        "---\nslug: \"\u{301}\"\n---\n".into(),
-        "---\ndate: 9999999999-99-99\nupdated: 2024-02-30\n---\n".into(),
-        "---\naliases: [\"/../..\", \"//\", \"/a/%2e%2e/\", \"\\u0000\", \"/é/\", \"\"]\n---\n".into(),
-        "---\nsources:\n  - id: é\n    title: `é`\n  - 1\n  -\n---\n".into(),
-        "---\ntimeline:\n  - date: x\n  - event: y\n  - {}\n---\n".into(),
-        "---\nkind: \"`\"\nname: [a]\n---\n".into(),
-        format!("---\ntitle: {}\n---\n", "é".repeat(5000)),
-        format!("---\ntitle: {}\n---\n", "{a: ".repeat(5000)),
-        format!("---\n{}---\n", (0..1500).map(|i| format!("k{i}: v\n")).collect::<String>()),
-        format!("---\nsources:\n{}---\n", "  - id: a\n    title: b\n".repeat(500)),
+fn front_matter_edge_cases_give_their_outcome() {
+    let cases: Vec<(String, (i32, &str, usize))> = vec![
+        (
+            String::new(),
+            (1, "error: no front matter: the file must start with a `---` block with `title` and `date`", 1),
+        ),
+        ("---".into(), (1, "error: front matter is not closed: add a line `---` after the last field", 1)),
+        ("---\n".into(), (1, "error: front matter is not closed: add a line `---` after the last field", 1)),
+        ("---\n---".into(), (1, "error: missing `date` in front matter", 2)),
+        ("---\r\n---\r\n".into(), (1, "error: missing `date` in front matter", 2)),
+        ("---\n...\n".into(), (1, "error: missing `date` in front matter", 2)),
+        (
+            "\u{feff}".into(),
+            (1, "error: no front matter: the file must start with a `---` block with `title` and `date`", 1),
+        ),
+        ("\u{feff}---\n---\n".into(), (1, "error: missing `date` in front matter", 2)),
+        ("\u{feff}---".into(), (1, "error: front matter is not closed: add a line `---` after the last field", 1)),
+        (
+            "---\ntitle: \"é\n---\n".into(),
+            (1, "error: front matter is not valid YAML: found unexpected end of stream", 1),
+        ),
+        (
+            "---\n\ttitle: x\n---\n".into(),
+            (
+                1,
+                "error: front matter is not valid YAML: found character that cannot start any token, while scanning for the next token",
+                1,
+            ),
+        ),
+        (
+            "---\n1: a\n[a]: b\n---\n".into(),
+            (1, "error: front matter is not valid YAML: field names must be text, found `1`", 1),
+        ),
+        ("---\n\"`x`\": 1\n---\n".into(), (1, "error: missing `date` in front matter", 3)),
+        (
+            "---\n- a\n- b\n---\n".into(),
+            (
+                1,
+                "error: front matter is not valid YAML: front matter must be a list of `field: value` lines, found a list",
+                1,
+            ),
+        ),
+        (
+            "---\ntitle: a\ntitle: b\n---\n".into(),
+            (1, "error: front matter is not valid YAML: duplicate entry with key \"title\"", 1),
+        ),
+        ("---\ntïtle: a\n🇹🇼: b\nsług: x\n---\n".into(), (1, "error: missing `date` in front matter", 5)),
+        (
+            "---\nslug: \"Ǆ\"\ntitle: x\ndate: 2024-01-01\n---\n".into(),
+            (1, "error: `slug` must be lower-case letters, digits and single hyphens, not `Ǆ`", 1),
+        ),
+        ("---\nslug: \"\u{301}\"\n---\n".into(), (1, "error: missing `date` in front matter", 3)),
+        (
+            "---\ndate: 9999999999-99-99\nupdated: 2024-02-30\n---\n".into(),
+            (1, "error: missing `title` in front matter", 3),
+        ),
+        (
+            "---\naliases: [\"/../..\", \"//\", \"/a/%2e%2e/\", \"\\u0000\", \"/é/\", \"\"]\n---\n".into(),
+            (1, "error: missing `date` in front matter", 7),
+        ),
+        (
+            "---\nsources:\n  - id: é\n    title: `é`\n  - 1\n  -\n---\n".into(),
+            (1, "error: front matter is not valid YAML: found character that cannot start any token", 1),
+        ),
+        (
+            "---\ntimeline:\n  - date: x\n  - event: y\n  - {}\n---\n".into(),
+            (1, "error: missing `date` in front matter", 5),
+        ),
+        ("---\nkind: \"`\"\nname: [a]\n---\n".into(), (1, "error: missing `date` in front matter", 4)),
+        (format!("---\ntitle: {}\n---\n", "é".repeat(5000)), (1, "error: missing `date` in front matter", 1)),
+        (
+            format!("---\ntitle: {}\n---\n", "{a: ".repeat(5000)),
+            (1, "error: front matter is not valid YAML: lists and mappings are nested more than 100 levels deep", 1),
+        ),
+        (
+            format!("---\n{}---\n", (0..1500).map(|i| format!("k{i}: v\n")).collect::<String>()),
+            (1, "error: missing `date` in front matter", 1502),
+        ),
+        (
+            format!("---\nsources:\n{}---\n", "  - id: a\n    title: b\n".repeat(500)),
+            (1, "error: missing `date` in front matter", 501),
+        ),
         // YAML aliases that expand a lot: serde_yaml must refuse or finish quickly
-        "---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n\
+        (
+            "---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n\
          d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n\
          g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ntitle: *h\n---\n"
-            .into(),
+                .into(),
+            (1, "error: front matter is not valid YAML: repetition limit exceeded", 1),
+        ),
     ];
-    for text in &cases {
+    for (text, _) in &cases {
         for d in front_matter(text) {
             assert!(d.starts_with("error: ") || d.starts_with("warning: "), "{d}");
         }
     }
+    // each as an explainer of a site
+    assert_outcomes(&cases, |text| {
+        vec![("site.toml".into(), SITE_TOML.into()), ("content/articles/fuzz.md".into(), text.into())]
+    });
 }
 
 #[test]
-fn markdown_edge_cases_do_not_panic() {
-    let cases: Vec<String> = vec![
-        String::new(),
-        "\0".repeat(100),
-        "\r\n".repeat(1000),
-        ">".repeat(16_000),
-        "[".repeat(100_000),
-        format!("{}](x.md)", "[".repeat(8000)),
-        "- ".repeat(5000),
-        (0..120).map(|i| format!("{}- a\n", "  ".repeat(i))).collect(),
-        "*a".repeat(5000),
-        "`".repeat(16_000),
-        (0..1500).map(|i| format!("[^{i}]: x [^{}]\n", i + 1)).collect(),
-        "[a](b.md#c) ".repeat(1300),
-        "[x](<>) [y](\\<) [z](&amp;) ![](#) [w](source:) [v](actor:#)".into(),
-        format!("```{}\n{}```\n", "a".repeat(2000), "x\n".repeat(100)),
-        "```rust\nfn main() { let s = \"unterminated; }\n".into(),
-        format!("{}\n{}\n", "|".repeat(8000), "|-".repeat(4000)),
-        "<div>".repeat(3000),
-        "&#x10FFFF;&#0;&#xD800;".repeat(300),
-        ("> ".repeat(50) + "x\n" + &"> ".repeat(50) + "\n" + &"> ".repeat(50) + "— y\n").repeat(20),
-        "# a {#main}\n# b {#}\n# c {#a .b key=val}\n# {#x}\n# x\n".into(),
-        "> a\n>\n> — [b](actor:x)\n\n> —\n".into(),
+fn markdown_edge_cases_give_their_outcome() {
+    let cases: Vec<(String, (i32, &str, usize))> = vec![
+        (String::new(), (0, "", 0)),
+        (
+            "\0".repeat(100),
+            (0, "warning: control characters (invisible, and not allowed in HTML) are written as spaces", 0),
+        ),
+        ("\r\n".repeat(1000), (0, "", 0)),
+        (">".repeat(16_000), (0, "", 0)),
+        ("[".repeat(100_000), (0, "", 0)),
+        (
+            format!("{}](x.md)", "[".repeat(8000)),
+            (1, "error: link to `x.md`: there is no file content/articles/x.md", 1),
+        ),
+        ("- ".repeat(5000), (0, "", 0)),
+        ((0..120).map(|i| format!("{}- a\n", "  ".repeat(i))).collect(), (0, "", 0)),
+        ("*a".repeat(5000), (0, "", 0)),
+        ("`".repeat(16_000), (0, "", 0)),
+        ((0..1500).map(|i| format!("[^{i}]: x [^{}]\n", i + 1)).collect(), (0, "", 0)),
+        ("[a](b.md#c) ".repeat(1300), (1, "error: link to `b.md`: there is no file content/articles/b.md", 1300)),
+        (
+            "[x](<>) [y](\\<) [z](&amp;) ![](#) [w](source:) [v](actor:#)".into(),
+            (1, "error: empty link destination", 5),
+        ),
+        (format!("```{}\n{}```\n", "a".repeat(2000), "x\n".repeat(100)), (0, "", 0)),
+        ("```rust\nfn main() { let s = \"unterminated; }\n".into(), (0, "", 0)),
+        (format!("{}\n{}\n", "|".repeat(8000), "|-".repeat(4000)), (0, "", 0)),
+        ("<div>".repeat(3000), (0, "", 0)),
+        ("&#x10FFFF;&#0;&#xD800;".repeat(300), (0, "", 0)),
+        (("> ".repeat(50) + "x\n" + &"> ".repeat(50) + "\n" + &"> ".repeat(50) + "— y\n").repeat(20), (0, "", 0)),
+        (
+            "# a {#main}\n# b {#}\n# c {#a .b key=val}\n# {#x}\n# x\n".into(),
+            (1, "error: the heading id `main` is one the page's template gives to its own section", 1),
+        ),
+        (
+            "> a\n>\n> — [b](actor:x)\n\n> —\n".into(),
+            (1, "error: no actor `x`: no profile in content/actors/ and no explainer names it", 1),
+        ),
         // where the writer's choice of a newline before a block depends on the text before it
-        "- a\n  b\n  - c\n\n1. x\\\n   y\n   > q\n".into(),
-        "Text *em* **strong** ~~del~~ `code` <span>html</span> &amp; &copy; \\* a  \nhard\n".into(),
-        "![alt *em* [link](x.md) `c` [^1] <b>](img.png \"title\")\n\n[^1]: note\n".into(),
-        "[t](x.md \"a title\") <https://example.org/a?b&c> <someone@example.org> [e](mailto:a@b)\n".into(),
-        "## A [link](x.md) and `code` {#custom}\n\n## A link and code\n\nSetext\n---\n".into(),
-        "| a | *b* |\n|:-|-:|\n| [c](x.md) | d\\|e |\n\n- [ ] task\n- [x] done\n".into(),
-        "> [!NOTE]\n> alert\n\n> > nested\n> >\n> > — Someone\n>\n> — Outer\n".into(),
-        "<div>\nblock *html*\n</div>\n\n    indented code\n\n```\nno language\n```\n".into(),
-        "Footnote[^a] and again[^a].\n\n[^a]: The *note*\n    continued.\n".into(),
-        "Quotes \"curly\" -- dashes --- and... 'single' People's\n".into(),
+        ("- a\n  b\n  - c\n\n1. x\\\n   y\n   > q\n".into(), (0, "", 0)),
+        ("Text *em* **strong** ~~del~~ `code` <span>html</span> &amp; &copy; \\* a  \nhard\n".into(), (0, "", 0)),
+        (
+            "![alt *em* [link](x.md) `c` [^1] <b>](img.png \"title\")\n\n[^1]: note\n".into(),
+            (1, "error: link to `x.md`: there is no file content/articles/x.md", 1),
+        ),
+        (
+            "[t](x.md \"a title\") <https://example.org/a?b&c> <someone@example.org> [e](mailto:a@b)\n".into(),
+            (1, "error: link to `x.md`: there is no file content/articles/x.md", 1),
+        ),
+        (
+            "## A [link](x.md) and `code` {#custom}\n\n## A link and code\n\nSetext\n---\n".into(),
+            (1, "error: link to `x.md`: there is no file content/articles/x.md", 1),
+        ),
+        (
+            "| a | *b* |\n|:-|-:|\n| [c](x.md) | d\\|e |\n\n- [ ] task\n- [x] done\n".into(),
+            (1, "error: link to `x.md`: there is no file content/articles/x.md", 1),
+        ),
+        ("> [!NOTE]\n> alert\n\n> > nested\n> >\n> > — Someone\n>\n> — Outer\n".into(), (0, "", 0)),
+        ("<div>\nblock *html*\n</div>\n\n    indented code\n\n```\nno language\n```\n".into(), (0, "", 0)),
+        ("Footnote[^a] and again[^a].\n\n[^a]: The *note*\n    continued.\n".into(), (0, "", 0)),
+        ("Quotes \"curly\" -- dashes --- and... 'single' People's\n".into(), (0, "", 0)),
     ];
-    for body in &cases {
+    for (body, _) in &cases {
         markdown_html(body);
     }
+    // each as the body of an explainer
+    assert_outcomes(&cases, |body| {
+        let explainer = format!("---\ntitle: Fuzz\ndate: 2024-11-16\n---\n\n{body}");
+        vec![("site.toml".into(), SITE_TOML.into()), ("content/articles/fuzz.md".into(), explainer)]
+    });
 }
 
 #[test]
-fn site_with_edge_case_files_builds_or_reports() {
+fn site_with_edge_case_files_gives_its_outcome() {
     let files = [
         (
             "site.toml",
@@ -176,8 +325,18 @@ fn site_with_edge_case_files_builds_or_reports() {
         ("content/topics/taiwan.md", "---\ntitle: Taiwan\n---\n[x](actor:xi-jinping)\n"),
         ("content/index.md", "Home [a](articles/a.md)\n"),
     ];
-    // Either outcome is fine: the point is that nothing panics and every diagnostic renders.
-    let _ = build_site(&files);
+    // through the library, every diagnostic rendered; then as `check` prints them
+    let diagnostics = build_site(&files).expect_err("the site has errors");
+    let first_lines: Vec<&str> = diagnostics.iter().filter_map(|d| d.lines().next()).collect();
+    assert_eq!(
+        first_lines,
+        [
+            "error: `aliases`: list items must not be empty",
+            "warning: citation [2] links to `s`, which is number 1 in `sources:`",
+            "error: link to `../a.md`: there is no file content/a.md",
+        ]
+    );
+    assert_eq!(check(&files), (1, first_lines[0].to_string(), 2));
 }
 
 // Regression: `markdown::assign_heading_ids` (src/markdown.rs) used to try `-1`, `-2`, … from 1
@@ -205,5 +364,7 @@ fn deeply_nested_yaml_flow_collections_fail_fast() {
     let (meta, diagnostics) =
         timed(Duration::from_secs(10), "100,000 nested `[`", || frontmatter::read_explainer(&source, &split));
     assert!(meta.is_none());
-    assert!(!diagnostics.is_empty());
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["front matter is not valid YAML: lists and mappings are nested more than 100 levels deep"]);
+    assert_eq!(diagnostics[0].code, dossier::diagnostics::Code::Yaml);
 }

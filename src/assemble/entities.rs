@@ -1,6 +1,6 @@
 //! Actors and topics: one registry each, resolving names, slugs and aliases to one entity per slug.
 
-use crate::diagnostics::{Diagnostic, KeptLines, SourceFile, distinguish};
+use crate::diagnostics::{Code, Diagnostic, KeptLines, SourceFile, distinguish};
 use crate::frontmatter;
 use crate::frontmatter::Located;
 use crate::load::ContentFile;
@@ -98,6 +98,7 @@ impl Registry {
                 let (first, second) = distinguish(other_path, &p.file.path);
                 diagnostics.push(
                     Diagnostic::error(format!("two {label} profiles have the slug `{}`: {first} and {second}", p.slug))
+                        .code(Code::SlugClash)
                         .in_file(&p.file.path)
                         .also_in_file(
                             other_path,
@@ -137,7 +138,7 @@ impl Registry {
                         Some(KeyOrigin::Name) => "name",
                         _ => "slug",
                     };
-                    let d = Diagnostic::error(String::new());
+                    let d = Diagnostic::error(String::new()).code(Code::NameClash);
                     let d = match field_place(p.file, name_field, p.name) {
                         Some((offset, len)) => d.at(&SourceFile::new(&p.file.path, &p.file.text), offset, len),
                         None => d.in_file(&p.file.path),
@@ -181,18 +182,17 @@ impl Registry {
             for alias in p.aliases {
                 let Some(key) = name_key(&alias.value) else {
                     diagnostics.push(
-                        Diagnostic::error(format!("alias `{}` has no letters or digits", alias.value)).at(
-                            &source,
-                            alias.offset,
-                            alias.len,
-                        ),
+                        Diagnostic::error(format!("alias `{}` has no letters or digits", alias.value))
+                            .code(Code::FieldValue)
+                            .at(&source, alias.offset, alias.len),
                     );
                     continue;
                 };
                 match self.keys.get(&key) {
                     Some(&other) if other != id => {
                         let other_slug = self.entities[other].slug.clone();
-                        let d = Diagnostic::error(String::new()).at(&source, alias.offset, alias.len);
+                        let d =
+                            Diagnostic::error(String::new()).code(Code::NameClash).at(&source, alias.offset, alias.len);
                         let origin = origins.get(&key).copied().unwrap_or(KeyOrigin::Slug);
                         let (mut d, written) = self.other_side(profiles, other, origin, d);
                         let written = written.filter(|w| w.trim() != alias.value);
@@ -288,6 +288,7 @@ impl Registry {
         let Some(key) = name_key(&reference.value) else {
             let place = self.lines.locate(&file.path, &file.text, reference.offset, reference.len);
             return Err(Diagnostic::error(format!("{} `{}` has no letters or digits", self.label, reference.value))
+                .code(Code::UnknownEntity)
                 .placed(place));
         };
         if let Some(&id) = self.keys.get(&key) {
@@ -304,6 +305,7 @@ impl Registry {
             let place = self.lines.locate(&file.path, &file.text, reference.offset, reference.len);
             let slug = self.entities[near].slug.to_string();
             return Err(Diagnostic::error(format!("unknown {} `{}`", self.label, reference.value))
+                .code(Code::UnknownEntity)
                 .placed(place)
                 .with_suggestion(Some(&slug)));
         }

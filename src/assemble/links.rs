@@ -4,7 +4,7 @@ use super::builders::{ActorBuilder, EntityBuilder, ExplainerBuilder, TopicBuilde
 use super::plan::{Page, PageKind};
 use super::{ActorId, ExplainerId, TopicId};
 use crate::config::RawHtml;
-use crate::diagnostics::{Diagnostic, SourceFile, closest};
+use crate::diagnostics::{Code, Diagnostic, SourceFile, closest};
 use crate::frontmatter::SourceEntry;
 use crate::load::{ContentFile, StaticFile};
 use crate::markdown::{LinkRef, ParsedBody, url_allowed, url_scheme};
@@ -182,6 +182,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
                                     "citation [{written}] links to `{}`, which is number {number} in `sources:`",
                                     link.dest.trim_start_matches("source:")
                                 ))
+                                .code(Code::CitationNumber)
                                 .at(source, link.offset, link.len)
                                 .with_help(format!("write [{number}], or reorder `sources:`")),
                             );
@@ -191,7 +192,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 }
                 Err(problem) => {
                     let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
-                    let d = Diagnostic::error(problem.message).at(source, link.offset, link.len);
+                    let d = Diagnostic::error(problem.message).code(problem.code).at(source, link.offset, link.len);
                     diagnostics.push(match problem.help {
                         Some(help) => d.with_help(help),
                         None => d,
@@ -244,7 +245,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         }
         if let Some(scheme) = url_scheme(dest) {
             if self.input.raw_html != RawHtml::Trusted && !url_allowed(dest) {
-                return Err(Problem::new(format!("`{scheme}:` links are not allowed")).help(
+                return Err(Problem::new(format!("`{scheme}:` links are not allowed")).code(Code::LinkScheme).help(
                     "links and images may use http, https, mailto and tel addresses, site paths and `.md` files \
                      (`[markdown] raw_html = \"trusted\"` allows any)",
                 ));
@@ -459,13 +460,20 @@ struct Anchor {
 
 /// A link problem before it has a location.
 struct Problem {
+    /// [`Code::BrokenLink`] unless [`Problem::code`] says otherwise.
+    code: Code,
     message: String,
     help: Option<String>,
 }
 
 impl Problem {
     fn new(message: impl Into<String>) -> Problem {
-        Problem { message: message.into(), help: None }
+        Problem { code: Code::BrokenLink, message: message.into(), help: None }
+    }
+
+    fn code(mut self, code: Code) -> Problem {
+        self.code = code;
+        self
     }
 
     fn help(mut self, help: impl Into<String>) -> Problem {

@@ -368,6 +368,7 @@ fn explainer_path(e: &ParsedExplainer<'_>) -> Result<String, Diagnostic> {
             Some(s) => s,
             None => {
                 return Err(Diagnostic::error("the file name has no letters or digits to make a page address from")
+                    .code(crate::diagnostics::Code::NoSlug)
                     .in_file(&e.file.path)
                     .with_help("rename the file or set `slug:` in its front matter"));
             }
@@ -384,6 +385,7 @@ fn explainer_path(e: &ParsedExplainer<'_>) -> Result<String, Diagnostic> {
                 return Err(Diagnostic::error(format!(
                     "the folder name `{dir}` has no letters or digits to make a page address from"
                 ))
+                .code(crate::diagnostics::Code::NoSlug)
                 .in_file(&e.file.path));
             }
         }
@@ -597,6 +599,7 @@ fn unused_profile_warnings<E: Profiled>(entities: &[E], label: &str, uses: impl 
             let file = e.profile_file()?;
             Some(
                 Diagnostic::warning(format!("no explainer names or links to {label} `{}`", e.slug()))
+                    .code(crate::diagnostics::Code::UnusedProfile)
                     .in_file(&file.path)
                     .with_help(format!(
                         "list it under `{label}s:` in an explainer's front matter, or remove the profile"

@@ -4,7 +4,7 @@
 use super::builders::{ActorBuilder, EntityBuilder, ExplainerBuilder, TopicBuilder};
 use super::{ActorId, ExplainerId, TopicId};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::frontmatter::Located;
 use crate::load::{ContentFile, StaticFile};
 use crate::slug::Slug;
@@ -371,7 +371,7 @@ impl<'a> Claims<'a> {
             Entry::Occupied(claimed) => {
                 let (file, other) = (claimed.key(), claimed.get().origin);
                 let message = format!("{} and {} would both write /{file}", claim.origin.describe(), other.describe());
-                diagnostics.push(clash(message, claim.origin, other));
+                diagnostics.push(clash(message, claim.origin, other).code(Code::PathClash));
                 false
             }
             Entry::Vacant(free) => {
@@ -404,7 +404,7 @@ impl<'a> Claims<'a> {
                 if file.starts_with(folder) || file == folder.trim_end_matches('/') {
                     let message =
                         format!("{} would write /{file}, but /{folder} is kept for {owner}", claim.origin.describe());
-                    diagnostics.push(clash(message, claim.origin, claim.origin));
+                    diagnostics.push(clash(message, claim.origin, claim.origin).code(Code::PathReserved));
                 }
             }
             for (end, _) in file.match_indices('/') {
@@ -416,7 +416,7 @@ impl<'a> Claims<'a> {
                         other.origin.describe(),
                         &file[..end]
                     );
-                    diagnostics.push(clash(message, claim.origin, other.origin));
+                    diagnostics.push(clash(message, claim.origin, other.origin).code(Code::PathClash));
                 }
             }
             capitals = capitals || has_capital(file);
@@ -475,7 +475,7 @@ impl<'a> Claims<'a> {
                         other.0
                     )
                 };
-                diagnostics.push(clash(message, a, b));
+                diagnostics.push(clash(message, a, b).code(Code::PathClash));
                 reported.push(lower);
             }
         }
@@ -519,6 +519,7 @@ fn too_long(file: &str, origin: Origin<'_>, why: &str, input: &PlanInput<'_, '_>
                     let source = SourceFile::new(&e.file.path, &e.file.text);
                     found.push(
                         Diagnostic::error(message.clone())
+                            .code(Code::PathTooLong)
                             .at(&source, name.offset, name.len)
                             .with_help(format!("use a shorter name for this {noun}")),
                     );
@@ -526,17 +527,23 @@ fn too_long(file: &str, origin: Origin<'_>, why: &str, input: &PlanInput<'_, '_>
             }
             if found.is_empty() {
                 found.push(
-                    Diagnostic::error(message).with_help(format!("give the {noun}'s profile a shorter file name")),
+                    Diagnostic::error(message)
+                        .code(Code::PathTooLong)
+                        .with_help(format!("give the {noun}'s profile a shorter file name")),
                 );
             }
             found
         }
         Origin::Explainer { file: content, .. } => vec![
             Diagnostic::error(format!("{} would be written at /{}, which {why}", content.path, shorten(file)))
+                .code(Code::PathTooLong)
                 .in_file(&content.path)
                 .with_help("shorten the file's name or its folders' names, or set a shorter `slug:`"),
         ],
-        other => vec![Diagnostic::error(format!("{} would write /{}, which {why}", other.describe(), shorten(file)))],
+        other => vec![
+            Diagnostic::error(format!("{} would write /{}, which {why}", other.describe(), shorten(file)))
+                .code(Code::PathTooLong),
+        ],
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{fail, report, seconds};
 use crate::cli::BuildArgs;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::output::{Staging, check_output_dir, check_ownership};
 use crate::pipeline::{self, PipelineOptions};
 use std::process::ExitCode;
@@ -31,7 +31,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             return fail(
-                &[Diagnostic::error(format!("cannot create a folder next to {shown}: {e}"))],
+                &[Diagnostic::error(format!("cannot create a folder next to {shown}: {e}")).code(Code::Write)],
                 "nothing was built",
             );
         }
@@ -51,7 +51,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
         return fail(&[d], &format!("{shown} was not changed"));
     }
     let cannot_replace = |e: std::io::Error| {
-        fail(&[Diagnostic::error(format!("cannot replace {shown}: {e}"))], &format!("{shown} was not changed"))
+        fail(
+            &[Diagnostic::error(format!("cannot replace {shown}: {e}")).code(Code::Write)],
+            &format!("{shown} was not changed"),
+        )
     };
     // files in the output that dossier did not make are named before the commit moves them aside
     match staging.prepare(&shown) {

@@ -6,6 +6,7 @@ mod sanitize;
 pub use raw_html::{RawHtmlPolicy, Removal, url_allowed, url_scheme};
 
 use crate::config::RawHtml;
+use crate::diagnostics::Code;
 use crate::highlight;
 use crate::slug::Slug;
 use crate::words::{self, WordBag, WordBagBuilder};
@@ -53,6 +54,38 @@ pub struct BodyOptions<'a> {
     pub for_search: bool,
     pub raw_html: &'a RawHtmlPolicy,
     pub reserved_ids: ReservedIds<'a>,
+    /// The most HTML the body may make, in bytes: [`max_body_html`]. Tests lower it, to see what
+    /// a body past it gives without making a gigabyte of HTML.
+    pub max_html: usize,
+}
+
+/// The most HTML one body may make: 1 GiB, far more than any page a browser can show, and under
+/// the 4 GiB that offsets into it can count (they are kept as `u32`), with room for what
+/// sanitizing adds. Markdown makes HTML many times its size: highlighted code about fifty times
+/// (a `;` of Rust is 58 bytes of HTML), so a file under the 64 MiB `load` reads can make more
+/// than 4 GiB. A body past this is an error at the place where its HTML passed it, and the writer
+/// stops there. (What repeats text without bound, reference links and the cells a table row
+/// lacks, pulldown-cmark itself stops expanding past about the length of the body.)
+pub const MAX_BODY_HTML: usize = 1 << 30;
+const _: () = assert!(MAX_BODY_HTML <= u32::MAX as usize, "offsets into a body's HTML are `u32`");
+
+/// The variable a debug build of dossier reads a lower cap from, in bytes: integration tests set
+/// it to see what a body past the cap gives without making a gigabyte of HTML. Release builds do
+/// not read it.
+pub const TEST_MAX_BODY_HTML_VAR: &str = "DOSSIER_TEST_MAX_BODY_HTML";
+
+/// The cap a build puts on a body's HTML: [`MAX_BODY_HTML`], or in a debug build a lower one
+/// from [`TEST_MAX_BODY_HTML_VAR`] (read once).
+pub fn max_body_html() -> usize {
+    #[cfg(debug_assertions)]
+    {
+        static LOWERED: LazyLock<Option<usize>> =
+            LazyLock::new(|| std::env::var(TEST_MAX_BODY_HTML_VAR).ok()?.trim().parse().ok());
+        if let Some(cap) = *LOWERED {
+            return cap.min(MAX_BODY_HTML);
+        }
+    }
+    MAX_BODY_HTML
 }
 
 static DEFAULT_POLICY: LazyLock<RawHtmlPolicy> = LazyLock::new(RawHtmlPolicy::default);
@@ -60,7 +93,12 @@ static DEFAULT_POLICY: LazyLock<RawHtmlPolicy> = LazyLock::new(RawHtmlPolicy::de
 impl Default for BodyOptions<'_> {
     /// Words counted, raw HTML sanitized, no ids reserved.
     fn default() -> Self {
-        BodyOptions { for_search: true, raw_html: &DEFAULT_POLICY, reserved_ids: ReservedIds::default() }
+        BodyOptions {
+            for_search: true,
+            raw_html: &DEFAULT_POLICY,
+            reserved_ids: ReservedIds::default(),
+            max_html: MAX_BODY_HTML,
+        }
     }
 }
 
@@ -68,6 +106,8 @@ impl Default for BodyOptions<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyIssue {
     pub error: bool,
+    /// What it is about (the diagnostic's [`Code`]).
+    pub code: Code,
     pub offset: usize,
     pub len: usize,
     pub message: String,
@@ -280,6 +320,7 @@ pub fn parse_with<'s>(body: &'s str, body_offset: usize, options: &BodyOptions<'
             let mut escaped = parse_with_unique_ids(body, body_offset, options, RawHtml::Escape).body;
             escaped.issues.push(BodyIssue {
                 error: false,
+                code: Code::RawHtmlShownAsText,
                 offset: body_offset + first_raw,
                 len: body[first_raw..].find('>').map_or(1, |i| i + 1),
                 message: format!("raw HTML in this file is shown as text: {reason}"),
@@ -348,12 +389,14 @@ fn parse_once<'s>(
     written: &FxHashSet<String>,
 ) -> OnePass<'s> {
     let mut scan = Scan::new(body, body_offset, options, mode, written);
+    let written_ids = written;
     // the text of runs is left out: what remains is about a third of the Markdown
     let mut text = String::with_capacity(body.len() / 3 + 256);
     let written = Cell::new(0);
     let last_byte = Cell::new(b'\n');
     let mut starts = Vec::new();
-    {
+    let last_event = Cell::new(0..0);
+    let written_whole = {
         let events = HtmlEvents {
             parser: Parser::new_ext(body, self::options()).into_offset_iter(),
             scan: &mut scan,
@@ -363,14 +406,59 @@ fn parse_once<'s>(
             written: &written,
             last_byte: &last_byte,
             starts: &mut starts,
+            last_event: &last_event,
         };
-        let writer = CountingWriter { out: &mut text, written: &written, last_byte: &last_byte };
-        pulldown_cmark::html::write_html_fmt(writer, events).expect("writing to a String");
+        let writer =
+            CountingWriter { out: &mut text, written: &written, last_byte: &last_byte, limit: options.max_html };
+        // the only error is the writer's refusal to go past `max_html`
+        pulldown_cmark::html::write_html_fmt(writer, events).is_ok()
+    };
+    if !written_whole {
+        return too_much_html(body_offset, options, mode, written_ids, last_event.take());
     }
     text.shrink_to_fit();
     let end = offset_u32(text.len());
     starts.resize(scan.event_count + 1, end);
     scan.finish(BodyHtml { text, starts: starts.into(), hrefs_blank: false })
+}
+
+/// A body whose HTML went past `options.max_html` at the event at `at` (in the body): it is
+/// parsed as empty, with an error there, so that later stages have a consistent body to work
+/// with while the build fails.
+fn too_much_html<'s>(
+    body_offset: usize,
+    options: &BodyOptions<'_>,
+    mode: RawHtml,
+    written: &FxHashSet<String>,
+    at: Range<usize>,
+) -> OnePass<'s> {
+    let mut empty = parse_once("", body_offset, options, mode, written);
+    empty.body.issues.push(BodyIssue {
+        error: true,
+        code: Code::BodyTooLarge,
+        offset: body_offset + at.start,
+        len: at.len(),
+        message: format!(
+            "this body makes more than {} of HTML by here, more than a page may hold",
+            byte_size(options.max_html)
+        ),
+        help: Some(
+            "Markdown can make HTML many times its size (highlighted code, a reference link with a long \
+             address used again and again): split the file"
+                .into(),
+        ),
+    });
+    empty
+}
+
+/// `1 GiB`, `64 KiB`, `100 bytes`: a size as a message shows it (rounded down).
+fn byte_size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
 }
 
 /// The HTML pulldown-cmark's writer makes of `body` with nothing of the site put in and its raw
@@ -438,7 +526,7 @@ pub fn html_from_events(body: &str) -> String {
     // as it writes, from the last byte it wrote
     let mut html = String::new();
     let (written, last_byte) = (Cell::new(0), Cell::new(b'\n'));
-    let writer = CountingWriter { out: &mut html, written: &written, last_byte: &last_byte };
+    let writer = CountingWriter { out: &mut html, written: &written, last_byte: &last_byte, limit: usize::MAX };
     let events = events.into_iter().map(|(event, own_line)| match event {
         Event::Html(h) if own_line && last_byte.get() != b'\n' => Event::Html(format!("\n{h}").into()),
         event => event,
@@ -463,10 +551,10 @@ fn footnote_definition(f: &Footnote) -> String {
     out
 }
 
-/// Offsets in a body's HTML are kept as `u32`: a body makes at most a few times its own length
-/// of HTML, and content files are far smaller than 4 GB (`load` refuses larger ones).
+/// Offsets in a body's HTML are kept as `u32`: the writer stops at [`MAX_BODY_HTML`], and
+/// sanitizing gives up on HTML past it, both well under 4 GiB.
 fn offset_u32(offset: usize) -> u32 {
-    u32::try_from(offset).expect("a body's HTML is under 4 GB")
+    u32::try_from(offset).expect("a body's HTML is at most MAX_BODY_HTML")
 }
 
 /// The byte the HTML of a body holds for each text event of a run (ASCII SUB: a validator
@@ -502,10 +590,15 @@ struct CountingWriter<'a> {
     out: &'a mut String,
     written: &'a Cell<usize>,
     last_byte: &'a Cell<u8>,
+    /// The most bytes it takes: past this, writing fails (and the writer stops).
+    limit: usize,
 }
 
 impl std::fmt::Write for CountingWriter<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if s.len() > self.limit - self.out.len() {
+            return Err(std::fmt::Error);
+        }
         self.out.push_str(s);
         self.written.set(self.out.len());
         if let Some(&last) = s.as_bytes().last() {
@@ -533,6 +626,9 @@ struct HtmlEvents<'s, 'a, 'o> {
     /// footnote definition on a new line.
     last_byte: &'a Cell<u8>,
     starts: &'a mut Vec<u32>,
+    /// Where in the body the last event taken from the parser is: where an error about the HTML
+    /// written so far points.
+    last_event: &'a Cell<Range<usize>>,
 }
 
 impl<'s> Iterator for HtmlEvents<'s, '_, '_> {
@@ -546,6 +642,7 @@ impl<'s> Iterator for HtmlEvents<'s, '_, '_> {
                 return Some(event);
             }
             let (event, range) = self.parser.next()?;
+            self.last_event.set(range.clone());
             let index = self.scan.event_count;
             let event = match self.scan.event(&event, range) {
                 // The text of runs is left to rendering, which marks names up in it: the writer
@@ -881,6 +978,7 @@ impl<'s, 'a> Scan<'s, 'a> {
         for removal in &self.raw.removals {
             issues.push(BodyIssue {
                 error: false,
+                code: removal.what.code(),
                 offset: self.body_offset + removal.offset,
                 len: removal.len,
                 message: removal.what.message(),
@@ -1169,22 +1267,25 @@ impl<'a> PageIds<'a> {
 
     /// The error for an id written in the body (`what` says how) that the page already has.
     fn clash(&self, id: &str, offset: usize, len: usize, what: &str) -> Option<BodyIssue> {
-        let issue = |message: String, help: &str| {
-            Some(BodyIssue { error: true, offset, len, message, help: Some(help.to_string()) })
+        let issue = |code: Code, message: String, help: &str| {
+            Some(BodyIssue { error: true, code, offset, len, message, help: Some(help.to_string()) })
         };
         if id.is_empty() || id.contains(|c: char| c.is_ascii_whitespace()) {
-            return issue(format!("{what} `{id}` is not an id"), "an id is one word, without spaces");
+            return issue(Code::NotAnId, format!("{what} `{id}` is not an id"), "an id is one word, without spaces");
         }
         if self.reserved.contains(id) {
             return issue(
+                Code::IdTaken,
                 format!("{what} `{id}` is one the page's template gives to its own section"),
                 "choose another id: ids must be unique on a page",
             );
         }
         match self.used.get(id) {
-            Some(Some(_)) => {
-                issue(format!("{what} `{id}` is written twice on this page"), "ids must be unique on a page")
-            }
+            Some(Some(_)) => issue(
+                Code::IdTaken,
+                format!("{what} `{id}` is written twice on this page"),
+                "ids must be unique on a page",
+            ),
             _ => None,
         }
     }
@@ -1415,5 +1516,34 @@ mod tests {
         let parsed = parse(body, 0);
         assert_eq!(parsed.first_paragraph.as_deref(), Some("The real first paragraph."));
         assert_eq!(parsed.word_count, 10);
+    }
+
+    /// The cap is tested with a small `max_html`: the same check as the 1 GiB one, without
+    /// making a gigabyte of HTML.
+    #[test]
+    fn a_body_past_the_html_cap_is_a_located_error_not_a_panic() {
+        // a table with a wide header: every short row is written as wide (about 1 KiB each; at this
+        // size, pulldown-cmark writes every cell a row lacks)
+        let header = format!("{}|\n{}|\n", "|a".repeat(100), "|-".repeat(100));
+        let body = format!("Intro.\n\n{header}{}", "|x\n".repeat(100));
+        let offset = 40;
+        for mode in [RawHtml::Sanitize, RawHtml::Trusted, RawHtml::Escape] {
+            let policy = RawHtmlPolicy::new(mode, Vec::new());
+            let options = BodyOptions { raw_html: &policy, max_html: 20 << 10, ..BodyOptions::default() };
+            let parsed = parse_with(&body, offset, &options);
+            let [issue] = &parsed.issues[..] else { panic!("{mode:?}: {:?}", parsed.issues) };
+            assert!(issue.error && issue.code == Code::BodyTooLarge, "{issue:?}");
+            assert_eq!(issue.message, "this body makes more than 20 KiB of HTML by here, more than a page may hold");
+            // in the row where the HTML passed the cap: the 23rd
+            let line = body[..issue.offset - offset].matches('\n').count() + 1;
+            assert_eq!(line, 4 + 23, "{mode:?}");
+            // the body is kept as empty, so that later stages have nothing inconsistent to read
+            assert!(parsed.links.is_empty() && parsed.html.text.is_empty() && parsed.event_count == 0);
+            // under the cap, it is an ordinary body
+            let fine = parse_with(&body, offset, &BodyOptions { max_html: 200 << 10, ..options });
+            assert!(fine.issues.is_empty() && fine.html.text.len() > 90_000, "{mode:?}: {:?}", fine.issues);
+        }
+        assert_eq!(BodyOptions::default().max_html, MAX_BODY_HTML);
+        assert_eq!(byte_size(MAX_BODY_HTML), "1 GiB");
     }
 }

@@ -257,6 +257,14 @@ pub enum Removal {
 }
 
 impl Removal {
+    /// The code of its warning: a removal, or an image given an empty `alt`.
+    pub fn code(&self) -> crate::diagnostics::Code {
+        match self {
+            Removal::NoAlt => crate::diagnostics::Code::ImageWithoutAlt,
+            _ => crate::diagnostics::Code::RawHtmlRemoved,
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             Removal::ElementAndContent(e) => format!("raw HTML: removed `<{e}>` and everything in it"),

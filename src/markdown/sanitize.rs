@@ -124,6 +124,9 @@ pub(super) fn sanitize(
     let skeleton = skeleton(html, layout, &key);
     let cleaned = policy.sanitizer().clean(&skeleton).to_string();
     let Cleaned { text, markers } = tidy(&cleaned, &key, policy)?;
+    if text.len() > super::MAX_BODY_HTML {
+        return Err(Failure("sanitized, it would be more HTML than a page may hold"));
+    }
     let mut starts = place_events(layout.event_count, &markers, text.len())?;
     let removed_runs = place_runs(&text, &mut starts, html, layout)?;
     check_links(&text, &starts, layout)?;

@@ -95,7 +95,7 @@ pub fn render_pages(
     let cards = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
     let quotes = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
     let renderer = Renderer { site, templates, cards, quotes };
-    let errors: Mutex<BTreeMap<String, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
+    let errors: Mutex<BTreeMap<crate::diagnostics::Identity, (Diagnostic, usize)>> = Mutex::new(BTreeMap::new());
     // explainer pages first: they make the quotes that actor pages show
     let (explainer_pages, mut other_pages): (Vec<&Page>, Vec<&Page>) =
         pages.iter().partition(|page| matches!(page.kind, PageKind::Explainer(_)));
@@ -116,7 +116,7 @@ pub fn render_pages(
         match sink.write(&path, bytes) {
             Ok(()) => Some((path, ids)),
             Err(e) => {
-                record(&errors, Diagnostic::error(format!("cannot write /{path}: {e}")));
+                record(&errors, Diagnostic::cannot_write(format_args!("/{path}"), e));
                 None
             }
         }
@@ -173,9 +173,10 @@ fn entries_listed(site: &Site<'_>, page: &Page) -> usize {
     }
 }
 
-/// Keeps one copy of each distinct error with the number of pages it happened on.
-fn record(errors: &Mutex<BTreeMap<String, (Diagnostic, usize)>>, d: Diagnostic) {
-    let key = d.to_string();
+/// Keeps one copy of each distinct error (by [`Diagnostic::identity`]: its place, code and
+/// message, not its printed text) with the number of pages it happened on.
+fn record(errors: &Mutex<BTreeMap<crate::diagnostics::Identity, (Diagnostic, usize)>>, d: Diagnostic) {
+    let key = d.identity();
     let mut map = errors.lock().expect("no thread panicked while holding the lock");
     map.entry(key).or_insert((d, 0)).1 += 1;
 }

@@ -1,6 +1,6 @@
 //! Templates: the theme's and the site's Tera templates, compiled once, and their errors as diagnostics.
 
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::load::TemplateFile;
 use std::collections::HashMap;
 
@@ -35,9 +35,12 @@ impl Templates {
         let mut diagnostics = Vec::new();
         for name in REQUIRED {
             if !origins.contains_key(*name) {
-                diagnostics.push(Diagnostic::error(format!(
-                    "the theme has no template `{name}`: add templates/{name} to the site or to the theme"
-                )));
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "the theme has no template `{name}`: add templates/{name} to the site or to the theme"
+                    ))
+                    .code(Code::Template),
+                );
             }
         }
         let mut tera = tera::Tera::new();
@@ -106,9 +109,11 @@ fn located_reports(text: &str, origins: &HashMap<String, (String, String)>) -> V
                     let offset: usize =
                         source_text.split_inclusive('\n').take(line_number.saturating_sub(1)).map(str::len).sum();
                     let offset = (offset + column.saturating_sub(1)).min(source_text.len());
-                    diagnostics.push(Diagnostic::error(message).at(&SourceFile::new(origin, source_text), offset, 1));
+                    let d = Diagnostic::error(message).code(Code::Template);
+                    diagnostics.push(d.at(&SourceFile::new(origin, source_text), offset, 1));
                 }
-                None => diagnostics.push(Diagnostic::error(format!("{message} (in template `{name}`)"))),
+                None => diagnostics
+                    .push(Diagnostic::error(format!("{message} (in template `{name}`)")).code(Code::Template)),
             }
         }
     }
@@ -138,9 +143,11 @@ fn one_diagnostic(error: &tera::Error, origins: &HashMap<String, (String, String
                     let span = report.span();
                     let offset = span.range.start.min(text.len());
                     let len = span.range.end.saturating_sub(span.range.start);
-                    Diagnostic::error(message).at(&source, offset, len)
+                    Diagnostic::error(message).code(Code::Template).at(&source, offset, len)
                 }
-                None => Diagnostic::error(format!("{message} (in template `{}`)", report.filename())),
+                None => {
+                    Diagnostic::error(format!("{message} (in template `{}`)", report.filename())).code(Code::Template)
+                }
             }
         }
         other => {
@@ -150,7 +157,7 @@ fn one_diagnostic(error: &tera::Error, origins: &HashMap<String, (String, String
                 message.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            Diagnostic::error(message)
+            Diagnostic::error(message).code(Code::Template)
         }
     }
 }

@@ -133,7 +133,7 @@ impl Session {
     pub fn rebuild_search(&mut self) -> Result<(Update, Duration), Diagnostic> {
         let started = Instant::now();
         let sink = MemorySink::default();
-        self.cache.search_index(&sink).map_err(|e| Diagnostic::error(format!("cannot build the search index: {e}")))?;
+        self.cache.search_index(&sink).map_err(|e| Diagnostic::cannot_write("the search index", e))?;
         let files = sink.into_files();
         let mut update = Update::default();
         let fresh: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser test of /search/: serves a built site under its base path, types queries into the
 // search box in headless Chromium (playwright-core, as installed by setup-validators), and checks
-// that the matching explainer is found and that the results can be reached with the keyboard.
+// that the matching explainer is found and that the results can be reached with the keyboard;
+// also that Chromium's run of the shipped search.js splits words as Rust does.
 //
 // usage: node tests/browser/search.js PUBLIC_DIR BASE_PATH
 //   e.g. node tests/browser/search.js public /dossier/
@@ -85,6 +86,18 @@ function check(ok, message) {
     await page.waitForSelector('#search-results li', { timeout: 10000 });
     const ishiba = await page.$$eval('#search-results h2 a', (links) => links.map((a) => a.textContent));
     check(ishiba.includes('Shigeru Ishiba'), `a prefix finds the actor: ${ishiba.slice(0, 3).join(', ')}`);
+
+    // the browser's own Unicode data: the shipped search.js splits the shared cases as Rust does
+    // (tests/browser/search-words.json; tests/search_words.rs checks Rust's side)
+    const cases = JSON.parse(fs.readFileSync(path.join(__dirname, 'search-words.json'), 'utf8'));
+    const shipped = fs.readFileSync(path.join(root, 'search.js'), 'utf8');
+    const split = await page.evaluate(([source, texts]) => {
+      const module = { exports: {} };
+      new Function('module', source)(module);
+      return texts.map((text) => module.exports.words(text));
+    }, [shipped, cases.map((c) => c.text)]);
+    const differ = cases.filter((c, i) => JSON.stringify(split[i]) !== JSON.stringify(c.words));
+    check(differ.length === 0, `Chromium splits the ${cases.length} shared cases as Rust does${differ.length ? ': ' + differ.map((c) => c.case).join(', ') : ''}`);
 
     await page.getByLabel('Search for').fill('zzzznothing');
     await page.waitForFunction(() => document.getElementById('search-status').textContent === 'No results.', null, { timeout: 10000 });

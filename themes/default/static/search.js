@@ -2,6 +2,40 @@
 // layout), ranks the documents and shows them. No dependencies, no external requests.
 (function () {
   "use strict";
+
+  // The words of a text as the index has them, by the rules of dossier's src/words.rs (which says
+  // why each is there; tests/search_words.rs checks that both split alike): NFKD; lower case, with
+  // ß as ss and ς as σ; the accents U+0300–U+036F dropped, but for the breve of й; NFC. A word is
+  // a run of letters and digits with the marks after them; each Han ideograph is a word, and a
+  // change between hiragana, katakana and other letters ends one.
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
+  var HIRAGANA = "\\u3041-\\u3096\\u309d-\\u309f";
+  var KATAKANA = "\\u30a1-\\u30fa\\u30fc-\\u30ff\\u31f0-\\u31ff";
+  var OTHER = "(?![" + HAN + HIRAGANA + KATAKANA + "])[\\p{Alphabetic}\\p{N}]";
+  var WORD = new RegExp("[" + HAN + "]|[" + HIRAGANA + "][" + HIRAGANA + "\\p{M}]*|[" + KATAKANA + "][" +
+    KATAKANA + "\\p{M}]*|" + OTHER + "(?:" + OTHER + "|\\p{M})*", "gu");
+  function words(text) {
+    return text.normalize("NFKD").toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ")
+      .replace(/(и\u0306)|[\u0300-\u036f]/g, "$1").normalize("NFC").match(WORD) || [];
+  }
+
+  // Whether key `a` sorts before `b` or equals it, in the order of the index (Rust's: by code
+  // point; JavaScript's own comparison of strings goes by UTF-16 units, which differs past U+FFFF).
+  function notAfter(a, b) {
+    for (var i = 0; i < a.length && i < b.length; i++) {
+      var x = a.codePointAt(i), y = b.codePointAt(i);
+      if (x !== y) return x < y;
+      if (x > 0xffff) i++;
+    }
+    return a.length <= b.length;
+  }
+
+  // Node loads this file to test these (tests/browser/search-words.js): no page to search there.
+  if (typeof module === "object" && module.exports) {
+    module.exports = { words: words, notAfter: notAfter };
+    return;
+  }
+
   var form = document.querySelector("form[data-index]");
   if (!form || !window.fetch) return;
   var base = form.getAttribute("data-index");
@@ -23,18 +57,12 @@
     return cache[path];
   }
 
-  // The words of a text as the index has them: lower case, accents removed, split on anything
-  // that is not a letter or a digit.
-  function words(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  }
-
   // The term shard whose first key is the last one not after `key`.
   function shardOf(meta, key) {
     var lo = 0, hi = meta.shards.length - 1, found = 0;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (meta.shards[mid] <= key) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+      if (notAfter(meta.shards[mid], key)) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
     }
     return "t/" + found + ".json";
   }
@@ -83,12 +111,17 @@
     });
   }
 
+  // Runs of letters, digits and marks, and each Han ideograph alone: the parts of a text marked
+  // when one of their words matches.
+  var PART = new RegExp("([" + HAN + "]|(?:(?![" + HAN + "])[\\p{L}\\p{N}\\p{M}])+)", "u");
+
   // Appends `text` to `parent`, with the words that match the query in <mark>.
   function highlighted(parent, text, query) {
     var prefixes = query.map(function (w) { return w.slice(0, Math.max(3, w.length - 2)); });
-    text.split(/([\p{L}\p{N}]+)/u).forEach(function (part) {
-      var norm = words(part)[0] || "";
-      var hit = norm && prefixes.some(function (p) { return norm.indexOf(p) === 0; });
+    text.split(PART).forEach(function (part) {
+      var hit = words(part).some(function (norm) {
+        return prefixes.some(function (p) { return norm.indexOf(p) === 0; });
+      });
       if (hit) {
         var mark = document.createElement("mark");
         mark.textContent = part;
