@@ -218,7 +218,7 @@ pub fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Conte
 }
 
 /// [`read_content`], and the files that could not be read (relative to content/).
-fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<ContentFile>, Vec<String>) {
+pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<ContentFile>, Vec<String>) {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         // an empty site would replace the previous output: a missing folder is a mistake

@@ -1,12 +1,24 @@
-//! The pipeline shared by `build`, `check` and `serve`: load → parse → assemble → render, into a sink.
+//! The one pipeline of `build`, `check` and `serve`: load → parse → assemble → render → check the
+//! pages → search index. [`stages`] is the whole orchestration, read top to bottom: the order of
+//! the stages, what happens on errors, and where a [`Cache`] plugs in. `build` and `check` call
+//! [`run`], which reads every file; `serve` calls [`run_cached`] with the cache of its previous
+//! run, and each stage takes from it what did not change. Nothing else differs.
 
-use crate::assemble::{self, AssembleOptions};
+use crate::assemble::{self, AssembleCache, AssembleOptions, Page, Site};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
-use crate::load::{self, StaticFile};
-use crate::parse;
-use crate::render::{self, Sink, Templates};
+use crate::load::{self, ContentFile, LoadedSite, StaticFile, TemplateFile};
+use crate::page_ids::{self, RenderedIds};
+use crate::parse::{self, FileResult, ParseOptions, ParsedSite};
+use crate::render::{self, NullSink, RenderedPages, Sink, Templates};
+use crate::serve::changes::RebuildPlan;
+use crate::serve::fingerprint::{self, FileVersions, Shown};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -22,26 +34,33 @@ pub struct PipelineOptions {
     pub ends_process: bool,
 }
 
-/// Time spent in each stage, for `build --timings`.
+/// Time spent in each stage, for `build --timings` and `serve --timings`.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     pub load: Duration,
     pub parse: Duration,
     pub assemble: Duration,
+    /// With a cache: the fingerprints of the pages, to find those that changed.
+    pub compare: Duration,
     pub render: Duration,
-    /// Built while pages render.
+    /// Built while pages render (without a cache).
     pub search: Duration,
 }
 
 /// A pipeline that got to the end.
 #[derive(Debug)]
 pub struct Rendered {
+    /// Pages of the site.
     pub pages: usize,
-    /// Files of the search index.
+    /// Pages rendered by this run: all of them without a cache, those that changed with one.
+    pub rendered: usize,
+    /// With a cache: output files of its previous successful run that the site no longer has.
+    pub removed: Vec<String>,
+    /// Files of the search index (none with a cache: see [`Cache::search_index`]).
     pub search_files: usize,
     /// Static files still to copy (the sink decides how).
-    pub static_files: Vec<StaticFile>,
-    pub config: Config,
+    pub static_files: Arc<Vec<StaticFile>>,
+    pub config: Arc<Config>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
 }
@@ -51,103 +70,166 @@ pub fn load_config(options: &PipelineOptions) -> Result<Config, Vec<Diagnostic>>
     load::load_config(&options.root, options.base_url.as_deref()).map_err(sorted)
 }
 
-/// Runs every stage after the configuration. On failure, returns every diagnostic found, sorted,
-/// warnings included.
+/// Runs every stage after the configuration, on every file of the site. On failure, returns
+/// every diagnostic found, sorted, warnings included.
 pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut timings = Timings::default();
+    // load: every file
     let started = Instant::now();
-    let (loaded, mut diagnostics) = load::load_site(&options.root, config);
-    timings.load = started.elapsed();
+    let (loaded, diagnostics) = load::load_site(&options.root, config);
+    let loaded = Loaded::from_site(loaded);
+    let load_time = started.elapsed();
+    let mut templates = None;
+    let result = stages(options, &loaded, loaded.sources(), diagnostics, load_time, sink, &mut templates, None);
+    if options.ends_process {
+        // the process ends: the text of the files is left to the system to reclaim, instead of
+        // being freed file by file (9 ms at 10,000 explainers, see `ends_process`)
+        std::mem::forget(loaded);
+    }
+    result
+}
 
+/// [`run`] for `serve`: reads again only what `cache` was told changed ([`Cache::changed`]), and
+/// takes from it what its previous runs made of everything else. The configuration is read
+/// first, when it changed: its errors stop the run, as they stop a build before it starts.
+pub fn run_cached(options: &PipelineOptions, sink: &dyn Sink, cache: &mut Cache) -> Result<Rendered, Vec<Diagnostic>> {
+    // load: what changed since the last run
     let started = Instant::now();
-    let parse_options = parse::ParseOptions::new(&loaded.config, &loaded.templates);
-    let (mut parsed, parse_diagnostics) = parse::parse_site(&loaded.content, &parse_options);
-    parsed.failed.extend(loaded.unreadable.iter().cloned());
-    diagnostics.extend(parse_diagnostics);
+    let (loaded, diagnostics) = cache.files.load(options)?;
+    // SAFETY: `loaded` outlives the run; what borrows from these sources is dropped during it,
+    // or kept in `cache.stages` beside a clone of the `Arc` it borrows from, in a field dropped
+    // after it (the argument is written out at `Loaded::sources_pinned`).
+    let sources = unsafe { loaded.sources_pinned() };
+    let load_time = started.elapsed();
+    let StageCaches { parse, templates, assembly, pages } = &mut cache.stages;
+    let warm = Warm {
+        parse,
+        assembly,
+        pages,
+        files: &cache.files,
+        // a large site takes a while to free: not on the way to the reload
+        drop_later: |previous| {
+            std::thread::spawn(move || drop(previous));
+        },
+    };
+    stages(options, &loaded, sources, diagnostics, load_time, sink, templates, Some(warm))
+}
+
+/// The stages, in order, with their error policy. Every stage runs as far as it has input, so
+/// that one run reports every problem (unreadable files, YAML, templates, links, anchors):
+/// - load and parse errors are reported; files that failed are left out, and links to them are
+///   not reported again;
+/// - template errors are reported, and assembly runs all the same;
+/// - assembly errors stop the run: there is no site to render;
+/// - after any error, pages are still rendered, to nowhere, so that the errors only rendered
+///   pages show (templates, `#anchor` links) are reported with the others; then the run stops;
+/// - rendering errors, ids written twice on a page and broken `#anchor` links stop the run.
+///
+/// Templates are compiled into `templates`: this run's, or a cache's, which compiles them again
+/// only when they changed. With a cache (`warm`), each other stage takes its own part of it:
+/// parse parses only the files it has not parsed, assembly reuses its derived data,
+/// and only the pages whose fingerprint changed since the last successful run are rendered (the
+/// others are as that run left them). The cache records pages only when the run succeeds.
+#[allow(clippy::too_many_arguments)] // the stages' inputs, each named: clearer than a struct used once
+fn stages<'s>(
+    options: &PipelineOptions,
+    loaded: &Loaded,
+    sources: Sources<'s>,
+    mut diagnostics: Vec<Diagnostic>,
+    load_time: Duration,
+    sink: &dyn Sink,
+    templates: &mut Option<CompiledTemplates>,
+    mut warm: Option<Warm<'_, 's>>,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut timings = Timings { load: load_time, ..Timings::default() };
+
+    // parse: each file on its own, in parallel; with a cache, only those not parsed before
+    let started = Instant::now();
+    let parsed = parse(&sources, loaded, warm.as_mut().map(Warm::parse), &mut diagnostics);
     timings.parse = started.elapsed();
 
-    let templates = match Templates::compile(&loaded.templates) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+    // templates: their errors are reported with the others, and do not stop assembly
+    let version = warm.as_ref().map(|w| w.files.templates_version);
+    let templates = compile(&sources, templates, version, &mut diagnostics);
 
+    // assemble: the one immutable site; its errors stop the run
     let started = Instant::now();
     let assembled = assemble::assemble(
-        &loaded.config,
+        sources.config,
         parsed,
-        &loaded.static_files,
+        sources.static_files,
         AssembleOptions { include_drafts: options.include_drafts },
-        None,
+        warm.as_mut().map(|w| w.assembly.for_run(loaded)),
     );
     timings.assemble = started.elapsed();
-    let (site, warnings) = match assembled {
-        Ok((site, warnings)) => (site, warnings),
+    let site = match assembled {
+        Ok((site, warnings)) => {
+            diagnostics.extend(warnings);
+            site
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(sorted(diagnostics));
         }
     };
-    diagnostics.extend(warnings);
-    let mut templates = match templates {
-        Some(t) if !diagnostics.iter().any(Diagnostic::is_error) => t,
-        Some(mut t) => {
-            // the build fails: pages are still rendered, to nowhere, so that the errors only
-            // rendered pages show (`#anchor` links, templates) are reported with the others
-            match render::render_site(&site, &mut t, &render::NullSink) {
-                Ok(rendered) => diagnostics.extend(crate::page_ids::check_anchors(&site.anchor_checks, &rendered.ids)),
-                Err(errors) => diagnostics.extend(errors),
-            }
-            return Err(sorted(diagnostics));
-        }
-        None => return Err(sorted(diagnostics)),
-    };
+    let Some(templates) = templates else { return Err(sorted(diagnostics)) };
 
-    // the search index reads the same immutable site: it is built while pages render
-    let render = || {
-        let started = Instant::now();
-        (render::render_site(&site, &mut templates, sink), started.elapsed())
-    };
-    let search = || {
-        let started = Instant::now();
-        let files = if site.config.search { crate::search::write_index(&site, sink) } else { Ok(0) };
-        (files, started.elapsed())
-    };
-    let ((pages, render_time), (search_files, search_time)) = rayon::join(render, search);
-    (timings.render, timings.search) = (render_time, search_time);
-    let rendered = match pages {
+    // the pages to render: all of them; with a cache, those whose fingerprint changed
+    let started = Instant::now();
+    let (pages, fingerprints) = pages_to_render(&site, warm.as_ref());
+    timings.compare = started.elapsed();
+
+    // render, with the search index alongside; after errors, to nowhere and without the index
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let with_search = !failed && warm.is_none();
+    let (rendered, search) = render(&site, templates, &pages, if failed { &NullSink } else { sink }, with_search);
+    (timings.render, timings.search) = (rendered.1, search.as_ref().map_or(Duration::ZERO, |s| s.1));
+    let rendered = match rendered.0 {
         Ok(rendered) => rendered,
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(sorted(diagnostics));
         }
     };
-    // ids twice on a page, and `#anchor` links, against the pages as rendered
-    let mut page_errors = rendered.duplicate_ids;
-    page_errors.extend(crate::page_ids::check_anchors(&site.anchor_checks, &rendered.ids));
-    if !page_errors.is_empty() {
-        diagnostics.extend(page_errors);
+
+    // the pages as rendered: ids written twice (unless errors came first, which name the place
+    // in the body), and `#anchor` links against the ids of the page they lead to; with a cache,
+    // the pages not rendered again hold the ids they held
+    let pages_rendered = pages.len();
+    let ids = ids_now(rendered.ids, fingerprints.as_deref(), warm.as_ref());
+    if !failed {
+        diagnostics.extend(rendered.duplicate_ids);
+    }
+    diagnostics.extend(page_ids::check_anchors(&site.anchor_checks, &ids));
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(sorted(diagnostics));
     }
-    let pages = rendered.ids.len();
-    let search_files = search_files.map_err(|e| {
-        diagnostics.push(Diagnostic::cannot_write("the search index", e));
-        sorted(std::mem::take(&mut diagnostics))
-    })?;
-    if options.ends_process {
-        std::mem::forget(site);
-        // and the text of the files it borrowed from
-        std::mem::forget(loaded.content);
-    } else {
-        drop(site);
-    }
+    let search_files = match search.map(|s| s.0) {
+        Some(Err(e)) => {
+            diagnostics.push(Diagnostic::cannot_write("the search index", e));
+            return Err(sorted(diagnostics));
+        }
+        Some(Ok(files)) => files,
+        None => 0,
+    };
+
+    // success: a cache records the pages as they are now, and keeps the site for the index
+    let page_count = site.pages.len();
+    let removed = match warm {
+        Some(warm) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
+        None if options.ends_process => {
+            // the process ends: not freed piece by piece (40 ms at 10,000 explainers)
+            std::mem::forget(site);
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     Ok(Rendered {
-        pages,
+        pages: page_count,
+        rendered: pages_rendered,
+        removed,
         search_files,
-        static_files: loaded.static_files,
-        config: loaded.config,
+        static_files: Arc::clone(&loaded.static_files),
+        config: Arc::clone(&loaded.config),
         warnings: sorted(diagnostics),
         timings,
     })
@@ -156,4 +238,593 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics::sort(&mut diagnostics);
     diagnostics
+}
+
+// The stages, each with its part of the cache.
+
+/// Parse: every content file (with a cache, those it has no result for), and the results put
+/// together in path order.
+fn parse<'s>(
+    sources: &Sources<'s>,
+    loaded: &Loaded,
+    cache: Option<(&mut ParseCache<'s>, (u64, u64))>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ParsedSite<'s> {
+    let (mut parsed, parse_diagnostics) = match cache {
+        None => {
+            let options = ParseOptions::new(sources.config, sources.templates);
+            let results: Vec<FileResult<'s>> = sources
+                .content
+                .par_iter()
+                .with_max_len(crate::ITEMS_PER_JOB)
+                .map(|file| parse::parse_file(file, &options))
+                .collect();
+            parse::collect(sources.content.iter().copied().zip(results))
+        }
+        Some((cache, versions)) => cache.parse(sources, loaded, versions),
+    };
+    parsed.failed.extend(sources.unreadable.iter().cloned());
+    diagnostics.extend(parse_diagnostics);
+    parsed
+}
+
+/// Compiles the templates into `slot`, unless it holds those of `version` (the version of the
+/// template files a cache read; none without a cache). Their errors go to `diagnostics` at
+/// every run.
+fn compile<'t>(
+    sources: &Sources<'_>,
+    slot: &'t mut Option<CompiledTemplates>,
+    version: Option<u64>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'t mut Templates> {
+    if version.is_none() || slot.as_ref().and_then(|c| c.version) != version {
+        *slot = Some(CompiledTemplates { version, templates: Templates::compile(sources.templates) });
+    }
+    match &mut slot.as_mut()?.templates {
+        Ok(templates) => Some(templates),
+        Err(errors) => {
+            diagnostics.extend(errors.iter().cloned());
+            None
+        }
+    }
+}
+
+/// The pages to render: every page; with a cache, those whose fingerprint is not the one it
+/// recorded (with the fingerprint of every page, to record).
+fn pages_to_render<'a>(site: &'a Site<'_>, warm: Option<&Warm<'_, '_>>) -> (Vec<&'a Page>, Option<Fingerprints>) {
+    let Some(warm) = warm else { return (site.pages.iter().collect(), None) };
+    let recorded = &*warm.pages;
+    let fingerprints = fingerprint::fingerprints(site, warm.files.global, &warm.files.versions, recorded.shown);
+    let changed = site
+        .pages
+        .iter()
+        .zip(&fingerprints)
+        .filter(|(_, (path, fp))| recorded.fingerprints.get(path) != Some(fp))
+        .map(|(page, _)| page)
+        .collect();
+    (changed, Some(fingerprints))
+}
+
+/// (output file, fingerprint) of each page, in the order of `site.pages`.
+type Fingerprints = Vec<(String, u64)>;
+
+/// The pages rendered (or the errors), and the time it took.
+type RenderResult = (Result<RenderedPages, Vec<Diagnostic>>, Duration);
+
+/// The number of files of the search index (or why it could not be written), and the time it took.
+type SearchResult = (std::io::Result<usize>, Duration);
+
+/// Renders `pages` into `sink`, and the search index alongside when asked: both only read the
+/// site. Returns each with the time it took.
+fn render(
+    site: &Site<'_>,
+    templates: &mut Templates,
+    pages: &[&Page],
+    sink: &dyn Sink,
+    with_search: bool,
+) -> (RenderResult, Option<SearchResult>) {
+    let mut render = || {
+        let started = Instant::now();
+        (render::render_pages(site, templates, sink, pages), started.elapsed())
+    };
+    if !with_search {
+        return (render(), None);
+    }
+    let search = || {
+        let started = Instant::now();
+        let files = if site.config.search { crate::search::write_index(site, sink) } else { Ok(0) };
+        (files, started.elapsed())
+    };
+    let (rendered, search) = rayon::join(render, search);
+    (rendered, Some(search))
+}
+
+/// The ids on every page of the site now: those just rendered and, with a cache, those of the
+/// pages it did not render again, as its last successful run recorded them.
+fn ids_now(fresh: RenderedIds, fingerprints: Option<&[(String, u64)]>, warm: Option<&Warm<'_, '_>>) -> RenderedIds {
+    let (Some(warm), Some(fingerprints)) = (warm, fingerprints) else { return fresh };
+    let mut ids = RenderedIds::default();
+    ids.reserve(fingerprints.len());
+    let recorded = &warm.pages.ids;
+    for (path, _) in fingerprints.iter().filter(|(path, _)| !fresh.contains_key(path)) {
+        if let Some(page_ids) = recorded.get(path) {
+            ids.insert(path.clone(), page_ids.clone());
+        }
+    }
+    ids.extend(fresh);
+    ids
+}
+
+// What the stages read: the site's files, each behind an `Arc`.
+
+/// The files of a site as one run reads them. Without a cache they are read for the run; with
+/// one, they are the cache's, shared.
+#[derive(Clone)]
+struct Loaded {
+    config: Arc<Config>,
+    /// In path order.
+    content: Vec<Arc<ContentFile>>,
+    /// Content files that could not be read (relative to content/).
+    unreadable: Arc<Vec<String>>,
+    templates: Arc<Vec<TemplateFile>>,
+    static_files: Arc<Vec<StaticFile>>,
+}
+
+/// [`Loaded`], borrowed: what the stages take. `'s` is how long the parsed files, the site and
+/// the assembly cache may borrow from it.
+struct Sources<'s> {
+    config: &'s Config,
+    content: Vec<&'s ContentFile>,
+    unreadable: &'s [String],
+    templates: &'s [TemplateFile],
+    static_files: &'s [StaticFile],
+}
+
+impl Loaded {
+    fn from_site(site: LoadedSite) -> Loaded {
+        Loaded {
+            config: Arc::new(site.config),
+            content: site.content.into_iter().map(Arc::new).collect(),
+            unreadable: Arc::new(site.unreadable),
+            templates: Arc::new(site.templates),
+            static_files: Arc::new(site.static_files),
+        }
+    }
+
+    fn sources(&self) -> Sources<'_> {
+        Sources {
+            config: &self.config,
+            content: self.content.iter().map(|f| &**f).collect(),
+            unreadable: &self.unreadable,
+            templates: &self.templates,
+            static_files: &self.static_files,
+        }
+    }
+
+    /// [`Loaded::sources`] with the lifetime `'static`, so that the stages of a [`Cache`] may keep
+    /// what borrows from them between runs.
+    ///
+    /// # Safety
+    ///
+    /// Each reference points into the heap allocation of one of the `Arc`s of `self` (never into
+    /// `self`, which may move or be dropped), and that allocation stays where it is, unchanged,
+    /// for as long as one clone of the `Arc` lives: nothing calls `Arc::get_mut` or
+    /// `Arc::make_mut` on them, and `ContentFile`, `Config`, `TemplateFile` and `StaticFile` have
+    /// no interior mutability. The caller must make sure that a reference, and any value that
+    /// borrows from one, is used and dropped while a clone of its `Arc` lives. `run_cached` does
+    /// it so, and this is the whole argument:
+    ///
+    /// 1. `'static` does not leave this module. The stage caches are private fields of
+    ///    [`Cache`]; its public methods return owned values or `Arc`s, and borrow the kept site
+    ///    only for the length of a `&self` call ([`Cache::search_index`]). [`Rendered`] owns what
+    ///    it holds.
+    /// 2. During the run, `run_cached`'s own `loaded` holds every `Arc`, and outlives
+    ///    [`stages`]: whatever the run makes and does not keep is dropped before it.
+    /// 3. What outlives the run is stored next to clones of the `Arc`s it may borrow from, in
+    ///    a field declared after it (fields drop in declaration order, also on unwinding):
+    ///    - a parse result ([`ParseCache`]) beside the `Arc` of its file. `parse_file` ties the
+    ///      lifetime of its result to the file alone (its `ParseOptions` are borrowed for less),
+    ///      so the result borrows from nothing else;
+    ///    - the assembly cache ([`AssemblyCache`]) beside every `Arc` of every run it was given
+    ///      since it was last emptied, and it is emptied whole: `assemble` may put into it
+    ///      anything it borrows for `'s` (content, configuration, static files);
+    ///    - the site of the last successful run ([`KeptSite`]) beside that run's `Loaded`. The
+    ///      site borrows only from that run's sources: the parse results it is assembled from
+    ///      are of this run's files (a cached result is used only when its `Arc` is the one
+    ///      loaded, `Arc::ptr_eq`), and what `AssembleCache` hands back carries no lifetime
+    ///      (annotations, related explainers and co-actors are owned values). Should it ever
+    ///      hand back something borrowed from an earlier run, `KeptSite` must pin the assembly
+    ///      cache's `Arc`s as well.
+    /// 4. A kept site freed on another thread (`drop_later`) goes there with its `Loaded`.
+    unsafe fn sources_pinned(&self) -> Sources<'static> {
+        /// The value of `arc`, for as long as the caller keeps a clone of `arc`.
+        unsafe fn pinned<T: ?Sized>(arc: &Arc<T>) -> &'static T {
+            // SAFETY: the caller keeps the allocation alive (see `sources_pinned`)
+            unsafe { &*Arc::as_ptr(arc) }
+        }
+        // SAFETY: as above, for each
+        unsafe {
+            Sources {
+                config: pinned(&self.config),
+                content: self.content.iter().map(|f| pinned(f)).collect(),
+                unreadable: pinned::<Vec<String>>(&self.unreadable),
+                templates: pinned::<Vec<TemplateFile>>(&self.templates),
+                static_files: pinned::<Vec<StaticFile>>(&self.static_files),
+            }
+        }
+    }
+}
+
+// The cache `serve` keeps between runs.
+
+/// What a run may reuse from earlier ones: `serve` keeps one for its session; `build` and
+/// `check` have none. It holds the site's files as last read, and each stage's part.
+#[derive(Default)]
+pub struct Cache {
+    /// Each part holds the `Arc`s of the files it borrows from (see `Loaded::sources_pinned`);
+    /// declared first all the same, so dropped first.
+    stages: StageCaches<'static>,
+    files: Files,
+}
+
+impl Cache {
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    /// Says what changed on disk since the last run (the watcher's plan): the next run reads it
+    /// again. What it does not name is taken as it was.
+    pub fn changed(&mut self, plan: &RebuildPlan) {
+        let pending = &mut self.files.pending;
+        pending.config |= plan.config;
+        pending.templates |= plan.templates;
+        pending.static_files |= plan.static_files;
+        pending.rescan_content |= plan.rescan_content;
+        pending.content.extend(plan.content.iter().cloned());
+    }
+
+    /// The static files of the last run, and a number that changes when they do.
+    pub fn static_files(&self) -> (u64, Arc<Vec<StaticFile>>) {
+        (self.files.static_version, Arc::clone(&self.files.static_files))
+    }
+
+    /// Writes the search index of the site of the last successful run into `sink` (nothing when
+    /// the site has no search); returns how many files. `serve` builds it once the pages of that
+    /// run are published, since it takes longer than they do.
+    pub fn search_index(&self, sink: &dyn Sink) -> std::io::Result<usize> {
+        match &self.stages.pages.site {
+            Some(kept) if kept.site.config.search => crate::search::write_index(&kept.site, sink),
+            _ => Ok(0),
+        }
+    }
+
+    /// Replaces how pages show the entities that are not their own in fingerprints: a test takes
+    /// a field out on purpose, to see that comparing `serve` with `build` notices.
+    #[doc(hidden)]
+    pub fn fingerprint_with(&mut self, shown: Shown) {
+        self.stages.pages.shown = shown;
+    }
+}
+
+/// A [`Cache`] as the stages of one run see it.
+struct Warm<'c, 's> {
+    parse: &'c mut ParseCache<'s>,
+    assembly: &'c mut AssemblyCache<'s>,
+    pages: &'c mut PageCache<'s>,
+    files: &'c Files,
+    /// Frees the site the cache kept from its previous run.
+    drop_later: fn(KeptSite<'s>),
+}
+
+impl<'s> Warm<'_, 's> {
+    fn parse(&mut self) -> (&mut ParseCache<'s>, (u64, u64)) {
+        (self.parse, (self.files.config_version, self.files.templates_version))
+    }
+
+    /// Records a successful run: the fingerprint and ids of every page, and the site. Returns
+    /// the output files of the previous successful run that are gone.
+    fn record(
+        self,
+        site: Site<'s>,
+        fingerprints: Vec<(String, u64)>,
+        ids: RenderedIds,
+        loaded: &Loaded,
+    ) -> Vec<String> {
+        let recorded = self.pages;
+        let fingerprints: HashMap<String, u64> = fingerprints.into_iter().collect();
+        let mut removed: Vec<String> =
+            recorded.fingerprints.keys().filter(|path| !fingerprints.contains_key(*path)).cloned().collect();
+        removed.sort_unstable();
+        recorded.fingerprints = fingerprints;
+        recorded.ids = ids;
+        if let Some(previous) = recorded.site.replace(KeptSite { site, pins: loaded.clone() }) {
+            (self.drop_later)(previous);
+        }
+        removed
+    }
+}
+
+/// Each stage's part of a [`Cache`].
+#[derive(Default)]
+struct StageCaches<'s> {
+    parse: ParseCache<'s>,
+    templates: Option<CompiledTemplates>,
+    assembly: AssemblyCache<'s>,
+    pages: PageCache<'s>,
+}
+
+/// Parse results by content file. The options they were parsed with are kept with them: when
+/// those change (search turned on or off, `[markdown]`, `base_url`, the ids templates write),
+/// every file is parsed again.
+#[derive(Default)]
+struct ParseCache<'s> {
+    /// The options, and the versions of the configuration and templates they come from.
+    options: Option<((u64, u64), ParseOptions)>,
+    /// By path relative to content/: the result, borrowing from the file it holds.
+    files: FxHashMap<String, (FileResult<'s>, Arc<ContentFile>)>,
+}
+
+impl<'s> ParseCache<'s> {
+    fn parse(
+        &mut self,
+        sources: &Sources<'s>,
+        loaded: &Loaded,
+        versions: (u64, u64),
+    ) -> (ParsedSite<'s>, Vec<Diagnostic>) {
+        if self.options.as_ref().is_none_or(|(v, _)| *v != versions) {
+            self.files.clear();
+            self.options = Some((versions, ParseOptions::new(sources.config, sources.templates)));
+        }
+        let Some((_, options)) = &self.options else { unreachable!("set above") };
+        // files with no result, or the result of another version of the file
+        let stale: Vec<usize> = (0..sources.content.len())
+            .filter(|&i| {
+                self.files.get(&sources.content[i].rel).is_none_or(|(_, file)| !Arc::ptr_eq(file, &loaded.content[i]))
+            })
+            .collect();
+        let fresh: Vec<(String, (FileResult<'s>, Arc<ContentFile>))> = stale
+            .par_iter()
+            .with_max_len(crate::ITEMS_PER_JOB)
+            .map(|&i| {
+                let file = sources.content[i];
+                (file.rel.clone(), (parse::parse_file(file, options), Arc::clone(&loaded.content[i])))
+            })
+            .collect();
+        self.files.extend(fresh);
+        if self.files.len() > sources.content.len() {
+            let present: std::collections::HashSet<&str> = sources.content.iter().map(|f| f.rel.as_str()).collect();
+            self.files.retain(|rel, _| present.contains(rel.as_str()));
+        }
+        parse::collect(sources.content.iter().map(|&file| (file, self.files[&file.rel].0.clone())))
+    }
+}
+
+struct CompiledTemplates {
+    /// The version of the template files compiled (by a cache).
+    version: Option<u64>,
+    templates: Result<Templates, Vec<Diagnostic>>,
+}
+
+/// The assembly cache, with every `Arc` of every run it was given: it may hold parts of any of
+/// them. Emptied when the old versions it holds would weigh more than the site.
+#[derive(Default)]
+struct AssemblyCache<'s> {
+    /// Borrows from the pins: declared first, dropped first.
+    cache: AssembleCache<'s>,
+    files: FxHashMap<usize, Arc<ContentFile>>,
+    /// The bytes of text of `files`.
+    bytes: usize,
+    others: Vec<OtherPins>,
+}
+
+impl<'s> AssemblyCache<'s> {
+    fn for_run(&mut self, loaded: &Loaded) -> &mut AssembleCache<'s> {
+        let current: usize = loaded.content.iter().map(|f| f.text.len()).sum();
+        if self.bytes > 2 * current + (1 << 20) || self.others.len() > 16 {
+            *self = AssemblyCache::default();
+        }
+        for file in &loaded.content {
+            self.files.entry(Arc::as_ptr(file) as usize).or_insert_with(|| {
+                self.bytes += file.text.len();
+                Arc::clone(file)
+            });
+        }
+        let others = (Arc::clone(&loaded.config), Arc::clone(&loaded.static_files), Arc::clone(&loaded.unreadable));
+        let same =
+            |(c, s, u): &OtherPins| Arc::ptr_eq(c, &others.0) && Arc::ptr_eq(s, &others.1) && Arc::ptr_eq(u, &others.2);
+        if !self.others.last().is_some_and(same) {
+            self.others.push(others);
+        }
+        &mut self.cache
+    }
+}
+
+/// The `Arc`s of a run besides its content files: configuration, static files, unreadable files.
+type OtherPins = (Arc<Config>, Arc<Vec<StaticFile>>, Arc<Vec<String>>);
+
+/// What the last successful run rendered.
+#[derive(Default)]
+struct PageCache<'s> {
+    /// The fingerprint of each page, by output file.
+    fingerprints: HashMap<String, u64>,
+    /// The ids on each page, for `#anchor` links to the pages a later run does not render.
+    ids: RenderedIds,
+    site: Option<KeptSite<'s>>,
+    shown: Shown,
+}
+
+/// A site kept after its run, with the files it borrows from.
+struct KeptSite<'s> {
+    /// Declared first, dropped first.
+    site: Site<'s>,
+    #[allow(dead_code)] // held, for `site`
+    pins: Loaded,
+}
+
+/// The site's files as the cache last read them, and what to read again at the next run.
+struct Files {
+    config: Option<Arc<Config>>,
+    /// Versions count up: a part read again gets a new one.
+    config_version: u64,
+    templates: Arc<Vec<TemplateFile>>,
+    templates_version: u64,
+    static_files: Arc<Vec<StaticFile>>,
+    static_version: u64,
+    /// By path, in the order a build reads them, with the version of each.
+    content: BTreeMap<ContentPath, (Arc<ContentFile>, u64)>,
+    unreadable: Arc<Vec<String>>,
+    /// What reading each part reported, given again at every run, as a build would.
+    templates_read: Vec<Diagnostic>,
+    static_read: Vec<Diagnostic>,
+    content_read: Vec<Diagnostic>,
+    /// What changed since the last run.
+    pending: RebuildPlan,
+    /// The version of each content file, by address, for fingerprints.
+    versions: FileVersions,
+    /// Configuration, templates and static files, hashed: in every page's fingerprint.
+    global: u64,
+    config_hash: u64,
+    next_version: u64,
+}
+
+impl Default for Files {
+    fn default() -> Files {
+        Files {
+            config: None,
+            config_version: 0,
+            templates: Arc::default(),
+            templates_version: 0,
+            static_files: Arc::default(),
+            static_version: 0,
+            content: BTreeMap::new(),
+            unreadable: Arc::default(),
+            templates_read: Vec::new(),
+            static_read: Vec::new(),
+            content_read: Vec::new(),
+            pending: RebuildPlan::everything(),
+            versions: FileVersions::default(),
+            global: 0,
+            config_hash: 0,
+            next_version: 1,
+        }
+    }
+}
+
+impl Files {
+    fn next_version(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
+    }
+
+    /// Reads what changed, and gives the files of this run with what reading them reported.
+    fn load(&mut self, options: &PipelineOptions) -> Result<(Loaded, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let root = &options.root;
+        if self.pending.config || self.config.is_none() {
+            // on errors, the next run reads it again
+            let config = load_config(options)?;
+            self.config_hash =
+                std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(format!("{config:?}"));
+            self.config = Some(Arc::new(config));
+            self.config_version = self.next_version();
+            // the theme may be another
+            self.pending.templates = true;
+            self.pending.static_files = true;
+        }
+        let plan = std::mem::take(&mut self.pending);
+        let config = Arc::clone(self.config.as_ref().expect("read above"));
+        if plan.templates {
+            let mut read = Vec::new();
+            self.templates = Arc::new(load::read_templates(root, &config.theme, &mut read));
+            self.templates_read = read;
+            self.templates_version = self.next_version();
+        }
+        if plan.static_files {
+            let mut read = Vec::new();
+            self.static_files = Arc::new(load::list_static(root, &config.theme, &mut read));
+            self.static_read = read;
+            self.static_version = self.next_version();
+        }
+        let rescan =
+            plan.rescan_content || self.content.is_empty() || !plan.content.iter().all(|rel| self.reread(root, rel));
+        if rescan {
+            self.rescan(root);
+        }
+        self.versions = self.content.values().map(|(file, version)| (Arc::as_ptr(file) as usize, *version)).collect();
+        self.global = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one((
+            self.config_hash,
+            self.templates_version,
+            self.static_version,
+        ));
+        let loaded = Loaded {
+            config,
+            content: self.content.values().map(|(file, _)| Arc::clone(file)).collect(),
+            unreadable: Arc::clone(&self.unreadable),
+            templates: Arc::clone(&self.templates),
+            static_files: Arc::clone(&self.static_files),
+        };
+        let mut diagnostics = self.content_read.clone();
+        diagnostics.extend(self.templates_read.iter().cloned());
+        diagnostics.extend(self.static_read.iter().cloned());
+        Ok((loaded, diagnostics))
+    }
+
+    /// Reads content/ again whole; files whose text is the same keep their version.
+    fn rescan(&mut self, root: &std::path::Path) {
+        let mut read = Vec::new();
+        let (files, unreadable) = load::read_content_and_failures(root, &mut read);
+        let mut content = BTreeMap::new();
+        for file in files {
+            let key = ContentPath(file.rel.clone());
+            let kept = self.content.remove(&key).filter(|(old, _)| old.text == file.text);
+            let entry = match kept {
+                Some(kept) => kept,
+                None => (Arc::new(file), self.next_version()),
+            };
+            content.insert(key, entry);
+        }
+        self.content = content;
+        self.unreadable = Arc::new(unreadable);
+        self.content_read = read;
+    }
+
+    /// Reads one content file again (relative to content/). Returns false when content/ must be
+    /// read whole instead: the file cannot be read, or could not be before, so that what is
+    /// reported about it is what a build reports.
+    fn reread(&mut self, root: &std::path::Path, rel: &str) -> bool {
+        if self.unreadable.iter().any(|u| u == rel) {
+            return false;
+        }
+        let key = ContentPath(rel.to_string());
+        match load::read_content_file(root, rel) {
+            Ok(Some(file)) => {
+                if self.content.get(&key).is_none_or(|(old, _)| old.text != file.text) {
+                    let version = self.next_version();
+                    self.content.insert(key, (Arc::new(file), version));
+                }
+                true
+            }
+            Ok(None) => {
+                self.content.remove(&key);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// A path relative to content/, ordered as a build reads the files: folder by folder, each
+/// name byte by byte (`a/x.md` before `a-b/x.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ContentPath(String);
+
+impl Ord for ContentPath {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.split('/').cmp(other.0.split('/'))
+    }
+}
+
+impl PartialOrd for ContentPath {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }

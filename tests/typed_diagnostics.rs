@@ -47,6 +47,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-ids", &[IdTaken]),
         ("invalid-letter-case", &[PathClash]),
         ("invalid-link-scheme", &[LinkScheme]),
+        ("invalid-load-and-parse", &[NotUtf8, Yaml]),
         ("invalid-long-names", &[AliasPath, PathTooLong]),
         ("invalid-many", &[FieldValue, MissingField, Yaml, UnknownEntity, BrokenLink]),
         ("invalid-missing-anchor", &[Anchor]),

@@ -158,7 +158,7 @@ fn organization(site: &Site<'_>) -> Thing {
     }
 }
 
-fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
+pub fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
     Thing {
         kind: a.kind.map_or(ActorKind::UNKNOWN_SCHEMA_TYPE, ActorKind::schema_type),
         name: a.name.clone(),
@@ -169,7 +169,7 @@ fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
     }
 }
 
-fn topic_thing(site: &Site<'_>, t: &Topic<'_>) -> Thing {
+pub fn topic_thing(site: &Site<'_>, t: &Topic<'_>) -> Thing {
     Thing {
         kind: "Thing",
         name: t.title.clone(),

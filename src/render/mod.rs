@@ -7,7 +7,7 @@ pub mod svg;
 pub mod templates;
 pub mod views;
 
-use crate::assemble::{FeedOf, Page, PageKind, SITEMAP_URLS, Site};
+use crate::assemble::{ExplainerId, FeedOf, Page, PageKind, SITEMAP_URLS, Site};
 use crate::diagnostics::Diagnostic;
 use crate::page_ids::{self, RenderedIds};
 use crate::urls::output_file;
@@ -179,6 +179,49 @@ fn record(errors: &Mutex<BTreeMap<crate::diagnostics::Identity, (Diagnostic, usi
     let key = d.identity();
     let mut map = errors.lock().expect("no thread panicked while holding the lock");
     map.entry(key).or_insert((d, 0)).1 += 1;
+}
+
+/// What the feed of a page is made from, besides the explainers it lists: the one place that
+/// reads it from the site, for the renderer and for `serve`'s fingerprint of the feed.
+#[derive(Debug)]
+pub struct FeedArgs<'a> {
+    pub title: String,
+    pub subtitle: &'a str,
+    /// The page the feed is of.
+    pub page_path: &'a str,
+    /// The explainers it lists, newest first (it shows the first [`feeds::FEED_ENTRIES`]).
+    pub ids: std::borrow::Cow<'a, [ExplainerId]>,
+}
+
+/// [`FeedArgs`] of the feed at `page`.
+pub fn feed_args<'a>(site: &'a Site<'_>, of: FeedOf) -> FeedArgs<'a> {
+    let title = &site.config.title;
+    match of {
+        FeedOf::Site => FeedArgs {
+            title: title.clone(),
+            subtitle: &site.config.description,
+            page_path: "",
+            ids: (0..site.explainers.len()).collect(),
+        },
+        FeedOf::Topic(id) => {
+            let t = &site.topics[id];
+            FeedArgs {
+                title: format!("{} · {title}", t.title),
+                subtitle: t.summary.as_deref().unwrap_or(""),
+                page_path: &t.path,
+                ids: t.explainers.as_slice().into(),
+            }
+        }
+        FeedOf::Actor(id) => {
+            let a = &site.actors[id];
+            FeedArgs {
+                title: format!("{} · {title}", a.name),
+                subtitle: a.role.as_deref().unwrap_or(""),
+                page_path: &a.path,
+                ids: a.explainers.as_slice().into(),
+            }
+        }
+    }
 }
 
 /// A card as lists share it, and about how many bytes it adds to a page that lists it.
@@ -663,24 +706,8 @@ impl Renderer<'_, '_> {
     }
 
     fn feed(&self, page: &Page, of: FeedOf) -> Vec<u8> {
-        let site = self.site;
-        let title = &site.config.title;
-        match of {
-            FeedOf::Site => {
-                let all: Vec<usize> = (0..site.explainers.len()).collect();
-                feeds::atom(site, title, &site.config.description, "", &page.path, &all)
-            }
-            FeedOf::Topic(id) => {
-                let t = &site.topics[id];
-                let name = format!("{} · {title}", t.title);
-                feeds::atom(site, &name, t.summary.as_deref().unwrap_or(""), &t.path, &page.path, &t.explainers)
-            }
-            FeedOf::Actor(id) => {
-                let a = &site.actors[id];
-                let name = format!("{} · {title}", a.name);
-                feeds::atom(site, &name, a.role.as_deref().unwrap_or(""), &a.path, &page.path, &a.explainers)
-            }
-        }
+        let args = feed_args(self.site, of);
+        feeds::atom(self.site, &args.title, args.subtitle, args.page_path, &page.path, &args.ids)
     }
 
     fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {

@@ -1,206 +1,369 @@
 //! Page fingerprints: a hash of everything a page shows, computed from the assembled site without
-//! rendering it. `serve` renders again only the pages whose fingerprint changed.
+//! rendering it. With a cache (`serve`), the pipeline renders again only the pages whose
+//! fingerprint changed.
 //!
-//! A content file is identified by its address: `serve` keeps unchanged files in place and gives
-//! every reloaded file a new one, so the address stands for its text (front matter and body).
+//! Fingerprints do not list by hand what a page shows of the others. A page hashes:
+//! - its own entity whole: the fields of its `Explainer`, `Actor`, `Topic` or `Home` are
+//!   destructured without `..`, so that a field added to one of them does not compile until it
+//!   is hashed here (or said to be shown nowhere);
+//! - each other entity it shows, through [`Shown`]: the view values the renderer makes of it
+//!   (a card, a link, a list entry, a JSON-LD node), made by the very functions it calls, so
+//!   that what they read is what is hashed;
+//! - for feeds, [`FeedArgs`](crate::render::FeedArgs), made by the function the renderer calls.
+//!
+//! Configuration, templates and static files are in `global`: when they change, every page does.
+//! A content file stands for its whole text (front matter and body) by its version: a file read
+//! again with other text gets a new one.
 
-use crate::assemble::{ActorId, ExplainerId, FeedOf, Page, PageKind, Site};
+use crate::assemble::{
+    Actor, ActorId, AnnotationKind, ExplainerId, GlossaryTerm, Home, Page, PageKind, Profile, Site, Topic, TopicId,
+};
 use crate::load::ContentFile;
-use crate::render::views::{QUOTES, SIDE_LIST};
+use crate::render::feeds::{self, FEED_ENTRIES};
+use crate::render::jsonld;
+use crate::render::views::{self, QUOTES, SIDE_LIST, page_slice};
+use crate::render::{FeedArgs, feed_args};
 use rayon::prelude::*;
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use xxhash_rust::xxh3::Xxh3Default;
 
-fn file_id(file: &ContentFile) -> usize {
-    file as *const ContentFile as usize
+/// The version of each content file (see the module's comment), by the file's address: valid
+/// while the files are, that is during one run.
+pub type FileVersions = rustc_hash::FxHashMap<usize, u64>;
+
+/// How pages show the entities that are not their own, each as a function that hashes the view
+/// values the renderers make of one entity. A test replaces one with a version that leaves
+/// something out, and sees the `serve` = `build` property test fail.
+#[derive(Clone, Copy)]
+pub struct Shown {
+    /// An explainer in lists, feeds, timelines, the glossary and alias pages.
+    pub explainer: fn(&Site<'_>, ExplainerId, &mut dyn Hasher),
+    /// An actor linked from an explainer's page (its list of actors, mentions, quotes, JSON-LD).
+    pub actor_link: fn(&Site<'_>, ActorId, &mut dyn Hasher),
+    /// An actor in a list of actors (the home page, the actors page, key actors, co-actors).
+    pub actor_listed: fn(&Site<'_>, ActorId, &mut dyn Hasher),
+    /// A topic linked from an explainer's page (its list of topics, tags, JSON-LD).
+    pub topic_link: fn(&Site<'_>, TopicId, &mut dyn Hasher),
+    /// A topic in a list of topics (the home page, the topics page).
+    pub topic_listed: fn(&Site<'_>, TopicId, &mut dyn Hasher),
+}
+
+impl Shown {
+    pub const ALL: Shown = Shown { explainer: explainer_shown, actor_link, actor_listed, topic_link, topic_listed };
+}
+
+impl Default for Shown {
+    fn default() -> Shown {
+        Shown::ALL
+    }
+}
+
+/// Hashes a view value as the template engine or the JSON writer receives it: a field added to
+/// the view is in the hash.
+/// The JSON is written into a buffer kept by each thread, and hashed in one piece: a hasher fed
+/// token by token made the explainers' part of the fingerprints a quarter slower.
+fn hash_view(h: &mut dyn Hasher, view: &impl serde::Serialize) {
+    thread_local! {
+        static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    JSON.with_borrow_mut(|json| {
+        json.clear();
+        // views have string keys only, and a `Vec` takes every write
+        serde_json::to_writer(&mut *json, view).expect("views serialize");
+        h.write(json);
+    });
+}
+
+/// An explainer's card, and what feeds add to it: when it last changed, and the slugs of its
+/// topics (their titles and addresses are on the card).
+fn explainer_shown(site: &Site<'_>, id: ExplainerId, h: &mut dyn Hasher) {
+    let e = &site.explainers[id];
+    hash_view(h, &views::card(site, e));
+    let mut h = h;
+    feeds::modified(site, id).hash(&mut h);
+    for &t in &e.topics {
+        site.topics[t].slug.hash(&mut h);
+    }
+}
+
+fn actor_link(site: &Site<'_>, id: ActorId, h: &mut dyn Hasher) {
+    hash_view(h, &views::actor_link(site, id));
+    hash_view(h, &jsonld::actor_thing(site, &site.actors[id]));
+}
+
+fn actor_listed(site: &Site<'_>, id: ActorId, h: &mut dyn Hasher) {
+    let a = &site.actors[id];
+    hash_view(h, &views::actor_count(site, a));
+    // the actors page groups them by kind
+    let mut h = h;
+    a.kind.map(|k| k.name()).hash(&mut h);
+}
+
+fn topic_link(site: &Site<'_>, id: TopicId, h: &mut dyn Hasher) {
+    hash_view(h, &views::topic_link(site, id));
+    hash_view(h, &jsonld::topic_thing(site, &site.topics[id]));
+}
+
+fn topic_listed(site: &Site<'_>, id: TopicId, h: &mut dyn Hasher) {
+    hash_view(h, &views::topic_count(site, &site.topics[id]));
+}
+
+fn hash_one(f: impl FnOnce(&mut dyn Hasher)) -> u64 {
+    let mut h = Xxh3Default::new();
+    f(&mut h);
+    h.finish()
 }
 
 struct Fingerprinter<'a, 's> {
     site: &'a Site<'s>,
+    versions: &'a FileVersions,
     /// Configuration, templates and static files: when it changes, every page changes.
     global: u64,
-    /// The hash of each explainer's card, computed once: lists combine thousands of them.
-    cards: Vec<u64>,
-}
-
-/// What a card of an explainer shows: title, dates, summary, address, topic links. Not the
-/// file: an edit of the body leaves the cards that show it as they were.
-fn card_hash(site: &Site<'_>, id: ExplainerId) -> u64 {
-    let e = &site.explainers[id];
-    let mut h = DefaultHasher::new();
-    (&e.meta.title, e.meta.date, e.meta.updated, &e.summary, &e.path).hash(&mut h);
-    for &t in &e.topics {
-        let topic = &site.topics[t];
-        topic.title.hash(&mut h);
-        topic.path.hash(&mut h);
-    }
-    h.finish()
+    /// [`Shown`] of each explainer, actor and topic, computed once: lists combine thousands.
+    explainers: Vec<u64>,
+    actor_links: Vec<u64>,
+    actors_listed: Vec<u64>,
+    topic_links: Vec<u64>,
+    topics_listed: Vec<u64>,
 }
 
 impl Fingerprinter<'_, '_> {
-    fn card(&self, h: &mut DefaultHasher, id: ExplainerId) {
-        self.cards[id].hash(h);
+    fn version(&self, file: &ContentFile) -> u64 {
+        // every file of the site has one: a file without is hashed as one that changed
+        self.versions.get(&(file as *const ContentFile as usize)).copied().unwrap_or(u64::MAX)
     }
 
-    fn cards(&self, h: &mut DefaultHasher, ids: &[ExplainerId]) {
+    fn cards(&self, h: &mut Xxh3Default, ids: &[ExplainerId]) {
         ids.len().hash(h);
         for &id in ids {
-            self.card(h, id);
+            self.explainers[id].hash(h);
         }
     }
 
-    /// An actor as lists show it: name, address, role, count.
-    fn actor_entry(&self, h: &mut DefaultHasher, a: ActorId) {
-        let actor = &self.site.actors[a];
-        actor.name.hash(h);
-        actor.path.hash(h);
-        actor.role.hash(h);
-        actor.explainers.len().hash(h);
+    fn actor_links(&self, h: &mut Xxh3Default, ids: impl IntoIterator<Item = ActorId>) {
+        for a in ids {
+            self.actor_links[a].hash(h);
+        }
     }
 
-    /// What an explainer's own page and its quotes depend on: its file, its card, and what
-    /// assembly made of it.
-    fn explainer_content(&self, h: &mut DefaultHasher, id: ExplainerId) {
-        let e = &self.site.explainers[id];
-        file_id(e.file).hash(h);
-        self.card(h, id);
-        e.links.hash(h);
-        e.annotations.hash(h);
-        e.quotes.hash(h);
-        for &a in e.actors.iter().chain(&e.mentioned) {
-            self.actor_entry(h, a);
+    fn topic_links(&self, h: &mut Xxh3Default, ids: &[TopicId]) {
+        ids.len().hash(h);
+        for &t in ids {
+            self.topic_links[t].hash(h);
         }
-        for annotation in e.annotations.iter() {
-            if let crate::assemble::AnnotationKind::Mention(a) = annotation.kind {
-                self.site.actors[a].path.hash(h);
-            }
+    }
+
+    fn profile(&self, h: &mut Xxh3Default, profile: &Option<Profile<'_>>) {
+        match profile {
+            Some(Profile { file, body: _, links }) => (self.version(file), links).hash(h),
+            None => 0u8.hash(h),
         }
     }
 
     fn page(&self, page: &Page) -> u64 {
         let site = self.site;
-        let mut h = DefaultHasher::new();
+        let mut h = Xxh3Default::new();
         self.global.hash(&mut h);
-        page.path.hash(&mut h);
+        let Page { path, kind } = page;
+        path.hash(&mut h);
         let per = site.config.paginate;
-        let slice = |ids: &[ExplainerId], n: usize| -> Vec<ExplainerId> {
-            crate::render::views::page_slice(ids, n, per).to_vec()
-        };
-        match page.kind {
-            PageKind::Explainer(id) => {
-                let e = &site.explainers[id];
-                self.explainer_content(&mut h, id);
-                self.cards(&mut h, &e.related);
-                self.cards(&mut h, &e.backlinks);
-            }
-            PageKind::Alias { explainer } => self.card(&mut h, explainer),
+        match *kind {
+            PageKind::Explainer(id) => self.explainer_page(&mut h, id),
+            PageKind::Alias { explainer } => self.cards(&mut h, &[explainer]),
             PageKind::Home { page: n, pages } => {
-                pages.hash(&mut h);
+                let Home { title, description, intro } = &site.home;
+                (n, pages, title, description).hash(&mut h);
+                if n == 1 {
+                    self.profile(&mut h, intro);
+                }
                 let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
-                self.cards(&mut h, &slice(&all, n));
-                if let Some(intro) = &site.home.intro {
-                    file_id(intro.file).hash(&mut h);
-                    intro.links.hash(&mut h);
-                }
-                self.entity_counts(&mut h);
+                self.cards(&mut h, page_slice(&all, n, per));
+                self.topics_listed.hash(&mut h);
+                self.actors_listed.hash(&mut h);
             }
-            PageKind::Topics | PageKind::Actors => self.entity_counts(&mut h),
+            PageKind::Topics => self.topics_listed.hash(&mut h),
+            PageKind::Actors => self.actors_listed.hash(&mut h),
             PageKind::Topic { id, page: n, pages } => {
-                let t = &site.topics[id];
-                pages.hash(&mut h);
-                t.title.hash(&mut h);
-                t.summary.hash(&mut h);
-                t.aliases.hash(&mut h);
-                if let Some(p) = &t.profile {
-                    file_id(p.file).hash(&mut h);
-                    p.links.hash(&mut h);
-                }
-                t.explainers.len().hash(&mut h);
-                self.cards(&mut h, &slice(&t.explainers, n));
-                self.cards(&mut h, &t.backlinks);
-                for event in &t.timeline {
-                    event.date.hash(&mut h);
-                    event.entry.hash(&mut h);
-                    self.cards(&mut h, &event.explainers);
-                }
-                for &(a, count) in &t.key_actors {
-                    self.actor_entry(&mut h, a);
-                    count.hash(&mut h);
-                }
+                (n, pages).hash(&mut h);
+                self.topic_page(&mut h, id, n);
             }
             PageKind::Actor { id, page: n, pages } => {
-                let a = &site.actors[id];
-                pages.hash(&mut h);
-                self.actor_entry(&mut h, id);
-                (a.kind.map(|k| k.name()), &a.country, &a.aliases).hash(&mut h);
-                if let Some(p) = &a.profile {
-                    file_id(p.file).hash(&mut h);
-                    p.links.hash(&mut h);
-                }
-                self.cards(&mut h, &slice(&a.explainers, n));
-                // the side lists and quotes as the page shows them: the newest few, and a count
-                let shown = |ids: &[ExplainerId]| ids[..ids.len().min(SIDE_LIST)].to_vec();
-                (a.mentioned_in.len(), a.backlinks.len(), a.quotes.len()).hash(&mut h);
-                self.cards(&mut h, &shown(&a.mentioned_in));
-                self.cards(&mut h, &shown(&a.backlinks));
-                for &(e, q) in a.quotes.iter().take(QUOTES) {
-                    self.explainer_content(&mut h, e);
-                    q.hash(&mut h);
-                }
-                for &(other, count) in &a.co_actors {
-                    self.actor_entry(&mut h, other);
-                    count.hash(&mut h);
-                }
+                (n, pages).hash(&mut h);
+                self.actor_page(&mut h, id, n);
             }
             PageKind::Glossary => {
-                for term in &site.glossary {
-                    self.cards(&mut h, &term.explainers);
+                for GlossaryTerm { term, expansion, explainers } in &site.glossary {
+                    (term, expansion).hash(&mut h);
+                    self.cards(&mut h, explainers);
                 }
             }
             PageKind::Feed(of) => {
-                let ids: &[ExplainerId] = match of {
-                    FeedOf::Site => &[],
-                    FeedOf::Topic(t) => &site.topics[t].explainers,
-                    FeedOf::Actor(a) => &site.actors[a].explainers,
-                };
-                if of == FeedOf::Site {
-                    let all: Vec<ExplainerId> =
-                        (0..site.explainers.len().min(crate::render::feeds::FEED_ENTRIES)).collect();
-                    self.cards(&mut h, &all);
-                    site.explainers.len().hash(&mut h);
-                } else {
-                    self.cards(&mut h, &ids[..ids.len().min(crate::render::feeds::FEED_ENTRIES)]);
+                let FeedArgs { title, subtitle, page_path, ids } = feed_args(site, of);
+                (title, subtitle, page_path).hash(&mut h);
+                // the entries it shows, not their ids (which move when explainers are added)
+                let entries = &ids[..ids.len().min(FEED_ENTRIES)];
+                self.cards(&mut h, entries);
+                if entries.is_empty() {
+                    // an empty feed is dated by the site's latest change
+                    feeds::latest(site, 0..site.explainers.len()).hash(&mut h);
                 }
             }
             PageKind::Sitemap { .. } | PageKind::SitemapIndex { .. } => {
-                // every page's address and date
+                // every page's address, and the dates its last change is taken from
                 for page in &site.pages {
                     page.path.hash(&mut h);
                 }
-                for e in &site.explainers {
-                    (e.meta.date, e.meta.updated).hash(&mut h);
+                for id in 0..site.explainers.len() {
+                    feeds::modified(site, id).hash(&mut h);
                 }
+                site.topics.iter().for_each(|t| t.explainers.hash(&mut h));
+                site.actors.iter().for_each(|a| a.explainers.hash(&mut h));
             }
             PageKind::NotFound | PageKind::Robots | PageKind::Search => {}
         }
         h.finish()
     }
 
-    /// What the home page's and the index pages' entity lists show.
-    fn entity_counts(&self, h: &mut DefaultHasher) {
-        for t in &self.site.topics {
-            (&t.title, &t.path, &t.summary, t.explainers.len()).hash(h);
+    /// An explainer's own page: the explainer whole, and what it shows of the others.
+    fn explainer_page(&self, h: &mut Xxh3Default, id: ExplainerId) {
+        let e = &self.site.explainers[id];
+        let crate::assemble::Explainer {
+            file,
+            path,
+            // both come from the file: its version stands for them
+            meta: _,
+            body: _,
+            links,
+            annotations,
+            quotes,
+            mentioned,
+            summary,
+            topics,
+            actors,
+            backlinks,
+            related,
+        } = e;
+        (self.version(file), path, links, annotations, quotes, summary).hash(h);
+        self.topic_links(h, topics);
+        actors.len().hash(h);
+        self.actor_links(h, actors.iter().copied());
+        mentioned.len().hash(h);
+        self.actor_links(h, mentioned.iter().copied());
+        self.decorations(h, id);
+        self.cards(h, backlinks);
+        self.cards(h, related);
+    }
+
+    /// What a body shows of other actors: the actors its mentions link to and its quotes name.
+    fn decorations(&self, h: &mut Xxh3Default, id: ExplainerId) {
+        let e = &self.site.explainers[id];
+        self.actor_links(
+            h,
+            e.annotations.iter().filter_map(|a| match a.kind {
+                AnnotationKind::Mention(actor) => Some(actor),
+                AnnotationKind::Term(_) => None,
+            }),
+        );
+        self.actor_links(h, e.quotes.iter().map(|q| q.actor));
+    }
+
+    fn topic_page(&self, h: &mut Xxh3Default, id: TopicId, n: usize) {
+        let site = self.site;
+        let t = &site.topics[id];
+        let Topic { slug, title, summary, aliases, path, profile, explainers, backlinks, timeline, key_actors } = t;
+        (slug, title, summary, aliases, path).hash(h);
+        self.profile(h, profile);
+        explainers.len().hash(h);
+        self.cards(h, page_slice(explainers, n, site.config.paginate));
+        self.cards(h, backlinks);
+        timeline.len().hash(h);
+        for event in timeline {
+            // the entry as the page reads it, from the explainer that tells it
+            let (e, i) = event.entry;
+            let entry = &site.explainers[e].meta.timeline[i];
+            (event.date, entry.date, &entry.event).hash(h);
+            self.cards(h, &event.explainers);
         }
-        for (id, a) in self.site.actors.iter().enumerate() {
-            self.actor_entry(h, id);
-            a.kind.map(|k| k.name()).hash(h);
+        key_actors.len().hash(h);
+        for &(a, count) in key_actors {
+            (self.actors_listed[a], count).hash(h);
+        }
+    }
+
+    fn actor_page(&self, h: &mut Xxh3Default, id: ActorId, n: usize) {
+        let site = self.site;
+        let a = &site.actors[id];
+        let Actor {
+            slug,
+            name,
+            kind,
+            role,
+            country,
+            aliases,
+            profile,
+            path,
+            explainers,
+            mentioned_in,
+            backlinks,
+            quotes,
+            co_actors,
+        } = a;
+        (slug, name, kind.map(|k| k.name()), role, country, aliases, path).hash(h);
+        self.profile(h, profile);
+        explainers.len().hash(h);
+        self.cards(h, page_slice(explainers, n, site.config.paginate));
+        // the side lists as the page shows them: the newest few, and a count
+        let shown = |ids: &[ExplainerId]| ids[..ids.len().min(SIDE_LIST)].to_vec();
+        self.cards(h, &shown(mentioned_in));
+        mentioned_in.len().hash(h);
+        let listed = |e: &usize| explainers.binary_search(e).is_ok() || mentioned_in.binary_search(e).is_ok();
+        let backlinks: Vec<ExplainerId> = backlinks.iter().copied().filter(|e| !listed(e)).collect();
+        self.cards(h, &shown(&backlinks));
+        backlinks.len().hash(h);
+        quotes.len().hash(h);
+        for &(e, q) in quotes.iter().take(QUOTES) {
+            // the quote's words come from the explainer's body, as its page writes them
+            let quoting = &site.explainers[e];
+            (self.version(quoting.file), &quoting.links, &quoting.annotations, &quoting.quotes, q).hash(h);
+            self.decorations(h, e);
+            self.cards(h, &[e]);
+        }
+        co_actors.len().hash(h);
+        for &(other, count) in co_actors {
+            (self.actors_listed[other], count).hash(h);
         }
     }
 }
 
-/// The fingerprint of every page of the site: (output file, fingerprint).
-pub fn fingerprints(site: &Site<'_>, global: u64) -> Vec<(String, u64)> {
-    let cards = (0..site.explainers.len()).into_par_iter().map(|id| card_hash(site, id)).collect();
-    let f = Fingerprinter { site, global, cards };
-    site.pages.par_iter().map(|page| (crate::urls::output_file(&page.path), f.page(page))).collect()
+/// The fingerprint of every page of the site: (output file, fingerprint), in the order of
+/// `site.pages`.
+pub fn fingerprints(site: &Site<'_>, global: u64, versions: &FileVersions, shown: Shown) -> Vec<(String, u64)> {
+    // every part of the site is in a page's hash, or said here to be elsewhere
+    let Site {
+        // in `global`
+        config: _,
+        urls: _,
+        static_files: _,
+        // checked once pages are rendered, not shown
+        anchor_checks: _,
+        explainers,
+        actors,
+        topics,
+        glossary: _,
+        home: _,
+        pages,
+    } = site;
+    let each = |n: usize, shown: fn(&Site<'_>, usize, &mut dyn Hasher)| -> Vec<u64> {
+        (0..n).into_par_iter().with_max_len(crate::ITEMS_PER_JOB).map(|id| hash_one(|h| shown(site, id, h))).collect()
+    };
+    let explainers = each(explainers.len(), shown.explainer);
+    let (actor_links, actors_listed) = (each(actors.len(), shown.actor_link), each(actors.len(), shown.actor_listed));
+    let (topic_links, topics_listed) = (each(topics.len(), shown.topic_link), each(topics.len(), shown.topic_listed));
+    let f =
+        Fingerprinter { site, versions, global, explainers, actor_links, actors_listed, topic_links, topics_listed };
+    pages
+        .par_iter()
+        .with_max_len(crate::ITEMS_PER_JOB)
+        .map(|page| (crate::urls::output_file(&page.path), f.page(page)))
+        .collect()
 }
