@@ -525,6 +525,17 @@ impl WordBagBuilder {
 mod tests {
     use super::*;
 
+    /// A small deterministic generator: `next(n)` is a number below `n`.
+    fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     fn split(text: &str) -> Vec<String> {
         let mut out = Vec::new();
         words(text, |w| out.push(w.to_string()));
@@ -588,13 +599,7 @@ mod tests {
             '\u{301}', '\u{306}', '\u{308}', '\u{338}', '\u{3099}', '\u{93f}', '\u{94d}', '\u{64e}', '\u{653}',
         ]);
         pool.extend(['и', 'И', 'й', 'ß', 'ẞ', 'Σ', 'ς', 'İ', 'ﬁ', '½', '𠮷', ' ', '-', 'a', 'Z', '5']);
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..30_000 {
             let text: String = (0..1 + next(6)).map(|_| pool[next(pool.len())]).collect();
             assert_eq!(split(&text), split_whole(&text), "{text:?}");
@@ -667,13 +672,7 @@ mod tests {
             "12",
             "ab12CD",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
         for _ in 0..2000 {
             let texts: Vec<String> = (0..1 + next(3))
                 .map(|_| (0..next(12)).map(|_| pieces[next(pieces.len())]).collect::<String>())
