@@ -82,6 +82,10 @@ pub struct StaticFile {
     /// Where it came from, for error messages.
     pub origin: String,
     pub source: StaticSource,
+    /// For a file of a page bundle (`content/articles/lima/map.png`, beside an `index.md`): its
+    /// path relative to `content/` (`articles/lima/map.png`), which relative links in the
+    /// bundle's body resolve against.
+    pub bundle: Option<String>,
 }
 
 /// Everything read from disk for one build. Sorted by path, so later stages see the same order every time.
@@ -136,9 +140,13 @@ fn themes_found(root: &Path) -> Vec<String> {
 /// are left out and reported, so that the other files are still checked in the same run.
 pub fn load_site(root: &Path, config: Config) -> (LoadedSite, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let (content, unreadable) = read_content_and_failures(root, &mut diagnostics);
+    let walked = walk_content(root, &mut diagnostics);
+    let bundles = bundle_files(root, walked.as_deref().unwrap_or_default(), &mut diagnostics);
+    let (content, (unreadable, read_errors)) = read_walked_content(root, walked);
+    diagnostics.extend(read_errors);
     let templates = read_templates(root, &config.theme, &mut diagnostics);
-    let static_files = list_static(root, &config.theme, &mut diagnostics);
+    let mut static_files = list_static_only(root, &config.theme, &mut diagnostics);
+    static_files.extend(bundles);
     (LoadedSite { config, content, templates, static_files, unreadable }, diagnostics)
 }
 
@@ -219,6 +227,15 @@ pub fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Conte
 
 /// [`read_content`], and the files that could not be read (relative to content/).
 pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<ContentFile>, Vec<String>) {
+    let walked = walk_content(root, diagnostics);
+    let (content, unreadable) = read_walked_content(root, walked);
+    diagnostics.extend(unreadable.1);
+    (content, unreadable.0)
+}
+
+/// Every file under `content/` (Markdown and the files of bundles), in path order; `None`, with
+/// an error, when the site has no `content/` folder.
+fn walk_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<(PathBuf, String)>> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         // an empty site would replace the previous output: a missing folder is a mistake
@@ -230,10 +247,20 @@ pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>)
              `dossier new article \"Title\"` creates the first one",
                 ),
         );
-        return (Vec::new(), Vec::new());
+        return None;
     }
+    Some(walk_files(&dir, CONTENT_DIR, diagnostics))
+}
+
+/// Reads the Markdown files of a walk of `content/`: the files, and those that could not be read
+/// (relative to content/) with their errors.
+fn read_walked_content(
+    root: &Path,
+    walked: Option<Vec<(PathBuf, String)>>,
+) -> (Vec<ContentFile>, (Vec<String>, Vec<Diagnostic>)) {
+    let mut diagnostics = Vec::new();
     let files: Vec<(PathBuf, String)> =
-        walk_files(&dir, CONTENT_DIR, diagnostics).into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
+        walked.unwrap_or_default().into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
     let read: Vec<(String, Result<Option<ContentFile>, Diagnostic>)> = files
         .into_par_iter()
         .with_max_len(crate::ITEMS_PER_JOB)
@@ -254,7 +281,57 @@ pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>)
             }
         }
     }
-    (content, unreadable)
+    (content, (unreadable, diagnostics))
+}
+
+/// The name of the Markdown file that makes its folder a page bundle.
+pub const BUNDLE_INDEX: &str = "index.md";
+
+/// The files of page bundles in a walk of `content/`: every file that is not Markdown in a
+/// folder holding an `index.md` (or below it, in a folder of its own), to be copied next to the
+/// bundle's page. Its output path is the page's (the folders slugified, as explainers' paths
+/// are) and its path within the bundle. One pass over the walk: cheap.
+fn bundle_files(root: &Path, walked: &[(PathBuf, String)], diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+    let bundles: std::collections::BTreeSet<&str> = walked
+        .iter()
+        .filter_map(|(_, rel)| rel.strip_suffix(BUNDLE_INDEX).and_then(|dir| dir.strip_suffix('/')))
+        .filter(|dir| !dir.is_empty())
+        .collect();
+    if bundles.is_empty() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for (path, rel) in walked {
+        if rel.ends_with(".md") || rel.split('/').any(left_out_of_static) {
+            continue;
+        }
+        // the nearest folder above the file that is a bundle
+        let Some(bundle) = rel.match_indices('/').rev().map(|(at, _)| &rel[..at]).find(|dir| bundles.contains(dir))
+        else {
+            continue;
+        };
+        let origin = format!("{CONTENT_DIR}/{rel}");
+        if !inside(root, path) {
+            diagnostics.push(
+                Diagnostic::warning(format!("skipped {origin}: it is a symbolic link to a file outside the site"))
+                    .code(Code::OutsideSite),
+            );
+            continue;
+        }
+        // folders without letters or digits give no page (its explainer reports it)
+        let Some(page) = bundle.split('/').map(crate::slug::Slug::from_text).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let mut output_path = page.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("/");
+        output_path.push_str(&rel[bundle.len()..]);
+        files.push(StaticFile {
+            output_path,
+            origin,
+            source: StaticSource::Disk(path.clone()),
+            bundle: Some(rel.clone()),
+        });
+    }
+    files
 }
 
 /// Reads one content file (`rel` is relative to content/); `Ok(None)` when it is gone.
@@ -355,9 +432,19 @@ pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagn
     by_name.into_values().collect()
 }
 
+/// The files copied as they are: [`list_static_only`], then the files of page bundles under
+/// `content/` (what walking `content/` reports is left to the reading of content files, which
+/// walks it too, so that it is reported once).
+pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+    let mut files = list_static_only(root, theme_name, diagnostics);
+    let walked = walk_content(root, &mut Vec::new());
+    files.extend(bundle_files(root, walked.as_deref().unwrap_or_default(), &mut Vec::new()));
+    files
+}
+
 /// Lists the theme's static files, then the site's (which win). Dotfiles are copied too
 /// (`.well-known/`, `.nojekyll`, `.htaccess`); only what [`left_out_of_static`] names is not.
-pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+pub fn list_static_only(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let mut by_path = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
     let add_folder = |dir: &Path,
@@ -373,7 +460,10 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
                 );
                 continue;
             }
-            by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
+            by_path.insert(
+                rel.clone(),
+                StaticFile { output_path: rel, origin, source: StaticSource::Disk(path), bundle: None },
+            );
         }
     };
     if theme_dir.is_dir() {
@@ -386,7 +476,12 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
             let origin = format!("{THEMES_DIR}/{theme_name}/{STATIC_DIR}/{rel} (built in)");
             by_path.insert(
                 rel.to_string(),
-                StaticFile { output_path: rel.to_string(), origin, source: StaticSource::Embedded(bytes) },
+                StaticFile {
+                    output_path: rel.to_string(),
+                    origin,
+                    source: StaticSource::Embedded(bytes),
+                    bundle: None,
+                },
             );
         }
     }

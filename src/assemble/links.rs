@@ -66,6 +66,9 @@ pub struct LinkIndex<'a, 's> {
     by_output_file: FxHashMap<String, Option<Target>>,
     actor_by_slug: FxHashMap<&'a str, ActorId>,
     topic_by_slug: FxHashMap<&'a str, TopicId>,
+    /// The files of page bundles: path relative to content/ (`articles/lima/map.png`) → output
+    /// path (`articles/lima/map.png`, its folders slugified).
+    by_bundle_path: FxHashMap<&'a str, &'a str>,
 }
 
 impl<'a, 's> LinkIndex<'a, 's> {
@@ -100,12 +103,16 @@ impl<'a, 's> LinkIndex<'a, 's> {
             };
             by_output_file.insert(output_file(&page.path), target);
         }
+        let mut by_bundle_path = FxHashMap::default();
         for file in input.static_files {
             by_output_file.entry(file.output_path.clone()).or_insert(None);
+            if let Some(rel) = &file.bundle {
+                by_bundle_path.insert(rel.as_str(), file.output_path.as_str());
+            }
         }
         let actor_by_slug = input.actors.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
         let topic_by_slug = input.topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
-        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug }
+        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug, by_bundle_path }
     }
 
     /// Resolves the links of every body: explainers (in parallel), then the profiles of actors
@@ -269,8 +276,50 @@ impl<'a, 's> LinkIndex<'a, 's> {
         if let Some(site_path) = path.strip_prefix('/') {
             return self.site_path_link(site_path, query, fragment, dest);
         }
+        if let Some(resolved) = self.bundle_link(file, path, query, fragment)? {
+            return Ok((resolved, None));
+        }
         Err(Problem::new(format!("relative link `{dest}` does not name a content file"))
             .help("link to a `.md` file (`other.md`), or write a site path from the site root (`/about/`)"))
+    }
+
+    /// A relative link to a file of a page bundle (`map.png` in `articles/lima/index.md`): the
+    /// address the file is copied to. `None` when the link is not in a bundle and names no
+    /// bundle file; in a bundle, a file that is not there is an error naming the closest one.
+    fn bundle_link(
+        &self,
+        file: &ContentFile,
+        path: &str,
+        query: Option<&str>,
+        fragment: Option<&str>,
+    ) -> Result<Option<ResolvedLink>, Problem> {
+        let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let decoded = percent_decode(path);
+        let Some(rel) = normalize(&format!("{dir}/{decoded}")) else {
+            return Err(Problem::new(format!("link `{path}` leads outside content/")));
+        };
+        if let Some(output) = self.by_bundle_path.get(rel.as_str()) {
+            let mut href = self.input.urls.href(output);
+            for (mark, part) in [('?', query), ('#', fragment)] {
+                if let Some(part) = part {
+                    href.push(mark);
+                    href.push_str(part);
+                }
+            }
+            return Ok(Some(ResolvedLink::to(href, None)));
+        }
+        let in_bundle = file.rel.rsplit_once('/').is_some_and(|(_, name)| name == crate::load::BUNDLE_INDEX);
+        if !in_bundle {
+            return Ok(None);
+        }
+        // the files of this bundle (and of the others, for a link that climbs out of it)
+        let suggestion = closest(&rel, self.by_bundle_path.keys().copied());
+        Err(Problem::new(format!("no file content/{rel}: `{path}` is not in this page bundle")).help(
+            match suggestion {
+                Some(s) => format!("did you mean `{}`?", relative_from(&file.rel, s)),
+                None => format!("put the file in content/{dir}/, next to index.md"),
+            },
+        ))
     }
 
     fn entity_link<M, K>(

@@ -71,14 +71,26 @@ pub fn plan(changes: &[ChangedPath]) -> RebuildPlan {
                 plan.templates = true;
                 plan.static_files = true;
             }
-            "content" if rest.is_empty() || change.is_dir => plan.rescan_content = true,
+            // a folder may be (or hold) a page bundle, whose files are listed with the static ones
+            "content" if rest.is_empty() || change.is_dir => {
+                plan.rescan_content = true;
+                plan.static_files = true;
+            }
             "content" => {
                 let rel = rest.join("/");
                 if rel.ends_with(".md") {
+                    // an `index.md` added or removed makes its folder a bundle or not
+                    if rest.last() == Some(&crate::load::BUNDLE_INDEX) {
+                        plan.static_files = true;
+                    }
                     plan.content.insert(rel);
                 } else if !rel.contains('.') {
                     // a name without extension may be a folder that is gone already
                     plan.rescan_content = true;
+                    plan.static_files = true;
+                } else {
+                    // a file of a page bundle (`map.png` beside an `index.md`)
+                    plan.static_files = true;
                 }
             }
             "templates" => plan.templates = true,
@@ -129,6 +141,20 @@ mod tests {
         assert!(files(&["static/img/map.png"]).static_files);
         assert!(files(&["static/.well-known/security.txt"]).static_files, "dotfiles of static/ are copied");
         assert!(!files(&["static/.git/index", "static/.DS_Store", "static/.map.svg.swp"]).static_files);
+    }
+
+    #[test]
+    fn bundle_files_are_listed_again() {
+        let image = files(&["content/articles/lima/map.png"]);
+        assert!(image.static_files && image.content.is_empty() && !image.rescan_content);
+        assert!(files(&["content/articles/lima/data/figures.csv"]).static_files);
+        let index = files(&["content/articles/lima/index.md"]);
+        assert!(index.static_files, "a new index.md makes its folder a bundle");
+        assert_eq!(index.content.iter().collect::<Vec<_>>(), ["articles/lima/index.md"]);
+        let moved = plan(&[ChangedPath { rel: "content/articles/lima".into(), is_dir: true }]);
+        assert!(moved.rescan_content && moved.static_files);
+        assert!(!files(&["content/articles/lima/.map.png.swp", "content/articles/lima/map.png~"]).static_files);
+        assert!(!files(&["content/articles/x.md"]).static_files, "an explainer edit lists nothing again");
     }
 
     #[test]
