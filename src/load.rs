@@ -86,6 +86,10 @@ pub struct StaticFile {
     /// path relative to `content/` (`articles/lima/map.png`), which relative links in the
     /// bundle's body resolve against.
     pub bundle: Option<String>,
+    /// For an image (`.png`, `.jpg`, `.gif`, `.webp`, `.svg`…): its width and height in pixels,
+    /// read from the file's header once per build ([`measure_images`]), for the `<img>` tags
+    /// that show it.
+    pub dimensions: Option<(u32, u32)>,
 }
 
 /// Everything read from disk for one build. Sorted by path, so later stages see the same order every time.
@@ -147,6 +151,7 @@ pub fn load_site(root: &Path, config: Config) -> (LoadedSite, Vec<Diagnostic>) {
     let templates = read_templates(root, &config.theme, &mut diagnostics);
     let mut static_files = list_static_only(root, &config.theme, &mut diagnostics);
     static_files.extend(bundles);
+    measure_images(&mut static_files);
     (LoadedSite { config, content, templates, static_files, unreadable }, diagnostics)
 }
 
@@ -329,6 +334,7 @@ fn bundle_files(root: &Path, walked: &[(PathBuf, String)], diagnostics: &mut Vec
             origin,
             source: StaticSource::Disk(path.clone()),
             bundle: Some(rel.clone()),
+            dimensions: None,
         });
     }
     files
@@ -439,7 +445,80 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
     let mut files = list_static_only(root, theme_name, diagnostics);
     let walked = walk_content(root, &mut Vec::new());
     files.extend(bundle_files(root, walked.as_deref().unwrap_or_default(), &mut Vec::new()));
+    measure_images(&mut files);
     files
+}
+
+/// Whether a file name is that of an image `<img>` can show and [`measure_images`] measures.
+pub fn is_image(name: &str) -> bool {
+    let Some((_, extension)) = name.rsplit_once('.') else { return false };
+    ["png", "jpg", "jpeg", "gif", "webp", "avif", "svg"].iter().any(|e| extension.eq_ignore_ascii_case(e))
+}
+
+/// Reads the width and height of every image among `files` from its header (the first bytes:
+/// nothing is decoded), in parallel. Other files, and images whose header says nothing
+/// readable, are left without.
+fn measure_images(files: &mut [StaticFile]) {
+    files.par_iter_mut().with_max_len(crate::ITEMS_PER_JOB).filter(|f| is_image(&f.output_path)).for_each(|file| {
+        let svg = file.output_path.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("svg"));
+        file.dimensions = match (&file.source, svg) {
+            (StaticSource::Disk(path), true) => svg_head(path).as_deref().and_then(svg_dimensions),
+            (StaticSource::Embedded(bytes), true) => svg_dimensions(&bytes[..bytes.len().min(SVG_HEAD)]),
+            (StaticSource::Disk(path), false) => imagesize::size(path).ok().and_then(pixels),
+            (StaticSource::Embedded(bytes), false) => imagesize::blob_size(bytes).ok().and_then(pixels),
+        };
+    });
+}
+
+fn pixels(size: imagesize::ImageSize) -> Option<(u32, u32)> {
+    Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
+}
+
+/// How much of an SVG file is read to find its `<svg …>` tag.
+const SVG_HEAD: usize = 4096;
+
+fn svg_head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(SVG_HEAD);
+    std::fs::File::open(path).ok()?.take(SVG_HEAD as u64).read_to_end(&mut head).ok()?;
+    Some(head)
+}
+
+/// The size an SVG declares on its root element: `width` and `height` in pixels (plain numbers or
+/// `px`), else its `viewBox`'s. `None` for relative sizes (`100%`, `em`) or no `<svg` tag in `head`.
+pub fn svg_dimensions(head: &[u8]) -> Option<(u32, u32)> {
+    let text = String::from_utf8_lossy(head);
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attribute = |name: &str| -> Option<&str> {
+        let mut rest = tag;
+        while let Some(at) = rest.find(name) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + name.len()..].trim_start();
+            rest = &rest[at + name.len()..];
+            if before.is_some_and(char::is_whitespace)
+                && let Some(value) = after.strip_prefix('=')
+            {
+                let value = value.trim_start();
+                let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+                return value[1..].split(quote).next();
+            }
+        }
+        None
+    };
+    let px = |value: &str| -> Option<u32> {
+        let number: f64 = value.trim().strip_suffix("px").unwrap_or(value.trim()).trim().parse().ok()?;
+        (number.is_finite() && number > 0.0 && number < f64::from(u32::MAX)).then(|| number.round() as u32)
+    };
+    if let (Some(w), Some(h)) = (attribute("width").and_then(px), attribute("height").and_then(px)) {
+        return Some((w, h));
+    }
+    let view_box: Vec<&str> =
+        attribute("viewBox")?.split(|c: char| c.is_whitespace() || c == ',').filter(|p| !p.is_empty()).collect();
+    match view_box[..] {
+        [_, _, w, h] => Some((px(w)?, px(h)?)),
+        _ => None,
+    }
 }
 
 /// Lists the theme's static files, then the site's (which win). Dotfiles are copied too
@@ -462,7 +541,13 @@ pub fn list_static_only(root: &Path, theme_name: &str, diagnostics: &mut Vec<Dia
             }
             by_path.insert(
                 rel.clone(),
-                StaticFile { output_path: rel, origin, source: StaticSource::Disk(path), bundle: None },
+                StaticFile {
+                    output_path: rel,
+                    origin,
+                    source: StaticSource::Disk(path),
+                    bundle: None,
+                    dimensions: None,
+                },
             );
         }
     };
@@ -481,6 +566,7 @@ pub fn list_static_only(root: &Path, theme_name: &str, diagnostics: &mut Vec<Dia
                     origin,
                     source: StaticSource::Embedded(bytes),
                     bundle: None,
+                    dimensions: None,
                 },
             );
         }
@@ -556,6 +642,18 @@ mod tests {
         assert_eq!(text, "a b  c\td\u{a0}é ");
         assert_eq!(first, Some(1));
         assert_eq!(blank_control_characters("plain\n\ttext «»".to_string()), ("plain\n\ttext «»".to_string(), None));
+    }
+
+    #[test]
+    fn svg_sizes_from_attributes_or_view_box() {
+        let size = |svg: &str| svg_dimensions(svg.as_bytes());
+        assert_eq!(size(r#"<?xml version="1.0"?><svg xmlns="x" width="120" height="80.4px">"#), Some((120, 80)));
+        assert_eq!(size(r#"<svg viewBox="0 0 300 150" stroke-width="2">"#), Some((300, 150)));
+        assert_eq!(size(r#"<svg width='100%' height='50%' viewBox="0,0,40,30">"#), Some((40, 30)));
+        assert_eq!(size(r#"<svg width="100%">"#), None);
+        assert_eq!(size("<svg width=\"1e400\" height=\"2\">"), None);
+        assert_eq!(size("not an svg"), None);
+        assert!(is_image("a/B.PNG") && is_image("m.svg") && !is_image("figures.csv") && !is_image("png"));
     }
 
     #[test]

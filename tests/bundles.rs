@@ -98,3 +98,49 @@ fn serve_picks_up_an_added_and_a_changed_bundle_file() {
         r.status == 200 && r.body.contains("href=\"/articles/lima-map/notes.txt\"")
     });
 }
+
+#[test]
+fn images_carry_their_size_and_all_but_the_first_load_lazily() {
+    let site = Site::fixture("bundle");
+    site.build_ok();
+    let page = site.page("articles/lima-map/");
+    assert_eq!(page.attrs("main img", "width"), ["120", "4", "4", "30"], "SVG attributes, PNG header");
+    assert_eq!(page.attrs("main img", "height"), ["80", "3", "3", "20"]);
+    // the first image of the page may be the first thing seen: loaded at once
+    assert_eq!(page.attrs("main img", "loading"), ["lazy", "lazy", "lazy"]);
+    assert_eq!(page.attrs("main img", "decoding"), ["async", "async", "async"]);
+    assert!(site.read("articles/lima-map/index.html").contains("lima.svg\" width=\"120\" height=\"80\" alt="));
+    // on another page, the first image is its own first
+    let trade = site.page("articles/trade/");
+    assert_eq!(trade.attrs("main img", "width"), ["30"]);
+    assert!(trade.attrs("main img", "loading").is_empty());
+}
+
+#[test]
+fn an_image_alone_in_its_paragraph_is_a_figure_with_caption_and_credit() {
+    let site = Site::fixture("bundle");
+    site.build_ok();
+    let html = site.read("articles/lima-map/index.html");
+    let figures: Vec<&str> = html
+        .match_indices("<figure class=\"image\">")
+        .map(|(at, _)| &html[at..at + html[at..].find("</figure>").unwrap() + "</figure>".len()])
+        .collect();
+    assert_eq!(figures.len(), 2, "the two images alone in their paragraphs; not those in a sentence");
+    insta::assert_snapshot!(figures.join("\n"));
+    let page = site.page("articles/lima-map/");
+    assert_eq!(page.text("figure.image figcaption .credit"), "Map: Dossier fixture");
+    assert!(page.attrs("figure.image img", "title").is_empty(), "the title is the caption now");
+    assert_eq!(page.texts("main p img").len(), 2, "images within text stay inline");
+}
+
+#[test]
+fn an_image_without_alt_text_is_a_warning_at_its_place() {
+    let site = Site::fixture("bundle");
+    let run = site.build_ok();
+    assert!(run.stderr.contains("warning: image `/img/flag.svg` has no alt text"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/articles/trade.md:10:46"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("has no alt text").count(), 1, "{}", run.stderr);
+    let strict = site.run(&["check", "--strict"]);
+    strict.assert_code(1);
+    assert!(strict.stderr.contains("has no alt text"), "{}", strict.stderr);
+}

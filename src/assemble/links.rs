@@ -32,13 +32,15 @@ pub struct ResolvedLink {
     pub target: Option<Target>,
     /// For `source:` links: the number of the source in the list, and its title.
     pub citation: Option<(usize, String)>,
+    /// For a link to an image of the site (a static or bundle file): its width and height.
+    pub image: Option<(u32, u32)>,
 }
 
 impl ResolvedLink {
-    pub const UNCHANGED: ResolvedLink = ResolvedLink { href: None, target: None, citation: None };
+    pub const UNCHANGED: ResolvedLink = ResolvedLink { href: None, target: None, citation: None, image: None };
 
     fn to(href: String, target: Option<Target>) -> ResolvedLink {
-        ResolvedLink { href: Some(href), target, citation: None }
+        ResolvedLink { href: Some(href), target, citation: None, image: None }
     }
 }
 
@@ -69,6 +71,8 @@ pub struct LinkIndex<'a, 's> {
     /// The files of page bundles: path relative to content/ (`articles/lima/map.png`) → output
     /// path (`articles/lima/map.png`, its folders slugified).
     by_bundle_path: FxHashMap<&'a str, &'a str>,
+    /// The width and height of each image among the static and bundle files, by output path.
+    image_sizes: FxHashMap<&'a str, (u32, u32)>,
 }
 
 impl<'a, 's> LinkIndex<'a, 's> {
@@ -104,7 +108,11 @@ impl<'a, 's> LinkIndex<'a, 's> {
             by_output_file.insert(output_file(&page.path), target);
         }
         let mut by_bundle_path = FxHashMap::default();
+        let mut image_sizes = FxHashMap::default();
         for file in input.static_files {
+            if let Some(size) = file.dimensions {
+                image_sizes.insert(file.output_path.as_str(), size);
+            }
             by_output_file.entry(file.output_path.clone()).or_insert(None);
             if let Some(rel) = &file.bundle {
                 by_bundle_path.insert(rel.as_str(), file.output_path.as_str());
@@ -112,7 +120,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         }
         let actor_by_slug = input.actors.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
         let topic_by_slug = input.topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
-        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug, by_bundle_path }
+        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug, by_bundle_path, image_sizes }
     }
 
     /// Resolves the links of every body: explainers (in parallel), then the profiles of actors
@@ -169,6 +177,18 @@ impl<'a, 's> LinkIndex<'a, 's> {
         checks: &mut Vec<AnchorCheck<'s>>,
     ) -> Vec<ResolvedLink> {
         let mut source_file: Option<SourceFile<'_>> = None;
+        for image in body.links.iter().filter(|l| l.is_image && !l.removed && l.text.trim().is_empty()) {
+            // screen readers have nothing to say for it; an error under `check --strict`
+            let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
+            diagnostics.push(
+                Diagnostic::warning(format!("image `{}` has no alt text", image.dest))
+                    .code(Code::ImageWithoutAlt)
+                    .at(source, image.offset, image.len)
+                    .with_help(
+                        "say what the image shows between the brackets: `![Map of the Kursk region](kursk.png)`",
+                    ),
+            );
+        }
         body.links
             .iter()
             .map(|link| match self.resolve(file, sources, link) {
@@ -306,7 +326,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
                     href.push_str(part);
                 }
             }
-            return Ok(Some(ResolvedLink::to(href, None)));
+            let image = self.image_sizes.get(output).copied();
+            return Ok(Some(ResolvedLink { image, ..ResolvedLink::to(href, None) }));
         }
         let in_bundle = file.rel.rsplit_once('/').is_some_and(|(_, name)| name == crate::load::BUNDLE_INDEX);
         if !in_bundle {
@@ -362,6 +383,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 href: Some(format!("#{}", source_anchor(id))),
                 target: None,
                 citation: Some((index + 1, sources[index].title.clone())),
+                image: None,
             });
         }
         if parse::classify(&file.rel) != ContentKind::Explainer {
@@ -434,7 +456,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         } else {
             vec![decoded.clone(), format!("{decoded}/index.html")]
         };
-        let Some(target) = candidates.iter().find_map(|c| self.by_output_file.get(c)) else {
+        let Some((file, target)) = candidates.iter().find_map(|c| self.by_output_file.get(c).map(|t| (c, t))) else {
             let suggestion = closest(&output_file(&decoded), self.by_output_file.keys().map(String::as_str))
                 .map(|s| format!("/{}", s.strip_suffix("index.html").unwrap_or(s)));
             return Err(
@@ -457,7 +479,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
             href.push('#');
             href.push_str(f);
         }
-        Ok((ResolvedLink::to(href, *target), check))
+        let image = self.image_sizes.get(file.as_str()).copied();
+        Ok((ResolvedLink { image, ..ResolvedLink::to(href, *target) }, check))
     }
 
     /// The site path of a target's page, and its content file.
