@@ -143,7 +143,9 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
                 edits.push(Edit { at: after..after, with: Replacement::ImageAttributes { link: index, lazy } });
             }
         }
-        if link.is_image {
+        // only images of the site: a body rendered with no link resolved is exactly
+        // pulldown-cmark's HTML (the CommonMark examples and the property tests hold it to that)
+        if link.is_image && resolved.href.is_some() {
             figure_edits(body, link, &mut edits);
         }
     }
@@ -151,7 +153,7 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
     edits
 }
 
-/// An image alone in its paragraph (`<p><img … /></p>`) becomes a figure: its title, taken off
+/// An image of the site alone in its paragraph (`<p><img … /></p>`) becomes a figure: its title, taken off
 /// the `<img>`, is the caption, and the text after the last ` — ` of the title is a credit line
 /// (`"Kursk, August 2024 — Map: ISW"`). The title is as the writer escaped it for an attribute,
 /// which is escaped enough for text.
@@ -401,7 +403,7 @@ mod tests {
             "<figure class=\"image\"><img src=\"/s/k.png\" width=\"800\" height=\"600\" alt=\"Kursk\" />\n\
              <figcaption>Kursk, August 2024 <small class=\"credit\">Map: ISW</small></figcaption>\n</figure>\n\
              <p>See <img src=\"/s/c.png\" loading=\"lazy\" decoding=\"async\" alt=\"c\" /> here.</p>\n\
-             <figure class=\"image\"><img src=\"https://x.org/e.png\" alt=\"e\" />\n</figure>\n"
+             <p><img src=\"https://x.org/e.png\" alt=\"e\" /></p>\n"
         );
     }
 
@@ -412,8 +414,7 @@ mod tests {
         let citation =
             ResolvedLink { href: Some("#s".into()), target: None, citation: Some((1, "Wire".into())), image: None };
         let html = body_html(&body, &[ResolvedLink::UNCHANGED, citation]);
-        // alone in its paragraph: a figure
-        assert_eq!(html, "<figure class=\"image\"><img src=\"i.png\" alt=\"see 1\" />\n</figure>\n");
+        assert_eq!(html, "<p><img src=\"i.png\" alt=\"see 1\" /></p>\n");
     }
 
     #[test]
