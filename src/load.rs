@@ -300,7 +300,8 @@ fn bundle_files(root: &Path, walked: &[(PathBuf, String)], diagnostics: &mut Vec
     let bundles: std::collections::BTreeSet<&str> = walked
         .iter()
         .filter_map(|(_, rel)| rel.strip_suffix(BUNDLE_INDEX).and_then(|dir| dir.strip_suffix('/')))
-        .filter(|dir| !dir.is_empty())
+        // explainers only: actors and topics are named by their files
+        .filter(|dir| !dir.is_empty() && crate::parse::classify(dir) == crate::parse::ContentKind::Explainer)
         .collect();
     if bundles.is_empty() {
         return Vec::new();
@@ -654,6 +655,39 @@ mod tests {
         assert_eq!(size("<svg width=\"1e400\" height=\"2\">"), None);
         assert_eq!(size("not an svg"), None);
         assert!(is_image("a/B.PNG") && is_image("m.svg") && !is_image("figures.csv") && !is_image("png"));
+    }
+
+    #[test]
+    fn bundle_files_are_those_beside_an_explainers_index() {
+        let tmp = tempfile::tempdir().unwrap();
+        for name in [
+            "content/articles/Lima Map/index.md",
+            "content/articles/Lima Map/map.png",
+            "content/articles/Lima Map/data/t.csv",
+            "content/articles/Lima Map/data/x.md",
+            "content/articles/Lima Map/map.png~",
+            "content/articles/loose.png",
+            "content/actors/xi/index.md",
+            "content/actors/xi/photo.jpg",
+            "content/index.md",
+        ] {
+            let path = tmp.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let mut diagnostics = Vec::new();
+        let walked = walk_content(tmp.path(), &mut diagnostics).unwrap();
+        let files = bundle_files(tmp.path(), &walked, &mut diagnostics);
+        let listed: Vec<(&str, &str)> =
+            files.iter().map(|f| (f.output_path.as_str(), f.bundle.as_deref().unwrap())).collect();
+        assert_eq!(
+            listed,
+            [
+                ("articles/lima-map/data/t.csv", "articles/Lima Map/data/t.csv"),
+                ("articles/lima-map/map.png", "articles/Lima Map/map.png"),
+            ]
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
 
     #[test]
