@@ -132,7 +132,7 @@ fn stages(c: &mut Criterion) {
     let (loaded, diagnostics) = load::load_site(&root, config);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let bytes: u64 = loaded.content.iter().map(|f| f.text.len() as u64).sum();
-    let options = AssembleOptions { include_drafts: false };
+    let options = AssembleOptions::today();
 
     let mut group = c.benchmark_group(format!("{n} explainers"));
     group.sample_size(10);

@@ -51,6 +51,9 @@ pub struct BuildArgs {
     /// Include explainers marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Include explainers dated after today (UTC; `DOSSIER_NOW` sets the day)
+    #[arg(long)]
+    pub future: bool,
     /// Print the time each stage took
     #[arg(long)]
     pub timings: bool,
@@ -70,6 +73,9 @@ pub struct CheckArgs {
     /// Include explainers marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Include explainers dated after today (UTC; `DOSSIER_NOW` sets the day)
+    #[arg(long)]
+    pub future: bool,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +91,9 @@ pub struct ServeArgs {
     /// Include explainers marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Include explainers dated after today (UTC; `DOSSIER_NOW` sets the day)
+    #[arg(long)]
+    pub future: bool,
     /// Print the time each stage of every rebuild took
     #[arg(long)]
     pub timings: bool,

@@ -120,6 +120,8 @@ pub enum Code {
     LinkScheme,
     /// A citation whose number is not its source's.
     CitationNumber,
+    /// A link to an explainer that is scheduled or expired: written as text.
+    LinkToUnpublished,
     /// An `#anchor` link to an id its page does not have.
     Anchor,
     /// An id written in a body that is not one word.

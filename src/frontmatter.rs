@@ -356,6 +356,7 @@ pub const EXPLAINER_FIELDS: &[&str] = &[
     "title",
     "date",
     "updated",
+    "expires",
     "summary",
     "topics",
     "actors",
@@ -376,6 +377,8 @@ pub struct ExplainerMeta {
     pub title: String,
     pub date: Date,
     pub updated: Option<Date>,
+    /// Left out of the site from this day on (UTC); after `date`.
+    pub expires: Option<Date>,
     pub summary: Option<String>,
     pub topics: Vec<Located<String>>,
     pub actors: Vec<Located<String>>,
@@ -524,7 +527,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
         Ok(x) => x,
         Err(d) => return (None, vec![d]),
     };
-    let (mut title, mut date, mut updated, mut summary) = (None, None, None, None);
+    let (mut title, mut date, mut updated, mut summary, mut expires) = (None, None, None, None, None);
     let (mut topics, mut actors, mut slug, mut draft) = (Vec::new(), Vec::new(), None, false);
     let (mut takeaways, mut sources, mut timeline, mut updates, mut aliases) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -533,6 +536,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             "title" => title = r.text(&key, value),
             "date" => date = r.date(&key, value),
             "updated" => updated = r.date(&key, value),
+            "expires" => expires = r.date(&key, value),
             "summary" => summary = r.text(&key, value),
             "topics" => topics = r.text_list(&key, value),
             "actors" => actors = r.text_list(&key, value),
@@ -591,11 +595,25 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
     if date.is_none() {
         r.missing("date", "2024-11-16");
     }
+    if let (Some(date), Some(end)) = (&date, &expires) {
+        // the day it would leave the site must come after the day it is published (UTC days)
+        if end.instant().date_naive() <= date.instant().date_naive() {
+            r.value_error(
+                "expires",
+                format!(
+                    "`{}` is not after `date` ({}): the explainer would never be published",
+                    end.machine(),
+                    date.machine()
+                ),
+            );
+        }
+    }
     let meta = match (title, date) {
         (Some(title), Some(date)) => Some(ExplainerMeta {
             title,
             date,
             updated,
+            expires,
             summary,
             topics,
             actors,

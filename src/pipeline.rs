@@ -4,7 +4,7 @@
 //! [`run`], which reads every file; `serve` calls [`run_cached`] with the cache of its previous
 //! run, and each stage takes from it what did not change. Nothing else differs.
 
-use crate::assemble::{self, AssembleCache, AssembleOptions, Page, Site};
+use crate::assemble::{self, AssembleCache, AssembleOptions, Page, Schedule, Site};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, ContentFile, LoadedSite, StaticFile, TemplateFile};
@@ -13,6 +13,7 @@ use crate::parse::{self, FileResult, ParseOptions, ParsedSite};
 use crate::render::{self, NullSink, RenderedPages, Sink, Templates};
 use crate::serve::changes::RebuildPlan;
 use crate::serve::fingerprint::{self, FileVersions, Shown};
+use chrono::{NaiveDate, Utc};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
@@ -27,6 +28,11 @@ pub struct PipelineOptions {
     /// Replaces `base_url` from site.toml (`--base-url`, and `serve`).
     pub base_url: Option<String>,
     pub include_drafts: bool,
+    /// `--future`: explainers dated after the build's day are published too.
+    pub include_future: bool,
+    /// The build's day, which decides what is scheduled and what has expired; `None` is the UTC
+    /// day of the system clock when the run starts (`DOSSIER_NOW` sets it: see `cmd::clock`).
+    pub today: Option<NaiveDate>,
     /// The process ends after this run (`build`, `check`): what the build allocated is left to
     /// the system to reclaim at exit instead of being freed piece by piece (at 10,000 explainers,
     /// freeing the site took 40 ms, and the text of its files 9 ms more, on one thread, at the
@@ -63,6 +69,8 @@ pub struct Rendered {
     pub config: Arc<Config>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
+    /// Explainers left out for their dates, and the next day the output changes.
+    pub schedule: Schedule,
 }
 
 /// Reads and checks `site.toml` (with `--base-url` applied): the first step, before a sink exists.
@@ -157,7 +165,11 @@ fn stages<'s>(
         sources.config,
         parsed,
         sources.static_files,
-        AssembleOptions { include_drafts: options.include_drafts },
+        AssembleOptions {
+            include_drafts: options.include_drafts,
+            include_future: options.include_future,
+            today: options.today.unwrap_or_else(|| Utc::now().date_naive()),
+        },
         warm.as_mut().map(|w| w.assembly.for_run(loaded)),
     );
     timings.assemble = started.elapsed();
@@ -214,6 +226,7 @@ fn stages<'s>(
 
     // success: a cache records the pages as they are now, and keeps the site for the index
     let page_count = site.pages.len();
+    let schedule = site.schedule;
     let removed = match warm {
         Some(warm) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
         None if options.ends_process => {
@@ -232,6 +245,7 @@ fn stages<'s>(
         config: Arc::clone(&loaded.config),
         warnings: sorted(diagnostics),
         timings,
+        schedule,
     })
 }
 

@@ -17,8 +17,14 @@ use std::process::Command;
 
 /// Every diagnostic `check` would print for the site at `root`, through the library.
 fn diagnostics_of(root: &Path) -> Vec<Diagnostic> {
-    let options =
-        PipelineOptions { root: root.to_path_buf(), base_url: None, include_drafts: false, ends_process: false };
+    let options = PipelineOptions {
+        root: root.to_path_buf(),
+        base_url: None,
+        include_drafts: false,
+        include_future: false,
+        today: None,
+        ends_process: false,
+    };
     let config = match pipeline::load_config(&options) {
         Ok(config) => config,
         Err(errors) => return errors,
@@ -45,6 +51,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-bundle-missing-file", &[BrokenLink]),
         ("invalid-collisions", &[NameClash]),
         ("invalid-duplicate-url", &[PathClash]),
+        ("invalid-expires-before-date", &[FieldValue]),
         ("invalid-ids", &[IdTaken]),
         ("invalid-letter-case", &[PathClash]),
         ("invalid-link-scheme", &[LinkScheme]),

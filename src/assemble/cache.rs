@@ -116,7 +116,7 @@ mod tests {
         parsed: &ParsedSite<'s>,
         cache: Option<&mut AssembleCache<'s>>,
     ) -> Site<'s> {
-        let options = AssembleOptions::default();
+        let options = AssembleOptions::today();
         assemble(&loaded.config, again(parsed), &loaded.static_files, options, cache).expect("the example site").0
     }
 

@@ -2,6 +2,7 @@
 
 use super::builders::{ActorBuilder, EntityBuilder, ExplainerBuilder, TopicBuilder};
 use super::plan::{Page, PageKind};
+use super::publish::LeftOut;
 use super::{ActorId, ExplainerId, TopicId};
 use crate::config::RawHtml;
 use crate::diagnostics::{Code, Diagnostic, SourceFile, closest};
@@ -32,15 +33,21 @@ pub struct ResolvedLink {
     pub target: Option<Target>,
     /// For `source:` links: the number of the source in the list, and its title.
     pub citation: Option<(usize, String)>,
+    /// Written as its text alone, without `<a>`: a link to an explainer that is scheduled or
+    /// expired, which this build leaves out.
+    pub as_text: bool,
     /// For a link to an image of the site (a static or bundle file): its width and height.
     pub image: Option<(u32, u32)>,
 }
 
 impl ResolvedLink {
-    pub const UNCHANGED: ResolvedLink = ResolvedLink { href: None, target: None, citation: None, image: None };
+    pub const UNCHANGED: ResolvedLink =
+        ResolvedLink { href: None, target: None, citation: None, as_text: false, image: None };
+    pub const AS_TEXT: ResolvedLink =
+        ResolvedLink { href: None, target: None, citation: None, as_text: true, image: None };
 
     fn to(href: String, target: Option<Target>) -> ResolvedLink {
-        ResolvedLink { href: Some(href), target, citation: None, image: None }
+        ResolvedLink { href: Some(href), target, citation: None, as_text: false, image: None }
     }
 }
 
@@ -50,7 +57,8 @@ pub struct LinkIndexInput<'a, 's> {
     pub actors: &'a [ActorBuilder<'s>],
     pub topics: &'a [TopicBuilder<'s>],
     pub home: Option<&'a ParsedHome<'s>>,
-    pub draft_paths: &'a HashSet<&'a str>,
+    /// Explainers left out of this build (drafts, scheduled, expired), by path in content/.
+    pub unpublished: &'a FxHashMap<&'a str, LeftOut>,
     /// Files that failed to parse: their own errors are reported; links to them are not.
     pub failed_paths: &'a HashSet<&'a str>,
     pub pages: &'a [Page],
@@ -219,12 +227,17 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 }
                 Err(problem) => {
                     let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
-                    let d = Diagnostic::error(problem.message).code(problem.code).at(source, link.offset, link.len);
+                    let (d, resolved) = if problem.as_text {
+                        (Diagnostic::warning(problem.message), ResolvedLink::AS_TEXT)
+                    } else {
+                        (Diagnostic::error(problem.message), ResolvedLink::UNCHANGED)
+                    };
+                    let d = d.code(problem.code).at(source, link.offset, link.len);
                     diagnostics.push(match problem.help {
                         Some(help) => d.with_help(help),
                         None => d,
                     });
-                    ResolvedLink::UNCHANGED
+                    resolved
                 }
             })
             .collect()
@@ -383,6 +396,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 href: Some(format!("#{}", source_anchor(id))),
                 target: None,
                 citation: Some((index + 1, sources[index].title.clone())),
+                as_text: false,
                 image: None,
             });
         }
@@ -419,11 +433,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
         let target = match self.by_content_path.get(rel.as_str()) {
             Some(&t) => t,
             None if self.input.failed_paths.contains(rel.as_str()) => return Ok((ResolvedLink::UNCHANGED, None)),
-            None if self.input.draft_paths.contains(rel.as_str()) => {
-                return Err(Problem::new(format!(
-                    "`{path}` is a draft (content/{rel}), which is only built with --drafts"
-                ))
-                .help("remove the link, or publish the draft with `draft: false`"));
+            None if self.input.unpublished.contains_key(rel.as_str()) => {
+                return Err(unpublished_link(path, &rel, self.input.unpublished[rel.as_str()]));
             }
             None => {
                 let suggestion = closest(&rel, self.by_content_path.keys().copied());
@@ -530,17 +541,43 @@ struct Anchor {
     target_file: Option<String>,
 }
 
+/// A link to an explainer this build leaves out: an error for a draft; a warning for a scheduled
+/// or expired one, whose link is written as its text (the build that publishes it links it).
+fn unpublished_link(path: &str, rel: &str, why: LeftOut) -> Problem {
+    let (when, help) = match why {
+        LeftOut::Draft => {
+            return Problem::new(format!("`{path}` is a draft (content/{rel}), which is only built with --drafts"))
+                .help("remove the link, or publish the draft with `draft: false`");
+        }
+        LeftOut::Scheduled(day) => (
+            format!(
+                "is scheduled for {day} (content/{rel}): until then it is not published, and this link is plain text"
+            ),
+            "`--future` builds scheduled explainers now".to_string(),
+        ),
+        LeftOut::Expired(day) => (
+            format!("expired on {day} (content/{rel}): it is no longer published, and this link is plain text"),
+            format!("remove the link, or change `expires:` in content/{rel}"),
+        ),
+    };
+    let mut problem = Problem::new(format!("`{path}` {when}")).code(Code::LinkToUnpublished).help(help);
+    problem.as_text = true;
+    problem
+}
+
 /// A link problem before it has a location.
 struct Problem {
     /// [`Code::BrokenLink`] unless [`Problem::code`] says otherwise.
     code: Code,
     message: String,
     help: Option<String>,
+    /// A warning, not an error: the link is written as its text ([`ResolvedLink::AS_TEXT`]).
+    as_text: bool,
 }
 
 impl Problem {
     fn new(message: impl Into<String>) -> Problem {
-        Problem { code: Code::BrokenLink, message: message.into(), help: None }
+        Problem { code: Code::BrokenLink, message: message.into(), help: None, as_text: false }
     }
 
     fn code(mut self, code: Code) -> Problem {

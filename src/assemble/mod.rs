@@ -7,12 +7,14 @@ mod entities;
 mod links;
 mod names;
 mod plan;
+mod publish;
 mod related;
 
 pub use annotate::{Annotation, AnnotationKind, Quote};
 pub use cache::AssembleCache;
 pub use links::{ResolvedLink, Target};
 pub use plan::{FeedOf, Page, PageKind, SITEMAP_URLS};
+pub use publish::{LeftOut, Schedule, utc_day};
 
 use crate::config::Config;
 use crate::date::Date;
@@ -26,8 +28,10 @@ use crate::slug::Slug;
 use crate::urls::{self, Urls};
 use builders::{ActorBuilder, ExplainerBuilder, TopicBuilder};
 use cache::hash_of;
+use chrono::NaiveDate;
 use entities::{EntityDraft, ProfileInput, Registry};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -57,6 +61,8 @@ pub struct Site<'s> {
     pub static_files: &'s [StaticFile],
     /// The `#fragment`s links name, checked once their pages are rendered.
     pub anchor_checks: Vec<AnchorCheck<'s>>,
+    /// What was left out for its dates, and when the output changes next.
+    pub schedule: Schedule,
 }
 
 #[derive(Debug)]
@@ -158,17 +164,30 @@ pub struct Home<'s> {
 }
 
 /// Options that change what is assembled.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct AssembleOptions {
     pub include_drafts: bool,
+    /// `--future`: explainers dated after `today` are published too.
+    pub include_future: bool,
+    /// The build's day (UTC): explainers dated after it are scheduled, those whose `expires` is
+    /// on or before it have expired.
+    pub today: NaiveDate,
+}
+
+impl AssembleOptions {
+    /// What a plain `build` publishes today: no drafts, nothing dated after today's UTC day.
+    pub fn today() -> AssembleOptions {
+        AssembleOptions { include_drafts: false, include_future: false, today: chrono::Utc::now().date_naive() }
+    }
 }
 
 /// Builds the site. Every problem found is returned; the site only when there are no errors.
 ///
-/// The steps, in order: drafts leave; the entities every explainer names are registered;
-/// explainers are ordered; the pages are planned; every link is resolved (errors so far end
-/// here); then what is derived from the text (annotations, backlinks, mentions, quotes, glossary
-/// uses, related explainers and co-actors); last, each builder becomes its final struct.
+/// The steps, in order: what is not published leaves (drafts, scheduled and expired explainers:
+/// `publish`); the entities every explainer names are registered; explainers are ordered; the
+/// pages are planned; every link is resolved (errors so far end here); then what is derived
+/// from the text (annotations, backlinks, mentions, quotes, glossary uses, related explainers
+/// and co-actors); last, each builder becomes its final struct.
 pub fn assemble<'s>(
     config: &'s Config,
     parsed: ParsedSite<'s>,
@@ -179,9 +198,22 @@ pub fn assemble<'s>(
     let mut diagnostics = Vec::new();
     let ParsedSite { explainers, actors: actor_profiles, topics: topic_profiles, home, failed } = parsed;
 
-    // Drafts leave the site here unless asked for; links to them are reported later.
-    let (explainers, drafts): (Vec<_>, Vec<_>) =
-        explainers.into_iter().partition(|e| options.include_drafts || !e.meta.draft);
+    // What is not published leaves the site here (drafts unless asked for, scheduled and
+    // expired explainers); links to them are reported later.
+    let left_out: Vec<Option<LeftOut>> = explainers.iter().map(|e| publish::left_out(&e.meta, &options)).collect();
+    let schedule = Schedule::of(explainers.iter().map(|e| &*e.meta).zip(left_out.iter().copied()), &options);
+    let mut unpublished: FxHashMap<&str, LeftOut> = FxHashMap::default();
+    let explainers: Vec<_> = explainers
+        .into_iter()
+        .zip(left_out)
+        .filter_map(|(e, left_out)| match left_out {
+            Some(reason) => {
+                unpublished.insert(e.file.rel.as_str(), reason);
+                None
+            }
+            None => Some(e),
+        })
+        .collect();
     let named = name_entities(&explainers, &actor_profiles, &topic_profiles, &mut diagnostics);
     let mut explainers = order_explainers(explainers, named.listed, &mut diagnostics);
     let mut actors = ActorBuilder::from_drafts(named.actors, actor_profiles, urls::actor_path);
@@ -194,7 +226,6 @@ pub fn assemble<'s>(
 
     // Links: every body, resolved against everything above.
     let urls = Urls::new(&config.base_url);
-    let draft_paths: HashSet<&str> = drafts.iter().map(|d| d.file.rel.as_str()).collect();
     let failed_paths: HashSet<&str> = failed.iter().map(String::as_str).collect();
     let resolved = links::LinkIndex::new(links::LinkIndexInput {
         urls: &urls,
@@ -202,7 +233,7 @@ pub fn assemble<'s>(
         actors: &actors,
         topics: &topics,
         home: home.as_ref(),
-        draft_paths: &draft_paths,
+        unpublished: &unpublished,
         failed_paths: &failed_paths,
         pages: &pages,
         static_files,
@@ -234,7 +265,8 @@ pub fn assemble<'s>(
         a.explainers.len() + a.mentioned_in.len() + a.backlinks.len()
     }));
     diagnostics.extend(unused_profile_warnings(&topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
-    let site = Site { config, urls, explainers, actors, topics, glossary, home, pages, static_files, anchor_checks };
+    let site =
+        Site { config, urls, explainers, actors, topics, glossary, home, pages, static_files, anchor_checks, schedule };
     Ok((site, diagnostics))
 }
 

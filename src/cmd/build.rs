@@ -10,10 +10,16 @@ use std::time::Instant;
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
+    let today = match super::clock() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     let options = PipelineOptions {
         root: args.site.root.clone(),
         base_url: args.base_url,
         include_drafts: args.drafts,
+        include_future: args.future,
+        today,
         ends_process: true,
     };
     let config = match pipeline::load_config(&options) {
@@ -89,6 +95,9 @@ pub fn run(args: BuildArgs) -> ExitCode {
         rendered.pages,
         seconds(started.elapsed())
     );
+    if let Some(line) = super::schedule_line(&rendered.schedule) {
+        println!("{line}");
+    }
     // The process ends here: skip freeing what the build allocated.
     std::mem::forget(rendered);
     ExitCode::SUCCESS

@@ -9,8 +9,18 @@ use std::time::Instant;
 
 pub fn run(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let options =
-        PipelineOptions { root: args.site.root, base_url: None, include_drafts: args.drafts, ends_process: true };
+    let today = match super::clock() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
+    let options = PipelineOptions {
+        root: args.site.root,
+        base_url: None,
+        include_drafts: args.drafts,
+        include_future: args.future,
+        today,
+        ends_process: true,
+    };
     let config = match pipeline::load_config(&options) {
         Ok(c) => c,
         Err(errors) => return fail(&errors, "the site does not build"),

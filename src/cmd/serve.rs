@@ -18,6 +18,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
         report(&[crate::config::no_site_here(&args.site.root)]);
         return ExitCode::from(EXIT_ERRORS);
     }
+    let today = match super::clock() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     let server = match BoundServer::bind(args.bind, args.port) {
         Ok(s) => s,
         Err(e) => {
@@ -40,7 +44,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
 
     let (reloads, _) = broadcast::channel(16);
     let state = Arc::new(AppState { files: Files::Live(RwLock::new(Live::default())), reloads });
-    let mut session = Session::new(args.site.root.clone(), url.clone(), args.drafts);
+    let mut session = Session::new(args.site.root.clone(), url.clone(), args.drafts).with_clock(args.future, today);
     let first = apply(&mut session, &state, &RebuildPlan::everything(), 0, args.timings);
     match first {
         Some(rebuilt) => println!("Serving {rebuilt} pages at {url} (Ctrl-C to stop)"),

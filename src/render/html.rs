@@ -112,7 +112,7 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
             // inside an image, whose text is its `alt` attribute: no tag of its own
             continue;
         }
-        if !link.is_image && resolved.citation.is_some() {
+        if !link.is_image && (resolved.citation.is_some() || resolved.as_text) {
             let mut end = html.of_events(link.end_event_index..link.end_event_index + 1);
             let mut start = start;
             if html.hrefs_blank {
@@ -122,6 +122,12 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
                 start = tag_start..tag_end;
                 let close = end.start + html.text[end.clone()].find("</a>").unwrap_or(0);
                 end = close..close + "</a>".len();
+            }
+            if resolved.as_text {
+                // a link to an explainer this build leaves out: its text, without `<a>` and `</a>`
+                edits.push(Edit { at: start, with: Replacement::Fixed("") });
+                edits.push(Edit { at: end, with: Replacement::Fixed("") });
+                continue;
             }
             edits.push(Edit { at: start, with: Replacement::CitationStart { link: index } });
             edits.push(Edit { at: end, with: Replacement::CitationEnd });
@@ -368,9 +374,21 @@ mod tests {
         let text = "[a](x.md) and [b](https://example.org/) ![c](/img.png)\n\n```rust\nlet x = 1;\n```\n";
         let body = markdown::parse(text, 0);
         let links = vec![
-            ResolvedLink { href: Some("/site/articles/x/".into()), target: None, citation: None, image: None },
+            ResolvedLink {
+                href: Some("/site/articles/x/".into()),
+                target: None,
+                citation: None,
+                as_text: false,
+                image: None,
+            },
             ResolvedLink::UNCHANGED,
-            ResolvedLink { href: Some("/site/img.png".into()), target: None, citation: None, image: None },
+            ResolvedLink {
+                href: Some("/site/img.png".into()),
+                target: None,
+                citation: None,
+                as_text: false,
+                image: None,
+            },
         ];
         let html = body_html(&body, &links);
         assert!(html.contains(r#"<a href="/site/articles/x/">a</a>"#), "{html}");
@@ -382,7 +400,13 @@ mod tests {
     #[test]
     fn rewritten_targets_keep_titles_and_the_mailto_of_email_links() {
         let body = markdown::parse("[a](x.md \"A title\") <someone@example.org> ![i](i.png \"Map\")", 0);
-        let to = |href: &str| ResolvedLink { href: Some(href.into()), target: None, citation: None, image: None };
+        let to = |href: &str| ResolvedLink {
+            href: Some(href.into()),
+            target: None,
+            citation: None,
+            as_text: false,
+            image: None,
+        };
         let html = body_html(&body, &[to("/site/x/"), to("other@example.org"), to("/site/i.png")]);
         assert_eq!(
             html,
@@ -396,7 +420,13 @@ mod tests {
             "![Kursk](k.png \"Kursk, August 2024 \u{2014} Map: ISW\")\n\nSee ![c](c.png) here.\n\n![e](https://x.org/e.png)\n",
             0,
         );
-        let local = |href: &str, image| ResolvedLink { href: Some(href.into()), target: None, citation: None, image };
+        let local = |href: &str, image| ResolvedLink {
+            href: Some(href.into()),
+            target: None,
+            citation: None,
+            as_text: false,
+            image,
+        };
         let links = [local("/s/k.png", Some((800, 600))), local("/s/c.png", None), ResolvedLink::UNCHANGED];
         assert_eq!(
             body_html(&body, &links),
@@ -411,8 +441,13 @@ mod tests {
     #[test]
     fn links_inside_image_descriptions_stay_text() {
         let body = markdown::parse("![see [1](source:wire)](i.png)", 0);
-        let citation =
-            ResolvedLink { href: Some("#s".into()), target: None, citation: Some((1, "Wire".into())), image: None };
+        let citation = ResolvedLink {
+            href: Some("#s".into()),
+            target: None,
+            citation: Some((1, "Wire".into())),
+            as_text: false,
+            image: None,
+        };
         let html = body_html(&body, &[ResolvedLink::UNCHANGED, citation]);
         assert_eq!(html, "<p><img src=\"i.png\" alt=\"see 1\" /></p>\n");
     }
@@ -424,6 +459,7 @@ mod tests {
             href: Some("#source-wire".into()),
             target: None,
             citation: Some((1, "A \"wire\" story".into())),
+            as_text: false,
             image: None,
         }];
         let html = body_html(&body, &links);
@@ -431,5 +467,12 @@ mod tests {
             html,
             "<p>As reported <sup class=\"cite\"><a href=\"#source-wire\" title=\"Source 1: A &quot;wire&quot; story\">1</a></sup>.</p>\n"
         );
+    }
+
+    #[test]
+    fn links_to_explainers_left_out_are_their_text() {
+        let body = markdown::parse("See [the *quota* rules](quota.md \"Quota\") and [this](https://example.org/).", 0);
+        let html = body_html(&body, &[ResolvedLink::AS_TEXT, ResolvedLink::UNCHANGED]);
+        assert_eq!(html, "<p>See the <em>quota</em> rules and <a href=\"https://example.org/\">this</a>.</p>\n");
     }
 }

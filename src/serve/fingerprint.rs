@@ -346,6 +346,8 @@ pub fn fingerprints(site: &Site<'_>, global: u64, versions: &FileVersions, shown
         static_files: _,
         // checked once pages are rendered, not shown
         anchor_checks: _,
+        // what was left out is not in the site; this counts it for `build`'s summary
+        schedule: _,
         explainers,
         actors,
         topics,

@@ -80,8 +80,23 @@ pub struct Session {
 
 impl Session {
     pub fn new(root: PathBuf, base_url: String, include_drafts: bool) -> Session {
-        let options = PipelineOptions { root, base_url: Some(base_url), include_drafts, ends_process: false };
+        let options = PipelineOptions {
+            root,
+            base_url: Some(base_url),
+            include_drafts,
+            include_future: false,
+            today: None,
+            ends_process: false,
+        };
         Session { options, cache: Cache::new(), static_published: 0, search_paths: Vec::new() }
+    }
+
+    /// The clock of every rebuild, as `build` takes it: `--future`, and the day `DOSSIER_NOW`
+    /// fixes (`None`: the UTC day of the system clock at each rebuild).
+    pub fn with_clock(mut self, include_future: bool, today: Option<chrono::NaiveDate>) -> Session {
+        self.options.include_future = include_future;
+        self.options.today = today;
+        self
     }
 
     /// The pipeline cache, for tests that change how it fingerprints pages.
