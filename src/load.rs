@@ -82,6 +82,14 @@ pub struct StaticFile {
     /// Where it came from, for error messages.
     pub origin: String,
     pub source: StaticSource,
+    /// For a file of a page bundle (`content/articles/lima/map.png`, beside an `index.md`): its
+    /// path relative to `content/` (`articles/lima/map.png`), which relative links in the
+    /// bundle's body resolve against.
+    pub bundle: Option<String>,
+    /// For an image (`.png`, `.jpg`, `.gif`, `.webp`, `.svg`…): its width and height in pixels,
+    /// read from the file's header once per build ([`measure_images`]), for the `<img>` tags
+    /// that show it.
+    pub dimensions: Option<(u32, u32)>,
 }
 
 /// Everything read from disk for one build. Sorted by path, so later stages see the same order every time.
@@ -136,9 +144,14 @@ fn themes_found(root: &Path) -> Vec<String> {
 /// are left out and reported, so that the other files are still checked in the same run.
 pub fn load_site(root: &Path, config: Config) -> (LoadedSite, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let (content, unreadable) = read_content_and_failures(root, &mut diagnostics);
+    let walked = walk_content(root, &mut diagnostics);
+    let bundles = bundle_files(root, walked.as_deref().unwrap_or_default(), &mut diagnostics);
+    let (content, (unreadable, read_errors)) = read_walked_content(root, walked);
+    diagnostics.extend(read_errors);
     let templates = read_templates(root, &config.theme, &mut diagnostics);
-    let static_files = list_static(root, &config.theme, &mut diagnostics);
+    let mut static_files = list_static_only(root, &config.theme, &mut diagnostics);
+    static_files.extend(bundles);
+    measure_images(&mut static_files);
     (LoadedSite { config, content, templates, static_files, unreadable }, diagnostics)
 }
 
@@ -219,6 +232,15 @@ pub fn read_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Conte
 
 /// [`read_content`], and the files that could not be read (relative to content/).
 pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Vec<ContentFile>, Vec<String>) {
+    let walked = walk_content(root, diagnostics);
+    let (content, unreadable) = read_walked_content(root, walked);
+    diagnostics.extend(unreadable.1);
+    (content, unreadable.0)
+}
+
+/// Every file under `content/` (Markdown and the files of bundles), in path order; `None`, with
+/// an error, when the site has no `content/` folder.
+fn walk_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<(PathBuf, String)>> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         // an empty site would replace the previous output: a missing folder is a mistake
@@ -230,10 +252,20 @@ pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>)
              `dossier new article \"Title\"` creates the first one",
                 ),
         );
-        return (Vec::new(), Vec::new());
+        return None;
     }
+    Some(walk_files(&dir, CONTENT_DIR, diagnostics))
+}
+
+/// Reads the Markdown files of a walk of `content/`: the files, and those that could not be read
+/// (relative to content/) with their errors.
+fn read_walked_content(
+    root: &Path,
+    walked: Option<Vec<(PathBuf, String)>>,
+) -> (Vec<ContentFile>, (Vec<String>, Vec<Diagnostic>)) {
+    let mut diagnostics = Vec::new();
     let files: Vec<(PathBuf, String)> =
-        walk_files(&dir, CONTENT_DIR, diagnostics).into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
+        walked.unwrap_or_default().into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
     let read: Vec<(String, Result<Option<ContentFile>, Diagnostic>)> = files
         .into_par_iter()
         .with_max_len(crate::ITEMS_PER_JOB)
@@ -254,7 +286,59 @@ pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>)
             }
         }
     }
-    (content, unreadable)
+    (content, (unreadable, diagnostics))
+}
+
+/// The name of the Markdown file that makes its folder a page bundle.
+pub const BUNDLE_INDEX: &str = "index.md";
+
+/// The files of page bundles in a walk of `content/`: every file that is not Markdown in a
+/// folder holding an `index.md` (or below it, in a folder of its own), to be copied next to the
+/// bundle's page. Its output path is the page's (the folders slugified, as explainers' paths
+/// are) and its path within the bundle. One pass over the walk: cheap.
+fn bundle_files(root: &Path, walked: &[(PathBuf, String)], diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+    let bundles: std::collections::BTreeSet<&str> = walked
+        .iter()
+        .filter_map(|(_, rel)| rel.strip_suffix(BUNDLE_INDEX).and_then(|dir| dir.strip_suffix('/')))
+        // explainers only: actors and topics are named by their files
+        .filter(|dir| !dir.is_empty() && crate::parse::classify(dir) == crate::parse::ContentKind::Explainer)
+        .collect();
+    if bundles.is_empty() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for (path, rel) in walked {
+        if rel.ends_with(".md") || rel.split('/').any(left_out_of_static) {
+            continue;
+        }
+        // the nearest folder above the file that is a bundle
+        let Some(bundle) = rel.match_indices('/').rev().map(|(at, _)| &rel[..at]).find(|dir| bundles.contains(dir))
+        else {
+            continue;
+        };
+        let origin = format!("{CONTENT_DIR}/{rel}");
+        if !inside(root, path) {
+            diagnostics.push(
+                Diagnostic::warning(format!("skipped {origin}: it is a symbolic link to a file outside the site"))
+                    .code(Code::OutsideSite),
+            );
+            continue;
+        }
+        // folders without letters or digits give no page (its explainer reports it)
+        let Some(page) = bundle.split('/').map(crate::slug::Slug::from_text).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let mut output_path = page.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("/");
+        output_path.push_str(&rel[bundle.len()..]);
+        files.push(StaticFile {
+            output_path,
+            origin,
+            source: StaticSource::Disk(path.clone()),
+            bundle: Some(rel.clone()),
+            dimensions: None,
+        });
+    }
+    files
 }
 
 /// Reads one content file (`rel` is relative to content/); `Ok(None)` when it is gone.
@@ -355,9 +439,92 @@ pub fn read_templates(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagn
     by_name.into_values().collect()
 }
 
+/// The files copied as they are: [`list_static_only`], then the files of page bundles under
+/// `content/` (what walking `content/` reports is left to the reading of content files, which
+/// walks it too, so that it is reported once).
+pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+    let mut files = list_static_only(root, theme_name, diagnostics);
+    let walked = walk_content(root, &mut Vec::new());
+    files.extend(bundle_files(root, walked.as_deref().unwrap_or_default(), &mut Vec::new()));
+    measure_images(&mut files);
+    files
+}
+
+/// Whether a file name is that of an image `<img>` can show and [`measure_images`] measures.
+pub fn is_image(name: &str) -> bool {
+    let Some((_, extension)) = name.rsplit_once('.') else { return false };
+    ["png", "jpg", "jpeg", "gif", "webp", "avif", "svg"].iter().any(|e| extension.eq_ignore_ascii_case(e))
+}
+
+/// Reads the width and height of every image among `files` from its header (the first bytes:
+/// nothing is decoded), in parallel. Other files, and images whose header says nothing
+/// readable, are left without.
+fn measure_images(files: &mut [StaticFile]) {
+    files.par_iter_mut().with_max_len(crate::ITEMS_PER_JOB).filter(|f| is_image(&f.output_path)).for_each(|file| {
+        let svg = file.output_path.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("svg"));
+        file.dimensions = match (&file.source, svg) {
+            (StaticSource::Disk(path), true) => svg_head(path).as_deref().and_then(svg_dimensions),
+            (StaticSource::Embedded(bytes), true) => svg_dimensions(&bytes[..bytes.len().min(SVG_HEAD)]),
+            (StaticSource::Disk(path), false) => imagesize::size(path).ok().and_then(pixels),
+            (StaticSource::Embedded(bytes), false) => imagesize::blob_size(bytes).ok().and_then(pixels),
+        };
+    });
+}
+
+fn pixels(size: imagesize::ImageSize) -> Option<(u32, u32)> {
+    Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
+}
+
+/// How much of an SVG file is read to find its `<svg …>` tag.
+const SVG_HEAD: usize = 4096;
+
+fn svg_head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(SVG_HEAD);
+    std::fs::File::open(path).ok()?.take(SVG_HEAD as u64).read_to_end(&mut head).ok()?;
+    Some(head)
+}
+
+/// The size an SVG declares on its root element: `width` and `height` in pixels (plain numbers or
+/// `px`), else its `viewBox`'s. `None` for relative sizes (`100%`, `em`) or no `<svg` tag in `head`.
+pub fn svg_dimensions(head: &[u8]) -> Option<(u32, u32)> {
+    let text = String::from_utf8_lossy(head);
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attribute = |name: &str| -> Option<&str> {
+        let mut rest = tag;
+        while let Some(at) = rest.find(name) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + name.len()..].trim_start();
+            rest = &rest[at + name.len()..];
+            if before.is_some_and(char::is_whitespace)
+                && let Some(value) = after.strip_prefix('=')
+            {
+                let value = value.trim_start();
+                let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+                return value[1..].split(quote).next();
+            }
+        }
+        None
+    };
+    let px = |value: &str| -> Option<u32> {
+        let number: f64 = value.trim().strip_suffix("px").unwrap_or(value.trim()).trim().parse().ok()?;
+        (number.is_finite() && number > 0.0 && number < f64::from(u32::MAX)).then(|| number.round() as u32)
+    };
+    if let (Some(w), Some(h)) = (attribute("width").and_then(px), attribute("height").and_then(px)) {
+        return Some((w, h));
+    }
+    let view_box: Vec<&str> =
+        attribute("viewBox")?.split(|c: char| c.is_whitespace() || c == ',').filter(|p| !p.is_empty()).collect();
+    match view_box[..] {
+        [_, _, w, h] => Some((px(w)?, px(h)?)),
+        _ => None,
+    }
+}
+
 /// Lists the theme's static files, then the site's (which win). Dotfiles are copied too
 /// (`.well-known/`, `.nojekyll`, `.htaccess`); only what [`left_out_of_static`] names is not.
-pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
+pub fn list_static_only(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<StaticFile> {
     let mut by_path = std::collections::BTreeMap::new();
     let theme_dir = root.join(THEMES_DIR).join(theme_name);
     let add_folder = |dir: &Path,
@@ -373,7 +540,16 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
                 );
                 continue;
             }
-            by_path.insert(rel.clone(), StaticFile { output_path: rel, origin, source: StaticSource::Disk(path) });
+            by_path.insert(
+                rel.clone(),
+                StaticFile {
+                    output_path: rel,
+                    origin,
+                    source: StaticSource::Disk(path),
+                    bundle: None,
+                    dimensions: None,
+                },
+            );
         }
     };
     if theme_dir.is_dir() {
@@ -386,7 +562,13 @@ pub fn list_static(root: &Path, theme_name: &str, diagnostics: &mut Vec<Diagnost
             let origin = format!("{THEMES_DIR}/{theme_name}/{STATIC_DIR}/{rel} (built in)");
             by_path.insert(
                 rel.to_string(),
-                StaticFile { output_path: rel.to_string(), origin, source: StaticSource::Embedded(bytes) },
+                StaticFile {
+                    output_path: rel.to_string(),
+                    origin,
+                    source: StaticSource::Embedded(bytes),
+                    bundle: None,
+                    dimensions: None,
+                },
             );
         }
     }
@@ -461,6 +643,51 @@ mod tests {
         assert_eq!(text, "a b  c\td\u{a0}é ");
         assert_eq!(first, Some(1));
         assert_eq!(blank_control_characters("plain\n\ttext «»".to_string()), ("plain\n\ttext «»".to_string(), None));
+    }
+
+    #[test]
+    fn svg_sizes_from_attributes_or_view_box() {
+        let size = |svg: &str| svg_dimensions(svg.as_bytes());
+        assert_eq!(size(r#"<?xml version="1.0"?><svg xmlns="x" width="120" height="80.4px">"#), Some((120, 80)));
+        assert_eq!(size(r#"<svg viewBox="0 0 300 150" stroke-width="2">"#), Some((300, 150)));
+        assert_eq!(size(r#"<svg width='100%' height='50%' viewBox="0,0,40,30">"#), Some((40, 30)));
+        assert_eq!(size(r#"<svg width="100%">"#), None);
+        assert_eq!(size("<svg width=\"1e400\" height=\"2\">"), None);
+        assert_eq!(size("not an svg"), None);
+        assert!(is_image("a/B.PNG") && is_image("m.svg") && !is_image("figures.csv") && !is_image("png"));
+    }
+
+    #[test]
+    fn bundle_files_are_those_beside_an_explainers_index() {
+        let tmp = tempfile::tempdir().unwrap();
+        for name in [
+            "content/articles/Lima Map/index.md",
+            "content/articles/Lima Map/map.png",
+            "content/articles/Lima Map/data/t.csv",
+            "content/articles/Lima Map/data/x.md",
+            "content/articles/Lima Map/map.png~",
+            "content/articles/loose.png",
+            "content/actors/xi/index.md",
+            "content/actors/xi/photo.jpg",
+            "content/index.md",
+        ] {
+            let path = tmp.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let mut diagnostics = Vec::new();
+        let walked = walk_content(tmp.path(), &mut diagnostics).unwrap();
+        let files = bundle_files(tmp.path(), &walked, &mut diagnostics);
+        let listed: Vec<(&str, &str)> =
+            files.iter().map(|f| (f.output_path.as_str(), f.bundle.as_deref().unwrap())).collect();
+        assert_eq!(
+            listed,
+            [
+                ("articles/lima-map/data/t.csv", "articles/Lima Map/data/t.csv"),
+                ("articles/lima-map/map.png", "articles/Lima Map/map.png"),
+            ]
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
 
     #[test]

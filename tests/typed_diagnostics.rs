@@ -48,6 +48,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-bad-date", &[FieldValue]),
         ("invalid-base-url-credentials", &[ConfigValue]),
         ("invalid-broken-link", &[BrokenLink]),
+        ("invalid-bundle-missing-file", &[BrokenLink]),
         ("invalid-collisions", &[NameClash]),
         ("invalid-duplicate-url", &[PathClash]),
         ("invalid-expires-before-date", &[FieldValue]),

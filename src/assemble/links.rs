@@ -36,14 +36,18 @@ pub struct ResolvedLink {
     /// Written as its text alone, without `<a>`: a link to an explainer that is scheduled or
     /// expired, which this build leaves out.
     pub as_text: bool,
+    /// For a link to an image of the site (a static or bundle file): its width and height.
+    pub image: Option<(u32, u32)>,
 }
 
 impl ResolvedLink {
-    pub const UNCHANGED: ResolvedLink = ResolvedLink { href: None, target: None, citation: None, as_text: false };
-    pub const AS_TEXT: ResolvedLink = ResolvedLink { href: None, target: None, citation: None, as_text: true };
+    pub const UNCHANGED: ResolvedLink =
+        ResolvedLink { href: None, target: None, citation: None, as_text: false, image: None };
+    pub const AS_TEXT: ResolvedLink =
+        ResolvedLink { href: None, target: None, citation: None, as_text: true, image: None };
 
     fn to(href: String, target: Option<Target>) -> ResolvedLink {
-        ResolvedLink { href: Some(href), target, citation: None, as_text: false }
+        ResolvedLink { href: Some(href), target, citation: None, as_text: false, image: None }
     }
 }
 
@@ -72,6 +76,11 @@ pub struct LinkIndex<'a, 's> {
     by_output_file: FxHashMap<String, Option<Target>>,
     actor_by_slug: FxHashMap<&'a str, ActorId>,
     topic_by_slug: FxHashMap<&'a str, TopicId>,
+    /// The files of page bundles: path relative to content/ (`articles/lima/map.png`) → output
+    /// path (`articles/lima/map.png`, its folders slugified).
+    by_bundle_path: FxHashMap<&'a str, &'a str>,
+    /// The width and height of each image among the static and bundle files, by output path.
+    image_sizes: FxHashMap<&'a str, (u32, u32)>,
 }
 
 impl<'a, 's> LinkIndex<'a, 's> {
@@ -106,12 +115,20 @@ impl<'a, 's> LinkIndex<'a, 's> {
             };
             by_output_file.insert(output_file(&page.path), target);
         }
+        let mut by_bundle_path = FxHashMap::default();
+        let mut image_sizes = FxHashMap::default();
         for file in input.static_files {
+            if let Some(size) = file.dimensions {
+                image_sizes.insert(file.output_path.as_str(), size);
+            }
             by_output_file.entry(file.output_path.clone()).or_insert(None);
+            if let Some(rel) = &file.bundle {
+                by_bundle_path.insert(rel.as_str(), file.output_path.as_str());
+            }
         }
         let actor_by_slug = input.actors.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
         let topic_by_slug = input.topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
-        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug }
+        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug, by_bundle_path, image_sizes }
     }
 
     /// Resolves the links of every body: explainers (in parallel), then the profiles of actors
@@ -168,6 +185,18 @@ impl<'a, 's> LinkIndex<'a, 's> {
         checks: &mut Vec<AnchorCheck<'s>>,
     ) -> Vec<ResolvedLink> {
         let mut source_file: Option<SourceFile<'_>> = None;
+        for image in body.links.iter().filter(|l| l.is_image && !l.removed && l.text.trim().is_empty()) {
+            // screen readers have nothing to say for it; an error under `check --strict`
+            let source = source_file.get_or_insert_with(|| SourceFile::new(&file.path, &file.text));
+            diagnostics.push(
+                Diagnostic::warning(format!("image `{}` has no alt text", image.dest))
+                    .code(Code::ImageWithoutAlt)
+                    .at(source, image.offset, image.len)
+                    .with_help(
+                        "say what the image shows between the brackets: `![Map of the Kursk region](kursk.png)`",
+                    ),
+            );
+        }
         body.links
             .iter()
             .map(|link| match self.resolve(file, sources, link) {
@@ -280,8 +309,51 @@ impl<'a, 's> LinkIndex<'a, 's> {
         if let Some(site_path) = path.strip_prefix('/') {
             return self.site_path_link(site_path, query, fragment, dest);
         }
+        if let Some(resolved) = self.bundle_link(file, path, query, fragment)? {
+            return Ok((resolved, None));
+        }
         Err(Problem::new(format!("relative link `{dest}` does not name a content file"))
             .help("link to a `.md` file (`other.md`), or write a site path from the site root (`/about/`)"))
+    }
+
+    /// A relative link to a file of a page bundle (`map.png` in `articles/lima/index.md`): the
+    /// address the file is copied to. `None` when the link is not in a bundle and names no
+    /// bundle file; in a bundle, a file that is not there is an error naming the closest one.
+    fn bundle_link(
+        &self,
+        file: &ContentFile,
+        path: &str,
+        query: Option<&str>,
+        fragment: Option<&str>,
+    ) -> Result<Option<ResolvedLink>, Problem> {
+        let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let decoded = percent_decode(path);
+        let Some(rel) = normalize(&format!("{dir}/{decoded}")) else {
+            return Err(Problem::new(format!("link `{path}` leads outside content/")));
+        };
+        if let Some(output) = self.by_bundle_path.get(rel.as_str()) {
+            let mut href = self.input.urls.href(output);
+            for (mark, part) in [('?', query), ('#', fragment)] {
+                if let Some(part) = part {
+                    href.push(mark);
+                    href.push_str(part);
+                }
+            }
+            let image = self.image_sizes.get(output).copied();
+            return Ok(Some(ResolvedLink { image, ..ResolvedLink::to(href, None) }));
+        }
+        let in_bundle = file.rel.rsplit_once('/').is_some_and(|(_, name)| name == crate::load::BUNDLE_INDEX);
+        if !in_bundle {
+            return Ok(None);
+        }
+        // the files of this bundle (and of the others, for a link that climbs out of it)
+        let suggestion = closest(&rel, self.by_bundle_path.keys().copied());
+        Err(Problem::new(format!("no file content/{rel}: `{path}` is not in this page bundle")).help(
+            match suggestion {
+                Some(s) => format!("did you mean `{}`?", relative_from(&file.rel, s)),
+                None => format!("put the file in content/{dir}/, next to index.md"),
+            },
+        ))
     }
 
     fn entity_link<M, K>(
@@ -325,6 +397,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 target: None,
                 citation: Some((index + 1, sources[index].title.clone())),
                 as_text: false,
+                image: None,
             });
         }
         if parse::classify(&file.rel) != ContentKind::Explainer {
@@ -394,7 +467,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         } else {
             vec![decoded.clone(), format!("{decoded}/index.html")]
         };
-        let Some(target) = candidates.iter().find_map(|c| self.by_output_file.get(c)) else {
+        let Some((file, target)) = candidates.iter().find_map(|c| self.by_output_file.get(c).map(|t| (c, t))) else {
             let suggestion = closest(&output_file(&decoded), self.by_output_file.keys().map(String::as_str))
                 .map(|s| format!("/{}", s.strip_suffix("index.html").unwrap_or(s)));
             return Err(
@@ -417,7 +490,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
             href.push('#');
             href.push_str(f);
         }
-        Ok((ResolvedLink::to(href, *target), check))
+        let image = self.image_sizes.get(file.as_str()).copied();
+        Ok((ResolvedLink { image, ..ResolvedLink::to(href, *target) }, check))
     }
 
     /// The site path of a target's page, and its content file.

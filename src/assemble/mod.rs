@@ -392,8 +392,23 @@ fn newest_first(explainers: &[ParsedExplainer<'_>], paths: &[Option<String>]) ->
 /// `articles/x/` for `content/articles/x.md`: the folders, slugified, then the slug.
 fn explainer_path(e: &ParsedExplainer<'_>) -> Result<String, Diagnostic> {
     let rel = &e.file.rel;
-    let (dirs, file_name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
-    let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
+    let (mut dirs, file_name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+    let mut stem = file_name.strip_suffix(".md").unwrap_or(file_name);
+    // a page bundle, `articles/lima/index.md`: the explainer `lima`, its files beside its page
+    if file_name == crate::load::BUNDLE_INDEX && !dirs.is_empty() {
+        (dirs, stem) = dirs.rsplit_once('/').unwrap_or(("", dirs));
+        if let (Some(wanted), Some(folder)) = (&e.meta.slug, Slug::from_text(stem))
+            && *wanted != folder
+        {
+            // the bundle's files are listed (by `load`) under the folder's address
+            return Err(Diagnostic::error(format!(
+                "`slug: {wanted}` in a page bundle: a bundle's address is its folder's name, `{folder}`"
+            ))
+            .code(crate::diagnostics::Code::FieldValue)
+            .in_file(&e.file.path)
+            .with_help(format!("rename the folder content/{dirs}/{stem}/ instead, or remove `slug:`")));
+        }
+    }
     let slug = match &e.meta.slug {
         Some(s) => s.clone(),
         None => match Slug::from_text(stem) {

@@ -35,6 +35,11 @@ enum Replacement {
     CitationEnd,
     /// The markup of an attributed quote (`<figure>`, `<figcaption>`).
     Fixed(&'static str),
+    /// After an image's `src`: its `width` and `height` when known, and unless it is the first
+    /// image of the body, `loading="lazy"` and `decoding="async"`.
+    ImageAttributes { link: usize, lazy: bool },
+    /// Markup made for this body: a figure's caption and credit.
+    Owned(String),
 }
 
 /// An explainer's body, with everything assembly found in it; and the words of each of its
@@ -99,6 +104,8 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
     let html = &body.html;
     // a citation makes two edits, any other link at most one
     let mut edits = Vec::with_capacity(2 * body.links.len());
+    // the first image of the body is not loaded lazily: it may be what the reader sees first
+    let first_image = body.links.iter().position(|l| l.is_image && !l.removed);
     for (index, (link, resolved)) in body.links.iter().zip(d.links).enumerate() {
         let start = html.of_events(link.event_index..link.event_index + 1);
         if start.is_empty() {
@@ -135,10 +142,60 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
             let value_start = start.start + tag_start + prefix.len();
             let value_len = html.text[value_start..].find('"').unwrap_or(0);
             edits.push(Edit { at: value_start..value_start + value_len, with: Replacement::Href { link: index } });
+            if link.is_image && resolved.href.is_some() {
+                // a local image: after the closing quote of `src`
+                let after = value_start + value_len + 1;
+                let lazy = first_image.is_some_and(|first| first < index);
+                edits.push(Edit { at: after..after, with: Replacement::ImageAttributes { link: index, lazy } });
+            }
+        }
+        // only images of the site: a body rendered with no link resolved is exactly
+        // pulldown-cmark's HTML (the CommonMark examples and the property tests hold it to that)
+        if link.is_image && resolved.href.is_some() {
+            figure_edits(body, link, &mut edits);
         }
     }
     edits.sort_unstable_by_key(|edit| edit.at.start);
     edits
+}
+
+/// An image of the site alone in its paragraph (`<p><img … /></p>`) becomes a figure: its title, taken off
+/// the `<img>`, is the caption, and the text after the last ` — ` of the title is a credit line
+/// (`"Kursk, August 2024 — Map: ISW"`). The title is as the writer escaped it for an attribute,
+/// which is escaped enough for text.
+fn figure_edits(body: &ParsedBody<'_>, link: &crate::markdown::LinkRef<'_>, edits: &mut Vec<Edit>) {
+    let html = &body.html;
+    let (Some(before), after) = (link.event_index.checked_sub(1), link.end_event_index + 1) else { return };
+    if after >= body.event_count {
+        return;
+    }
+    let open = html.of_events(before..link.event_index);
+    let close = html.of_events(after..after + 1);
+    if &html.text[open.clone()] != "<p>" || &html.text[close.clone()] != "</p>\n" {
+        return;
+    }
+    // the end of the `<img>` tag: `" />` or `" title="…" />`
+    let end = html.of_events(link.end_event_index..after);
+    let title = html.text[end.clone()].strip_prefix("\" title=\"").and_then(|t| t.strip_suffix("\" />"));
+    let mut closing = String::from("\n");
+    if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
+        edits.push(Edit { at: end, with: Replacement::Fixed("\" />") });
+        let (caption, credit) = match title.rsplit_once(" — ") {
+            Some((caption, credit)) if !credit.trim().is_empty() => (caption, Some(credit)),
+            _ => (title, None),
+        };
+        closing.push_str("<figcaption>");
+        closing.push_str(caption.trim());
+        if let Some(credit) = credit {
+            closing.push_str(" <small class=\"credit\">");
+            closing.push_str(credit.trim());
+            closing.push_str("</small>");
+        }
+        closing.push_str("</figcaption>\n");
+    }
+    closing.push_str("</figure>\n");
+    edits.push(Edit { at: open, with: Replacement::Fixed("<figure class=\"image\">") });
+    edits.push(Edit { at: close, with: Replacement::Owned(closing) });
 }
 
 /// `body`'s HTML for its events in `events` (all of them when `None`): what the writer wrote,
@@ -209,6 +266,16 @@ fn write_replacement(out: &mut String, body: &ParsedBody<'_>, with: &Replacement
         }
         Replacement::CitationEnd => out.push_str("</a></sup>"),
         Replacement::Fixed(markup) => out.push_str(markup),
+        Replacement::ImageAttributes { link, lazy } => {
+            if let Some((width, height)) = d.links[link].image {
+                use std::fmt::Write;
+                write!(out, " width=\"{width}\" height=\"{height}\"").expect("writing to a String");
+            }
+            if lazy {
+                out.push_str(" loading=\"lazy\" decoding=\"async\"");
+            }
+        }
+        Replacement::Owned(ref markup) => out.push_str(markup),
     }
 }
 
@@ -307,9 +374,21 @@ mod tests {
         let text = "[a](x.md) and [b](https://example.org/) ![c](/img.png)\n\n```rust\nlet x = 1;\n```\n";
         let body = markdown::parse(text, 0);
         let links = vec![
-            ResolvedLink { href: Some("/site/articles/x/".into()), target: None, citation: None, as_text: false },
+            ResolvedLink {
+                href: Some("/site/articles/x/".into()),
+                target: None,
+                citation: None,
+                as_text: false,
+                image: None,
+            },
             ResolvedLink::UNCHANGED,
-            ResolvedLink { href: Some("/site/img.png".into()), target: None, citation: None, as_text: false },
+            ResolvedLink {
+                href: Some("/site/img.png".into()),
+                target: None,
+                citation: None,
+                as_text: false,
+                image: None,
+            },
         ];
         let html = body_html(&body, &links);
         assert!(html.contains(r#"<a href="/site/articles/x/">a</a>"#), "{html}");
@@ -321,7 +400,13 @@ mod tests {
     #[test]
     fn rewritten_targets_keep_titles_and_the_mailto_of_email_links() {
         let body = markdown::parse("[a](x.md \"A title\") <someone@example.org> ![i](i.png \"Map\")", 0);
-        let to = |href: &str| ResolvedLink { href: Some(href.into()), target: None, citation: None, as_text: false };
+        let to = |href: &str| ResolvedLink {
+            href: Some(href.into()),
+            target: None,
+            citation: None,
+            as_text: false,
+            image: None,
+        };
         let html = body_html(&body, &[to("/site/x/"), to("other@example.org"), to("/site/i.png")]);
         assert_eq!(
             html,
@@ -329,12 +414,40 @@ mod tests {
         );
     }
 
+    #[test]
+    fn images_alone_become_figures_and_local_ones_get_size_and_lazy_loading() {
+        let body = markdown::parse(
+            "![Kursk](k.png \"Kursk, August 2024 \u{2014} Map: ISW\")\n\nSee ![c](c.png) here.\n\n![e](https://x.org/e.png)\n",
+            0,
+        );
+        let local = |href: &str, image| ResolvedLink {
+            href: Some(href.into()),
+            target: None,
+            citation: None,
+            as_text: false,
+            image,
+        };
+        let links = [local("/s/k.png", Some((800, 600))), local("/s/c.png", None), ResolvedLink::UNCHANGED];
+        assert_eq!(
+            body_html(&body, &links),
+            "<figure class=\"image\"><img src=\"/s/k.png\" width=\"800\" height=\"600\" alt=\"Kursk\" />\n\
+             <figcaption>Kursk, August 2024 <small class=\"credit\">Map: ISW</small></figcaption>\n</figure>\n\
+             <p>See <img src=\"/s/c.png\" loading=\"lazy\" decoding=\"async\" alt=\"c\" /> here.</p>\n\
+             <p><img src=\"https://x.org/e.png\" alt=\"e\" /></p>\n"
+        );
+    }
+
     /// A link inside an image's description has no tag of its own: nothing to rewrite.
     #[test]
     fn links_inside_image_descriptions_stay_text() {
         let body = markdown::parse("![see [1](source:wire)](i.png)", 0);
-        let citation =
-            ResolvedLink { href: Some("#s".into()), target: None, citation: Some((1, "Wire".into())), as_text: false };
+        let citation = ResolvedLink {
+            href: Some("#s".into()),
+            target: None,
+            citation: Some((1, "Wire".into())),
+            as_text: false,
+            image: None,
+        };
         let html = body_html(&body, &[ResolvedLink::UNCHANGED, citation]);
         assert_eq!(html, "<p><img src=\"i.png\" alt=\"see 1\" /></p>\n");
     }
@@ -347,6 +460,7 @@ mod tests {
             target: None,
             citation: Some((1, "A \"wire\" story".into())),
             as_text: false,
+            image: None,
         }];
         let html = body_html(&body, &links);
         assert_eq!(

@@ -71,14 +71,26 @@ pub fn plan(changes: &[ChangedPath]) -> RebuildPlan {
                 plan.templates = true;
                 plan.static_files = true;
             }
-            "content" if rest.is_empty() || change.is_dir => plan.rescan_content = true,
+            // a folder may be (or hold) a page bundle, whose files are listed with the static ones
+            "content" if rest.is_empty() || change.is_dir => {
+                plan.rescan_content = true;
+                plan.static_files = true;
+            }
             "content" => {
                 let rel = rest.join("/");
                 if rel.ends_with(".md") {
+                    // an `index.md` added or removed makes its folder a bundle or not
+                    if rest.last() == Some(&crate::load::BUNDLE_INDEX) {
+                        plan.static_files = true;
+                    }
                     plan.content.insert(rel);
                 } else if !rel.contains('.') {
                     // a name without extension may be a folder that is gone already
                     plan.rescan_content = true;
+                    plan.static_files = true;
+                } else {
+                    // a file of a page bundle (`map.png` beside an `index.md`)
+                    plan.static_files = true;
                 }
             }
             "templates" => plan.templates = true,
@@ -132,6 +144,20 @@ mod tests {
     }
 
     #[test]
+    fn bundle_files_are_listed_again() {
+        let image = files(&["content/articles/lima/map.png"]);
+        assert!(image.static_files && image.content.is_empty() && !image.rescan_content);
+        assert!(files(&["content/articles/lima/data/figures.csv"]).static_files);
+        let index = files(&["content/articles/lima/index.md"]);
+        assert!(index.static_files, "a new index.md makes its folder a bundle");
+        assert_eq!(index.content.iter().collect::<Vec<_>>(), ["articles/lima/index.md"]);
+        let moved = plan(&[ChangedPath { rel: "content/articles/lima".into(), is_dir: true }]);
+        assert!(moved.rescan_content && moved.static_files);
+        assert!(!files(&["content/articles/lima/.map.png.swp", "content/articles/lima/map.png~"]).static_files);
+        assert!(!files(&["content/articles/x.md"]).static_files, "an explainer edit lists nothing again");
+    }
+
+    #[test]
     fn folders_and_noise() {
         let moved = plan(&[ChangedPath { rel: "content/analysis".into(), is_dir: true }]);
         assert!(moved.rescan_content);
@@ -140,7 +166,8 @@ mod tests {
             files(&["content/articles/.x.md.swp", "content/articles/x.md~", "public/index.html", ".git/index"])
                 .is_empty()
         );
-        assert!(files(&["content/articles/image.png"]).is_empty());
+        let image = files(&["content/articles/image.png"]);
+        assert!(image.static_files && image.content.is_empty(), "it may belong to a page bundle");
         let batch = files(&["content/a.md", "content/b.md", "content/a.md"]);
         assert_eq!(batch.content.len(), 2);
     }
