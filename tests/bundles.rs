@@ -54,6 +54,9 @@ fn a_missing_bundle_file_is_an_error_at_its_place_with_a_did_you_mean() {
     assert!(stderr.contains("did you mean `lima.svg`?"), "{stderr}");
     assert!(stderr.contains("content/articles/lima/index.md:10:30"), "{stderr}");
     assert!(stderr.contains("did you mean `figures.csv`?"), "{stderr}");
+    // a link to an explainer written as if from the folder above the bundle
+    assert!(stderr.contains("content/articles/lima/index.md:12:43"), "{stderr}");
+    assert!(stderr.contains("did you mean `../trade.md`?"), "{stderr}");
     insta::assert_snapshot!(stderr);
 }
 

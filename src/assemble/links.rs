@@ -437,7 +437,11 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 return Err(unpublished_link(path, &rel, self.input.unpublished[rel.as_str()]));
             }
             None => {
-                let suggestion = closest(&rel, self.by_content_path.keys().copied());
+                // a file of that name elsewhere first: a link written from a page bundle's
+                // `index.md` as if from the folder above (`x.md` for `../x.md`) is the usual slip
+                let name = rel.rsplit('/').next();
+                let same_name = self.by_content_path.keys().copied().filter(|k| k.rsplit('/').next() == name).min();
+                let suggestion = same_name.or_else(|| closest(&rel, self.by_content_path.keys().copied()));
                 return Err(Problem::new(format!("link to `{path}`: there is no file content/{rel}"))
                     .suggest(suggestion.map(|s| relative_from(&file.rel, s)).as_deref()));
             }
