@@ -44,6 +44,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-broken-link", &[BrokenLink]),
         ("invalid-collisions", &[NameClash]),
         ("invalid-duplicate-url", &[PathClash]),
+        ("invalid-extra", &[FieldValue]),
         ("invalid-ids", &[IdTaken]),
         ("invalid-letter-case", &[PathClash]),
         ("invalid-link-scheme", &[LinkScheme]),
