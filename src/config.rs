@@ -62,9 +62,14 @@ pub struct Config {
     /// Explainers per list page; 0 puts every explainer on one page.
     pub paginate: usize,
     pub search: bool,
+    /// How many `##` headings an explainer needs for the theme to show its table of contents;
+    /// 0 shows it never.
+    pub toc_min_headings: usize,
     /// Acronym → expansion.
     pub glossary: BTreeMap<String, String>,
     pub markdown: MarkdownConfig,
+    /// `[extra]`: free-form data for templates (`site.extra`), keys in written order.
+    pub extra: crate::extra::Extra,
 }
 
 /// The keys of the top level of site.toml, in the order the docs list them.
@@ -78,8 +83,10 @@ const KEYS: &[&str] = &[
     "autolink",
     "paginate",
     "search",
+    "toc_min_headings",
     "glossary",
     "markdown",
+    "extra",
 ];
 /// The keys of `[markdown]`.
 const MARKDOWN_KEYS: &[&str] = &["raw_html", "embed_hosts"];
@@ -128,9 +135,12 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
     let autolink = table.get("autolink").and_then(|v| check.one_of(v, &Key::top("autolink"), AUTOLINK));
     let paginate = table.get("paginate").and_then(|v| check.whole_number(v, &Key::top("paginate")));
     let search = table.get("search").and_then(|v| check.boolean(v, &Key::top("search")));
+    let toc_min_headings =
+        table.get("toc_min_headings").and_then(|v| check.whole_number(v, &Key::top("toc_min_headings")));
     let glossary = table.get("glossary").and_then(|v| check.section(v, "glossary")).map(|t| check.glossary(t));
 
     let markdown = table.get("markdown").and_then(|v| check.section(v, "markdown")).map(|t| check.markdown(t));
+    let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
 
     let mut errors = check.errors;
     if !syntax.is_empty() {
@@ -150,8 +160,10 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
             autolink: autolink.unwrap_or_default(),
             paginate: paginate.unwrap_or(50),
             search: search.unwrap_or(true),
+            toc_min_headings: toc_min_headings.unwrap_or(4),
             glossary: glossary.unwrap_or_default(),
             markdown: markdown.unwrap_or_default(),
+            extra: extra.unwrap_or_default(),
         }),
         _ => Err(errors),
     }
@@ -309,6 +321,31 @@ impl Check<'_, '_> {
             }
         }
         markdown
+    }
+
+    /// A table of `[extra]` as free-form data, keys in written order.
+    fn extra_map(&mut self, table: &DeTable<'_>) -> crate::extra::Map {
+        crate::extra::Map(table.iter().map(|(k, v)| (k.get_ref().to_string(), self.extra_value(v))).collect())
+    }
+
+    /// A value of `[extra]`: dates stay as written, as text.
+    fn extra_value(&mut self, value: &Spanned<DeValue<'_>>) -> crate::extra::Value {
+        use crate::extra::Value;
+        match value.get_ref() {
+            DeValue::String(s) => Value::Text(s.to_string()),
+            DeValue::Integer(n) => match i64::from_str_radix(n.as_str(), n.radix()) {
+                Ok(n) => Value::Integer(n),
+                Err(_) => {
+                    self.push(self.at(value.span(), format!("a number in `[extra]` is too large: {n}")));
+                    Value::Null
+                }
+            },
+            DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+            DeValue::Boolean(b) => Value::Bool(*b),
+            DeValue::Datetime(d) => Value::Text(d.to_string()),
+            DeValue::Array(items) => Value::List(items.iter().map(|item| self.extra_value(item)).collect()),
+            DeValue::Table(t) => Value::Map(self.extra_map(t)),
+        }
     }
 
     /// A wrong value at `span` (unknown keys and themes say so with their own code).

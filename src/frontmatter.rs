@@ -232,6 +232,22 @@ impl<'a, 's> FieldReader<'a, 's> {
         }
     }
 
+    /// `extra:`, a free-form mapping for templates; anything else is an error at the field.
+    pub fn extra(&mut self, key: &str, value: YamlValue) -> crate::extra::Extra {
+        match value.into_extra() {
+            Ok(extra) => extra,
+            Err(message) => {
+                self.value_error(key, message);
+                if let Some(d) = self.diagnostics.last_mut() {
+                    d.help = Some(format!(
+                        "`{key}` holds fields of your own for templates, one `name: value` per line below it"
+                    ));
+                }
+                crate::extra::Extra::default()
+            }
+        }
+    }
+
     pub fn located_text(&mut self, key: &str, value: YamlValue) -> Option<Located<String>> {
         let text = self.text(key, value)?;
         let (offset, len) = self.locator.find_in(key, &text, 0).unwrap_or_else(|| self.locator.value(key));
@@ -367,9 +383,10 @@ pub const EXPLAINER_FIELDS: &[&str] = &[
     "timeline",
     "updates",
     "aliases",
+    "extra",
 ];
-pub const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases"];
-pub const TOPIC_FIELDS: &[&str] = &["title", "summary", "aliases"];
+pub const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "extra"];
+pub const TOPIC_FIELDS: &[&str] = &["title", "summary", "aliases", "extra"];
 pub const HOME_FIELDS: &[&str] = &["title", "description"];
 
 #[derive(Debug, Clone)]
@@ -390,6 +407,8 @@ pub struct ExplainerMeta {
     pub updates: Vec<UpdateEntry>,
     /// Old site paths that redirect here, normalized to `/a/b/`.
     pub aliases: Vec<Located<String>>,
+    /// Free-form data for templates (`explainer.extra`).
+    pub extra: crate::extra::Extra,
 }
 
 #[derive(Debug, Clone)]
@@ -480,6 +499,8 @@ pub struct ActorMeta {
     pub role: Option<String>,
     pub country: Option<String>,
     pub aliases: Vec<Located<String>>,
+    /// Free-form data for templates (`actor.extra`).
+    pub extra: crate::extra::Extra,
 }
 
 #[derive(Debug, Clone)]
@@ -487,6 +508,8 @@ pub struct TopicMeta {
     pub title: String,
     pub summary: Option<String>,
     pub aliases: Vec<Located<String>>,
+    /// Free-form data for templates (`topic.extra`).
+    pub extra: crate::extra::Extra,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -531,6 +554,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
     let (mut topics, mut actors, mut slug, mut draft) = (Vec::new(), Vec::new(), None, false);
     let (mut takeaways, mut sources, mut timeline, mut updates, mut aliases) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut extra = crate::extra::Extra::default();
     for (key, value) in fields {
         match key.as_str() {
             "title" => title = r.text(&key, value),
@@ -586,6 +610,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
                 })
             }
             "aliases" => aliases = read_alias_paths(&mut r, &key, value),
+            "extra" => extra = r.extra(&key, value),
             _ => r.unknown_field(&key, EXPLAINER_FIELDS),
         }
     }
@@ -624,6 +649,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             timeline,
             updates,
             aliases,
+            extra,
         }),
         _ => None,
     };
@@ -762,6 +788,7 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
         Err(d) => return (None, vec![d]),
     };
     let (mut name, mut kind, mut role, mut country, mut aliases) = (None, None, None, None, Vec::new());
+    let mut extra = crate::extra::Extra::default();
     for (key, value) in fields {
         match key.as_str() {
             "name" => name = r.text(&key, value),
@@ -782,13 +809,14 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
             "role" => role = r.text(&key, value),
             "country" => country = r.text(&key, value),
             "aliases" => aliases = r.text_list(&key, value),
+            "extra" => extra = r.extra(&key, value),
             _ => r.unknown_field(&key, ACTOR_FIELDS),
         }
     }
     if name.is_none() {
         r.missing("name", "Xi Jinping");
     }
-    (name.map(|name| ActorMeta { name, kind, role, country, aliases }), r.diagnostics)
+    (name.map(|name| ActorMeta { name, kind, role, country, aliases, extra }), r.diagnostics)
 }
 
 pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta> {
@@ -796,19 +824,20 @@ pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta>
         Ok(x) => x,
         Err(d) => return (None, vec![d]),
     };
-    let (mut title, mut summary, mut aliases) = (None, None, Vec::new());
+    let (mut title, mut summary, mut aliases, mut extra) = (None, None, Vec::new(), crate::extra::Extra::default());
     for (key, value) in fields {
         match key.as_str() {
             "title" => title = r.text(&key, value),
             "summary" => summary = r.text(&key, value),
             "aliases" => aliases = r.text_list(&key, value),
+            "extra" => extra = r.extra(&key, value),
             _ => r.unknown_field(&key, TOPIC_FIELDS),
         }
     }
     if title.is_none() {
         r.missing("title", "Taiwan");
     }
-    (title.map(|title| TopicMeta { title, summary, aliases }), r.diagnostics)
+    (title.map(|title| TopicMeta { title, summary, aliases, extra }), r.diagnostics)
 }
 
 pub fn read_home(source: &SourceFile<'_>, split: &Split<'_>) -> Read<HomeMeta> {

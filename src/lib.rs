@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
+pub mod extra;
 pub mod frontmatter;
 pub mod highlight;
 pub mod load;

@@ -149,6 +149,56 @@ impl YamlValue {
     pub fn kind(&self) -> &'static str {
         kind(&self.0)
     }
+
+    /// A mapping as free-form [`extra`](crate::extra) data, keys in written order; `Err` names
+    /// what was found instead of a mapping (or the key that is not text, deeper down).
+    pub fn into_extra(self) -> Result<crate::extra::Map, String> {
+        match untagged(self.0) {
+            serde_yaml::Value::Mapping(map) => extra_map(map),
+            other => Err(format!("expected a mapping such as `{{series: Chip war}}`, found {}", kind(&other))),
+        }
+    }
+}
+
+/// A value without its YAML tag (`!tag value` is `value`).
+fn untagged(value: serde_yaml::Value) -> serde_yaml::Value {
+    match value {
+        serde_yaml::Value::Tagged(tagged) => untagged(tagged.value),
+        other => other,
+    }
+}
+
+fn extra_map(map: serde_yaml::Mapping) -> Result<crate::extra::Map, String> {
+    let mut out = Vec::with_capacity(map.len());
+    for (k, v) in map {
+        // a key written as a number or boolean (`2024: …`) is its text, as templates look it up
+        let key = match untagged(k) {
+            serde_yaml::Value::String(s) => s,
+            serde_yaml::Value::Number(n) => n.to_string(),
+            serde_yaml::Value::Bool(b) => b.to_string(),
+            other => return Err(format!("names in `extra` must be text, found {}", kind(&other))),
+        };
+        out.push((key, extra_value(v)?));
+    }
+    Ok(crate::extra::Map(out))
+}
+
+fn extra_value(value: serde_yaml::Value) -> Result<crate::extra::Value, String> {
+    use crate::extra::Value;
+    Ok(match untagged(value) {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_yaml::Value::String(s) => Value::Text(s),
+        serde_yaml::Value::Sequence(items) => {
+            Value::List(items.into_iter().map(extra_value).collect::<Result<_, _>>()?)
+        }
+        serde_yaml::Value::Mapping(map) => Value::Map(extra_map(map)?),
+        serde_yaml::Value::Tagged(tagged) => extra_value(tagged.value)?,
+    })
 }
 
 fn kind(value: &serde_yaml::Value) -> &'static str {
@@ -225,6 +275,17 @@ mod tests {
         assert!(parse_mapping(&format!("a: {}{}", "[".repeat(90), "]".repeat(90))).is_ok());
         // a quote inside a word in a flow collection opens nothing, so it cannot hide brackets
         assert!(parse_mapping(&format!("a: [x'{}", "[".repeat(1000))).unwrap_err().message.contains("nested"));
+    }
+
+    #[test]
+    fn extra_keeps_written_order_and_refuses_non_mappings() {
+        let map = parse_mapping("extra:\n  zeta: 1\n  alpha: [a, 2.5]\n  2024: !t yes\n").unwrap();
+        let extra = map.into_iter().next().unwrap().1.into_extra().unwrap();
+        let keys: Vec<&str> = extra.0.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["zeta", "alpha", "2024"]);
+        let map = parse_mapping("extra: [a, b]\n").unwrap();
+        let err = map.into_iter().next().unwrap().1.into_extra().unwrap_err();
+        assert!(err.contains("found a list"), "{err}");
     }
 
     #[test]

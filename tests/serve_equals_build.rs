@@ -64,6 +64,9 @@ const TITLES: &[&str] = &[
     "The Second Thomas Shoal",
     "Taiwan after the election",
 ];
+/// Values of `extra` (`desk:` in an actor's front matter, `desk =` in `[extra]` of site.toml),
+/// which the template overrides of `explainer_template == 1` show.
+const DESKS: &[&str] = &["Washington desk", "Beijing bureau"];
 const SUMMARIES: &[&str] = &[
     "The last meeting of two presidents, and what it settled.",
     "Export controls tighten again.",
@@ -129,6 +132,8 @@ struct ActorProfile {
     role: Option<usize>,
     aliases: Vec<usize>,
     body: Option<usize>,
+    /// `extra: {desk: …}`.
+    extra: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +155,8 @@ struct Model {
     glossary: Vec<(usize, usize)>,
     card_template: usize,
     explainer_template: usize,
+    /// `[extra]` of site.toml: `desk = …`.
+    site_extra: Option<usize>,
     /// content/index.md: its title and its text.
     home: Option<(usize, usize)>,
     /// A file under static/.
@@ -203,6 +210,7 @@ impl Model {
             glossary: vec![(0, 0), (1, 1)],
             card_template: 0,
             explainer_template: 0,
+            site_extra: None,
             home: None,
             static_file: None,
             explainers: vec![
@@ -211,9 +219,25 @@ impl Model {
                 explainer(2, 2, 14, vec![1, 3], vec![(1, true)]),
             ],
             actors: vec![
-                ActorProfile { slug: 0, name: 0, kind: Some(0), role: Some(0), aliases: vec![0, 1], body: Some(0) },
-                ActorProfile { slug: 1, name: 0, kind: Some(0), role: None, aliases: vec![0], body: None },
-                ActorProfile { slug: 2, name: 1, kind: None, role: Some(3), aliases: vec![], body: Some(1) },
+                ActorProfile {
+                    slug: 0,
+                    name: 0,
+                    kind: Some(0),
+                    role: Some(0),
+                    aliases: vec![0, 1],
+                    body: Some(0),
+                    extra: Some(0),
+                },
+                ActorProfile { slug: 1, name: 0, kind: Some(0), role: None, aliases: vec![0], body: None, extra: None },
+                ActorProfile {
+                    slug: 2,
+                    name: 1,
+                    kind: None,
+                    role: Some(3),
+                    aliases: vec![],
+                    body: Some(1),
+                    extra: None,
+                },
             ],
             topics: vec![
                 TopicProfile { slug: 0, title: 0, summary: Some(0), aliases: vec![0], body: Some(2) },
@@ -247,6 +271,9 @@ impl Model {
                 toml.push_str(&format!("{} = {}\n", GLOSSARY[term].0, quoted(expansion)));
             }
         }
+        if let Some(desk) = self.site_extra {
+            toml.push_str(&format!("\n[extra]\ndesk = {}\n", quoted(DESKS[desk])));
+        }
         files.insert("site.toml".to_string(), toml);
         match self.card_template {
             1 => {
@@ -268,8 +295,16 @@ impl Model {
                 "/themes/default/templates/explainer.html"
             ))
             .unwrap();
-            files
-                .insert("templates/explainer.html".into(), theme.replacen("<h1", "<p id=\"section-1\">Also</p><h1", 1));
+            let desk = "{% if site.extra.desk %}<p>{{ site.extra.desk }}</p>{% endif %}";
+            files.insert(
+                "templates/explainer.html".into(),
+                theme.replacen("<h1", &format!("<p id=\"section-1\">Also</p>{desk}<h1"), 1),
+            );
+            let actor =
+                std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/actor.html"))
+                    .unwrap();
+            let desks = "{% if actor.extra.desk %}<p>{{ actor.extra.desk }}</p>{% endif %}{% if site.extra.desk %}<p>{{ site.extra.desk }}</p>{% endif %}";
+            files.insert("templates/actor.html".into(), actor.replacen("<h1", &format!("{desks}<h1"), 1));
         }
         if let Some((title, body)) = self.home {
             let text = format!("---\ntitle: {}\n---\n\n{}\n", quoted(TITLES[title]), SENTENCES[body]);
@@ -293,6 +328,9 @@ impl Model {
                 let aliases: BTreeSet<&str> = a.aliases.iter().map(|&i| ALIASES[a.slug][i]).collect();
                 let aliases: Vec<String> = aliases.into_iter().map(quoted).collect();
                 text.push_str(&format!("aliases: [{}]\n", aliases.join(", ")));
+            }
+            if let Some(desk) = a.extra {
+                text.push_str(&format!("extra:\n  desk: {}\n", quoted(DESKS[desk])));
             }
             text.push_str("---\n");
             if let Some(body) = a.body {
@@ -427,6 +465,8 @@ enum Edit {
     Home(Option<(usize, usize)>),
     Static(Option<usize>),
     ExplainerTemplate(usize),
+    /// `[extra]` of site.toml, and `extra` of an actor.
+    Extra(Option<usize>, usize, Option<usize>),
     AddExplainer(usize, usize, usize, u8),
     RemoveExplainer(usize),
     RenameExplainer(usize, usize, usize),
@@ -482,6 +522,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => proptest::option::of((0..TITLES.len(), 0..SENTENCES.len())).prop_map(Edit::Home),
         1 => proptest::option::of(0..2usize).prop_map(Edit::Static),
         1 => (0..2usize).prop_map(Edit::ExplainerTemplate),
+        1 => (proptest::option::of(0..DESKS.len()), i(), proptest::option::of(0..DESKS.len()))
+            .prop_map(|(s, a, v)| Edit::Extra(s, a, v)),
         2 => (0..FILE_NAMES.len(), 0..FOLDERS.len(), 0..TITLES.len(), day())
             .prop_map(|(n, f, t, d)| Edit::AddExplainer(n, f, t, d)),
         1 => i().prop_map(Edit::RemoveExplainer),
@@ -541,6 +583,10 @@ impl Model {
             Edit::Home(h) => self.home = h,
             Edit::Static(f) => self.static_file = f,
             Edit::ExplainerTemplate(v) => self.explainer_template = v,
+            Edit::Extra(site, a, v) => {
+                self.site_extra = site;
+                nth(&mut self.actors, a).into_iter().for_each(|a| a.extra = v);
+            }
             Edit::AddExplainer(name, folder, title, day) => {
                 // one file per path: a second one at the same path replaces the first
                 self.explainers.retain(|e| (e.name, e.folder) != (name, folder));
@@ -575,7 +621,15 @@ impl Model {
             }
             Edit::AddActor(slug, name) => {
                 self.actors.retain(|a| a.slug != slug);
-                self.actors.push(ActorProfile { slug, name, kind: Some(0), role: None, aliases: vec![], body: None });
+                self.actors.push(ActorProfile {
+                    slug,
+                    name,
+                    kind: Some(0),
+                    role: None,
+                    aliases: vec![],
+                    body: None,
+                    extra: None,
+                });
             }
             Edit::RemoveActor(a) => {
                 if !self.actors.is_empty() {

@@ -193,6 +193,7 @@ fn site() -> SiteView {
         base_path: "/".into(),
         nav: vec![NavItem { key: "topics", title: "Topics", href: "/topics/".into() }],
         generator: "dossier".into(),
+        extra: Default::default(),
     }
 }
 
@@ -214,6 +215,9 @@ fn page() -> PageMeta {
         json_ld: "{}".into(),
     }
 }
+
+/// An empty `extra`: its keys are the site's own, not listed.
+static EXTRA: dossier::extra::Extra = dossier::extra::Map(Vec::new());
 
 fn explainer_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ExplainerView<'a> {
     ExplainerView {
@@ -247,6 +251,9 @@ fn explainer_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ExplainerView
         word_count: 900,
         reading_minutes: 5,
         draft: false,
+        toc: vec![TocEntry { level: 2, id: "the-meeting", text: "The meeting", children: Vec::new() }],
+        toc_shown: true,
+        extra: &EXTRA,
     }
 }
 
@@ -264,6 +271,7 @@ fn topic_view<'a>(card: &'a CardValue, texts: &'a [String]) -> TopicView<'a> {
         timeline_svg: "<svg></svg>".into(),
         key_actors: vec![entity_count()],
         backlinks: vec![card],
+        extra: &EXTRA,
     }
 }
 
@@ -287,6 +295,7 @@ fn actor_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ActorView<'a> {
         quote_count: 1,
         co_actors: vec![entity_count()],
         co_actors_svg: "<svg></svg>".into(),
+        extra: &EXTRA,
     }
 }
 

@@ -52,6 +52,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-collisions", &[NameClash]),
         ("invalid-duplicate-url", &[PathClash]),
         ("invalid-expires-before-date", &[FieldValue]),
+        ("invalid-extra", &[FieldValue]),
         ("invalid-ids", &[IdTaken]),
         ("invalid-letter-case", &[PathClash]),
         ("invalid-link-scheme", &[LinkScheme]),

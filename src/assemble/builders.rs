@@ -50,7 +50,7 @@ impl<'s> ExplainerBuilder<'s> {
     pub fn finish(self) -> Explainer<'s> {
         let mentioned = self.mentioned_only().collect();
         let ParsedExplainer { file, meta, body } = self.parsed;
-        let summary = meta.summary.clone().or_else(|| body.first_paragraph.clone()).unwrap_or_default();
+        let summary = meta.summary.clone().or_else(|| body.summary.clone()).unwrap_or_default();
         Explainer {
             file,
             path: self.path,
@@ -146,6 +146,7 @@ impl<'s> ActorBuilder<'s> {
             role: None,
             country: None,
             aliases: Vec::new(),
+            extra: Default::default(),
             profile,
             path: self.path,
             explainers: self.explainers,
@@ -160,6 +161,7 @@ impl<'s> ActorBuilder<'s> {
             actor.role = meta.role;
             actor.country = meta.country;
             actor.aliases = meta.aliases.into_iter().map(|a| a.value).collect();
+            actor.extra = meta.extra;
         }
         actor
     }
@@ -172,15 +174,16 @@ impl<'s> TopicBuilder<'s> {
         let key_actors = key_actors(explainers, &self.explainers, actors);
         let profile = self.profile.map(|p| (p, self.profile_links));
         let (meta, profile) = Self::finish_profile(profile);
-        let (title, summary, aliases) = match meta {
-            Some(meta) => (meta.title, meta.summary, meta.aliases.into_iter().map(|a| a.value).collect()),
-            None => (self.name, None, Vec::new()),
+        let (title, summary, aliases, extra) = match meta {
+            Some(meta) => (meta.title, meta.summary, meta.aliases.into_iter().map(|a| a.value).collect(), meta.extra),
+            None => (self.name, None, Vec::new(), Default::default()),
         };
         Topic {
             slug: self.slug,
             title,
             summary,
             aliases,
+            extra,
             profile,
             path: self.path,
             explainers: self.explainers,

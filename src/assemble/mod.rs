@@ -107,6 +107,8 @@ pub struct Actor<'s> {
     pub role: Option<String>,
     pub country: Option<String>,
     pub aliases: Vec<String>,
+    /// From the profile's front matter; empty without one.
+    pub extra: crate::extra::Extra,
     pub profile: Option<Profile<'s>>,
     /// Site path: `actors/xi-jinping/`.
     pub path: String,
@@ -128,6 +130,8 @@ pub struct Topic<'s> {
     pub title: String,
     pub summary: Option<String>,
     pub aliases: Vec<String>,
+    /// From the profile's front matter; empty without one.
+    pub extra: crate::extra::Extra,
     pub profile: Option<Profile<'s>>,
     pub path: String,
     pub explainers: Vec<ExplainerId>,

@@ -452,6 +452,9 @@ impl Renderer<'_, '_> {
             word_count: e.body.word_count,
             reading_minutes: reading_minutes(e.body.word_count),
             draft: e.meta.draft,
+            toc: views::toc(&e.body.headings),
+            toc_shown: views::toc_shown(&e.body.headings, site.config.toc_min_headings),
+            extra: &e.meta.extra,
         };
         let context = ExplainerContext {
             page: {
@@ -527,6 +530,7 @@ impl Renderer<'_, '_> {
                 .map(|&(a, count)| EntityCount { count, ..actor_count(site, &site.actors[a]) })
                 .collect(),
             backlinks: self.cards(&t.backlinks)?,
+            extra: &t.extra,
         };
         let (explainers, capacity) = self.list_cards(page_slice(&t.explainers, n, site.config.paginate))?;
         let context = TopicContext {
@@ -624,6 +628,7 @@ impl Renderer<'_, '_> {
                     a.co_actors.iter().map(|&(other, count)| (site.actors[other].name.clone(), count)).collect();
                 svg::neighbourhood("co-actors", &a.name, &neighbours)
             },
+            extra: &a.extra,
         };
         let (explainers, capacity) = self.list_cards(page_slice(&a.explainers, n, site.config.paginate))?;
         let context = ActorContext {

@@ -23,6 +23,8 @@ pub struct SiteView {
     pub base_path: String,
     pub nav: Vec<NavItem>,
     pub generator: String,
+    /// `[extra]` of site.toml, keys in written order (`{{ site.extra.newsletter }}`).
+    pub extra: crate::extra::Extra,
 }
 
 #[derive(Debug, Serialize)]
@@ -188,6 +190,26 @@ pub struct ExplainerView<'a> {
     pub word_count: usize,
     pub reading_minutes: usize,
     pub draft: bool,
+    /// The headings of the body, nested: each `##` holds the `###` under it, and so on.
+    pub toc: Vec<TocEntry<'a>>,
+    /// Whether the body has at least `toc_min_headings` `##` headings (site.toml; never when 0):
+    /// when the default theme shows `toc` as "On this page".
+    pub toc_shown: bool,
+    /// `extra:` of its front matter, keys in written order.
+    pub extra: &'a crate::extra::Extra,
+}
+
+/// A heading in an explainer's table of contents, with the headings under it.
+#[derive(Debug, Serialize)]
+pub struct TocEntry<'a> {
+    /// 1 for `#`, 2 for `##`…
+    pub level: u8,
+    /// The heading's id: link to it as `#{{ entry.id }}`.
+    pub id: &'a str,
+    /// The heading as plain text (markup and links left out).
+    pub text: &'a str,
+    /// The headings of deeper levels that follow it, up to the next one of its level or above.
+    pub children: Vec<TocEntry<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -222,6 +244,8 @@ pub struct TopicView<'a> {
     pub timeline_svg: String,
     pub key_actors: Vec<EntityCount>,
     pub backlinks: Vec<&'a CardValue>,
+    /// `extra:` of its profile's front matter, keys in written order (empty without a profile).
+    pub extra: &'a crate::extra::Extra,
 }
 
 /// `actor` in actor.html.
@@ -252,6 +276,8 @@ pub struct ActorView<'a> {
     pub co_actors: Vec<EntityCount>,
     /// `co_actors` drawn as SVG (use `| safe`); empty without co-actors.
     pub co_actors_svg: String,
+    /// `extra:` of its profile's front matter, keys in written order (empty without a profile).
+    pub extra: &'a crate::extra::Extra,
 }
 
 #[derive(Debug, Serialize)]
@@ -383,7 +409,29 @@ pub fn site_view(site: &Site<'_>) -> SiteView {
         base_path: urls.base_path().to_string(),
         nav,
         generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
+        extra: site.config.extra.clone(),
     }
+}
+
+/// The table of contents of a body: its headings (made at parse, in order) nested by level.
+pub fn toc(headings: &[crate::markdown::Heading]) -> Vec<TocEntry<'_>> {
+    /// The headings from `*next` on that are deeper than `above`, each with those under it.
+    fn deeper<'a>(headings: &'a [crate::markdown::Heading], next: &mut usize, above: u8) -> Vec<TocEntry<'a>> {
+        let mut entries = Vec::new();
+        while let Some(h) = headings.get(*next).filter(|h| h.level > above) {
+            *next += 1;
+            let children = deeper(headings, next, h.level);
+            entries.push(TocEntry { level: h.level, id: &h.id, text: &h.text, children });
+        }
+        entries
+    }
+    deeper(headings, &mut 0, 0)
+}
+
+/// Whether an explainer with these headings shows its table of contents: it has at least
+/// `min` (`toc_min_headings`) `##` headings, and `min` is not 0.
+pub fn toc_shown(headings: &[crate::markdown::Heading], min: usize) -> bool {
+    min > 0 && headings.iter().filter(|h| h.level == 2).count() >= min
 }
 
 pub fn card(site: &Site<'_>, e: &Explainer<'_>) -> Card {
@@ -487,6 +535,36 @@ mod tests {
         assert_eq!(page_slice(&ids, 3, 10), &ids[20..25]);
         assert_eq!(page_slice(&ids, 1, 0).len(), 25);
         assert!(page_slice(&ids, 4, 10).is_empty());
+    }
+
+    #[test]
+    fn toc_nests_by_level() {
+        let h = |level: u8, id: &str| crate::markdown::Heading {
+            level,
+            id: id.into(),
+            text: id.to_uppercase(),
+            custom: false,
+        };
+        let headings = [h(3, "a"), h(2, "b"), h(3, "c"), h(4, "d"), h(3, "e"), h(2, "f")];
+        let shape = |entries: &[TocEntry<'_>]| -> String {
+            fn walk(entries: &[TocEntry<'_>], out: &mut String) {
+                for e in entries {
+                    out.push_str(e.id);
+                    if !e.children.is_empty() {
+                        out.push('(');
+                        walk(&e.children, out);
+                        out.push(')');
+                    }
+                }
+            }
+            let mut out = String::new();
+            walk(entries, &mut out);
+            out
+        };
+        assert_eq!(shape(&toc(&headings)), "ab(c(d)e)f");
+        assert!(toc_shown(&headings, 2));
+        assert!(!toc_shown(&headings, 3));
+        assert!(!toc_shown(&headings, 0));
     }
 
     #[test]

@@ -270,8 +270,9 @@ impl Fingerprinter<'_, '_> {
     fn topic_page(&self, h: &mut Xxh3Default, id: TopicId, n: usize) {
         let site = self.site;
         let t = &site.topics[id];
-        let Topic { slug, title, summary, aliases, path, profile, explainers, backlinks, timeline, key_actors } = t;
-        (slug, title, summary, aliases, path).hash(h);
+        let Topic { slug, title, summary, aliases, extra, path, profile, explainers, backlinks, timeline, key_actors } =
+            t;
+        (slug, title, summary, aliases, extra, path).hash(h);
         self.profile(h, profile);
         explainers.len().hash(h);
         self.cards(h, page_slice(explainers, n, site.config.paginate));
@@ -300,6 +301,7 @@ impl Fingerprinter<'_, '_> {
             role,
             country,
             aliases,
+            extra,
             profile,
             path,
             explainers,
@@ -308,7 +310,7 @@ impl Fingerprinter<'_, '_> {
             quotes,
             co_actors,
         } = a;
-        (slug, name, kind.map(|k| k.name()), role, country, aliases, path).hash(h);
+        (slug, name, kind.map(|k| k.name()), role, country, aliases, extra, path).hash(h);
         self.profile(h, profile);
         explainers.len().hash(h);
         self.cards(h, page_slice(explainers, n, site.config.paginate));
