@@ -50,8 +50,12 @@ fn extra_of_actors_topics_and_the_site_reaches_template_overrides() {
     let site = built();
     let actor = site.read("actors/gina-raimondo/index.html");
     insta::assert_snapshot!("actor_extra", part(&actor, "<dl class=\"extra\">", "</dl>"));
+    // a loop over a mapping follows the order it was written in (`portrait` before `in_office`),
+    // build after build
+    assert!(actor.contains(r#"<dd class="every-key">portrait in_office</dd>"#), "{actor}");
+    assert_eq!(built().read("actors/gina-raimondo/index.html"), actor);
     let topic = site.read("topics/technology/index.html");
-    // a loop over `extra`'s keys, sorted: the template engine keeps no order of a mapping's keys
+    // a loop over `extra`'s keys, sorted
     insta::assert_snapshot!("topic_extra", part(&topic, "<dl class=\"extra\">", "</dl>"));
 }
 
