@@ -68,6 +68,9 @@ fuzz_target!(|data: &[u8]| {
                 href: Some(format!("/site/{}", l.dest)),
                 target: None,
                 citation: (i % 2 == 0).then(|| (i + 1, l.text.clone())),
+                // links to left-out explainers (written as text) and images of the site with a size
+                as_text: i % 4 == 3,
+                image: (i % 3 == 1).then_some((640, 480)),
             })
             .collect(),
     };
