@@ -189,9 +189,19 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 /// Walks `dir`, following symlinks but not loops, skipping hidden files. Returns (path, relative
 /// name), in path order: each folder's entries by name, a subfolder's files where the subfolder is.
 fn walk_files(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, String)> {
+    walk_files_but(dir, shown_prefix, is_hidden, diagnostics)
+}
+
+/// [`walk_files`], skipping the entries (and the folders' contents) `skipped` names.
+fn walk_files_but(
+    dir: &Path,
+    shown_prefix: &str,
+    skipped: impl Fn(&walkdir::DirEntry) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir).follow_links(true).into_iter();
-    for entry in walker.filter_entry(|e| !is_hidden(e)) {
+    for entry in walker.filter_entry(|e| !skipped(e)) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => match relative_name(dir, entry.path(), shown_prefix) {
                 Ok(rel) => files.push((entry.into_path(), rel)),
@@ -600,37 +610,8 @@ pub fn supplied_robots(static_files: &[StaticFile]) -> Option<&StaticFile> {
 /// Walks a static folder as [`walk_files`] walks the others (symbolic links followed, loops
 /// reported, path order), but keeps dotfiles: only [`left_out_of_static`] entries are skipped.
 fn walk_static(dir: &Path, shown_prefix: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, String)> {
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).into_iter();
-    let skipped = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_str().is_some_and(left_out_of_static);
-    for entry in walker.filter_entry(|e| !skipped(e)) {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => match relative_name(dir, entry.path(), shown_prefix) {
-                Ok(rel) => files.push((entry.into_path(), rel)),
-                Err(d) => diagnostics.push(d),
-            },
-            Ok(_) => {}
-            Err(e) if e.loop_ancestor().is_some() => {
-                let shown =
-                    e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "skipped a symbolic link that loops back to a parent folder: {shown_prefix}/{shown}"
-                    ))
-                    .code(Code::SymlinkLoop),
-                );
-            }
-            Err(e) if e.io_error().is_some_and(|io| io.kind() == ErrorKind::NotFound) => {}
-            Err(e) => {
-                let shown =
-                    e.path().map(|p| relative_name(dir, p, shown_prefix).unwrap_or_default()).unwrap_or_default();
-                diagnostics
-                    .push(Diagnostic::error(format!("cannot read {shown_prefix}/{shown}: {e}")).code(Code::Unreadable));
-            }
-        }
-    }
-    files.sort_unstable_by(|(_, a), (_, b)| a.split('/').cmp(b.split('/')));
-    files
+    let left_out = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_str().is_some_and(left_out_of_static);
+    walk_files_but(dir, shown_prefix, left_out, diagnostics)
 }
 
 #[cfg(test)]
