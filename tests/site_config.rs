@@ -7,32 +7,6 @@ mod harness;
 
 use harness::Site;
 
-/// Builds `site` over a previous output, expecting exit 1: the output is unchanged, nothing is
-/// reported as built, and `check` prints the same errors. Returns the build's stderr.
-#[track_caller]
-fn fails_keeping_the_output(site: &Site, locations: &[&str]) -> String {
-    site.write("public/index.html", "previous build");
-    site.write("public/articles/kept/index.html", "previous article");
-    let before = site.output_files();
-    let run = site.build();
-    run.assert_code(1);
-    for location in locations {
-        assert!(run.stderr.contains(&format!("--> {location}\n")), "expected `{location}` in:\n{}", run.stderr);
-    }
-    assert_eq!(site.output_files(), before, "the previous output changed");
-    assert!(run.stdout.is_empty(), "nothing is reported as built: {}", run.stdout);
-    let check = site.run(&["check"]);
-    check.assert_code(1);
-    let consequence = |stderr: &str| {
-        stderr
-            .replace("the site does not build", "X")
-            .replace("public was not changed", "X")
-            .replace("nothing was built", "X")
-    };
-    assert_eq!(consequence(&check.stderr), consequence(&run.stderr), "check and build differ");
-    run.stderr_stable()
-}
-
 /// The `error: …` lines of a run, without the closing count.
 fn error_lines(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.starts_with("error: ") && !l.contains(" found; ")).collect()
@@ -42,7 +16,7 @@ fn error_lines(stderr: &str) -> Vec<&str> {
 #[test]
 fn a_missing_content_folder_is_an_error() {
     let site = Site::fixture("invalid-no-content");
-    let stderr = fails_keeping_the_output(&site, &[]);
+    let stderr = site.fails_keeping_the_output(&[]);
     assert_eq!(error_lines(&stderr), ["error: the site has no content/ folder: there is nothing to build"]);
     insta::assert_snapshot!(stderr);
 }
@@ -96,7 +70,7 @@ fn outside_a_site_commands_name_the_folder_root_and_init() {
 #[test]
 fn an_unknown_theme_is_one_error_at_the_theme_key() {
     let site = Site::fixture("invalid-unknown-theme");
-    let stderr = fails_keeping_the_output(&site, &["site.toml:4:9"]);
+    let stderr = site.fails_keeping_the_output(&["site.toml:4:9"]);
     assert_eq!(error_lines(&stderr), ["error: theme `breifing` not found: there is no folder themes/breifing/"]);
     assert!(stderr.contains("did you mean `briefing`?"), "{stderr}");
     assert!(stderr.contains("`briefing` and `default` (built in)"), "{stderr}");
@@ -117,20 +91,17 @@ fn an_unknown_theme_is_one_error_at_the_theme_key() {
 #[test]
 fn every_site_toml_error_is_reported_in_one_run() {
     let site = Site::fixture("invalid-site-toml");
-    let stderr = fails_keeping_the_output(
-        &site,
-        &[
-            "site.toml:2:1",   // base_ulr
-            "site.toml:4:12",  // paginate = "twenty"
-            "site.toml:5:10",  // search = "yes"
-            "site.toml:6:12",  // autolink = "every"
-            "site.toml:7:12",  // language = 1
-            "site.toml:10:1",  // raw_htm in [markdown]
-            "site.toml:11:44", // 443 in embed_hosts
-            "site.toml:12:1",  // output_dir after [markdown]
-            "site.toml:16:1",  // U.S, a dotted key
-        ],
-    );
+    let stderr = site.fails_keeping_the_output(&[
+        "site.toml:2:1",   // base_ulr
+        "site.toml:4:12",  // paginate = "twenty"
+        "site.toml:5:10",  // search = "yes"
+        "site.toml:6:12",  // autolink = "every"
+        "site.toml:7:12",  // language = 1
+        "site.toml:10:1",  // raw_htm in [markdown]
+        "site.toml:11:44", // 443 in embed_hosts
+        "site.toml:12:1",  // output_dir after [markdown]
+        "site.toml:16:1",  // U.S, a dotted key
+    ]);
     assert_eq!(error_lines(&stderr).len(), 9, "{stderr}");
     for expected in [
         "unknown key `base_ulr` in site.toml",
@@ -163,7 +134,7 @@ fn syntax_errors_do_not_hide_the_other_mistakes() {
         &[("site.toml", "title = \"Basic Fixture\nbase_url = https://example.org/\npaginat = 20\nsearch = \"no\"\n")],
     );
     let stderr =
-        fails_keeping_the_output(&site, &["site.toml:1:23", "site.toml:2:12", "site.toml:3:1", "site.toml:4:10"]);
+        site.fails_keeping_the_output(&["site.toml:1:23", "site.toml:2:12", "site.toml:3:1", "site.toml:4:10"]);
     assert_eq!(error_lines(&stderr).len(), 4, "{stderr}");
     assert!(stderr.contains("did you mean `paginate`?"), "{stderr}");
 }
@@ -172,7 +143,7 @@ fn syntax_errors_do_not_hide_the_other_mistakes() {
 #[test]
 fn credentials_in_base_url_are_an_error_and_never_shown() {
     let site = Site::fixture("invalid-base-url-credentials");
-    let stderr = fails_keeping_the_output(&site, &["site.toml:2:12"]);
+    let stderr = site.fails_keeping_the_output(&["site.toml:2:12"]);
     assert_eq!(error_lines(&stderr).len(), 1, "{stderr}");
     assert!(stderr.contains("must not hold a user name or password"), "{stderr}");
     for secret in ["hunter2", "s3cret", "deploy"] {

@@ -150,6 +150,41 @@ impl Site {
     pub fn output_files(&self) -> BTreeMap<String, Vec<u8>> {
         files_under(&self.public())
     }
+
+    /// Builds the site over a previous output, expecting exit 1: every one of `locations` is
+    /// reported (`--> path:line:col` ending its line), the output is unchanged, no staging folder
+    /// is left, nothing is reported as built, and `check` fails with the same errors (the closing
+    /// line aside, which says what became of the output). Returns the build's stderr, stable.
+    #[track_caller]
+    pub fn fails_keeping_the_output(&self, locations: &[&str]) -> String {
+        self.write("public/index.html", "previous build");
+        self.write("public/articles/kept/index.html", "previous article");
+        let before = self.output_files();
+        let run = self.build();
+        run.assert_code(1);
+        for location in locations {
+            assert!(run.stderr.contains(&format!("--> {location}\n")), "expected `{location}` in:\n{}", run.stderr);
+        }
+        assert_eq!(self.output_files(), before, "the previous output changed");
+        let leftovers: Vec<_> = std::fs::read_dir(&self.root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public"))
+            .collect();
+        assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+        assert!(run.stdout.is_empty(), "nothing is reported as built: {}", run.stdout);
+        let check = self.run(&["check"]);
+        check.assert_code(1);
+        let consequence = |stderr: &str| {
+            stderr
+                .replace("the site does not build", "X")
+                .replace("public was not changed", "X")
+                .replace("nothing was built", "X")
+        };
+        assert_eq!(consequence(&check.stderr), consequence(&run.stderr), "check and build differ");
+        run.stderr_stable()
+    }
 }
 
 pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
