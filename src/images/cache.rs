@@ -8,6 +8,7 @@ use super::plan::Variant;
 use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 /// The folder of the cache's images, under the cache folder.
@@ -59,6 +60,12 @@ impl Cache {
                 let name = entry.file_name();
                 if let Some((key, sum)) = name.to_str().and_then(parse_name) {
                     entries.insert(key, (entry.path(), sum));
+                } else if name.to_str().is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp")) {
+                    // what a killed build was writing; not one being written now
+                    let old = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+                    if old.is_some_and(|age| age > std::time::Duration::from_secs(3600)) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
                 }
             }
         }
@@ -84,7 +91,11 @@ impl Cache {
         std::fs::create_dir_all(&self.dir)?;
         let name = format!("{key:032x}-{:016x}.{extension}", xxh3_64(bytes));
         let path = self.dir.join(&name);
-        let temporary = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        // one temporary name per write: two images with the same bytes make the same entry, at
+        // once on two threads, and another process may be building the same site
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, Ordering::Relaxed);
+        let temporary = self.dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
         std::fs::write(&temporary, bytes)?;
         std::fs::rename(&temporary, &path).inspect_err(|_| {
             let _ = std::fs::remove_file(&temporary);
@@ -136,5 +147,18 @@ mod tests {
         cache.prune(&HashSet::from([1, 2]));
         assert!(good.exists() && !stale.exists());
         assert_eq!(parse_name("0123.webp"), None);
+    }
+
+    #[test]
+    fn one_entry_written_at_once_by_two_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path());
+        let paths: Vec<PathBuf> = std::thread::scope(|s| {
+            let writes: Vec<_> = (0..4).map(|_| s.spawn(|| cache.put(7, "webp", b"the same bytes").unwrap())).collect();
+            writes.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        assert!(paths.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(std::fs::read_dir(dir.path().join(IMAGES)).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(Cache::open(dir.path()).get(7), Some(paths[0].clone()));
     }
 }
