@@ -86,6 +86,8 @@ pub enum Code {
     OutsideSite,
     /// Control characters in a content file, written as spaces.
     ControlCharacters,
+    /// An image that cannot be decoded, or whose resized variants cannot be made.
+    Image,
 
     // front matter
     /// No front matter, or front matter that is not closed.

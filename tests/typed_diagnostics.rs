@@ -54,6 +54,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-expires-before-date", &[FieldValue]),
         ("invalid-extra", &[FieldValue]),
         ("invalid-ids", &[IdTaken]),
+        ("invalid-image-undecodable", &[Image]),
         ("invalid-letter-case", &[PathClash]),
         ("invalid-link-scheme", &[LinkScheme]),
         ("invalid-load-and-parse", &[NotUtf8, Yaml]),
