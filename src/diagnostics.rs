@@ -138,6 +138,8 @@ pub enum Code {
     RawHtmlRemoved,
     /// An image without `alt`, given an empty one.
     ImageWithoutAlt,
+    /// An `image:` social sites do not show in link previews (SVG).
+    SocialImageFormat,
     /// Raw HTML that could not be kept in place, shown as text.
     RawHtmlShownAsText,
     /// A body that makes more HTML than a page may hold.

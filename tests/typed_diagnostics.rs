@@ -67,6 +67,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-section-collision", &[SectionPlace, PathClash]),
         ("invalid-section-missing-title", &[MissingField, UnknownField]),
         ("invalid-site-toml", &[ConfigKey, ConfigValue]),
+        ("invalid-social-image", &[BrokenLink, FieldValue, SocialImageFormat]),
         ("invalid-static-generated", &[PathClash, PathReserved]),
         ("invalid-template", &[Template]),
         ("invalid-template-anchor", &[Anchor]),
