@@ -131,7 +131,8 @@ fn settings(mut config: Map) -> (Settings, Site) {
     {
         for mount in mounts {
             let Value::Map(m) = mount else { continue };
-            let (Some(source), Some(target)) = (m.get("source").and_then(scalar_text), m.get("target").and_then(scalar_text))
+            let (Some(source), Some(target)) =
+                (m.get("source").and_then(scalar_text), m.get("target").and_then(scalar_text))
             else {
                 continue;
             };

@@ -120,16 +120,18 @@ pub fn site_links(body: &str, page_url: &str, from: &str, by_url: &HashMap<Strin
     for (event, range) in pulldown_cmark::Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
         let Event::Start(Tag::Link { dest_url, .. }) = event else { continue };
         let dest = dest_url.as_ref();
-        if dest.is_empty() || dest.starts_with('#') || dest.contains(':') || dest.ends_with(".md") || dest.contains(".md#") {
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.contains(':')
+            || dest.ends_with(".md")
+            || dest.contains(".md#")
+        {
             continue;
         }
         let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
         let path = path.split('?').next().unwrap_or(path);
-        let absolute = if path.starts_with('/') {
-            path.to_string()
-        } else {
-            format!("{}/{path}", page_url.trim_end_matches('/'))
-        };
+        let absolute =
+            if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", page_url.trim_end_matches('/')) };
         let Some(key) = normalize(&absolute).and_then(|p| crate::frontmatter::normalize_site_path(&p).ok()) else {
             continue;
         };
@@ -191,6 +193,9 @@ mod tests {
         .collect();
         let body = "See [Lima](/posts/lima/#why), [about](../../about) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n";
         let out = site_links(body, "/posts/chips/", "content/posts/chips/index.md", &by_url);
-        assert_eq!(out, "See [Lima](../lima.md#why), [about](../../about/_index.md) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n");
+        assert_eq!(
+            out,
+            "See [Lima](../lima.md#why), [about](../../about/_index.md) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n"
+        );
     }
 }
