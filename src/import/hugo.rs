@@ -210,7 +210,8 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
     }
     for (_, origin, n) in trees {
         let why = format!(
-            "a headless section (`cascade` with `render: never`): it and the {n} files below it are not imported"
+            "a headless section (`cascade` with `render: never`): it and the {} page(s) below it are not imported",
+            n.saturating_sub(1)
         );
         report.skipped.push((origin, why));
     }
