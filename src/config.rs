@@ -48,6 +48,47 @@ pub struct MarkdownConfig {
     pub embed_hosts: Vec<String>,
 }
 
+/// The format of the resized variants of images (`[images] format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum VariantFormat {
+    /// Lossy WebP (libwebp) at `quality`: smaller than JPEG for photos, shown by every current
+    /// browser.
+    #[default]
+    Webp,
+    /// The source's own format (PNG, JPEG or WebP), JPEG at `quality`.
+    Original,
+}
+
+/// `[images]`: the resized variants of the site's raster images, for `srcset`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImagesConfig {
+    /// The widths of the variants, in pixels, sorted and without repeats; empty: no variants.
+    pub widths: Vec<u32>,
+    pub format: VariantFormat,
+    /// The quality of lossy encodings (WebP, JPEG), 1 to 100.
+    pub quality: u8,
+    /// The `sizes` attribute written beside `srcset`: how wide the image shows.
+    pub sizes: String,
+    /// Where variants are kept between builds, relative to the site (`.dossier-cache`).
+    pub cache_dir: String,
+}
+
+/// `sizes` for the default theme: its text column is `--measure` (40rem) wide, and on narrower
+/// screens the width of the screen less the page's padding (1.25rem on each side).
+pub const DEFAULT_SIZES: &str = "(min-width: 42.5rem) 40rem, calc(100vw - 2.5rem)";
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            format: VariantFormat::Webp,
+            quality: 80,
+            sizes: DEFAULT_SIZES.to_string(),
+            cache_dir: ".dossier-cache".to_string(),
+        }
+    }
+}
+
 /// The site's configuration, validated. Paths are relative to the site root.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -68,6 +109,8 @@ pub struct Config {
     /// Acronym → expansion.
     pub glossary: BTreeMap<String, String>,
     pub markdown: MarkdownConfig,
+    /// `[images]`: resized variants of raster images.
+    pub images: ImagesConfig,
     /// `[extra]`: free-form data for templates (`site.extra`), keys in written order.
     pub extra: crate::extra::Extra,
 }
@@ -86,10 +129,17 @@ const KEYS: &[&str] = &[
     "toc_min_headings",
     "glossary",
     "markdown",
+    "images",
     "extra",
 ];
 /// The keys of `[markdown]`.
 const MARKDOWN_KEYS: &[&str] = &["raw_html", "embed_hosts"];
+/// The keys of `[images]`.
+const IMAGES_KEYS: &[&str] = &["widths", "format", "quality", "sizes", "cache_dir"];
+const VARIANT_FORMAT: &[(&str, VariantFormat)] =
+    &[("webp", VariantFormat::Webp), ("original", VariantFormat::Original)];
+/// The widest variant `[images] widths` may ask for, in pixels: the widest WebP.
+const MAX_VARIANT_WIDTH: usize = 16_383;
 const AUTOLINK: &[(&str, Autolink)] = &[("first", Autolink::First), ("all", Autolink::All), ("off", Autolink::Off)];
 const RAW_HTML: &[(&str, RawHtml)] =
     &[("sanitize", RawHtml::Sanitize), ("escape", RawHtml::Escape), ("trusted", RawHtml::Trusted)];
@@ -140,6 +190,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
     let glossary = table.get("glossary").and_then(|v| check.section(v, "glossary")).map(|t| check.glossary(t));
 
     let markdown = table.get("markdown").and_then(|v| check.section(v, "markdown")).map(|t| check.markdown(t));
+    let images = table.get("images").and_then(|v| check.section(v, "images")).map(|t| check.images(t));
     let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
 
     let mut errors = check.errors;
@@ -163,6 +214,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
             toc_min_headings: toc_min_headings.unwrap_or(4),
             glossary: glossary.unwrap_or_default(),
             markdown: markdown.unwrap_or_default(),
+            images: images.unwrap_or_default(),
             extra: extra.unwrap_or_default(),
         }),
         _ => Err(errors),
@@ -321,6 +373,69 @@ impl Check<'_, '_> {
             }
         }
         markdown
+    }
+
+    /// The `[images]` section; what it leaves out keeps its default.
+    fn images(&mut self, section: &DeTable<'_>) -> ImagesConfig {
+        let mut images = ImagesConfig::default();
+        self.unknown_keys(section, Some("images"), IMAGES_KEYS);
+        if let Some(value) = section.get("widths") {
+            images.widths = self.widths(value);
+        }
+        if let Some(value) = section.get("format") {
+            let key = Key::in_section("images", "format");
+            images.format = self.one_of(value, &key, VARIANT_FORMAT).unwrap_or_default();
+        }
+        if let Some(value) = section.get("quality") {
+            let key = Key::in_section("images", "quality");
+            match self.whole_number(value, &key) {
+                Some(q @ 1..=100) => images.quality = q as u8,
+                Some(q) => self.push(self.at(value.span(), format!("{key} must be from 1 to 100, not {q}"))),
+                None => {}
+            }
+        }
+        if let Some(value) = section.get("sizes") {
+            let key = Key::in_section("images", "sizes");
+            match self.text(value, &key).map(str::trim) {
+                Some("") => self.push(self.at(value.span(), format!("{key} must not be empty"))),
+                Some(sizes) => images.sizes = sizes.to_string(),
+                None => {}
+            }
+        }
+        if let Some(value) = section.get("cache_dir") {
+            let key = Key::in_section("images", "cache_dir");
+            match self.text(value, &key) {
+                Some(dir) if dir.trim().is_empty() => {
+                    self.push(self.at(value.span(), format!("{key} must name a folder")))
+                }
+                Some(dir) => images.cache_dir = dir.to_string(),
+                None => {}
+            }
+        }
+        images
+    }
+
+    /// `[images] widths`: whole numbers of pixels from 1 to [`MAX_VARIANT_WIDTH`], each checked
+    /// at its item; returned sorted, without repeats.
+    fn widths(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<u32> {
+        let key = Key::in_section("images", "widths");
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(value, &key, "a list of widths in pixels, such as [480, 960, 1600]");
+            return ImagesConfig::default().widths;
+        };
+        let mut widths = Vec::new();
+        for item in items.iter() {
+            match self.whole_number(item, &key) {
+                Some(w @ 1..=MAX_VARIANT_WIDTH) => widths.push(w as u32),
+                Some(w) => self.push(
+                    self.at(item.span(), format!("{key} must be widths from 1 to {MAX_VARIANT_WIDTH} pixels, not {w}")),
+                ),
+                None => {}
+            }
+        }
+        widths.sort_unstable();
+        widths.dedup();
+        widths
     }
 
     /// A table of `[extra]` as free-form data, keys in written order.
@@ -731,6 +846,42 @@ mod tests {
         assert_eq!(errs[0].location.as_ref().unwrap().line, 4, "{}", errs[0]);
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nraw_html = \"unsafe\"\n";
         assert!(parse(text, None, &themes()).unwrap_err()[0].message.contains("unsafe"));
+    }
+
+    #[test]
+    fn images_section() {
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None, &themes()).unwrap();
+        assert_eq!(c.images, ImagesConfig::default());
+        assert_eq!((c.images.widths.as_slice(), c.images.format), ([480, 960, 1600].as_slice(), VariantFormat::Webp));
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\n[images]\nwidths = [960, 320, 960]\nformat = \"original\"\nquality = 70\nsizes = \"100vw\"\ncache_dir = \"../cache\"\n";
+        let c = parse(text, None, &themes()).unwrap();
+        assert_eq!(c.images.widths, [320, 960], "sorted, without repeats");
+        assert_eq!(
+            (c.images.format, c.images.quality, c.images.sizes.as_str()),
+            (VariantFormat::Original, 70, "100vw")
+        );
+        assert_eq!(c.images.cache_dir, "../cache");
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n[images]\nwidths = []\n", None, &themes()).unwrap();
+        assert!(c.images.widths.is_empty(), "resizing off");
+    }
+
+    #[test]
+    fn images_errors_name_the_key_and_line() {
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\n[images]\nwidths = [480, 0, \"960\", 20000]\nformat = \"avif\"\nquality = 0\nsizes = 3\nwidth = 1\n";
+        assert_eq!(
+            errors(text),
+            [
+                "4:16 `widths` in `[images]` must be widths from 1 to 16383 pixels, not 0",
+                "4:19 `widths` in `[images]` must be a whole number, not text",
+                "4:26 `widths` in `[images]` must be widths from 1 to 16383 pixels, not 20000",
+                "5:10 `format` in `[images]` must be one of \"webp\" or \"original\", not \"avif\"",
+                "6:11 `quality` in `[images]` must be from 1 to 100, not 0",
+                "7:9 `sizes` in `[images]` must be text, not a whole number",
+                "8:1 unknown key `width` in `[images]`",
+            ]
+        );
+        let text = "title = \"T\"\nbase_url = \"https://x/\"\nimages = true\n[x]\n";
+        assert!(errors(text)[0].starts_with("3:10 `images` must be a section (`[images]`)"), "{:?}", errors(text));
     }
 
     #[test]

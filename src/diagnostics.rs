@@ -86,6 +86,8 @@ pub enum Code {
     OutsideSite,
     /// Control characters in a content file, written as spaces.
     ControlCharacters,
+    /// An image that cannot be decoded, or whose resized variants cannot be made.
+    Image,
 
     // front matter
     /// No front matter, or front matter that is not closed.
@@ -136,6 +138,8 @@ pub enum Code {
     RawHtmlRemoved,
     /// An image without `alt`, given an empty one.
     ImageWithoutAlt,
+    /// An `image:` social sites do not show in link previews (SVG).
+    SocialImageFormat,
     /// Raw HTML that could not be kept in place, shown as text.
     RawHtmlShownAsText,
     /// A body that makes more HTML than a page may hold.

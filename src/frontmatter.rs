@@ -383,6 +383,7 @@ pub const EXPLAINER_FIELDS: &[&str] = &[
     "timeline",
     "updates",
     "aliases",
+    "image",
     "extra",
 ];
 pub const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "extra"];
@@ -408,6 +409,8 @@ pub struct ExplainerMeta {
     pub updates: Vec<UpdateEntry>,
     /// Old site paths that redirect here, normalized to `/a/b/`.
     pub aliases: Vec<Located<String>>,
+    /// The social card image, as written: a file of its page bundle or a static path.
+    pub image: Option<Located<String>>,
     /// Free-form data for templates (`explainer.extra`).
     pub extra: crate::extra::Extra,
 }
@@ -564,11 +567,12 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
     let (mut topics, mut actors, mut slug, mut draft) = (Vec::new(), Vec::new(), None, false);
     let (mut takeaways, mut sources, mut timeline, mut updates, mut aliases) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut extra = crate::extra::Extra::default();
+    let (mut extra, mut image) = (crate::extra::Extra::default(), None);
     for (key, value) in fields {
         match key.as_str() {
             "title" => title = r.text(&key, value),
             "date" => date = r.date(&key, value),
+            "image" => image = r.located_text(&key, value),
             "updated" => updated = r.date(&key, value),
             "expires" => expires = r.date(&key, value),
             "summary" => summary = r.text(&key, value),
@@ -659,6 +663,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             timeline,
             updates,
             aliases,
+            image,
             extra,
         }),
         _ => None,

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod extra;
 pub mod frontmatter;
 pub mod highlight;
+pub mod images;
 pub mod import;
 pub mod load;
 pub mod markdown;

@@ -71,6 +71,8 @@ pub struct Rendered {
     pub timings: Timings,
     /// Explainers left out for their dates, and the next day the output changes.
     pub schedule: Schedule,
+    /// Resized variants of images this run made; the others came from the image cache.
+    pub images_resized: usize,
 }
 
 /// Reads and checks `site.toml` (with `--base-url` applied): the first step, before a sink exists.
@@ -83,8 +85,9 @@ pub fn load_config(options: &PipelineOptions) -> Result<Config, Vec<Diagnostic>>
 pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result<Rendered, Vec<Diagnostic>> {
     // load: every file
     let started = Instant::now();
-    let (loaded, diagnostics) = load::load_site(&options.root, config);
-    let loaded = Loaded::from_site(loaded);
+    let (mut loaded, mut diagnostics) = load::load_site(&options.root, config);
+    let resized = images(&options.root, &loaded.config, &mut loaded.static_files, &mut diagnostics);
+    let loaded = Loaded { images_resized: resized, ..Loaded::from_site(loaded) };
     let load_time = started.elapsed();
     let mut templates = None;
     let result = stages(options, &loaded, loaded.sources(), diagnostics, load_time, sink, &mut templates, None);
@@ -246,6 +249,7 @@ fn stages<'s>(
         warnings: sorted(diagnostics),
         timings,
         schedule,
+        images_resized: loaded.images_resized,
     })
 }
 
@@ -255,6 +259,24 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 // The stages, each with its part of the cache.
+
+/// Images, part of loading: the resized variants of the site's raster images (`[images]`), made
+/// or taken from the image cache, join the static files, so that the plan checks their paths
+/// and the output copies them like any other (`serve` serves them from the cache). An image
+/// that does not decode is reported with the other errors of loading. Returns how many variants
+/// were resized. `serve` runs it only when it reads the static files again: a body edit resizes
+/// nothing.
+fn images(
+    root: &std::path::Path,
+    config: &Config,
+    static_files: &mut Vec<StaticFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let produced = crate::images::produce(root, &config.images, static_files);
+    static_files.extend(produced.variants);
+    diagnostics.extend(produced.diagnostics);
+    produced.resized
+}
 
 /// Parse: every content file (with a cache, those it has no result for), and the results put
 /// together in path order.
@@ -382,6 +404,8 @@ struct Loaded {
     unreadable: Arc<Vec<String>>,
     templates: Arc<Vec<TemplateFile>>,
     static_files: Arc<Vec<StaticFile>>,
+    /// Image variants resized while loading (see [`images`]).
+    images_resized: usize,
 }
 
 /// [`Loaded`], borrowed: what the stages take. `'s` is how long the parsed files, the site and
@@ -402,6 +426,7 @@ impl Loaded {
             unreadable: Arc::new(site.unreadable),
             templates: Arc::new(site.templates),
             static_files: Arc::new(site.static_files),
+            images_resized: 0,
         }
     }
 
@@ -752,9 +777,12 @@ impl Files {
             self.templates_read = read;
             self.templates_version = self.next_version();
         }
+        let mut images_resized = 0;
         if plan.static_files {
             let mut read = Vec::new();
-            self.static_files = Arc::new(load::list_static(root, &config.theme, &mut read));
+            let mut static_files = load::list_static(root, &config.theme, &mut read);
+            images_resized = images(root, &config, &mut static_files, &mut read);
+            self.static_files = Arc::new(static_files);
             self.static_read = read;
             self.static_version = self.next_version();
         }
@@ -775,6 +803,7 @@ impl Files {
             unreadable: Arc::clone(&self.unreadable),
             templates: Arc::clone(&self.templates),
             static_files: Arc::clone(&self.static_files),
+            images_resized,
         };
         let mut diagnostics = self.content_read.clone();
         diagnostics.extend(self.templates_read.iter().cloned());

@@ -214,6 +214,11 @@ fn page() -> PageMeta {
         tags: vec!["Taiwan".into()],
         feeds: vec![link()],
         json_ld: "{}".into(),
+        image: Some(ImageView {
+            url: "https://example.org/articles/lima/map.png".into(),
+            width: Some(1200),
+            height: Some(630),
+        }),
     }
 }
 

@@ -28,6 +28,8 @@ pub struct ExplainerBuilder<'s> {
     pub related: Vec<ExplainerId>,
     /// The nearest section above it, once sections are built.
     pub section: Option<super::SectionId>,
+    /// Its social card image, once links are resolved.
+    pub image: Option<super::SocialImage>,
 }
 
 impl<'s> ExplainerBuilder<'s> {
@@ -42,6 +44,7 @@ impl<'s> ExplainerBuilder<'s> {
             backlinks: Vec::new(),
             related: Vec::new(),
             section: None,
+            image: None,
         }
     }
 
@@ -67,6 +70,7 @@ impl<'s> ExplainerBuilder<'s> {
             backlinks: self.backlinks,
             related: self.related,
             section: self.section,
+            image: self.image,
             meta,
             body,
         }

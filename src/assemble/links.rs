@@ -53,6 +53,15 @@ impl ResolvedLink {
     }
 }
 
+/// The social card image of an explainer (`image:`), found among the site's files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SocialImage {
+    /// The file's path in the output (`articles/lima/map.png`).
+    pub path: String,
+    /// Its width and height, when its header says.
+    pub size: Option<(u32, u32)>,
+}
+
 pub struct LinkIndexInput<'a, 's> {
     pub urls: &'a Urls,
     pub explainers: &'a [ExplainerBuilder<'s>],
@@ -163,8 +172,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
         &self,
         diagnostics: &mut Vec<Diagnostic>,
         checks: &mut Vec<AnchorCheck<'s>>,
-    ) -> Vec<Vec<ResolvedLink>> {
-        let results: Vec<(Vec<ResolvedLink>, Vec<Diagnostic>, Vec<AnchorCheck<'s>>)> = self
+    ) -> Vec<ExplainerLinks> {
+        let results: Vec<(ExplainerLinks, Vec<Diagnostic>, Vec<AnchorCheck<'s>>)> = self
             .input
             .explainers
             .par_iter()
@@ -173,7 +182,8 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 let (mut diags, mut checks) = (Vec::new(), Vec::new());
                 let e = &e.parsed;
                 let links = self.resolve_body(e.file, &e.body, &e.meta.sources, &mut diags, &mut checks);
-                (links, diags, checks)
+                let image = e.meta.image.as_ref().and_then(|image| self.social_image(e.file, image, &mut diags));
+                ((links, image), diags, checks)
             })
             .collect();
         results
@@ -184,6 +194,77 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 links
             })
             .collect()
+    }
+
+    /// The file `image:` names: in the explainer's page bundle (relative to its `index.md`), or
+    /// a site path (`/img/map.png`); a missing file is an error at the field with the closest
+    /// name, a file that is not an image too, and an SVG a warning (social sites show none).
+    fn social_image(
+        &self,
+        file: &ContentFile,
+        image: &crate::frontmatter::Located<String>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<SocialImage> {
+        let written = image.value.trim();
+        let found = match written.strip_prefix('/') {
+            Some(site_path) => {
+                let path = percent_decode(site_path);
+                match self.by_output_file.get(path.as_str()) {
+                    Some(None) => Ok(path),
+                    _ => {
+                        let images = self.image_sizes.keys().copied().filter(|p| !p.ends_with(".html"));
+                        let suggestion = closest(&path, images).map(|s| format!("/{s}"));
+                        Err(Problem::new(format!(
+                            "`image: {written}`: no file at that path in static/ or a page bundle"
+                        ))
+                        .suggest(suggestion.as_deref()))
+                    }
+                }
+            }
+            None if url_scheme(written).is_some() || written.starts_with("//") => Err(Problem::new(format!(
+                "`image: {written}`: the social card image must be a file of the site"
+            ))
+            .code(Code::FieldValue)
+            .help("put the image beside the explainer's index.md, or in static/ and write its path (`/img/map.png`)")),
+            None => match self.bundle_link(file, written, None, None) {
+                Ok(Some(_)) => {
+                    let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
+                    let rel = normalize(&format!("{dir}/{}", percent_decode(written))).unwrap_or_default();
+                    Ok(self.by_bundle_path.get(rel.as_str()).map(|p| p.to_string()).unwrap_or_default())
+                }
+                Ok(None) => {
+                    Err(Problem::new(format!("`image: {written}`: no file content/{}", relative_name(file, written)))
+                        .help("an explainer that is not in a page bundle names a static file: `image: /img/map.png`"))
+                }
+                Err(problem) => Err(problem),
+            },
+        };
+        let source = SourceFile::new(&file.path, &file.text);
+        let found = found.and_then(|path| match crate::load::is_image(&path) {
+            true => Ok(path),
+            false => Err(Problem::new(format!("`image: {written}` is not an image (/{path})"))
+                .code(Code::FieldValue)
+                .help("give a PNG, JPEG, WebP or GIF file")),
+        });
+        let path = match found {
+            Ok(path) => path,
+            Err(problem) => {
+                diagnostics.push(problem.into_diagnostic(&source, image.offset, image.len));
+                return None;
+            }
+        };
+        if path.rsplit('.').next().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "`image: {written}` is an SVG: social sites show no SVG image in link previews"
+                ))
+                .code(Code::SocialImageFormat)
+                .at(&source, image.offset, image.len)
+                .with_help("give a PNG or JPEG (1200 × 630 pixels suits most sites); search engines read the SVG"),
+            );
+        }
+        let size = self.image_sizes.get(path.as_str()).copied();
+        Some(SocialImage { path, size })
     }
 
     /// Resolves the links of one body. `sources` are the file's own, for `source:` links.
@@ -527,9 +608,12 @@ impl<'a, 's> LinkIndex<'a, 's> {
     }
 }
 
+/// The links of an explainer's body, and its social card image.
+pub type ExplainerLinks = (Vec<ResolvedLink>, Option<SocialImage>);
+
 /// The links of every body, in the order of each list given to [`LinkIndex`].
 pub struct ResolvedLinks<'s> {
-    pub explainers: Vec<Vec<ResolvedLink>>,
+    pub explainers: Vec<ExplainerLinks>,
     /// Empty for entities without a profile.
     pub actors: Vec<Vec<ResolvedLink>>,
     pub topics: Vec<Vec<ResolvedLink>>,
@@ -597,6 +681,16 @@ struct Problem {
 }
 
 impl Problem {
+    /// The diagnostic at `len` bytes from `offset` of `source`.
+    fn into_diagnostic(self, source: &SourceFile<'_>, offset: usize, len: usize) -> Diagnostic {
+        let d = if self.as_text { Diagnostic::warning(self.message) } else { Diagnostic::error(self.message) };
+        let d = d.code(self.code).at(source, offset, len);
+        match self.help {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
+    }
+
     fn new(message: impl Into<String>) -> Problem {
         Problem { code: Code::BrokenLink, message: message.into(), help: None, as_text: false }
     }
@@ -617,6 +711,12 @@ impl Problem {
             None => self,
         }
     }
+}
+
+/// `written` relative to the folder of `file`, for messages (`articles/map.png`).
+fn relative_name(file: &ContentFile, written: &str) -> String {
+    let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
+    normalize(&format!("{dir}/{written}")).unwrap_or_else(|| written.to_string())
 }
 
 /// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above its root.

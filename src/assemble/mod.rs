@@ -13,7 +13,7 @@ mod sections;
 
 pub use annotate::{Annotation, AnnotationKind, Quote};
 pub use cache::AssembleCache;
-pub use links::{ResolvedLink, Target};
+pub use links::{ResolvedLink, SocialImage, Target};
 pub use plan::{FeedOf, Page, PageKind, SITEMAP_URLS};
 pub use publish::{LeftOut, Schedule, utc_day};
 pub use sections::{Section, SectionId, explainer_folder, trail};
@@ -97,6 +97,8 @@ pub struct Explainer<'s> {
     /// The nearest section above it (the archive of its folder, or a section of an `_index.md`);
     /// `None` for an explainer at the top of content/.
     pub section: Option<SectionId>,
+    /// The social card image (`image:`).
+    pub image: Option<SocialImage>,
 }
 
 /// The text of an actor's or topic's profile file.
@@ -494,8 +496,9 @@ fn store_links<'s>(
     topics: &mut [TopicBuilder<'s>],
     sections: &mut [Section<'s>],
 ) -> (Vec<ResolvedLink>, Vec<AnchorCheck<'s>>) {
-    for (e, links) in explainers.iter_mut().zip(resolved.explainers) {
+    for (e, (links, image)) in explainers.iter_mut().zip(resolved.explainers) {
         e.links = links;
+        e.image = image;
     }
     for (a, links) in actors.iter_mut().zip(resolved.actors) {
         a.profile_links = links;

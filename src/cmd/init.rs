@@ -19,7 +19,8 @@ pub fn run(args: InitArgs) -> ExitCode {
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
     let files = [
         ("site.toml", site_toml(name)),
-        (".gitignore", "/public/\n/.public.dossier-*\n".to_string()),
+        // the output, the folders a build swaps it with, and the cache of resized images
+        (".gitignore", "/public/\n/.public.dossier-*\n/.dossier-cache/\n".to_string()),
         (
             "content/index.md",
             "---\ntitle: Explainers\n---\n\nShort, sourced explainers of the situations we follow.\n".to_string(),

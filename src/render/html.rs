@@ -270,6 +270,10 @@ fn write_replacement(out: &mut String, body: &ParsedBody<'_>, with: &Replacement
             if let Some((width, height)) = d.links[link].image {
                 use std::fmt::Write;
                 write!(out, " width=\"{width}\" height=\"{height}\"").expect("writing to a String");
+                // the resized variants `[images]` makes of it (src/images/plan.rs decides which)
+                if let (Some(site), Some(href)) = (d.site, d.links[link].href.as_deref()) {
+                    crate::images::write_srcset(out, href, (width, height), &site.config.images);
+                }
             }
             if lazy {
                 out.push_str(" loading=\"lazy\" decoding=\"async\"");

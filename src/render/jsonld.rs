@@ -44,6 +44,20 @@ pub struct Article {
     citation: Vec<Citation>,
     publisher: Thing,
     author: Thing,
+    /// The social card image (`image:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<ImageObject>,
+}
+
+#[derive(Serialize)]
+pub struct ImageObject {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -205,6 +219,10 @@ pub fn article(site: &Site<'_>, e: &Explainer<'_>, modified: &str) -> Node {
             .collect(),
         publisher: organization(site),
         author: organization(site),
+        image: e.image.as_ref().map(|image| {
+            let view = crate::render::views::ImageView::of(site, image);
+            ImageObject { kind: "ImageObject", url: view.url, width: view.width, height: view.height }
+        }),
     }))
 }
 

@@ -333,6 +333,7 @@ impl Renderer<'_, '_> {
             tags: extras.tags,
             feeds,
             json_ld: if json_ld.is_empty() { String::new() } else { jsonld::script(json_ld) },
+            image: extras.image,
             title,
             description,
         }
@@ -471,6 +472,7 @@ impl Renderer<'_, '_> {
                     modified: Some(modified),
                     tags: e.topics.iter().map(|&t| site.topics[t].title.clone()).collect(),
                     trail: view.sections.clone(),
+                    image: e.image.as_ref().map(|image| ImageView::of(site, image)),
                     ..PageExtras::default()
                 };
                 self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone(), extras)

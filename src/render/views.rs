@@ -65,6 +65,26 @@ pub struct PageMeta {
     pub feeds: Vec<Link>,
     /// schema.org JSON-LD, safe inside `<script type="application/ld+json">` (use `| safe`).
     pub json_ld: String,
+    /// The social card image (an explainer's `image:`), for `og:image`.
+    pub image: Option<ImageView>,
+}
+
+/// An image for social cards: its absolute URL and, when known, its size in pixels.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl ImageView {
+    pub fn of(site: &Site<'_>, image: &crate::assemble::SocialImage) -> ImageView {
+        ImageView {
+            url: site.urls.absolute(&image.path),
+            width: image.size.map(|(w, _)| w),
+            height: image.size.map(|(_, h)| h),
+        }
+    }
 }
 
 /// What a page adds to its `PageMeta` beyond the common fields.
@@ -80,6 +100,7 @@ pub struct PageExtras {
     pub canonical: Option<String>,
     /// Breadcrumbs after the home page (and after Topics or Actors): the sections a page is in.
     pub trail: Vec<Link>,
+    pub image: Option<ImageView>,
 }
 
 #[derive(Debug, Clone, Serialize)]

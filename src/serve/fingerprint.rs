@@ -282,8 +282,9 @@ impl Fingerprinter<'_, '_> {
             backlinks,
             related,
             section,
+            image,
         } = e;
-        (self.version(file), path, links, annotations, quotes, summary).hash(h);
+        (self.version(file), path, links, annotations, quotes, summary, image).hash(h);
         self.trail(h, *section);
         self.topic_links(h, topics);
         actors.len().hash(h);
