@@ -98,7 +98,8 @@ fn imported_front_matter_is_dossiers() {
     assert!(file(&site, "content/posts/withdrawn.md").contains("draft: true"));
     assert!(file(&site, "content/posts/undated.md").contains("date: 1970-01-01"));
     assert!(
-        file(&site, "content/posts/chip-controls/index.md").contains("extra:\n  series: Chip war\n  image: map.png\n")
+        file(&site, "content/posts/chip-controls/index.md")
+            .contains("actors:\n- Jane Doe\n- Xi Jinping\nimage: map.png\nextra:\n  series: Chip war\n")
     );
     let toml = file(&site, "site.toml");
     assert!(toml.contains("title = \"China Policy Briefs\"") && toml.contains("paginate = 20"), "{toml}");

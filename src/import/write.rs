@@ -91,6 +91,8 @@ struct Plan {
     notes: Vec<String>,
     embed_hosts: BTreeSet<&'static str>,
     counts: Counts,
+    /// The paths of the static files, for `image:` fields that name one.
+    static_paths: BTreeSet<String>,
 }
 
 /// Writes the site at `dst` (checked by [`check_destination`] before reading the source);
@@ -175,7 +177,8 @@ fn new_url(doc: &Document) -> String {
 }
 
 fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
-    let mut plan = Plan::default();
+    let mut plan =
+        Plan { static_paths: archive.static_files.iter().map(|f| f.to.clone()).collect(), ..Plan::default() };
     let mut files_seen = BTreeSet::new();
     let mut urls: BTreeSet<String> = archive.documents.iter().map(new_url).collect();
     // the pages dossier makes for topics and actors are taken too
@@ -399,13 +402,34 @@ fn explainer_file(
     if !aliases.is_empty() {
         fm.0.push(("aliases".into(), texts(&aliases)));
     }
-    if let Some(image) = &doc.image {
-        extra.0.push(("image".into(), text(image)));
+    match doc.image.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
+        Some(image) if usable_image(doc, image, &plan.static_paths) => fm.0.push(("image".into(), text(image))),
+        Some(image) => {
+            plan.notes.push(format!(
+                "the image `{image}` of `{}` is neither a file of its bundle nor a static image: kept as `extra.image`",
+                doc.origin.path
+            ));
+            extra.0.push(("image".into(), text(image)));
+        }
+        None => {}
     }
     if !extra.is_empty() {
         fm.0.push(("extra".into(), Value::Map(extra)));
     }
     front_matter(&fm, &doc.body)
+}
+
+/// Whether `image` can be dossier's `image:` (the social card): a PNG, JPEG, GIF or WebP file of
+/// the page's bundle, or a site path to a static one.
+fn usable_image(doc: &Document, image: &str, static_paths: &BTreeSet<String>) -> bool {
+    let ext = image.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp") {
+        return false;
+    }
+    match image.strip_prefix('/') {
+        Some(path) => static_paths.contains(path),
+        None => doc.resources.iter().any(|r| r.to == image),
+    }
 }
 
 fn section_file(doc: &Document) -> String {
