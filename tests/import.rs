@@ -61,6 +61,10 @@ fn the_hugo_fixture_imports_into_a_site_that_builds_clean() {
     for alias in ["old/lima/", "about-us/", "2019/05/tariffs-round-two/"] {
         assert!(site.read(&format!("{alias}index.html")).contains("http-equiv=\"refresh\""), "{alias}");
     }
+    // the pages of taxonomy terms redirect to the topic or actor each became
+    let term = site.read("tags/trade/index.html");
+    assert!(term.contains("content=\"0; url=https://example.org/briefs/topics/trade/\""), "{term}");
+    assert!(site.read("authors/jane-doe/index.html").contains("url=https://example.org/briefs/actors/jane-doe/\""));
     // the bundle's image beside its page, static files at the root
     assert!(site.exists("posts/chip-controls/map.png"));
     assert!(site.exists("img/logo.png") && site.exists("files/brief.pdf"));

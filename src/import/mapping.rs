@@ -151,6 +151,9 @@ pub struct Mapped {
     pub profiles: Vec<Profile>,
     /// Merges, clashes settled, dropped terms: one sentence each, for MIGRATION.md.
     pub notes: Vec<String>,
+    /// The address each term's page had in a Hugo or Zola site (`/tags/trade/`) → the address of
+    /// the topic or actor it became (`/topics/trade/`).
+    pub term_urls: BTreeMap<String, String>,
 }
 
 /// The terms of one kind seen so far: slug → the name first written, and every other spelling.
@@ -177,6 +180,7 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
     let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
     let mut no_slug: BTreeSet<String> = BTreeSet::new();
     let mut renamed: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut term_pages: BTreeMap<String, (Target, String)> = BTreeMap::new();
     // per document: (target, slug, name)
     let mut per_doc: Vec<Vec<(Target, String, String)>> = Vec::with_capacity(archive.documents.len());
     for doc in &archive.documents {
@@ -197,6 +201,9 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
                     continue;
                 };
                 let slug = slug.to_string();
+                if let Some(old) = Slug::from_text(value) {
+                    term_pages.insert(format!("/{}/{old}/", taxonomy.to_lowercase()), (target, slug.clone()));
+                }
                 let name = if target == Target::Topics { topics.add(&slug, name) } else { actors.add(&slug, name) };
                 terms.push((target, slug, name));
             }
@@ -243,6 +250,10 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
         }
         out.topics.push(t);
         out.actors.push(a);
+    }
+    for (old, (target, slug)) in term_pages {
+        let folder = if target == Target::Topics && !both.contains(&slug) { "topics" } else { "actors" };
+        out.term_urls.insert(old, format!("/{folder}/{slug}/"));
     }
     out.all_topics = topics.names;
     out.all_actors = actors.names;

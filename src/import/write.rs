@@ -228,6 +228,9 @@ fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
     }
     profiles(mapped, &mut plan);
     static_files(&archive.static_files, &mut plan);
+    if archive.source != SourceKind::WordPress {
+        term_redirects(archive, mapped, &urls, &mut plan);
+    }
     plan.counts.topics = mapped.all_topics.len();
     plan.counts.actors = mapped.all_actors.len();
     plan.counts.unconverted = archive.report.unconverted_shortcodes.values().map(Vec::len).sum();
@@ -511,6 +514,30 @@ fn static_files(files: &[FileCopy], plan: &mut Plan) {
         plan.counts.static_files += 1;
         plan.counts.images += usize::from(is_image(&f.to));
         plan.copies.insert(format!("static/{}", f.to), f.from.clone());
+    }
+}
+
+/// The pages of taxonomy terms in the source (`/tags/trade/`) redirect to the topic or actor each
+/// term became: a page in `static/` at the old address (topic and actor pages take no aliases).
+fn term_redirects(archive: &Archive, mapped: &Mapped, urls: &BTreeSet<String>, plan: &mut Plan) {
+    let base = archive
+        .settings
+        .base_url
+        .as_deref()
+        .and_then(|b| url::Url::parse(b).ok().filter(|u| u.has_host()))
+        .unwrap_or_else(|| url::Url::parse("https://example.org/").expect("a valid address"));
+    for (old, new) in &mapped.term_urls {
+        let file = format!("static{old}index.html");
+        if old == new || urls.contains(old) || plan.copies.contains_key(&file) || plan.texts.contains_key(&file) {
+            continue;
+        }
+        let Ok(target) = base.join(new.trim_start_matches('/')) else { continue };
+        let html = format!(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><link rel=\"canonical\" href=\"{target}\"><meta http-equiv=\"refresh\" content=\"0; url={target}\"></head><body><p>This page is now at <a href=\"{target}\">{target}</a>.</p></body></html>\n"
+        );
+        plan.texts.insert(file, html);
+        let file = "(a taxonomy page)".to_string();
+        plan.changed_urls.push(ChangedUrl { old: old.clone(), new: new.clone(), file, redirects: true });
     }
 }
 
