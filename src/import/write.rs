@@ -526,7 +526,18 @@ fn term_redirects(archive: &Archive, mapped: &Mapped, urls: &BTreeSet<String>, p
         .as_deref()
         .and_then(|b| url::Url::parse(b).ok().filter(|u| u.has_host()))
         .unwrap_or_else(|| url::Url::parse("https://example.org/").expect("a valid address"));
+    // the topics and actors of pages that are not drafts: only those get a page of their own
+    let mut live: BTreeSet<String> = BTreeSet::new();
+    for (i, doc) in archive.documents.iter().enumerate().filter(|(_, d)| !d.draft && d.kind == DocumentKind::Explainer)
+    {
+        let topics = mapped.topics[i].iter().filter_map(|t| Slug::from_text(t)).map(|s| format!("/topics/{s}/"));
+        let actors = mapped.actors[i].iter().filter_map(|a| Slug::from_text(a)).map(|s| format!("/actors/{s}/"));
+        live.extend(topics.chain(actors));
+    }
     for (old, new) in &mapped.term_urls {
+        if !live.contains(new) {
+            continue;
+        }
         let file = format!("static{old}index.html");
         if old == new || urls.contains(old) || plan.copies.contains_key(&file) || plan.texts.contains_key(&file) {
             continue;
