@@ -528,8 +528,7 @@ fn term_redirects(archive: &Archive, mapped: &Mapped, urls: &BTreeSet<String>, p
         .unwrap_or_else(|| url::Url::parse("https://example.org/").expect("a valid address"));
     // the topics and actors of pages that are not drafts: only those get a page of their own
     let mut live: BTreeSet<String> = BTreeSet::new();
-    for (i, doc) in archive.documents.iter().enumerate().filter(|(_, d)| !d.draft && d.kind == DocumentKind::Explainer)
-    {
+    for (i, _) in archive.documents.iter().enumerate().filter(|(_, d)| !d.draft && d.kind == DocumentKind::Explainer) {
         let topics = mapped.topics[i].iter().filter_map(|t| Slug::from_text(t)).map(|s| format!("/topics/{s}/"));
         let actors = mapped.actors[i].iter().filter_map(|a| Slug::from_text(a)).map(|s| format!("/actors/{s}/"));
         live.extend(topics.chain(actors));
