@@ -144,6 +144,8 @@ pub enum Code {
     RawHtmlShownAsText,
     /// A body that makes more HTML than a page may hold.
     BodyTooLarge,
+    /// A shortcode `dossier import` could not convert, left as an `unconverted` code block.
+    UnconvertedShortcode,
 
     // templates
     /// A template that does not compile or render, or a required one that is missing.
@@ -175,6 +177,12 @@ pub enum Code {
     ForeignFile,
     /// A file or folder that could not be written.
     Write,
+
+    // dossier import
+    /// A source site or export that cannot be imported: no configuration, unreadable, not XML.
+    ImportSource,
+    /// An `import.toml` that is not TOML or has a key or value that is not one of its own.
+    ImportMap,
 }
 
 /// See [`Diagnostic::identity`]; ordered by place first, so that repeats counted in a map come
