@@ -169,6 +169,12 @@ pub enum Code {
     ForeignFile,
     /// A file or folder that could not be written.
     Write,
+
+    // imports (`dossier import wordpress`)
+    /// A WordPress export that is not well-formed XML.
+    WxrSyntax,
+    /// An XML file that is not a WordPress export.
+    NotWxr,
 }
 
 /// See [`Diagnostic::identity`]; ordered by place first, so that repeats counted in a map come

@@ -4,3 +4,4 @@
 //! `dossier build` of the result is its test.
 
 pub mod archive;
+pub mod wordpress;
