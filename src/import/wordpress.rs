@@ -111,7 +111,12 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
             report.unconverted_shortcodes.entry(found.name.clone()).or_default().push(at);
         }
         for url in &converted.missing {
-            report.missing_files.push((origin.clone(), url.clone()));
+            // the line that names it (the featured image is named in no line of the body)
+            let line = match c.item.content.find(url.as_str()) {
+                Some(at) => c.item.content_line.max(c.item.line) + c.item.content[..at].matches('\n').count(),
+                None => c.item.line,
+            };
+            report.missing_files.push((Origin { path: name.to_string(), line: Some(line) }, url.clone()));
         }
         remote += converted.remote;
         embed_hosts.extend(converted.embed_hosts.iter().copied());
