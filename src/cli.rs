@@ -29,6 +29,10 @@ pub enum Command {
     New(NewArgs),
     /// Create a new site in DIR
     Init(InitArgs),
+    /// Write a new dossier site from a Hugo or Zola site (or a WordPress export), with a
+    /// MIGRATION.md report
+    #[command(subcommand)]
+    Import(ImportSource),
 }
 
 #[derive(Debug, Args)]
@@ -135,4 +139,49 @@ pub struct NewArgs {
 pub struct InitArgs {
     /// Folder for the new site (must not exist, or be empty)
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Import a Hugo site (its folder, with hugo.toml, config.toml or config/_default/)
+    Hugo(ImportSiteArgs),
+    /// Import a Zola site (its folder, with config.toml)
+    Zola(ImportSiteArgs),
+    /// Import a WordPress export (Tools → Export → All content: a WXR .xml file)
+    Wordpress(ImportWordPressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportWordPressArgs {
+    /// The WordPress export (WXR) file (never modified)
+    pub export: PathBuf,
+    /// Folder for the new dossier site (must not exist, or be empty, unless --force)
+    pub dst: PathBuf,
+    /// The site's wp-content/uploads folder: the images and files posts use are copied beside them
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSiteArgs {
+    /// The source site's folder (never modified)
+    pub src: PathBuf,
+    /// Folder for the new dossier site (must not exist, or be empty, unless --force)
+    pub dst: PathBuf,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+/// What every `import` takes, whatever the source.
+#[derive(Debug, Args)]
+pub struct ImportOptions {
+    /// How taxonomies become topics and actors, and which terms to rename or merge (see
+    /// docs/import.md)
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Replace DST even if it holds files
+    #[arg(long)]
+    pub force: bool,
 }

@@ -138,6 +138,8 @@ pub enum Code {
     RawHtmlShownAsText,
     /// A body that makes more HTML than a page may hold.
     BodyTooLarge,
+    /// A shortcode `dossier import` could not convert, left as an `unconverted` code block.
+    UnconvertedShortcode,
 
     // templates
     /// A template that does not compile or render, or a required one that is missing.
@@ -170,11 +172,11 @@ pub enum Code {
     /// A file or folder that could not be written.
     Write,
 
-    // imports (`dossier import wordpress`)
-    /// A WordPress export that is not well-formed XML.
-    WxrSyntax,
-    /// An XML file that is not a WordPress export.
-    NotWxr,
+    // dossier import
+    /// A source site or export that cannot be imported: no configuration, unreadable, not XML.
+    ImportSource,
+    /// An `import.toml` that is not TOML or has a key or value that is not one of its own.
+    ImportMap,
 }
 
 /// See [`Diagnostic::identity`]; ordered by place first, so that repeats counted in a map come

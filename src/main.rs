@@ -33,5 +33,6 @@ fn main() -> ExitCode {
         Command::Preview(args) => cmd::preview::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Import(source) => cmd::import::run(source),
     }
 }

@@ -122,6 +122,13 @@ fn check_flow_nesting(text: &str) -> Result<(), YamlError> {
     Ok(())
 }
 
+/// Writes `value` as a YAML document (`key: value` lines, no leading `---`), keys in the order the
+/// value serializes them. Text that YAML would read as another type (`yes`, `2024-11-16`, `1.0`) is
+/// quoted, so it reads back as the same text.
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| clean_message(&e.to_string()))
+}
+
 impl YamlValue {
     /// Converts into a typed value; the error names what was expected and what was found.
     pub fn deserialize<T: DeserializeOwned>(self) -> Result<T, String> {
@@ -286,6 +293,19 @@ mod tests {
         let map = parse_mapping("extra: [a, b]\n").unwrap();
         let err = map.into_iter().next().unwrap().1.into_extra().unwrap_err();
         assert!(err.contains("found a list"), "{err}");
+    }
+
+    #[test]
+    fn written_yaml_reads_back_as_the_same_text() {
+        let map = crate::extra::Map(vec![
+            ("title".into(), crate::extra::Value::Text("yes: no # not a comment".into())),
+            ("date".into(), crate::extra::Value::Text("2024-11-16".into())),
+            ("n".into(), crate::extra::Value::Text("1.0".into())),
+        ]);
+        let text = to_string(&map).unwrap();
+        let back = parse_mapping(&text).unwrap();
+        let texts: Vec<String> = back.iter().map(|(_, v)| v.scalar_text().unwrap()).collect();
+        assert_eq!(texts, ["yes: no # not a comment", "2024-11-16", "1.0"]);
     }
 
     #[test]

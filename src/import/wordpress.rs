@@ -101,7 +101,6 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
         .collect();
     link_documents(&chosen, &mut converted);
     let mut documents = Vec::with_capacity(chosen.len());
-    let mut embed_hosts = BTreeSet::new();
     let mut remote = 0;
     for (c, (converted, image)) in chosen.iter().zip(converted) {
         let origin = Origin { path: name.to_string(), line: Some(c.item.line) };
@@ -119,13 +118,9 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
             report.missing_files.push((Origin { path: name.to_string(), line: Some(line) }, url.clone()));
         }
         remote += converted.remote;
-        embed_hosts.extend(converted.embed_hosts.iter().copied());
         documents.push(document(c, origin, converted, image, &authors));
     }
     notes(export, &chosen, remote, uploads.is_some(), &mut report);
-    for host in &embed_hosts {
-        report.notes.push(format!("embeds from {host} were made: `[markdown] embed_hosts` of site.toml lists it"));
-    }
     Archive {
         source: SourceKind::WordPress,
         settings: settings(export, &site_url),
@@ -413,11 +408,6 @@ fn term_profiles(export: &wxr::Export, name: &str, documents: &[Document]) -> Ve
             })
         })
         .collect()
-}
-
-/// An embed for an oEmbed URL: until the import framework's `embed_html` is merged, none.
-pub(crate) fn embed_html(_url: &str) -> Option<(String, &'static str)> {
-    None
 }
 
 #[cfg(test)]

@@ -254,6 +254,30 @@ pub struct ParsedBody<'s> {
     pub issues: Vec<BodyIssue>,
 }
 
+/// The info string of the code blocks `dossier import` leaves where it could not convert a
+/// shortcode: the block holds the call as written (see docs/content.md).
+pub const UNCONVERTED_INFO: &str = "unconverted";
+
+/// The warning for an `unconverted` code block at `range` of the body: it names the shortcode (the
+/// first word of the call, past its `{{<`, `{{%`, `{{`, `{%` or `[`).
+fn unconverted_issue(body: &str, body_offset: usize, range: Range<usize>) -> BodyIssue {
+    let block = &body[range.clone()];
+    let call = block.lines().nth(1).unwrap_or_default().trim_start();
+    let call = call.trim_start_matches(['{', '<', '%', '[', ' ', '/']);
+    let name: String =
+        call.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')).take(60).collect();
+    let name = if name.is_empty() { "?".to_string() } else { name };
+    let first_line = block.find('\n').unwrap_or(block.len());
+    BodyIssue {
+        error: false,
+        code: Code::UnconvertedShortcode,
+        offset: body_offset + range.start,
+        len: first_line,
+        message: format!("unconverted shortcode `{name}` left by the import: convert or remove it by hand"),
+        help: Some("`dossier import` could not run this shortcode of the old site; see docs/content.md".to_string()),
+    }
+}
+
 /// A footnote: its label as written, the id of its definition and its number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Footnote {
@@ -952,6 +976,9 @@ impl<'s, 'a> Scan<'s, 'a> {
                     Output::Html(footnote_reference(footnote))
                 };
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.as_ref() == UNCONVERTED_INFO => {
+                self.issues.push(unconverted_issue(self.body, self.body_offset, range.clone()))
+            }
             Event::Start(Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock) => self.container_depth += 1,
             Event::End(TagEnd::List(_) | TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock) => {
                 self.container_depth = self.container_depth.saturating_sub(1)
@@ -1467,6 +1494,21 @@ impl<'a> PageIds<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unconverted_shortcodes_are_warnings_at_their_block() {
+        let body = "Text.\n\n```unconverted\n{{< chart id=\"7\" >}}\n```\n\n~~~unconverted\n[gallery ids=\"1\"]\n~~~\n\n```rust\nx\n```\n";
+        let issues = parse(body, 10).issues;
+        let found: Vec<(&str, usize, bool)> = issues.iter().map(|i| (i.message.as_str(), i.offset, i.error)).collect();
+        assert_eq!(
+            found,
+            [
+                ("unconverted shortcode `chart` left by the import: convert or remove it by hand", 17, false),
+                ("unconverted shortcode `gallery` left by the import: convert or remove it by hand", 58, false),
+            ]
+        );
+        assert!(issues.iter().all(|i| i.code == Code::UnconvertedShortcode));
+    }
 
     #[test]
     fn heading_ids_are_unique() {

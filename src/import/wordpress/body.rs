@@ -28,7 +28,7 @@ impl Tokens {
 
     /// An oEmbed URL: the embed's HTML when the host is one dossier embeds, else a link.
     pub fn embed(&mut self, url: &str) -> String {
-        match super::embed_html(url) {
+        match crate::import::embed::embed_html(url) {
             Some((html, host)) => {
                 if !self.embed_hosts.contains(&host) {
                     self.embed_hosts.push(host);
@@ -160,7 +160,7 @@ fn embed_lines(html: &str, tokens: &mut Tokens) -> String {
     for line in html.split_inclusive('\n') {
         let url = line.trim();
         let bare = (url.starts_with("https://") || url.starts_with("http://")) && !url.contains([' ', '<', '"']);
-        if bare && super::embed_html(&html_text(url)).is_some() {
+        if bare && crate::import::embed::embed_html(&html_text(url)).is_some() {
             out.push_str(&tokens.embed(&html_text(url)));
         } else {
             out.push_str(line);

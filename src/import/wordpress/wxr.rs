@@ -99,7 +99,7 @@ pub fn parse(text: &str, path: &str) -> Result<Export, Vec<Diagnostic>> {
     if !state.rss || !state.wxr {
         let what = if state.rss { "an RSS feed without `wp:` elements" } else { "XML but not an RSS feed" };
         return Err(vec![Diagnostic::error(format!("not a WordPress export (WXR): this is {what}"))
-            .code(Code::NotWxr)
+            .code(Code::ImportSource)
             .in_file(path)
             .with_help("export the site from WordPress: Tools → Export → All content, then pass that .xml file")]);
     }
@@ -108,7 +108,7 @@ pub fn parse(text: &str, path: &str) -> Result<Export, Vec<Diagnostic>> {
 
 fn not_xml(path: &str, line: usize, column: usize, error: &str) -> Diagnostic {
     let mut d = Diagnostic::error(format!("not a WordPress export: the file is not well-formed XML ({error})"))
-        .code(Code::WxrSyntax)
+        .code(Code::ImportSource)
         .with_help("export the site again from WordPress (Tools → Export); a cut-off download ends like this");
     d.location = Some(crate::diagnostics::Location { path: path.to_string(), line, column });
     d
@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn broken_xml_is_an_error_at_its_line_and_column() {
         let errors = parse("<rss>\n<channel>\n  <title>x</titl>\n", "site.xml").unwrap_err();
-        assert_eq!(errors[0].code, Code::WxrSyntax);
+        assert_eq!(errors[0].code, Code::ImportSource);
         let at = errors[0].location.as_ref().unwrap();
         assert_eq!((at.path.as_str(), at.line), ("site.xml", 3));
     }
@@ -351,7 +351,7 @@ mod tests {
     fn xml_that_is_not_an_export_is_named_so() {
         for (text, what) in [("<html><p>x</p></html>", "not an RSS"), ("<rss><channel></channel></rss>", "without `wp:`")] {
             let errors = parse(text, "x.xml").unwrap_err();
-            assert_eq!(errors[0].code, Code::NotWxr);
+            assert_eq!(errors[0].code, Code::ImportSource);
             assert!(errors[0].message.contains(what), "{}", errors[0].message);
         }
     }
