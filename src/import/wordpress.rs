@@ -117,6 +117,13 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
             };
             report.missing_files.push((Origin { path: name.to_string(), line: Some(line) }, url.clone()));
         }
+        if uploads.is_some() && converted.remote > 0 {
+            report.notes.push(format!(
+                "`{}` has pages below it, so it cannot hold files of its own: its {} upload(s) still load from the old site",
+                c.place.join("/"),
+                converted.remote
+            ));
+        }
         remote += converted.remote;
         documents.push(document(c, origin, converted, image, &authors));
     }
@@ -385,29 +392,40 @@ fn notes(export: &wxr::Export, chosen: &[Chosen<'_>], remote: usize, uploads: bo
     }
 }
 
-/// Category and tag descriptions, for the terms the imported documents use.
+/// A profile for every category, tag and author the published documents use, with the term's
+/// description as its text. Every term gets one, described or not: a term without a profile is
+/// taken by its name, and a name one letter from another's (`Cat A`, `Cat B`) would be read as a
+/// typo of it.
 fn term_profiles(export: &wxr::Export, name: &str, documents: &[Document]) -> Vec<TermProfile> {
+    // terms of drafts and scheduled posts only would be profiles no page names (a warning)
     let used: BTreeSet<(&str, &str)> = documents
         .iter()
+        .filter(|d| !d.draft && d.publish_date.is_none())
         .flat_map(|d| d.taxonomies.iter().flat_map(|(t, terms)| terms.iter().map(move |term| (t.as_str(), term.as_str()))))
         .collect();
-    export
-        .terms
-        .iter()
-        .filter(|t| !t.description.is_empty())
-        .filter_map(|t| {
-            let term = body::html_text(&t.name);
-            used.contains(&(t.taxonomy.as_str(), term.as_str())).then(|| TermProfile {
-                origin: Origin { path: name.to_string(), line: Some(t.line) },
-                taxonomy: t.taxonomy.clone(),
-                title: Some(term.clone()),
-                term,
-                summary: None,
-                body: body::html_to_markdown(&t.description),
-                extra: Default::default(),
-            })
-        })
-        .collect()
+    let profile = |taxonomy: &str, term: String, description: &str, line: usize| TermProfile {
+        origin: Origin { path: name.to_string(), line: Some(line) },
+        taxonomy: taxonomy.to_string(),
+        title: Some(term.clone()),
+        term,
+        summary: None,
+        body: if description.trim().is_empty() { String::new() } else { body::html_to_markdown(description) },
+        extra: Default::default(),
+    };
+    let mut seen = BTreeSet::new();
+    let terms = export.terms.iter().filter_map(|t| {
+        let term = body::html_text(&t.name);
+        let wanted = used.contains(&(t.taxonomy.as_str(), term.as_str())) && seen.insert((t.taxonomy.clone(), term.clone()));
+        wanted.then(|| profile(&t.taxonomy, term, &t.description, t.line))
+    });
+    let mut profiles: Vec<TermProfile> = terms.collect();
+    for author in &export.authors {
+        let term = display_or(&author.display_name, &author.login).to_string();
+        if used.contains(&("author", term.as_str())) && seen.insert(("author".to_string(), term.clone())) {
+            profiles.push(profile("author", term, "", author.line));
+        }
+    }
+    profiles
 }
 
 #[cfg(test)]

@@ -211,18 +211,12 @@ fn find_tag(html: &str, name: &str) -> Option<usize> {
 }
 
 fn autop_text(text: &str, out: &mut String) {
-    for chunk in text.split("\n\n") {
+    for chunk in split_at_blocks(text).split("\n\n") {
         let chunk = chunk.trim();
         if chunk.is_empty() {
             continue;
         }
-        let lower = chunk.to_ascii_lowercase();
-        let block = BLOCK_TAGS.iter().any(|t| {
-            lower.strip_prefix('<').and_then(|l| l.strip_prefix(t)).is_some_and(|after| {
-                *t == "!--" || after.starts_with(['>', ' ', '/', '\n', '\t'])
-            })
-        });
-        if block {
+        if block_tag_at(chunk, 0).is_some() {
             out.push_str(chunk);
         } else {
             out.push_str("<p>");
@@ -231,6 +225,50 @@ fn autop_text(text: &str, out: &mut String) {
         }
         out.push_str("\n\n");
     }
+}
+
+/// The length of the block tag (`<ul …>`, `</ul>`, `<!-- … -->`) that starts `text` at `at`.
+fn block_tag_at(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    let lower = rest.get(..rest.len().min(12))?.to_ascii_lowercase();
+    let name = lower.strip_prefix("</").or_else(|| lower.strip_prefix('<'))?;
+    let block = BLOCK_TAGS.iter().any(|t| {
+        name.strip_prefix(t).is_some_and(|after| *t == "!--" || after.starts_with(['>', ' ', '/', '\n', '\t']))
+    });
+    if !block {
+        return None;
+    }
+    let end = if name.starts_with("!--") { rest.find("-->").map(|e| e + 3) } else { rest.find('>').map(|e| e + 1) };
+    Some(end.unwrap_or(rest.len()))
+}
+
+/// Puts a blank line before every opening block tag and after every closing one, as `wpautop`
+/// does, so that text between blocks is a paragraph of its own and blocks are never wrapped.
+fn split_at_blocks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut at = 0;
+    while let Some(i) = text[at..].find('<').map(|i| at + i) {
+        out.push_str(&text[at..i]);
+        match block_tag_at(text, i) {
+            Some(len) => {
+                let closing = text[i..].starts_with("</");
+                if !closing {
+                    out.push_str("\n\n");
+                }
+                out.push_str(&text[i..i + len]);
+                if closing || text[i..].starts_with("<!--") || text[i..i + len].ends_with("/>") {
+                    out.push_str("\n\n");
+                }
+                at = i + len;
+            }
+            None => {
+                out.push('<');
+                at = i + 1;
+            }
+        }
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// What becomes of one link or image destination.
@@ -307,7 +345,8 @@ fn destination_len(text: &str) -> usize {
 
 fn resolve(dest: &str, image: bool, site: &Site<'_>, converted: &mut Converted) -> Action {
     let lower = dest.trim_start().to_ascii_lowercase();
-    if ["javascript:", "vbscript:", "data:", "file:"].iter().any(|s| lower.starts_with(s)) {
+    // an `<a>` without `href` (a block editor button) is no link: its text stays
+    if lower.is_empty() || ["javascript:", "vbscript:", "data:", "file:"].iter().any(|s| lower.starts_with(s)) {
         return Action::Drop;
     }
     if let Some(rel) = upload_path(dest) {

@@ -70,7 +70,17 @@ fn terms_authors_excerpts_and_term_descriptions() {
     assert_eq!(chips.summary.as_deref(), Some("Why the October 2023 update to the chip rules matters."));
     let profiles: Vec<(&str, &str, &str)> =
         archive.term_profiles.iter().map(|t| (t.taxonomy.as_str(), t.term.as_str(), t.body.trim())).collect();
-    assert_eq!(profiles, [("category", "Trade", "Tariffs, export controls and supply chains between the two economies.")]);
+    // every term a published post uses has a profile (so that `Cat A` and `Cat B` are two
+    // topics, not a typo); Security and Taiwan Strait are the scheduled post's only
+    assert_eq!(
+        profiles,
+        [
+            ("category", "Trade", "Tariffs, export controls and supply chains between the two economies."),
+            ("post_tag", "Semiconductors", ""),
+            ("author", "Mei Lin", ""),
+            ("author", "James Okafor", "")
+        ]
+    );
     assert_eq!(archive.settings.title.as_deref(), Some("China Desk"));
     assert_eq!(archive.settings.description.as_deref(), Some("Explainers on US–China policy"));
     assert_eq!(archive.settings.language.as_deref(), Some("en"));
@@ -120,8 +130,10 @@ fn shortcodes_and_hostile_html() {
     assert!(tariffs.body.contains("```unconverted\n[gallery ids=\"110,111\"]\n```"), "{}", tariffs.body);
     assert!(tariffs.body.starts_with("Four rounds of Section 301 tariffs were announced between 2018 and 2019.  \nEach round"), "{}", tariffs.body);
     assert!(tariffs.body.contains("\n\n<!-- more -->\n\n"), "{}", tariffs.body);
-    assert!(!tariffs.body.contains("track()") && !tariffs.body.contains("cookie"), "{}", tariffs.body);
+    assert!(!tariffs.body.contains("track()") && !tariffs.body.contains("document.cookie"), "{}", tariffs.body);
     assert!(tariffs.body.contains("Trade talks resumed in June."));
+    assert!(tariffs.body.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ\""), "{}", tariffs.body);
+    assert!(tariffs.body.contains("<iframe src=\"https://player.vimeo.com/video/76979871\""), "{}", tariffs.body);
 }
 
 #[test]

@@ -25,6 +25,7 @@ pub struct Export {
 pub struct Author {
     pub login: String,
     pub display_name: String,
+    pub line: usize,
 }
 
 /// A category or a tag of the export's head (`wp:category`, `wp:tag`).
@@ -187,7 +188,7 @@ impl State {
         let in_channel = self.stack.len() == 2 && self.stack[1] == "channel";
         match name.as_str() {
             "item" if in_channel => self.item = Some(Item { line, ..Item::default() }),
-            "wp:author" if in_channel => self.author = Some(Author::default()),
+            "wp:author" if in_channel => self.author = Some(Author { line, ..Author::default() }),
             "wp:category" | "wp:tag" if in_channel => {
                 let taxonomy = if name == "wp:tag" { "post_tag" } else { "category" };
                 self.term = Some(Term { taxonomy: taxonomy.to_string(), line, ..Term::default() });

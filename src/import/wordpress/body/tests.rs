@@ -16,6 +16,17 @@ fn classic_text_gets_its_paragraphs_and_line_breaks() {
 }
 
 #[test]
+fn classic_text_between_blocks_is_a_paragraph_and_blocks_are_never_wrapped() {
+    let out = md("<strong>Lead</strong>\n<h2>Head</h2>\nText after.\n<ul>\n<li>a</li>\n</ul>\n<script>x()</script>");
+    assert_eq!(out, "**Lead**\n\n## Head\n\nText after.\n\n- a\n");
+}
+
+#[test]
+fn an_anchor_without_href_keeps_its_text() {
+    assert_eq!(md("<p><a class=\"wp-block-button__link\">Button</a></p>"), "Button\n");
+}
+
+#[test]
 fn block_comments_are_dropped_and_more_is_kept() {
     let out = md("<!-- wp:paragraph -->\n<p>Intro.</p>\n<!-- /wp:paragraph -->\n\n<!--more-->\n\n<!-- wp:heading {\"level\":3} -->\n<h3>Next</h3>\n<!-- /wp:heading -->");
     assert_eq!(out, "Intro.\n\n<!-- more -->\n\n### Next\n");
