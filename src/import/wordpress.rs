@@ -102,6 +102,7 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
     link_documents(&chosen, &mut converted);
     let mut documents = Vec::with_capacity(chosen.len());
     let mut remote = 0;
+    let mut dropped_anchors = 0;
     for (c, (converted, image)) in chosen.iter().zip(converted) {
         let origin = Origin { path: name.to_string(), line: Some(c.item.line) };
         for found in &converted.shortcodes {
@@ -125,9 +126,15 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
             ));
         }
         remote += converted.remote;
+        dropped_anchors += converted.dropped_anchors;
         documents.push(document(c, origin, converted, image, &authors));
     }
     notes(export, &chosen, remote, uploads.is_some(), &mut report);
+    if dropped_anchors > 0 {
+        report.notes.push(format!(
+            "{dropped_anchors} link(s) to an anchor their own page does not have (a theme's `#top`, an id of the old HTML) are plain text now"
+        ));
+    }
     Archive {
         source: SourceKind::WordPress,
         settings: settings(export, &site_url),
@@ -198,8 +205,16 @@ fn choose<'e>(export: &'e wxr::Export, name: &str, report: &mut Report) -> Vec<C
                 continue;
             }
         };
-        let old_path = link_path(&item.link);
+        let mut old_path = link_path(&item.link);
         let kept = old_path.as_deref().filter(|_| !draft && !future).and_then(url_place);
+        // an address in a folder dossier writes itself cannot even be an alias
+        if let Some(path) = old_path.as_deref().filter(|p| generated_by_dossier(p)) {
+            report.notes.push(format!(
+                "`{path}` is an address dossier gives its own pages: “{}” moves, and its old address is not kept",
+                body::html_text(&item.title)
+            ));
+            old_path = None;
+        }
         let mut place = kept.unwrap_or_else(|| vec![if page { "pages" } else { "articles" }.to_string(), slug_of(item)]);
         let base = place.last().cloned().unwrap_or_default();
         let mut n = 1;
@@ -215,6 +230,12 @@ fn choose<'e>(export: &'e wxr::Export, name: &str, report: &mut Report) -> Vec<C
         report.notes.push(format!("{count} item(s) of type `{kind}` skipped: only posts and pages are imported"));
     }
     chosen
+}
+
+/// Whether the site path is in a folder dossier writes its own pages into (`/search/`, `/topics/x/`).
+fn generated_by_dossier(path: &str) -> bool {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    ["actors", "topics", "glossary", "search", "corrections", "page"].contains(&first)
 }
 
 /// The path of a post's `<link>`, when it has one (`?p=123` links have none).
@@ -337,6 +358,7 @@ fn link_documents(chosen: &[Chosen<'_>], converted: &mut [(body::Converted, Opti
             file
         })
         .collect();
+    let anchors: Vec<BTreeSet<String>> = converted.iter().map(|(conv, _)| conv.anchors.clone()).collect();
     for (from, (conv, _)) in converted.iter_mut().enumerate() {
         if !conv.markdown.contains("wpdoc:") {
             continue;
@@ -353,6 +375,14 @@ fn link_documents(chosen: &[Chosen<'_>], converted: &mut [(body::Converted, Opti
                 None => out.push_str("wpdoc:"),
             }
             rest = &after[digits..];
+            // an anchor the target does not have: the link goes to the page (dossier checks anchors)
+            if let Some(fragment) = rest.strip_prefix('#') {
+                let len = fragment.find([')', ' ', '>']).unwrap_or(fragment.len());
+                let target = after[..digits].parse::<usize>().ok().and_then(|to| anchors.get(to));
+                if target.is_some_and(|a| !a.contains(&fragment[..len])) {
+                    rest = &fragment[len..];
+                }
+            }
         }
         out.push_str(rest);
         conv.markdown = out;

@@ -6,7 +6,7 @@
 use super::shortcode;
 use crate::import::archive::FileCopy;
 use pulldown_cmark::{Event, Options, Parser, Tag};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 /// Markdown blocks waiting for their place in the converted text (see [`shortcode`]).
@@ -88,6 +88,11 @@ pub struct Converted {
     pub remote: usize,
     pub shortcodes: Vec<shortcode::Found>,
     pub embed_hosts: Vec<&'static str>,
+    /// The anchors of its headings (`## What changed` → `what-changed`), as dossier makes them.
+    pub anchors: BTreeSet<String>,
+    /// Links to an anchor of the page itself that the page does not have (a theme's `#top`):
+    /// dossier would reject them, so they are text now.
+    pub dropped_anchors: usize,
 }
 
 /// Converts a post's `content:encoded`.
@@ -283,6 +288,7 @@ enum Action {
 /// Resolves every link and image of `markdown` (see the module's doc).
 fn rewrite_links(markdown: &str, site: &Site<'_>, converted: &mut Converted) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    converted.anchors = heading_anchors(markdown, options);
     // (start, end, replacement): non-overlapping, in the order of the text
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
@@ -321,6 +327,29 @@ fn rewrite_links(markdown: &str, site: &Site<'_>, converted: &mut Converted) -> 
     out
 }
 
+/// The anchors dossier gives the headings of `markdown`: their text as a slug.
+fn heading_anchors(markdown: &str, options: Options) -> BTreeSet<String> {
+    let mut anchors = BTreeSet::new();
+    let mut text: Option<String> = None;
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(text) = &mut text {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::Heading(_)) => {
+                if let Some(slug) = text.take().and_then(|t| crate::slug::Slug::from_text(&t)) {
+                    anchors.insert(slug.as_str().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    anchors
+}
+
 /// The length of the destination written at the start of `text` (`<…>` or up to a space or
 /// the `)` that closes the link).
 fn destination_len(text: &str) -> usize {
@@ -347,6 +376,13 @@ fn resolve(dest: &str, image: bool, site: &Site<'_>, converted: &mut Converted) 
     let lower = dest.trim_start().to_ascii_lowercase();
     // an `<a>` without `href` (a block editor button) is no link: its text stays
     if lower.is_empty() || ["javascript:", "vbscript:", "data:", "file:"].iter().any(|s| lower.starts_with(s)) {
+        return Action::Drop;
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        if converted.anchors.contains(fragment) {
+            return Action::Keep;
+        }
+        converted.dropped_anchors += 1;
         return Action::Drop;
     }
     if let Some(rel) = upload_path(dest) {

@@ -144,3 +144,12 @@ fn an_export_that_is_not_there_or_not_xml_is_an_error_naming_it() {
     assert_eq!(errors[0].code, Code::Unreadable);
     assert!(errors[0].message.contains("--uploads"), "{}", errors[0].message);
 }
+
+#[test]
+fn addresses_dossier_keeps_for_itself_are_neither_places_nor_aliases() {
+    assert!(generated_by_dossier("/search/") && generated_by_dossier("/topics/trade/"));
+    assert!(!generated_by_dossier("/2019/05/search/") && !generated_by_dossier("/about/"));
+    assert_eq!(url_place("/search/"), None);
+    assert_eq!(url_place("/2019/05/Lima/"), None, "not a slug: the post moves, with an alias");
+    assert_eq!(url_place("/2019/05/lima/"), Some(vec!["2019".into(), "05".into(), "lima".into()]));
+}

@@ -85,3 +85,11 @@ fn upload_paths_never_leave_the_uploads_folder() {
     assert_eq!(upload_path("https://e.org/wp-content/uploads/../../etc/passwd"), None);
     assert_eq!(upload_path("https://e.org/about/"), None);
 }
+
+#[test]
+fn anchors_the_page_does_not_have_become_text() {
+    let none = HashMap::new();
+    let converted = convert("<h2>Why it matters</h2><p><a href=\"#why-it-matters\">up</a> <a href=\"#wrapper\">top</a></p>", &site(&none, &none, None));
+    assert_eq!(converted.markdown, "## Why it matters\n\n[up](#why-it-matters) top\n");
+    assert_eq!(converted.dropped_anchors, 1);
+}
