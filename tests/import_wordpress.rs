@@ -23,7 +23,11 @@ fn imported() -> Site {
     let source = Site::fixture("import-wordpress");
     let run = source.run(&["import", "wordpress", "export.xml", "../new", "--uploads", "uploads"]);
     run.assert_success();
-    assert!(run.stdout.starts_with("Imported 6 explainers, 0 sections, 4 topics, 2 actors and 2 images into ../new in "), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("Imported 6 explainers, 0 sections, 4 topics, 2 actors and 2 images into ../new in "),
+        "{}",
+        run.stdout
+    );
     let build = run_in(&source.outside().join("new"), &["build", "--drafts"]);
     build.assert_success();
     // no error; the only warnings are the two shortcodes left for a person to convert
@@ -57,7 +61,12 @@ fn the_imported_site_builds_and_keeps_its_urls() {
     // `check --strict` flags the two unconverted shortcodes, at their lines
     let strict = run_in(&new_site(&source), &["check", "--strict"]);
     strict.assert_code(1);
-    assert!(strict.stderr.contains("unconverted shortcode `gallery`") && strict.stderr.contains("unconverted shortcode `contact-form-7`"), "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("unconverted shortcode `gallery`")
+            && strict.stderr.contains("unconverted shortcode `contact-form-7`"),
+        "{}",
+        strict.stderr
+    );
     // the source is untouched
     assert_eq!(
         std::fs::read(source.root.join("export.xml")).unwrap(),
@@ -71,19 +80,27 @@ fn content_images_links_authors_and_terms_come_across() {
     let chips = page(&source, "2023/10/17/chip-export-controls");
     // uploads are the post's own files; the resized variant missing from uploads/ is its original
     assert!(new_site(&source).join("content/2023/10/17/chip-export-controls/wafer.png").is_file());
-    assert_eq!(chips.attrs("figure img", "src"), ["/2023/10/17/chip-export-controls/fab.png", "/2023/10/17/chip-export-controls/wafer.png"]);
+    assert_eq!(
+        chips.attrs("figure img", "src"),
+        ["/2023/10/17/chip-export-controls/fab.png", "/2023/10/17/chip-export-controls/wafer.png"]
+    );
     assert_eq!(chips.texts("figcaption"), ["A wafer before dicing"]);
     assert_eq!(chips.texts("table th"), ["Rule", "Year"]);
     assert_eq!(chips.href_of("the tariff rounds"), "/2019/05/10/tariff-rounds/");
     assert_eq!(chips.href_of("about this desk"), "/about/");
-    assert!(chips.text("article").contains("The “advanced computing” rule now covers more chips — and more countries & buyers."));
+    assert!(
+        chips
+            .text("article")
+            .contains("The “advanced computing” rule now covers more chips — and more countries & buyers.")
+    );
     // authors are actors by their display names; categories and tags topics
     assert!(chips.href_of("Mei Lin").ends_with("/actors/mei-lin/"));
     assert!(chips.href_of("Semiconductors").ends_with("/topics/semiconductors/"));
     let trade = page(&source, "topics/trade");
     assert!(trade.text("main").contains("Tariffs, export controls and supply chains"), "{}", trade.text("main"));
 
-    let tariffs_html = std::fs::read_to_string(new_site(&source).join("public/2019/05/10/tariff-rounds/index.html")).unwrap();
+    let tariffs_html =
+        std::fs::read_to_string(new_site(&source).join("public/2019/05/10/tariff-rounds/index.html")).unwrap();
     let tariffs = Page::parse(&tariffs_html);
     assert_eq!(
         tariffs.attrs("iframe", "src"),
@@ -113,7 +130,10 @@ fn an_export_that_is_not_xml_or_not_wxr_is_an_error_at_its_place() {
         "import-wordpress",
         &[
             ("cut.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel>\n<title>China Desk</titel>\n"),
-            ("feed.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Feed</title></channel></rss>\n"),
+            (
+                "feed.xml",
+                "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Feed</title></channel></rss>\n",
+            ),
         ],
     );
     let cut = site.run(&["import", "wordpress", "cut.xml", "../a"]);

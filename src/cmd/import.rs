@@ -24,7 +24,9 @@ pub fn run(source: ImportSource) -> ExitCode {
                 command.push_str(&format!(" --uploads {}", super::shown(uploads)));
                 sources.push(uploads);
             }
-            import(&a.dst, &a.options, &sources, &command, || crate::import::wordpress::read(&a.export, a.uploads.as_deref()))
+            import(&a.dst, &a.options, &sources, &command, || {
+                crate::import::wordpress::read(&a.export, a.uploads.as_deref())
+            })
         }
     }
 }

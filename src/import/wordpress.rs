@@ -9,9 +9,7 @@ mod shortcode;
 mod wxr;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::import::archive::{
-    Archive, Document, DocumentKind, Origin, Report, Settings, SourceKind, TermProfile,
-};
+use crate::import::archive::{Archive, Document, DocumentKind, Origin, Report, Settings, SourceKind, TermProfile};
 use crate::slug::Slug;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -28,18 +26,22 @@ pub fn read(export: &Path, uploads: Option<&Path>) -> Result<Archive, Vec<Diagno
         vec![Diagnostic::error(format!("cannot read the export {shown}: {e}")).code(Code::Unreadable).in_file(&shown)]
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        vec![Diagnostic::error(format!("the export is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
-            .code(Code::NotUtf8)
-            .in_file(&shown)]
+        vec![
+            Diagnostic::error(format!("the export is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+                .code(Code::NotUtf8)
+                .in_file(&shown),
+        ]
     })?;
     let export_data = wxr::parse(&text, &shown)?;
     drop(text);
     if let Some(dir) = uploads
         && !dir.is_dir()
     {
-        return Err(vec![Diagnostic::error(format!("--uploads {}: no such folder", dir.display()))
-            .code(Code::Unreadable)
-            .with_help("pass the wp-content/uploads folder of the site (copied from its server)")]);
+        return Err(vec![
+            Diagnostic::error(format!("--uploads {}: no such folder", dir.display()))
+                .code(Code::Unreadable)
+                .with_help("pass the wp-content/uploads folder of the site (copied from its server)"),
+        ]);
     }
     Ok(archive(&export_data, &name, uploads))
 }
@@ -93,9 +95,8 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
             };
             let mut converted = body::convert(&c.item.content, &site);
             let thumbnail = c.item.meta.iter().find(|(k, _)| k == "_thumbnail_id").map(|(_, v)| v.as_str());
-            let image = thumbnail
-                .and_then(|id| attachments.get(id))
-                .and_then(|url| body::attach(url, &site, &mut converted));
+            let image =
+                thumbnail.and_then(|id| attachments.get(id)).and_then(|url| body::attach(url, &site, &mut converted));
             (converted, image)
         })
         .collect();
@@ -215,7 +216,8 @@ fn choose<'e>(export: &'e wxr::Export, name: &str, report: &mut Report) -> Vec<C
             ));
             old_path = None;
         }
-        let mut place = kept.unwrap_or_else(|| vec![if page { "pages" } else { "articles" }.to_string(), slug_of(item)]);
+        let mut place =
+            kept.unwrap_or_else(|| vec![if page { "pages" } else { "articles" }.to_string(), slug_of(item)]);
         let base = place.last().cloned().unwrap_or_default();
         let mut n = 1;
         while !used.insert(place.join("/")) {
@@ -431,7 +433,9 @@ fn term_profiles(export: &wxr::Export, name: &str, documents: &[Document]) -> Ve
     let used: BTreeSet<(&str, &str)> = documents
         .iter()
         .filter(|d| !d.draft && d.publish_date.is_none())
-        .flat_map(|d| d.taxonomies.iter().flat_map(|(t, terms)| terms.iter().map(move |term| (t.as_str(), term.as_str()))))
+        .flat_map(|d| {
+            d.taxonomies.iter().flat_map(|(t, terms)| terms.iter().map(move |term| (t.as_str(), term.as_str())))
+        })
         .collect();
     let profile = |taxonomy: &str, term: String, description: &str, line: usize| TermProfile {
         origin: Origin { path: name.to_string(), line: Some(line) },
@@ -445,7 +449,8 @@ fn term_profiles(export: &wxr::Export, name: &str, documents: &[Document]) -> Ve
     let mut seen = BTreeSet::new();
     let terms = export.terms.iter().filter_map(|t| {
         let term = body::html_text(&t.name);
-        let wanted = used.contains(&(t.taxonomy.as_str(), term.as_str())) && seen.insert((t.taxonomy.clone(), term.clone()));
+        let wanted =
+            used.contains(&(t.taxonomy.as_str(), term.as_str())) && seen.insert((t.taxonomy.clone(), term.clone()));
         wanted.then(|| profile(&t.taxonomy, term, &t.description, t.line))
     });
     let mut profiles: Vec<TermProfile> = terms.collect();

@@ -215,7 +215,10 @@ mod tests {
         assert_eq!(found, vec![Found { name: "gallery".into(), line: 1 }, Found { name: "note".into(), line: 2 }]);
         let text = tokens.restore(&out);
         assert!(text.contains("```unconverted\n[gallery ids=\"1,2\"]\n```"), "{text}");
-        assert!(text.contains("```unconverted\n[note type=\"x\"]\n```</p>\n\ninside\n\n<p>```unconverted\n[/note]\n```"), "{text}");
+        assert!(
+            text.contains("```unconverted\n[note type=\"x\"]\n```</p>\n\ninside\n\n<p>```unconverted\n[/note]\n```"),
+            "{text}"
+        );
         assert!(text.contains("[sic] [embed]"), "{text}");
     }
 

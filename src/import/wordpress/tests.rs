@@ -52,11 +52,19 @@ fn dates_drafts_and_scheduled_posts() {
 #[test]
 fn private_and_trashed_posts_are_skipped_with_their_reason() {
     let archive = imported();
-    let skipped: Vec<String> = archive.report.skipped.iter().map(|(o, why)| format!("{}:{} {why}", o.path, o.line.unwrap())).collect();
+    let skipped: Vec<String> =
+        archive.report.skipped.iter().map(|(o, why)| format!("{}:{} {why}", o.path, o.line.unwrap())).collect();
     assert_eq!(skipped.len(), 2, "{skipped:#?}");
-    assert!(skipped[0].starts_with("export.xml:") && skipped[0].contains("“Internal: source list” (status `private`)"), "{skipped:#?}");
+    assert!(
+        skipped[0].starts_with("export.xml:") && skipped[0].contains("“Internal: source list” (status `private`)"),
+        "{skipped:#?}"
+    );
     assert!(skipped[1].contains("(status `trash`)"), "{skipped:#?}");
-    assert!(archive.report.notes.iter().any(|n| n.starts_with("1 item(s) of type `nav_menu_item` skipped")), "{:#?}", archive.report.notes);
+    assert!(
+        archive.report.notes.iter().any(|n| n.starts_with("1 item(s) of type `nav_menu_item` skipped")),
+        "{:#?}",
+        archive.report.notes
+    );
 }
 
 #[test]
@@ -97,10 +105,13 @@ fn uploads_become_bundle_files_the_missing_one_is_listed() {
     assert_eq!(chips.image.as_deref(), Some("fab.png"));
     assert!(chips.body.contains("![A chip fabrication line](fab.png)"), "{}", chips.body);
     assert!(chips.body.contains("\n\n![A silicon wafer](wafer.png \"A wafer before dicing\")\n\n"), "{}", chips.body);
-    let missing: Vec<String> = archive.report.missing_files.iter().map(|(o, f)| format!("{}:{} {f}", o.path, o.line.unwrap())).collect();
+    let missing: Vec<String> =
+        archive.report.missing_files.iter().map(|(o, f)| format!("{}:{} {f}", o.path, o.line.unwrap())).collect();
     assert_eq!(missing, ["export.xml:96 https://chinadesk.example.org/wp-content/uploads/2019/05/missing-chart.png"]);
     let tariffs = doc(&archive, "Tariff rounds since 2018");
-    assert!(tariffs.body.contains("![Tariff rates by round](https://chinadesk.example.org/wp-content/uploads/2019/05/missing-chart.png)"));
+    assert!(tariffs.body.contains(
+        "![Tariff rates by round](https://chinadesk.example.org/wp-content/uploads/2019/05/missing-chart.png)"
+    ));
 }
 
 #[test]
@@ -111,7 +122,13 @@ fn links_between_posts_become_relative_md_links() {
     assert!(chips.body.contains("[the tariff rounds](../../../../2019/05/10/tariff-rounds.md)"), "{}", chips.body);
     assert!(chips.body.contains("[about this desk](../../../../about.md)"), "{}", chips.body);
     let tariffs = doc(&archive, "Tariff rounds since 2018");
-    assert!(tariffs.body.contains("[export control explainer](../../../2023/10/17/chip-export-controls/index.md#what-changed)"), "{}", tariffs.body);
+    assert!(
+        tariffs
+            .body
+            .contains("[export control explainer](../../../2023/10/17/chip-export-controls/index.md#what-changed)"),
+        "{}",
+        tariffs.body
+    );
     let about = doc(&archive, "About the desk");
     assert!(about.body.contains("[sources](about/sources.md)"), "{}", about.body);
 }
@@ -123,16 +140,28 @@ fn shortcodes_and_hostile_html() {
         .report
         .unconverted_shortcodes
         .iter()
-        .map(|(name, at)| format!("{name} {}", at.iter().map(|o| o.line.unwrap().to_string()).collect::<Vec<_>>().join(",")))
+        .map(|(name, at)| {
+            format!("{name} {}", at.iter().map(|o| o.line.unwrap().to_string()).collect::<Vec<_>>().join(","))
+        })
         .collect();
     assert_eq!(shortcodes, ["contact-form-7 94", "gallery 92"]);
     let tariffs = doc(&archive, "Tariff rounds since 2018");
     assert!(tariffs.body.contains("```unconverted\n[gallery ids=\"110,111\"]\n```"), "{}", tariffs.body);
-    assert!(tariffs.body.starts_with("Four rounds of Section 301 tariffs were announced between 2018 and 2019.  \nEach round"), "{}", tariffs.body);
+    assert!(
+        tariffs
+            .body
+            .starts_with("Four rounds of Section 301 tariffs were announced between 2018 and 2019.  \nEach round"),
+        "{}",
+        tariffs.body
+    );
     assert!(tariffs.body.contains("\n\n<!-- more -->\n\n"), "{}", tariffs.body);
     assert!(!tariffs.body.contains("track()") && !tariffs.body.contains("document.cookie"), "{}", tariffs.body);
     assert!(tariffs.body.contains("Trade talks resumed in June."));
-    assert!(tariffs.body.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ\""), "{}", tariffs.body);
+    assert!(
+        tariffs.body.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ\""),
+        "{}",
+        tariffs.body
+    );
     assert!(tariffs.body.contains("<iframe src=\"https://player.vimeo.com/video/76979871\""), "{}", tariffs.body);
 }
 

@@ -3,8 +3,8 @@
 //! 100 MB export costs its text and its items, nothing more.
 
 use crate::diagnostics::{Code, Diagnostic};
-use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 /// What the export holds, in the order it holds it.
 #[derive(Debug, Default)]
@@ -99,10 +99,12 @@ pub fn parse(text: &str, path: &str) -> Result<Export, Vec<Diagnostic>> {
     }
     if !state.rss || !state.wxr {
         let what = if state.rss { "an RSS feed without `wp:` elements" } else { "XML but not an RSS feed" };
-        return Err(vec![Diagnostic::error(format!("not a WordPress export (WXR): this is {what}"))
-            .code(Code::ImportSource)
-            .in_file(path)
-            .with_help("export the site from WordPress: Tools → Export → All content, then pass that .xml file")]);
+        return Err(vec![
+            Diagnostic::error(format!("not a WordPress export (WXR): this is {what}"))
+                .code(Code::ImportSource)
+                .in_file(path)
+                .with_help("export the site from WordPress: Tools → Export → All content, then pass that .xml file"),
+        ]);
     }
     Ok(state.export)
 }
@@ -205,7 +207,9 @@ impl State {
                         .try_get_attribute(key)
                         .ok()
                         .flatten()
-                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+                        .and_then(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned())
+                        })
                         .unwrap_or_default()
                 };
                 self.category = Some((attr("domain"), attr("nicename")));
@@ -350,7 +354,9 @@ mod tests {
 
     #[test]
     fn xml_that_is_not_an_export_is_named_so() {
-        for (text, what) in [("<html><p>x</p></html>", "not an RSS"), ("<rss><channel></channel></rss>", "without `wp:`")] {
+        for (text, what) in
+            [("<html><p>x</p></html>", "not an RSS"), ("<rss><channel></channel></rss>", "without `wp:`")]
+        {
             let errors = parse(text, "x.xml").unwrap_err();
             assert_eq!(errors[0].code, Code::ImportSource);
             assert!(errors[0].message.contains(what), "{}", errors[0].message);
