@@ -1,3 +1,5 @@
+//! Tests of the WordPress reader against the fixture export (tests/fixtures/import-wordpress).
+
 use super::*;
 use std::path::PathBuf;
 

@@ -1,3 +1,5 @@
+//! Tests of the body conversion: paragraphs, block comments, HTML to Markdown, links, uploads.
+
 use super::*;
 
 fn site<'a>(
