@@ -167,6 +167,17 @@ impl YamlValue {
     }
 }
 
+/// Parses a YAML document that must be a mapping into free-form [`extra`](crate::extra) data,
+/// keys in written order (the front matter of imported sites); an empty document is empty.
+pub fn parse_extra(text: &str) -> Result<crate::extra::Map, YamlError> {
+    let mut out = Vec::new();
+    for (key, value) in parse_mapping(text)? {
+        let value = extra_value(value.0).map_err(|message| YamlError { message, line: 1, column: 1 })?;
+        out.push((key, value));
+    }
+    Ok(crate::extra::Map(out))
+}
+
 /// A value without its YAML tag (`!tag value` is `value`).
 fn untagged(value: serde_yaml::Value) -> serde_yaml::Value {
     match value {

@@ -12,3 +12,122 @@ pub fn escape_link_text(text: &str) -> String {
     }
     out
 }
+
+use std::collections::HashMap;
+
+/// Where each imported document is written, for resolving links between them.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    /// Source path relative to the content folder (`posts/lima.md`, `posts/b/index.md`) → the
+    /// written file (`content/posts/lima.md`).
+    by_source: HashMap<String, String>,
+    /// A file's stem or a bundle's folder name → the written files of that name.
+    by_name: HashMap<String, Vec<String>>,
+}
+
+impl LinkIndex {
+    /// Makes the index from (source path relative to the content folder, written file) pairs.
+    pub fn new(entries: impl IntoIterator<Item = (String, String)>) -> LinkIndex {
+        let mut index = LinkIndex::default();
+        for (source, written) in entries {
+            let name = source.trim_end_matches(".md").trim_end_matches("/_index").trim_end_matches("/index");
+            let name = name.rsplit('/').next().unwrap_or(name).to_string();
+            index.by_name.entry(name).or_default().push(written.clone());
+            index.by_source.insert(source, written);
+        }
+        index
+    }
+
+    /// The relative link from the written file `from` (whose source is `from_source`) to the
+    /// document `target` names: a path relative to the source page or the content folder, with
+    /// or without `.md`, a bundle's or section's folder, or a unique file name; an `#anchor` kept.
+    pub fn resolve(&self, from: &str, from_source: &str, target: &str) -> Option<String> {
+        let target = target.trim();
+        let (path, anchor) = match target.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (target, None),
+        };
+        let written = if path.is_empty() { Some(from.to_string()) } else { self.find(from_source, path) }?;
+        let mut link = relative(from, &written);
+        if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+            link.push('#');
+            link.push_str(a);
+        }
+        Some(link)
+    }
+
+    fn find(&self, from_source: &str, path: &str) -> Option<String> {
+        let path = path.trim_end_matches('/');
+        let from_dir = from_source.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut bases = Vec::new();
+        if let Some(absolute) = path.strip_prefix('/') {
+            bases.push(normalize(absolute));
+        } else {
+            bases.push(normalize(&format!("{from_dir}/{path}")));
+            bases.push(normalize(path));
+        }
+        for base in bases.into_iter().flatten() {
+            for candidate in
+                [base.clone(), format!("{base}.md"), format!("{base}/index.md"), format!("{base}/_index.md")]
+            {
+                if let Some(w) = self.by_source.get(&candidate) {
+                    return Some(w.clone());
+                }
+            }
+        }
+        let name = path.rsplit('/').next()?.trim_end_matches(".md");
+        match self.by_name.get(name).map(Vec::as_slice) {
+            Some([only]) => Some(only.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// `a/./b/../c` → `a/c`; `None` when `..` would leave the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The relative path from the file `from` to the file `to` (both `/`-separated, from one root).
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from_dirs.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_to_relative_links_between_written_files() {
+        let index = LinkIndex::new([
+            ("posts/lima.md".to_string(), "content/posts/lima.md".to_string()),
+            ("posts/chips/index.md".to_string(), "content/posts/chips/index.md".to_string()),
+            ("about/_index.md".to_string(), "content/about/_index.md".to_string()),
+        ]);
+        let from = ("content/posts/chips/index.md", "posts/chips/index.md");
+        assert_eq!(index.resolve(from.0, from.1, "/posts/lima.md").as_deref(), Some("../lima.md"));
+        assert_eq!(index.resolve(from.0, from.1, "posts/lima#why").as_deref(), Some("../lima.md#why"));
+        assert_eq!(index.resolve(from.0, from.1, "lima").as_deref(), Some("../lima.md"));
+        assert_eq!(index.resolve("content/posts/lima.md", "posts/lima.md", "chips").as_deref(), Some("chips/index.md"));
+        assert_eq!(index.resolve(from.0, from.1, "/about").as_deref(), Some("../../about/_index.md"));
+        assert_eq!(index.resolve(from.0, from.1, "#top").as_deref(), Some("index.md#top"));
+        assert_eq!(index.resolve(from.0, from.1, "nowhere"), None);
+        assert_eq!(index.resolve(from.0, from.1, "../../../x"), None);
+    }
+}

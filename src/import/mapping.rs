@@ -122,6 +122,7 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
     let (mut topics, mut actors) = (Terms::default(), Terms::default());
     let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
     let mut no_slug: BTreeSet<String> = BTreeSet::new();
+    let mut renamed: BTreeSet<(String, String, String)> = BTreeSet::new();
     // per document: (target, slug, name)
     let mut per_doc: Vec<Vec<(Target, String, String)>> = Vec::with_capacity(archive.documents.len());
     for doc in &archive.documents {
@@ -130,6 +131,9 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
             let target = map.target(taxonomy);
             for value in values {
                 let name = map.rename(taxonomy, value);
+                if name != value.trim() {
+                    renamed.insert((taxonomy.clone(), value.trim().to_string(), name.to_string()));
+                }
                 if target == Target::None || name.is_empty() {
                     *dropped.entry(taxonomy.clone()).or_default() += 1;
                     continue;
@@ -161,6 +165,9 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
                 terms.names[slug]
             ));
         }
+    }
+    for (taxonomy, from, to) in &renamed {
+        out.notes.push(format!("`{from}` of `{taxonomy}` was renamed `{to}` (import.toml)"));
     }
     for (taxonomy, n) in &dropped {
         out.notes.push(format!("{n} term(s) of the taxonomy `{taxonomy}` were not imported (import.toml says `none`)"));

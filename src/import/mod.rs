@@ -7,6 +7,7 @@
 //! its taxonomies; [`write`] writes the site and [`report`] its MIGRATION.md.
 
 pub mod archive;
+pub mod content;
 pub mod embed;
 pub mod frontmatter;
 pub mod hugo;

@@ -3,7 +3,7 @@
 
 use crate::import::archive::{Archive, Origin, SourceKind};
 use crate::import::mapping::Mapped;
-use crate::import::write::{FALLBACK_DATE, ReportInput};
+use crate::import::write::{ChangedUrl, FALLBACK_DATE, ReportInput};
 use std::fmt::Write;
 
 fn place(o: &Origin) -> String {
@@ -40,7 +40,7 @@ pub fn migration(archive: &Archive, mapped: &Mapped, input: &ReportInput<'_>) ->
         ("topic and actor profiles", c.profiles),
         ("images", c.images),
         ("static files", c.static_files),
-        ("changed URLs (kept as aliases)", input.changed_urls.len()),
+        ("changed URLs", input.changed_urls.len()),
         ("unconverted shortcode calls", c.unconverted),
     ] {
         let _ = writeln!(out, "| {what} | {n} |");
@@ -97,16 +97,20 @@ fn list_or_none<'a>(items: impl Iterator<Item = &'a String>) -> String {
     if items.is_empty() { "none".to_string() } else { items.join(", ") }
 }
 
-fn changed_urls(out: &mut String, urls: &[(String, String, String)]) {
+fn changed_urls(out: &mut String, urls: &[ChangedUrl]) {
     let _ = writeln!(out, "## Changed URLs ({})\n", urls.len());
     if urls.is_empty() {
         let _ = writeln!(out, "None: every page keeps its address.\n");
         return;
     }
-    let _ = writeln!(out, "Each old URL is an alias of its page: it redirects to the new one.\n");
-    let _ = writeln!(out, "| old URL | new URL | source file |\n| --- | --- | --- |");
-    for (old, new, file) in urls {
-        let _ = writeln!(out, "| `{}` | `{}` | `{}` |", cell(old), cell(new), cell(file));
+    let _ = writeln!(
+        out,
+        "Each old URL is an alias of its page, which redirects to the new one, unless another page of the new site has that address.\n"
+    );
+    let _ = writeln!(out, "| old URL | new URL | redirects | source file |\n| --- | --- | --- | --- |");
+    for u in urls {
+        let redirects = if u.redirects { "yes" } else { "no: another page has it" };
+        let _ = writeln!(out, "| `{}` | `{}` | {redirects} | `{}` |", cell(&u.old), cell(&u.new), cell(&u.file));
     }
     out.push('\n');
 }

@@ -259,23 +259,27 @@ pub struct ParsedBody<'s> {
 pub const UNCONVERTED_INFO: &str = "unconverted";
 
 /// The warning for an `unconverted` code block at `range` of the body: it names the shortcode (the
-/// first word of the call, past its `{{<`, `{{%`, `{{`, `{%` or `[`).
-fn unconverted_issue(body: &str, body_offset: usize, range: Range<usize>) -> BodyIssue {
+/// first word of the call, past its `{{<`, `{{%`, `{{`, `{%` or `[`). A block holding a closing
+/// call (`{{< /note >}}`, `{% end %}`, `[/caption]`) makes none: its opening call has one.
+fn unconverted_issue(body: &str, body_offset: usize, range: Range<usize>) -> Option<BodyIssue> {
     let block = &body[range.clone()];
     let call = block.lines().nth(1).unwrap_or_default().trim_start();
-    let call = call.trim_start_matches(['{', '<', '%', '[', ' ', '/']);
+    let call = call.trim_start_matches(['{', '<', '%', '[', ' ']);
+    if call.starts_with('/') || call.trim_start_matches('-').trim_start().starts_with("end ") {
+        return None;
+    }
     let name: String =
         call.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')).take(60).collect();
     let name = if name.is_empty() { "?".to_string() } else { name };
     let first_line = block.find('\n').unwrap_or(block.len());
-    BodyIssue {
+    Some(BodyIssue {
         error: false,
         code: Code::UnconvertedShortcode,
         offset: body_offset + range.start,
         len: first_line,
         message: format!("unconverted shortcode `{name}` left by the import: convert or remove it by hand"),
         help: Some("`dossier import` could not run this shortcode of the old site; see docs/content.md".to_string()),
-    }
+    })
 }
 
 /// A footnote: its label as written, the id of its definition and its number.
@@ -976,9 +980,6 @@ impl<'s, 'a> Scan<'s, 'a> {
                     Output::Html(footnote_reference(footnote))
                 };
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.as_ref() == UNCONVERTED_INFO => {
-                self.issues.push(unconverted_issue(self.body, self.body_offset, range.clone()))
-            }
             Event::Start(Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock) => self.container_depth += 1,
             Event::End(TagEnd::List(_) | TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock) => {
                 self.container_depth = self.container_depth.saturating_sub(1)
@@ -1005,6 +1006,7 @@ impl<'s, 'a> Scan<'s, 'a> {
             }
             _ => {}
         }
+        self.unconverted_block(event, &range);
         self.raw_html(event, index, &range, &mut output);
         self.more_marker_output(event, &mut output);
         let in_image = self.in_image();
@@ -1017,6 +1019,15 @@ impl<'s, 'a> Scan<'s, 'a> {
             self.raw.inside_raw(),
         );
         if run_text { Output::RunText } else { output }
+    }
+
+    /// A code block `dossier import` left for a shortcode it could not convert: a warning.
+    fn unconverted_block(&mut self, event: &Event<'s>, range: &Range<usize>) {
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event
+            && info.as_ref() == UNCONVERTED_INFO
+        {
+            self.issues.extend(unconverted_issue(self.body, self.body_offset, range.clone()));
+        }
     }
 
     /// The HTML block of a `<!-- more -->` line starts: it ends the summary.
@@ -1497,7 +1508,7 @@ mod tests {
 
     #[test]
     fn unconverted_shortcodes_are_warnings_at_their_block() {
-        let body = "Text.\n\n```unconverted\n{{< chart id=\"7\" >}}\n```\n\n~~~unconverted\n[gallery ids=\"1\"]\n~~~\n\n```rust\nx\n```\n";
+        let body = "Text.\n\n```unconverted\n{{< chart id=\"7\" >}}\n```\n\n~~~unconverted\n[gallery ids=\"1\"]\n~~~\n\n```rust\nx\n```\n\n```unconverted\n{{< /chart >}}\n```\n\n```unconverted\n{% end %}\n```\n";
         let issues = parse(body, 10).issues;
         let found: Vec<(&str, usize, bool)> = issues.iter().map(|i| (i.message.as_str(), i.offset, i.error)).collect();
         assert_eq!(

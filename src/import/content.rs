@@ -1,0 +1,196 @@
+//! The content folder of a Hugo or Zola site: its pages, page bundles with their files, and
+//! sections (`_index.md`), read in path order; files that are none of these are reported.
+
+use crate::extra::Map;
+use crate::import::archive::{Document, FileCopy, Origin, Report};
+use crate::import::frontmatter::scalar_text;
+use crate::import::links::LinkIndex;
+use crate::import::shortcodes::{self, Flavor};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `posts/lima.md`
+    Page,
+    /// `posts/lima/index.md`, with the other files of its folder
+    Bundle,
+    /// `posts/_index.md`
+    Section,
+}
+
+/// A Markdown file of the content folder.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    /// Relative to the content folder, `/`-separated.
+    pub rel: String,
+    pub kind: Kind,
+    /// The folders above the page (for a bundle, above its folder; for a section, its own path).
+    pub dirs: Vec<String>,
+    /// The file's name without `.md`, or the bundle's folder name; empty for sections.
+    pub stem: String,
+    pub resources: Vec<FileCopy>,
+}
+
+/// Every file under `dir`, relative to it, `/`-separated, sorted; hidden files and folders left out.
+pub fn files_under(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The pages of the content folder `content` (relative to the site `site`, for the report).
+pub fn walk(site: &Path, content: &str, report: &mut Report) -> Vec<SourcePage> {
+    let root = site.join(content);
+    let files = files_under(&root);
+    let set: BTreeSet<&str> = files.iter().map(String::as_str).collect();
+    let dir_of = |f: &str| f.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+    let bundles: BTreeSet<String> =
+        files.iter().filter_map(|f| f.strip_suffix("/index.md")).map(str::to_string).collect();
+    let mut pages: Vec<SourcePage> = Vec::new();
+    let mut resources: std::collections::BTreeMap<String, Vec<FileCopy>> = Default::default();
+    let origin = |f: &str| Origin { path: format!("{content}/{f}"), line: None };
+    for f in &files {
+        let dir = dir_of(f);
+        let name = f.rsplit('/').next().unwrap_or(f);
+        // the nearest folder above the file that is a page bundle (not the bundle's own index.md)
+        let bundle = f
+            .match_indices('/')
+            .rev()
+            .map(|(at, _)| &f[..at])
+            .find(|d| bundles.contains(*d) && f.as_str() != format!("{d}/index.md"));
+        if let Some(b) = bundle {
+            if f.ends_with(".md") {
+                report.skipped.push((origin(f), "a Markdown file inside a page bundle: not imported".into()));
+            } else {
+                let copy = FileCopy { from: root.join(f), to: f[b.len() + 1..].to_string() };
+                resources.entry(b.to_string()).or_default().push(copy);
+            }
+            continue;
+        }
+        let dirs: Vec<String> = dir.split('/').filter(|d| !d.is_empty()).map(str::to_string).collect();
+        let is_md = name.ends_with(".md") || name.ends_with(".markdown");
+        if name == "index.md" && !dirs.is_empty() {
+            let mut parents = dirs.clone();
+            let stem = parents.pop().unwrap_or_default();
+            pages.push(SourcePage { rel: f.clone(), kind: Kind::Bundle, dirs: parents, stem, resources: Vec::new() });
+        } else if name == "_index.md" {
+            pages.push(SourcePage {
+                rel: f.clone(),
+                kind: Kind::Section,
+                dirs,
+                stem: String::new(),
+                resources: Vec::new(),
+            });
+        } else if is_md {
+            let stem = name.trim_end_matches(".markdown").trim_end_matches(".md").to_string();
+            pages.push(SourcePage { rel: f.clone(), kind: Kind::Page, dirs, stem, resources: Vec::new() });
+        } else {
+            let why = if set.contains(format!("{dir}/_index.md").trim_start_matches('/')) {
+                "a file of a section (branch bundle): dossier copies the files of page bundles only"
+            } else {
+                "not a Markdown page: only Markdown content is imported"
+            };
+            report.skipped.push((origin(f), why.into()));
+        }
+    }
+    for page in &mut pages {
+        if page.kind == Kind::Bundle {
+            page.resources = resources.remove(&dir_of(&page.rel)).unwrap_or_default();
+        }
+    }
+    pages
+}
+
+/// Hugo's `urlize` as far as addresses go: lower case, spaces as `-`.
+pub fn urlize(text: &str) -> String {
+    text.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")
+}
+
+/// A place part from a folder or file name: its slug, or `page` when it has no letters or digits.
+pub fn place_part(name: &str) -> String {
+    crate::slug::Slug::from_text(name).map_or_else(|| "page".to_string(), |s| s.to_string())
+}
+
+/// The place of a page under `content/`: its folders' slugs (a first folder dossier keeps for
+/// itself renamed), then `last`.
+pub fn place(dirs: &[String], last: Option<&str>) -> Vec<String> {
+    let mut place: Vec<String> = dirs.iter().map(|d| place_part(d)).collect();
+    if let Some(first) = place.first_mut()
+        && let Some(renamed) = crate::import::reserved_folder(first)
+    {
+        *first = renamed;
+    }
+    if let Some(last) = last {
+        place.push(place_part(last));
+    }
+    place
+}
+
+/// The 1-based line of byte `offset` of `body`, whose first line is `first_line` of its file.
+pub fn line_at(body: &str, offset: usize, first_line: usize) -> usize {
+    first_line + body.as_bytes()[..offset.min(body.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Every file of the static folder, to copy to the same path.
+pub fn static_files(src: &Path, dir: &str) -> Vec<FileCopy> {
+    let root = src.join(dir);
+    if !root.is_dir() {
+        return Vec::new();
+    }
+    files_under(&root).into_iter().map(|rel| FileCopy { from: root.join(&rel), to: rel }).collect()
+}
+
+/// Converts every body's shortcodes and internal links (in parallel), listing what it could not.
+/// `sources` holds each document's path relative to the content folder and its body's first line.
+pub fn convert_bodies(
+    documents: &mut [Document],
+    sources: &[(String, usize)],
+    site_params: &Map,
+    flavor: Flavor,
+    report: &mut Report,
+) {
+    let index = LinkIndex::new(
+        documents.iter().zip(sources).map(|(d, (rel, _))| (rel.clone(), crate::import::write::content_file(d))),
+    );
+    let unconverted: Vec<Vec<(String, Origin)>> = documents
+        .par_iter_mut()
+        .zip(sources)
+        .map(|(doc, (rel, line))| {
+            let from = crate::import::write::content_file(doc);
+            let resolve = |t: &str| index.resolve(&from, rel, t);
+            let extra = doc.extra.clone();
+            let param = |name: &str| {
+                let key = name.trim();
+                extra.get(key).or_else(|| site_params.get(key)).and_then(scalar_text)
+            };
+            let ctx = shortcodes::Context { flavor, resolve: &resolve, param: &param };
+            let mut converted = shortcodes::convert(&doc.body, &ctx);
+            if flavor == Flavor::Zola {
+                let from_root = |t: &str| index.resolve(&from, rel, &format!("/{t}"));
+                converted.body = shortcodes::zola_links(&converted.body, &from_root);
+            }
+            let origins = converted
+                .unconverted
+                .iter()
+                .map(|(name, offset)| {
+                    let line = line_at(&doc.body, *offset, *line);
+                    (name.clone(), Origin { path: doc.origin.path.clone(), line: Some(line) })
+                })
+                .collect();
+            doc.body = converted.body;
+            origins
+        })
+        .collect();
+    for (name, origin) in unconverted.into_iter().flatten() {
+        report.unconverted_shortcodes.entry(name).or_default().push(origin);
+    }
+}
