@@ -24,7 +24,7 @@ fn imported() -> Site {
     let run = source.run(&["import", "wordpress", "export.xml", "../new", "--uploads", "uploads"]);
     run.assert_success();
     assert!(
-        run.stdout.starts_with("Imported 6 explainers, 0 sections, 4 topics, 2 actors and 2 images into ../new in "),
+        run.stdout.starts_with("Imported 7 explainers, 0 sections, 4 topics, 2 actors and 2 images into ../new in "),
         "{}",
         run.stdout
     );
@@ -53,6 +53,10 @@ fn the_imported_site_builds_and_keeps_its_urls() {
     for kept in ["2023/10/17/chip-export-controls", "2019/05/10/tariff-rounds", "about", "about/sources"] {
         assert!(public.join(kept).join("index.html").is_file(), "{kept}");
     }
+    // a page whose address dossier cannot write moves, and its old address redirects to it
+    assert!(public.join("pages/contact-us/index.html").is_file());
+    let redirect = std::fs::read_to_string(public.join("Contact_Us/index.html")).unwrap();
+    assert!(redirect.contains("/pages/contact-us/"), "{redirect}");
     // the draft builds with --drafts, under articles/; the scheduled post waits for its day
     assert!(public.join("articles/rare-earths-a-draft/index.html").is_file());
     assert!(!public.join("articles/apec-2099-preview").exists());
