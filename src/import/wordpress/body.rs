@@ -106,7 +106,7 @@ pub fn convert(html: &str, site: &Site<'_>) -> Converted {
     // the block editor writes its paragraphs; the classic editor leaves them to `wpautop`
     let html = if blocks { html } else { autop(&html) };
     let markdown = html_to_markdown(&html);
-    let markdown = tokens.restore(&markdown);
+    let markdown = level_headings(&tokens.restore(&markdown));
     converted.markdown = rewrite_links(&markdown, site, &mut converted);
     converted.embed_hosts = tokens.embed_hosts;
     converted
@@ -367,6 +367,35 @@ fn rewrite_links(markdown: &str, site: &Site<'_>, converted: &mut Converted) -> 
         out.push_str(&markdown[at..start]);
         out.push_str(&new);
         at = end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
+/// Headings that skip a level (an `<h3>` first in a post, under the page's `<h1>` title; an
+/// `<h4>` under an `<h2>`) are raised to one below the heading before them: HTML checkers
+/// reject skipped levels, and screen readers navigate by them.
+fn level_headings(markdown: &str) -> String {
+    let mut previous = 1;
+    // (offset of the `#`s, how many are written, how many there should be)
+    let mut edits = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
+        if let Event::Start(Tag::Heading { level, .. }) = event {
+            let level = level as usize;
+            let written = markdown[range.start..].bytes().take_while(|&b| b == b'#').count();
+            let wanted = level.min(previous + 1);
+            if written == level && wanted != level {
+                edits.push((range.start, written, wanted));
+            }
+            previous = wanted;
+        }
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (start, written, wanted) in edits {
+        out.push_str(&markdown[at..start]);
+        out.push_str(&"#".repeat(wanted));
+        at = start + written;
     }
     out.push_str(&markdown[at..]);
     out

@@ -39,7 +39,7 @@ fn block_comments_are_dropped_and_more_is_kept() {
     let out = md(
         "<!-- wp:paragraph -->\n<p>Intro.</p>\n<!-- /wp:paragraph -->\n\n<!--more-->\n\n<!-- wp:heading {\"level\":3} -->\n<h3>Next</h3>\n<!-- /wp:heading -->",
     );
-    assert_eq!(out, "Intro.\n\n<!-- more -->\n\n### Next\n");
+    assert_eq!(out, "Intro.\n\n<!-- more -->\n\n## Next\n", "the h3 is raised: it follows the title");
 }
 
 #[test]
@@ -118,4 +118,10 @@ fn anchors_the_page_does_not_have_become_text() {
     );
     assert_eq!(converted.markdown, "## Why it matters\n\n[up](#why-it-matters) top\n");
     assert_eq!(converted.dropped_anchors, 1);
+}
+
+#[test]
+fn headings_that_skip_a_level_are_raised() {
+    let out = md("<h3>Official</h3><p>a</p><h4>Federal</h4><h2>Others</h2><h5>Deep</h5><pre>### not a heading</pre>");
+    assert_eq!(out, "## Official\n\na\n\n### Federal\n\n## Others\n\n### Deep\n\n```\n### not a heading\n```\n");
 }
