@@ -133,7 +133,7 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
     notes(export, &chosen, remote, uploads.is_some(), &mut report);
     if dropped_anchors > 0 {
         report.notes.push(format!(
-            "{dropped_anchors} link(s) to an anchor their own page does not have (a theme's `#top`, an id of the old HTML) are plain text now"
+            "{dropped_anchors} link(s) to an anchor their own page does not have (an empty `#`, a theme's `#top`, an id of the old HTML) are plain text now"
         ));
     }
     Archive {
