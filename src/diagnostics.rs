@@ -96,6 +96,8 @@ pub enum Code {
     UnknownField,
     /// A required field that is not there.
     MissingField,
+    /// An `_index.md` where no section can be: at the top of content/, in actors/ or topics/.
+    SectionPlace,
     /// A field whose value is wrong (kind, format, an entry of `sources:`).
     FieldValue,
     /// An alias that is not a site path the output can hold.

@@ -388,6 +388,7 @@ pub const EXPLAINER_FIELDS: &[&str] = &[
 pub const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "extra"];
 pub const TOPIC_FIELDS: &[&str] = &["title", "summary", "aliases", "extra"];
 pub const HOME_FIELDS: &[&str] = &["title", "description"];
+pub const SECTION_FIELDS: &[&str] = &["title", "summary", "extra"];
 
 #[derive(Debug, Clone)]
 pub struct ExplainerMeta {
@@ -509,6 +510,15 @@ pub struct TopicMeta {
     pub summary: Option<String>,
     pub aliases: Vec<Located<String>>,
     /// Free-form data for templates (`topic.extra`).
+    pub extra: crate::extra::Extra,
+}
+
+/// The front matter of a section's `_index.md`.
+#[derive(Debug, Clone)]
+pub struct SectionMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    /// Free-form data for templates (`section.extra`).
     pub extra: crate::extra::Extra,
 }
 
@@ -838,6 +848,26 @@ pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta>
         r.missing("title", "Taiwan");
     }
     (title.map(|title| TopicMeta { title, summary, aliases, extra }), r.diagnostics)
+}
+
+pub fn read_section(source: &SourceFile<'_>, split: &Split<'_>) -> Read<SectionMeta> {
+    let (mut r, fields) = match FieldReader::parse(source, split) {
+        Ok(x) => x,
+        Err(d) => return (None, vec![d]),
+    };
+    let (mut title, mut summary, mut extra) = (None, None, crate::extra::Extra::default());
+    for (key, value) in fields {
+        match key.as_str() {
+            "title" => title = r.text(&key, value),
+            "summary" => summary = r.text(&key, value),
+            "extra" => extra = r.extra(&key, value),
+            _ => r.unknown_field(&key, SECTION_FIELDS),
+        }
+    }
+    if title.is_none() {
+        r.missing("title", "Asia");
+    }
+    (title.map(|title| SectionMeta { title, summary, extra }), r.diagnostics)
 }
 
 pub fn read_home(source: &SourceFile<'_>, split: &Split<'_>) -> Read<HomeMeta> {

@@ -22,14 +22,16 @@ pub struct TemplateIds {
     pub actor: FxHashSet<String>,
     pub topic: FxHashSet<String>,
     pub home: FxHashSet<String>,
+    pub section: FxHashSet<String>,
 }
 
 /// The template each kind of page with a body is rendered with.
-const PAGE_TEMPLATES: [(ContentKind, &str); 4] = [
+const PAGE_TEMPLATES: [(ContentKind, &str); 5] = [
     (ContentKind::Explainer, "explainer.html"),
     (ContentKind::Actor, "actor.html"),
     (ContentKind::Topic, "topic.html"),
     (ContentKind::Home, "index.html"),
+    (ContentKind::Section, "section.html"),
 ];
 
 impl TemplateIds {
@@ -51,6 +53,7 @@ impl TemplateIds {
             ContentKind::Actor => &self.actor,
             ContentKind::Topic => &self.topic,
             ContentKind::Home => &self.home,
+            ContentKind::Section => &self.section,
         }
     }
 
@@ -60,6 +63,7 @@ impl TemplateIds {
             ContentKind::Actor => &mut self.actor,
             ContentKind::Topic => &mut self.topic,
             ContentKind::Home => &mut self.home,
+            ContentKind::Section => &mut self.section,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
-use crate::frontmatter::{self, ActorMeta, ExplainerMeta, HomeMeta, Read, Split, TopicMeta};
+use crate::frontmatter::{self, ActorMeta, ExplainerMeta, HomeMeta, Read, SectionMeta, Split, TopicMeta};
 use crate::load::{ContentFile, TemplateFile};
 use crate::markdown::{self, BodyOptions, ParsedBody, RawHtmlPolicy, ReservedIds};
 use crate::page_ids::{self, TemplateIds};
@@ -13,6 +13,8 @@ use std::sync::Arc;
 pub const ACTORS_DIR: &str = "actors";
 pub const TOPICS_DIR: &str = "topics";
 pub const HOME_FILE: &str = "index.md";
+/// The file that makes its folder a section (`content/articles/asia/_index.md`), as in Hugo.
+pub const SECTION_FILE: &str = "_index.md";
 
 /// What a content file is, from where it sits under `content/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,11 +23,15 @@ pub enum ContentKind {
     Actor,
     Topic,
     Explainer,
+    /// An `_index.md`: a section's title, summary and intro (an error where no section can be).
+    Section,
 }
 
 pub fn classify(rel: &str) -> ContentKind {
     if rel == HOME_FILE {
         ContentKind::Home
+    } else if rel == SECTION_FILE || rel.ends_with("/_index.md") {
+        ContentKind::Section
     } else if rel.starts_with("actors/") {
         ContentKind::Actor
     } else if rel.starts_with("topics/") {
@@ -52,6 +58,15 @@ pub struct ParsedProfile<'s, M> {
     pub body: Arc<ParsedBody<'s>>,
 }
 
+/// A section's `_index.md`; `folder` is its folder relative to content/ (`articles/asia`).
+#[derive(Debug, Clone)]
+pub struct ParsedSection<'s> {
+    pub file: &'s ContentFile,
+    pub folder: &'s str,
+    pub meta: SectionMeta,
+    pub body: Arc<ParsedBody<'s>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ParsedHome<'s> {
     pub file: &'s ContentFile,
@@ -65,6 +80,8 @@ pub struct ParsedSite<'s> {
     pub explainers: Vec<ParsedExplainer<'s>>,
     pub actors: Vec<ParsedProfile<'s, ActorMeta>>,
     pub topics: Vec<ParsedProfile<'s, TopicMeta>>,
+    /// In the order of their paths: a section comes before the sections inside it.
+    pub sections: Vec<ParsedSection<'s>>,
     pub home: Option<ParsedHome<'s>>,
     /// Files (relative to content/) that did not parse: links to them are not reported again.
     pub failed: Vec<String>,
@@ -76,6 +93,7 @@ pub enum ParsedFile<'s> {
     Explainer(ParsedExplainer<'s>),
     Actor(ParsedProfile<'s, ActorMeta>),
     Topic(ParsedProfile<'s, TopicMeta>),
+    Section(ParsedSection<'s>),
     Home(ParsedHome<'s>),
 }
 
@@ -124,6 +142,7 @@ pub fn collect<'s>(
             Some(ParsedFile::Explainer(e)) => site.explainers.push(e),
             Some(ParsedFile::Actor(a)) => site.actors.push(a),
             Some(ParsedFile::Topic(t)) => site.topics.push(t),
+            Some(ParsedFile::Section(s)) => site.sections.push(s),
             Some(ParsedFile::Home(h)) => site.home = Some(h),
             None => {}
         }
@@ -156,7 +175,7 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
     if split.yaml.is_none() && kind != ContentKind::Home {
         let needed = match kind {
             ContentKind::Actor => "`name`",
-            ContentKind::Topic => "`title`",
+            ContentKind::Topic | ContentKind::Section => "`title`",
             _ => "`title` and `date`",
         };
         let d = Diagnostic::error(format!("no front matter: the file must start with a `---` block with {needed}"))
@@ -200,6 +219,17 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
         ContentKind::Topic => {
             profile(file, &source, &split, frontmatter::read_topic, |s, d| body(s, &[], d), ParsedFile::Topic)
         }
+        ContentKind::Section => {
+            let folder = file.rel.strip_suffix(SECTION_FILE).unwrap_or_default().trim_end_matches('/');
+            if let Some(d) = misplaced_section(file, folder) {
+                return (None, vec![d]);
+            }
+            let (meta, mut diags) = frontmatter::read_section(&source, &split);
+            let parsed = meta.map(|meta| {
+                ParsedFile::Section(ParsedSection { file, folder, meta, body: body(&split, &[], &mut diags) })
+            });
+            (parsed, diags)
+        }
         ContentKind::Home => {
             let (meta, mut diags) = frontmatter::read_home(&source, &split);
             let parsed =
@@ -207,6 +237,23 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
             (parsed, diags)
         }
     }
+}
+
+/// The error for an `_index.md` where no section can be: at the top of content/ (the home page's
+/// text is `content/index.md`), or in actors/ or topics/, whose list pages are dossier's own.
+fn misplaced_section(file: &ContentFile, folder: &str) -> Option<Diagnostic> {
+    let (message, help) = match folder.split('/').next() {
+        Some("") => (
+            "`_index.md` at the top of content/: the home page's text is content/index.md",
+            "rename it to content/index.md (with `title` and `description`), or move it into a folder",
+        ),
+        Some(ACTORS_DIR | TOPICS_DIR) => (
+            "`_index.md` in actors/ or topics/: these folders hold profiles, not sections",
+            "remove it; the intro of the home page is content/index.md",
+        ),
+        _ => return None,
+    };
+    Some(Diagnostic::error(message).code(Code::SectionPlace).in_file(&file.path).with_help(help))
 }
 
 fn profile<'s, M>(

@@ -43,8 +43,8 @@ fn the_hugo_fixture_imports_into_a_site_that_builds_clean() {
     let before = files_under(&fixture_dir("import-hugo"));
     let (site, run) = import("hugo", "import-hugo", &[]);
     run.assert_success();
-    let sections = if dossier::import::write::WRITE_SECTIONS { 2 } else { 0 };
-    let counts = format!("Imported 10 explainers, {sections} sections, 8 topics, 2 actors and 2 images into ");
+    let sections = if dossier::import::write::WRITE_SECTIONS { 3 } else { 0 };
+    let counts = format!("Imported 11 explainers, {sections} sections, 9 topics, 2 actors and 2 images into ");
     assert!(run.stdout.starts_with(&counts), "{}", run.stdout);
     assert!(run.stdout.contains("MIGRATION.md, then run `dossier build --root "), "{}", run.stdout);
     assert_eq!(files_under(&fixture_dir("import-hugo")), before, "the source is never modified");
@@ -74,6 +74,10 @@ fn the_hugo_fixture_imports_into_a_site_that_builds_clean() {
     assert!(lima.contains("href=\"/briefs/posts/chip-controls/#background\""), "{lima}");
     // an unconverted shortcode stays visible
     assert!(lima.contains("{{&lt; chart id=\"tariffs-2024\" &gt;}}"), "{lima}");
+    // sections, and a link written as an old address that became a checked .md link
+    assert!(site.read("posts/asia/index.html").contains("Briefs on the region, by country."));
+    assert!(site.read("posts/index.html").contains("The newest briefs come first."));
+    assert!(file(&site, "content/posts/asia/korea-troops.md").contains("[Lima brief](../lima-summit.md)"));
     // term pages became profiles
     assert!(site.read("topics/trade/index.html").contains("Our briefs on trade between the two countries."));
     assert!(site.read("actors/jane-doe/index.html").contains("Senior fellow"));
@@ -212,6 +216,12 @@ fn the_zola_fixture_imports_into_a_site_that_builds_clean() {
     assert!(page.contains("src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""), "{page}");
     assert!(page.contains("write {{ youtube(id="), "the escaped call is shown as written:\n{page}");
     assert!(site.exists("blog/drills/map.png") && site.exists("strait.png"));
+    assert!(site.read("blog/taipei/index.html").contains("What the legislature and the Presidential Office did"));
+    assert!(
+        file(&site, "content/blog/taipei/_index.md")
+            .starts_with("---\ntitle: Taipei\nsummary: Notes from the capital.\nextra:\n  sort_by: date\n---\n")
+    );
+    assert!(file(&site, "content/blog/taipei/legislature.md").contains("[the drills](../drills/index.md)"));
     let toml = file(&site, "site.toml");
     assert!(toml.contains("paginate = 10") && toml.contains("desk = \"Taipei\""), "{toml}");
     let check = site.run(&["check", "--strict"]);

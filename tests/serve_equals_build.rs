@@ -86,6 +86,8 @@ const GLOSSARY: &[(&str, &str)] = &[
 ];
 const FILE_NAMES: &[&str] = &["lima", "summit", "chips", "troops", "shoal", "election", "readout"];
 const FOLDERS: &[&str] = &["articles", "articles/2024", "briefs"];
+/// Titles of sections (`_index.md` in a folder of `FOLDERS`).
+const SECTION_TITLES: &[&str] = &["Asia", "Every brief", "The 2024 explainers"];
 
 #[derive(Debug, Clone)]
 enum Para {
@@ -100,6 +102,8 @@ enum Para {
     LinkExplainer(usize, Option<usize>),
     LinkActor(usize),
     LinkTopic(usize),
+    /// A link to the `_index.md` of a folder of `FOLDERS` (a section, when it has one).
+    LinkSection(usize),
     /// A citation of the explainer's source (when it has one).
     Cite,
 }
@@ -110,6 +114,8 @@ struct Explainer {
     name: usize,
     title: usize,
     day: u8,
+    /// Dated a year earlier (2023): archives group explainers by year.
+    earlier: bool,
     updated: Option<u8>,
     summary: Option<usize>,
     /// Topics by title, actors by name or slug (indexes into the pools).
@@ -145,6 +151,17 @@ struct TopicProfile {
     body: Option<usize>,
 }
 
+/// A section: `_index.md` in `FOLDERS[folder]`.
+#[derive(Debug, Clone)]
+struct SectionIndex {
+    folder: usize,
+    title: usize,
+    summary: Option<usize>,
+    body: Option<usize>,
+    /// `extra: {desk: …}`.
+    extra: Option<usize>,
+}
+
 #[derive(Debug, Clone)]
 struct Model {
     title: usize,
@@ -164,6 +181,7 @@ struct Model {
     explainers: Vec<Explainer>,
     actors: Vec<ActorProfile>,
     topics: Vec<TopicProfile>,
+    sections: Vec<SectionIndex>,
 }
 
 /// Every name bodies may mention: the actors' names and aliases, and names without a profile.
@@ -184,6 +202,7 @@ impl Model {
                 name,
                 title,
                 day,
+                earlier: false,
                 updated: None,
                 summary: None,
                 topics,
@@ -242,6 +261,10 @@ impl Model {
             topics: vec![
                 TopicProfile { slug: 0, title: 0, summary: Some(0), aliases: vec![0], body: Some(2) },
                 TopicProfile { slug: 1, title: 1, summary: None, aliases: vec![], body: None },
+            ],
+            sections: vec![
+                SectionIndex { folder: 0, title: 0, summary: None, body: None, extra: None },
+                SectionIndex { folder: 1, title: 2, summary: Some(0), body: Some(1), extra: Some(0) },
             ],
         }
     }
@@ -305,6 +328,11 @@ impl Model {
                     .unwrap();
             let desks = "{% if actor.extra.desk %}<p>{{ actor.extra.desk }}</p>{% endif %}{% if site.extra.desk %}<p>{{ site.extra.desk }}</p>{% endif %}";
             files.insert("templates/actor.html".into(), actor.replacen("<h1", &format!("{desks}<h1"), 1));
+            let section =
+                std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/section.html"))
+                    .unwrap();
+            let desk = "{% if section.extra.desk %}<p>{{ section.extra.desk }}</p>{% endif %}";
+            files.insert("templates/section.html".into(), section.replacen("<h1", &format!("{desk}<h1"), 1));
         }
         if let Some((title, body)) = self.home {
             let text = format!("---\ntitle: {}\n---\n\n{}\n", quoted(TITLES[title]), SENTENCES[body]);
@@ -360,11 +388,26 @@ impl Model {
         for e in &self.explainers {
             files.insert(self.explainer_path(e), self.explainer_text(e));
         }
+        for section in &self.sections {
+            let mut text = format!("---\ntitle: {}\n", quoted(SECTION_TITLES[section.title]));
+            if let Some(summary) = section.summary {
+                text.push_str(&format!("summary: {}\n", quoted(SUMMARIES[summary])));
+            }
+            if let Some(desk) = section.extra {
+                text.push_str(&format!("extra:\n  desk: {}\n", quoted(DESKS[desk])));
+            }
+            text.push_str("---\n");
+            if let Some(body) = section.body {
+                text.push_str(&format!("\n{} See [the topic](topic:taiwan).\n", SENTENCES[body]));
+            }
+            files.insert(format!("content/{}/_index.md", FOLDERS[section.folder]), text);
+        }
         files
     }
 
     fn explainer_text(&self, e: &Explainer) -> String {
-        let mut text = format!("---\ntitle: {}\ndate: 2024-11-{:02}\n", quoted(TITLES[e.title]), e.day);
+        let year = if e.earlier { 2023 } else { 2024 };
+        let mut text = format!("---\ntitle: {}\ndate: {year}-11-{:02}\n", quoted(TITLES[e.title]), e.day);
         if let Some(day) = e.updated {
             text.push_str(&format!("updated: 2024-11-{day:02}\n"));
         }
@@ -426,6 +469,7 @@ impl Model {
                 }
                 Para::LinkActor(i) => format!("Read [the profile](actor:{}).", ACTOR_SLUGS[i % ACTOR_SLUGS.len()]),
                 Para::LinkTopic(i) => format!("More on [this topic](topic:{}).", TOPIC_SLUGS[i % TOPIC_SLUGS.len()]),
+                Para::LinkSection(i) => format!("All of [this section](/{}/_index.md).", FOLDERS[i % FOLDERS.len()]),
                 Para::Cite if e.source => "As reported [1](source:wire).".to_string(),
                 Para::Cite => continue,
             };
@@ -435,6 +479,9 @@ impl Model {
         text
     }
 }
+
+/// The fields of an `_index.md` an edit writes: title, summary, body, extra.
+type SectionFields = (usize, Option<usize>, Option<usize>, Option<usize>);
 
 /// One edit of the site. Indexes are taken modulo the length of what they index.
 #[derive(Debug, Clone)]
@@ -474,6 +521,10 @@ enum Edit {
     RemoveActor(usize),
     AddTopic(usize, usize),
     RemoveTopic(usize),
+    /// `_index.md` in `FOLDERS[folder]`: (title, summary, body, extra), or none.
+    Section(usize, Option<SectionFields>),
+    /// An explainer dated in 2023 or 2024.
+    Year(usize, bool),
 }
 
 fn para() -> impl Strategy<Value = Para> {
@@ -486,6 +537,7 @@ fn para() -> impl Strategy<Value = Para> {
         (0..8usize, proptest::option::of(0..3usize)).prop_map(|(t, h)| Para::LinkExplainer(t, h)),
         (0..5usize).prop_map(Para::LinkActor),
         (0..4usize).prop_map(Para::LinkTopic),
+        (0..3usize).prop_map(Para::LinkSection),
         Just(Para::Cite),
     ]
 }
@@ -532,6 +584,17 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => i().prop_map(Edit::RemoveActor),
         1 => (0..TOPIC_SLUGS.len(), 0..2usize).prop_map(|(s, t)| Edit::AddTopic(s, t)),
         1 => i().prop_map(Edit::RemoveTopic),
+        2 => (
+            0..FOLDERS.len(),
+            proptest::option::of((
+                0..SECTION_TITLES.len(),
+                proptest::option::of(0..SUMMARIES.len()),
+                proptest::option::of(0..SENTENCES.len()),
+                proptest::option::of(0..DESKS.len())
+            ))
+        )
+            .prop_map(|(f, s)| Edit::Section(f, s)),
+        1 => (i(), any::<bool>()).prop_map(|(e, y)| Edit::Year(e, y)),
     ]
 }
 
@@ -595,6 +658,7 @@ impl Model {
                     name,
                     title,
                     day,
+                    earlier: false,
                     updated: None,
                     summary: None,
                     topics: vec![title % TOPIC_NAMES.len()],
@@ -647,6 +711,13 @@ impl Model {
                     self.topics.remove(at);
                 }
             }
+            Edit::Section(folder, section) => {
+                self.sections.retain(|s| s.folder != folder);
+                if let Some((title, summary, body, extra)) = section {
+                    self.sections.push(SectionIndex { folder, title, summary, body, extra });
+                }
+            }
+            Edit::Year(e, earlier) => nth(&mut self.explainers, e).into_iter().for_each(|e| e.earlier = earlier),
         }
     }
 }
@@ -915,6 +986,11 @@ fn actor_link_without_json_ld(site: &Assembled<'_>, id: usize, h: &mut dyn Hashe
     hash_view(h, &views::actor_link(site, id));
 }
 
+/// A section in breadcrumbs without its title: explainer pages would keep an old one.
+fn section_link_without_title(site: &Assembled<'_>, id: usize, h: &mut dyn Hasher) {
+    hash_view(h, &views::section_link(site, id).href);
+}
+
 /// Taking one field out of a fingerprint makes the property test above fail: it finds the edit
 /// that shows a stale page, within the cases `cargo test` runs.
 #[test]
@@ -935,4 +1011,22 @@ fn a_field_left_out_of_a_fingerprint_is_found() {
         let found = runner.run(&proptest::collection::vec(edit(), 1..12), |edits| serve_equals_build(&edits, shown));
         assert!(found.is_err(), "with {what} left out of fingerprints, no random edit sequence showed a stale page");
     }
+}
+
+/// The same for sections, on edits of `_index.md` that change a section's title: the explainers
+/// of the section show it in their breadcrumbs (and `serve` must render them again).
+#[test]
+fn a_section_left_out_of_a_fingerprint_is_found() {
+    // an archive's title is in every page (`site.archives`), whatever its breadcrumbs say
+    let retitled = [Edit::Section(0, Some((1, None, None, None))), Edit::Section(0, None)];
+    serve_equals_build(&retitled, Shown::ALL).unwrap();
+    let stale = Shown { section_link: section_link_without_title, ..Shown::ALL };
+    // a section below it: an explainer moved into its folder, then its title changed
+    let nested = [
+        Edit::RenameExplainer(0, 0, 1),
+        Edit::Section(1, Some((0, Some(1), Some(2), None))),
+        Edit::Section(1, Some((1, Some(1), Some(2), None))),
+    ];
+    serve_equals_build(&nested, Shown::ALL).unwrap();
+    assert!(serve_equals_build(&nested, stale).is_err(), "a stale breadcrumb was not noticed");
 }

@@ -192,6 +192,7 @@ fn site() -> SiteView {
         base_url: "https://example.org/".into(),
         base_path: "/".into(),
         nav: vec![NavItem { key: "topics", title: "Topics", href: "/topics/".into() }],
+        archives: vec![link()],
         generator: "dossier".into(),
         extra: Default::default(),
     }
@@ -254,6 +255,7 @@ fn explainer_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ExplainerView
         toc: vec![TocEntry { level: 2, id: "the-meeting", text: "The meeting", children: Vec::new() }],
         toc_shown: true,
         extra: &EXTRA,
+        sections: vec![link()],
     }
 }
 
@@ -338,6 +340,26 @@ fn contexts() -> BTreeMap<&'static str, Value> {
             page: page(),
             actor: actor_view(card, &texts),
             explainers: vec![card],
+            paginator: paginator(),
+        }),
+    );
+    contexts.insert(
+        "section.html",
+        json(SectionContext {
+            page: page(),
+            section: SectionView {
+                title: "Asia",
+                href: "/articles/asia/".into(),
+                permalink: "https://example.org/articles/asia/".into(),
+                summary: Some("The region."),
+                body: "<p>Intro</p>".into(),
+                is_archive: false,
+                parent: Some(link()),
+                children: vec![entity_count()],
+                count: 4,
+                extra: &EXTRA,
+            },
+            years: vec![YearGroup { year: 2024, continued: true, explainers: vec![card] }],
             paginator: paginator(),
         }),
     );

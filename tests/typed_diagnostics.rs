@@ -63,6 +63,8 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-missing-title", &[MissingField]),
         ("invalid-no-content", &[NoContent]),
         ("invalid-reserved-aliases", &[PathReserved, PathClash]),
+        ("invalid-section-collision", &[SectionPlace, PathClash]),
+        ("invalid-section-missing-title", &[MissingField, UnknownField]),
         ("invalid-site-toml", &[ConfigKey, ConfigValue]),
         ("invalid-static-generated", &[PathClash, PathReserved]),
         ("invalid-template", &[Template]),

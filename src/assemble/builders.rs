@@ -26,6 +26,8 @@ pub struct ExplainerBuilder<'s> {
     /// Explainers that link here, newest first.
     pub backlinks: Vec<ExplainerId>,
     pub related: Vec<ExplainerId>,
+    /// The nearest section above it, once sections are built.
+    pub section: Option<super::SectionId>,
 }
 
 impl<'s> ExplainerBuilder<'s> {
@@ -39,6 +41,7 @@ impl<'s> ExplainerBuilder<'s> {
             annotated: Annotated::default(),
             backlinks: Vec::new(),
             related: Vec::new(),
+            section: None,
         }
     }
 
@@ -63,6 +66,7 @@ impl<'s> ExplainerBuilder<'s> {
             quotes: self.annotated.quotes,
             backlinks: self.backlinks,
             related: self.related,
+            section: self.section,
             meta,
             body,
         }

@@ -106,6 +106,7 @@ mod tests {
             explainers: parsed.explainers.clone(),
             actors: parsed.actors.clone(),
             topics: parsed.topics.clone(),
+            sections: parsed.sections.clone(),
             home: parsed.home.clone(),
             failed: parsed.failed.clone(),
         }

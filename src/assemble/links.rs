@@ -3,7 +3,7 @@
 use super::builders::{ActorBuilder, EntityBuilder, ExplainerBuilder, TopicBuilder};
 use super::plan::{Page, PageKind};
 use super::publish::LeftOut;
-use super::{ActorId, ExplainerId, TopicId};
+use super::{ActorId, ExplainerId, Section, SectionId, TopicId};
 use crate::config::RawHtml;
 use crate::diagnostics::{Code, Diagnostic, SourceFile, closest};
 use crate::frontmatter::SourceEntry;
@@ -23,6 +23,8 @@ pub enum Target {
     Explainer(ExplainerId),
     Actor(ActorId),
     Topic(TopicId),
+    /// A section's page, or the archive of a folder (linked as its `_index.md`).
+    Section(SectionId),
     Home,
 }
 
@@ -56,6 +58,7 @@ pub struct LinkIndexInput<'a, 's> {
     pub explainers: &'a [ExplainerBuilder<'s>],
     pub actors: &'a [ActorBuilder<'s>],
     pub topics: &'a [TopicBuilder<'s>],
+    pub sections: &'a [Section<'s>],
     pub home: Option<&'a ParsedHome<'s>>,
     /// Explainers left out of this build (drafts, scheduled, expired), by path in content/.
     pub unpublished: &'a FxHashMap<&'a str, LeftOut>,
@@ -100,6 +103,11 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 by_content_path.insert(file.rel.as_str(), Target::Topic(id));
             }
         }
+        for (id, section) in input.sections.iter().enumerate() {
+            if let Some(intro) = &section.intro {
+                by_content_path.insert(intro.file.rel.as_str(), Target::Section(id));
+            }
+        }
         if let Some(home) = input.home {
             by_content_path.insert(home.file.rel.as_str(), Target::Home);
         }
@@ -111,6 +119,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 PageKind::Actor { id, page: 1, .. } => Some(Target::Actor(id)),
                 PageKind::Topic { id, page: 1, .. } => Some(Target::Topic(id)),
                 PageKind::Home { page: 1, .. } => Some(Target::Home),
+                PageKind::Section { id, page: 1, .. } => Some(Target::Section(id)),
                 _ => None,
             };
             by_output_file.insert(output_file(&page.path), target);
@@ -132,7 +141,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
     }
 
     /// Resolves the links of every body: explainers (in parallel), then the profiles of actors
-    /// and topics, then the home page's intro.
+    /// and topics, the `_index.md` of sections, then the home page's intro.
     pub fn resolve_all(&self, diagnostics: &mut Vec<Diagnostic>) -> ResolvedLinks<'s> {
         let mut anchor_checks = Vec::new();
         let explainers = self.resolve_explainers(diagnostics, &mut anchor_checks);
@@ -142,8 +151,10 @@ impl<'a, 's> LinkIndex<'a, 's> {
         };
         let actors = self.input.actors.iter().map(|a| resolve_profile(profile_body(a))).collect();
         let topics = self.input.topics.iter().map(|t| resolve_profile(profile_body(t))).collect();
+        let sections =
+            self.input.sections.iter().map(|s| resolve_profile(s.intro.as_ref().map(|p| (p.file, &*p.body)))).collect();
         let home = resolve_profile(self.input.home.map(|h| (h.file, &*h.body)));
-        ResolvedLinks { explainers, actors, topics, home, anchor_checks }
+        ResolvedLinks { explainers, actors, topics, sections, home, anchor_checks }
     }
 
     /// Resolves the links of every explainer, in parallel; one list per explainer, in order.
@@ -507,6 +518,10 @@ impl<'a, 's> LinkIndex<'a, 's> {
             }
             Target::Actor(id) => entity_parts(&self.input.actors[id]),
             Target::Topic(id) => entity_parts(&self.input.topics[id]),
+            Target::Section(id) => {
+                let s = &self.input.sections[id];
+                (s.path.clone(), s.intro.as_ref().map(|p| p.file.rel.clone()))
+            }
             Target::Home => (String::new(), self.input.home.map(|h| h.file.rel.clone())),
         }
     }
@@ -518,6 +533,8 @@ pub struct ResolvedLinks<'s> {
     /// Empty for entities without a profile.
     pub actors: Vec<Vec<ResolvedLink>>,
     pub topics: Vec<Vec<ResolvedLink>>,
+    /// Empty for archives without an `_index.md`.
+    pub sections: Vec<Vec<ResolvedLink>>,
     pub home: Vec<ResolvedLink>,
     /// The `#fragment`s the links name, to check once pages are rendered.
     pub anchor_checks: Vec<AnchorCheck<'s>>,

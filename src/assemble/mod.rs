@@ -9,12 +9,14 @@ mod names;
 mod plan;
 mod publish;
 mod related;
+mod sections;
 
 pub use annotate::{Annotation, AnnotationKind, Quote};
 pub use cache::AssembleCache;
 pub use links::{ResolvedLink, Target};
 pub use plan::{FeedOf, Page, PageKind, SITEMAP_URLS};
 pub use publish::{LeftOut, Schedule, utc_day};
+pub use sections::{Section, SectionId, explainer_folder, trail};
 
 use crate::config::Config;
 use crate::date::Date;
@@ -53,6 +55,9 @@ pub struct Site<'s> {
     pub actors: Vec<Actor<'s>>,
     /// By slug.
     pub topics: Vec<Topic<'s>>,
+    /// The archive of each top-level folder and the sections below, in the order of their
+    /// folders.
+    pub sections: Vec<Section<'s>>,
     /// In the order of `[glossary]` (alphabetical).
     pub glossary: Vec<GlossaryTerm<'s>>,
     pub home: Home<'s>,
@@ -89,6 +94,9 @@ pub struct Explainer<'s> {
     pub backlinks: Vec<ExplainerId>,
     /// Explainers sharing the most topics and actors, best first.
     pub related: Vec<ExplainerId>,
+    /// The nearest section above it (the archive of its folder, or a section of an `_index.md`);
+    /// `None` for an explainer at the top of content/.
+    pub section: Option<SectionId>,
 }
 
 /// The text of an actor's or topic's profile file.
@@ -200,7 +208,7 @@ pub fn assemble<'s>(
     mut cache: Option<&mut AssembleCache<'s>>,
 ) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let ParsedSite { explainers, actors: actor_profiles, topics: topic_profiles, home, failed } = parsed;
+    let ParsedSite { explainers, actors: actor_profiles, topics: topic_profiles, sections, home, failed } = parsed;
 
     // What is not published leaves the site here (drafts unless asked for, scheduled and
     // expired explainers); links to them are reported later.
@@ -223,9 +231,16 @@ pub fn assemble<'s>(
     let mut actors = ActorBuilder::from_drafts(named.actors, actor_profiles, urls::actor_path);
     let mut topics = TopicBuilder::from_drafts(named.topics, topic_profiles, urls::topic_path);
     list_explainers_of_entities(&explainers, &mut actors, &mut topics);
+    let mut sections = sections::build(&mut explainers, sections, &mut diagnostics);
 
     // Pages, and the paths they take: two things at one path is an error.
-    let plan_input = plan::PlanInput { explainers: &explainers, actors: &actors, topics: &topics, static_files };
+    let plan_input = plan::PlanInput {
+        explainers: &explainers,
+        actors: &actors,
+        topics: &topics,
+        sections: &sections,
+        static_files,
+    };
     let pages = plan::plan_pages(config, &plan_input, &mut diagnostics);
 
     // Links: every body, resolved against everything above.
@@ -236,6 +251,7 @@ pub fn assemble<'s>(
         explainers: &explainers,
         actors: &actors,
         topics: &topics,
+        sections: &sections,
         home: home.as_ref(),
         unpublished: &unpublished,
         failed_paths: &failed_paths,
@@ -244,7 +260,7 @@ pub fn assemble<'s>(
         raw_html: config.markdown.raw_html,
     })
     .resolve_all(&mut diagnostics);
-    let (home_links, anchor_checks) = store_links(resolved, &mut explainers, &mut actors, &mut topics);
+    let (home_links, anchor_checks) = store_links(resolved, &mut explainers, &mut actors, &mut topics, &mut sections);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -269,8 +285,20 @@ pub fn assemble<'s>(
         a.explainers.len() + a.mentioned_in.len() + a.backlinks.len()
     }));
     diagnostics.extend(unused_profile_warnings(&topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
-    let site =
-        Site { config, urls, explainers, actors, topics, glossary, home, pages, static_files, anchor_checks, schedule };
+    let site = Site {
+        config,
+        urls,
+        explainers,
+        actors,
+        topics,
+        sections,
+        glossary,
+        home,
+        pages,
+        static_files,
+        anchor_checks,
+        schedule,
+    };
     Ok((site, diagnostics))
 }
 
@@ -464,6 +492,7 @@ fn store_links<'s>(
     explainers: &mut [ExplainerBuilder<'s>],
     actors: &mut [ActorBuilder<'s>],
     topics: &mut [TopicBuilder<'s>],
+    sections: &mut [Section<'s>],
 ) -> (Vec<ResolvedLink>, Vec<AnchorCheck<'s>>) {
     for (e, links) in explainers.iter_mut().zip(resolved.explainers) {
         e.links = links;
@@ -473,6 +502,11 @@ fn store_links<'s>(
     }
     for (t, links) in topics.iter_mut().zip(resolved.topics) {
         t.profile_links = links;
+    }
+    for (s, links) in sections.iter_mut().zip(resolved.sections) {
+        if let Some(intro) = &mut s.intro {
+            intro.links = links;
+        }
     }
     (resolved.home, resolved.anchor_checks)
 }

@@ -2,7 +2,7 @@
 //! so that no two claim one path and every path can be written on common file systems.
 
 use super::builders::{ActorBuilder, EntityBuilder, ExplainerBuilder, TopicBuilder};
-use super::{ActorId, ExplainerId, TopicId};
+use super::{ActorId, ExplainerId, Section, SectionId, TopicId};
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::frontmatter::Located;
@@ -31,6 +31,12 @@ pub enum PageKind {
     Actors,
     Actor {
         id: ActorId,
+        page: usize,
+        pages: usize,
+    },
+    /// The archive of a top-level folder, or a section (`_index.md`): its explainers, paginated.
+    Section {
+        id: SectionId,
         page: usize,
         pages: usize,
     },
@@ -70,6 +76,7 @@ impl PageKind {
                 | PageKind::Topic { .. }
                 | PageKind::Actors
                 | PageKind::Actor { .. }
+                | PageKind::Section { .. }
                 | PageKind::Glossary
                 | PageKind::Search
         )
@@ -96,6 +103,7 @@ pub struct PlanInput<'a, 's> {
     pub explainers: &'a [ExplainerBuilder<'s>],
     pub actors: &'a [ActorBuilder<'s>],
     pub topics: &'a [TopicBuilder<'s>],
+    pub sections: &'a [Section<'s>],
     pub static_files: &'a [StaticFile],
 }
 
@@ -141,6 +149,14 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     claimed.claim_entity_pages("actor", input.actors, per_page, FeedOf::Actor, diagnostics, |id, page, pages| {
         PageKind::Actor { id, page, pages }
     });
+    for (id, section) in input.sections.iter().enumerate() {
+        let pages = page_count(section.explainers.len(), per_page);
+        for page in 1..=pages {
+            let path = paginated(&section.path, page);
+            let origin = Origin::Section { section, page };
+            claimed.claim(Page { path, kind: PageKind::Section { id, page, pages } }, origin, diagnostics);
+        }
+    }
     for (id, e) in input.explainers.iter().enumerate() {
         if !e.path.is_empty() {
             let origin = Origin::Explainer { file: e.parsed.file, slug_set: e.parsed.meta.slug.is_some() };
@@ -192,6 +208,11 @@ enum Origin<'a> {
         file: &'a ContentFile,
         slug_set: bool,
     },
+    /// A page of a section or archive (`page` from 1).
+    Section {
+        section: &'a Section<'a>,
+        page: usize,
+    },
     /// A redirect of an explainer's `aliases:`.
     Alias {
         file: &'a ContentFile,
@@ -223,6 +244,13 @@ impl<'a> Origin<'a> {
             Origin::Entity { noun, slug, feed: false } => format!("{noun} `{}`", shorten(slug.as_str())),
             Origin::Entity { noun, slug, feed: true } => format!("the feed of {noun} `{}`", shorten(slug.as_str())),
             Origin::Explainer { file, .. } => file.path.clone(),
+            Origin::Section { section, page } => {
+                let what = match &section.intro {
+                    Some(intro) => format!("the section of {}", intro.file.path),
+                    None => format!("the archive of content/{}/", section.folder),
+                };
+                if *page > 1 { format!("page {page} of {what}") } else { what }
+            }
             Origin::Alias { file, alias } => {
                 let (location, _) = SourceFile::new(&file.path, &file.text).locate(alias.offset, alias.len);
                 format!("alias `{}` of {}:{}:{}", shorten(&alias.value), file.path, location.line, location.column)
@@ -239,6 +267,7 @@ impl<'a> Origin<'a> {
                 Some((offset, len)) => Some(Place::Field(file, offset, len)),
                 None => Some(Place::File(&file.path)),
             },
+            Origin::Section { section, .. } => section.intro.as_ref().map(|intro| Place::File(&intro.file.path)),
             _ => None,
         }
     }
@@ -371,7 +400,14 @@ impl<'a> Claims<'a> {
             Entry::Occupied(claimed) => {
                 let (file, other) = (claimed.key(), claimed.get().origin);
                 let message = format!("{} and {} would both write /{file}", claim.origin.describe(), other.describe());
-                diagnostics.push(clash(message, claim.origin, other).code(Code::PathClash));
+                let d = clash(message, claim.origin, other).code(Code::PathClash);
+                diagnostics.push(match (claim.origin, other) {
+                    (Origin::Section { .. }, _) | (_, Origin::Section { .. }) => d.with_help(
+                        "a section's page is at its folder's address: rename the folder, or give the other page \
+                         another address",
+                    ),
+                    _ => d,
+                });
                 false
             }
             Entry::Vacant(free) => {
@@ -392,10 +428,14 @@ impl<'a> Claims<'a> {
     fn check_paths(&self, search: bool, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
         let mut capitals = false;
         for (file, claim) in &self.0 {
-            // aliases and `slug:` were checked with their front matter
-            if !matches!(claim.origin, Origin::Alias { .. } | Origin::Entity { feed: false, .. })
-                && let Some(why) = crate::frontmatter::name_length_problem(file)
-            {
+            // aliases and `slug:` were checked with their front matter; the folder of an archive
+            // without `_index.md` is in the paths of its explainers, which report it
+            let checked_elsewhere = match claim.origin {
+                Origin::Alias { .. } | Origin::Entity { feed: false, .. } => true,
+                Origin::Section { section, .. } => section.intro.is_none(),
+                _ => false,
+            };
+            if !checked_elsewhere && let Some(why) = crate::frontmatter::name_length_problem(file) {
                 diagnostics.extend(too_long(file, claim.origin, &why, input));
             }
             let reserved =

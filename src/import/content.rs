@@ -161,6 +161,17 @@ pub fn convert_bodies(
     let index = LinkIndex::new(
         documents.iter().zip(sources).map(|(d, (rel, _))| (rel.clone(), crate::import::write::content_file(d))),
     );
+    // the site paths the source's pages had (and will have), for links written as addresses
+    let mut by_url: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for d in documents.iter() {
+        let file = crate::import::write::content_file(d);
+        let new = format!("/{}/", d.place.join("/"));
+        for url in d.old_url.iter().chain(std::iter::once(&new)) {
+            if let Ok(path) = crate::frontmatter::normalize_site_path(url) {
+                by_url.entry(path).or_insert_with(|| file.clone());
+            }
+        }
+    }
     let unconverted: Vec<Vec<(String, Origin)>> = documents
         .par_iter_mut()
         .zip(sources)
@@ -178,6 +189,8 @@ pub fn convert_bodies(
                 let from_root = |t: &str| index.resolve(&from, rel, &format!("/{t}"));
                 converted.body = shortcodes::zola_links(&converted.body, &from_root);
             }
+            let page_url = doc.old_url.clone().unwrap_or_else(|| format!("/{}/", doc.place.join("/")));
+            converted.body = crate::import::links::site_links(&converted.body, &page_url, &from, &by_url);
             let origins = converted
                 .unconverted
                 .iter()

@@ -124,8 +124,27 @@ fn settings(mut config: Map) -> (Settings, Site) {
     }
     let permalinks = permalinks_map.0.iter().filter_map(|(k, v)| Some((k.clone(), scalar_text(v)?))).collect();
     let languages = map_of(config.get("languages").cloned()).0.into_iter().map(|(k, _)| k).collect();
-    let content_dir = config.take_text(&["contentDir"]).unwrap_or_else(|| "content".into());
-    let static_dir = config.take_text(&["staticDir"]).unwrap_or_else(|| "static".into());
+    let (mut content_dir, mut static_dir) = (config.take_text(&["contentDir"]), config.take_text(&["staticDir"]));
+    // module mounts (`source = "content/en"`, `target = "content"`) say where content really is
+    if let Some(Value::Map(module)) = config.get("module")
+        && let Some(Value::List(mounts)) = module.get("mounts")
+    {
+        for mount in mounts {
+            let Value::Map(m) = mount else { continue };
+            let (Some(source), Some(target)) =
+                (m.get("source").and_then(scalar_text), m.get("target").and_then(scalar_text))
+            else {
+                continue;
+            };
+            match target.as_str() {
+                "content" => content_dir = content_dir.or(Some(source)),
+                "static" => static_dir = static_dir.or(Some(source)),
+                _ => {}
+            }
+        }
+    }
+    let content_dir = content_dir.unwrap_or_else(|| "content".into());
+    let static_dir = static_dir.unwrap_or_else(|| "static".into());
     let settings = Settings { title, base_url, language, description, paginate, extra: config };
     (settings, Site { taxonomies, permalinks, languages, params, content_dir, static_dir })
 }

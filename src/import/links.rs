@@ -109,6 +109,58 @@ pub fn relative(from: &str, to: &str) -> String {
     out.join("/")
 }
 
+/// Markdown links written as addresses of the source site (`/posts/lima/`, `../lima/#why`,
+/// relative to the page's address `page_url`) that name an imported page: rewritten as relative
+/// `.md` links from the written file `from`, which dossier checks and keeps right if addresses
+/// change. Other links are left as written. Links are found by parsing the Markdown, so text in
+/// code is never touched.
+pub fn site_links(body: &str, page_url: &str, from: &str, by_url: &HashMap<String, String>) -> String {
+    use pulldown_cmark::{Event, Tag};
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (event, range) in pulldown_cmark::Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        let Event::Start(Tag::Link { dest_url, .. }) = event else { continue };
+        let dest = dest_url.as_ref();
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.contains(':')
+            || dest.ends_with(".md")
+            || dest.contains(".md#")
+        {
+            continue;
+        }
+        let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
+        let path = path.split('?').next().unwrap_or(path);
+        let absolute =
+            if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", page_url.trim_end_matches('/')) };
+        let Some(key) = normalize(&absolute).and_then(|p| crate::frontmatter::normalize_site_path(&p).ok()) else {
+            continue;
+        };
+        let Some(file) = by_url.get(&key) else { continue };
+        let mut link = relative(from, file);
+        if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+            link.push('#');
+            link.push_str(a);
+        }
+        let written = &body[range.clone()];
+        if let Some(at) = written.rfind(dest) {
+            let start = range.start + at;
+            edits.push((start..start + dest.len(), link));
+        }
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut copied = 0;
+    for (range, text) in edits {
+        if range.start < copied {
+            continue;
+        }
+        out.push_str(&body[copied..range.start]);
+        out.push_str(&text);
+        copied = range.end;
+    }
+    out.push_str(&body[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +181,21 @@ mod tests {
         assert_eq!(index.resolve(from.0, from.1, "#top").as_deref(), Some("index.md#top"));
         assert_eq!(index.resolve(from.0, from.1, "nowhere"), None);
         assert_eq!(index.resolve(from.0, from.1, "../../../x"), None);
+    }
+
+    #[test]
+    fn links_written_as_addresses_become_md_links_outside_code() {
+        let by_url: HashMap<String, String> = [
+            ("/posts/lima/".to_string(), "content/posts/lima.md".to_string()),
+            ("/about/".to_string(), "content/about/_index.md".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let body = "See [Lima](/posts/lima/#why), [about](../../about) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n";
+        let out = site_links(body, "/posts/chips/", "content/posts/chips/index.md", &by_url);
+        assert_eq!(
+            out,
+            "See [Lima](../lima.md#why), [about](../../about/_index.md) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n"
+        );
     }
 }

@@ -32,7 +32,8 @@ pub struct ImportMap {
 }
 
 /// Taxonomies that name people, and so become actors unless `import.toml` says otherwise.
-const PEOPLE_TAXONOMIES: &[&str] = &["authors", "author", "writers", "writer", "contributors", "people", "speakers"];
+const PEOPLE_TAXONOMIES: &[&str] =
+    &["actors", "actor", "authors", "author", "writers", "writer", "contributors", "people", "persons", "speakers"];
 
 impl ImportMap {
     /// Reads `import.toml`; every problem is a diagnostic at its line and column.

@@ -12,11 +12,9 @@ use crate::slug::Slug;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Whether `_index.md` sections are written. Sections (`content/<folder>/<sub>/_index.md`, with
-/// `title`, `summary`, body and `extra`) are part of dossier's content model but not yet on this
-/// branch's base: until they are, a written `_index.md` fails the build ("missing `date`"), so
-/// sections are left out (each named in MIGRATION.md's notes). Turn on once sections are merged.
-pub const WRITE_SECTIONS: bool = false;
+/// Whether `_index.md` sections are written (`content/<folder>/<sub>/_index.md`, with `title`,
+/// `summary`, body and `extra`). A switch only for importing into a dossier without sections.
+pub const WRITE_SECTIONS: bool = true;
 
 /// The date given to explainers whose source has none at all (dossier requires one): easy to
 /// search for, and far enough back that such a page never leads the home page. MIGRATION.md lists
@@ -184,6 +182,8 @@ fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
     urls.extend(mapped.all_topics.keys().map(|s| format!("/topics/{s}/")));
     urls.extend(mapped.all_actors.keys().map(|s| format!("/actors/{s}/")));
     urls.extend(["/topics/", "/actors/", "/search/", "/glossary/"].map(String::from));
+    // and every top-level folder's archive
+    urls.extend(archive.documents.iter().filter(|d| d.place.len() > 1).map(|d| format!("/{}/", d.place[0])));
     let mut aliases_taken: BTreeSet<String> = BTreeSet::new();
     for (i, doc) in archive.documents.iter().enumerate() {
         let file = content_file(doc);

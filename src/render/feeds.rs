@@ -130,6 +130,7 @@ fn last_modified(site: &Site<'_>, kind: &PageKind, site_latest: Option<Date>) ->
         PageKind::Explainer(id) => Some(modified(site, id)),
         PageKind::Topic { id, .. } => latest(site, site.topics[id].explainers.iter().copied()),
         PageKind::Actor { id, .. } => latest(site, site.actors[id].explainers.iter().copied()),
+        PageKind::Section { id, .. } => latest(site, site.sections[id].explainers.iter().copied()),
         _ => site_latest,
     }
 }

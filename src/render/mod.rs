@@ -156,6 +156,7 @@ fn page_source<'s>(site: &Site<'s>, page: &Page) -> Option<&'s str> {
         PageKind::Actor { id, .. } => site.actors[id].profile.as_ref().map(|p| p.file.path.as_str()),
         PageKind::Topic { id, .. } => site.topics[id].profile.as_ref().map(|p| p.file.path.as_str()),
         PageKind::Home { .. } => site.home.intro.as_ref().map(|p| p.file.path.as_str()),
+        PageKind::Section { id, .. } => site.sections[id].intro.as_ref().map(|p| p.file.path.as_str()),
         _ => None,
     }
 }
@@ -168,6 +169,7 @@ fn entries_listed(site: &Site<'_>, page: &Page) -> usize {
         PageKind::Home { page: n, .. } => page_range(site.explainers.len(), n, site.config.paginate).len(),
         PageKind::Topic { id, page: n, .. } => on_page(&site.topics[id].explainers, n),
         PageKind::Actor { id, page: n, .. } => on_page(&site.actors[id].explainers, n),
+        PageKind::Section { id, page: n, .. } => on_page(&site.sections[id].explainers, n),
         PageKind::Sitemap { .. } => site.pages.len().min(SITEMAP_URLS),
         _ => 0,
     }
@@ -256,6 +258,7 @@ impl Renderer<'_, '_> {
             PageKind::Topic { id, page: n, pages } => self.topic(page, id, n, pages),
             PageKind::Actors => self.actors(page),
             PageKind::Actor { id, page: n, pages } => self.actor(page, id, n, pages),
+            PageKind::Section { id, page: n, pages } => self.section(page, id, n, pages),
             PageKind::Alias { explainer } => self.alias(page, explainer),
             PageKind::NotFound => self.not_found(page),
             PageKind::Glossary => self.glossary(page),
@@ -309,6 +312,7 @@ impl Renderer<'_, '_> {
             }
             _ => {}
         }
+        breadcrumbs.extend(extras.trail);
         let permalink = urls.absolute(&page.path);
         let mut feeds = vec![Link { title: site.config.title.clone(), href: urls.href("atom.xml") }];
         feeds.extend(extras.feed);
@@ -455,6 +459,7 @@ impl Renderer<'_, '_> {
             toc: views::toc(&e.body.headings),
             toc_shown: views::toc_shown(&e.body.headings, site.config.toc_min_headings),
             extra: &e.meta.extra,
+            sections: section_trail(site, e.section),
         };
         let context = ExplainerContext {
             page: {
@@ -465,6 +470,7 @@ impl Renderer<'_, '_> {
                     json_ld: vec![jsonld::article(site, e, &modified)],
                     modified: Some(modified),
                     tags: e.topics.iter().map(|&t| site.topics[t].title.clone()).collect(),
+                    trail: view.sections.clone(),
                     ..PageExtras::default()
                 };
                 self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone(), extras)
@@ -649,6 +655,44 @@ impl Renderer<'_, '_> {
             paginator: paginator(site, &a.path, n, pages),
         };
         self.template_sized("actor.html", &context, capacity)
+    }
+
+    fn section(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let s = &site.sections[id];
+        let title = if n > 1 { format!("{}, page {n}", s.title) } else { s.title.clone() };
+        let description = s.summary.clone().unwrap_or_else(|| format!("Every explainer in {}, newest first", s.title));
+        let view = SectionView {
+            title: &s.title,
+            href: site.urls.href(&s.path),
+            permalink: site.urls.absolute(&s.path),
+            summary: s.summary.as_deref(),
+            body: s.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
+            is_archive: s.is_archive(),
+            parent: s.parent.map(|p| section_link(site, p)),
+            children: s.children.iter().map(|&c| section_count(site, &site.sections[c])).collect(),
+            count: s.explainers.len(),
+            extra: &s.extra,
+        };
+        let range = page_range(s.explainers.len(), n, site.config.paginate);
+        let before = range.start.checked_sub(1).map(|i| s.explainers[i]);
+        let ids = &s.explainers[range];
+        let (cards, capacity) = self.list_cards(ids)?;
+        let context = SectionContext {
+            page: {
+                let extras = PageExtras {
+                    json_ld: vec![jsonld::collection_page(&s.title, &site.urls.absolute(&page.path), &description)],
+                    // the sections above it: its own is the page's title
+                    trail: s.parent.map(|p| section_trail(site, Some(p))).unwrap_or_default(),
+                    ..PageExtras::default()
+                };
+                self.meta(page, "section", "explainers", title, description, extras)
+            },
+            section: view,
+            years: by_year(site, ids, cards, before),
+            paginator: paginator(site, &s.path, n, pages),
+        };
+        self.template_sized("section.html", &context, capacity)
     }
 
     fn alias(&self, page: &Page, explainer: usize) -> Result<Vec<u8>, Diagnostic> {

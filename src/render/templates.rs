@@ -14,6 +14,7 @@ pub const REQUIRED: &[&str] = &[
     "actor.html",
     "404.html",
     "alias.html",
+    "section.html",
 ];
 
 /// The template of one explainer in a list; optional: without it cards have no `html`.

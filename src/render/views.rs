@@ -1,6 +1,6 @@
 //! View structs: exactly what each template sees. Built per page from `&Site`; never the whole site.
 
-use crate::assemble::{Actor, ActorId, Explainer, ExplainerId, Site, Topic, TopicId};
+use crate::assemble::{Actor, ActorId, Explainer, ExplainerId, Section, SectionId, Site, Topic, TopicId};
 use crate::date::Date;
 use crate::frontmatter::ActorKind;
 use crate::urls::{ACTORS, TOPICS, paginated};
@@ -22,6 +22,8 @@ pub struct SiteView {
     /// `/` or `/sub/`: prefix for links to static files (`{{ site.base_path }}style.css`).
     pub base_path: String,
     pub nav: Vec<NavItem>,
+    /// The archive of each top-level folder of explainers (`/articles/`), by folder.
+    pub archives: Vec<Link>,
     pub generator: String,
     /// `[extra]` of site.toml, keys in written order (`{{ site.extra.newsletter }}`).
     pub extra: crate::extra::Extra,
@@ -38,7 +40,7 @@ pub struct NavItem {
 /// `page` in the template of every page: what the layout needs about the page being rendered.
 #[derive(Debug, Serialize)]
 pub struct PageMeta {
-    /// `home`, `explainer`, `topics`, `topic`, `actors`, `actor`, `glossary`, `search`, `not_found`, `alias`.
+    /// `home`, `explainer`, `section`, `topics`, `topic`, `actors`, `actor`, `glossary`, `search`, `not_found`, `alias`.
     pub kind: &'static str,
     /// The nav item this page belongs to.
     pub section: &'static str,
@@ -76,6 +78,8 @@ pub struct PageExtras {
     pub json_ld: Vec<crate::render::jsonld::Node>,
     /// Another page's absolute URL as the canonical one (alias redirects).
     pub canonical: Option<String>,
+    /// Breadcrumbs after the home page (and after Topics or Actors): the sections a page is in.
+    pub trail: Vec<Link>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -197,6 +201,10 @@ pub struct ExplainerView<'a> {
     pub toc_shown: bool,
     /// `extra:` of its front matter, keys in written order.
     pub extra: &'a crate::extra::Extra,
+    /// The sections it is in, from the archive of its folder down to the nearest section
+    /// (`Articles`, `Asia`, `Korea`); empty for an explainer at the top of content/. The page's
+    /// breadcrumbs (`page.breadcrumbs`) go through the same sections.
+    pub sections: Vec<Link>,
 }
 
 /// A heading in an explainer's table of contents, with the headings under it.
@@ -280,6 +288,38 @@ pub struct ActorView<'a> {
     pub extra: &'a crate::extra::Extra,
 }
 
+/// `section` in section.html: a section (`_index.md`), or the archive of a top-level folder.
+#[derive(Debug, Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub href: String,
+    pub permalink: String,
+    pub summary: Option<&'a str>,
+    /// HTML of its `_index.md`'s body (use `| safe`); empty without one.
+    pub body: String,
+    /// Whether it is the archive of a top-level folder (`/articles/`) rather than a section
+    /// below one.
+    pub is_archive: bool,
+    /// The section it is in; none for an archive.
+    pub parent: Option<Link>,
+    /// The sections directly inside it, by title, each with how many explainers it holds.
+    pub children: Vec<EntityCount>,
+    /// How many explainers it lists, on all its pages (those of its sections included).
+    pub count: usize,
+    /// `extra:` of its `_index.md`, keys in written order (empty without one).
+    pub extra: &'a crate::extra::Extra,
+}
+
+/// The explainers of one year on a page of a section: pages are cut by `paginate`, so a year
+/// may go on over the next page, which shows its heading again.
+#[derive(Debug, Serialize)]
+pub struct YearGroup<'a> {
+    pub year: i32,
+    /// Whether the year began on an earlier page.
+    pub continued: bool,
+    pub explainers: Vec<&'a CardValue>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct QuoteView {
     /// HTML of the quoted words (use `| safe`).
@@ -346,6 +386,15 @@ pub struct ActorContext<'a> {
 }
 
 #[derive(Serialize)]
+pub struct SectionContext<'a> {
+    pub page: PageMeta,
+    pub section: SectionView<'a>,
+    /// The explainers of this page, newest first, by year.
+    pub years: Vec<YearGroup<'a>>,
+    pub paginator: Paginator,
+}
+
+#[derive(Serialize)]
 pub struct TopicsContext {
     pub page: PageMeta,
     pub topics: Vec<EntityCount>,
@@ -408,9 +457,64 @@ pub fn site_view(site: &Site<'_>) -> SiteView {
         base_url: urls.base_url().to_string(),
         base_path: urls.base_path().to_string(),
         nav,
+        // not in `nav`: one more item makes it two lines on a phone; the home page links them
+        archives: archives(site),
         generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
         extra: site.config.extra.clone(),
     }
+}
+
+/// The archive of each top-level folder, for `site.archives`.
+pub fn archives(site: &Site<'_>) -> Vec<Link> {
+    site.sections.iter().enumerate().filter(|(_, s)| s.is_archive()).map(|(id, _)| section_link(site, id)).collect()
+}
+
+pub fn section_link(site: &Site<'_>, id: SectionId) -> Link {
+    let s = &site.sections[id];
+    Link { title: s.title.clone(), href: site.urls.href(&s.path) }
+}
+
+/// A section as the section above it lists it.
+pub fn section_count(site: &Site<'_>, s: &Section<'_>) -> EntityCount {
+    EntityCount {
+        name: s.title.clone(),
+        href: site.urls.href(&s.path),
+        count: s.explainers.len(),
+        note: s.summary.clone(),
+    }
+}
+
+/// The sections an explainer (or a section, with `id` its own) is in: links from the archive
+/// down to `id`.
+pub fn section_trail(site: &Site<'_>, id: Option<SectionId>) -> Vec<Link> {
+    match id {
+        Some(id) => crate::assemble::trail(&site.sections, id).into_iter().map(|s| section_link(site, s)).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The explainers `ids` (a page of a list, newest first) grouped by year; `before` is the
+/// explainer just before the page, whose year a first group continues.
+pub fn by_year<'a>(
+    site: &Site<'_>,
+    ids: &[ExplainerId],
+    cards: Vec<&'a CardValue>,
+    before: Option<ExplainerId>,
+) -> Vec<YearGroup<'a>> {
+    use chrono::Datelike;
+    let year = |id: ExplainerId| site.explainers[id].meta.date.day().year();
+    let mut groups: Vec<YearGroup<'a>> = Vec::new();
+    for (&id, card) in ids.iter().zip(cards) {
+        let y = year(id);
+        match groups.last_mut() {
+            Some(group) if group.year == y => group.explainers.push(card),
+            _ => {
+                let continued = groups.is_empty() && before.is_some_and(|b| year(b) == y);
+                groups.push(YearGroup { year: y, continued, explainers: vec![card] });
+            }
+        }
+    }
+    groups
 }
 
 /// The table of contents of a body: its headings (made at parse, in order) nested by level.

@@ -158,6 +158,13 @@ mod tests {
     }
 
     #[test]
+    fn a_section_index_is_read_again_as_content() {
+        let p = files(&["content/articles/asia/_index.md"]);
+        assert_eq!(p.content.iter().collect::<Vec<_>>(), ["articles/asia/_index.md"]);
+        assert!(!p.static_files && !p.rescan_content, "an `_index.md` makes no page bundle");
+    }
+
+    #[test]
     fn folders_and_noise() {
         let moved = plan(&[ChangedPath { rel: "content/analysis".into(), is_dir: true }]);
         assert!(moved.rescan_content);

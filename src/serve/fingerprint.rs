@@ -16,7 +16,8 @@
 //! again with other text gets a new one.
 
 use crate::assemble::{
-    Actor, ActorId, AnnotationKind, ExplainerId, GlossaryTerm, Home, Page, PageKind, Profile, Site, Topic, TopicId,
+    Actor, ActorId, AnnotationKind, ExplainerId, GlossaryTerm, Home, Page, PageKind, Profile, Section, SectionId, Site,
+    Topic, TopicId,
 };
 use crate::load::ContentFile;
 use crate::render::feeds::{self, FEED_ENTRIES};
@@ -46,10 +47,22 @@ pub struct Shown {
     pub topic_link: fn(&Site<'_>, TopicId, &mut dyn Hasher),
     /// A topic in a list of topics (the home page, the topics page).
     pub topic_listed: fn(&Site<'_>, TopicId, &mut dyn Hasher),
+    /// A section in breadcrumbs (of explainers and sections) and `explainer.sections`.
+    pub section_link: fn(&Site<'_>, SectionId, &mut dyn Hasher),
+    /// A section in the list of the section above it.
+    pub section_listed: fn(&Site<'_>, SectionId, &mut dyn Hasher),
 }
 
 impl Shown {
-    pub const ALL: Shown = Shown { explainer: explainer_shown, actor_link, actor_listed, topic_link, topic_listed };
+    pub const ALL: Shown = Shown {
+        explainer: explainer_shown,
+        actor_link,
+        actor_listed,
+        topic_link,
+        topic_listed,
+        section_link,
+        section_listed,
+    };
 }
 
 impl Default for Shown {
@@ -108,6 +121,14 @@ fn topic_listed(site: &Site<'_>, id: TopicId, h: &mut dyn Hasher) {
     hash_view(h, &views::topic_count(site, &site.topics[id]));
 }
 
+fn section_link(site: &Site<'_>, id: SectionId, h: &mut dyn Hasher) {
+    hash_view(h, &views::section_link(site, id));
+}
+
+fn section_listed(site: &Site<'_>, id: SectionId, h: &mut dyn Hasher) {
+    hash_view(h, &views::section_count(site, &site.sections[id]));
+}
+
 fn hash_one(f: impl FnOnce(&mut dyn Hasher)) -> u64 {
     let mut h = Xxh3Default::new();
     f(&mut h);
@@ -125,6 +146,10 @@ struct Fingerprinter<'a, 's> {
     actors_listed: Vec<u64>,
     topic_links: Vec<u64>,
     topics_listed: Vec<u64>,
+    section_links: Vec<u64>,
+    sections_listed: Vec<u64>,
+    /// The archives every page links to (`site.archives`, and the nav with one archive).
+    archives: u64,
 }
 
 impl Fingerprinter<'_, '_> {
@@ -153,6 +178,15 @@ impl Fingerprinter<'_, '_> {
         }
     }
 
+    /// The sections of a trail, as breadcrumbs show them: from the archive down to `id`.
+    fn trail(&self, h: &mut Xxh3Default, id: Option<SectionId>) {
+        let trail = id.map(|id| crate::assemble::trail(&self.site.sections, id)).unwrap_or_default();
+        trail.len().hash(h);
+        for s in trail {
+            self.section_links[s].hash(h);
+        }
+    }
+
     fn profile(&self, h: &mut Xxh3Default, profile: &Option<Profile<'_>>) {
         match profile {
             Some(Profile { file, body: _, links }) => (self.version(file), links).hash(h),
@@ -163,7 +197,7 @@ impl Fingerprinter<'_, '_> {
     fn page(&self, page: &Page) -> u64 {
         let site = self.site;
         let mut h = Xxh3Default::new();
-        self.global.hash(&mut h);
+        (self.global, self.archives).hash(&mut h);
         let Page { path, kind } = page;
         path.hash(&mut h);
         let per = site.config.paginate;
@@ -190,6 +224,10 @@ impl Fingerprinter<'_, '_> {
             PageKind::Actor { id, page: n, pages } => {
                 (n, pages).hash(&mut h);
                 self.actor_page(&mut h, id, n);
+            }
+            PageKind::Section { id, page: n, pages } => {
+                (n, pages).hash(&mut h);
+                self.section_page(&mut h, id, n);
             }
             PageKind::Glossary => {
                 for GlossaryTerm { term, expansion, explainers } in &site.glossary {
@@ -218,6 +256,7 @@ impl Fingerprinter<'_, '_> {
                 }
                 site.topics.iter().for_each(|t| t.explainers.hash(&mut h));
                 site.actors.iter().for_each(|a| a.explainers.hash(&mut h));
+                site.sections.iter().for_each(|s| s.explainers.hash(&mut h));
             }
             PageKind::NotFound | PageKind::Robots | PageKind::Search => {}
         }
@@ -242,8 +281,10 @@ impl Fingerprinter<'_, '_> {
             actors,
             backlinks,
             related,
+            section,
         } = e;
         (self.version(file), path, links, annotations, quotes, summary).hash(h);
+        self.trail(h, *section);
         self.topic_links(h, topics);
         actors.len().hash(h);
         self.actor_links(h, actors.iter().copied());
@@ -289,6 +330,25 @@ impl Fingerprinter<'_, '_> {
         for &(a, count) in key_actors {
             (self.actors_listed[a], count).hash(h);
         }
+    }
+
+    fn section_page(&self, h: &mut Xxh3Default, id: SectionId, n: usize) {
+        let site = self.site;
+        let Section { path, folder, title, summary, extra, intro, parent, children, explainers } = &site.sections[id];
+        (path, folder, title, summary, extra).hash(h);
+        self.profile(h, intro);
+        self.trail(h, *parent);
+        children.len().hash(h);
+        for &c in children {
+            self.sections_listed[c].hash(h);
+        }
+        explainers.len().hash(h);
+        let range = views::page_range(explainers.len(), n, site.config.paginate);
+        // the year of the explainer before the page: whether its first year goes on from there
+        if let Some(before) = range.start.checked_sub(1).map(|i| explainers[i]) {
+            site.explainers[before].meta.date.day().hash(h);
+        }
+        self.cards(h, &explainers[range]);
     }
 
     fn actor_page(&self, h: &mut Xxh3Default, id: ActorId, n: usize) {
@@ -353,6 +413,7 @@ pub fn fingerprints(site: &Site<'_>, global: u64, versions: &FileVersions, shown
         explainers,
         actors,
         topics,
+        sections,
         glossary: _,
         home: _,
         pages,
@@ -363,8 +424,22 @@ pub fn fingerprints(site: &Site<'_>, global: u64, versions: &FileVersions, shown
     let explainers = each(explainers.len(), shown.explainer);
     let (actor_links, actors_listed) = (each(actors.len(), shown.actor_link), each(actors.len(), shown.actor_listed));
     let (topic_links, topics_listed) = (each(topics.len(), shown.topic_link), each(topics.len(), shown.topic_listed));
-    let f =
-        Fingerprinter { site, versions, global, explainers, actor_links, actors_listed, topic_links, topics_listed };
+    let (section_links, sections_listed) =
+        (each(sections.len(), shown.section_link), each(sections.len(), shown.section_listed));
+    let archives = hash_one(|h| hash_view(h, &views::archives(site)));
+    let f = Fingerprinter {
+        site,
+        versions,
+        global,
+        explainers,
+        actor_links,
+        actors_listed,
+        topic_links,
+        topics_listed,
+        section_links,
+        sections_listed,
+        archives,
+    };
     pages
         .par_iter()
         .with_max_len(crate::ITEMS_PER_JOB)
