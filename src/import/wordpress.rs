@@ -54,11 +54,15 @@ struct Chosen<'e> {
     old_path: Option<String>,
     draft: bool,
     future: bool,
+    /// Other documents are below its place (`/about/` and `/about/team/`): it is the section's
+    /// page (`about/_index.md`), since dossier writes a folder's archive at the folder's address.
+    section: bool,
 }
 
 fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive {
     let mut report = Report::default();
-    let chosen = choose(export, name, &mut report);
+    let mut chosen = choose(export, name, &mut report);
+    mark_sections(&mut chosen, &mut report);
     let site_url = export.base_blog_url.clone().or_else(|| export.link.clone()).unwrap_or_default();
     let prefixes = own_prefixes(&site_url);
     let mut by_path = HashMap::new();
@@ -69,13 +73,6 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
         }
         by_id.insert(c.item.post_id.clone(), i);
     }
-    // a page with pages below it cannot be a bundle (their files would be its files): its
-    // uploads stay at the old site's address
-    let places: BTreeSet<String> = chosen.iter().map(|c| c.place.join("/")).collect();
-    let has_children = |place: &[String]| {
-        let prefix = format!("{}/", place.join("/"));
-        places.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix))
-    };
     let attachments: HashMap<&str, &str> = export
         .items
         .iter()
@@ -91,7 +88,9 @@ fn archive(export: &wxr::Export, name: &str, uploads: Option<&Path>) -> Archive 
                 prefixes: prefixes.clone(),
                 by_path: &by_path,
                 by_id: &by_id,
-                uploads: if has_children(&c.place) { None } else { uploads },
+                // a section's folder holds its pages, not files of its own: its uploads stay
+                // at the old site's address
+                uploads: if c.section { None } else { uploads },
             };
             let mut converted = body::convert(&c.item.content, &site);
             let thumbnail = c.item.meta.iter().find(|(k, _)| k == "_thumbnail_id").map(|(_, v)| v.as_str());
@@ -226,7 +225,7 @@ fn choose<'e>(export: &'e wxr::Export, name: &str, report: &mut Report) -> Vec<C
                 *last = format!("{base}-{n}");
             }
         }
-        chosen.push(Chosen { item, place, old_path, draft, future });
+        chosen.push(Chosen { item, place, old_path, draft, future, section: false });
     }
     for (kind, count) in other_types {
         report.notes.push(format!("{count} item(s) of type `{kind}` skipped: only posts and pages are imported"));
@@ -238,6 +237,22 @@ fn choose<'e>(export: &'e wxr::Export, name: &str, report: &mut Report) -> Vec<C
 fn generated_by_dossier(path: &str) -> bool {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     ["actors", "topics", "glossary", "search", "corrections", "page"].contains(&first)
+}
+
+/// Marks the documents that have others below their place as sections (see [`Chosen::section`]).
+fn mark_sections(chosen: &mut [Chosen<'_>], report: &mut Report) {
+    let places: BTreeSet<String> = chosen.iter().map(|c| c.place.join("/")).collect();
+    for c in chosen.iter_mut() {
+        let prefix = format!("{}/", c.place.join("/"));
+        c.section = places.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix));
+        if c.section {
+            report.notes.push(format!(
+                "“{}” has pages below it: it is the page of the section content/{}/ (`_index.md`), which lists them; a section has no topics, actors or files of its own",
+                body::html_text(&c.item.title),
+                c.place.join("/")
+            ));
+        }
+    }
 }
 
 /// The path of a post's `<link>`, when it has one (`?p=123` links have none).
@@ -289,7 +304,7 @@ fn document(
         .or_else(|| gmt(&item.modified_gmt));
     let updated = gmt(&item.modified_gmt).filter(|m| date.as_ref().is_some_and(|d| m.as_str() > d.as_str()));
     let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (domain, _, term) in &item.terms {
+    for (domain, _, term) in item.terms.iter().filter(|_| !c.section) {
         let term = body::html_text(term);
         if domain == "post_format" || term.is_empty() {
             continue;
@@ -299,7 +314,7 @@ fn document(
             terms.push(term);
         }
     }
-    if !item.creator.is_empty() {
+    if !item.creator.is_empty() && !c.section {
         let author = authors.get(item.creator.as_str()).copied().unwrap_or(&item.creator);
         taxonomies.insert("author".to_string(), vec![author.to_string()]);
     }
@@ -307,7 +322,7 @@ fn document(
     let summary = body::html_to_markdown(&item.excerpt).split_whitespace().collect::<Vec<_>>().join(" ");
     Document {
         origin,
-        kind: DocumentKind::Explainer,
+        kind: if c.section { DocumentKind::Section } else { DocumentKind::Explainer },
         place: c.place.clone(),
         title: Some(if title.is_empty() { "(no title)".to_string() } else { title }),
         publish_date: if c.future { date.clone() } else { None },
@@ -350,7 +365,9 @@ fn link_documents(chosen: &[Chosen<'_>], converted: &mut [(body::Converted, Opti
         .zip(converted.iter())
         .map(|(c, (conv, _))| {
             let mut file = c.place.clone();
-            if conv.resources.is_empty() {
+            if c.section {
+                file.push("_index.md".to_string());
+            } else if conv.resources.is_empty() {
                 if let Some(last) = file.last_mut() {
                     last.push_str(".md");
                 }

@@ -32,7 +32,13 @@ fn published_posts_and_pages_keep_their_urls_and_the_rest_go_to_articles() {
             "pages/contact-us"
         ]
     );
-    assert_eq!(doc(&archive, "About the desk").old_url.as_deref(), Some("/about/"));
+    let about = doc(&archive, "About the desk");
+    assert_eq!(about.old_url.as_deref(), Some("/about/"));
+    // /about/sources/ is below it: /about/ is the section's page, as dossier writes a folder's
+    // archive at the folder's address
+    assert_eq!(about.kind, DocumentKind::Section);
+    assert!(about.taxonomies.is_empty());
+    assert_eq!(doc(&archive, "Our sources").kind, DocumentKind::Explainer);
     assert_eq!(doc(&archive, "Rare earths, a draft").old_url, None);
     // an address that is not a slug cannot be kept: the page moves, its old URL is its alias
     assert_eq!(doc(&archive, "Contact the desk").old_url.as_deref(), Some("/Contact_Us/"));
@@ -125,7 +131,7 @@ fn links_between_posts_become_relative_md_links() {
     let chips = doc(&archive, "Export controls on chips, explained");
     // the chips post is a bundle (it has files): links from it start one folder deeper
     assert!(chips.body.contains("[the tariff rounds](../../../../2019/05/10/tariff-rounds.md)"), "{}", chips.body);
-    assert!(chips.body.contains("[about this desk](../../../../about.md)"), "{}", chips.body);
+    assert!(chips.body.contains("[about this desk](../../../../about/_index.md)"), "{}", chips.body);
     let tariffs = doc(&archive, "Tariff rounds since 2018");
     assert!(
         tariffs
@@ -135,7 +141,7 @@ fn links_between_posts_become_relative_md_links() {
         tariffs.body
     );
     let about = doc(&archive, "About the desk");
-    assert!(about.body.contains("[sources](about/sources.md)"), "{}", about.body);
+    assert!(about.body.contains("[sources](sources.md)"), "{}", about.body);
 }
 
 #[test]
