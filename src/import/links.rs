@@ -116,37 +116,24 @@ pub fn relative(from: &str, to: &str) -> String {
 /// code is never touched.
 pub fn site_links(body: &str, page_url: &str, from: &str, by_url: &HashMap<String, String>) -> String {
     use pulldown_cmark::{Event, Tag};
+    let parser = pulldown_cmark::Parser::new_ext(body, crate::markdown::options());
+    // reference definitions (`[x]: /posts/lima/`) and inline links, each with where it is written
+    let mut found: Vec<(std::ops::Range<usize>, String)> =
+        parser.reference_definitions().iter().map(|(_, def)| (def.span.clone(), def.dest.to_string())).collect();
+    for (event, range) in parser.into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. }) = event {
+            found.push((range, dest_url.to_string()));
+        }
+    }
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    for (event, range) in pulldown_cmark::Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
-        let Event::Start(Tag::Link { dest_url, .. }) = event else { continue };
-        let dest = dest_url.as_ref();
-        if dest.is_empty()
-            || dest.starts_with('#')
-            || dest.contains(':')
-            || dest.ends_with(".md")
-            || dest.contains(".md#")
-        {
-            continue;
-        }
-        let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
-        let path = path.split('?').next().unwrap_or(path);
-        let absolute =
-            if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", page_url.trim_end_matches('/')) };
-        let Some(key) = normalize(&absolute).and_then(|p| crate::frontmatter::normalize_site_path(&p).ok()) else {
-            continue;
-        };
-        let Some(file) = by_url.get(&key) else { continue };
-        let mut link = relative(from, file);
-        if let Some(a) = anchor.filter(|a| !a.is_empty()) {
-            link.push('#');
-            link.push_str(a);
-        }
-        let written = &body[range.clone()];
-        if let Some(at) = written.rfind(dest) {
+    for (range, dest) in found {
+        let Some(link) = site_link(&dest, page_url, from, by_url) else { continue };
+        if let Some(at) = body[range.clone()].rfind(dest.as_str()) {
             let start = range.start + at;
             edits.push((start..start + dest.len(), link));
         }
     }
+    edits.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(body.len());
     let mut copied = 0;
     for (range, text) in edits {
@@ -159,6 +146,32 @@ pub fn site_links(body: &str, page_url: &str, from: &str, by_url: &HashMap<Strin
     }
     out.push_str(&body[copied..]);
     out
+}
+
+/// The `.md` link for one destination written as an old address, if it names an imported page.
+fn site_link(dest: &str, page_url: &str, from: &str, by_url: &HashMap<String, String>) -> Option<String> {
+    if dest.is_empty() || dest.starts_with('#') || dest.contains(':') || dest.ends_with(".md") || dest.contains(".md#")
+    {
+        return None;
+    }
+    let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
+    let path = path.split('?').next().unwrap_or(path);
+    // relative to the page's address, else (as Hugo's `GetPage` does) to the site's root;
+    // addresses compared in lower case too, as Hugo writes them
+    let mut candidates = vec![path.to_string()];
+    if !path.starts_with('/') {
+        candidates.insert(0, format!("{}/{path}", page_url.trim_end_matches('/')));
+    }
+    let file = candidates.iter().find_map(|c| {
+        let key = normalize(c).and_then(|p| crate::frontmatter::normalize_site_path(&p).ok())?;
+        by_url.get(&key).or_else(|| by_url.get(&key.to_lowercase()))
+    })?;
+    let mut link = relative(from, file);
+    if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+        link.push('#');
+        link.push_str(a);
+    }
+    Some(link)
 }
 
 #[cfg(test)]
@@ -191,11 +204,11 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let body = "See [Lima](/posts/lima/#why), [about](../../about) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n";
+        let body = "See [Lima](/posts/lima/#why), [about](../../about) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n\n[ref]: /Posts/Lima/\n";
         let out = site_links(body, "/posts/chips/", "content/posts/chips/index.md", &by_url);
         assert_eq!(
             out,
-            "See [Lima](../lima.md#why), [about](../../about/_index.md) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n"
+            "See [Lima](../lima.md#why), [about](../../about/_index.md) and [x](/nowhere/).\n\n`[code](/posts/lima/)`\n\n[ref]: ../lima.md\n"
         );
     }
 }

@@ -149,9 +149,6 @@ fn read_page(src: &Path, page: &SourcePage) -> Read {
     if page.kind == Kind::Section && fields.take_bool(&["render"]) == Some(false) {
         return Read::Skip(origin(None), "a section with `render = false`: Zola does not publish it".into());
     }
-    if let Some(target) = fields.take_text(&["redirect_to"]) {
-        return Read::Skip(origin(None), format!("a redirect to `{target}`: not a page"));
-    }
     let (file_date, stem) = match dated_name(&page.stem) {
         Some((date, rest)) => (Some(date), rest),
         None => (None, page.stem.clone()),
