@@ -191,3 +191,21 @@ fn two_thousand_posts_import_in_under_ten_seconds() {
     eprintln!("2,000 posts imported in {took:?}");
     assert!(took.as_secs_f64() < 10.0, "{took:?}");
 }
+
+#[test]
+fn import_toml_names_wordpress_taxonomies() {
+    let site = Site::fixture_with(
+        "import-wordpress",
+        &[(
+            "import.toml",
+            "[taxonomies]\npost_tag = \"none\"\n\n[terms.author]\n\"Mei Lin\" = \"Lin Mei\"\n\n[terms.category]\n\"Security\" = \"Trade\"\n",
+        )],
+    );
+    site.run(&["import", "wordpress", "export.xml", "../mapped", "--uploads", "uploads", "--map", "import.toml"])
+        .assert_success();
+    let new = site.outside().join("mapped");
+    run_in(&new, &["build"]).assert_success();
+    let chips = std::fs::read_to_string(new.join("content/2023/10/17/chip-export-controls/index.md")).unwrap();
+    assert!(chips.contains("topics:\n- Trade\nactors:\n- Lin Mei\n"), "{chips}");
+    assert!(new.join("content/actors/lin-mei.md").is_file() && !new.join("content/topics/semiconductors.md").exists());
+}
