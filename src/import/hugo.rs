@@ -154,6 +154,8 @@ enum Read {
     Doc(Box<Document>, usize),
     Term(TermProfile),
     Skip(Origin, String),
+    /// A section whose `cascade` keeps it and every page below it out of Hugo's output.
+    SkipTree(Origin),
 }
 
 /// Reads the Hugo site at `src` (never modified).
@@ -183,8 +185,21 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
     let mut documents = Vec::new();
     let mut sources = Vec::new();
     let mut term_profiles = Vec::new();
+    // folders of headless sections (`cascade: {build: {render: never}}`), with their page counts
+    let mut trees: Vec<(String, Origin, usize)> = read
+        .iter()
+        .filter_map(|(p, r)| match r {
+            Read::SkipTree(o) => Some((format!("{}/", p.dirs.join("/")), o.clone(), 0)),
+            _ => None,
+        })
+        .collect();
     for (page, r) in read {
+        if let Some(tree) = trees.iter_mut().find(|(dir, ..)| page.rel.starts_with(dir.as_str())) {
+            tree.2 += 1;
+            continue;
+        }
         match r {
+            Read::SkipTree(_) => {}
             Read::Doc(doc, line) => {
                 sources.push((page.rel, line));
                 documents.push(*doc);
@@ -192,6 +207,13 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
             Read::Term(t) => term_profiles.push(t),
             Read::Skip(origin, why) => report.skipped.push((origin, why)),
         }
+    }
+    for (_, origin, n) in trees {
+        let why = format!(
+            "a headless section (`cascade` with `render: never`): it and the {} page(s) below it are not imported",
+            n.saturating_sub(1)
+        );
+        report.skipped.push((origin, why));
     }
     content::convert_bodies(&mut documents, &sources, &site.params, Flavor::Hugo, &mut report);
     let static_files = content::static_files(src, &site.static_dir);
@@ -229,6 +251,12 @@ fn read_page(src: &Path, site: &Site, page: &SourcePage) -> Read {
         Err((line, why)) => return Read::Skip(origin(Some(line)), why),
     };
     let mut fields = parsed.fields;
+    if page.kind == Kind::Section
+        && let Some(Value::Map(mut cascade)) = fields.get("cascade").cloned()
+        && not_rendered(&mut cascade)
+    {
+        return Read::SkipTree(origin(None));
+    }
     if not_rendered(&mut fields) {
         return Read::Skip(origin(None), "headless or `render: never`: Hugo does not publish it".into());
     }
