@@ -168,4 +168,25 @@ mod tests {
         assert!(parse("---\ntitle: a\n").unwrap_err().1.contains("not closed"));
         assert!(parse("{\"a\": ").is_err());
     }
+
+    #[test]
+    fn odd_delimiters_never_panic() {
+        for text in [
+            "+++",
+            "+++\n",
+            "+++\n+++",
+            "---\n---",
+            "---\n---\n",
+            "---",
+            "{",
+            "{}",
+            "\u{feff}---\n---\nx",
+            "+++\r\n+++\r\n",
+            "---\né: ü\n---",
+        ] {
+            let _ = parse(text);
+        }
+        assert_eq!(parse("---\n---\nBody").unwrap().body, "Body");
+        assert!(parse("+++\n+++\n").unwrap().fields.is_empty());
+    }
 }

@@ -5,13 +5,11 @@
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::import::archive::{Archive, TermProfile};
 use crate::slug::Slug;
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// What a taxonomy becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     Topics,
     Actors,
@@ -20,14 +18,11 @@ pub enum Target {
 }
 
 /// `import.toml`, as docs/import.md describes it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportMap {
     /// Taxonomy name in the source → what it becomes.
-    #[serde(default)]
     pub taxonomies: BTreeMap<String, Target>,
     /// Taxonomy name → term as written → the name it gets (several terms given one name merge).
-    #[serde(default)]
     pub terms: BTreeMap<String, BTreeMap<String, String>>,
 }
 
@@ -42,18 +37,76 @@ impl ImportMap {
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![Diagnostic::error(format!("cannot read the import map: {e}")).code(Code::ImportMap).in_file(&shown)]
         })?;
-        ImportMap::parse(&shown, &text).map_err(|d| vec![d])
+        ImportMap::parse(&shown, &text)
     }
 
-    pub fn parse(path: &str, text: &str) -> Result<ImportMap, Diagnostic> {
-        toml::from_str(text).map_err(|e| {
-            let d = Diagnostic::error(format!("import map: {}", e.message().trim())).code(Code::ImportMap);
-            let d = match e.span() {
-                Some(span) => d.at(&SourceFile::new(path, text), span.start, span.len().max(1)),
+    /// Reads the text of an `import.toml`: a TOML syntax error, or every key and value that is
+    /// not one of its own, each at its line and column.
+    pub fn parse(path: &str, text: &str) -> Result<ImportMap, Vec<Diagnostic>> {
+        use toml::Spanned;
+        type Tables = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>;
+        let source = SourceFile::new(path, text);
+        let error = |message: String, span: Option<std::ops::Range<usize>>| {
+            let d = Diagnostic::error(format!("import map: {message}")).code(Code::ImportMap);
+            let d = match span {
+                Some(span) => d.at(&source, span.start.min(text.len()), span.len().max(1)),
                 None => d.in_file(path),
             };
             d.with_help("see docs/import.md: `[taxonomies]` says `name = \"topics\" | \"actors\" | \"none\"`, `[terms.<taxonomy>]` says `\"old\" = \"new\"`")
-        })
+        };
+        let tables: Tables = toml::from_str(text).map_err(|e| vec![error(e.message().trim().to_string(), e.span())])?;
+        let mut map = ImportMap::default();
+        let mut problems = Vec::new();
+        for (table, entries) in tables {
+            match table.get_ref().as_str() {
+                "taxonomies" => {
+                    for (name, value) in entries {
+                        let target = match value.get_ref().as_str() {
+                            Some("topics") => Target::Topics,
+                            Some("actors") => Target::Actors,
+                            Some("none") => Target::None,
+                            _ => {
+                                let message =
+                                    format!("`{}` must be \"topics\", \"actors\" or \"none\"", name.get_ref());
+                                problems.push(error(message, Some(value.span())));
+                                continue;
+                            }
+                        };
+                        map.taxonomies.insert(name.into_inner(), target);
+                    }
+                }
+                "terms" => {
+                    for (taxonomy, value) in entries {
+                        let span = value.span();
+                        let toml::Value::Table(renames) = value.into_inner() else {
+                            let message =
+                                format!("`terms.{}` must be a table of `\"old\" = \"new\"` lines", taxonomy.get_ref());
+                            problems.push(error(message, Some(span)));
+                            continue;
+                        };
+                        let mut out = BTreeMap::new();
+                        for (from, to) in renames {
+                            match to {
+                                toml::Value::String(to) => {
+                                    out.insert(from, to);
+                                }
+                                _ => problems.push(error(
+                                    format!("the new name of `{from}` in `terms.{}` must be text", taxonomy.get_ref()),
+                                    Some(span.clone()),
+                                )),
+                            }
+                        }
+                        map.terms.insert(taxonomy.into_inner(), out);
+                    }
+                }
+                other => problems.push(error(
+                    format!("unknown table `[{other}]`, expected `[taxonomies]` or `[terms.<taxonomy>]`"),
+                    Some(table.span()),
+                )),
+            }
+        }
+        problems.sort_by(|a, b| a.location.cmp(&b.location));
+        if problems.is_empty() { Ok(map) } else { Err(problems) }
     }
 
     /// What `taxonomy` becomes: as `import.toml` says, or actors for taxonomies of people and
@@ -311,9 +364,11 @@ mod tests {
 
     #[test]
     fn map_errors_are_located() {
-        let d = ImportMap::parse("import.toml", "[taxonomies]\ntags = \"people\"\n").unwrap_err();
-        assert_eq!(d.code, Code::ImportMap);
-        assert_eq!(d.location.as_ref().map(|l| l.line), Some(2), "{d:?}");
-        assert!(ImportMap::parse("m", "[taxonmies]\n").is_err());
+        let text = "[taxonomies]\ntags = \"people\"\nseries = 3\n[sections]\nposts = \"x\"\n";
+        let problems = ImportMap::parse("import.toml", text).unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|d| d.location.as_ref().map_or(0, |l| l.line)).collect();
+        assert_eq!(lines, [2, 3, 4], "{problems:#?}");
+        assert!(problems.iter().all(|d| d.code == Code::ImportMap));
+        assert!(ImportMap::parse("m", "[taxonomies\n").is_err());
     }
 }
