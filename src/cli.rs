@@ -147,6 +147,21 @@ pub enum ImportSource {
     Hugo(ImportSiteArgs),
     /// Import a Zola site (its folder, with config.toml)
     Zola(ImportSiteArgs),
+    /// Import a WordPress export (Tools → Export → All content: a WXR .xml file)
+    Wordpress(ImportWordPressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportWordPressArgs {
+    /// The WordPress export (WXR) file (never modified)
+    pub export: PathBuf,
+    /// Folder for the new dossier site (must not exist, or be empty, unless --force)
+    pub dst: PathBuf,
+    /// The site's wp-content/uploads folder: the images and files posts use are copied beside them
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: ImportOptions,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,4 @@
-//! `dossier import hugo|zola SRC DST`: reads the source, maps its taxonomies, writes the new site
+//! `dossier import hugo|zola SRC DST` and `dossier import wordpress EXPORT.xml DST`: reads the source, maps its taxonomies, writes the new site
 //! and MIGRATION.md, and says in one line what came across.
 
 use crate::cli::{ImportOptions, ImportSource};
@@ -16,6 +16,17 @@ pub fn run(source: ImportSource) -> ExitCode {
         ImportSource::Zola(a) => {
             let command = format!("dossier import zola {} {}", super::shown(&a.src), super::shown(&a.dst));
             import(&a.dst, &a.options, &[&a.src], &command, || crate::import::zola::read(&a.src))
+        }
+        ImportSource::Wordpress(a) => {
+            let mut command = format!("dossier import wordpress {} {}", super::shown(&a.export), super::shown(&a.dst));
+            let mut sources = vec![a.export.as_path()];
+            if let Some(uploads) = &a.uploads {
+                command.push_str(&format!(" --uploads {}", super::shown(uploads)));
+                sources.push(uploads);
+            }
+            import(&a.dst, &a.options, &sources, &command, || {
+                crate::import::wordpress::read(&a.export, a.uploads.as_deref())
+            })
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod links;
 pub mod mapping;
 pub mod report;
 pub mod shortcodes;
+pub mod wordpress;
 pub mod write;
 pub mod zola;
 
