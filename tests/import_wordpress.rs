@@ -24,7 +24,7 @@ fn imported() -> Site {
     let run = source.run(&["import", "wordpress", "export.xml", "../new", "--uploads", "uploads"]);
     run.assert_success();
     assert!(
-        run.stdout.starts_with("Imported 6 explainers, 1 sections, 4 topics, 2 actors and 2 images into ../new in "),
+        run.stdout.starts_with("Imported 6 explainers, 1 section, 4 topics, 2 actors and 2 images into ../new in "),
         "{}",
         run.stdout
     );

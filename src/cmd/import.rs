@@ -63,13 +63,14 @@ pub fn import(
         Err(d) => return super::fail(&d, "nothing was imported"),
     };
     let dst = super::shown(dst);
+    let count = |n: usize, one: &str, many: &str| format!("{} {}", n, if n == 1 { one } else { many });
     println!(
-        "Imported {} explainers, {} sections, {} topics, {} actors and {} images into {dst} in {}; read {dst}/MIGRATION.md, then run `dossier build --root {dst}`",
-        counts.explainers,
-        counts.sections,
-        counts.topics,
-        counts.actors,
-        counts.images,
+        "Imported {}, {}, {}, {} and {} into {dst} in {}; read {dst}/MIGRATION.md, then run `dossier build --root {dst}`",
+        count(counts.explainers, "explainer", "explainers"),
+        count(counts.sections, "section", "sections"),
+        count(counts.topics, "topic", "topics"),
+        count(counts.actors, "actor", "actors"),
+        count(counts.images, "image", "images"),
         super::seconds(started.elapsed())
     );
     ExitCode::SUCCESS

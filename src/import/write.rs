@@ -12,10 +12,6 @@ use crate::slug::Slug;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Whether `_index.md` sections are written (`content/<folder>/<sub>/_index.md`, with `title`,
-/// `summary`, body and `extra`). A switch only for importing into a dossier without sections.
-pub const WRITE_SECTIONS: bool = true;
-
 /// The date given to explainers whose source has none at all (dossier requires one): easy to
 /// search for, and far enough back that such a page never leads the home page. MIGRATION.md lists
 /// every file that got it.
@@ -206,13 +202,9 @@ fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
             DocumentKind::Section if doc.place.is_empty() => {
                 plan.texts.insert(file.clone(), home_file(doc));
             }
-            DocumentKind::Section if WRITE_SECTIONS => {
+            DocumentKind::Section => {
                 plan.texts.insert(file.clone(), section_file(doc));
                 plan.counts.sections += 1;
-            }
-            DocumentKind::Section => {
-                plan.notes.push(format!("the section `{}` was not written (WRITE_SECTIONS is off)", doc.origin.path));
-                continue;
             }
         }
         for hosts in [crate::import::embed::YOUTUBE_HOST, crate::import::embed::VIMEO_HOST] {
