@@ -92,6 +92,22 @@ pub fn paginated(first: &str, n: usize) -> String {
     if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
 }
 
+/// Resolves `.` and `..` in a `/`-separated path (`a/./b/../c` → `a/c`, empty parts dropped);
+/// `None` when `..` would climb above its root. Link resolution and `dossier import` both use it.
+pub fn normalize_path(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use crate::markdown::{LinkRef, ParsedBody, url_allowed, url_scheme};
 use crate::page_ids::{AnchorCheck, source_anchor};
 use crate::parse::{self, ContentKind, ParsedHome};
 use crate::slug::Slug;
+use crate::urls::normalize_path as normalize;
 use crate::urls::{Urls, output_file};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -717,21 +718,6 @@ impl Problem {
 fn relative_name(file: &ContentFile, written: &str) -> String {
     let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
     normalize(&format!("{dir}/{written}")).unwrap_or_else(|| written.to_string())
-}
-
-/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above its root.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// How to write a link to content path `to` from the file at `from` (both relative to content/).

@@ -13,6 +13,7 @@ pub fn escape_link_text(text: &str) -> String {
     out
 }
 
+use crate::urls::normalize_path as normalize;
 use std::collections::HashMap;
 
 /// Where each imported document is written, for resolving links between them.
@@ -81,21 +82,6 @@ impl LinkIndex {
             _ => None,
         }
     }
-}
-
-/// `a/./b/../c` → `a/c`; `None` when `..` would leave the root.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The relative path from the file `from` to the file `to` (both `/`-separated, from one root).

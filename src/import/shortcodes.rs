@@ -408,8 +408,9 @@ fn figure(args: &Args) -> Option<String> {
     Some(image)
 }
 
-/// Text without HTML tags (captions may hold some), for `alt`.
-fn strip_markup(text: &str) -> String {
+/// Text without HTML tags (captions and titles may hold some), for `alt` and titles; shared by the
+/// Hugo, Zola and WordPress readers.
+pub(crate) fn strip_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_tag = false;
     for c in text.chars() {

@@ -342,18 +342,9 @@ fn document(
     }
 }
 
+/// The text of a title without its tags, trimmed.
 fn strip_tags(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for ch in text.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(ch),
-            _ => {}
-        }
-    }
-    out.trim().to_string()
+    crate::import::shortcodes::strip_markup(text).trim().to_string()
 }
 
 /// Turns the `wpdoc:INDEX` links of every body into relative `.md` links, now that each

@@ -4,6 +4,7 @@
 //! the HTML has been converted, so the HTML converter never sees or escapes it.
 
 use super::body::{Tokens, html_text};
+use crate::import::shortcodes::strip_markup as strip_tags;
 
 /// Shortcodes WordPress itself registers: recognised even without attributes or a closing tag.
 const CORE: &[&str] = &["caption", "wp_caption", "embed", "gallery", "audio", "video", "playlist"];
@@ -170,20 +171,6 @@ pub fn attribute(tag: &str, name: &str) -> Option<String> {
         });
     }
     None
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]
