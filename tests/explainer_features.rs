@@ -36,6 +36,21 @@ fn first_mentions_link_to_actor_pages() {
 }
 
 #[test]
+fn a_mention_runs_through_the_rest_of_a_longer_name_of_the_same_actor() {
+    let site = Site::fixture("features");
+    site.write(
+        "content/articles/d.md",
+        "---\ntitle: Delta\ndate: 2024-11-13\n---\n\nPresident Xi Jinping arrived. Later, President Xi spoke.\n",
+    );
+    let run = site.build_ok();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let delta = site.page("articles/d/");
+    // "President Xi" (an alias) then "Jinping": one link over the whole name, not a bare "Jinping"
+    assert_eq!(delta.texts(".prose a.mention"), ["President Xi Jinping"]);
+    assert_eq!(delta.attrs(".prose a.mention", "href"), ["/actors/xi-jinping/"]);
+}
+
+#[test]
 fn autolink_all_and_off() {
     let all = built(Some("all")).page("articles/a/");
     assert_eq!(all.texts(".prose a.mention[href='/actors/xi-jinping/']"), ["Xi", "Xi"]);
@@ -119,10 +134,39 @@ fn related_explainers_rank_shared_topics_and_actors() {
 #[test]
 fn backlinks_on_explainer_actor_and_topic_pages() {
     let site = built(None);
-    assert_eq!(site.page("articles/a/").texts("#backlinks .card-title"), ["Bravo", "Charlie"]);
+    // on an explainer page, one list with the related explainers, marked when they link here
+    let alpha = site.page("articles/a/");
+    assert_eq!(alpha.texts("#related .card-title"), ["Bravo", "Charlie"]);
+    assert_eq!(alpha.texts("#related .links-here"), ["Links here", "Links here"]);
+    assert!(alpha.texts("#backlinks").is_empty(), "no second list repeating the same cards");
+    assert!(alpha.texts("#related .card-meta a").is_empty(), "no topic links on side cards");
     assert_eq!(site.page("topics/taiwan/").texts(".column-side .card-title"), ["Charlie"]);
     // Bravo links to Kim (in a quote's attribution) and is already listed under "mentioned"
     assert!(site.page("actors/kim-jong-un/").texts("#backlinks").is_empty());
+}
+
+#[test]
+fn the_side_list_puts_explainers_that_link_here_first_and_stops_at_five() {
+    let site = Site::fixture("features");
+    // Delta shares nothing with Alpha but links to it; Echo to Hotel only link to it too
+    site.write("content/articles/d.md", "---\ntitle: Delta\ndate: 2024-11-13\n---\n\nSee [alpha](a.md).\n");
+    for name in ["Echo", "Foxtrot", "Golf", "Hotel"] {
+        let slug = name.to_lowercase();
+        site.write(
+            &format!("content/articles/{slug}.md"),
+            &format!("---\ntitle: {name}\ndate: 2024-11-14\n---\n\n{name} cites [alpha](a.md).\n"),
+        );
+    }
+    let run = site.build_ok();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let alpha = site.page("articles/a/");
+    let titles = alpha.texts("#related .card-title");
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    assert_eq!(&titles[..2], ["Bravo", "Charlie"], "related and linking here come first");
+    assert_eq!(alpha.texts("#related .links-here").len(), 5, "all five link here");
+    let bravo = site.page("articles/b/");
+    assert_eq!(bravo.texts("#related .card-title"), ["Alpha"]);
+    assert!(bravo.texts("#related .links-here").is_empty(), "Alpha does not link to Bravo");
 }
 
 #[test]

@@ -104,8 +104,16 @@ impl Annotator {
         // (a link in a raw `<a>` would nest).
         for run in body.text_runs.iter().filter(|run| !run.in_image && !run.removed && !in_attribution(run)) {
             if !run.in_link {
-                for Found { start, end, name } in self.names.find(&run.text) {
-                    let actor = self.name_owner[name];
+                // where the last mention (extended through longer names of its actor) ends
+                let mut covered = 0;
+                for found in self.names.find(&run.text) {
+                    if found.start < covered {
+                        continue;
+                    }
+                    let actor = self.name_owner[found.name];
+                    let end = self.names.extended_end(&run.text, found, |n| self.name_owner[n] == actor);
+                    let start = found.start;
+                    covered = end;
                     mentioned.insert(actor);
                     let link = !run.in_raw
                         && match self.autolink {
@@ -274,6 +282,20 @@ mod tests {
         let a = annotator(Autolink::First).annotate(&body, &[]);
         assert_eq!(&a.quotes[..], [Quote { block: 0, actor: 3 }]);
         assert_eq!(mentions(&a), [3]);
+    }
+
+    #[test]
+    fn a_mention_followed_by_the_rest_of_a_longer_name_links_the_whole_name() {
+        let text = "President Xi Jinping met Yoon. Then President Xi spoke.\n";
+        let body = markdown::parse(text, 0);
+        let a = annotator(Autolink::All).annotate(&body, &[]);
+        assert_eq!(mentions(&a), [0, 1, 0]);
+        let events: Vec<Event<'_>> = pulldown_cmark::Parser::new_ext(text, markdown::options()).collect();
+        let Event::Text(t) = &events[a.annotations[0].start.0] else { panic!() };
+        let first = a.annotations[0];
+        assert_eq!(&t[first.start.1..first.end.1], "President Xi Jinping");
+        let last = a.annotations[2];
+        assert_eq!(&t[last.start.1..last.end.1], "President Xi");
     }
 
     #[test]

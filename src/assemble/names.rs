@@ -125,6 +125,33 @@ impl NameSet {
         found
     }
 
+    /// Where `found` ends once extended by longer names of the same owner (`same` says which
+    /// names are) that start at a word inside it and end after it: "President Xi" followed by
+    /// "Jinping" is one mention when "Xi Jinping" is a name of the same actor.
+    pub fn extended_end(&self, text: &str, found: Found, same: impl Fn(usize) -> bool) -> usize {
+        let mut end = found.end;
+        let mut at = found.start;
+        while at < end {
+            let (is_word, len) = char_at(text, at);
+            if at > found.start && is_word && starts_word(text, at) {
+                let candidates = self.by_first_word.get(&text[at..word_end(text, at)]).map_or(&[][..], Vec::as_slice);
+                // candidates are longest first: the first that fits reaches farthest
+                let longer = candidates.iter().filter(|&&name| same(name)).find_map(|&name| {
+                    let name_end = at + self.names[name].len();
+                    let fits = name_end > end
+                        && text[at..].starts_with(self.names[name].as_str())
+                        && ends_word(text, name_end);
+                    fits.then_some(name_end)
+                });
+                if let Some(longer) = longer {
+                    end = longer;
+                }
+            }
+            at += len;
+        }
+        end
+    }
+
     /// The longest name written at `start` and ending a word; `candidates` are the names that
     /// could start there, longest first.
     fn longest_at(&self, text: &str, start: usize, candidates: &[usize]) -> Option<Found> {
@@ -264,6 +291,22 @@ mod tests {
     fn equal_names_keep_the_first_given() {
         let set = NameSet::new(&["PLA", "PLA"]);
         assert_eq!(spans(&set, "the PLA"), [("PLA".into(), 0)]);
+    }
+
+    #[test]
+    fn a_match_extends_through_a_longer_name_of_the_same_owner() {
+        // 0: "President Xi", 1: "Xi Jinping" (same owner), 2: "Jinping Road" (another)
+        let set = NameSet::new(&["President Xi", "Xi Jinping", "Jinping Road", "Xi"]);
+        let text = "President Xi Jinping spoke; President Xi Jinpingx; President Xi.";
+        let found = set.find(text);
+        let same = |name: usize| name != 2;
+        let ends: Vec<&str> = found.iter().map(|&f| &text[f.start..set.extended_end(text, f, same)]).collect();
+        assert_eq!(ends, ["President Xi Jinping", "President Xi", "President Xi"]);
+        // a longer name of another owner does not extend it
+        let text = "President Xi Jinping Road";
+        let f = set.find(text)[0];
+        assert_eq!(&text[..set.extended_end(text, f, |name| name == 0)], "President Xi");
+        assert_eq!(&text[..set.extended_end(text, f, same)], "President Xi Jinping");
     }
 
     /// Every whole-word occurrence of every name, then the longest at each place, left to right.

@@ -452,8 +452,10 @@ impl Renderer<'_, '_> {
                 .iter()
                 .map(|u| DatedText { date: DateText::from(&u.date), text: &u.note })
                 .collect(),
-            backlinks: self.cards(&e.backlinks)?,
-            related: self.cards(&e.related)?,
+            related: views::related_and_backlinks(&e.related, &e.backlinks)
+                .into_iter()
+                .map(|(id, links_here)| Ok(views::RelatedCard { card: &self.shared_card(id)?.value, links_here }))
+                .collect::<Result<_, Diagnostic>>()?,
             word_count: e.body.word_count,
             reading_minutes: reading_minutes(e.body.word_count),
             draft: e.meta.draft,

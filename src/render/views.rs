@@ -191,6 +191,36 @@ pub struct DatedText<'a> {
     pub text: &'a str,
 }
 
+/// How many explainers an explainer page lists beside its text at most.
+pub const RELATED: usize = 5;
+
+/// An explainer in an explainer page's side list.
+#[derive(Debug, Serialize)]
+pub struct RelatedCard<'a> {
+    /// The explainer's card; the side list shows its title, date and summary.
+    pub card: &'a CardValue,
+    /// Whether that explainer links to this one.
+    pub links_here: bool,
+}
+
+/// The explainers an explainer page lists beside its text, at most [`RELATED`], each with whether
+/// it links here. One list, so that an explainer both related and linking here shows once: first
+/// those that are both, then those that only link here, then those only related; each group in
+/// the order of its own list (`related` ranked, `backlinks` as assembled).
+pub fn related_and_backlinks(related: &[ExplainerId], backlinks: &[ExplainerId]) -> Vec<(ExplainerId, bool)> {
+    let mut list: Vec<(ExplainerId, bool)> = Vec::with_capacity(RELATED);
+    let both = related.iter().filter(|id| backlinks.contains(id));
+    let only_linking = backlinks.iter().filter(|id| !related.contains(id));
+    for &id in both.chain(only_linking).take(RELATED) {
+        list.push((id, true));
+    }
+    let only_related = related.iter().filter(|id| !backlinks.contains(id));
+    for &id in only_related.take(RELATED - list.len()) {
+        list.push((id, false));
+    }
+    list
+}
+
 /// `explainer` in explainer.html.
 #[derive(Debug, Serialize)]
 pub struct ExplainerView<'a> {
@@ -208,10 +238,9 @@ pub struct ExplainerView<'a> {
     pub sources: Vec<SourceView<'a>>,
     pub timeline: Vec<DatedText<'a>>,
     pub updates: Vec<DatedText<'a>>,
-    /// Explainers that link here.
-    pub backlinks: Vec<&'a CardValue>,
-    /// Explainers sharing the most topics and actors (up to five).
-    pub related: Vec<&'a CardValue>,
+    /// Up to [`RELATED`] explainers beside the text: those that link here and those sharing the
+    /// most topics and actors, in one list (see [`related_and_backlinks`]).
+    pub related: Vec<RelatedCard<'a>>,
     pub word_count: usize,
     pub reading_minutes: usize,
     pub draft: bool,
@@ -653,6 +682,21 @@ pub fn reading_minutes(words: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_side_list_of_at_most_five_marks_the_explainers_that_link_here() {
+        // 1 and 2 are related and link here; 7 and 8 only link here; 3, 4, 5 only related
+        let related = [3, 1, 4, 2, 5];
+        let backlinks = [7, 2, 1, 8];
+        assert_eq!(
+            related_and_backlinks(&related, &backlinks),
+            [(1, true), (2, true), (7, true), (8, true), (3, false)]
+        );
+        assert_eq!(related_and_backlinks(&[3, 4], &[]), [(3, false), (4, false)]);
+        let many: Vec<usize> = (10..20).collect();
+        assert_eq!(related_and_backlinks(&[1], &many).len(), RELATED);
+        assert!(related_and_backlinks(&[], &[]).is_empty());
+    }
 
     #[test]
     fn slices_pages() {

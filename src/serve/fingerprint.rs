@@ -292,8 +292,11 @@ impl Fingerprinter<'_, '_> {
         mentioned.len().hash(h);
         self.actor_links(h, mentioned.iter().copied());
         self.decorations(h, id);
-        self.cards(h, backlinks);
-        self.cards(h, related);
+        // the one side list made of both, as the renderer makes it
+        let side = views::related_and_backlinks(related, backlinks);
+        side.hash(h);
+        let ids: Vec<ExplainerId> = side.iter().map(|&(id, _)| id).collect();
+        self.cards(h, &ids);
     }
 
     /// What a body shows of other actors: the actors its mentions link to and its quotes name.
