@@ -534,8 +534,12 @@ fn term_redirects(archive: &Archive, mapped: &Mapped, urls: &BTreeSet<String>, p
             continue;
         }
         let Ok(target) = base.join(new.trim_start_matches('/')) else { continue };
+        // the same way as the theme's alias pages: a script that keeps the #fragment, and a
+        // refresh only without scripts (a refresh is a second navigation that browsers, and the
+        // accessibility checker, see as the page going away while it loads)
+        let script_target = serde_json::to_string(target.as_str()).unwrap_or_default().replace('<', "\\u003c");
         let html = format!(
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><link rel=\"canonical\" href=\"{target}\"><meta http-equiv=\"refresh\" content=\"0; url={target}\"></head><body><p>This page is now at <a href=\"{target}\">{target}</a>.</p></body></html>\n"
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><meta name=\"robots\" content=\"noindex\"><link rel=\"canonical\" href=\"{target}\"><script>location.replace({script_target} + location.hash);</script><noscript><meta http-equiv=\"refresh\" content=\"0; url={target}\"></noscript></head><body><main><p>This page is now at <a href=\"{target}\">{target}</a>.</p></main></body></html>\n"
         );
         plan.texts.insert(file, html);
         let file = "(a taxonomy page)".to_string();
