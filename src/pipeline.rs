@@ -40,6 +40,21 @@ pub struct PipelineOptions {
     pub ends_process: bool,
 }
 
+impl PipelineOptions {
+    /// The options of a plain `check` of the site at `root`: its own `base_url`, no drafts, no
+    /// scheduled explainers, today's date, and a process that goes on after the run.
+    pub fn for_site(root: &std::path::Path) -> Self {
+        PipelineOptions {
+            root: root.to_path_buf(),
+            base_url: None,
+            include_drafts: false,
+            include_future: false,
+            today: None,
+            ends_process: false,
+        }
+    }
+}
+
 /// Time spent in each stage, for `build --timings` and `serve --timings`.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {

@@ -62,14 +62,7 @@ fn build_site(files: &[(&str, &str)]) -> Result<usize, Vec<String>> {
         std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create dirs");
         std::fs::write(path, text).expect("write file");
     }
-    let options = PipelineOptions {
-        root: dir.path().to_path_buf(),
-        base_url: None,
-        include_drafts: false,
-        include_future: false,
-        today: None,
-        ends_process: false,
-    };
+    let options = PipelineOptions::for_site(dir.path());
     let render = |ds: Vec<dossier::diagnostics::Diagnostic>| ds.iter().map(ToString::to_string).collect::<Vec<_>>();
     let config = pipeline::load_config(&options).map_err(render)?;
     pipeline::run(&options, config, &NullSink).map(|r| r.pages).map_err(render)

@@ -52,14 +52,7 @@ fn cache_entries(site: &Site) -> BTreeMap<String, (u64, i128)> {
 /// Runs the pipeline on the site as `build` does, into memory; returns how many variants it
 /// resized.
 fn resized_by_a_run(root: &Path) -> usize {
-    let options = PipelineOptions {
-        root: root.to_path_buf(),
-        base_url: None,
-        include_drafts: false,
-        include_future: false,
-        today: None,
-        ends_process: false,
-    };
+    let options = PipelineOptions::for_site(root);
     let config = pipeline::load_config(&options).unwrap();
     pipeline::run(&options, config, &NullSink).unwrap().images_resized
 }
@@ -204,14 +197,7 @@ fn served_files(snapshot: &Snapshot) -> BTreeMap<String, Vec<u8>> {
 
 /// A build from nothing, into memory, with `serve`'s base URL: every file with its bytes.
 fn built_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let options = PipelineOptions {
-        root: root.to_path_buf(),
-        base_url: Some("http://127.0.0.1:1/".into()),
-        include_drafts: false,
-        include_future: false,
-        today: None,
-        ends_process: false,
-    };
+    let options = PipelineOptions { base_url: Some("http://127.0.0.1:1/".into()), ..PipelineOptions::for_site(root) };
     let config = pipeline::load_config(&options).unwrap();
     let sink = MemorySink::default();
     let rendered = pipeline::run(&options, config, &sink).unwrap();

@@ -17,14 +17,7 @@ use std::process::Command;
 
 /// Every diagnostic `check` would print for the site at `root`, through the library.
 fn diagnostics_of(root: &Path) -> Vec<Diagnostic> {
-    let options = PipelineOptions {
-        root: root.to_path_buf(),
-        base_url: None,
-        include_drafts: false,
-        include_future: false,
-        today: None,
-        ends_process: false,
-    };
+    let options = PipelineOptions::for_site(root);
     let config = match pipeline::load_config(&options) {
         Ok(config) => config,
         Err(errors) => return errors,
