@@ -10,6 +10,7 @@
 //! once, as a shape.
 
 use dossier::frontmatter::ActorKind;
+use dossier::render::lists::{Jump, JumpGroup, LetterGroup};
 use dossier::render::templates::{CARD_TEMPLATE, REQUIRED};
 use dossier::render::views::*;
 use serde_json::Value;
@@ -368,13 +369,31 @@ fn contexts() -> BTreeMap<&'static str, Value> {
         }),
     );
     contexts.insert("topics.html", json(TopicsContext { page: page(), topics: vec![entity_count()] }));
-    let group = ActorGroup { kind: "person", label: "People", actors: vec![entity_count()] };
-    contexts.insert("actors.html", json(ActorsContext { page: page(), groups: vec![group] }));
+    let letter = LetterGroup {
+        letter: "X".into(),
+        id: "letter-person-x".into(),
+        continued: false,
+        actors: vec![entity_count()],
+    };
+    let group = ActorGroup {
+        kind: "person",
+        label: "People",
+        continued: false,
+        count: 1,
+        actors: vec![entity_count()],
+        letters: vec![letter],
+    };
+    let jump = Jump { letter: "X".into(), href: "/actors/#letter-person-x".into() };
+    let jumps = vec![JumpGroup { kind: "person", label: "People", letters: vec![jump] }];
+    let actors = ActorsContext { page: page(), groups: vec![group], jumps, count: 1, paginator: paginator() };
+    contexts.insert("actors.html", json(actors));
     let term = TermView {
         term: "APEC",
         expansion: "Asia-Pacific Economic Cooperation",
         anchor: "term-apec".into(),
+        count: 1,
         explainers: vec![link()],
+        more_href: Some("/search/?q=APEC".into()),
     };
     contexts.insert("glossary.html", json(GlossaryContext { page: page(), terms: vec![term] }));
     contexts.insert("search.html", json(SearchContext { page: page(), index: "/search/index/".into() }));

@@ -28,7 +28,11 @@ pub enum PageKind {
         page: usize,
         pages: usize,
     },
-    Actors,
+    /// The actor index, [`ACTORS_PER_PAGE`] actors a page.
+    Actors {
+        page: usize,
+        pages: usize,
+    },
     Actor {
         id: ActorId,
         page: usize,
@@ -65,6 +69,12 @@ pub enum PageKind {
 /// URLs per sitemap file, the limit of the sitemap protocol.
 pub const SITEMAP_URLS: usize = 50_000;
 
+/// Actors per page of the actor index. Not `paginate`, which counts explainers (cards of about
+/// 700 bytes): an actor's line is about 150 bytes, and a hundred of them is a short scroll with
+/// the letter jumps above it, a page of about 30 KB whatever the size of the site (708 actors on
+/// one page was what readers of a 2,000-post site got).
+pub const ACTORS_PER_PAGE: usize = 100;
+
 impl PageKind {
     /// Whether the page belongs in the sitemap: public HTML pages, not redirects, feeds or the 404 page.
     pub fn in_sitemap(&self) -> bool {
@@ -74,7 +84,7 @@ impl PageKind {
                 | PageKind::Explainer(_)
                 | PageKind::Topics
                 | PageKind::Topic { .. }
-                | PageKind::Actors
+                | PageKind::Actors { .. }
                 | PageKind::Actor { .. }
                 | PageKind::Section { .. }
                 | PageKind::Glossary
@@ -130,7 +140,15 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
         claimed.claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page", diagnostics);
     }
     claimed.claim(Page { path: TOPICS.into(), kind: PageKind::Topics }, "the topic index", diagnostics);
-    claimed.claim(Page { path: ACTORS.into(), kind: PageKind::Actors }, "the actor index", diagnostics);
+    let actor_pages = page_count(input.actors.len(), ACTORS_PER_PAGE);
+    for page in 1..=actor_pages {
+        let path = paginated(ACTORS, page);
+        claimed.claim(
+            Page { path, kind: PageKind::Actors { page, pages: actor_pages } },
+            "the actor index",
+            diagnostics,
+        );
+    }
     claimed.claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page", diagnostics);
     if !config.glossary.is_empty() {
         claimed.claim(Page { path: "glossary/".into(), kind: PageKind::Glossary }, "the glossary", diagnostics);

@@ -3,6 +3,7 @@
 pub mod feeds;
 pub mod html;
 pub mod jsonld;
+pub mod lists;
 pub mod svg;
 pub mod templates;
 pub mod views;
@@ -256,7 +257,7 @@ impl Renderer<'_, '_> {
             PageKind::Explainer(id) => self.explainer(page, id),
             PageKind::Topics => self.topics(page),
             PageKind::Topic { id, page: n, pages } => self.topic(page, id, n, pages),
-            PageKind::Actors => self.actors(page),
+            PageKind::Actors { page: n, pages } => self.actors(page, n, pages),
             PageKind::Actor { id, page: n, pages } => self.actor(page, id, n, pages),
             PageKind::Section { id, page: n, pages } => self.section(page, id, n, pages),
             PageKind::Alias { explainer } => self.alias(page, explainer),
@@ -562,27 +563,17 @@ impl Renderer<'_, '_> {
         self.template_sized("topic.html", &context, capacity)
     }
 
-    fn actors(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+    fn actors(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
-        let groups = kind_groups()
-            .into_iter()
-            .map(|(kind, name, label)| ActorGroup {
-                kind: name,
-                label,
-                actors: site.actors.iter().filter(|a| a.kind == kind).map(|a| actor_count(site, a)).collect(),
-            })
-            .filter(|g| !g.actors.is_empty())
-            .collect();
+        let (groups, jumps) = lists::actor_index(site, n);
+        let title = if n > 1 { format!("Actors, page {n}") } else { "Actors".into() };
+        let description = format!("Every actor of {}", site.config.title);
         let context = ActorsContext {
-            page: self.meta(
-                page,
-                "actors",
-                "actors",
-                "Actors".into(),
-                format!("Every actor of {}", site.config.title),
-                PageExtras::default(),
-            ),
+            page: self.meta(page, "actors", "actors", title, description, PageExtras::default()),
             groups,
+            jumps,
+            count: site.actors.len(),
+            paginator: paginator(site, crate::urls::ACTORS, n, pages),
         };
         self.template("actors.html", &context)
     }
@@ -721,19 +712,6 @@ impl Renderer<'_, '_> {
 
     fn glossary(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
-        let terms = site
-            .glossary
-            .iter()
-            .map(|t| TermView {
-                term: t.term,
-                expansion: t.expansion,
-                anchor: format!(
-                    "term-{}",
-                    crate::slug::Slug::from_text(t.term).map(|s| s.to_string()).unwrap_or_default()
-                ),
-                explainers: t.explainers.iter().map(|&e| explainer_link(site, e)).collect(),
-            })
-            .collect();
         let context = GlossaryContext {
             page: self.meta(
                 page,
@@ -743,7 +721,7 @@ impl Renderer<'_, '_> {
                 format!("The acronyms used in {}", site.config.title),
                 PageExtras::default(),
             ),
-            terms,
+            terms: lists::glossary_terms(site),
         };
         self.template("glossary.html", &context)
     }

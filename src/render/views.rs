@@ -385,16 +385,29 @@ pub struct TermView<'a> {
     pub expansion: &'a str,
     /// The id of its entry: `term-` and the term as a slug.
     pub anchor: String,
+    /// How many explainers use the term.
+    pub count: usize,
+    /// The newest of them, at most [`super::lists::TERM_USES`].
     pub explainers: Vec<Link>,
+    /// The search page asking for the term (`/search/?q=APEC`), when the site has search and
+    /// the term has more uses than are shown.
+    pub more_href: Option<String>,
 }
 
+/// A group of the actor index: the actors of one kind on this page, A–Z.
 #[derive(Debug, Serialize)]
 pub struct ActorGroup {
     /// [`ActorKind::name`], or `other` for actors without a kind.
     pub kind: &'static str,
     /// Plural heading: [`ActorKind::label`], "Others".
     pub label: &'static str,
+    /// Whether the group began on the page before.
+    pub continued: bool,
+    /// How many actors the group has on all pages.
+    pub count: usize,
     pub actors: Vec<EntityCount>,
+    /// The same actors by first letter.
+    pub letters: Vec<super::lists::LetterGroup>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,7 +466,13 @@ pub struct TopicsContext {
 #[derive(Serialize)]
 pub struct ActorsContext {
     pub page: PageMeta,
+    /// The groups on this page.
     pub groups: Vec<ActorGroup>,
+    /// The letters of every group, each linking to the page where it starts.
+    pub jumps: Vec<super::lists::JumpGroup>,
+    /// How many actors the site has.
+    pub count: usize,
+    pub paginator: Paginator,
 }
 
 #[derive(Serialize)]

@@ -22,6 +22,7 @@ use crate::assemble::{
 use crate::load::ContentFile;
 use crate::render::feeds::{self, FEED_ENTRIES};
 use crate::render::jsonld;
+use crate::render::lists::TERM_USES;
 use crate::render::views::{self, QUOTES, SIDE_LIST, page_slice};
 use crate::render::{FeedArgs, feed_args};
 use rayon::prelude::*;
@@ -216,7 +217,11 @@ impl Fingerprinter<'_, '_> {
                 self.actors_listed.hash(&mut h);
             }
             PageKind::Topics => self.topics_listed.hash(&mut h),
-            PageKind::Actors => self.actors_listed.hash(&mut h),
+            PageKind::Actors { page: n, pages } => {
+                // each page shows the letter jumps of all the actors
+                (n, pages).hash(&mut h);
+                self.actors_listed.hash(&mut h);
+            }
             PageKind::Topic { id, page: n, pages } => {
                 (n, pages).hash(&mut h);
                 self.topic_page(&mut h, id, n);
@@ -230,9 +235,10 @@ impl Fingerprinter<'_, '_> {
                 self.section_page(&mut h, id, n);
             }
             PageKind::Glossary => {
+                // each term's count and newest uses (its search link is the configuration's)
                 for GlossaryTerm { term, expansion, explainers } in &site.glossary {
-                    (term, expansion).hash(&mut h);
-                    self.cards(&mut h, explainers);
+                    (term, expansion, explainers.len()).hash(&mut h);
+                    self.cards(&mut h, &explainers[..explainers.len().min(TERM_USES)]);
                 }
             }
             PageKind::Feed(of) => {
