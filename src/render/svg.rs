@@ -164,20 +164,39 @@ struct Placed {
     x: f64,
 }
 
-/// The lowest row where a label over `from..to` for a marker at `x` overlaps no other label and
-/// crosses no other marker's leader line, nor has its own leader line cross a label.
-fn free_row(placed: &[Placed], from: f64, to: f64, x: f64) -> usize {
+/// Whether a label over `from..to` in `row`, for a marker at `x`, overlaps no other label, covers
+/// no other marker's leader line, and has its own leader line cross no label.
+fn fits(placed: &[Placed], row: usize, from: f64, to: f64, x: f64) -> bool {
     let gap = 10.0;
-    (0..)
-        .find(|&row| {
-            placed.iter().all(|p| {
-                let overlaps = p.row == row && from < p.to + gap && p.from < to + gap;
-                let covers_its_line = p.row > row && from - gap < p.x && p.x < to + gap;
-                let its_label_on_my_line = p.row < row && p.from - gap < x && x < p.to + gap;
-                !(overlaps || covers_its_line || its_label_on_my_line)
-            })
-        })
-        .unwrap_or(0)
+    placed.iter().all(|p| {
+        let overlaps = p.row == row && from < p.to + gap && p.from < to + gap;
+        let covers_its_line = p.row > row && from - gap < p.x && p.x < to + gap;
+        let its_label_on_my_line = p.row < row && p.from - gap < x && x < p.to + gap;
+        !(overlaps || covers_its_line || its_label_on_my_line)
+    })
+}
+
+/// Where a label `w` wide for the marker at `x` goes: the lowest row, and in it centred on the
+/// marker, else starting at it, else ending at it, where it [`fits`]. Positions that cover no
+/// other marker (of `markers`, placed yet or not) come first: a label over a marker forces that
+/// marker's label below it. Only a few rows are tried; when none fits, the label goes centred in
+/// a row above all others.
+fn place(placed: &[Placed], w: f64, x: f64, markers: &[f64]) -> Placed {
+    let gap = 10.0;
+    let inside = |from: f64| from.clamp(0.0, (WIDTH - w).max(0.0));
+    let starts = [inside(x - w / 2.0), inside(x - 4.0), inside(x + 4.0 - w)];
+    let covers_none = |from: f64| !markers.iter().any(|&m| m != x && from - gap < m && m < from + w + gap);
+    for must_cover_none in [true, false] {
+        for row in 0..=placed.len() {
+            for &from in &starts {
+                if (!must_cover_none || covers_none(from)) && fits(placed, row, from, from + w, x) {
+                    return Placed { row, from, to: from + w, x };
+                }
+            }
+        }
+    }
+    let row = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
+    Placed { row, from: starts[0], to: starts[0] + w, x }
 }
 
 /// The events of a topic on a time axis. Events too close to draw apart share one marker, and
@@ -208,11 +227,11 @@ pub fn timeline(id: &str, topic: &str, dates: &[Date]) -> String {
     }
     let mut placed: Vec<Placed> = Vec::new();
     let texts: Vec<String> = clusters.iter().map(Cluster::text).collect();
+    let markers: Vec<f64> = clusters.iter().map(|c| c.x).collect();
     for (c, text) in clusters.iter().zip(&texts) {
         let w = text.chars().count() as f64 * LABEL_PX * CHAR_EM;
-        let from = (c.x - w / 2.0).clamp(0.0, (WIDTH - w).max(0.0));
-        let row = free_row(&placed, from, from + w, c.x);
-        placed.push(Placed { row, from, to: from + w, x: c.x });
+        let at = place(&placed, w, c.x, &markers);
+        placed.push(at);
     }
     let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(1);
     let row_h = LABEL_PX + 9.0;
@@ -397,6 +416,18 @@ mod tests {
             no_labels_overlap(&svg);
             no_line_crosses_a_label(&svg);
         }
+    }
+
+    #[test]
+    fn a_crowded_timeline_is_drawn_and_ends() {
+        // markers a label's width apart or less, and many of them: placing stops after a few rows
+        let d = |s: &str| Date::parse(s).unwrap();
+        let dates: Vec<Date> = (1..=28).map(|day| d(&format!("2024-{:02}-{day:02}", 1 + day % 12))).collect();
+        let svg = timeline("tl", "Crowded", &dates);
+        assert!(svg.ends_with("</svg>"));
+        let two = timeline("tl", "Two", &[d("2016-01-01"), d("2016-03-01"), d("2024-11-16")]);
+        no_labels_overlap(&two);
+        no_line_crosses_a_label(&two);
     }
 
     #[test]
