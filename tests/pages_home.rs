@@ -46,7 +46,10 @@ fn without_a_featured_explainer_the_home_page_leads_with_the_newest() {
     assert_eq!(home.text(".lead .kicker"), "Latest explainer");
     // no key points: the summary stands in for them
     assert_eq!(home.texts(".lead .lead-points li"), Vec::<String>::new());
-    assert_eq!(home.text(".lead .card-summary"), "The October 2022 rules restrict advanced chips by performance thresholds.");
+    assert_eq!(
+        home.text(".lead .card-summary"),
+        "The October 2022 rules restrict advanced chips by performance thresholds."
+    );
     assert_eq!(
         home.texts(".column-main .cards .card-title a"),
         ["Biden and Xi meet in Lima", "The Woodside summit, a year earlier"]
@@ -113,7 +116,13 @@ fn the_404_page_offers_search_and_the_topics() {
     // without search, no form; the topics stay
     let site = Site::fixture_with(
         "pages",
-        &[("site.toml", &format!("{}search = false\n", std::fs::read_to_string(harness::fixture_dir("pages").join("site.toml")).unwrap()))],
+        &[(
+            "site.toml",
+            &format!(
+                "{}search = false\n",
+                std::fs::read_to_string(harness::fixture_dir("pages").join("site.toml")).unwrap()
+            ),
+        )],
     );
     site.build_ok();
     let page = site.page("404.html");

@@ -380,7 +380,10 @@ fn contexts() -> BTreeMap<&'static str, Value> {
     };
     contexts.insert("glossary.html", json(GlossaryContext { page: page(), terms: vec![term] }));
     contexts.insert("search.html", json(SearchContext { page: page(), index: "/search/index/".into() }));
-    contexts.insert("404.html", json(NotFoundContext { page: page(), topics: vec![entity_count()], search: Some("/search/".into()) }));
+    contexts.insert(
+        "404.html",
+        json(NotFoundContext { page: page(), topics: vec![entity_count()], search: Some("/search/".into()) }),
+    );
     contexts.insert(
         "alias.html",
         json(AliasContext {

@@ -494,7 +494,8 @@ impl Renderer<'_, '_> {
                     image: e.image.as_ref().map(|image| ImageView::of(site, image)),
                     ..PageExtras::default()
                 };
-                let mut meta = self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone(), extras);
+                let mut meta =
+                    self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone(), extras);
                 // syntax.css is linked only by pages with highlighted code
                 meta.has_code = home::has_highlighted_code(&view.body);
                 meta
