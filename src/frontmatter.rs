@@ -378,6 +378,7 @@ pub const EXPLAINER_FIELDS: &[&str] = &[
     "actors",
     "slug",
     "draft",
+    "featured",
     "takeaways",
     "sources",
     "timeline",
@@ -403,6 +404,8 @@ pub struct ExplainerMeta {
     pub actors: Vec<Located<String>>,
     pub slug: Option<Slug>,
     pub draft: bool,
+    /// Offered first on the home page (the newest featured explainer leads it).
+    pub featured: bool,
     pub takeaways: Vec<String>,
     pub sources: Vec<SourceEntry>,
     pub timeline: Vec<TimelineEntry>,
@@ -567,7 +570,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
     let (mut topics, mut actors, mut slug, mut draft) = (Vec::new(), Vec::new(), None, false);
     let (mut takeaways, mut sources, mut timeline, mut updates, mut aliases) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut extra, mut image) = (crate::extra::Extra::default(), None);
+    let (mut extra, mut image, mut featured) = (crate::extra::Extra::default(), None, false);
     for (key, value) in fields {
         match key.as_str() {
             "title" => title = r.text(&key, value),
@@ -609,6 +612,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
                 }
             }
             "draft" => draft = r.bool(&key, value).unwrap_or(false),
+            "featured" => featured = r.bool(&key, value).unwrap_or(false),
             "takeaways" => takeaways = r.text_list(&key, value).into_iter().map(|l| l.value).collect(),
             "sources" => sources = read_sources(&mut r, &key, value),
             "timeline" => {
@@ -658,6 +662,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             actors,
             slug,
             draft,
+            featured,
             takeaways,
             sources,
             timeline,

@@ -87,7 +87,9 @@ fn basic_site_builds_every_page_with_resolved_links() {
     let home = site.page("");
     assert_eq!(home.text("h1"), "Fixture Explainers");
     assert_eq!(home.href_of("the summit"), "/articles/summit/");
-    assert_eq!(home.texts(".column-main .card-title"), ["The summit", "The background"]);
+    // the newest leads the page (with its key points), the others follow
+    assert_eq!(home.texts(".column-main .lead-title"), ["The summit"]);
+    assert_eq!(home.texts(".column-main .card-title"), ["The background"]);
 
     assert_eq!(broken_internal_links(&site.public(), "/"), Vec::<String>::new());
 }
@@ -154,7 +156,7 @@ fn drafts_build_only_when_asked() {
     assert!(!site.exists("articles/unfinished/index.html"));
     assert!(!site.exists("actors/only-in-draft/index.html"), "entities named only by drafts have no page");
     assert!(!site.exists("topics/draft-topic/index.html"));
-    assert_eq!(site.page("").texts(".column-main .card-title"), ["Published"]);
+    assert_eq!(site.page("").texts(".column-main .lead-title"), ["Published"]);
 
     site.run(&["build", "--drafts"]).assert_success();
     assert!(site.exists("articles/unfinished/index.html"));
@@ -206,7 +208,11 @@ fn long_lists_are_paginated() {
         ("page/3/", &["Explainer 1"]),
     ];
     for (path, titles) in expected {
-        assert_eq!(site.page(path).texts(".column-main .card-title"), titles, "home {path}");
+        // the first home page leads with the newest explainer, above the list of the others
+        let home = site.page(path);
+        let mut shown = home.texts(".column-main .lead-title");
+        shown.extend(home.texts(".column-main .card-title"));
+        assert_eq!(shown, titles, "home {path}");
         assert_eq!(
             site.page(&format!("topics/shared/{path}")).texts(".column-main .card-title"),
             titles,
@@ -240,9 +246,11 @@ fn one_card_template_changes_every_list() {
         "<li class=\"my-card\"><a href=\"{{ card.href }}\">{{ card.title | upper }}</a> {{ card.date.iso }}</li>\n",
     );
     site.build_ok();
-    for path in ["", "topics/trade/", "actors/xi-jinping/"] {
+    for path in ["topics/trade/", "actors/xi-jinping/"] {
         assert_eq!(site.page(path).texts(".column-main .my-card a"), ["THE SUMMIT", "THE BACKGROUND"], "{path}");
     }
+    // the home page leads with the newest, and lists the others as cards
+    assert_eq!(site.page("").texts(".column-main .my-card a"), ["THE BACKGROUND"]);
     // but the explainer page's side list: its own markup, without the cards' topic links
     assert!(site.page("articles/summit/").texts("#related .my-card").is_empty());
     // a list template of the site's own can still use the fields
@@ -251,7 +259,7 @@ fn one_card_template_changes_every_list() {
         "<ul>{% for card in cards %}<li class=\"own\">{{ card.title }}</li>{% endfor %}</ul>",
     );
     site.build_ok();
-    assert_eq!(site.page("").texts(".column-main .own"), ["The summit", "The background"]);
+    assert_eq!(site.page("topics/trade/").texts(".column-main .own"), ["The summit", "The background"]);
 }
 
 #[test]

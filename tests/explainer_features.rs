@@ -179,7 +179,9 @@ fn topic_timelines_merge_explainers_by_date() {
     assert!(last.contains("The leaders meet.") && last.contains("Alpha") && last.contains("Bravo"), "{last}");
     let svg = taiwan.text("figure.chart svg title");
     assert_eq!(svg, "Timeline of Taiwan");
-    assert_eq!(taiwan.attrs("figure.chart svg circle.event", "r").len(), 3);
+    // 15 and 16 November are too close on an axis from 2016 to tell apart: one labelled marker
+    assert_eq!(taiwan.attrs("figure.chart svg circle.event", "r").len(), 2);
+    assert!(taiwan.texts("figure.chart svg text").contains(&"2 events, 15–16 Nov 2024".to_string()));
     assert_eq!(taiwan.attrs("figure.chart svg", "role"), ["img"]);
 }
 

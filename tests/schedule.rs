@@ -66,7 +66,10 @@ fn scheduled_and_expired_explainers_are_in_no_output() {
     for needle in ["tariff-review", "quadrennial", "tiktok-waiver", "TikTok", "Katherine Tai", "ByteDance", "ninety"] {
         assert_eq!(files_mentioning(&site, needle), Vec::<String>::new(), "`{needle}` is in the output");
     }
-    assert_eq!(site.page("").texts(".column-main .card-title"), ["The December chip controls"]);
+    assert_eq!(
+        site.page("").texts(".column-main .lead-title, .column-main .card-title"),
+        ["The December chip controls"]
+    );
     let topic = site.page("topics/export-controls/");
     assert!(topic.source.contains("Commerce publishes the new entity list."));
     assert!(!topic.source.contains("USTR publishes"), "the scheduled explainer's timeline is on the topic page");
@@ -101,7 +104,7 @@ fn future_shows_scheduled_explainers_but_not_expired_ones() {
         assert_eq!(files_mentioning(&site, needle), Vec::<String>::new(), "`{needle}` is in the output");
     }
     assert_eq!(
-        site.page("").texts(".column-main .card-title"),
+        site.page("").texts(".column-main .lead-title, .column-main .card-title"),
         ["The quadrennial tariff review", "The December chip controls"]
     );
     // the link is a link again, and the scheduled explainer has its backlink and related explainer

@@ -220,6 +220,7 @@ fn page() -> PageMeta {
             width: Some(1200),
             height: Some(630),
         }),
+        has_code: true,
     }
 }
 
@@ -323,6 +324,7 @@ fn contexts() -> BTreeMap<&'static str, Value> {
             page: page(),
             heading: "Explainers",
             intro: Some("<p>Intro</p>".into()),
+            lead: Some(dossier::render::home::LeadView { card, featured: true, takeaways: &texts }),
             explainers: vec![card],
             paginator: paginator(),
             topics: vec![entity_count()],
@@ -397,7 +399,10 @@ fn contexts() -> BTreeMap<&'static str, Value> {
     };
     contexts.insert("glossary.html", json(GlossaryContext { page: page(), terms: vec![term] }));
     contexts.insert("search.html", json(SearchContext { page: page(), index: "/search/index/".into() }));
-    contexts.insert("404.html", json(NotFoundContext { page: page() }));
+    contexts.insert(
+        "404.html",
+        json(NotFoundContext { page: page(), topics: vec![entity_count()], search: Some("/search/".into()) }),
+    );
     contexts.insert(
         "alias.html",
         json(AliasContext {

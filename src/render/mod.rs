@@ -1,6 +1,7 @@
 //! Render: every planned page, in parallel, from `&Site` through its view struct and template, to a sink.
 
 pub mod feeds;
+pub mod home;
 pub mod html;
 pub mod jsonld;
 pub mod lists;
@@ -335,6 +336,7 @@ impl Renderer<'_, '_> {
             feeds,
             json_ld: if json_ld.is_empty() { String::new() } else { jsonld::script(json_ld) },
             image: extras.image,
+            has_code: false,
             title,
             description,
         }
@@ -388,7 +390,19 @@ impl Renderer<'_, '_> {
         let mut actors: Vec<EntityCount> = site.actors.iter().map(|a| actor_count(site, a)).collect();
         actors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         actors.truncate(HOME_ENTITY_COUNT);
-        let (explainers, capacity) = self.list_cards(page_slice(&ids, n, site.config.paginate))?;
+        // the first page leads with one explainer and its key points, and lists the others
+        let lead_id = if n == 1 { home::lead_id(site) } else { None };
+        let listed = home::without_lead(page_slice(&ids, n, site.config.paginate), lead_id);
+        let (explainers, capacity) = self.list_cards(&listed)?;
+        let lead = match lead_id {
+            Some(id) => Some(home::LeadView {
+                card: &self.shared_card(id)?.value,
+                featured: site.explainers[id].meta.featured,
+                takeaways: &site.explainers[id].meta.takeaways,
+            }),
+            None => None,
+        };
+        let intro = if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None };
         let context = HomeContext {
             page: {
                 let permalink = site.urls.absolute(&page.path);
@@ -396,10 +410,13 @@ impl Renderer<'_, '_> {
                     json_ld: vec![jsonld::web_site(site), jsonld::collection_page(heading, &permalink, &description)],
                     ..PageExtras::default()
                 };
-                self.meta(page, "home", "explainers", title, description, extras)
+                let mut meta = self.meta(page, "home", "explainers", title, description, extras);
+                meta.has_code = intro.as_deref().is_some_and(home::has_highlighted_code);
+                meta
             },
             heading,
-            intro: if n == 1 { site.home.intro.as_ref().map(|p| html::body_html(&p.body, &p.links)) } else { None },
+            intro,
+            lead,
             explainers,
             paginator: paginator(site, "", n, pages),
             topics,
@@ -478,7 +495,11 @@ impl Renderer<'_, '_> {
                     image: e.image.as_ref().map(|image| ImageView::of(site, image)),
                     ..PageExtras::default()
                 };
-                self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone(), extras)
+                let mut meta =
+                    self.meta(page, "explainer", "explainers", e.meta.title.clone(), e.summary.clone(), extras);
+                // syntax.css is linked only by pages with highlighted code
+                meta.has_code = home::has_highlighted_code(&view.body);
+                meta
             },
             explainer: view,
         };
@@ -554,7 +575,10 @@ impl Renderer<'_, '_> {
                     json_ld: vec![jsonld::collection_page(&t.title, &site.urls.absolute(&page.path), &description)],
                     ..PageExtras::default()
                 };
-                self.meta(page, "topic", "topics", title, description, extras)
+                let mut meta = self.meta(page, "topic", "topics", title, description, extras);
+                // syntax.css is linked only by pages with highlighted code
+                meta.has_code = home::has_highlighted_code(&view.body);
+                meta
             },
             topic: view,
             explainers,
@@ -643,7 +667,10 @@ impl Renderer<'_, '_> {
                     json_ld: vec![jsonld::profile_page(site, a, &site.urls.absolute(&page.path))],
                     ..PageExtras::default()
                 };
-                self.meta(page, "actor", "actors", title, description, extras)
+                let mut meta = self.meta(page, "actor", "actors", title, description, extras);
+                // syntax.css is linked only by pages with highlighted code
+                meta.has_code = home::has_highlighted_code(&view.body);
+                meta
             },
             actor: view,
             explainers,
@@ -681,7 +708,10 @@ impl Renderer<'_, '_> {
                     trail: s.parent.map(|p| section_trail(site, Some(p))).unwrap_or_default(),
                     ..PageExtras::default()
                 };
-                self.meta(page, "section", "explainers", title, description, extras)
+                let mut meta = self.meta(page, "section", "explainers", title, description, extras);
+                // syntax.css is linked only by pages with highlighted code
+                meta.has_code = home::has_highlighted_code(&view.body);
+                meta
             },
             section: view,
             years: by_year(site, ids, cards, before),
@@ -742,8 +772,13 @@ impl Renderer<'_, '_> {
     }
 
     fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let mut topics: Vec<EntityCount> = site.topics.iter().map(|t| topic_count(site, t)).collect();
+        topics.sort_by(|a, b| a.name.cmp(&b.name));
         let context = NotFoundContext {
             page: self.meta(page, "not_found", "", "Page not found".into(), String::new(), PageExtras::default()),
+            topics,
+            search: site.config.search.then(|| site.urls.href("search/")),
         };
         self.template("404.html", &context)
     }

@@ -5,7 +5,6 @@
 use crate::date::Date;
 use chrono::{Datelike, NaiveDate};
 use pulldown_cmark_escape::escape_html;
-use std::f64::consts::PI;
 use std::fmt::Write;
 
 fn esc(text: &str) -> String {
@@ -26,12 +25,25 @@ fn label(name: &str) -> String {
     }
 }
 
-/// The actor in the middle, the actors seen with it around, each line as thick as the number of
-/// explainers they share. `id` makes the title and description ids unique on the page.
+/// Width of both figures in SVG units. The theme shows them at 33.5 to 40 rem (536 to 640 px),
+/// hiding them on narrower screens, so one unit is never drawn smaller than 0.99 px.
+const WIDTH: f64 = 540.0;
+/// Font size of labels in SVG units (the theme's CSS sets the same): at least 14 px as drawn.
+const LABEL_PX: f64 = 15.0;
+/// About how wide a character of a label is, as a share of the font size (sans serif).
+const CHAR_EM: f64 = 0.58;
+/// Vertical distance between the neighbours of an actor.
+const ROW: f64 = 34.0;
+
+/// The actor on the left, the actors seen with it in a column on the right, each joined to it by
+/// a line as thick as the number of explainers they share. Every label is to the right of its
+/// node and the actor's own name is above them all, so no line crosses a label. `id` makes the
+/// title and description ids unique on the page.
 pub fn neighbourhood(id: &str, center: &str, neighbours: &[(String, usize)]) -> String {
-    let (width, height) = (720.0, 400.0);
-    let (cx, cy) = (width / 2.0, height / 2.0);
-    let (rx, ry) = (170.0, 150.0);
+    let top = 44.0;
+    let height = top + ROW * neighbours.len().max(1) as f64;
+    let (cx, cy) = (36.0, top + ROW * neighbours.len() as f64 / 2.0);
+    let nx = 220.0;
     let max = neighbours.iter().map(|n| n.1).max().unwrap_or(1).max(1) as f64;
     let description = neighbours
         .iter()
@@ -41,49 +53,34 @@ pub fn neighbourhood(id: &str, center: &str, neighbours: &[(String, usize)]) -> 
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"figure-svg neighbourhood\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg class=\"figure-svg neighbourhood\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"{id}-title\">Actors seen with {}</title><desc id=\"{id}-desc\">{}</desc>",
         esc(center),
         esc(&description)
     );
-    let n = neighbours.len().max(1) as f64;
-    let points: Vec<(f64, f64)> = (0..neighbours.len())
-        .map(|i| {
-            let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n;
-            (cx + rx * angle.cos(), cy + ry * angle.sin())
-        })
-        .collect();
-    for ((_, count), (x, y)) in neighbours.iter().zip(&points) {
+    let ys: Vec<f64> = (0..neighbours.len()).map(|i| top + ROW / 2.0 + ROW * i as f64).collect();
+    for ((_, count), y) in neighbours.iter().zip(&ys) {
         let stroke = 1.5 + 6.0 * (*count as f64) / max;
         let _ = write!(
             svg,
-            "<line class=\"edge\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke-width=\"{stroke:.1}\"/>"
+            "<line class=\"edge\" x1=\"{cx}\" y1=\"{cy:.1}\" x2=\"{nx}\" y2=\"{y:.1}\" stroke-width=\"{stroke:.1}\"/>"
         );
     }
-    for ((name, count), (x, y)) in neighbours.iter().zip(&points) {
-        let r = 6.0 + 6.0 * (*count as f64) / max;
-        let _ = write!(svg, "<circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>");
-        // labels sit outside the ring, on the side away from the centre
-        let (anchor, dx) = if (x - cx).abs() < 20.0 {
-            ("middle", 0.0)
-        } else if *x > cx {
-            ("start", r + 6.0)
-        } else {
-            ("end", -(r + 6.0))
-        };
-        let dy = if (x - cx).abs() < 20.0 { if *y < cy { -(r + 8.0) } else { r + 18.0 } } else { 5.0 };
+    for ((name, count), y) in neighbours.iter().zip(&ys) {
+        let r = 5.0 + 5.0 * (*count as f64) / max;
         let _ = write!(
             svg,
-            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
-            x + dx,
-            y + dy,
+            "<circle class=\"node\" cx=\"{nx}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text class=\"label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            nx + 18.0,
+            y + LABEL_PX * 0.35,
             esc(&label(name))
         );
     }
+    // the actor's own name sits in a row of its own above the lines
     let _ = write!(
         svg,
-        "<circle class=\"node center\" cx=\"{cx}\" cy=\"{cy}\" r=\"16\"/><text class=\"label center\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text></svg>",
-        cy + 36.0,
+        "<circle class=\"node center\" cx=\"{cx}\" cy=\"{cy:.1}\" r=\"14\"/><text class=\"label center\" x=\"4\" y=\"{:.1}\">{}</text></svg>",
+        LABEL_PX + 6.0,
         esc(&label(center))
     );
     svg
@@ -93,13 +90,16 @@ fn days(date: &Date) -> f64 {
     date.instant().timestamp() as f64 / 86_400.0
 }
 
-/// Ticks for the axis between two days: years, months or days, at most about eight.
+/// About how many ticks the axis has at most: their labels must fit side by side.
+const MAX_TICKS: f64 = 5.0;
+
+/// Ticks for the axis between two days: years, months or days, at most about five.
 fn ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
     let span_days = (last - first).num_days().max(1);
     let mut ticks = Vec::new();
     if span_days > 2 * 365 {
         let years = (last.year() - first.year()).max(1);
-        let step = ((years as f64) / 8.0).ceil().max(1.0) as i32;
+        let step = ((years as f64) / MAX_TICKS).ceil().max(1.0) as i32;
         let mut year = first.year() + 1;
         while year <= last.year() {
             if (year - first.year()) % step == 0 || step == 1 {
@@ -109,7 +109,7 @@ fn ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
         }
     } else if span_days > 45 {
         let months = (last.year() - first.year()) * 12 + last.month() as i32 - first.month() as i32;
-        let step = ((months as f64) / 8.0).ceil().max(1.0) as i32;
+        let step = ((months as f64) / MAX_TICKS).ceil().max(1.0) as i32;
         let mut m = 1;
         while m <= months {
             if m % step == 0 {
@@ -120,7 +120,7 @@ fn ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
             m += 1;
         }
     } else {
-        let step = ((span_days as f64) / 8.0).ceil().max(1.0) as i64;
+        let step = ((span_days as f64) / MAX_TICKS).ceil().max(1.0) as i64;
         let mut d = 0;
         while d <= span_days {
             let day = first + chrono::Duration::days(d);
@@ -131,68 +131,233 @@ fn ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
     ticks
 }
 
-/// The events of a topic on a time axis; events too close to draw apart are stacked.
-pub fn timeline(id: &str, topic: &str, dates: &[Date]) -> String {
-    let width = 640.0;
-    let (left, right) = (24.0, width - 24.0);
-    let first = dates.iter().min().map(days).unwrap_or(0.0);
-    let last = dates.iter().max().map(days).unwrap_or(0.0);
-    let span = (last - first).max(1.0);
-    let x_of = |d: f64| if last > first { left + (right - left) * (d - first) / span } else { width / 2.0 };
-    // stack dots that would overlap
-    let mut placed: Vec<(f64, usize)> = Vec::new();
-    for date in dates {
-        let x = x_of(days(date));
-        let level = placed.iter().filter(|(px, _)| (px - x).abs() < 11.0).map(|(_, l)| l + 1).max().unwrap_or(0);
-        placed.push((x, level));
+/// Events close enough on the axis to share one marker: their count and first and last days.
+struct Cluster {
+    x: f64,
+    count: usize,
+    first: NaiveDate,
+    last: NaiveDate,
+}
+
+impl Cluster {
+    /// "16 Nov 2024", "3 events, 15–17 Nov 2024", "2 events, Oct 2022 to Nov 2024".
+    fn text(&self) -> String {
+        let (a, b) = (self.first, self.last);
+        let when = if a == b {
+            a.format("%-d %b %Y").to_string()
+        } else if (a.year(), a.month()) == (b.year(), b.month()) {
+            format!("{}–{}", a.day(), b.format("%-d %b %Y"))
+        } else if a.year() == b.year() {
+            format!("{} – {}", a.format("%-d %b"), b.format("%-d %b %Y"))
+        } else {
+            format!("{} to {}", a.format("%b %Y"), b.format("%b %Y"))
+        };
+        if self.count == 1 { when } else { format!("{} events, {when}", self.count) }
     }
-    let levels = placed.iter().map(|p| p.1).max().unwrap_or(0) + 1;
-    let axis_y = 20.0 + 12.0 * levels as f64;
-    let height = axis_y + 34.0;
-    let (first_day, last_day) =
-        (dates.iter().min().map(Date::day).unwrap_or_default(), dates.iter().max().map(Date::day).unwrap_or_default());
-    let years = if first_day.year() == last_day.year() {
-        first_day.year().to_string()
-    } else {
-        format!("{} to {}", first_day.year(), last_day.year())
-    };
+}
+
+/// A label above the axis: its row (0 nearest the axis), its extent and its marker's x.
+struct Placed {
+    row: usize,
+    from: f64,
+    to: f64,
+    x: f64,
+}
+
+/// Whether a label over `from..to` in `row`, for a marker at `x`, overlaps no other label, covers
+/// no other marker's leader line, and has its own leader line cross no label.
+fn fits(placed: &[Placed], row: usize, from: f64, to: f64, x: f64) -> bool {
+    let gap = 10.0;
+    placed.iter().all(|p| {
+        let overlaps = p.row == row && from < p.to + gap && p.from < to + gap;
+        let covers_its_line = p.row > row && from - gap < p.x && p.x < to + gap;
+        let its_label_on_my_line = p.row < row && p.from - gap < x && x < p.to + gap;
+        !(overlaps || covers_its_line || its_label_on_my_line)
+    })
+}
+
+/// Where a label `w` wide for the marker at `x` goes: the lowest row, and in it centred on the
+/// marker, else starting at it, else ending at it, where it [`fits`]. Positions that cover no
+/// other marker (of `markers`, placed yet or not) come first: a label over a marker forces that
+/// marker's label below it. Only a few rows are tried; when none fits, the label goes centred in
+/// a row above all others.
+fn place(placed: &[Placed], w: f64, x: f64, markers: &[f64]) -> Placed {
+    let gap = 10.0;
+    let inside = |from: f64| from.clamp(0.0, (WIDTH - w).max(0.0));
+    let starts = [inside(x - w / 2.0), inside(x - 4.0), inside(x + 4.0 - w)];
+    let covers_none = |from: f64| !markers.iter().any(|&m| m != x && from - gap < m && m < from + w + gap);
+    for must_cover_none in [true, false] {
+        for row in 0..=placed.len() {
+            for &from in &starts {
+                if (!must_cover_none || covers_none(from)) && fits(placed, row, from, from + w, x) {
+                    return Placed { row, from, to: from + w, x };
+                }
+            }
+        }
+    }
+    let row = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
+    Placed { row, from: starts[0], to: starts[0] + w, x }
+}
+
+/// The events of a topic on a time axis. Events too close to draw apart share one marker, and
+/// every marker has a label (its date, and how many events when more than one) in the lowest row
+/// above the axis where it overlaps no other label, joined to the marker by a line that crosses
+/// no label.
+pub fn timeline(id: &str, topic: &str, dates: &[Date]) -> String {
+    let (left, right) = (12.0, WIDTH - 12.0);
+    let mut sorted: Vec<&Date> = dates.iter().collect();
+    sorted.sort();
+    let first = sorted.first().map(|d| days(d)).unwrap_or(0.0);
+    let last = sorted.last().map(|d| days(d)).unwrap_or(0.0);
+    let span = (last - first).max(1.0);
+    let x_of = |d: f64| if last > first { left + (right - left) * (d - first) / span } else { WIDTH / 2.0 };
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut last_x = f64::NEG_INFINITY;
+    for date in &sorted {
+        let x = x_of(days(date));
+        match clusters.last_mut() {
+            Some(c) if x - last_x < 16.0 => {
+                c.count += 1;
+                c.last = date.day();
+                c.x = (c.x * (c.count - 1) as f64 + x) / c.count as f64;
+            }
+            _ => clusters.push(Cluster { x, count: 1, first: date.day(), last: date.day() }),
+        }
+        last_x = x;
+    }
+    let mut placed: Vec<Placed> = Vec::new();
+    let texts: Vec<String> = clusters.iter().map(Cluster::text).collect();
+    let markers: Vec<f64> = clusters.iter().map(|c| c.x).collect();
+    for (c, text) in clusters.iter().zip(&texts) {
+        let w = text.chars().count() as f64 * LABEL_PX * CHAR_EM;
+        let at = place(&placed, w, c.x, &markers);
+        placed.push(at);
+    }
+    let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(1);
+    let row_h = LABEL_PX + 9.0;
+    let axis_y = 10.0 + row_h * rows as f64 + 8.0;
+    let height = axis_y + LABEL_PX + 16.0;
     let mut svg = String::new();
     let count = dates.len();
+    let years = match (sorted.first(), sorted.last()) {
+        (Some(a), Some(b)) if a.day().year() != b.day().year() => format!("{} to {}", a.day().year(), b.day().year()),
+        (Some(a), _) => a.day().year().to_string(),
+        _ => String::new(),
+    };
     let _ = write!(
         svg,
-        "<svg class=\"figure-svg timeline-chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg class=\"figure-svg timeline-chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"{id}-title\">Timeline of {}</title><desc id=\"{id}-desc\">{count} event{} from {years}, listed below.</desc>",
         esc(topic),
         if count == 1 { "" } else { "s" }
     );
     let _ = write!(svg, "<line class=\"axis\" x1=\"{left}\" y1=\"{axis_y}\" x2=\"{right}\" y2=\"{axis_y}\"/>");
     if last > first {
-        for (day, text) in ticks(first_day, last_day) {
-            let d = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp() as f64 / 86_400.0;
-            if d < first || d > last {
-                continue;
-            }
-            let x = x_of(d);
-            let _ = write!(
-                svg,
-                "<line class=\"tick\" x1=\"{x:.1}\" y1=\"{axis_y}\" x2=\"{x:.1}\" y2=\"{:.1}\"/><text class=\"label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                axis_y + 6.0,
-                axis_y + 22.0,
-                esc(&text)
-            );
-        }
+        axis_ticks(&mut svg, sorted[0].day(), sorted[sorted.len() - 1].day(), axis_y, |d| {
+            (first..=last).contains(&d).then(|| x_of(d))
+        });
     }
-    for (x, level) in placed {
-        let y = axis_y - 8.0 - 12.0 * level as f64;
-        let _ = write!(svg, "<circle class=\"event\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\"/>");
+    for (p, text) in placed.iter().zip(&texts) {
+        // the label's baseline, and a leader line from just under it down to the marker
+        let base = axis_y - 8.0 - row_h * p.row as f64 - 6.0;
+        let _ = write!(
+            svg,
+            "<line class=\"leader\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{axis_y}\"/><text class=\"label\" x=\"{:.1}\" y=\"{base:.1}\">{}</text><circle class=\"event\" cx=\"{x:.1}\" cy=\"{axis_y}\" r=\"5\"/>",
+            base + 4.0,
+            p.from,
+            esc(text),
+            x = p.x,
+        );
     }
     svg.push_str("</svg>");
     svg
 }
 
+/// The axis's ticks and their labels under it; `x_of` places a day, or leaves it out.
+fn axis_ticks(svg: &mut String, first: NaiveDate, last: NaiveDate, axis_y: f64, x_of: impl Fn(f64) -> Option<f64>) {
+    for (day, text) in ticks(first, last) {
+        let d = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp() as f64 / 86_400.0;
+        let Some(x) = x_of(d) else { continue };
+        // the label stays inside the figure, even under a tick at its edge
+        let half = text.chars().count() as f64 * LABEL_PX * CHAR_EM / 2.0;
+        let at = x.clamp(half, WIDTH - half);
+        let _ = write!(
+            svg,
+            "<line class=\"tick\" x1=\"{x:.1}\" y1=\"{axis_y}\" x2=\"{x:.1}\" y2=\"{:.1}\"/><text class=\"label tick-label\" x=\"{at:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            axis_y + 6.0,
+            axis_y + 8.0 + LABEL_PX,
+            esc(&text)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The number after `attr="` in each match of `tag` in `svg`.
+    fn numbers(svg: &str, tag: &str, attr: &str) -> Vec<f64> {
+        svg.split(tag)
+            .skip(1)
+            .map(|rest| {
+                let at = rest.find(&format!(" {attr}=\"")).unwrap() + attr.len() + 3;
+                rest[at..].split('"').next().unwrap().parse().unwrap()
+            })
+            .collect()
+    }
+
+    /// Each label's box (x from, x to, y top, y bottom), from its position, anchor and length.
+    fn label_boxes(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+        svg.split("<text ")
+            .skip(1)
+            .map(|rest| {
+                let attr = |name: &str| -> f64 {
+                    let at = rest.find(&format!(" {name}=\"")).map(|i| i + name.len() + 3).unwrap();
+                    rest[at..].split('"').next().unwrap().parse().unwrap()
+                };
+                let text = &rest[rest.find('>').unwrap() + 1..rest.find("</text>").unwrap()];
+                let size = if rest.starts_with("class=\"label center\"") { LABEL_PX + 1.0 } else { LABEL_PX };
+                let w = text.chars().count() as f64 * size * CHAR_EM;
+                let (x, y) = (attr("x"), attr("y"));
+                let from = if rest.contains("text-anchor=\"middle\"") { x - w / 2.0 } else { x };
+                (from, from + w, y - size, y + size * 0.25)
+            })
+            .collect()
+    }
+
+    /// Whether the segment crosses the box (sampled finely).
+    fn crosses(line: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+        (0..=400).any(|i| {
+            let t = i as f64 / 400.0;
+            let (x, y) = (line.0 + (line.2 - line.0) * t, line.1 + (line.3 - line.1) * t);
+            x > b.0 && x < b.1 && y > b.2 && y < b.3
+        })
+    }
+
+    fn lines(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+        let (x1, y1) = (numbers(svg, "<line ", "x1"), numbers(svg, "<line ", "y1"));
+        let (x2, y2) = (numbers(svg, "<line ", "x2"), numbers(svg, "<line ", "y2"));
+        (0..x1.len()).map(|i| (x1[i], y1[i], x2[i], y2[i])).collect()
+    }
+
+    fn no_line_crosses_a_label(svg: &str) {
+        for line in lines(svg) {
+            for b in label_boxes(svg) {
+                assert!(!crosses(line, b), "{line:?} crosses {b:?} in {svg}");
+            }
+        }
+    }
+
+    fn no_labels_overlap(svg: &str) {
+        let boxes = label_boxes(svg);
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let apart = a.1 <= b.0 || b.1 <= a.0 || a.3 <= b.2 || b.3 <= a.2;
+                assert!(apart, "{a:?} and {b:?} overlap in {svg}");
+            }
+            assert!(a.0 >= 0.0 && a.1 <= WIDTH, "{a:?} leaves the figure");
+        }
+    }
 
     #[test]
     fn neighbourhood_is_labelled_and_escaped() {
@@ -209,14 +374,60 @@ mod tests {
     }
 
     #[test]
-    fn timeline_places_and_stacks_events() {
+    fn no_line_of_the_neighbourhood_crosses_a_label() {
+        for n in [1, 2, 5, 8, 12] {
+            let neighbours: Vec<(String, usize)> =
+                (0..n).map(|i| (format!("Actor with a rather long name {i}"), 1 + i % 4)).collect();
+            let svg = neighbourhood("co", "Federal Bureau of Investigation", &neighbours);
+            no_line_crosses_a_label(&svg);
+            no_labels_overlap(&svg);
+        }
+    }
+
+    #[test]
+    fn timeline_labels_every_marker_and_groups_events_too_close_to_tell_apart() {
         let d = |s: &str| Date::parse(s).unwrap();
         let svg = timeline("tl", "Taiwan", &[d("2016-07-12"), d("2024-11-15"), d("2024-11-16"), d("2022-10-07")]);
         assert!(svg.contains("4 events from 2016 to 2024"));
-        assert_eq!(svg.matches("<circle class=\"event\"").count(), 4);
+        // the two November days are one marker, labelled with both and their count
+        assert_eq!(svg.matches("<circle class=\"event\"").count(), 3);
+        assert!(svg.contains(">2 events, 15–16 Nov 2024</text>"), "{svg}");
+        assert!(svg.contains(">12 Jul 2016</text>"));
+        assert!(svg.contains(">7 Oct 2022</text>"));
         assert!(svg.contains(">2020</text>"));
         let one = timeline("tl", "X", &[d("2024-11-16")]);
         assert!(one.contains("1 event from 2024"));
+        assert!(one.contains(">16 Nov 2024</text>"));
+    }
+
+    #[test]
+    fn timeline_labels_neither_overlap_nor_are_crossed_by_lines() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let dense: Vec<Date> = ["2024-11-01", "2024-11-03", "2024-11-05", "2024-11-08", "2024-11-10", "2024-11-13"]
+            .iter()
+            .map(|s| d(s))
+            .collect();
+        let spread: Vec<Date> = ["2016-07-12", "2018-03-01", "2019-01-01", "2022-10-07", "2023-11-15", "2024-11-16"]
+            .iter()
+            .map(|s| d(s))
+            .collect();
+        for dates in [&dense, &spread] {
+            let svg = timeline("tl", "Taiwan", dates);
+            no_labels_overlap(&svg);
+            no_line_crosses_a_label(&svg);
+        }
+    }
+
+    #[test]
+    fn a_crowded_timeline_is_drawn_and_ends() {
+        // markers a label's width apart or less, and many of them: placing stops after a few rows
+        let d = |s: &str| Date::parse(s).unwrap();
+        let dates: Vec<Date> = (1..=28).map(|day| d(&format!("2024-{:02}-{day:02}", 1 + day % 12))).collect();
+        let svg = timeline("tl", "Crowded", &dates);
+        assert!(svg.ends_with("</svg>"));
+        let two = timeline("tl", "Two", &[d("2016-01-01"), d("2016-03-01"), d("2024-11-16")]);
+        no_labels_overlap(&two);
+        no_line_crosses_a_label(&two);
     }
 
     #[test]
@@ -224,6 +435,6 @@ mod tests {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(ticks(d("2024-11-13"), d("2024-11-16")).len(), 4);
         assert!(ticks(d("2024-01-01"), d("2024-11-16")).iter().any(|t| t.1 == "Jul 2024"));
-        assert!(ticks(d("2000-01-01"), d("2024-01-01")).len() <= 9);
+        assert!(ticks(d("2000-01-01"), d("2024-01-01")).len() <= 6);
     }
 }

@@ -67,6 +67,8 @@ pub struct PageMeta {
     pub json_ld: String,
     /// The social card image (an explainer's `image:`), for `og:image`.
     pub image: Option<ImageView>,
+    /// Whether the page holds highlighted code (the default theme links `syntax.css` only then).
+    pub has_code: bool,
 }
 
 /// An image for social cards: its absolute URL and, when known, its size in pixels.
@@ -420,6 +422,9 @@ pub struct HomeContext<'a> {
     pub heading: &'a str,
     /// HTML of content/index.md, shown on the first page.
     pub intro: Option<String>,
+    /// On the first page: the explainer it leads with (the newest `featured: true`, else the
+    /// newest) and its key points; not repeated in `explainers`.
+    pub lead: Option<super::home::LeadView<'a>>,
     pub explainers: Vec<&'a CardValue>,
     pub paginator: Paginator,
     pub topics: Vec<EntityCount>,
@@ -491,6 +496,10 @@ pub struct SearchContext {
 #[derive(Serialize)]
 pub struct NotFoundContext {
     pub page: PageMeta,
+    /// Every topic, A to Z, each with how many explainers it has.
+    pub topics: Vec<EntityCount>,
+    /// The search page's link, when the site has search: the page offers a search form.
+    pub search: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -210,6 +210,12 @@ impl Fingerprinter<'_, '_> {
                 (n, pages, title, description).hash(&mut h);
                 if n == 1 {
                     self.profile(&mut h, intro);
+                    // the explainer the page leads with, and its key points
+                    if let Some(id) = crate::render::home::lead_id(site) {
+                        let meta = &site.explainers[id].meta;
+                        (meta.featured, &meta.takeaways).hash(&mut h);
+                        self.cards(&mut h, &[id]);
+                    }
                 }
                 let all: Vec<ExplainerId> = (0..site.explainers.len()).collect();
                 self.cards(&mut h, page_slice(&all, n, per));
@@ -264,7 +270,9 @@ impl Fingerprinter<'_, '_> {
                 site.actors.iter().for_each(|a| a.explainers.hash(&mut h));
                 site.sections.iter().for_each(|s| s.explainers.hash(&mut h));
             }
-            PageKind::NotFound | PageKind::Robots | PageKind::Search => {}
+            // the 404 page lists the topics
+            PageKind::NotFound => self.topics_listed.hash(&mut h),
+            PageKind::Robots | PageKind::Search => {}
         }
         h.finish()
     }
