@@ -2,14 +2,18 @@
 //! query downloads only the few it needs.
 //!
 //! Layout under `search/index/`:
-//! - `meta.json`: the number of documents, how many documents each document shard holds, the
-//!   first key of every term shard (for a binary search), the stop words.
-//! - `t/<n>.json`: a term shard, `{"t": {stem: [docΔ, score, docΔ, score…]}, "w": {word: stem}}`.
-//!   Keys are stems (with postings, doc ids delta-coded, scores 1–255) and surface words whose
-//!   stem differs (pointing to it), so the browser needs no stemmer: the Snowball stemming happens
-//!   here. Each stem keeps its [`MAX_POSTINGS`] best documents.
-//! - `d/<n>.json`: a document shard: title, link, kind, date and summary of [`DOCS_PER_SHARD`]
-//!   documents.
+//! - `meta.json`: the number of documents (and how many of them are explainers, then topics; the
+//!   actors come last), their average weighted length, how many documents each document shard
+//!   holds, the first key of every term shard (for a binary search), the stop words.
+//! - `t/<n>.json`: a term shard, `{"t": {stem: [docΔ, f, len, docΔ, f, len…]}, "w": {word: stem}}`.
+//!   Keys are stems with every document holding them (no cap: recall does not depend on one), and
+//!   the surface words whose stem differs, pointing to it, so the browser needs no stemmer: the
+//!   Snowball stemming happens here. A posting is the gap from the previous document, `f` = twice
+//!   the stem's weighted frequency in the document, plus one when the title holds it, and the
+//!   document's weighted length: the browser computes BM25 from these, `docs` and `avgdl`, so a
+//!   score never depends on another document's terms, and scores do not tie on a coarse scale.
+//! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
+//!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
 
 use crate::assemble::Site;
 use crate::markdown::ParsedBody;
@@ -21,20 +25,17 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The best documents kept per stem: enough for a results page, small enough for any shard.
-pub const MAX_POSTINGS: usize = 400;
 /// Documents per document shard: the top results of a query touch few, small files.
-pub const DOCS_PER_SHARD: usize = 10;
+pub const DOCS_PER_SHARD: usize = 5;
+/// How much of a document's text its document shard keeps for snippets, in characters.
+pub const PASSAGE_CHARS: usize = 600;
 /// A term shard is closed once its JSON reaches about this many bytes.
 pub const SHARD_BYTES: usize = 12 * 1024;
 /// How much each part of a document counts.
-const WEIGHT_TITLE: f32 = 5.0;
-const WEIGHT_ENTITIES: f32 = 3.0;
-const WEIGHT_SUMMARY: f32 = 2.0;
-const WEIGHT_BODY: f32 = 1.0;
-/// BM25 parameters.
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
+const WEIGHT_TITLE: u32 = 5;
+const WEIGHT_ENTITIES: u32 = 3;
+const WEIGHT_SUMMARY: u32 = 2;
+const WEIGHT_BODY: u32 = 1;
 
 const ENGLISH_STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "he", "her",
@@ -76,22 +77,61 @@ enum Field<'a> {
 
 impl Field<'_> {
     /// Each word with how often it occurs (a body's words were counted when it was parsed).
-    fn words(&self, mut each: impl FnMut(&str, f32)) {
+    fn words(&self, mut each: impl FnMut(&str, u32)) {
         match self {
-            Field::Text(text) => words(text, |word| each(word, 1.0)),
-            Field::Body(body) => body.words.iter().for_each(|(word, count)| each(word, count as f32)),
+            Field::Text(text) => words(text, |word| each(word, 1)),
+            Field::Body(body) => body.words.iter().for_each(|(word, count)| each(word, count)),
         }
     }
 }
 
-/// One searchable page.
+/// One searchable page. Its first field is its title.
 struct Document<'a> {
     kind: &'static str,
     title: String,
     href: String,
     date: String,
     summary: String,
-    fields: Vec<(Field<'a>, f32)>,
+    /// The start of its text, where the browser looks for a passage around the query's words.
+    passage: String,
+    fields: Vec<(Field<'a>, u32)>,
+}
+
+/// About [`PASSAGE_CHARS`] characters of a body's text (outside headings and code), its runs
+/// joined by single spaces, after `summary` when the text starts with it (the document shard
+/// holds the summary already).
+fn passage(body: &ParsedBody<'_>, summary: &str) -> String {
+    let summary: Vec<&str> = summary.split_whitespace().collect();
+    let mut skipped = 0;
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in body.text_runs.iter().filter(|r| !r.removed && !r.in_image).flat_map(|r| r.text.split_whitespace()) {
+        if skipped == usize::MAX || summary.get(skipped) != Some(&word) {
+            if skipped != usize::MAX && skipped < summary.len() {
+                // the text goes on differently from the summary: it is kept from its start
+                for &word in &summary[..skipped] {
+                    push_word(&mut out, &mut chars, word);
+                }
+                skipped = usize::MAX;
+            }
+            if chars >= PASSAGE_CHARS {
+                break;
+            }
+            push_word(&mut out, &mut chars, word);
+        } else {
+            skipped += 1;
+        }
+    }
+    out
+}
+
+/// Appends a word to a passage of `chars` characters, after a space.
+fn push_word(out: &mut String, chars: &mut usize, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
+    *chars += word.chars().count() + 1;
 }
 
 fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
@@ -111,6 +151,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
                 href: site.urls.href(&e.path),
                 date: e.meta.date.human(),
                 summary: e.summary.clone(),
+                passage: passage(&e.body, &e.summary),
                 fields: vec![
                     (Field::Text(e.meta.title.clone()), WEIGHT_TITLE),
                     (Field::Text(entities.join(" ")), WEIGHT_ENTITIES),
@@ -131,6 +172,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
             href: site.urls.href(&t.path),
             date: String::new(),
             summary: t.summary.clone().unwrap_or_default(),
+            passage: t.profile.as_ref().map(|p| passage(&p.body, "")).unwrap_or_default(),
             fields,
         });
     }
@@ -148,16 +190,18 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
             href: site.urls.href(&a.path),
             date: String::new(),
             summary: note,
+            passage: a.profile.as_ref().map(|p| passage(&p.body, "")).unwrap_or_default(),
             fields,
         });
     }
     docs
 }
 
-/// The terms of one document: (stem id of its analyzer, weighted frequency), and its weighted length.
+/// The terms of one document: (stem id of its analyzer, twice the weighted frequency plus one
+/// when the title holds it), and its weighted length. Weights and counts are whole numbers.
 struct Terms {
-    weights: Vec<(u32, f32)>,
-    length: f32,
+    weights: Vec<(u32, u32)>,
+    length: u32,
 }
 
 /// Stems words into ids, remembering each word (most words repeat across documents). One per
@@ -168,8 +212,9 @@ struct Vocabulary {
     words: FxHashMap<String, u32>,
     stems: Vec<String>,
     stem_ids: FxHashMap<String, u32>,
-    /// Scratch: weight by stem id for the document being analyzed, and the ids it touched.
-    weights: Vec<f32>,
+    /// Scratch: twice the weight plus the title flag, by stem id, for the document being
+    /// analyzed, and the ids it touched.
+    weights: Vec<u32>,
     touched: Vec<u32>,
 }
 
@@ -195,26 +240,29 @@ impl Vocabulary {
         let id = *self.stem_ids.entry(stem.clone()).or_insert(next);
         if id == next {
             self.stems.push(stem);
-            self.weights.push(0.0);
+            self.weights.push(0);
         }
         self.words.insert(word.to_string(), id);
         id
     }
 
     fn terms(&mut self, doc: &Document<'_>, stemmer: Option<&Stemmer>, stop_words: &[&str]) -> Terms {
-        let mut length = 0.0;
-        for (field, weight) in &doc.fields {
+        let mut length: u32 = 0;
+        for (i, (field, weight)) in doc.fields.iter().enumerate() {
+            let in_title = u32::from(i == 0);
             field.words(|word, count| {
                 let id = self.stem_id(word, stemmer, stop_words);
                 if id == STOP {
                     return;
                 }
-                if self.weights[id as usize] == 0.0 {
+                let slot = &mut self.weights[id as usize];
+                if *slot == 0 {
                     self.touched.push(id);
                 }
-                // weights are whole numbers: adding one per occurrence gives the same sums
-                self.weights[id as usize] += weight * count;
-                length += weight * count;
+                // weights and counts are whole numbers; bit 0 says the title holds the stem
+                let add = weight.saturating_mul(count);
+                *slot = slot.saturating_add(add.saturating_mul(2)) | in_title;
+                length = length.saturating_add(add);
             });
         }
         let weights = self.touched.drain(..).map(|id| (id, std::mem::take(&mut self.weights[id as usize]))).collect();
@@ -226,6 +274,11 @@ impl Vocabulary {
 struct Meta<'a> {
     version: u32,
     docs: usize,
+    /// Documents `0..explainers` are explainers, the next `topics` topics, the rest actors.
+    explainers: usize,
+    topics: usize,
+    /// The average weighted length of a document, for BM25.
+    avgdl: f64,
     per_shard: usize,
     /// The first key of each term shard, in order.
     shards: Vec<String>,
@@ -239,6 +292,8 @@ struct DocEntry<'a> {
     k: &'a str,
     d: &'a str,
     s: String,
+    /// The start of the text, for a snippet around the match.
+    x: &'a str,
 }
 
 #[derive(Serialize, Default)]
@@ -255,9 +310,21 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let analyzed = analyze(&docs, stemmer.as_ref(), stop_words);
     let stems = encoded_postings(&analyzed);
     let (shards, firsts) = term_shards(&stems, &analyzed.word_stems);
+    let total: u64 = analyzed.doc_terms.iter().map(|t| u64::from(t.length)).sum();
+    // two decimals: enough for BM25, and the same digits on every machine
+    let avgdl = (total as f64 / docs.len().max(1) as f64 * 100.0).round() / 100.0;
 
     let mut files = 0;
-    let meta = Meta { version: 1, docs: docs.len(), per_shard: DOCS_PER_SHARD, shards: firsts, stop_words };
+    let meta = Meta {
+        version: 2,
+        docs: docs.len(),
+        explainers: site.explainers.len(),
+        topics: site.topics.len(),
+        avgdl,
+        per_shard: DOCS_PER_SHARD,
+        shards: firsts,
+        stop_words,
+    };
     sink.write("search/index/meta.json", json(&meta))?;
     files += 1;
     let shard_files: Vec<(String, Vec<u8>)> =
@@ -269,7 +336,14 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     for (i, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let entries: Vec<DocEntry<'_>> = chunk
             .iter()
-            .map(|d| DocEntry { t: &d.title, u: &d.href, k: d.kind, d: &d.date, s: shorten(&d.summary, 240) })
+            .map(|d| DocEntry {
+                t: &d.title,
+                u: &d.href,
+                k: d.kind,
+                d: &d.date,
+                s: shorten(&d.summary, 240),
+                x: &d.passage,
+            })
             .collect();
         sink.write(&format!("search/index/d/{i}.json"), json(&entries))?;
         files += 1;
@@ -337,45 +411,23 @@ fn analyze(docs: &[Document<'_>], stemmer: Option<&Stemmer>, stop_words: &[&str]
     Analyzed { doc_terms, stem_names, word_stems }
 }
 
-/// Each stem's postings, sorted by stem: its best documents (BM25, scaled to 1–255 against the
-/// best score of the index), as pairs of the gap from the previous document and the score.
+/// Each stem's postings, sorted by stem: every document holding it, in document order, as triples
+/// of the gap from the previous document, twice the weighted frequency plus the title flag, and
+/// the document's weighted length.
 fn encoded_postings(analyzed: &Analyzed) -> Vec<(&str, Vec<u32>)> {
-    let doc_terms = &analyzed.doc_terms;
-    let n = doc_terms.len().max(1) as f32;
-    let average = (doc_terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); analyzed.stem_names.len()];
-    for (id, t) in doc_terms.iter().enumerate() {
-        for &(stem, tf) in &t.weights {
-            let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * t.length / average));
-            postings[stem as usize].push((id as u32, norm));
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); analyzed.stem_names.len()];
+    let mut previous: Vec<u32> = vec![0; analyzed.stem_names.len()];
+    for (id, t) in analyzed.doc_terms.iter().enumerate() {
+        let id = id as u32;
+        for &(stem, f) in &t.weights {
+            let list = &mut postings[stem as usize];
+            list.extend([id - previous[stem as usize], f, t.length]);
+            previous[stem as usize] = id;
         }
     }
-    let idf = |documents: usize| (1.0 + (n - documents as f32 + 0.5) / (documents as f32 + 0.5)).ln();
-    let max_score = postings
-        .iter()
-        .map(|p| {
-            let idf = idf(p.len());
-            p.iter().map(|x| x.1 * idf).fold(0.0, f32::max)
-        })
-        .fold(0.0, f32::max)
-        .max(f32::MIN_POSITIVE);
-    let mut stems: Vec<(&str, Vec<u32>)> = postings
-        .into_par_iter()
-        .zip(analyzed.stem_names.par_iter())
-        .map(|(mut list, stem)| {
-            let idf = idf(list.len());
-            keep_best(&mut list, MAX_POSTINGS);
-            let mut encoded = Vec::with_capacity(list.len() * 2);
-            let mut previous = 0;
-            for (doc, score) in list {
-                encoded.push(doc - previous);
-                encoded.push(((score * idf / max_score) * 255.0).round().clamp(1.0, 255.0) as u32);
-                previous = doc;
-            }
-            (stem.as_str(), encoded)
-        })
-        .collect();
-    stems.sort_by(|a, b| a.0.cmp(b.0));
+    let mut stems: Vec<(&str, Vec<u32>)> =
+        analyzed.stem_names.iter().map(String::as_str).zip(postings).collect();
+    stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     stems
 }
 
@@ -396,7 +448,7 @@ fn term_shards(stems: &[(&str, Vec<u32>)], word_stems: &BTreeMap<String, String>
         let cost = key.len()
             + 8
             + match &value {
-                Key::Stem(p) => p.len() * 4,
+                Key::Stem(p) => p.len() * 3,
                 Key::Word(s) => s.len() + 4,
             };
         if size.saturating_add(cost) > SHARD_BYTES && firsts.last().is_none_or(|f| f != key) {
@@ -418,19 +470,6 @@ fn term_shards(stems: &[(&str, Vec<u32>)], word_stems: &BTreeMap<String, String>
     (shards, firsts)
 }
 
-/// Keeps the `max` best postings of a stem (highest score; of equal scores, the earlier
-/// document), in document order. `postings` come in document order.
-fn keep_best(postings: &mut Vec<(u32, f32)>, max: usize) {
-    if postings.len() <= max {
-        return;
-    }
-    if let Some(last_kept) = max.checked_sub(1) {
-        postings.select_nth_unstable_by(last_kept, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    }
-    postings.truncate(max);
-    postings.sort_unstable_by_key(|p| p.0);
-}
-
 /// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
     crate::render::jsonld::markup_safe(serde_json::to_string(value).expect("index parts serialize")).into_bytes()
@@ -449,30 +488,6 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The best postings against sorting them all by score and taking the first: many ties
-    /// (scores from a few values), every length around the limit.
-    #[test]
-    fn keeps_the_best_postings_in_document_order() {
-        let mut seed = 11u64;
-        for len in 0..60 {
-            for max in [0, 1, 5, 20, 59] {
-                let postings: Vec<(u32, f32)> = (0..len)
-                    .map(|doc| {
-                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                        (doc * 3, ((seed >> 60) % 4) as f32 * 0.5)
-                    })
-                    .collect();
-                let mut expected = postings.clone();
-                expected.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                expected.truncate(max);
-                expected.sort_by_key(|p| p.0);
-                let mut kept = postings;
-                keep_best(&mut kept, max);
-                assert_eq!(kept, expected, "{len} postings, {max} kept");
-            }
-        }
-    }
 
     #[test]
     fn shortens_at_words() {
