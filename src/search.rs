@@ -8,10 +8,12 @@
 //! - `t/<n>.json`: a term shard, `{"t": {stem: [docΔ, f, len, docΔ, f, len…]}, "w": {word: stem}}`.
 //!   Keys are stems with every document holding them (no cap: recall does not depend on one), and
 //!   the surface words whose stem differs, pointing to it, so the browser needs no stemmer: the
-//!   Snowball stemming happens here. A posting is the gap from the previous document, `f` = twice
-//!   the stem's weighted frequency in the document, plus one when the title holds it, and the
-//!   document's weighted length: the browser computes BM25 from these, `docs` and `avgdl`, so a
-//!   score never depends on another document's terms, and scores do not tie on a coarse scale.
+//!   Snowball stemming happens here. A posting is the gap from the previous document, `f` = 32
+//!   times the stem's weighted frequency in the document plus, when the title holds it, the
+//!   number of words of the title (1–31), and the document's weighted length: the browser
+//!   computes BM25 from these, `docs` and `avgdl`, so a score never depends on another
+//!   document's terms, and scores do not tie on a coarse scale; it ranks a title that holds the
+//!   query, the shortest first, above the rest.
 //! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
 //!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
 
@@ -197,8 +199,9 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
     docs
 }
 
-/// The terms of one document: (stem id of its analyzer, twice the weighted frequency plus one
-/// when the title holds it), and its weighted length. Weights and counts are whole numbers.
+/// The terms of one document: (stem id of its analyzer, 32 times the weighted frequency plus the
+/// number of words of the title when the title holds the stem), and its weighted length.
+/// Weights and counts are whole numbers.
 struct Terms {
     weights: Vec<(u32, u32)>,
     length: u32,
@@ -217,6 +220,9 @@ struct Vocabulary {
     weights: Vec<u32>,
     touched: Vec<u32>,
 }
+
+/// The most words of a title a posting says (in the low five bits of its `f`).
+const TITLE_WORDS_MAX: u32 = 31;
 
 /// The id of stop words in a vocabulary.
 const STOP: u32 = u32::MAX;
@@ -248,6 +254,7 @@ impl Vocabulary {
 
     fn terms(&mut self, doc: &Document<'_>, stemmer: Option<&Stemmer>, stop_words: &[&str]) -> Terms {
         let mut length: u32 = 0;
+        let mut title_words: u32 = 0;
         for (i, (field, weight)) in doc.fields.iter().enumerate() {
             let in_title = u32::from(i == 0);
             field.words(|word, count| {
@@ -263,9 +270,18 @@ impl Vocabulary {
                 let add = weight.saturating_mul(count);
                 *slot = slot.saturating_add(add.saturating_mul(2)) | in_title;
                 length = length.saturating_add(add);
+                title_words += in_title * count;
             });
         }
-        let weights = self.touched.drain(..).map(|id| (id, std::mem::take(&mut self.weights[id as usize]))).collect();
+        let title = title_words.clamp(1, TITLE_WORDS_MAX);
+        let weights = self
+            .touched
+            .drain(..)
+            .map(|id| {
+                let slot = std::mem::take(&mut self.weights[id as usize]);
+                (id, (slot >> 1).saturating_mul(TITLE_WORDS_MAX + 1) + if slot & 1 == 1 { title } else { 0 })
+            })
+            .collect();
         Terms { weights, length }
     }
 }
@@ -406,7 +422,7 @@ fn analyze(docs: &[Document<'_>], stemmer: Option<&Stemmer>, stop_words: &[&str]
 }
 
 /// Each stem's postings, sorted by stem: every document holding it, in document order, as triples
-/// of the gap from the previous document, twice the weighted frequency plus the title flag, and
+/// of the gap from the previous document, the weighted frequency and title words (see the module), and
 /// the document's weighted length.
 fn encoded_postings(analyzed: &Analyzed) -> Vec<(&str, Vec<u32>)> {
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); analyzed.stem_names.len()];

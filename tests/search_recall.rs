@@ -207,7 +207,10 @@ fn scores_tie_only_where_the_counts_do() {
         };
         let top = result["results"].as_array().unwrap();
         assert_eq!(top.len(), 30, "{query}");
-        let key = |r: &Value| (r["tier"].as_u64().unwrap(), r["score"].as_f64().unwrap());
+        // the order: tier up, the title's length down (for titles holding the query), score up
+        let key = |r: &Value| {
+            (r["tier"].as_u64().unwrap(), std::cmp::Reverse(r["title"].as_u64().unwrap()), r["score"].as_f64().unwrap())
+        };
         for pair in top.windows(2) {
             let (a, b) = (pair[0]["u"].as_str().unwrap(), pair[1]["u"].as_str().unwrap());
             assert!(key(&pair[0]) >= key(&pair[1]), "{query}: out of order: {pair:?}");

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the shipped search script's engine (createEngine of search.js) on a built index, for
 // tests and benchmarks: reads queries (a JSON array of strings) on stdin, and prints one JSON
-// object per query: every result in rank order (its link, score and tier), the count, how each
+// object per query: every result in rank order (its link, score, tier and title length), the count, how each
 // word was matched, and the index files the query read and their bytes (files read by an
 // earlier query count again: each query starts with an empty cache, as a fresh page does).
 //
@@ -36,7 +36,7 @@ const queries = JSON.parse(fs.readFileSync(0, 'utf8'));
     out.push({
       query: text,
       count: found.results.length,
-      results: shown.map((r, i) => ({ u: docs[i].u, t: docs[i].t, score: r.score, tier: r.tier })),
+      results: shown.map((r, i) => ({ u: docs[i].u, t: docs[i].t, score: r.score, tier: r.tier, title: r.title })),
       how: found.terms.map((t) => t.how + ':' + t.stems.join('|')),
       files: [...files.keys()],
       bytes,

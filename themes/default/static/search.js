@@ -153,36 +153,40 @@
         var doc = 0;
         for (var i = 0; i < list.length; i += 3) {
           doc += list[i];
-          var tf = list[i + 1] >> 1, title = list[i + 1] & 1, dl = list[i + 2];
+          // f: 32 × the weighted frequency, plus the title's length in words when it holds the stem
+          var tf = Math.floor(list[i + 1] / 32), title = list[i + 1] % 32, dl = list[i + 2];
           var score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / m.avgdl));
           var old = out.get(doc);
           if (!old) out.set(doc, { score: score, title: title });
-          else { old.score = Math.max(old.score, score); old.title = old.title | title; }
+          else { old.score = Math.max(old.score, score); old.title = Math.max(old.title, title); }
         }
       });
       return out;
     }
 
     // Every document that holds all the terms, best first: a topic or actor whose name holds
-    // every query word, then documents whose title holds every query word, then by score
-    // (exact words count fully, prefixes and corrected typos half), then in index order.
+    // every query word, then documents whose title holds every query word (the shortest title
+    // first: the closest to the query), then by score (exact words count fully, prefixes and
+    // corrected typos half), then in index order.
     function rank(m, terms) {
       var maps = terms.map(function (t) { return scores(m, t); });
       var weights = terms.map(function (t) { return t.how === "exact" ? 1 : 0.5; });
       var order = maps.map(function (x, i) { return i; }).sort(function (a, b) { return maps[a].size - maps[b].size; });
       var results = [];
       maps[order[0]].forEach(function (first, doc) {
-        var score = 0, titled = true;
+        var score = 0, title = 32;
         for (var j = 0; j < order.length; j++) {
           var hit = maps[order[j]].get(doc);
           if (!hit) return;
           score += hit.score * weights[order[j]];
-          titled = titled && hit.title === 1;
+          title = Math.min(title, hit.title);
         }
-        var named = titled && doc >= m.explainers;
-        results.push({ doc: doc, score: score, tier: (named ? 2 : 0) + (titled ? 1 : 0) });
+        var named = title > 0 && doc >= m.explainers;
+        results.push({ doc: doc, score: score, tier: (named ? 2 : 0) + (title > 0 ? 1 : 0), title: title });
       });
-      return results.sort(function (a, b) { return b.tier - a.tier || b.score - a.score || a.doc - b.doc; });
+      return results.sort(function (a, b) {
+        return b.tier - a.tier || a.title - b.title || b.score - a.score || a.doc - b.doc;
+      });
     }
 
     // The ranked results of `text`: { words, terms, results }. A word the index does not know
