@@ -435,8 +435,7 @@ fn encoded_postings(analyzed: &Analyzed) -> Vec<(&str, Vec<u32>)> {
             previous[stem as usize] = id;
         }
     }
-    let mut stems: Vec<(&str, Vec<u32>)> =
-        analyzed.stem_names.iter().map(String::as_str).zip(postings).collect();
+    let mut stems: Vec<(&str, Vec<u32>)> = analyzed.stem_names.iter().map(String::as_str).zip(postings).collect();
     stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     stems
 }
@@ -447,17 +446,20 @@ enum Key<'a> {
     Word(&'a str),
 }
 
+/// A term shard: its keys in order.
+type TermShard<'a> = Vec<(&'a str, Key<'a>)>;
+
 /// The term shards: stems and words in key order, cut at about `SHARD_BYTES`, and the first key
 /// of each shard (a key is never split across two shards). Shards borrow their postings.
 fn term_shards<'a>(
     stems: &'a [(&'a str, Vec<u32>)],
     word_stems: &'a BTreeMap<String, String>,
-) -> (Vec<Vec<(&'a str, Key<'a>)>>, Vec<String>) {
+) -> (Vec<TermShard<'a>>, Vec<String>) {
     let mut keys: Vec<(&str, Key<'_>)> = stems.iter().map(|(s, p)| (*s, Key::Stem(p))).collect();
     keys.extend(word_stems.iter().map(|(w, s)| (w.as_str(), Key::Word(s.as_str()))));
     // stable: a key that is both a stem and a word keeps its stem first
     keys.sort_by(|a, b| a.0.cmp(b.0));
-    let mut shards: Vec<Vec<(&str, Key<'_>)>> = Vec::new();
+    let mut shards: Vec<TermShard<'_>> = Vec::new();
     let mut firsts: Vec<String> = Vec::new();
     let mut size = usize::MAX;
     for (key, value) in keys {

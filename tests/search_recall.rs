@@ -17,16 +17,100 @@ use std::process::Command;
 /// Words of the corpus, commonest first (drawn with weights ~ 1/rank). Holds words spelled like
 /// another word's stem (`governmental` stems to `government`, which stems to `govern`).
 const VOCABULARY: &[&str] = &[
-    "china", "trade", "government", "policy", "tariffs", "data", "export", "controls", "department", "security",
-    "governments", "development", "taiwan", "beijing", "washington", "mobile", "governmental", "departmental",
-    "developmental", "policies", "chips", "semiconductor", "sanctions", "military", "strait", "summit", "lima",
-    "apec", "biden", "xi", "meeting", "readout", "officials", "treasury", "commerce", "entity", "list", "rare",
-    "earths", "minerals", "shipping", "ports", "navy", "coast", "guard", "fishing", "reef", "philippines",
-    "manila", "tokyo", "seoul", "pyongyang", "missile", "launch", "troops", "kursk", "russia", "ukraine",
-    "diplomacy", "dialogue", "hotline", "fentanyl", "precursors", "customs", "investment", "screening", "outbound",
-    "capital", "markets", "currency", "yuan", "dollar", "debt", "loans", "belt", "road", "infrastructure",
-    "cables", "undersea", "telecom", "espionage", "hackers", "typhoon", "networks", "accessibility", "accessible",
-    "access", "search", "searcher", "searching", "governor", "governing", "departments", "developments",
+    "china",
+    "trade",
+    "government",
+    "policy",
+    "tariffs",
+    "data",
+    "export",
+    "controls",
+    "department",
+    "security",
+    "governments",
+    "development",
+    "taiwan",
+    "beijing",
+    "washington",
+    "mobile",
+    "governmental",
+    "departmental",
+    "developmental",
+    "policies",
+    "chips",
+    "semiconductor",
+    "sanctions",
+    "military",
+    "strait",
+    "summit",
+    "lima",
+    "apec",
+    "biden",
+    "xi",
+    "meeting",
+    "readout",
+    "officials",
+    "treasury",
+    "commerce",
+    "entity",
+    "list",
+    "rare",
+    "earths",
+    "minerals",
+    "shipping",
+    "ports",
+    "navy",
+    "coast",
+    "guard",
+    "fishing",
+    "reef",
+    "philippines",
+    "manila",
+    "tokyo",
+    "seoul",
+    "pyongyang",
+    "missile",
+    "launch",
+    "troops",
+    "kursk",
+    "russia",
+    "ukraine",
+    "diplomacy",
+    "dialogue",
+    "hotline",
+    "fentanyl",
+    "precursors",
+    "customs",
+    "investment",
+    "screening",
+    "outbound",
+    "capital",
+    "markets",
+    "currency",
+    "yuan",
+    "dollar",
+    "debt",
+    "loans",
+    "belt",
+    "road",
+    "infrastructure",
+    "cables",
+    "undersea",
+    "telecom",
+    "espionage",
+    "hackers",
+    "typhoon",
+    "networks",
+    "accessibility",
+    "accessible",
+    "access",
+    "search",
+    "searcher",
+    "searching",
+    "governor",
+    "governing",
+    "departments",
+    "developments",
 ];
 
 /// A tiny deterministic generator (the test must not depend on a random seed).
@@ -141,7 +225,9 @@ fn every_explainer_holding_the_query_words_is_found() {
     let stemmer = Stemmer::create(Algorithm::English);
     let stems: Vec<BTreeSet<String>> = docs
         .iter()
-        .map(|d| split(&d.text).iter().filter(|w| !stop.contains(w.as_str())).map(|w| stemmer.stem(w).into_owned()).collect())
+        .map(|d| {
+            split(&d.text).iter().filter(|w| !stop.contains(w.as_str())).map(|w| stemmer.stem(w).into_owned()).collect()
+        })
         .collect();
 
     // one-word queries of every word of the vocabulary (and its bug cases), then random
@@ -156,8 +242,11 @@ fn every_explainer_holding_the_query_words_is_found() {
     let results = run_engine(&site, &queries, None);
     let mut wrong = Vec::new();
     for (query, result) in queries.iter().zip(&results) {
-        let wanted: Vec<String> =
-            split(query).into_iter().filter(|w| !stop.contains(w.as_str())).map(|w| stemmer.stem(&w).into_owned()).collect();
+        let wanted: Vec<String> = split(query)
+            .into_iter()
+            .filter(|w| !stop.contains(w.as_str()))
+            .map(|w| stemmer.stem(&w).into_owned())
+            .collect();
         let expected: BTreeSet<&str> = docs
             .iter()
             .zip(&stems)
@@ -166,7 +255,10 @@ fn every_explainer_holding_the_query_words_is_found() {
             .collect();
         let found = hrefs(result);
         let found_set: BTreeSet<&str> = found.iter().map(String::as_str).collect();
-        if found_set != expected || result["count"].as_u64() != Some(expected.len() as u64) || found.len() != found_set.len() {
+        if found_set != expected
+            || result["count"].as_u64() != Some(expected.len() as u64)
+            || found.len() != found_set.len()
+        {
             wrong.push(format!(
                 "{query:?}: expected {} explainers, found {} (count {}); missing {:?}, extra {:?}",
                 expected.len(),
@@ -192,7 +284,8 @@ fn scores_tie_only_where_the_counts_do() {
     // weighted lengths are
     let (site, docs) = corpus(600);
     let by_href: std::collections::BTreeMap<&str, &Doc> = docs.iter().map(|d| (d.href.as_str(), d)).collect();
-    let queries: Vec<String> = ["china", "data", "mobile", "security", "taiwan"].iter().map(|q| q.to_string()).collect();
+    let queries: Vec<String> =
+        ["china", "data", "mobile", "security", "taiwan"].iter().map(|q| q.to_string()).collect();
     let mut distinct = 0;
     for result in run_engine(&site, &queries, Some(30)) {
         let query = result["query"].as_str().unwrap();
@@ -257,7 +350,8 @@ fn a_one_edit_typo_finds_what_the_right_spelling_finds() {
     let mut wrong = Vec::new();
     for pair in results.chunks(2) {
         let (right, typo) = (&pair[0], &pair[1]);
-        let (files_right, files_typo) = (right["files"].as_array().unwrap().len(), typo["files"].as_array().unwrap().len());
+        let (files_right, files_typo) =
+            (right["files"].as_array().unwrap().len(), typo["files"].as_array().unwrap().len());
         if hrefs(right) != hrefs(typo) || files_typo > files_right + 2 {
             wrong.push(format!(
                 "{} as {}: {} files against {}, matched {}",
@@ -266,7 +360,13 @@ fn a_one_edit_typo_finds_what_the_right_spelling_finds() {
         }
     }
     // a typo may land next to another word of the corpus; nearly all must find the right one
-    assert!(wrong.len() * 20 <= queries.len() / 2, "{} of {} typos differ:\n{}", wrong.len(), queries.len() / 2, wrong.join("\n"));
+    assert!(
+        wrong.len() * 20 <= queries.len() / 2,
+        "{} of {} typos differ:\n{}",
+        wrong.len(),
+        queries.len() / 2,
+        wrong.join("\n")
+    );
 }
 
 #[test]
