@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 /// Documents per document shard: the top results of a query touch few, small files.
 pub const DOCS_PER_SHARD: usize = 5;
 /// How much of a document's text its document shard keeps for snippets, in characters.
-pub const PASSAGE_CHARS: usize = 600;
+pub const PASSAGE_CHARS: usize = 400;
 /// A term shard is closed once its JSON reaches about this many bytes.
 pub const SHARD_BYTES: usize = 12 * 1024;
 /// How much each part of a document counts.
@@ -100,40 +100,52 @@ struct Document<'a> {
 }
 
 /// About [`PASSAGE_CHARS`] characters of a body's text (outside headings and code), its runs
-/// joined by single spaces, after `summary` when the text starts with it (the document shard
-/// holds the summary already).
+/// joined and its white space collapsed, after `summary` when the text starts with it (the
+/// document shard holds the summary already). Byte by byte over a bounded start of the text: it
+/// runs for every document of every build.
 fn passage(body: &ParsedBody<'_>, summary: &str) -> String {
-    let summary: Vec<&str> = summary.split_whitespace().collect();
-    let mut skipped = 0;
-    let mut out = String::new();
-    let mut chars = 0;
-    for word in body.text_runs.iter().filter(|r| !r.removed && !r.in_image).flat_map(|r| r.text.split_whitespace()) {
-        if skipped == usize::MAX || summary.get(skipped) != Some(&word) {
-            if skipped != usize::MAX && skipped < summary.len() {
-                // the text goes on differently from the summary: it is kept from its start
-                for &word in &summary[..skipped] {
-                    push_word(&mut out, &mut chars, word);
-                }
-                skipped = usize::MAX;
-            }
-            if chars >= PASSAGE_CHARS {
-                break;
-            }
-            push_word(&mut out, &mut chars, word);
-        } else {
-            skipped += 1;
+    let budget = summary.len() + PASSAGE_CHARS * 2;
+    let mut text = String::with_capacity(budget + PASSAGE_CHARS);
+    for run in body.text_runs.iter().filter(|r| !r.removed && !r.in_image) {
+        if text.len() >= budget {
+            break;
         }
+        push_collapsed(&mut text, &run.text);
     }
-    out
+    let mut short = String::with_capacity(summary.len());
+    push_collapsed(&mut short, summary);
+    let rest = match text.strip_prefix(short.trim_end()) {
+        Some(rest) if !short.trim_end().is_empty() => rest.trim_start(),
+        _ => text.trim_start(),
+    };
+    if rest.len() <= PASSAGE_CHARS {
+        return rest.trim_end().to_string();
+    }
+    // cut at the last space before the limit (at a character boundary)
+    let mut end = PASSAGE_CHARS;
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = rest[..end].rfind(' ').unwrap_or(end);
+    rest[..end].to_string()
 }
 
-/// Appends a word to a passage of `chars` characters, after a space.
-fn push_word(out: &mut String, chars: &mut usize, word: &str) {
-    if !out.is_empty() {
+/// Appends a run of text with its white space collapsed, after a space unless `out` is empty or
+/// the run starts with punctuation that follows a word (runs end where markup starts or ends:
+/// "*Reuters*." is two runs).
+fn push_collapsed(out: &mut String, text: &str) {
+    let mut words = text.split_ascii_whitespace();
+    let Some(first) = words.next() else { return };
+    let glued = !text.starts_with(|c: char| c.is_ascii_whitespace())
+        && first.starts_with([',', '.', ';', ':', '!', '?', ')', '\u{2019}', '\u{201d}']);
+    if !out.is_empty() && !glued {
         out.push(' ');
     }
-    out.push_str(word);
-    *chars += word.chars().count() + 1;
+    out.push_str(first);
+    for word in words {
+        out.push(' ');
+        out.push_str(word);
+    }
 }
 
 fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
@@ -589,6 +601,15 @@ mod tests {
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         let expected = json(&serde_json::json!({ "t": t, "w": w }));
         assert_eq!(String::from_utf8(shard_json(&sorted)).unwrap(), String::from_utf8(expected).unwrap());
+    }
+
+    #[test]
+    fn collapses_white_space_between_and_within_runs() {
+        let mut out = String::new();
+        for run in ["The  talks ", "ended", "\n early.", "", " Then\t", "more", ". See ", "Reuters", "."] {
+            push_collapsed(&mut out, run);
+        }
+        assert_eq!(out, "The talks ended early. Then more. See Reuters.");
     }
 
     #[test]
