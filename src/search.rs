@@ -2,14 +2,20 @@
 //! query downloads only the few it needs.
 //!
 //! Layout under `search/index/`:
-//! - `meta.json`: the number of documents, how many documents each document shard holds, the
-//!   first key of every term shard (for a binary search), the stop words.
-//! - `t/<n>.json`: a term shard, `{"t": {stem: [docΔ, score, docΔ, score…]}, "w": {word: stem}}`.
-//!   Keys are stems (with postings, doc ids delta-coded, scores 1–255) and surface words whose
-//!   stem differs (pointing to it), so the browser needs no stemmer: the Snowball stemming happens
-//!   here. Each stem keeps its [`MAX_POSTINGS`] best documents.
-//! - `d/<n>.json`: a document shard: title, link, kind, date and summary of [`DOCS_PER_SHARD`]
-//!   documents.
+//! - `meta.json`: the number of documents (and how many of them are explainers, then topics; the
+//!   actors come last), their average weighted length, how many documents each document shard
+//!   holds, the first key of every term shard (for a binary search), the stop words.
+//! - `t/<n>.json`: a term shard, `{"t": {stem: [docΔ, f, len, docΔ, f, len…]}, "w": {word: stem}}`.
+//!   Keys are stems with every document holding them (no cap: recall does not depend on one), and
+//!   the surface words whose stem differs, pointing to it, so the browser needs no stemmer: the
+//!   Snowball stemming happens here. A posting is the gap from the previous document, `f` = 32
+//!   times the stem's weighted frequency in the document plus, when the title holds it, the
+//!   number of words of the title (1–31), and the document's weighted length: the browser
+//!   computes BM25 from these, `docs` and `avgdl`, so a score never depends on another
+//!   document's terms, and scores do not tie on a coarse scale; it ranks a title that holds the
+//!   query, the shortest first, above the rest.
+//! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
+//!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
 
 use crate::assemble::Site;
 use crate::markdown::ParsedBody;
@@ -21,20 +27,17 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The best documents kept per stem: enough for a results page, small enough for any shard.
-pub const MAX_POSTINGS: usize = 400;
 /// Documents per document shard: the top results of a query touch few, small files.
-pub const DOCS_PER_SHARD: usize = 10;
+pub const DOCS_PER_SHARD: usize = 5;
+/// How much of a document's text its document shard keeps for snippets, in characters.
+pub const PASSAGE_CHARS: usize = 400;
 /// A term shard is closed once its JSON reaches about this many bytes.
 pub const SHARD_BYTES: usize = 12 * 1024;
 /// How much each part of a document counts.
-const WEIGHT_TITLE: f32 = 5.0;
-const WEIGHT_ENTITIES: f32 = 3.0;
-const WEIGHT_SUMMARY: f32 = 2.0;
-const WEIGHT_BODY: f32 = 1.0;
-/// BM25 parameters.
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
+const WEIGHT_TITLE: u32 = 5;
+const WEIGHT_ENTITIES: u32 = 3;
+const WEIGHT_SUMMARY: u32 = 2;
+const WEIGHT_BODY: u32 = 1;
 
 const ENGLISH_STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "he", "her",
@@ -76,22 +79,73 @@ enum Field<'a> {
 
 impl Field<'_> {
     /// Each word with how often it occurs (a body's words were counted when it was parsed).
-    fn words(&self, mut each: impl FnMut(&str, f32)) {
+    fn words(&self, mut each: impl FnMut(&str, u32)) {
         match self {
-            Field::Text(text) => words(text, |word| each(word, 1.0)),
-            Field::Body(body) => body.words.iter().for_each(|(word, count)| each(word, count as f32)),
+            Field::Text(text) => words(text, |word| each(word, 1)),
+            Field::Body(body) => body.words.iter().for_each(|(word, count)| each(word, count)),
         }
     }
 }
 
-/// One searchable page.
+/// One searchable page. Its first field is its title.
 struct Document<'a> {
     kind: &'static str,
     title: String,
     href: String,
     date: String,
     summary: String,
-    fields: Vec<(Field<'a>, f32)>,
+    /// The start of its text, where the browser looks for a passage around the query's words.
+    passage: String,
+    fields: Vec<(Field<'a>, u32)>,
+}
+
+/// About [`PASSAGE_CHARS`] characters of a body's text (outside headings and code), its runs
+/// joined and its white space collapsed, after `summary` when the text starts with it (the
+/// document shard holds the summary already). Byte by byte over a bounded start of the text: it
+/// runs for every document of every build.
+fn passage(body: &ParsedBody<'_>, summary: &str) -> String {
+    let budget = summary.len() + PASSAGE_CHARS * 2;
+    let mut text = String::with_capacity(budget + PASSAGE_CHARS);
+    for run in body.text_runs.iter().filter(|r| !r.removed && !r.in_image) {
+        if text.len() >= budget {
+            break;
+        }
+        push_collapsed(&mut text, &run.text);
+    }
+    let mut short = String::with_capacity(summary.len());
+    push_collapsed(&mut short, summary);
+    let rest = match text.strip_prefix(short.trim_end()) {
+        Some(rest) if !short.trim_end().is_empty() => rest.trim_start(),
+        _ => text.trim_start(),
+    };
+    if rest.len() <= PASSAGE_CHARS {
+        return rest.trim_end().to_string();
+    }
+    // cut at the last space before the limit (at a character boundary)
+    let mut end = PASSAGE_CHARS;
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = rest[..end].rfind(' ').unwrap_or(end);
+    rest[..end].to_string()
+}
+
+/// Appends a run of text with its white space collapsed, after a space unless `out` is empty or
+/// the run starts with punctuation that follows a word (runs end where markup starts or ends:
+/// "*Reuters*." is two runs).
+fn push_collapsed(out: &mut String, text: &str) {
+    let mut words = text.split_ascii_whitespace();
+    let Some(first) = words.next() else { return };
+    let glued = !text.starts_with(|c: char| c.is_ascii_whitespace())
+        && first.starts_with([',', '.', ';', ':', '!', '?', ')', '\u{2019}', '\u{201d}']);
+    if !out.is_empty() && !glued {
+        out.push(' ');
+    }
+    out.push_str(first);
+    for word in words {
+        out.push(' ');
+        out.push_str(word);
+    }
 }
 
 fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
@@ -111,6 +165,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
                 href: site.urls.href(&e.path),
                 date: e.meta.date.human(),
                 summary: e.summary.clone(),
+                passage: passage(&e.body, &e.summary),
                 fields: vec![
                     (Field::Text(e.meta.title.clone()), WEIGHT_TITLE),
                     (Field::Text(entities.join(" ")), WEIGHT_ENTITIES),
@@ -131,6 +186,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
             href: site.urls.href(&t.path),
             date: String::new(),
             summary: t.summary.clone().unwrap_or_default(),
+            passage: t.profile.as_ref().map(|p| passage(&p.body, "")).unwrap_or_default(),
             fields,
         });
     }
@@ -148,16 +204,19 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
             href: site.urls.href(&a.path),
             date: String::new(),
             summary: note,
+            passage: a.profile.as_ref().map(|p| passage(&p.body, "")).unwrap_or_default(),
             fields,
         });
     }
     docs
 }
 
-/// The terms of one document: (stem id of its analyzer, weighted frequency), and its weighted length.
+/// The terms of one document: (stem id of its analyzer, 32 times the weighted frequency plus the
+/// number of words of the title when the title holds the stem), and its weighted length.
+/// Weights and counts are whole numbers.
 struct Terms {
-    weights: Vec<(u32, f32)>,
-    length: f32,
+    weights: Vec<(u32, u32)>,
+    length: u32,
 }
 
 /// Stems words into ids, remembering each word (most words repeat across documents). One per
@@ -168,10 +227,14 @@ struct Vocabulary {
     words: FxHashMap<String, u32>,
     stems: Vec<String>,
     stem_ids: FxHashMap<String, u32>,
-    /// Scratch: weight by stem id for the document being analyzed, and the ids it touched.
-    weights: Vec<f32>,
+    /// Scratch: twice the weight plus the title flag, by stem id, for the document being
+    /// analyzed, and the ids it touched.
+    weights: Vec<u32>,
     touched: Vec<u32>,
 }
+
+/// The most words of a title a posting says (in the low five bits of its `f`).
+const TITLE_WORDS_MAX: u32 = 31;
 
 /// The id of stop words in a vocabulary.
 const STOP: u32 = u32::MAX;
@@ -195,29 +258,42 @@ impl Vocabulary {
         let id = *self.stem_ids.entry(stem.clone()).or_insert(next);
         if id == next {
             self.stems.push(stem);
-            self.weights.push(0.0);
+            self.weights.push(0);
         }
         self.words.insert(word.to_string(), id);
         id
     }
 
     fn terms(&mut self, doc: &Document<'_>, stemmer: Option<&Stemmer>, stop_words: &[&str]) -> Terms {
-        let mut length = 0.0;
-        for (field, weight) in &doc.fields {
+        let mut length: u32 = 0;
+        let mut title_words: u32 = 0;
+        for (i, (field, weight)) in doc.fields.iter().enumerate() {
+            let in_title = u32::from(i == 0);
             field.words(|word, count| {
                 let id = self.stem_id(word, stemmer, stop_words);
                 if id == STOP {
                     return;
                 }
-                if self.weights[id as usize] == 0.0 {
+                let slot = &mut self.weights[id as usize];
+                if *slot == 0 {
                     self.touched.push(id);
                 }
-                // weights are whole numbers: adding one per occurrence gives the same sums
-                self.weights[id as usize] += weight * count;
-                length += weight * count;
+                // weights and counts are whole numbers; bit 0 says the title holds the stem
+                let add = weight.saturating_mul(count);
+                *slot = slot.saturating_add(add.saturating_mul(2)) | in_title;
+                length = length.saturating_add(add);
+                title_words += in_title * count;
             });
         }
-        let weights = self.touched.drain(..).map(|id| (id, std::mem::take(&mut self.weights[id as usize]))).collect();
+        let title = title_words.clamp(1, TITLE_WORDS_MAX);
+        let weights = self
+            .touched
+            .drain(..)
+            .map(|id| {
+                let slot = std::mem::take(&mut self.weights[id as usize]);
+                (id, (slot >> 1).saturating_mul(TITLE_WORDS_MAX + 1) + if slot & 1 == 1 { title } else { 0 })
+            })
+            .collect();
         Terms { weights, length }
     }
 }
@@ -226,6 +302,11 @@ impl Vocabulary {
 struct Meta<'a> {
     version: u32,
     docs: usize,
+    /// Documents `0..explainers` are explainers, the next `topics` topics, the rest actors.
+    explainers: usize,
+    topics: usize,
+    /// The average weighted length of a document, for BM25.
+    avgdl: f64,
     per_shard: usize,
     /// The first key of each term shard, in order.
     shards: Vec<String>,
@@ -239,12 +320,8 @@ struct DocEntry<'a> {
     k: &'a str,
     d: &'a str,
     s: String,
-}
-
-#[derive(Serialize, Default)]
-struct TermShard {
-    t: BTreeMap<String, Vec<u32>>,
-    w: BTreeMap<String, String>,
+    /// The start of the text, for a snippet around the match.
+    x: &'a str,
 }
 
 /// Builds the index and writes its files through `sink`. Returns how many files it wrote.
@@ -255,13 +332,25 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let analyzed = analyze(&docs, stemmer.as_ref(), stop_words);
     let stems = encoded_postings(&analyzed);
     let (shards, firsts) = term_shards(&stems, &analyzed.word_stems);
+    let total: u64 = analyzed.doc_terms.iter().map(|t| u64::from(t.length)).sum();
+    // two decimals: enough for BM25, and the same digits on every machine
+    let avgdl = (total as f64 / docs.len().max(1) as f64 * 100.0).round() / 100.0;
 
     let mut files = 0;
-    let meta = Meta { version: 1, docs: docs.len(), per_shard: DOCS_PER_SHARD, shards: firsts, stop_words };
+    let meta = Meta {
+        version: 2,
+        docs: docs.len(),
+        explainers: site.explainers.len(),
+        topics: site.topics.len(),
+        avgdl,
+        per_shard: DOCS_PER_SHARD,
+        shards: firsts,
+        stop_words,
+    };
     sink.write("search/index/meta.json", json(&meta))?;
     files += 1;
     let shard_files: Vec<(String, Vec<u8>)> =
-        shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), json(s))).collect();
+        shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), shard_json(s))).collect();
     for (path, bytes) in shard_files {
         sink.write(&path, bytes)?;
         files += 1;
@@ -269,7 +358,14 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     for (i, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let entries: Vec<DocEntry<'_>> = chunk
             .iter()
-            .map(|d| DocEntry { t: &d.title, u: &d.href, k: d.kind, d: &d.date, s: shorten(&d.summary, 240) })
+            .map(|d| DocEntry {
+                t: &d.title,
+                u: &d.href,
+                k: d.kind,
+                d: &d.date,
+                s: shorten(&d.summary, 240),
+                x: &d.passage,
+            })
             .collect();
         sink.write(&format!("search/index/d/{i}.json"), json(&entries))?;
         files += 1;
@@ -337,98 +433,130 @@ fn analyze(docs: &[Document<'_>], stemmer: Option<&Stemmer>, stop_words: &[&str]
     Analyzed { doc_terms, stem_names, word_stems }
 }
 
-/// Each stem's postings, sorted by stem: its best documents (BM25, scaled to 1–255 against the
-/// best score of the index), as pairs of the gap from the previous document and the score.
+/// Each stem's postings, sorted by stem: every document holding it, in document order, as triples
+/// of the gap from the previous document, the weighted frequency and title words (see the module), and
+/// the document's weighted length.
 fn encoded_postings(analyzed: &Analyzed) -> Vec<(&str, Vec<u32>)> {
-    let doc_terms = &analyzed.doc_terms;
-    let n = doc_terms.len().max(1) as f32;
-    let average = (doc_terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); analyzed.stem_names.len()];
-    for (id, t) in doc_terms.iter().enumerate() {
-        for &(stem, tf) in &t.weights {
-            let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * t.length / average));
-            postings[stem as usize].push((id as u32, norm));
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); analyzed.stem_names.len()];
+    let mut previous: Vec<u32> = vec![0; analyzed.stem_names.len()];
+    for (id, t) in analyzed.doc_terms.iter().enumerate() {
+        let id = id as u32;
+        for &(stem, f) in &t.weights {
+            let list = &mut postings[stem as usize];
+            list.extend([id - previous[stem as usize], f, t.length]);
+            previous[stem as usize] = id;
         }
     }
-    let idf = |documents: usize| (1.0 + (n - documents as f32 + 0.5) / (documents as f32 + 0.5)).ln();
-    let max_score = postings
-        .iter()
-        .map(|p| {
-            let idf = idf(p.len());
-            p.iter().map(|x| x.1 * idf).fold(0.0, f32::max)
-        })
-        .fold(0.0, f32::max)
-        .max(f32::MIN_POSITIVE);
-    let mut stems: Vec<(&str, Vec<u32>)> = postings
-        .into_par_iter()
-        .zip(analyzed.stem_names.par_iter())
-        .map(|(mut list, stem)| {
-            let idf = idf(list.len());
-            keep_best(&mut list, MAX_POSTINGS);
-            let mut encoded = Vec::with_capacity(list.len() * 2);
-            let mut previous = 0;
-            for (doc, score) in list {
-                encoded.push(doc - previous);
-                encoded.push(((score * idf / max_score) * 255.0).round().clamp(1.0, 255.0) as u32);
-                previous = doc;
-            }
-            (stem.as_str(), encoded)
-        })
-        .collect();
-    stems.sort_by(|a, b| a.0.cmp(b.0));
+    let mut stems: Vec<(&str, Vec<u32>)> = analyzed.stem_names.iter().map(String::as_str).zip(postings).collect();
+    stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     stems
 }
 
+/// A key of a term shard: a stem with its postings, or a word with its stem.
+enum Key<'a> {
+    Stem(&'a [u32]),
+    Word(&'a str),
+}
+
+/// A term shard: its keys in order.
+type TermShard<'a> = Vec<(&'a str, Key<'a>)>;
+
 /// The term shards: stems and words in key order, cut at about `SHARD_BYTES`, and the first key
-/// of each shard (a key is never split across two shards).
-fn term_shards(stems: &[(&str, Vec<u32>)], word_stems: &BTreeMap<String, String>) -> (Vec<TermShard>, Vec<String>) {
-    enum Key<'a> {
-        Stem(&'a [u32]),
-        Word(&'a str),
-    }
+/// of each shard (a key is never split across two shards). Shards borrow their postings.
+fn term_shards<'a>(
+    stems: &'a [(&'a str, Vec<u32>)],
+    word_stems: &'a BTreeMap<String, String>,
+) -> (Vec<TermShard<'a>>, Vec<String>) {
     let mut keys: Vec<(&str, Key<'_>)> = stems.iter().map(|(s, p)| (*s, Key::Stem(p))).collect();
     keys.extend(word_stems.iter().map(|(w, s)| (w.as_str(), Key::Word(s.as_str()))));
+    // stable: a key that is both a stem and a word keeps its stem first
     keys.sort_by(|a, b| a.0.cmp(b.0));
-    let mut shards: Vec<TermShard> = Vec::new();
+    let mut shards: Vec<TermShard<'_>> = Vec::new();
     let mut firsts: Vec<String> = Vec::new();
     let mut size = usize::MAX;
     for (key, value) in keys {
         let cost = key.len()
             + 8
             + match &value {
-                Key::Stem(p) => p.len() * 4,
+                Key::Stem(p) => p.len() * 3,
                 Key::Word(s) => s.len() + 4,
             };
         if size.saturating_add(cost) > SHARD_BYTES && firsts.last().is_none_or(|f| f != key) {
-            shards.push(TermShard::default());
+            shards.push(Vec::new());
             firsts.push(key.to_string());
             size = 0;
         }
         size += cost;
-        let shard = shards.last_mut().expect("a shard is open");
-        match value {
-            Key::Stem(p) => {
-                shard.t.insert(key.to_string(), p.to_vec());
-            }
-            Key::Word(s) => {
-                shard.w.insert(key.to_string(), s.to_string());
-            }
-        }
+        shards.last_mut().expect("a shard is open").push((key, value));
     }
     (shards, firsts)
 }
 
-/// Keeps the `max` best postings of a stem (highest score; of equal scores, the earlier
-/// document), in document order. `postings` come in document order.
-fn keep_best(postings: &mut Vec<(u32, f32)>, max: usize) {
-    if postings.len() <= max {
-        return;
+/// The JSON of a term shard, `{"t":{stem:[…]},"w":{word:stem}}`, keys in order, written
+/// directly: the postings are most of the index's bytes.
+fn shard_json(keys: &[(&str, Key<'_>)]) -> Vec<u8> {
+    let size: usize = keys
+        .iter()
+        .map(|(k, v)| {
+            k.len()
+                + 6
+                + match v {
+                    Key::Stem(p) => p.len() * 4,
+                    Key::Word(s) => s.len() + 3,
+                }
+        })
+        .sum();
+    let mut out: Vec<u8> = Vec::with_capacity(size + 16);
+    out.extend_from_slice(b"{\"t\":{");
+    let mut first = true;
+    for (key, value) in keys {
+        if let Key::Stem(postings) = value {
+            key_json(&mut out, key, &mut first);
+            out.push(b'[');
+            for (i, &n) in postings.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_number(&mut out, n);
+            }
+            out.push(b']');
+        }
     }
-    if let Some(last_kept) = max.checked_sub(1) {
-        postings.select_nth_unstable_by(last_kept, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    out.extend_from_slice(b"},\"w\":{");
+    first = true;
+    for (key, value) in keys {
+        if let Key::Word(stem) = value {
+            key_json(&mut out, key, &mut first);
+            serde_json::to_writer(&mut out, stem).expect("a string serializes");
+        }
     }
-    postings.truncate(max);
-    postings.sort_unstable_by_key(|p| p.0);
+    out.extend_from_slice(b"}}");
+    let out = String::from_utf8(out).expect("JSON of strings is UTF-8");
+    crate::render::jsonld::markup_safe(out).into_bytes()
+}
+
+/// `"key":`, after a comma unless it is the first.
+fn key_json(out: &mut Vec<u8>, key: &str, first: &mut bool) {
+    if !std::mem::take(first) {
+        out.push(b',');
+    }
+    serde_json::to_writer(&mut *out, key).expect("a string serializes");
+    out.push(b':');
+}
+
+/// The decimal digits of `n`.
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
@@ -450,28 +578,38 @@ fn shorten(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
-    /// The best postings against sorting them all by score and taking the first: many ties
-    /// (scores from a few values), every length around the limit.
     #[test]
-    fn keeps_the_best_postings_in_document_order() {
-        let mut seed = 11u64;
-        for len in 0..60 {
-            for max in [0, 1, 5, 20, 59] {
-                let postings: Vec<(u32, f32)> = (0..len)
-                    .map(|doc| {
-                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                        (doc * 3, ((seed >> 60) % 4) as f32 * 0.5)
-                    })
-                    .collect();
-                let mut expected = postings.clone();
-                expected.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                expected.truncate(max);
-                expected.sort_by_key(|p| p.0);
-                let mut kept = postings;
-                keep_best(&mut kept, max);
-                assert_eq!(kept, expected, "{len} postings, {max} kept");
-            }
+    fn term_shards_are_the_json_serde_writes() {
+        // written by hand for speed: the same bytes as serde's maps, markup escaped
+        let postings = [vec![1, 2, 3], vec![0, 4_294_967_295, 10], vec![]];
+        let keys = vec![
+            ("a<b", Key::Stem(&postings[0])),
+            ("a<b", Key::Word("a")),
+            ("zeta", Key::Stem(&postings[1])),
+            ("\"q\"", Key::Stem(&postings[2])),
+            ("éa&", Key::Word("é")),
+        ];
+        let mut t = BTreeMap::new();
+        let mut w = BTreeMap::new();
+        for (k, v) in &keys {
+            match v {
+                Key::Stem(p) => t.insert(k.to_string(), serde_json::json!(p)),
+                Key::Word(s) => w.insert(k.to_string(), serde_json::json!(s)),
+            };
         }
+        let mut sorted = keys;
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let expected = json(&serde_json::json!({ "t": t, "w": w }));
+        assert_eq!(String::from_utf8(shard_json(&sorted)).unwrap(), String::from_utf8(expected).unwrap());
+    }
+
+    #[test]
+    fn collapses_white_space_between_and_within_runs() {
+        let mut out = String::new();
+        for run in ["The  talks ", "ended", "\n early.", "", " Then\t", "more", ". See ", "Reuters", "."] {
+            push_collapsed(&mut out, run);
+        }
+        assert_eq!(out, "The talks ended early. Then more. See Reuters.");
     }
 
     #[test]

@@ -158,11 +158,14 @@ fn shard_of(site: &Site, key: &str) -> Value {
     index_file(site, &format!("t/{}.json", firsts.iter().rposition(|f| *f <= key).unwrap_or(0)))
 }
 
-/// The stem under which the index files `word`, as search.js finds it: the word itself when it
-/// is a stem (`t`), else the stem it points to (`w`).
+/// The stem under which the index files `word`, as search.js finds it: the stem it points to
+/// (`w`), else the word itself when it is a stem (`t`).
 fn stem_of(site: &Site, word: &str) -> Option<String> {
     let shard = shard_of(site, word);
-    if shard["t"].get(word).is_some() { Some(word.to_string()) } else { shard["w"][word].as_str().map(str::to_string) }
+    match shard["w"][word].as_str() {
+        Some(stem) => Some(stem.to_string()),
+        None => shard["t"].get(word).map(|_| word.to_string()),
+    }
 }
 
 /// What search.js finds for `query`: the title of each document that matches every word of it
@@ -174,7 +177,8 @@ fn search(site: &Site, query: &str) -> Vec<String> {
     let mut matched: BTreeMap<u64, usize> = BTreeMap::new();
     for stem in query.iter().filter_map(|word| stem_of(site, word)) {
         let mut doc = 0;
-        for pair in shard_of(site, &stem)["t"][&stem].as_array().unwrap().chunks(2) {
+        // postings are (gap, frequency, length) triples
+        for pair in shard_of(site, &stem)["t"][&stem].as_array().unwrap().chunks(3) {
             doc += pair[0].as_u64().unwrap();
             *matched.entry(doc).or_default() += 1;
         }

@@ -2,7 +2,11 @@
 // Browser test of /search/: serves a built site under its base path, types queries into the
 // search box in headless Chromium (playwright-core, as installed by setup-validators), and checks
 // that the matching explainer is found and that the results can be reached with the keyboard;
-// also that Chromium's run of the shipped search.js splits words as Rust does.
+// that "Show more" lists ten more, by keyboard, and says how many are shown; that snippets show
+// the passage of the match with the words marked (bold and underlined, not by colour alone);
+// that with 100 ms added to every response the first results show within 350 ms of the last
+// keystroke; that without JavaScript the page offers the archive instead of a form; also that
+// Chromium's run of the shipped search.js splits words as Rust does.
 //
 // usage: node tests/browser/search.js PUBLIC_DIR BASE_PATH
 //   e.g. node tests/browser/search.js public /dossier/
@@ -18,8 +22,11 @@ const { chromium } = require(path.join(tools, 'node_modules', 'playwright-core')
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml' };
 
+// Milliseconds added to every response (the round trip of a slow network), while set.
+let delay = 0;
+
 function serve() {
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((req, res) => setTimeout(() => {
     const url = new URL(req.url, 'http://localhost');
     let rel = decodeURIComponent(url.pathname);
     if (!rel.startsWith(basePath)) { res.writeHead(404); return res.end(); }
@@ -32,7 +39,7 @@ function serve() {
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
       res.end(data);
     });
-  });
+  }, delay));
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
@@ -99,6 +106,67 @@ function check(ok, message) {
     const differ = cases.filter((c, i) => JSON.stringify(split[i]) !== JSON.stringify(c.words));
     check(differ.length === 0, `Chromium splits the ${cases.length} shared cases as Rust does${differ.length ? ': ' + differ.map((c) => c.case).join(', ') : ''}`);
 
+    // "Show more": ten more results, reached and pressed by keyboard, the count announced
+    await page.goto(`${origin}${basePath}search/?q=china`, { waitUntil: 'load' });
+    await page.waitForSelector('#search-results li', { timeout: 10000 });
+    const before = await page.$$eval('#search-results li', (items) => items.length);
+    const moreVisible = await page.isVisible('#search-more');
+    check(before === 10 && moreVisible, `ten results first, then a "Show more" button (${before}, visible: ${moreVisible})`);
+    check(/Showing 10 of \d+ results/.test(await page.textContent('#search-status')), `the status says how many are shown: "${await page.textContent('#search-status')}"`);
+    check((await page.getAttribute('#search-status', 'aria-live')) === 'polite', 'the count is announced (aria-live)');
+    await page.focus('#search-results li:last-child a');
+    await page.keyboard.press('Tab');
+    const onMore = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    check(onMore === 'search-more', `Tab from the last result reaches "Show more" (${onMore})`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length > n, before, { timeout: 10000 });
+    const after = await page.$$eval('#search-results li', (items) => items.length);
+    const focusedEleventh = await page.evaluate(() => document.activeElement === document.querySelectorAll('#search-results li a')[10]);
+    check(after > 10 && focusedEleventh, `Enter on "Show more" adds results and moves to the first new one (${after})`);
+    const status2 = await page.textContent('#search-status');
+    check(status2.includes(String(after)), `the status counts the shown results again: "${status2}"`);
+
+    // snippets: the passage around a match in the text, the words marked not by colour alone
+    await page.goto(`${origin}${basePath}search/?q=Kursk`, { waitUntil: 'load' });
+    await page.waitForSelector('#search-results li .snippet mark', { timeout: 10000 });
+    const snippet = await page.textContent('#search-results li .snippet');
+    check(/kursk/i.test(snippet), `the snippet shows the match: "${snippet.slice(0, 80)}…"`);
+    const markStyle = await page.$eval('#search-results .snippet mark', (m) => {
+      const s = getComputedStyle(m);
+      return { weight: s.fontWeight, line: s.textDecorationLine };
+    });
+    check(Number(markStyle.weight) >= 700 && markStyle.line.includes('underline'), `marks are bold and underlined: ${JSON.stringify(markStyle)}`);
+
+    // one round trip: with 100 ms added to every response, results within 350 ms of the last key
+    delay = 100;
+    const slow = await browser.newPage();
+    await slow.goto(`${origin}${basePath}search/`, { waitUntil: 'load' });
+    await slow.waitForTimeout(400); // meta.json, fetched on load
+    await slow.evaluate(() => {
+      window.__lastKey = 0;
+      document.getElementById('search-query').addEventListener('input', () => { window.__lastKey = performance.now(); });
+      new MutationObserver(() => {
+        if (!window.__shown && document.querySelector('#search-results li')) window.__shown = performance.now();
+      }).observe(document.getElementById('search-results'), { childList: true });
+    });
+    await slow.getByLabel('Search for').click();
+    await slow.keyboard.type('tariffs trade', { delay: 60 });
+    await slow.waitForFunction(() => window.__shown, null, { timeout: 10000 });
+    const took = await slow.evaluate(() => window.__shown - window.__lastKey);
+    check(took < 350, `with 100 ms per request, results show ${Math.round(took)} ms after the last keystroke (< 350)`);
+    await slow.close();
+    delay = 0;
+
+    // without JavaScript: no form (it would reload with ?q= and an empty box), the archive instead
+    const plain = await browser.newContext({ javaScriptEnabled: false });
+    const nojs = await plain.newPage();
+    await nojs.goto(`${origin}${basePath}search/?q=china`, { waitUntil: 'load' });
+    check(!(await nojs.isVisible('form.search-form')), 'without JavaScript the form is hidden');
+    const offered = await nojs.$$eval('#search-no-script a', (links) => links.map((a) => a.getAttribute('href')));
+    check(offered.some((h) => h.endsWith('/topics/')) && offered.length >= 2, `without JavaScript the page links to the archive and topics: ${offered.join(', ')}`);
+    await plain.close();
+
+    await page.goto(`${origin}${basePath}search/`, { waitUntil: 'load' });
     await page.getByLabel('Search for').fill('zzzznothing');
     await page.waitForFunction(() => document.getElementById('search-status').textContent === 'No results.', null, { timeout: 10000 });
     check(true, 'a query without matches says so');

@@ -1,0 +1,390 @@
+//! Search finds everything, on a generated corpus: the shipped `search.js` (its engine, run by
+//! node through `tests/browser/search-engine.js`) against a brute-force scan of the explainers'
+//! words. Every explainer holding all the query words (after stemming) is found and counted; a
+//! word spelled like another word's stem ("government", the stem of "governmental") gets its own
+//! stem's postings; no cap cuts a common word's list; scores do not tie; a one-edit typo finds
+//! what the right spelling finds, reading at most two more files.
+
+mod harness;
+
+use harness::Site;
+use rust_stemmers::{Algorithm, Stemmer};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Words of the corpus, commonest first (drawn with weights ~ 1/rank). Holds words spelled like
+/// another word's stem (`governmental` stems to `government`, which stems to `govern`).
+const VOCABULARY: &[&str] = &[
+    "china",
+    "trade",
+    "government",
+    "policy",
+    "tariffs",
+    "data",
+    "export",
+    "controls",
+    "department",
+    "security",
+    "governments",
+    "development",
+    "taiwan",
+    "beijing",
+    "washington",
+    "mobile",
+    "governmental",
+    "departmental",
+    "developmental",
+    "policies",
+    "chips",
+    "semiconductor",
+    "sanctions",
+    "military",
+    "strait",
+    "summit",
+    "lima",
+    "apec",
+    "biden",
+    "xi",
+    "meeting",
+    "readout",
+    "officials",
+    "treasury",
+    "commerce",
+    "entity",
+    "list",
+    "rare",
+    "earths",
+    "minerals",
+    "shipping",
+    "ports",
+    "navy",
+    "coast",
+    "guard",
+    "fishing",
+    "reef",
+    "philippines",
+    "manila",
+    "tokyo",
+    "seoul",
+    "pyongyang",
+    "missile",
+    "launch",
+    "troops",
+    "kursk",
+    "russia",
+    "ukraine",
+    "diplomacy",
+    "dialogue",
+    "hotline",
+    "fentanyl",
+    "precursors",
+    "customs",
+    "investment",
+    "screening",
+    "outbound",
+    "capital",
+    "markets",
+    "currency",
+    "yuan",
+    "dollar",
+    "debt",
+    "loans",
+    "belt",
+    "road",
+    "infrastructure",
+    "cables",
+    "undersea",
+    "telecom",
+    "espionage",
+    "hackers",
+    "typhoon",
+    "networks",
+    "accessibility",
+    "accessible",
+    "access",
+    "search",
+    "searcher",
+    "searching",
+    "governor",
+    "governing",
+    "departments",
+    "developments",
+];
+
+/// A tiny deterministic generator (the test must not depend on a random seed).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    /// A vocabulary word, the commonest most often.
+    fn word(&mut self) -> &'static str {
+        let total: f64 = (1..=VOCABULARY.len()).map(|r| 1.0 / r as f64).sum();
+        let mut x = (self.next() % 1_000_000) as f64 / 1_000_000.0 * total;
+        for (i, w) in VOCABULARY.iter().enumerate() {
+            x -= 1.0 / (i + 1) as f64;
+            if x <= 0.0 {
+                return w;
+            }
+        }
+        VOCABULARY[VOCABULARY.len() - 1]
+    }
+}
+
+/// One generated explainer: its link, title, summary (its first paragraph) and text (title and
+/// body).
+struct Doc {
+    href: String,
+    title: String,
+    summary: String,
+    text: String,
+}
+
+/// `n` explainers of random words (a common word is in more than 400 of 600), in a new site.
+fn corpus(n: usize) -> (Site, Vec<Doc>) {
+    let site = Site::empty();
+    site.write(
+        "site.toml",
+        "title = \"Generated\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\nsearch = true\n",
+    );
+    let mut rng = Lcg(23);
+    let mut docs = Vec::new();
+    for i in 0..n {
+        let title: Vec<&str> = (0..3 + rng.below(4)).map(|_| rng.word()).collect();
+        let mut title = title.join(" ");
+        title.replace_range(0..1, &title[0..1].to_uppercase());
+        let paragraphs: Vec<String> = (0..1 + rng.below(3))
+            .map(|_| {
+                let words: Vec<&str> = (0..8 + rng.below(40)).map(|_| rng.word()).collect();
+                format!("{}.", words.join(" "))
+            })
+            .collect();
+        let body = paragraphs.join("\n\n");
+        let slug = format!("g{i:04}");
+        site.write(
+            &format!("content/articles/{slug}.md"),
+            &format!("---\ntitle: \"{title}\"\ndate: 2024-01-{:02}\n---\n\n{body}\n", 1 + i % 28),
+        );
+        docs.push(Doc {
+            href: format!("/articles/{slug}/"),
+            title: title.clone(),
+            summary: paragraphs[0].clone(),
+            text: format!("{title} {body}"),
+        });
+    }
+    site.build_ok();
+    (site, docs)
+}
+
+/// The words of a text as the index splits them.
+fn split(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    dossier::words::words(text, |w| out.push(w.to_string()));
+    out
+}
+
+/// Runs the shipped engine on `queries`; one JSON object per query.
+fn run_engine(site: &Site, queries: &[String], top: Option<usize>) -> Vec<Value> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new("node");
+    command
+        .arg(root.join("tests/browser/search-engine.js"))
+        .arg(site.public().join("search.js"))
+        .arg(site.public().join("search/index"));
+    if let Some(top) = top {
+        command.args(["--top", &top.to_string()]);
+    }
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs (CI installs it)");
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(serde_json::to_string(queries).unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
+}
+
+fn hrefs(result: &Value) -> Vec<String> {
+    result["results"].as_array().unwrap().iter().map(|r| r["u"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn every_explainer_holding_the_query_words_is_found() {
+    let (site, docs) = corpus(600);
+    let meta: Value = serde_json::from_str(&site.read("search/index/meta.json")).unwrap();
+    let stop: BTreeSet<&str> = meta["stop_words"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let stemmer = Stemmer::create(Algorithm::English);
+    let stems: Vec<BTreeSet<String>> = docs
+        .iter()
+        .map(|d| {
+            split(&d.text).iter().filter(|w| !stop.contains(w.as_str())).map(|w| stemmer.stem(w).into_owned()).collect()
+        })
+        .collect();
+
+    // one-word queries of every word of the vocabulary (and its bug cases), then random
+    // queries of one to three words drawn from one explainer
+    let mut queries: Vec<String> = VOCABULARY.iter().map(|w| w.to_string()).collect();
+    let mut rng = Lcg(7);
+    for _ in 0..150 {
+        let words = split(&docs[rng.below(docs.len())].text);
+        let n = 1 + rng.below(3);
+        queries.push((0..n).map(|_| words[rng.below(words.len())].clone()).collect::<Vec<_>>().join(" "));
+    }
+    let results = run_engine(&site, &queries, None);
+    let mut wrong = Vec::new();
+    for (query, result) in queries.iter().zip(&results) {
+        let wanted: Vec<String> = split(query)
+            .into_iter()
+            .filter(|w| !stop.contains(w.as_str()))
+            .map(|w| stemmer.stem(&w).into_owned())
+            .collect();
+        let expected: BTreeSet<&str> = docs
+            .iter()
+            .zip(&stems)
+            .filter(|(_, s)| wanted.iter().all(|w| s.contains(w)))
+            .map(|(d, _)| d.href.as_str())
+            .collect();
+        let found = hrefs(result);
+        let found_set: BTreeSet<&str> = found.iter().map(String::as_str).collect();
+        if found_set != expected
+            || result["count"].as_u64() != Some(expected.len() as u64)
+            || found.len() != found_set.len()
+        {
+            wrong.push(format!(
+                "{query:?}: expected {} explainers, found {} (count {}); missing {:?}, extra {:?}",
+                expected.len(),
+                found_set.len(),
+                result["count"],
+                expected.difference(&found_set).take(3).collect::<Vec<_>>(),
+                found_set.difference(&expected).take(3).collect::<Vec<_>>(),
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} queries wrong:\n{}", wrong.len(), queries.len(), wrong.join("\n"));
+    // the corpus holds what the bugs needed: a word in more than 400 explainers, and a word
+    // spelled like another word's stem
+    let common = results.iter().map(|r| r["count"].as_u64().unwrap()).max().unwrap();
+    assert!(common > 400, "the commonest word is in {common} explainers");
+    assert_eq!(stemmer.stem("governmental"), "government");
+}
+
+#[test]
+fn scores_tie_only_where_the_counts_do() {
+    // the old index scaled scores to 1–255 and 38 documents tied at the top of a common word;
+    // now two scores are equal only where the documents' weighted counts of the word and
+    // weighted lengths are
+    let (site, docs) = corpus(600);
+    let by_href: std::collections::BTreeMap<&str, &Doc> = docs.iter().map(|d| (d.href.as_str(), d)).collect();
+    let queries: Vec<String> =
+        ["china", "data", "mobile", "security", "taiwan"].iter().map(|q| q.to_string()).collect();
+    let mut distinct = 0;
+    for result in run_engine(&site, &queries, Some(30)) {
+        let query = result["query"].as_str().unwrap();
+        let counts = |href: &str| {
+            let doc = by_href[href];
+            let (title, summary, all) = (split(&doc.title), split(&doc.summary), split(&doc.text));
+            let n = |words: &[String]| words.iter().filter(|w| w.as_str() == query).count();
+            // weighted as the index weighs them: title 5, summary 2, text 1 (the title is in `all`)
+            let weighted = |t: usize, s: usize, a: usize| 5 * t + 2 * s + (a - t);
+            let (nt, ns, na) = (n(&title), n(&summary), n(&all));
+            (nt > 0, weighted(nt, ns, na), weighted(title.len(), summary.len(), all.len()))
+        };
+        let top = result["results"].as_array().unwrap();
+        assert_eq!(top.len(), 30, "{query}");
+        // the order: tier up, the title's length down (for titles holding the query), score up
+        let key = |r: &Value| {
+            (r["tier"].as_u64().unwrap(), std::cmp::Reverse(r["title"].as_u64().unwrap()), r["score"].as_f64().unwrap())
+        };
+        for pair in top.windows(2) {
+            let (a, b) = (pair[0]["u"].as_str().unwrap(), pair[1]["u"].as_str().unwrap());
+            assert!(key(&pair[0]) >= key(&pair[1]), "{query}: out of order: {pair:?}");
+            if key(&pair[0]) == key(&pair[1]) {
+                assert_eq!(counts(a), counts(b), "{query}: {a} and {b} tie with different counts");
+            } else {
+                distinct += 1;
+            }
+        }
+    }
+    assert!(distinct > 100, "{distinct} distinct neighbours of 145");
+}
+
+/// A one-edit typo of `word` that is not a word of the corpus: a letter dropped, doubled, or
+/// changed, past the third letter (the index finds typos among the words near the typed one).
+fn typos(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = Vec::new();
+    let at = chars.len() / 2 + 1;
+    let mut dropped = chars.clone();
+    dropped.remove(at);
+    out.push(dropped.iter().collect());
+    let mut doubled = chars.clone();
+    doubled.insert(at, chars[at]);
+    out.push(doubled.iter().collect());
+    let mut swapped = chars.clone();
+    swapped.swap(at - 1, at);
+    out.push(swapped.iter().collect());
+    out.into_iter().filter(|t: &String| t != word && !VOCABULARY.contains(&t.as_str())).collect()
+}
+
+#[test]
+fn a_one_edit_typo_finds_what_the_right_spelling_finds() {
+    let (site, _docs) = corpus(300);
+    let words: Vec<&str> = VOCABULARY.iter().copied().filter(|w| w.chars().count() >= 6).collect();
+    let mut queries = Vec::new();
+    for word in &words {
+        for typo in typos(word) {
+            queries.push(word.to_string());
+            queries.push(typo);
+        }
+    }
+    let results = run_engine(&site, &queries, Some(10));
+    let mut wrong = Vec::new();
+    for pair in results.chunks(2) {
+        let (right, typo) = (&pair[0], &pair[1]);
+        let (files_right, files_typo) =
+            (right["files"].as_array().unwrap().len(), typo["files"].as_array().unwrap().len());
+        if hrefs(right) != hrefs(typo) || files_typo > files_right + 2 {
+            wrong.push(format!(
+                "{} as {}: {} files against {}, matched {}",
+                right["query"], typo["query"], files_typo, files_right, typo["how"]
+            ));
+        }
+    }
+    // a typo may land next to another word of the corpus; nearly all must find the right one
+    assert!(
+        wrong.len() * 20 <= queries.len() / 2,
+        "{} of {} typos differ:\n{}",
+        wrong.len(),
+        queries.len() / 2,
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn words_spelled_like_a_stem_find_their_own_postings() {
+    let (site, docs) = corpus(200);
+    // "government" stems to `govern`; `government` is also the stem of "governmental"
+    let queries = vec!["government".to_string(), "governmental".to_string()];
+    let results = run_engine(&site, &queries, None);
+    let holding = |word: &str| {
+        docs.iter()
+            .filter(|d| {
+                let stemmer = Stemmer::create(Algorithm::English);
+                let wanted = stemmer.stem(word).into_owned();
+                split(&d.text).iter().any(|w| stemmer.stem(w) == wanted)
+            })
+            .count() as u64
+    };
+    assert_eq!(results[0]["count"].as_u64(), Some(holding("government")));
+    assert_eq!(results[1]["count"].as_u64(), Some(holding("governmental")));
+    assert!(holding("government") > holding("governmental"));
+}
