@@ -195,6 +195,7 @@ fn site() -> SiteView {
         archives: vec![link()],
         generator: "dossier".into(),
         extra: Default::default(),
+        assets: Default::default(),
     }
 }
 
