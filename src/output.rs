@@ -11,8 +11,8 @@ mod manifest;
 
 use crate::config::Compression;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::publish::precompress;
 use crate::load::{StaticFile, StaticSource};
+use crate::publish::precompress;
 use crate::render::Sink;
 use rustc_hash::FxHashSet;
 use std::ffi::OsString;
@@ -102,7 +102,9 @@ enum Job {
 impl Job {
     fn dest(&self) -> &Path {
         match self {
-            Job::Write { dest, .. } | Job::Page { dest, .. } | Job::Copy { dest, .. } | Job::Compress { dest, .. } => dest,
+            Job::Write { dest, .. } | Job::Page { dest, .. } | Job::Copy { dest, .. } | Job::Compress { dest, .. } => {
+                dest
+            }
         }
     }
 
@@ -568,10 +570,9 @@ impl Staging {
             copy_dest.push(suffix);
             let copy_dest = PathBuf::from(copy_dest);
             let expected = precompress::stamp_hash(hash, kind);
-            let kept = compare
-                .then(|| std::fs::symlink_metadata(&copy_dest).ok())
-                .flatten()
-                .and_then(|meta| self.manifest()?.get(&copy).filter(|s| s.hash == expected && s.matches(&meta)).copied());
+            let kept = compare.then(|| std::fs::symlink_metadata(&copy_dest).ok()).flatten().and_then(|meta| {
+                self.manifest()?.get(&copy).filter(|s| s.hash == expected && s.matches(&meta)).copied()
+            });
             // kept or made, the copy is this build's: not removed with the files it no longer makes
             self.note_written(&copy_dest);
             match kept {

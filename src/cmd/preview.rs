@@ -16,6 +16,14 @@ use std::sync::Arc;
 use tokio::sync::broadcast;
 
 pub fn run(args: PreviewArgs) -> ExitCode {
+    // a usage error first, before anything is looked for
+    let given = match args.base_url.as_deref().map(crate::config::parse_base_url).transpose() {
+        Ok(url) => url.map(|u| u.to_string()),
+        Err(message) => {
+            eprintln!("error: --base-url: {}", message.replace("`base_url` ", ""));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     // the default folder, and a base URL to compare with, come from ./site.toml when there is one
     let config = crate::load::load_config(Path::new("."), None).ok();
     let dir =
@@ -32,18 +40,14 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         eprintln!("error: no built site in {}: run `dossier build` first", super::shown(&dir));
         return ExitCode::from(EXIT_ERRORS);
     }
-    let given = match args.base_url.as_deref().map(crate::config::parse_base_url).transpose() {
-        Ok(url) => url.map(|u| u.to_string()),
-        Err(message) => {
-            eprintln!("error: --base-url: {}", message.replace("`base_url` ", ""));
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
     let recorded = crate::output::recorded_base_url(&dir);
     let site = config.as_ref().map(|c| c.base_url.to_string());
     let (base_url, warnings) = choose_base_url(&super::shown(&dir), given, recorded, site);
     super::report(&warnings);
-    let base_path = base_url.as_deref().and_then(|u| url::Url::parse(u).ok()).map_or_else(|| "/".to_string(), |u| u.path().to_string());
+    let base_path = base_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .map_or_else(|| "/".to_string(), |u| u.path().to_string());
     let server = match BoundServer::bind(args.bind, args.port) {
         Ok(s) => s,
         Err(e) => {
@@ -89,9 +93,13 @@ fn choose_base_url(
     if let Some(site) = site.as_ref().filter(|s| *s != url) {
         let why = if given.is_some() { "--base-url" } else { "the folder's build" };
         warnings.push(
-            Diagnostic::warning(format!("./site.toml says base_url = \"{site}\", and {dir} is served under {url} ({why})"))
-                .code(Code::BaseUrlMismatch)
-                .with_help("a build of this site would not give these pages: build it again, or preview the folder built for it"),
+            Diagnostic::warning(format!(
+                "./site.toml says base_url = \"{site}\", and {dir} is served under {url} ({why})"
+            ))
+            .code(Code::BaseUrlMismatch)
+            .with_help(
+                "a build of this site would not give these pages: build it again, or preview the folder built for it",
+            ),
         );
     }
     (chosen, warnings)
@@ -108,7 +116,8 @@ mod tests {
         assert_eq!((url.as_deref(), warnings.len()), (Some("https://a.org/x/"), 0));
         let (url, warnings) = choose_base_url("public", None, s("https://a.org/x/"), s("https://a.org/y/"));
         assert_eq!((url.as_deref(), warnings.len()), (Some("https://a.org/x/"), 1));
-        let (url, warnings) = choose_base_url("public", s("https://b.org/"), s("https://a.org/x/"), s("https://a.org/x/"));
+        let (url, warnings) =
+            choose_base_url("public", s("https://b.org/"), s("https://a.org/x/"), s("https://a.org/x/"));
         assert_eq!((url.as_deref(), warnings.len()), (Some("https://b.org/"), 2));
         let (url, warnings) = choose_base_url("public", None, None, s("https://a.org/y/"));
         assert_eq!((url.as_deref(), warnings.len()), (Some("https://a.org/y/"), 0));

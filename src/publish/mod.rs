@@ -40,7 +40,9 @@ pub fn write_host_files<'r>(sink: &dyn Sink, rendered: &'r Rendered) -> Result<C
                 StaticSource::Disk(from) => match std::fs::read(from) {
                     Ok(b) => written = b,
                     Err(e) => {
-                        errors.push(Diagnostic::error(format!("cannot read {}: {e}", file.origin)).code(Code::Unreadable));
+                        errors.push(
+                            Diagnostic::error(format!("cannot read {}: {e}", file.origin)).code(Code::Unreadable),
+                        );
                     }
                 },
                 StaticSource::Embedded(b) => written = b.to_vec(),

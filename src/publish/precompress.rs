@@ -52,10 +52,9 @@ pub fn compress(bytes: &[u8], kind: Compression) -> io::Result<Vec<u8>> {
     match kind {
         Compression::Gzip => {
             // no file name and a zero time in the header: the same bytes give the same file
-            let mut encoder = flate2::GzBuilder::new().mtime(0).write(
-                Vec::with_capacity(bytes.len() / 3),
-                flate2::Compression::new(GZIP_LEVEL),
-            );
+            let mut encoder = flate2::GzBuilder::new()
+                .mtime(0)
+                .write(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(GZIP_LEVEL));
             encoder.write_all(bytes)?;
             encoder.finish()
         }

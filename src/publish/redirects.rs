@@ -95,7 +95,8 @@ fn netlify(files: &HostFiles<'_>) -> String {
         files.base_url
     );
     for r in files.redirects {
-        let (from, to) = (encoded(&format!("{}{}", files.base_path, r.from)), encoded(&format!("{}{}", files.base_path, r.to)));
+        let (from, to) =
+            (encoded(&format!("{}{}", files.base_path, r.from)), encoded(&format!("{}{}", files.base_path, r.to)));
         let _ = writeln!(text, "{from} {to} 301!\n{from} {to} 301");
     }
     text
@@ -205,7 +206,12 @@ mod tests {
     #[test]
     fn every_host_gets_its_own_file_in_path_order() {
         let (redirects, immutable) = sample();
-        let files = HostFiles { base_url: "https://example.org/dossier/", base_path: "/dossier/", redirects: &redirects, immutable: &immutable };
+        let files = HostFiles {
+            base_url: "https://example.org/dossier/",
+            base_path: "/dossier/",
+            redirects: &redirects,
+            immutable: &immutable,
+        };
         let publish = PublishConfig {
             redirects: vec![RedirectHost::Netlify, RedirectHost::Nginx, RedirectHost::Apache],
             precompress: vec![Compression::Gzip],
@@ -219,12 +225,17 @@ mod tests {
             "/dossier/2024/11/lima%20talks/ /dossier/articles/biden-xi-lima/ 301!\n/dossier/2024/11/lima%20talks/ /dossier/articles/biden-xi-lima/ 301\n"
         ));
         let nginx = text(".nginx.conf");
-        assert!(nginx.contains("location = \"/dossier/2024/11/lima talks\" { return 301 \"/dossier/articles/biden-xi-lima/\"; }"));
+        assert!(nginx.contains(
+            "location = \"/dossier/2024/11/lima talks\" { return 301 \"/dossier/articles/biden-xi-lima/\"; }"
+        ));
         assert!(nginx.contains("gzip_static on;") && nginx.contains("error_page 404 /dossier/404.html;"));
         assert!(text(".htaccess").contains(
             "RedirectMatch 301 \"^/dossier/2024/11/lima talks(/|/index\\.html)?$\" \"/dossier/articles/biden-xi-lima/\""
         ));
-        assert!(text("_headers").contains("/dossier/style.0123456789.css\n  Cache-Control: public, max-age=31536000, immutable"));
+        assert!(
+            text("_headers")
+                .contains("/dossier/style.0123456789.css\n  Cache-Control: public, max-age=31536000, immutable")
+        );
         assert!(host_files(&PublishConfig::default(), &files).is_empty(), "no redirect files by default");
     }
 }

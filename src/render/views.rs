@@ -513,7 +513,11 @@ pub fn site_view(site: &Site<'_>) -> SiteView {
         archives: archives(site),
         generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
         extra: site.config.extra.clone(),
-        assets: crate::publish::fingerprint::assets(site.static_files, site.config.publish.fingerprint, urls.base_path()),
+        assets: crate::publish::fingerprint::assets(
+            site.static_files,
+            site.config.publish.fingerprint,
+            urls.base_path(),
+        ),
     }
 }
 
