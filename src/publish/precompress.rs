@@ -19,9 +19,7 @@ const GZIP_LEVEL: u32 = 6;
 /// Brotli quality: 5 gives files smaller than gzip 9 at a fraction of quality 11's time (11 is
 /// over 50 times slower; a 10,000-explainer site would take minutes).
 const BROTLI_QUALITY: u32 = 5;
-/// The largest Brotli window (log2 of its bytes): 4 MiB, more than any page. Each file gets the
-/// smallest window that holds it (at least 1 KiB): a larger one compresses no better, and the
-/// encoder's memory grows with it (16 writer threads at once).
+/// The Brotli window (log2 of its bytes): 4 MiB, more than any page.
 const BROTLI_WINDOW: u32 = 22;
 
 /// Whether a file at `path` of `len` bytes gets compressed copies: HTML, CSS, JavaScript, XML
@@ -64,7 +62,7 @@ pub fn compress(bytes: &[u8], kind: Compression) -> io::Result<Vec<u8>> {
             let mut out = Vec::with_capacity(bytes.len() / 4);
             let params = brotli::enc::BrotliEncoderParams {
                 quality: BROTLI_QUALITY as i32,
-                lgwin: window_bits(bytes.len()) as i32,
+                lgwin: BROTLI_WINDOW as i32,
                 size_hint: bytes.len(),
                 ..Default::default()
             };
@@ -72,12 +70,6 @@ pub fn compress(bytes: &[u8], kind: Compression) -> io::Result<Vec<u8>> {
             Ok(out)
         }
     }
-}
-
-/// The log2 of the smallest Brotli window that holds `len` bytes, from 10 to [`BROTLI_WINDOW`].
-fn window_bits(len: usize) -> u32 {
-    let needed = usize::BITS - len.saturating_sub(1).leading_zeros();
-    needed.clamp(10, BROTLI_WINDOW)
 }
 
 #[cfg(test)]
@@ -100,7 +92,6 @@ mod tests {
             assert_eq!(back, page.as_bytes());
         }
         assert_ne!(stamp_hash(7, Compression::Gzip), stamp_hash(7, Compression::Brotli));
-        assert_eq!((window_bits(0), window_bits(1024), window_bits(1025), window_bits(1 << 30)), (10, 10, 11, 22));
     }
 
     #[test]
