@@ -113,6 +113,9 @@ pub struct PreviewArgs {
     /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+    /// Serve under this URL's path (default: the base URL the folder was built for)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -89,6 +89,43 @@ impl Default for ImagesConfig {
     }
 }
 
+/// A host whose redirect file `[publish] redirects` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RedirectHost {
+    /// `_redirects` (Netlify, Cloudflare Pages).
+    Netlify,
+    /// `nginx.conf` beside the output: a `map` of aliases and `include`-able directives.
+    Nginx,
+    /// `.htaccess` (Apache `mod_alias` rules).
+    Apache,
+}
+
+/// A compression `[publish] precompress` writes beside text files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Compression {
+    /// `.gz` (`gzip_static` in nginx, every CDN).
+    Gzip,
+    /// `.br` (`brotli_static`, Netlify, Cloudflare).
+    Brotli,
+}
+
+/// `[publish]`: what the output carries for the static host it goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PublishConfig {
+    /// Redirect files for these hosts, sorted, without repeats; empty: none (the default).
+    pub redirects: Vec<RedirectHost>,
+    /// Precompressed copies of text files over 1 KB, sorted, without repeats; empty: none.
+    pub precompress: Vec<Compression>,
+    /// `style.<hash>.css` and `search.<hash>.js` with integrity attributes (the default).
+    pub fingerprint: bool,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig { redirects: Vec::new(), precompress: Vec::new(), fingerprint: true }
+    }
+}
+
 /// The site's configuration, validated. Paths are relative to the site root.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -111,6 +148,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// `[images]`: resized variants of raster images.
     pub images: ImagesConfig,
+    /// `[publish]`: redirect files, precompression, fingerprinted assets.
+    pub publish: PublishConfig,
     /// `[extra]`: free-form data for templates (`site.extra`), keys in written order.
     pub extra: crate::extra::Extra,
 }
@@ -130,12 +169,18 @@ const KEYS: &[&str] = &[
     "glossary",
     "markdown",
     "images",
+    "publish",
     "extra",
 ];
 /// The keys of `[markdown]`.
 const MARKDOWN_KEYS: &[&str] = &["raw_html", "embed_hosts"];
 /// The keys of `[images]`.
 const IMAGES_KEYS: &[&str] = &["widths", "format", "quality", "sizes", "cache_dir"];
+/// The keys of `[publish]`.
+const PUBLISH_KEYS: &[&str] = &["redirects", "precompress", "fingerprint"];
+const REDIRECT_HOSTS: &[(&str, RedirectHost)] =
+    &[("netlify", RedirectHost::Netlify), ("nginx", RedirectHost::Nginx), ("apache", RedirectHost::Apache)];
+const COMPRESSIONS: &[(&str, Compression)] = &[("gzip", Compression::Gzip), ("brotli", Compression::Brotli)];
 const VARIANT_FORMAT: &[(&str, VariantFormat)] =
     &[("webp", VariantFormat::Webp), ("original", VariantFormat::Original)];
 /// The widest variant `[images] widths` may ask for, in pixels: the widest WebP.
@@ -191,6 +236,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
 
     let markdown = table.get("markdown").and_then(|v| check.section(v, "markdown")).map(|t| check.markdown(t));
     let images = table.get("images").and_then(|v| check.section(v, "images")).map(|t| check.images(t));
+    let publish = table.get("publish").and_then(|v| check.section(v, "publish")).map(|t| check.publish(t));
     let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
 
     let mut errors = check.errors;
@@ -215,6 +261,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
             glossary: glossary.unwrap_or_default(),
             markdown: markdown.unwrap_or_default(),
             images: images.unwrap_or_default(),
+            publish: publish.unwrap_or_default(),
             extra: extra.unwrap_or_default(),
         }),
         _ => Err(errors),
@@ -413,6 +460,46 @@ impl Check<'_, '_> {
             }
         }
         images
+    }
+
+    /// The `[publish]` section; what it leaves out keeps its default.
+    fn publish(&mut self, section: &DeTable<'_>) -> PublishConfig {
+        let mut publish = PublishConfig::default();
+        self.unknown_keys(section, Some("publish"), PUBLISH_KEYS);
+        if let Some(value) = section.get("redirects") {
+            publish.redirects = self.choice_list(value, &Key::in_section("publish", "redirects"), REDIRECT_HOSTS);
+        }
+        if let Some(value) = section.get("precompress") {
+            publish.precompress = self.choice_list(value, &Key::in_section("publish", "precompress"), COMPRESSIONS);
+        }
+        if let Some(value) = section.get("fingerprint") {
+            publish.fingerprint = self.boolean(value, &Key::in_section("publish", "fingerprint")).unwrap_or(true);
+        }
+        publish
+    }
+
+    /// A list whose items are each one of `options`, each checked at its item; sorted, without
+    /// repeats.
+    fn choice_list<T: Copy + Ord>(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &Key<'_>,
+        options: &[(&str, T)],
+    ) -> Vec<T> {
+        let mut chosen = Vec::new();
+        for item in self.text_list(value, key) {
+            match options.iter().find(|(name, _)| name == item.get_ref()) {
+                Some((_, v)) => chosen.push(*v),
+                None => {
+                    let suggestion = diagnostics::closest(item.get_ref(), options.iter().map(|(name, _)| *name));
+                    let message = format!("{key} can hold {}, not \"{}\"", choices(options), item.get_ref());
+                    self.push(self.at(item.span(), message).with_suggestion(suggestion));
+                }
+            }
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        chosen
     }
 
     /// `[images] widths`: whole numbers of pixels from 1 to [`MAX_VARIANT_WIDTH`], each checked

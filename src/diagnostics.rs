@@ -177,6 +177,9 @@ pub enum Code {
     ForeignFile,
     /// A file or folder that could not be written.
     Write,
+    /// `preview` serves a folder under another base URL than it was built for, or than
+    /// ./site.toml says.
+    BaseUrlMismatch,
 
     // dossier import
     /// A source site or export that cannot be imported: no configuration, unreadable, not XML.

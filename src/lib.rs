@@ -20,6 +20,7 @@ pub mod output;
 pub mod page_ids;
 pub mod parse;
 pub mod pipeline;
+pub mod publish;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -9,8 +9,10 @@
 
 mod manifest;
 
+use crate::config::Compression;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::{StaticFile, StaticSource};
+use crate::publish::precompress;
 use crate::render::Sink;
 use rustc_hash::FxHashSet;
 use std::ffi::OsString;
@@ -88,16 +90,21 @@ enum Job {
     /// A file of the theme built into dossier: its path in the output, where it goes, its bytes.
     Write { path: String, dest: PathBuf, bytes: Vec<u8> },
     /// A page, already compared with the file there if any: its path in the output and the hash
-    /// of its bytes go into the manifest once it is written.
-    Page { dest: PathBuf, bytes: Vec<u8>, path: String, hash: u128 },
+    /// of its bytes go into the manifest once it is written; then its compressed copies.
+    Page { dest: PathBuf, bytes: Vec<u8>, path: String, hash: u128, compress: Vec<Compression> },
     /// A static file: its path in the output, the file it is copied from, where it goes.
     Copy { path: String, from: PathBuf, dest: PathBuf },
+    /// Only the compressed copies of a file written or kept otherwise (a page unchanged, a static
+    /// file): its path, where it is, its bytes and their hash.
+    Compress { path: String, dest: PathBuf, bytes: Vec<u8>, hash: u128, compress: Vec<Compression> },
 }
 
 impl Job {
     fn dest(&self) -> &Path {
         match self {
-            Job::Write { dest, .. } | Job::Page { dest, .. } | Job::Copy { dest, .. } => dest,
+            Job::Write { dest, .. } | Job::Page { dest, .. } | Job::Copy { dest, .. } | Job::Compress { dest, .. } => {
+                dest
+            }
         }
     }
 
@@ -105,8 +112,38 @@ impl Job {
     /// name it.
     fn path(&self) -> &str {
         match self {
-            Job::Write { path, .. } | Job::Page { path, .. } | Job::Copy { path, .. } => path,
+            Job::Write { path, .. } | Job::Page { path, .. } | Job::Copy { path, .. } | Job::Compress { path, .. } => {
+                path
+            }
         }
+    }
+
+    /// Runs the job: the file, then its compressed copies; the files made, with their stamps.
+    fn run(&self, compare: bool) -> io::Result<Made> {
+        let mut made = Vec::new();
+        if !matches!(self, Job::Compress { .. }) {
+            made.push((self.path().to_string(), run_job(self, compare)?));
+        }
+        if let Job::Page { path, dest, bytes, hash, compress } | Job::Compress { path, dest, bytes, hash, compress } =
+            self
+        {
+            if let Some(parent) = dest.parent()
+                && !compress.is_empty()
+            {
+                std::fs::create_dir_all(parent)?;
+            }
+            for &kind in compress {
+                let copy = precompress::compress(bytes, kind)?;
+                let suffix = precompress::suffix(kind);
+                let mut copy_dest = dest.clone().into_os_string();
+                copy_dest.push(suffix);
+                let mut file = std::fs::File::create(&copy_dest)?;
+                io::Write::write_all(&mut file, &copy)?;
+                let stamp = file.metadata().ok().and_then(|m| Stamp::new(&m, precompress::stamp_hash(*hash, kind)));
+                made.push((format!("{path}{suffix}"), stamp));
+            }
+        }
+        Ok(made)
     }
 }
 
@@ -151,6 +188,13 @@ impl Beside {
     fn manifest_of(&self, target: &Path) -> Option<&Path> {
         [&self.next_manifest, &self.manifest].into_iter().map(PathBuf::as_path).find(|m| Manifest::describes(m, target))
     }
+}
+
+/// The base URL the output folder `output` was built for, as its manifest records it: `None`
+/// when no manifest beside it describes it, or it was written by a build that did not record one.
+pub fn recorded_base_url(output: &Path) -> Option<String> {
+    let (target, beside) = Beside::new(output).ok()?;
+    [&beside.manifest, &beside.next_manifest].into_iter().find_map(|m| Manifest::base_url_of(m, &target))
 }
 
 /// Refuses an output folder that dossier did not make (no manifest beside it describes it) and
@@ -379,6 +423,10 @@ pub struct Staging {
     /// The staging folder holds what must not be removed (the previous output, after a failed
     /// commit that could not put it back): dropping leaves it alone.
     kept: bool,
+    /// `[publish] precompress`: the compressed copies written beside text files.
+    precompress: Vec<Compression>,
+    /// The base URL the output is built for, recorded in its manifest (`preview` serves under it).
+    base_url: Option<String>,
 }
 
 /// The files a build made, by path in the output, with the stamp of each page.
@@ -466,11 +514,8 @@ impl Staging {
                     loop {
                         let job = receiver.lock().expect("no writer panics holding the queue").recv();
                         let Ok(job) = job else { break };
-                        match run_job(&job, compare.load(Ordering::SeqCst)) {
-                            Ok(stamp) => made
-                                .lock()
-                                .expect("no panic while holding the list")
-                                .push((job.path().to_string(), stamp)),
+                        match job.run(compare.load(Ordering::SeqCst)) {
+                            Ok(files) => made.lock().expect("no panic while holding the list").extend(files),
                             // the path in the output, not in the staging folder: that is what the reader knows
                             Err(e) => errors
                                 .lock()
@@ -496,7 +541,46 @@ impl Staging {
             made,
             committed: false,
             kept: false,
+            precompress: Vec::new(),
+            base_url: None,
         })
+    }
+
+    /// Sets what the output is published with: the compressed copies written beside text files
+    /// (`[publish] precompress`), and the base URL recorded in the manifest. Called before
+    /// anything is written.
+    pub fn publish(&mut self, precompress: &[Compression], base_url: &str) {
+        self.precompress = precompress.to_vec();
+        self.base_url = Some(base_url.to_string());
+    }
+
+    /// The compressed copies of the file at `path` (with these bytes' `hash` and length) that
+    /// must be made: those the output before last holds, made from the same bytes as its manifest
+    /// says, are kept.
+    fn copies_to_make(&self, path: &str, dest: &Path, hash: u128, len: usize) -> Vec<Compression> {
+        if self.precompress.is_empty() || !precompress::worth(path, len) {
+            return Vec::new();
+        }
+        let compare = self.compare.load(Ordering::SeqCst);
+        let mut make = Vec::new();
+        for &kind in &self.precompress {
+            let suffix = precompress::suffix(kind);
+            let copy = format!("{path}{suffix}");
+            let mut copy_dest = dest.as_os_str().to_owned();
+            copy_dest.push(suffix);
+            let copy_dest = PathBuf::from(copy_dest);
+            let expected = precompress::stamp_hash(hash, kind);
+            let kept = compare.then(|| std::fs::symlink_metadata(&copy_dest).ok()).flatten().and_then(|meta| {
+                self.manifest()?.get(&copy).filter(|s| s.hash == expected && s.matches(&meta)).copied()
+            });
+            // kept or made, the copy is this build's: not removed with the files it no longer makes
+            self.note_written(&copy_dest);
+            match kept {
+                Some(stamp) => self.made.lock().expect("no panic while holding the list").push((copy, Some(stamp))),
+                None => make.push(kind),
+            }
+        }
+        make
     }
 
     /// Waits for the walk of a reused folder. If the folder holds anything but files and folders
@@ -546,15 +630,36 @@ impl Staging {
         let mut problems = Vec::new();
         for file in files {
             let path = file.output_path.clone();
-            let result = self.path_for(&file.output_path).and_then(|dest| match &file.source {
-                StaticSource::Disk(from) => self.send(Job::Copy { path, from: from.clone(), dest }),
-                StaticSource::Embedded(bytes) => self.send(Job::Write { path, dest, bytes: bytes.to_vec() }),
+            let result = self.path_for(&file.output_path).and_then(|dest| {
+                self.compress_static(file, &dest)?;
+                match &file.source {
+                    StaticSource::Disk(from) => self.send(Job::Copy { path, from: from.clone(), dest }),
+                    StaticSource::Embedded(bytes) => self.send(Job::Write { path, dest, bytes: bytes.to_vec() }),
+                }
             });
             if let Err(e) = result {
                 problems.push(Diagnostic::error(format!("cannot copy {}: {e}", file.origin)).code(Code::Write));
             }
         }
         problems
+    }
+
+    /// Queues the compressed copies of a static text file that are not already there.
+    fn compress_static(&self, file: &StaticFile, dest: &Path) -> io::Result<()> {
+        if self.precompress.is_empty() || !precompress::worth(&file.output_path, usize::MAX) {
+            return Ok(());
+        }
+        let bytes = match &file.source {
+            StaticSource::Disk(from) => std::fs::read(from)?,
+            StaticSource::Embedded(bytes) => bytes.to_vec(),
+        };
+        let hash = manifest::hash(&bytes);
+        let compress = self.copies_to_make(&file.output_path, dest, hash, bytes.len());
+        if compress.is_empty() {
+            return Ok(());
+        }
+        let path = file.output_path.clone();
+        self.send(Job::Compress { path, dest: dest.to_path_buf(), bytes, hash, compress })
     }
 
     fn path_for(&self, output_path: &str) -> io::Result<PathBuf> {
@@ -666,7 +771,7 @@ impl Staging {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // without a manifest, the next build compares every file, and refuses the output
                 // folder unless told to replace it: it says so
-                write_manifest(&self.beside.next_manifest, &self.dir, made);
+                write_manifest(&self.beside.next_manifest, &self.dir, made, self.base_url.as_deref());
                 step(|| std::fs::rename(&self.dir, &self.target))?;
                 let _ = step(|| std::fs::rename(&self.beside.next_manifest, &self.beside.manifest));
             }
@@ -679,7 +784,7 @@ impl Staging {
             }
             Ok(_) => {
                 let carried = self.hidden_entries_to_carry()?;
-                write_manifest(&self.beside.next_manifest, &self.dir, made);
+                write_manifest(&self.beside.next_manifest, &self.dir, made, self.base_url.as_deref());
                 step(|| swap(&self.dir, &self.target))?;
                 // `self.dir` now holds the previous output
                 self.carry_over(&carried)?;
@@ -709,6 +814,14 @@ impl Staging {
             .filter(|name| name.to_str().is_some_and(|n| n.starts_with('.')))
             .filter(|name| std::fs::symlink_metadata(self.dir.join(name)).is_err())
             .collect();
+        // a hidden file an earlier build made (`.htaccess` of `[publish] redirects`) is not the
+        // user's: it goes with that build's output
+        if !names.is_empty()
+            && let Some(made) = self.beside.manifest_of(&self.target).and_then(|m| Manifest::read(m, &self.target))
+        {
+            let made: FxHashSet<&str> = made.files().collect();
+            names.retain(|name| name.to_str().is_none_or(|n| !made.contains(n)));
+        }
         names.sort();
         Ok(names)
     }
@@ -778,8 +891,8 @@ fn plural(n: usize, noun: &str) -> String {
 
 /// Writes the manifest of a new output. Without one, the next build compares every file, and
 /// refuses the folder unless told to replace it (it says so): not an error of this build.
-fn write_manifest(path: &Path, folder: &Path, made: Made) {
-    let _ = Manifest::write(path, folder, made);
+fn write_manifest(path: &Path, folder: &Path, made: Made, base_url: Option<&str>) {
+    let _ = Manifest::write(path, folder, made, base_url);
 }
 
 fn is_symlink(path: &Path) -> bool {
@@ -857,6 +970,8 @@ fn run_job(job: &Job, compare: bool) -> io::Result<Option<Stamp>> {
             Ok(file.metadata().ok().and_then(|m| Stamp::new(&m, *hash)))
         }
         Job::Copy { from, dest, .. } => std::fs::copy(from, dest).map(|_| None),
+        // the file itself is written or kept by another job: only its copies are this one's
+        Job::Compress { .. } => Ok(None),
     }
 }
 
@@ -910,10 +1025,15 @@ impl Sink for Staging {
                 self.note_written(&dest);
                 let stamp = Stamp::new(&meta, hash);
                 self.made.lock().expect("no panic while holding the list").push((path.to_string(), stamp));
-                return Ok(());
+                let compress = self.copies_to_make(path, &dest, hash, bytes.len());
+                if compress.is_empty() {
+                    return Ok(());
+                }
+                return self.send(Job::Compress { path: path.to_string(), dest, bytes, hash, compress });
             }
         }
-        self.send(Job::Page { dest, bytes, path: path.to_string(), hash })
+        let compress = self.copies_to_make(path, &dest, hash, bytes.len());
+        self.send(Job::Page { dest, bytes, path: path.to_string(), hash, compress })
     }
 }
 

@@ -88,6 +88,8 @@ pub struct Rendered {
     pub schedule: Schedule,
     /// Resized variants of images this run made; the others came from the image cache.
     pub images_resized: usize,
+    /// The aliases of explainers, for the redirect files of `[publish]`.
+    pub redirects: Vec<crate::publish::Redirect>,
 }
 
 /// Reads and checks `site.toml` (with `--base-url` applied): the first step, before a sink exists.
@@ -102,6 +104,7 @@ pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result
     let started = Instant::now();
     let (mut loaded, mut diagnostics) = load::load_site(&options.root, config);
     let resized = images(&options.root, &loaded.config, &mut loaded.static_files, &mut diagnostics);
+    crate::publish::fingerprint::add_copies(loaded.config.publish.fingerprint, &mut loaded.static_files);
     let loaded = Loaded { images_resized: resized, ..Loaded::from_site(loaded) };
     let load_time = started.elapsed();
     let mut templates = None;
@@ -245,6 +248,7 @@ fn stages<'s>(
     // success: a cache records the pages as they are now, and keeps the site for the index
     let page_count = site.pages.len();
     let schedule = site.schedule;
+    let redirects = crate::publish::redirects::of_site(&site);
     let removed = match warm {
         Some(warm) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
         None if options.ends_process => {
@@ -265,6 +269,7 @@ fn stages<'s>(
         timings,
         schedule,
         images_resized: loaded.images_resized,
+        redirects,
     })
 }
 
@@ -797,6 +802,7 @@ impl Files {
             let mut read = Vec::new();
             let mut static_files = load::list_static(root, &config.theme, &mut read);
             images_resized = images(root, &config, &mut static_files, &mut read);
+            crate::publish::fingerprint::add_copies(config.publish.fingerprint, &mut static_files);
             self.static_files = Arc::new(static_files);
             self.static_read = read;
             self.static_version = self.next_version();

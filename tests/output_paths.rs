@@ -217,7 +217,8 @@ fn static_is_copied_with_its_dotfiles_but_version_control_and_editor_files() {
         site.write(file, text);
     }
     let run = site.build_ok();
-    assert!(run.stdout.contains("copied 7 static files"), "{}", run.stdout);
+    // and the fingerprinted copies of the theme's two stylesheets and search script
+    assert!(run.stdout.contains("copied 10 static files"), "{}", run.stdout);
     let copied: Vec<String> =
         files_under(&site.public()).into_keys().filter(|p| p.starts_with('.') || p.starts_with("img/")).collect();
     assert_eq!(copied, [".htaccess", ".nojekyll", ".well-known/security.txt", "img/map.svg"]);

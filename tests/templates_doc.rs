@@ -196,6 +196,7 @@ fn site() -> SiteView {
         archives: vec![link()],
         generator: "dossier".into(),
         extra: Default::default(),
+        assets: Default::default(),
     }
 }
 

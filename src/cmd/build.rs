@@ -42,12 +42,18 @@ pub fn run(args: BuildArgs) -> ExitCode {
             );
         }
     };
+    staging.publish(&config.publish.precompress, config.base_url.as_str());
     let rendered = match pipeline::run(&options, config, &staging) {
         Ok(r) => r,
         Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
     };
     let copy_started = Instant::now();
-    let copy_errors = staging.copy_static(&rendered.static_files);
+    // the redirect and header files of `[publish]`, through the same writer as the pages
+    let static_files = match crate::publish::write_host_files(&staging, &rendered) {
+        Ok(files) => files,
+        Err(errors) => return fail(&errors, &format!("{shown} was not changed")),
+    };
+    let copy_errors = staging.copy_static(&static_files);
     if !copy_errors.is_empty() {
         return fail(&copy_errors, &format!("{shown} was not changed"));
     }

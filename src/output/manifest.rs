@@ -13,7 +13,9 @@
 //! A manifest also lists every other file the build made (static files, without a stamp), and
 //! says when it was written by the file system's own clock: a manifest that describes an output
 //! folder is how a build knows that the folder is dossier's, and which files in it dossier did
-//! not make (only folders changed since need to be listed to find them).
+//! not make (only folders changed since need to be listed to find them). Its second line records
+//! the base URL the folder was built for (`base_url https://…/`), which `preview` serves it
+//! under; older builds' manifests, and readers that skip unknown lines, do without it.
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -93,6 +95,9 @@ pub struct Manifest {
     written: Option<(i64, i64)>,
 }
 
+/// The start of the line that records the base URL.
+const BASE_URL: &str = "base_url ";
+
 /// `(device, inode)` as a manifest's first line writes it, `-` when not known.
 fn identity_words(identity: Option<(u64, u64)>) -> String {
     identity.map_or_else(|| "- -".to_string(), |(dev, ino)| format!("{dev} {ino}"))
@@ -124,6 +129,9 @@ impl Manifest {
         let written = header_matches(lines.next()?, folder)?;
         let mut files = FxHashMap::default();
         for line in lines {
+            if line.starts_with(BASE_URL) {
+                continue;
+            }
             if let Some(file) = line.strip_prefix("- ") {
                 files.insert(file.to_string(), None);
                 continue;
@@ -137,6 +145,16 @@ impl Manifest {
             files.insert(file.to_string(), Some(stamp));
         }
         Some(Manifest { files, written })
+    }
+
+    /// The base URL recorded in the manifest at `path` that describes `folder`, if any; only the
+    /// first lines are read.
+    pub fn base_url_of(path: &Path, folder: &Path) -> Option<String> {
+        use std::io::BufRead;
+        let file = std::fs::File::open(path).ok()?;
+        let mut lines = io::BufReader::new(file).lines();
+        header_matches(lines.next()?.ok()?.trim_end(), folder)?;
+        lines.next()?.ok()?.strip_prefix(BASE_URL).map(str::to_string)
     }
 
     /// Whether the manifest at `path` describes `folder` (its first line only is read).
@@ -170,13 +188,21 @@ impl Manifest {
     /// Writes the manifest of `folder` to `path` (through a temporary file, renamed into place),
     /// its files in path order. Call it once the build has made every change to the folder: the
     /// time the temporary file is created at is the manifest's time.
-    pub fn write(path: &Path, folder: &Path, mut files: Vec<(String, Option<Stamp>)>) -> io::Result<()> {
+    pub fn write(
+        path: &Path,
+        folder: &Path,
+        mut files: Vec<(String, Option<Stamp>)>,
+        base_url: Option<&str>,
+    ) -> io::Result<()> {
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let temporary = temporary(path);
         let mut out = std::fs::File::create(&temporary)?;
         let written = status_time(&out.metadata()?).map_or_else(|| "- -".to_string(), |(s, ns)| format!("{s} {ns}"));
         let mut text = String::with_capacity(files.len() * 96 + 64);
         let _ = writeln!(text, "{HEADER} {} {written}", identity_words(folder_identity(folder)));
+        if let Some(url) = base_url.filter(|url| !url.contains(['\n', '\r'])) {
+            let _ = writeln!(text, "{BASE_URL}{url}");
+        }
         for (file, stamp) in files.iter().filter(|(file, _)| !file.contains(['\n', '\r'])) {
             let _ = match stamp {
                 Some(s) => writeln!(
@@ -232,9 +258,10 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(30));
         let files =
             vec![("a b/index.html".into(), Some(stamp)), ("odd\nname".into(), Some(stamp)), ("style.css".into(), None)];
-        Manifest::write(&path, &folder, files).unwrap();
+        Manifest::write(&path, &folder, files, Some("https://example.org/dossier/")).unwrap();
 
         let manifest = Manifest::read(&path, &folder).unwrap();
+        assert_eq!(Manifest::base_url_of(&path, &folder).as_deref(), Some("https://example.org/dossier/"));
         assert_eq!(manifest.get("a b/index.html"), Some(&stamp));
         assert_eq!(manifest.get("style.css"), None);
         let mut made: Vec<&str> = manifest.files().collect();

@@ -27,6 +27,8 @@ pub struct SiteView {
     pub generator: String,
     /// `[extra]` of site.toml, keys in written order (`{{ site.extra.newsletter }}`).
     pub extra: crate::extra::Extra,
+    /// The theme's stylesheets and search script: fingerprinted address and integrity.
+    pub assets: crate::publish::fingerprint::Assets,
 }
 
 #[derive(Debug, Serialize)]
@@ -539,6 +541,11 @@ pub fn site_view(site: &Site<'_>) -> SiteView {
         archives: archives(site),
         generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
         extra: site.config.extra.clone(),
+        assets: crate::publish::fingerprint::assets(
+            site.static_files,
+            site.config.publish.fingerprint,
+            urls.base_path(),
+        ),
     }
 }
 

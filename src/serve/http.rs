@@ -7,7 +7,7 @@ use axum::Extension;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -485,7 +485,7 @@ fn redirect(to: &str) -> Response {
     response
 }
 
-async fn serve_path(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
+async fn serve_path(State(state): State<Arc<AppState>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD");
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
@@ -526,23 +526,59 @@ async fn serve_path(State(state): State<Arc<AppState>>, method: Method, uri: Uri
                 if path.is_empty() {
                     return redirect(base_path);
                 }
-                return not_found_in(root);
+                return not_found_in(root, accepts_gzip(&headers));
             };
             let rel = rel.to_string();
+            let gzip = accepts_gzip(&headers);
             match find(&rel, |p| read_inside(root, p)) {
-                Found::File(file, bytes) => respond(StatusCode::OK, &file, bytes.to_vec()),
+                Found::File(file, bytes) => respond_from_folder(root, StatusCode::OK, &file, bytes, gzip),
                 Found::Slash => redirect(&format!("/{path}/")),
-                Found::Nothing => not_found_in(root),
+                Found::Nothing => not_found_in(root, gzip),
             }
         }
     }
 }
 
-fn not_found_in(root: &Path) -> Response {
+fn not_found_in(root: &Path, gzip: bool) -> Response {
     match read_inside(root, "404.html") {
-        Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes.to_vec()),
+        Some(bytes) => respond_from_folder(root, StatusCode::NOT_FOUND, "404.html", bytes, gzip),
         None => text(StatusCode::NOT_FOUND, "not found"),
     }
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (and does not refuse it with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0)));
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        },
+    )
+}
+
+/// `preview`'s answer with a file of the folder, as a production host gives it: text files over
+/// 1 KB gzipped when the client takes gzip, from the `.gz` copy the build wrote when there is
+/// one (`[publish] precompress`), else compressed now.
+fn respond_from_folder(root: &Path, status: StatusCode, file: &str, bytes: Arc<Vec<u8>>, gzip: bool) -> Response {
+    let compressible = crate::publish::precompress::worth(file, bytes.len());
+    if !(gzip && compressible) {
+        let mut response = respond(status, file, bytes.to_vec());
+        if compressible {
+            response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        return response;
+    }
+    let compressed = match read_inside(root, &format!("{file}.gz")) {
+        Some(copy) => Some(copy.to_vec()),
+        None => crate::publish::precompress::compress(&bytes, crate::config::Compression::Gzip).ok(),
+    };
+    let Some(compressed) = compressed else { return respond(status, file, bytes.to_vec()) };
+    let mut response = respond(status, file, compressed);
+    response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
 }
 
 /// Reads a file of the output folder, refusing anything that resolves outside it (symlinks too).
