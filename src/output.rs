@@ -427,6 +427,9 @@ pub struct Staging {
     precompress: Vec<Compression>,
     /// The base URL the output is built for, recorded in its manifest (`preview` serves under it).
     base_url: Option<String>,
+    /// The manifest of the output being replaced, read the first time a compressed copy is not in
+    /// the staging folder: its copies are copied, not made again (see [`Staging::borrow_copy`]).
+    live_manifest: OnceLock<Option<Manifest>>,
 }
 
 /// The files a build made, by path in the output, with the stamp of each page.
@@ -543,6 +546,7 @@ impl Staging {
             kept: false,
             precompress: Vec::new(),
             base_url: None,
+            live_manifest: OnceLock::new(),
         })
     }
 
@@ -573,6 +577,7 @@ impl Staging {
             let kept = compare.then(|| std::fs::symlink_metadata(&copy_dest).ok()).flatten().and_then(|meta| {
                 self.manifest()?.get(&copy).filter(|s| s.hash == expected && s.matches(&meta)).copied()
             });
+            let kept = kept.or_else(|| self.borrow_copy(&copy, &copy_dest, expected));
             // kept or made, the copy is this build's: not removed with the files it no longer makes
             self.note_written(&copy_dest);
             match kept {
@@ -581,6 +586,23 @@ impl Staging {
             }
         }
         make
+    }
+
+    /// Copies the compressed copy `copy` from the output being replaced into the staging folder
+    /// when that output's manifest says it was made from the same bytes (`expected`) and the file
+    /// is as that build left it. Builds alternate between two folders, so without this the first
+    /// rebuild after a build from nothing would compress everything again: measured on 10,000
+    /// explainers with gzip and brotli, 20 s of CPU where copying takes under 1 s.
+    fn borrow_copy(&self, copy: &str, dest: &Path, expected: u128) -> Option<Stamp> {
+        let live = self.live_manifest.get_or_init(|| Manifest::read(&self.beside.manifest, &self.target)).as_ref()?;
+        let from = self.target.join(copy);
+        let meta = std::fs::symlink_metadata(&from).ok().filter(|m| m.is_file())?;
+        live.get(copy).filter(|s| s.hash == expected && s.matches(&meta))?;
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).ok()?;
+        }
+        std::fs::copy(&from, dest).ok()?;
+        Stamp::new(&std::fs::symlink_metadata(dest).ok()?, expected)
     }
 
     /// Waits for the walk of a reused folder. If the folder holds anything but files and folders
