@@ -92,6 +92,9 @@ fn a_large_actor_index_is_paginated_and_every_page_is_reachable() {
         assert_eq!(prev, i.checked_sub(1).map(|j| format!("/{}", paths[j])).into_iter().collect::<Vec<_>>());
         assert_eq!(page.text(".pagination-status"), format!("Page {} of 3", i + 1));
     }
+    // an A–Z list says Previous and Next, not the Newer and Older of explainer lists
+    assert_eq!(pages[1].texts(".pagination a[rel]"), ["Previous", "Next"]);
+    assert_eq!(pages[1].attrs("nav.pagination", "aria-label"), ["Pages of the actor index"]);
     // the letter jumps are the same on every page, and a letter that starts on another page
     // links to that page's heading
     let jumps = pages[0].attrs(".letter-jump a", "href");

@@ -5,26 +5,12 @@
 mod harness;
 
 use harness::{Server, Site};
-use std::io::{Read, Write};
+use std::io::Read;
 
 /// `GET path` with `Accept-Encoding: gzip`: status, headers (lower-case names) and the raw body.
 fn get_gzip(address: &str, path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept-Encoding: br;q=1.0, gzip;q=0.8\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head") + 4;
-    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
-    let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let headers =
-        lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
-    (status, headers, raw[end..].to_vec())
+    let (status, headers, body) = harness::http_with(address, "GET", path, "Accept-Encoding: br;q=1.0, gzip;q=0.8\r\n");
+    (status, headers.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect(), body)
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

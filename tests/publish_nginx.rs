@@ -11,7 +11,6 @@
 mod harness;
 
 use harness::{Page, Site, files_under};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -90,18 +89,8 @@ impl Nginx {
 
     /// `GET path` with `extra` header lines: status, headers (lower-case names), raw body.
     fn get(&self, path: &str, extra: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
-        let mut stream = std::net::TcpStream::connect(&self.address).unwrap();
-        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n{extra}Connection: close\r\n\r\n").unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head") + 4;
-        let head = String::from_utf8_lossy(&raw[..end]).into_owned();
-        let mut lines = head.lines();
-        let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let headers =
-            lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
-        (status, headers, raw[end..].to_vec())
+        let (status, headers, body) = harness::http_with(&self.address, "GET", path, extra);
+        (status, headers.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect(), body)
     }
 
     fn log(&self) -> String {

@@ -15,16 +15,12 @@
 //   e.g. node tests/browser/pages.js public /dossier/
 'use strict';
 const fs = require('fs');
-const http = require('http');
 const path = require('path');
-const os = require('os');
 
 const [root, basePath] = [process.argv[2] || 'public', process.argv[3] || '/'];
-const tools = process.env.VALIDATORS_HOME || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'site-validators');
-const { chromium } = require(path.join(tools, 'node_modules', 'playwright-core'));
+const { serve, launch, tools } = require('./static-host');
 const AXE = path.join(tools, 'node_modules', 'axe-core', 'axe.min.js');
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml', '.png': 'image/png', '.webp': 'image/webp' };
 
 // the pages of the example site this test measures
 const PAGES = {
@@ -35,29 +31,6 @@ const PAGES = {
   notFound: 'no-such-page/',
 };
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    let rel = decodeURIComponent(url.pathname);
-    if (!rel.startsWith(basePath)) { res.writeHead(404); return res.end(); }
-    rel = rel.slice(basePath.length);
-    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-    const file = path.join(root, rel);
-    if (!path.resolve(file).startsWith(path.resolve(root))) { res.writeHead(400); return res.end(); }
-    fs.readFile(file, (err, data) => {
-      if (err) {
-        // as a static host does: the site's 404 page, with status 404
-        return fs.readFile(path.join(root, '404.html'), (e2, page) => {
-          res.writeHead(404, { 'content-type': TYPES['.html'] });
-          res.end(e2 ? 'not found' : page);
-        });
-      }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 let failures = 0;
 function check(ok, message) {
@@ -173,13 +146,10 @@ function htmlPages(dir, rel = '') {
 }
 
 (async () => {
-  const server = await serve();
+  const server = await serve(root, basePath);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const url = (rel) => `${origin}${basePath}${rel}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     const errors = [];

@@ -6,39 +6,19 @@
 // usage: node tests/browser/search-axe.js PUBLIC_DIR BASE_PATH [QUERY] [--shots DIR]
 'use strict';
 const fs = require('fs');
-const http = require('http');
 const path = require('path');
-const os = require('os');
 
 const [root, basePath, query] = [process.argv[2] || 'public', process.argv[3] || '/', process.argv[4] || 'china'];
 const shotsAt = process.argv.indexOf('--shots');
 const shots = shotsAt > 0 ? process.argv[shotsAt + 1] : null;
-const tools = process.env.VALIDATORS_HOME || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'site-validators');
-const { chromium } = require(path.join(tools, 'node_modules', 'playwright-core'));
+const { serve, launch, tools } = require('./static-host');
 const axeSource = fs.readFileSync(path.join(tools, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    let rel = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-    if (!rel.startsWith(basePath)) { res.writeHead(404); return res.end(); }
-    rel = rel.slice(basePath.length);
-    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-    const file = path.join(root, rel);
-    if (!path.resolve(file).startsWith(path.resolve(root))) { res.writeHead(400); return res.end(); }
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); return res.end('not found'); }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 (async () => {
-  const server = await serve();
+  const server = await serve(root, basePath);
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await launch();
   let failures = 0;
   try {
     for (const colorScheme of ['light', 'dark']) {

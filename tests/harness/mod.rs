@@ -400,16 +400,23 @@ impl Response {
 
 /// A plain HTTP/1.1 request, the path sent as is (so traversal attempts reach the server).
 pub fn http(address: &str, method: &str, path: &str) -> Response {
+    let (status, headers, body) = http_with(address, method, path, "");
+    Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+}
+
+/// A plain HTTP/1.1 request with `extra` header lines (each ending in `\r\n`): the status, the
+/// headers as sent, and the body's bytes (a compressed body stays as it came).
+pub fn http_with(address: &str, method: &str, path: &str, extra: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{extra}Connection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").map_or(raw.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
     let mut lines = head.lines();
     let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
     let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    Response { status, headers, body: body.to_string() }
+    (status, headers, raw[end..].to_vec())
 }
