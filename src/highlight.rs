@@ -7,6 +7,10 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+/// How every highlighted code block starts: pages link `syntax.css` only where their HTML holds it
+/// (`render::home::has_highlighted_code`).
+pub const HIGHLIGHTED_BLOCK_START: &str = "<pre class=\"code hl-code\"";
+
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// The syntax definitions, loaded once per process on the first code block.
@@ -31,7 +35,8 @@ pub fn code_block(lang: &str, code: &str) -> String {
                     break;
                 }
             }
-            out.push_str("<pre class=\"code hl-code\" data-lang=\"");
+            out.push_str(HIGHLIGHTED_BLOCK_START);
+            out.push_str(" data-lang=\"");
             escape_html_body_text(&mut out, lang).expect("writing to a String");
             out.push_str("\"><code>");
             if ok {

@@ -26,7 +26,7 @@ pub struct LeadView<'a> {
 
 /// Whether rendered HTML holds a highlighted code block, the only thing `syntax.css` styles.
 pub fn has_highlighted_code(html: &str) -> bool {
-    html.contains("<pre class=\"code hl-code\"")
+    html.contains(crate::highlight::HIGHLIGHTED_BLOCK_START)
 }
 
 /// The cards of the first home page without the lead, which is shown above them.
