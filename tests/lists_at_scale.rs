@@ -192,3 +192,72 @@ fn serve_renders_again_the_index_pages_an_actor_moves_between() {
     assert!(!page1.body.contains("Assembly delegate 000"));
     assert!(page1.body.contains("/actors/page/2/#letter-other-z"), "the Z jump leads to page 2");
 }
+
+/// `count` topic profiles, titles starting with every letter in turn, added to the `lists`
+/// fixture (whose explainers name no topic of these).
+fn with_many_topics(count: usize) -> Site {
+    let site = Site::fixture("lists");
+    for i in 0..count {
+        let letter = (b'A' + (i % 26) as u8) as char;
+        let text = format!("---\ntitle: {letter}rms control track {i:03}\nsummary: A track.\n---\n\nA track.\n");
+        site.write(&format!("content/topics/track-{i:03}.md"), &text);
+    }
+    site
+}
+
+#[test]
+fn a_small_topic_index_is_one_page_without_letter_jumps() {
+    let site = with_many_topics(3);
+    site.build_ok();
+    let page = site.page("topics/");
+    let names = page.texts(".entities li > a");
+    assert!(names.len() >= 3, "{names:?}");
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "A–Z");
+    assert!(page.texts(".letter-jumps").is_empty());
+    assert!(page.texts(".pagination").is_empty());
+    assert!(!site.exists("topics/page/2/index.html"));
+}
+
+#[test]
+fn a_large_topic_index_is_paginated_with_letter_jumps_across_its_pages() {
+    let site = with_many_topics(230);
+    site.build_ok();
+    let total = site.page("topics/").texts(".dek")[0].split_whitespace().nth(1).unwrap().parse::<usize>().unwrap();
+    assert!(total >= 230, "{total}");
+    let pages_needed = total.div_ceil(PER_PAGE);
+    let paths: Vec<String> =
+        (1..=pages_needed).map(|n| if n == 1 { "topics/".to_string() } else { format!("topics/page/{n}/") }).collect();
+    assert!(!site.exists(&format!("topics/page/{}/index.html", pages_needed + 1)));
+    let pages: Vec<Page> = paths.iter().map(|p| site.page(p)).collect();
+    let listed: Vec<String> = pages.iter().flat_map(|p| p.texts(".letter-group .entities li > a")).collect();
+    assert_eq!(listed.len(), total, "each topic once across the pages");
+    let mut sorted = listed.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(listed, sorted, "A–Z across pages");
+    // every page has the same jumps, and each leads to a heading that starts its letter
+    let jumps = pages[0].attrs(".letter-jump a", "href");
+    assert_eq!(jumps.len(), 26, "{jumps:?}");
+    for page in &pages[1..] {
+        assert_eq!(page.attrs(".letter-jump a", "href"), jumps);
+    }
+    for href in &jumps {
+        let (path, id) = href.split_once('#').unwrap();
+        let on = paths.iter().position(|p| format!("/{p}") == path).unwrap_or_else(|| panic!("{href}"));
+        assert_eq!(pages[on].attrs(&format!("#{id}"), "id").len(), 1, "{href}");
+        assert!(!pages[on].text(&format!("#{id}")).contains("continued"), "{href}");
+    }
+    // a letter that goes on over a page is headed again, "(continued)"
+    let last_letter = pages[0].texts(".letter-group h2").last().unwrap().chars().next().unwrap();
+    let next_first = pages[1].texts(".letter-group h2")[0].clone();
+    assert_eq!(next_first.contains("(continued)"), next_first.starts_with(last_letter), "{next_first}");
+    assert_eq!(pages[1].attrs("nav.pagination", "aria-label"), ["Pages of the topic index"]);
+    assert_eq!(broken_internal_links(&site.public(), "/"), Vec::<String>::new());
+    assert!(site.read("sitemap.xml").contains("https://example.org/topics/page/2/"));
+    // the 404 page offers the largest topics and the way to the rest
+    let not_found = site.page("404.html");
+    assert_eq!(not_found.texts(".not-found-topics .entities li > a").len(), 24);
+    assert_eq!(not_found.attrs(".not-found-topics .more a", "href"), ["/topics/"]);
+    assert_eq!(not_found.text(".not-found-topics .more a"), format!("All {total} topics"));
+}

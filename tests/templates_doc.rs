@@ -10,7 +10,7 @@
 //! once, as a shape.
 
 use dossier::frontmatter::ActorKind;
-use dossier::render::lists::{Jump, JumpGroup, LetterGroup};
+use dossier::render::lists::{Jump, JumpGroup, LetterGroup, TopicLetter};
 use dossier::render::templates::{CARD_TEMPLATE, REQUIRED};
 use dossier::render::views::*;
 use serde_json::Value;
@@ -371,7 +371,20 @@ fn contexts() -> BTreeMap<&'static str, Value> {
             paginator: paginator(),
         }),
     );
-    contexts.insert("topics.html", json(TopicsContext { page: page(), topics: vec![entity_count()] }));
+    let topic_letter =
+        TopicLetter { letter: "T".into(), id: "letter-topic-t".into(), continued: false, topics: vec![entity_count()] };
+    let topic_jump = Jump { letter: "T".into(), href: "/topics/#letter-topic-t".into() };
+    contexts.insert(
+        "topics.html",
+        json(TopicsContext {
+            page: page(),
+            topics: vec![entity_count()],
+            letters: vec![topic_letter],
+            jumps: vec![topic_jump],
+            count: 1,
+            paginator: paginator(),
+        }),
+    );
     let letter = LetterGroup {
         letter: "X".into(),
         id: "letter-person-x".into(),
@@ -402,7 +415,13 @@ fn contexts() -> BTreeMap<&'static str, Value> {
     contexts.insert("search.html", json(SearchContext { page: page(), index: "/search/index/".into() }));
     contexts.insert(
         "404.html",
-        json(NotFoundContext { page: page(), topics: vec![entity_count()], search: Some("/search/".into()) }),
+        json(NotFoundContext {
+            page: page(),
+            topics: vec![entity_count()],
+            topic_count: 30,
+            topics_href: "/topics/".into(),
+            search: Some("/search/".into()),
+        }),
     );
     contexts.insert(
         "alias.html",

@@ -14,7 +14,7 @@ mod sections;
 pub use annotate::{Annotation, AnnotationKind, Quote};
 pub use cache::AssembleCache;
 pub use links::{ResolvedLink, SocialImage, Target};
-pub use plan::{ACTORS_PER_PAGE, FeedOf, Page, PageKind, SITEMAP_URLS};
+pub use plan::{ACTORS_PER_PAGE, FeedOf, Page, PageKind, SITEMAP_URLS, TOPICS_PER_PAGE};
 pub use publish::{LeftOut, Schedule, utc_day};
 pub use sections::{Section, SectionId, explainer_folder, trail};
 

@@ -22,7 +22,11 @@ pub enum PageKind {
         pages: usize,
     },
     Explainer(ExplainerId),
-    Topics,
+    /// The topic index, [`TOPICS_PER_PAGE`] topics a page.
+    Topics {
+        page: usize,
+        pages: usize,
+    },
     Topic {
         id: TopicId,
         page: usize,
@@ -75,6 +79,11 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// one page was what readers of a 2,000-post site got).
 pub const ACTORS_PER_PAGE: usize = 100;
 
+/// Topics per page of the topic index: a topic's line with its summary is about 260 bytes, so a
+/// page stays near 30 KB however many topics the site has (at 100 topics the index was 26 KB,
+/// and a site with 1,000 would have had one page of 260 KB).
+pub const TOPICS_PER_PAGE: usize = 100;
+
 impl PageKind {
     /// Whether the page belongs in the sitemap: public HTML pages, not redirects, feeds or the 404 page.
     pub fn in_sitemap(&self) -> bool {
@@ -82,7 +91,7 @@ impl PageKind {
             self,
             PageKind::Home { .. }
                 | PageKind::Explainer(_)
-                | PageKind::Topics
+                | PageKind::Topics { .. }
                 | PageKind::Topic { .. }
                 | PageKind::Actors { .. }
                 | PageKind::Actor { .. }
@@ -139,7 +148,15 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
         let path = paginated("", page);
         claimed.claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page", diagnostics);
     }
-    claimed.claim(Page { path: TOPICS.into(), kind: PageKind::Topics }, "the topic index", diagnostics);
+    let topic_pages = page_count(input.topics.len(), TOPICS_PER_PAGE);
+    for page in 1..=topic_pages {
+        let path = paginated(TOPICS, page);
+        claimed.claim(
+            Page { path, kind: PageKind::Topics { page, pages: topic_pages } },
+            "the topic index",
+            diagnostics,
+        );
+    }
     let actor_pages = page_count(input.actors.len(), ACTORS_PER_PAGE);
     for page in 1..=actor_pages {
         let path = paginated(ACTORS, page);

@@ -1,9 +1,12 @@
 //! Lists at scale: the actor index (by kind, then A–Z, with letter jumps, [`ACTORS_PER_PAGE`] a
-//! page) and the glossary (each term's count and newest uses, the rest left to the search page).
+//! page), the topic index (A–Z, [`TOPICS_PER_PAGE`] a page, with letter jumps when it takes more
+//! than one) and the glossary (each term's count and newest uses, the rest left to the search page).
 
-use super::views::{ActorGroup, EntityCount, TermView, actor_count, explainer_link, kind_groups, page_range};
-use crate::assemble::{ACTORS_PER_PAGE, ActorId, Site};
-use crate::urls::{ACTORS, Urls, paginated};
+use super::views::{
+    ActorGroup, EntityCount, TermView, actor_count, explainer_link, kind_groups, page_range, topic_count,
+};
+use crate::assemble::{ACTORS_PER_PAGE, ActorId, Site, TOPICS_PER_PAGE, TopicId};
+use crate::urls::{ACTORS, TOPICS, Urls, paginated};
 use serde::Serialize;
 
 /// How many uses of a term the glossary lists, newest first; the rest are a search away.
@@ -145,6 +148,62 @@ pub fn actor_index(site: &Site<'_>, page: usize) -> (Vec<ActorGroup>, Vec<JumpGr
         group.actors.push(actor);
     }
     (groups, jumps)
+}
+
+/// The topics of one page of the topic index whose titles start with one letter.
+#[derive(Debug, Serialize)]
+pub struct TopicLetter {
+    /// As [`LetterGroup::letter`].
+    pub letter: String,
+    /// The id of its heading: `letter-topic-m` (`letter-topic-num` for `#`).
+    pub id: String,
+    /// Whether the letter began on the page before.
+    pub continued: bool,
+    pub topics: Vec<EntityCount>,
+}
+
+/// The topics on page `page` (from 1) of the topic index by letter, A–Z by title (in Latin
+/// letters, then slug), and the letter jumps of all of them, each to the page where its letter
+/// starts; no jumps when the index is one page, which a reader sees whole.
+pub fn topic_index(site: &Site<'_>, page: usize) -> (Vec<TopicLetter>, Vec<Jump>) {
+    let mut order: Vec<(u8, String, &str, TopicId)> = site
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(id, t)| {
+            let folded = deunicode::deunicode(&t.title).to_lowercase();
+            (letter_of(&folded), folded, t.slug.as_str(), id)
+        })
+        .collect();
+    order.sort_unstable();
+    let mut jumps = Vec::new();
+    if order.len() > TOPICS_PER_PAGE {
+        for (i, &(letter, ..)) in order.iter().enumerate() {
+            if i == 0 || order[i - 1].0 != letter {
+                let on = i / TOPICS_PER_PAGE + 1;
+                let href = format!("{}#{}", site.urls.href(&paginated(TOPICS, on)), letter_id("topic", letter));
+                jumps.push(Jump { letter: (letter as char).to_string(), href });
+            }
+        }
+    }
+    let range = page_range(order.len(), page, TOPICS_PER_PAGE);
+    let mut letters: Vec<TopicLetter> = Vec::new();
+    for i in range.clone() {
+        let (letter, .., id) = order[i];
+        let same_letter = i > 0 && order[i - 1].0 == letter;
+        if i == range.start || !same_letter {
+            letters.push(TopicLetter {
+                letter: (letter as char).to_string(),
+                id: letter_id("topic", letter),
+                continued: same_letter,
+                topics: Vec::new(),
+            });
+        }
+        if let Some(group) = letters.last_mut() {
+            group.topics.push(topic_count(site, &site.topics[id]));
+        }
+    }
+    (letters, jumps)
 }
 
 /// The glossary's entries, in the order of `[glossary]`: each term's count, its newest

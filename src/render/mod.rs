@@ -256,7 +256,7 @@ impl Renderer<'_, '_> {
         match page.kind {
             PageKind::Home { page: n, pages } => self.home(page, n, pages),
             PageKind::Explainer(id) => self.explainer(page, id),
-            PageKind::Topics => self.topics(page),
+            PageKind::Topics { page: n, pages } => self.topics(page, n, pages),
             PageKind::Topic { id, page: n, pages } => self.topic(page, id, n, pages),
             PageKind::Actors { page: n, pages } => self.actors(page, n, pages),
             PageKind::Actor { id, page: n, pages } => self.actor(page, id, n, pages),
@@ -507,18 +507,18 @@ impl Renderer<'_, '_> {
         self.template_sized("explainer.html", &context, body_len + EXPLAINER_CHROME)
     }
 
-    fn topics(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+    fn topics(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
+        let (letters, jumps) = lists::topic_index(site, n);
+        let title = if n > 1 { format!("Topics, page {n}") } else { "Topics".into() };
+        let description = format!("Every topic of {}", site.config.title);
         let context = TopicsContext {
-            page: self.meta(
-                page,
-                "topics",
-                "topics",
-                "Topics".into(),
-                format!("Every topic of {}", site.config.title),
-                PageExtras::default(),
-            ),
-            topics: site.topics.iter().map(|t| topic_count(site, t)).collect(),
+            page: self.meta(page, "topics", "topics", title, description, PageExtras::default()),
+            topics: letters.iter().flat_map(|l| l.topics.iter().cloned()).collect(),
+            letters,
+            jumps,
+            count: site.topics.len(),
+            paginator: paginator(site, crate::urls::TOPICS, n, pages),
         };
         self.template("topics.html", &context)
     }
@@ -773,11 +773,17 @@ impl Renderer<'_, '_> {
 
     fn not_found(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
-        let mut topics: Vec<EntityCount> = site.topics.iter().map(|t| topic_count(site, t)).collect();
+        // the largest topics (ties by title), then A to Z
+        let mut largest: Vec<&crate::assemble::Topic<'_>> = site.topics.iter().collect();
+        largest.sort_by(|a, b| b.explainers.len().cmp(&a.explainers.len()).then_with(|| a.title.cmp(&b.title)));
+        largest.truncate(NOT_FOUND_TOPICS);
+        let mut topics: Vec<EntityCount> = largest.into_iter().map(|t| topic_count(site, t)).collect();
         topics.sort_by(|a, b| a.name.cmp(&b.name));
         let context = NotFoundContext {
             page: self.meta(page, "not_found", "", "Page not found".into(), String::new(), PageExtras::default()),
             topics,
+            topic_count: site.topics.len(),
+            topics_href: site.urls.href(crate::urls::TOPICS),
             search: site.config.search.then(|| site.urls.href("search/")),
         };
         self.template("404.html", &context)

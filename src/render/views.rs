@@ -467,7 +467,16 @@ pub struct SectionContext<'a> {
 #[derive(Serialize)]
 pub struct TopicsContext {
     pub page: PageMeta,
+    /// The topics on this page, A–Z.
     pub topics: Vec<EntityCount>,
+    /// The same topics by first letter.
+    pub letters: Vec<super::lists::TopicLetter>,
+    /// The letters of every topic, each linking to the page where it starts; empty when the
+    /// index is one page.
+    pub jumps: Vec<super::lists::Jump>,
+    /// How many topics the site has.
+    pub count: usize,
+    pub paginator: Paginator,
 }
 
 #[derive(Serialize)]
@@ -495,11 +504,20 @@ pub struct SearchContext {
     pub index: String,
 }
 
+/// How many topics the 404 page lists: the largest, so that the page stays small on a site
+/// with a thousand topics and still offers a way in.
+pub const NOT_FOUND_TOPICS: usize = 24;
+
 #[derive(Serialize)]
 pub struct NotFoundContext {
     pub page: PageMeta,
-    /// Every topic, A to Z, each with how many explainers it has.
+    /// The topics with the most explainers (at most [`NOT_FOUND_TOPICS`]), A to Z, each with
+    /// how many explainers it has.
     pub topics: Vec<EntityCount>,
+    /// How many topics the site has: more than `topics` lists when the page shows the largest.
+    pub topic_count: usize,
+    /// The topic index.
+    pub topics_href: String,
     /// The search page's link, when the site has search: the page offers a search form.
     pub search: Option<String>,
 }

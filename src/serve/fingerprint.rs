@@ -222,7 +222,11 @@ impl Fingerprinter<'_, '_> {
                 self.topics_listed.hash(&mut h);
                 self.actors_listed.hash(&mut h);
             }
-            PageKind::Topics => self.topics_listed.hash(&mut h),
+            PageKind::Topics { page: n, pages } => {
+                // each page shows the letter jumps of all the topics
+                (n, pages).hash(&mut h);
+                self.topics_listed.hash(&mut h);
+            }
             PageKind::Actors { page: n, pages } => {
                 // each page shows the letter jumps of all the actors
                 (n, pages).hash(&mut h);
