@@ -204,6 +204,10 @@ fn stages<'s>(
             return Err(sorted(diagnostics));
         }
     };
+    // the editorial lint, for `check` (src/lint/): warnings, on the assembled site
+    if site.config.lint.run {
+        diagnostics.extend(crate::lint::lint(&site, options.today.unwrap_or_else(|| Utc::now().date_naive())));
+    }
     let Some(templates) = templates else { return Err(sorted(diagnostics)) };
 
     // the pages to render: all of them; with a cache, those whose fingerprint changed
