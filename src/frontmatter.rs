@@ -651,36 +651,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             "authors" => authors = r.text_list(&key, value),
             "topics" => topics = r.text_list(&key, value),
             "actors" => actors = r.text_list(&key, value),
-            "slug" => {
-                if let Some(s) = r.located_text(&key, value) {
-                    slug = match Slug::parse_exact(&s.value) {
-                        Some(_) if s.value.len() > MAX_NAME_BYTES => {
-                            let d = Diagnostic::error(format!(
-                                "`slug` is {} bytes long: a folder name may have at most {MAX_NAME_BYTES} bytes on common file systems",
-                                s.value.len()
-                            ))
-                            .code(Code::PathTooLong)
-                            .at(source, s.offset, s.len)
-                            .with_help("choose a shorter slug");
-                            r.diagnostics.push(d);
-                            None
-                        }
-                        Some(slug) => Some(slug),
-                        None => {
-                            let suggestion = Slug::from_text(&s.value).map(|s| s.to_string());
-                            let d = Diagnostic::error(format!(
-                                "`slug` must be lower-case letters, digits and single hyphens, not `{}`",
-                                s.value
-                            ))
-                            .code(Code::FieldValue)
-                            .at(source, s.offset, s.len)
-                            .with_suggestion(suggestion.as_deref());
-                            r.diagnostics.push(d);
-                            None
-                        }
-                    }
-                }
-            }
+            "slug" => slug = read_slug(&mut r, source, &key, value),
             "draft" => draft = r.bool(&key, value).unwrap_or(false),
             "featured" => featured = r.bool(&key, value).unwrap_or(false),
             "takeaways" => {
@@ -755,6 +726,37 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
         _ => None,
     };
     (meta, r.diagnostics)
+}
+
+/// `slug:` of an explainer: a valid slug no longer than a folder name may be.
+fn read_slug(r: &mut FieldReader<'_, '_>, source: &SourceFile<'_>, key: &str, value: YamlValue) -> Option<Slug> {
+    let s = r.located_text(key, value)?;
+    match Slug::parse_exact(&s.value) {
+        Some(_) if s.value.len() > MAX_NAME_BYTES => {
+            let d = Diagnostic::error(format!(
+                "`slug` is {} bytes long: a folder name may have at most {MAX_NAME_BYTES} bytes on common file systems",
+                s.value.len()
+            ))
+            .code(Code::PathTooLong)
+            .at(source, s.offset, s.len)
+            .with_help("choose a shorter slug");
+            r.diagnostics.push(d);
+            None
+        }
+        Some(slug) => Some(slug),
+        None => {
+            let suggestion = Slug::from_text(&s.value).map(|s| s.to_string());
+            let d = Diagnostic::error(format!(
+                "`slug` must be lower-case letters, digits and single hyphens, not `{}`",
+                s.value
+            ))
+            .code(Code::FieldValue)
+            .at(source, s.offset, s.len)
+            .with_suggestion(suggestion.as_deref());
+            r.diagnostics.push(d);
+            None
+        }
+    }
 }
 
 /// `kind:` of an entry of `updates:`: `correction` or `update` (the default); anything else is an
@@ -970,10 +972,11 @@ fn read_wikidata(r: &mut FieldReader<'_, '_>, source: &SourceFile<'_>, key: &str
     if !digits.is_empty() && !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) {
         return Some(q.value);
     }
-    let d = Diagnostic::error(format!("`wikidata` must be the id of a Wikidata item, `Q` and digits, not `{}`", q.value))
-        .code(Code::FieldValue)
-        .at(source, q.offset, q.len)
-        .with_help("the id is at the end of the item's address: https://www.wikidata.org/wiki/Q15031");
+    let d =
+        Diagnostic::error(format!("`wikidata` must be the id of a Wikidata item, `Q` and digits, not `{}`", q.value))
+            .code(Code::FieldValue)
+            .at(source, q.offset, q.len)
+            .with_help("the id is at the end of the item's address: https://www.wikidata.org/wiki/Q15031");
     r.diagnostics.push(d);
     None
 }
@@ -986,9 +989,10 @@ fn read_same_as(r: &mut FieldReader<'_, '_>, source: &SourceFile<'_>, key: &str,
         if (lower.starts_with("https://") || lower.starts_with("http://")) && is_allowed_front_matter_url(&url.value) {
             urls.push(url.value);
         } else {
-            let d = Diagnostic::error(format!("`same_as` must list http:// or https:// addresses, not `{}`", url.value))
-                .code(Code::FieldValue)
-                .at(source, url.offset, url.len);
+            let d =
+                Diagnostic::error(format!("`same_as` must list http:// or https:// addresses, not `{}`", url.value))
+                    .code(Code::FieldValue)
+                    .at(source, url.offset, url.len);
             r.diagnostics.push(d);
         }
     }

@@ -10,13 +10,8 @@ use std::process::Command;
 
 /// `dossier ARGS` in `root`, on the day `today` (`DOSSIER_NOW`).
 fn run_on(root: &Path, today: &str, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .env("DOSSIER_NOW", today)
-        .output()
-        .unwrap();
+    let out =
+        Command::new(BIN).args(args).current_dir(root).env("NO_COLOR", "1").env("DOSSIER_NOW", today).output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

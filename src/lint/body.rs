@@ -52,7 +52,8 @@ pub fn scan(body: &str, body_offset: usize) -> BodyScan {
         match event {
             Event::Start(Tag::Paragraph) | Event::Start(Tag::Item) => {
                 let paragraph = matches!(event, Event::Start(Tag::Paragraph));
-                if paragraph && out.first_paragraph.is_none() && quotes.is_empty() && blocks.is_empty() && ignored == 0 {
+                if paragraph && out.first_paragraph.is_none() && quotes.is_empty() && blocks.is_empty() && ignored == 0
+                {
                     out.first_paragraph = Some(at(first_line(body, range.clone())));
                 }
                 blocks.push(Block { range: at(range), cited: false, has_number: false, text: String::new() });
@@ -110,9 +111,9 @@ pub fn scan(body: &str, body_offset: usize) -> BodyScan {
                 let Some(block) = blocks.pop() else { continue };
                 match quotes.last_mut() {
                     Some(quote) => quote.attributed = is_attribution(&block.text),
-                    None if block.has_number && !block.cited && ignored == 0 => {
-                        out.uncited_claims.push(block.range.start..block.range.start + first_line_len(body, &block.range, body_offset))
-                    }
+                    None if block.has_number && !block.cited && ignored == 0 => out
+                        .uncited_claims
+                        .push(block.range.start..block.range.start + first_line_len(body, &block.range, body_offset)),
                     None => {}
                 }
             }
@@ -176,7 +177,9 @@ pub fn has_number(text: &str) -> bool {
         }
         let glued_before = i > 0 && (bytes[i - 1].is_ascii_alphabetic() || bytes[i - 1] == b'-');
         let start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_digit() || (matches!(bytes[i], b',' | b'.') && next_is_digit(bytes, i))) {
+        while i < bytes.len()
+            && (bytes[i].is_ascii_digit() || (matches!(bytes[i], b',' | b'.') && next_is_digit(bytes, i)))
+        {
             i += 1;
         }
         let letters_end = bytes[i..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);

@@ -143,7 +143,11 @@ fn review(source: &SourceFile<'_>, e: &Explainer<'_>, days: u32, today: NaiveDat
             source,
             Code::ReviewDue,
             at,
-            format!("last reviewed {} days ago ({}), more than the {days} of `[lint] review_after`", age, reviewed.machine()),
+            format!(
+                "last reviewed {} days ago ({}), more than the {days} of `[lint] review_after`",
+                age,
+                reviewed.machine()
+            ),
             "review the explainer and set `reviewed:` to the day you did",
         ));
     }
@@ -229,7 +233,8 @@ fn actors(
         }
         // where `actors:` names it: by its slug, its name or an alias
         let slug = site.actors[id].slug.as_str();
-        let written = e.meta.actors.iter().find(|w| w.value == slug || names.iter().any(|n| n.eq_ignore_ascii_case(&w.value)));
+        let written =
+            e.meta.actors.iter().find(|w| w.value == slug || names.iter().any(|n| n.eq_ignore_ascii_case(&w.value)));
         let Some(written) = written.or(e.meta.actors.first()) else { continue };
         out.push(warn(
             source,
@@ -255,7 +260,9 @@ fn first_name_in(text: &str, names: &[&str]) -> Option<(usize, usize)> {
         .filter(|n| !n.is_empty())
         .filter_map(|name| {
             text.match_indices(name)
-                .find(|(i, _)| !is_word(text[..*i].chars().next_back()) && !is_word(text[i + name.len()..].chars().next()))
+                .find(|(i, _)| {
+                    !is_word(text[..*i].chars().next_back()) && !is_word(text[i + name.len()..].chars().next())
+                })
                 .map(|(i, _)| (i, name.len()))
         })
         .min()
