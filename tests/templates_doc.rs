@@ -254,7 +254,8 @@ fn explainer_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ExplainerView
             date: Some(date()),
         }],
         timeline: vec![DatedText { date: date(), text: "They met." }],
-        updates: vec![DatedText { date: date(), text: "Corrected." }],
+        updates: vec![UpdateView { date: date(), text: "Corrected.", kind: "correction" }],
+        corrected: Some(date()),
         related: vec![RelatedCard { card, links_here: true }],
         word_count: 900,
         reading_minutes: 5,
@@ -400,6 +401,17 @@ fn contexts() -> BTreeMap<&'static str, Value> {
     };
     contexts.insert("glossary.html", json(GlossaryContext { page: page(), terms: vec![term] }));
     contexts.insert("search.html", json(SearchContext { page: page(), index: "/search/index/".into() }));
+    let correction = CorrectionEntry { date: date(), text: "Corrected.", kind: "correction", explainer: link() };
+    contexts.insert(
+        "corrections.html",
+        json(CorrectionsContext {
+            page: page(),
+            entries: vec![correction],
+            corrections: 1,
+            updates: 0,
+            feed: "/corrections/atom.xml".into(),
+        }),
+    );
     contexts.insert(
         "404.html",
         json(NotFoundContext { page: page(), topics: vec![entity_count()], search: Some("/search/".into()) }),

@@ -52,6 +52,10 @@ pub enum PageKind {
     Glossary,
     /// The search page (when `search` is on).
     Search,
+    /// Every update and correction of the site, newest first (when there is one).
+    Corrections,
+    /// The Atom feed of [`PageKind::Corrections`].
+    CorrectionsFeed,
     /// An Atom feed.
     Feed(FeedOf),
     /// The sitemap; `part` is `None` for the only one, or the 0-based part under a sitemap index.
@@ -89,6 +93,7 @@ impl PageKind {
                 | PageKind::Section { .. }
                 | PageKind::Glossary
                 | PageKind::Search
+                | PageKind::Corrections
         )
     }
 }
@@ -155,6 +160,11 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     }
     if config.search {
         claimed.claim(Page { path: "search/".into(), kind: PageKind::Search }, "the search page", diagnostics);
+    }
+    if input.explainers.iter().any(|e| !e.parsed.meta.updates.is_empty()) {
+        let (page, feed) = (crate::urls::CORRECTIONS, crate::urls::CORRECTIONS_FEED);
+        claimed.claim(Page { path: page.into(), kind: PageKind::Corrections }, "the corrections page", diagnostics);
+        claimed.claim(Page { path: feed.into(), kind: PageKind::CorrectionsFeed }, "the corrections feed", diagnostics);
     }
     claimed.claim(Page { path: feed_path(""), kind: PageKind::Feed(FeedOf::Site) }, "the site feed", diagnostics);
     if crate::load::supplied_robots(input.static_files).is_none() {

@@ -1,5 +1,6 @@
 //! Render: every planned page, in parallel, from `&Site` through its view struct and template, to a sink.
 
+mod corrections;
 pub mod feeds;
 pub mod home;
 pub mod html;
@@ -265,6 +266,8 @@ impl Renderer<'_, '_> {
             PageKind::NotFound => self.not_found(page),
             PageKind::Glossary => self.glossary(page),
             PageKind::Search => self.search(page),
+            PageKind::Corrections => self.corrections(page),
+            PageKind::CorrectionsFeed => Ok(corrections::feed(self.site)),
             PageKind::Feed(of) => Ok(self.feed(page, of)),
             PageKind::Sitemap { part } => Ok(feeds::sitemap(self.site, part.unwrap_or(0))),
             PageKind::SitemapIndex { parts } => Ok(feeds::sitemap_index(self.site, parts)),
@@ -464,12 +467,8 @@ impl Renderer<'_, '_> {
                 .iter()
                 .map(|t| DatedText { date: DateText::from(&t.date), text: &t.event })
                 .collect(),
-            updates: e
-                .meta
-                .updates
-                .iter()
-                .map(|u| DatedText { date: DateText::from(&u.date), text: &u.note })
-                .collect(),
+            updates: corrections::update_views(e),
+            corrected: corrections::last_correction(e),
             related: views::related_and_backlinks(&e.related, &e.backlinks)
                 .into_iter()
                 .map(|(id, links_here)| Ok(views::RelatedCard { card: &self.shared_card(id)?.value, links_here }))

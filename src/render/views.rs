@@ -241,7 +241,10 @@ pub struct ExplainerView<'a> {
     pub takeaways: &'a [String],
     pub sources: Vec<SourceView<'a>>,
     pub timeline: Vec<DatedText<'a>>,
-    pub updates: Vec<DatedText<'a>>,
+    /// `updates:`, in written order, each a correction or an update.
+    pub updates: Vec<UpdateView<'a>>,
+    /// The day of its newest correction (`kind: correction`), for a notice under the title.
+    pub corrected: Option<DateText>,
     /// Up to [`RELATED`] explainers beside the text: those that link here and those sharing the
     /// most topics and actors, in one list (see [`related_and_backlinks`]).
     pub related: Vec<RelatedCard<'a>>,
@@ -480,6 +483,38 @@ pub struct ActorsContext {
     /// How many actors the site has.
     pub count: usize,
     pub paginator: Paginator,
+}
+
+/// An entry of an explainer's `updates:`.
+#[derive(Debug, Serialize)]
+pub struct UpdateView<'a> {
+    pub date: DateText,
+    pub text: &'a str,
+    /// `correction` or `update`.
+    pub kind: &'static str,
+}
+
+/// An entry of `/corrections/`: an update or correction and the explainer it belongs to.
+#[derive(Debug, Serialize)]
+pub struct CorrectionEntry<'a> {
+    pub date: DateText,
+    pub text: &'a str,
+    /// `correction` or `update`.
+    pub kind: &'static str,
+    /// The explainer; `href` leads to its list of updates (`#updates`).
+    pub explainer: Link,
+}
+
+/// The context of corrections.html: every update and correction of the site, newest first.
+#[derive(Serialize)]
+pub struct CorrectionsContext<'a> {
+    pub page: PageMeta,
+    pub entries: Vec<CorrectionEntry<'a>>,
+    /// How many of the entries are corrections, and how many updates.
+    pub corrections: usize,
+    pub updates: usize,
+    /// The address of the feed of the page, `corrections/atom.xml`.
+    pub feed: String,
 }
 
 #[derive(Serialize)]

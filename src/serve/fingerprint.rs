@@ -273,6 +273,12 @@ impl Fingerprinter<'_, '_> {
             // the 404 page lists the topics
             PageKind::NotFound => self.topics_listed.hash(&mut h),
             PageKind::Robots | PageKind::Search => {}
+            // every explainer's updates (its file's version), its title and address
+            PageKind::Corrections | PageKind::CorrectionsFeed => {
+                for e in site.explainers.iter().filter(|e| !e.meta.updates.is_empty()) {
+                    (self.version(e.file), &e.path).hash(&mut h);
+                }
+            }
         }
         h.finish()
     }
