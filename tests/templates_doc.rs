@@ -306,6 +306,8 @@ fn actor_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ActorView<'a> {
         co_actors: vec![entity_count()],
         co_actors_svg: "<svg></svg>".into(),
         extra: &EXTRA,
+        wikidata: Some("Q15031"),
+        elsewhere: vec![link()],
     }
 }
 

@@ -119,6 +119,8 @@ pub struct Actor<'s> {
     pub aliases: Vec<String>,
     /// From the profile's front matter; empty without one.
     pub extra: crate::extra::Extra,
+    /// `wikidata:` and `same_as:` of its profile; empty without one.
+    pub identity: crate::frontmatter::Identity,
     pub profile: Option<Profile<'s>>,
     /// Site path: `actors/xi-jinping/`.
     pub path: String,

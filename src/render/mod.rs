@@ -620,6 +620,8 @@ impl Renderer<'_, '_> {
             role: a.role.as_deref(),
             country: a.country.as_deref(),
             aliases: &a.aliases,
+            wikidata: a.identity.wikidata.as_deref(),
+            elsewhere: views::elsewhere(&a.identity),
             body: a.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
             count: a.explainers.len(),
             mentioned_in: self.cards(&a.mentioned_in[..a.mentioned_in.len().min(SIDE_LIST)])?,

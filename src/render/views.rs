@@ -343,6 +343,23 @@ pub struct ActorView<'a> {
     pub co_actors_svg: String,
     /// `extra:` of its profile's front matter, keys in written order (empty without a profile).
     pub extra: &'a crate::extra::Extra,
+    /// Its Wikidata id (`Q15031`), from `wikidata:`.
+    pub wikidata: Option<&'a str>,
+    /// Pages about it elsewhere: its Wikidata item ("Wikidata"), then `same_as:` (each titled
+    /// by its host, `www.britannica.com`).
+    pub elsewhere: Vec<Link>,
+}
+
+/// Links to the pages about an actor elsewhere: its Wikidata item, then `same_as:`.
+pub fn elsewhere(identity: &crate::frontmatter::Identity) -> Vec<Link> {
+    let urls = identity.same_as_urls();
+    let skip = usize::from(identity.wikidata.is_some());
+    let wikidata = urls.iter().take(skip).map(|href| Link { title: "Wikidata".into(), href: href.clone() });
+    let others = urls.iter().skip(skip).map(|href| {
+        let host = url::Url::parse(href).ok().and_then(|u| u.host_str().map(str::to_string));
+        Link { title: host.unwrap_or_else(|| href.clone()), href: href.clone() }
+    });
+    wikidata.chain(others).collect()
 }
 
 /// `section` in section.html: a section (`_index.md`), or the archive of a top-level folder.

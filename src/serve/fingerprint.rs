@@ -386,6 +386,7 @@ impl Fingerprinter<'_, '_> {
             country,
             aliases,
             extra,
+            identity,
             profile,
             path,
             explainers,
@@ -394,7 +395,7 @@ impl Fingerprinter<'_, '_> {
             quotes,
             co_actors,
         } = a;
-        (slug, name, kind.map(|k| k.name()), role, country, aliases, extra, path).hash(h);
+        (slug, name, kind.map(|k| k.name()), role, country, aliases, extra, identity, path).hash(h);
         self.profile(h, profile);
         explainers.len().hash(h);
         self.cards(h, page_slice(explainers, n, site.config.paginate));
