@@ -204,7 +204,8 @@ fn stages<'s>(
             return Err(sorted(diagnostics));
         }
     };
-    // the editorial lint, for `check` (src/lint/): warnings, on the assembled site
+    // `authors:` that are no person (src/render/cite.rs); the editorial lint, for `check`
+    diagnostics.extend(crate::render::cite::author_problems(&site));
     if site.config.lint.run {
         diagnostics.extend(crate::lint::lint(&site, options.today.unwrap_or_else(|| Utc::now().date_naive())));
     }

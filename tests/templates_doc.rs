@@ -256,6 +256,13 @@ fn explainer_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ExplainerView
         timeline: vec![DatedText { date: date(), text: "They met." }],
         updates: vec![UpdateView { date: date(), text: "Corrected.", kind: "correction" }],
         corrected: Some(date()),
+        authors: vec![link()],
+        cite: CiteView {
+            apa: "Doe, J. (2024, November 16). <i>Lima</i>. Site. https://example.org/articles/lima/".into(),
+            chicago: "Doe, Jane. “Lima.” Site. November 16, 2024. https://example.org/articles/lima/.".into(),
+            bibtex: "@online{lima-2024,\n  title = {{Lima}}\n}".into(),
+            json: link(),
+        },
         related: vec![RelatedCard { card, links_here: true }],
         word_count: 900,
         reading_minutes: 5,

@@ -56,6 +56,8 @@ pub enum PageKind {
     Corrections,
     /// The Atom feed of [`PageKind::Corrections`].
     CorrectionsFeed,
+    /// An explainer's citation in CSL-JSON, `cite.json` beside its page.
+    Cite(ExplainerId),
     /// An Atom feed.
     Feed(FeedOf),
     /// The sitemap; `part` is `None` for the only one, or the 0-based part under a sitemap index.
@@ -189,6 +191,8 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
         if !e.path.is_empty() {
             let origin = Origin::Explainer { file: e.parsed.file, slug_set: e.parsed.meta.slug.is_some() };
             claimed.claim(Page { path: e.path.clone(), kind: PageKind::Explainer(id) }, origin, diagnostics);
+            let cite = Page { path: crate::urls::cite_path(&e.path), kind: PageKind::Cite(id) };
+            claimed.claim(cite, origin, diagnostics);
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {

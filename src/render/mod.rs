@@ -1,5 +1,6 @@
 //! Render: every planned page, in parallel, from `&Site` through its view struct and template, to a sink.
 
+pub mod cite;
 mod corrections;
 pub mod feeds;
 pub mod home;
@@ -268,6 +269,7 @@ impl Renderer<'_, '_> {
             PageKind::Search => self.search(page),
             PageKind::Corrections => self.corrections(page),
             PageKind::CorrectionsFeed => Ok(corrections::feed(self.site)),
+            PageKind::Cite(id) => Ok(cite::csl_json(self.site, &self.site.explainers[id])),
             PageKind::Feed(of) => Ok(self.feed(page, of)),
             PageKind::Sitemap { part } => Ok(feeds::sitemap(self.site, part.unwrap_or(0))),
             PageKind::SitemapIndex { parts } => Ok(feeds::sitemap_index(self.site, parts)),
@@ -469,6 +471,11 @@ impl Renderer<'_, '_> {
                 .collect(),
             updates: corrections::update_views(e),
             corrected: corrections::last_correction(e),
+            authors: cite::authors(site, e)
+                .into_iter()
+                .map(|a| Link { title: site.actors[a].name.clone(), href: site.urls.href(&site.actors[a].path) })
+                .collect(),
+            cite: cite::view(site, e, &cite::authors(site, e)),
             related: views::related_and_backlinks(&e.related, &e.backlinks)
                 .into_iter()
                 .map(|(id, links_here)| Ok(views::RelatedCard { card: &self.shared_card(id)?.value, links_here }))

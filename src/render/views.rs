@@ -245,6 +245,10 @@ pub struct ExplainerView<'a> {
     pub updates: Vec<UpdateView<'a>>,
     /// The day of its newest correction (`kind: correction`), for a notice under the title.
     pub corrected: Option<DateText>,
+    /// Its authors (`authors:`), links to their actor pages.
+    pub authors: Vec<Link>,
+    /// "Cite this": its citation in APA and Chicago style, BibTeX, and its CSL-JSON file.
+    pub cite: CiteView,
     /// Up to [`RELATED`] explainers beside the text: those that link here and those sharing the
     /// most topics and actors, in one list (see [`related_and_backlinks`]).
     pub related: Vec<RelatedCard<'a>>,
@@ -500,6 +504,19 @@ pub struct ActorsContext {
     /// How many actors the site has.
     pub count: usize,
     pub paginator: Paginator,
+}
+
+/// How to cite an explainer (`src/render/cite.rs`).
+#[derive(Debug, Serialize)]
+pub struct CiteView {
+    /// APA (7th edition), as HTML: its fields escaped, the title in `<i>` (use `| safe`).
+    pub apa: String,
+    /// Chicago (bibliography), as HTML, fields escaped (use `| safe`).
+    pub chicago: String,
+    /// A biblatex `@online` entry, as text, its fields escaped for LaTeX.
+    pub bibtex: String,
+    /// `cite.json` beside the page: the explainer in CSL-JSON.
+    pub json: Link,
 }
 
 /// An entry of an explainer's `updates:`.

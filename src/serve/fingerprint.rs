@@ -273,6 +273,12 @@ impl Fingerprinter<'_, '_> {
             // the 404 page lists the topics
             PageKind::NotFound => self.topics_listed.hash(&mut h),
             PageKind::Robots | PageKind::Search => {}
+            // the explainer (its file's version), its address and its authors' names
+            PageKind::Cite(id) => {
+                let e = &site.explainers[id];
+                (self.version(e.file), &e.path).hash(&mut h);
+                self.authors(&mut h, id);
+            }
             // every explainer's updates (its file's version), its title and address
             PageKind::Corrections | PageKind::CorrectionsFeed => {
                 for e in site.explainers.iter().filter(|e| !e.meta.updates.is_empty()) {
@@ -312,11 +318,20 @@ impl Fingerprinter<'_, '_> {
         mentioned.len().hash(h);
         self.actor_links(h, mentioned.iter().copied());
         self.decorations(h, id);
+        self.authors(h, id);
         // the one side list made of both, as the renderer makes it
         let side = views::related_and_backlinks(related, backlinks);
         side.hash(h);
         let ids: Vec<ExplainerId> = side.iter().map(|&(id, _)| id).collect();
         self.cards(h, &ids);
+    }
+
+    /// Its authors as the byline and citations show them: names and pages.
+    fn authors(&self, h: &mut Xxh3Default, id: ExplainerId) {
+        let site = self.site;
+        for a in crate::render::cite::authors(site, &site.explainers[id]) {
+            (&site.actors[a].name, &site.actors[a].path).hash(h);
+        }
     }
 
     /// What a body shows of other actors: the actors its mentions link to and its quotes name.
