@@ -20,7 +20,7 @@ fn the_cite_block_gives_apa_chicago_and_bibtex_with_every_field_escaped() {
     assert!(strict.code == 0 && strict.stderr.is_empty(), "{}", strict.stderr);
     site.build_ok();
     let page = site.page("articles/hostile/");
-    let citations = page.texts(".cite .citation");
+    let citations = page.texts(".cite-this .citation");
     assert_eq!(
         citations[0],
         format!(r#"Doe, J., & Smith, M. A. (2024, November 17). {TITLE}. Cite & "Quote" {{Fixture}}. {URL}"#)
@@ -32,10 +32,10 @@ fn the_cite_block_gives_apa_chicago_and_bibtex_with_every_field_escaped() {
         )
     );
     // the title is APA's one italic, as text: nothing of it became markup
-    assert_eq!(page.texts(".cite .citation i"), [TITLE]);
-    assert_eq!(page.texts(".cite script").len(), 0);
+    assert_eq!(page.texts(".cite-this .citation i"), [TITLE]);
+    assert_eq!(page.texts(".cite-this script").len(), 0);
     assert!(!page.source.contains("<script>alert(1)"));
-    let bibtex = page.text(".cite .bibtex");
+    let bibtex = page.text(".cite-this .bibtex");
     assert_eq!(
         bibtex,
         [
@@ -82,7 +82,7 @@ fn authors_are_in_the_byline_and_an_explainer_without_them_is_cited_by_title() {
     assert_eq!(page.href_of("Jane Doe"), "/policy/actors/jane-doe/");
     assert!(page.text(".byline").starts_with("By Jane Doe and Mary Anne Smith"), "{}", page.text(".byline"));
     let plain = site.page("articles/plain/");
-    let citations = plain.texts(".cite .citation");
+    let citations = plain.texts(".cite-this .citation");
     assert_eq!(
         citations[0],
         r#"Biden and Xi meet in Lima. (2024, November 16). Cite & "Quote" {Fixture}. https://example.org/policy/articles/plain/"#
@@ -91,7 +91,7 @@ fn authors_are_in_the_byline_and_an_explainer_without_them_is_cited_by_title() {
         citations[1],
         r#"“Biden and Xi meet in Lima.” Cite & "Quote" {Fixture}. November 16, 2024. https://example.org/policy/articles/plain/."#
     );
-    assert!(!plain.text(".cite .bibtex").contains("author"));
+    assert!(!plain.text(".cite-this .bibtex").contains("author"));
 }
 
 #[test]

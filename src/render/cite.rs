@@ -252,7 +252,10 @@ pub fn csl_json(site: &Site<'_>, e: &Explainer<'_>) -> Vec<u8> {
         language: &site.config.language,
         summary: &e.summary,
     };
-    let mut out = serde_json::to_vec_pretty(&[item]).expect("CSL-JSON serializes");
+    // `<`, `>` and `&` as JSON escapes: the same data, and nothing a browser could take for markup
+    let json =
+        String::from_utf8(serde_json::to_vec_pretty(&[item]).expect("CSL-JSON serializes")).expect("JSON is UTF-8");
+    let mut out = super::jsonld::markup_safe(json).into_bytes();
     out.push(b'\n');
     out
 }

@@ -273,10 +273,10 @@ impl Fingerprinter<'_, '_> {
             // the 404 page lists the topics
             PageKind::NotFound => self.topics_listed.hash(&mut h),
             PageKind::Robots | PageKind::Search => {}
-            // the explainer (its file's version), its address and its authors' names
+            // what cite.json holds of the explainer (not its body: a body edit leaves it as it is)
             PageKind::Cite(id) => {
                 let e = &site.explainers[id];
-                (self.version(e.file), &e.path).hash(&mut h);
+                (&e.meta.title, &e.meta.date, &e.summary, &e.path).hash(&mut h);
                 self.authors(&mut h, id);
             }
             // every explainer's updates (its file's version), its title and address
