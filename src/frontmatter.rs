@@ -446,6 +446,8 @@ pub struct SourceEntry {
     /// Only `http`, `https` and `mailto` URLs are accepted.
     pub url: Option<String>,
     pub date: Option<Date>,
+    /// An archived copy of it (`archived:`, an `http` or `https` URL).
+    pub archived: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -601,6 +603,7 @@ struct RawSource {
     publisher: Option<Scalar>,
     url: Option<Scalar>,
     date: Option<Scalar>,
+    archived: Option<Scalar>,
 }
 
 #[derive(Deserialize)]
@@ -834,13 +837,28 @@ fn read_sources(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec
             Some(d) => Some(r.record_date("sources", &d.0)?),
             None => None,
         };
+        let archived = match raw.archived.map(|u| u.0.trim().to_string()).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(url) if is_allowed_front_matter_url(&url) && !url.to_ascii_lowercase().starts_with("mailto:") => {
+                Some(url)
+            }
+            Some(url) => {
+                r.error_in(
+                    "sources",
+                    &url,
+                    format!("`archived` of source `{id}` must be an http:// or https:// address, not `{url}`"),
+                    Some("the address of the copy in an archive, such as https://web.archive.org/web/…".into()),
+                );
+                None
+            }
+        };
         let title = raw.title.0.trim().to_string();
         if title.is_empty() {
             r.error_in("sources", &id, format!("source `{id}` has an empty title"), None);
             return None;
         }
         let publisher = raw.publisher.map(|p| p.0.trim().to_string()).filter(|p| !p.is_empty());
-        Some(SourceEntry { id, title, publisher, url, date })
+        Some(SourceEntry { id, title, publisher, url, date, archived })
     })
 }
 

@@ -252,6 +252,7 @@ fn explainer_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ExplainerView
             publisher: Some("The White House"),
             url: Some("https://example.org/readout"),
             date: Some(date()),
+            archived: Some("https://web.archive.org/web/2024/https://example.org/readout"),
         }],
         timeline: vec![DatedText { date: date(), text: "They met." }],
         updates: vec![UpdateView { date: date(), text: "Corrected.", kind: "correction" }],

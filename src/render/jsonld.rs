@@ -92,12 +92,16 @@ pub struct PropertyValue {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Citation {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+    /// An archived copy (`archived:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archived_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -242,7 +246,12 @@ pub fn article(site: &Site<'_>, e: &Explainer<'_>, modified: &str) -> Node {
             .meta
             .sources
             .iter()
-            .map(|s| Citation { kind: "CreativeWork", name: s.title.clone(), url: s.url.clone() })
+            .map(|s| Citation {
+                kind: "CreativeWork",
+                name: s.title.clone(),
+                url: s.url.clone(),
+                archived_at: s.archived.clone(),
+            })
             .collect(),
         publisher: organization(site),
         author: organization(site),

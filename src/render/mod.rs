@@ -461,6 +461,7 @@ impl Renderer<'_, '_> {
                     publisher: s.publisher.as_deref(),
                     url: s.url.as_deref(),
                     date: s.date.as_ref().map(DateText::from),
+                    archived: s.archived.as_deref(),
                 })
                 .collect(),
             timeline: e

@@ -187,6 +187,8 @@ pub struct SourceView<'a> {
     /// Only http(s) and mailto addresses, checked when the front matter was read.
     pub url: Option<&'a str>,
     pub date: Option<DateText>,
+    /// An archived copy (`archived:`), http(s).
+    pub archived: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
