@@ -124,45 +124,56 @@ pub fn bibtex(text: &str) -> String {
     out
 }
 
-/// The citations of an explainer page's "Cite this" block.
+/// A day as citations write it: `(year, "November", day)`.
+fn day_parts(date: &crate::date::Date) -> (i32, &'static str, u32) {
+    use chrono::Datelike;
+    let day = date.day();
+    (day.year(), crate::date::MONTHS[day.month0() as usize], day.day())
+}
+
+/// The citations of an explainer page's "Cite this" block. Made for every explainer page: written
+/// with `push_str` into strings sized once, dates from a table (chrono's `format` took most of
+/// the time).
 pub fn view(site: &Site<'_>, e: &Explainer<'_>, authors: &[ActorId]) -> CiteView {
     let names: Vec<&str> = authors.iter().map(|&a| site.actors[a].name.as_str()).collect();
-    let url = site.urls.absolute(&e.path);
-    let publisher = &site.config.title;
-    let day = e.meta.date.day();
-    let title = &e.meta.title;
+    let url = html(&site.urls.absolute(&e.path));
+    let publisher = html(&site.config.title);
+    let title = html(&e.meta.title);
+    let (year, month, day) = day_parts(&e.meta.date);
+    let room = 2 * (url.len() + publisher.len() + title.len()) + 64;
     // APA 7, a web page: Author, A. (2024, November 16). *Title*. Site. URL
-    let apa_names: Vec<String> = names.iter().map(|n| Name::of(n).apa()).collect();
-    let apa_date = day.format("%Y, %B %-d").to_string();
-    let apa = if apa_names.is_empty() {
-        format!("<i>{}</i>. ({apa_date}). {}. {}", html(title), html(publisher), html(&url))
+    let mut apa = String::with_capacity(room);
+    let dated = format!("({year}, {month} {day}). ");
+    if names.is_empty() {
+        push_all(&mut apa, &["<i>", &title, "</i>. ", &dated]);
     } else {
-        format!(
-            "{} ({apa_date}). <i>{}</i>. {}. {}",
-            html(&join(&apa_names, "&")),
-            html(title),
-            html(publisher),
-            html(&url)
-        )
-    };
+        let apa_names: Vec<String> = names.iter().map(|n| Name::of(n).apa()).collect();
+        push_all(&mut apa, &[&html(&join(&apa_names, "&")), " ", &dated, "<i>", &title, "</i>. "]);
+    }
+    push_all(&mut apa, &[&publisher, ". ", &url]);
     // Chicago, bibliography: Family, Given. "Title." Site. Month Day, Year. URL.
-    let chicago_names: Vec<String> = names.iter().enumerate().map(|(i, n)| Name::of(n).chicago(i == 0)).collect();
-    let chicago_date = day.format("%B %-d, %Y").to_string();
-    let mut chicago = String::new();
-    if !chicago_names.is_empty() {
-        chicago.push_str(&html(&join(&chicago_names, "and")));
-        chicago.push_str(". ");
+    let mut chicago = String::with_capacity(room);
+    if !names.is_empty() {
+        let chicago_names: Vec<String> = names.iter().enumerate().map(|(i, n)| Name::of(n).chicago(i == 0)).collect();
+        push_all(&mut chicago, &[&html(&join(&chicago_names, "and")), ". "]);
     }
-    chicago.push_str(&format!("“{}.” {}. {chicago_date}.", html(title), html(publisher)));
+    push_all(&mut chicago, &["“", &title, ".” ", &publisher, ". ", &format!("{month} {day}, {year}.")]);
     if let Some(updated) = e.meta.updated.as_ref().filter(|u| **u > e.meta.date) {
-        chicago.push_str(&format!(" Last modified {}.", updated.day().format("%B %-d, %Y")));
+        let (year, month, day) = day_parts(updated);
+        chicago.push_str(&format!(" Last modified {month} {day}, {year}."));
     }
-    chicago.push_str(&format!(" {}.", html(&url)));
+    push_all(&mut chicago, &[" ", &url, "."]);
     CiteView {
         apa,
         chicago,
-        bibtex: bibtex_entry(site, e, &names, &url),
+        bibtex: html(&bibtex_entry(site, e, &names, &site.urls.absolute(&e.path))),
         json: Link { title: "CSL-JSON".into(), href: site.urls.href(&crate::urls::cite_path(&e.path)) },
+    }
+}
+
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
     }
 }
 
@@ -190,7 +201,7 @@ fn bibtex_entry(site: &Site<'_>, e: &Explainer<'_>, names: &[&str], url: &str) -
     fields.push(("url", bibtex(url)));
     fields.push(("langid", bibtex(&site.config.language)));
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("  {k} = {{{v}}}")).collect();
-    format!("@online{{{}-{},\n{}\n}}", bibtex(&key), e.meta.date.day().format("%Y"), body.join(",\n"))
+    format!("@online{{{}-{},\n{}\n}}", bibtex(&key), day_parts(&e.meta.date).0, body.join(",\n"))
 }
 
 /// One item of CSL-JSON, the format Zotero, Mendeley and pandoc read.

@@ -515,7 +515,8 @@ pub struct CiteView {
     pub apa: String,
     /// Chicago (bibliography), as HTML, fields escaped (use `| safe`).
     pub chicago: String,
-    /// A biblatex `@online` entry, as text, its fields escaped for LaTeX.
+    /// A biblatex `@online` entry, its fields escaped for LaTeX, the whole escaped for HTML (use
+    /// `| safe` in a `<pre>`).
     pub bibtex: String,
     /// `cite.json` beside the page: the explainer in CSL-JSON.
     pub json: Link,
