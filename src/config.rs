@@ -126,6 +126,30 @@ impl Default for PublishConfig {
     }
 }
 
+/// `[lint]`: the editorial lint of `dossier check` (`src/lint/`).
+#[derive(Debug, Clone)]
+pub struct LintConfig {
+    /// The rules turned off (`rule = false`), sorted.
+    pub off: Vec<Code>,
+    /// `review_after`: how many days a `reviewed:` day stays fresh (365 by default).
+    pub review_after_days: u32,
+    /// Set by `dossier check`, never by site.toml: the lint runs after assembly in this run.
+    pub run: bool,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        LintConfig { off: Vec::new(), review_after_days: 365, run: false }
+    }
+}
+
+impl LintConfig {
+    /// Whether the rule of `code` is on (every rule is, unless site.toml turns it off).
+    pub fn is_on(&self, code: Code) -> bool {
+        !self.off.contains(&code)
+    }
+}
+
 /// The site's configuration, validated. Paths are relative to the site root.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -150,6 +174,8 @@ pub struct Config {
     pub images: ImagesConfig,
     /// `[publish]`: redirect files, precompression, fingerprinted assets.
     pub publish: PublishConfig,
+    /// `[lint]`: which rules of the editorial lint run, and `review_after`.
+    pub lint: LintConfig,
     /// `[extra]`: free-form data for templates (`site.extra`), keys in written order.
     pub extra: crate::extra::Extra,
 }
@@ -170,6 +196,7 @@ const KEYS: &[&str] = &[
     "markdown",
     "images",
     "publish",
+    "lint",
     "extra",
 ];
 /// The keys of `[markdown]`.
@@ -238,6 +265,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
     let images = table.get("images").and_then(|v| check.section(v, "images")).map(|t| check.images(t));
     let publish = table.get("publish").and_then(|v| check.section(v, "publish")).map(|t| check.publish(t));
     let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
+    let lint = table.get("lint").and_then(|v| check.section(v, "lint")).map(|t| check.lint(t));
 
     let mut errors = check.errors;
     if !syntax.is_empty() {
@@ -262,6 +290,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
             markdown: markdown.unwrap_or_default(),
             images: images.unwrap_or_default(),
             publish: publish.unwrap_or_default(),
+            lint: lint.unwrap_or_default(),
             extra: extra.unwrap_or_default(),
         }),
         _ => Err(errors),
@@ -476,6 +505,34 @@ impl Check<'_, '_> {
             publish.fingerprint = self.boolean(value, &Key::in_section("publish", "fingerprint")).unwrap_or(true);
         }
         publish
+    }
+
+    /// The `[lint]` section: `rule = false` turns a rule off; `review_after = "365d"`.
+    fn lint(&mut self, section: &DeTable<'_>) -> LintConfig {
+        let mut lint = LintConfig::default();
+        let keys: Vec<&'static str> =
+            std::iter::once("review_after").chain(crate::lint::RULES.iter().map(|(name, _)| *name)).collect();
+        self.unknown_keys(section, Some("lint"), &keys);
+        for (name, code) in crate::lint::RULES {
+            let Some(value) = section.get(*name) else { continue };
+            if self.boolean(value, &Key::in_section("lint", name)) == Some(false) {
+                lint.off.push(*code);
+            }
+        }
+        lint.off.sort_unstable();
+        if let Some(value) = section.get("review_after") {
+            let key = Key::in_section("lint", "review_after");
+            let days = self.text(value, &key).map(|text| text.strip_suffix('d').and_then(|n| n.parse::<u32>().ok()));
+            match days {
+                Some(Some(days)) if days > 0 => lint.review_after_days = days,
+                Some(_) => {
+                    let d = self.at(value.span(), format!("{key} must be a number of days such as \"365d\""));
+                    self.push(d);
+                }
+                None => {}
+            }
+        }
+        lint
     }
 
     /// A list whose items are each one of `options`, each checked at its item; sorted, without

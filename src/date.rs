@@ -101,7 +101,7 @@ fn four_digit_day(day: NaiveDate) -> Option<String> {
 
 /// Month names, as chrono's `%B` writes them. Formatting by hand is several times faster than
 /// through a format string, and sites show dates on every card.
-const MONTHS: [&str; 12] = [
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -147,6 +147,28 @@ pub enum Code {
     /// A shortcode `dossier import` could not convert, left as an `unconverted` code block.
     UnconvertedShortcode,
 
+    // editorial lint (`dossier check`, src/lint/)
+    /// An attributed quote without a citation in it or in its attribution.
+    QuoteWithoutCitation,
+    /// A paragraph with a number, a percentage or a date and no citation.
+    ClaimWithoutCitation,
+    /// A summary over 300 characters.
+    LongSummary,
+    /// A takeaway over 200 characters.
+    LongTakeaway,
+    /// A `reviewed:` day older than `[lint] review_after`.
+    ReviewDue,
+    /// A source no citation uses.
+    UnusedSource,
+    /// A citation of a source published after the explainer.
+    SourceAfterExplainer,
+    /// An actor the text names that front matter does not list.
+    UnlistedActor,
+    /// An actor front matter lists that the text never names.
+    UnmentionedActor,
+    /// A heading more than one level below the one before it.
+    HeadingSkip,
+
     // templates
     /// A template that does not compile or render, or a required one that is missing.
     Template,

@@ -386,8 +386,10 @@ pub const EXPLAINER_FIELDS: &[&str] = &[
     "aliases",
     "image",
     "extra",
+    "reviewed",
+    "authors",
 ];
-pub const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "extra"];
+pub const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "extra", "wikidata", "same_as"];
 pub const TOPIC_FIELDS: &[&str] = &["title", "summary", "aliases", "extra"];
 pub const HOME_FIELDS: &[&str] = &["title", "description"];
 pub const SECTION_FIELDS: &[&str] = &["title", "summary", "extra"];
@@ -416,6 +418,24 @@ pub struct ExplainerMeta {
     pub image: Option<Located<String>>,
     /// Free-form data for templates (`explainer.extra`).
     pub extra: crate::extra::Extra,
+    /// The day of its last editorial review, for the lint's `review_after`.
+    pub reviewed: Option<Date>,
+    /// Its authors, as written: names, slugs or aliases of actors of kind person.
+    pub authors: Vec<Located<String>>,
+    /// Where the fields the editorial lint points at were written.
+    pub places: Places,
+}
+
+/// Where fields of an explainer were written, as byte ranges of its file (`offset`, `len`), for
+/// the findings of the editorial lint (`src/lint/`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Places {
+    pub summary: Option<(usize, usize)>,
+    /// One per takeaway, in order.
+    pub takeaways: Vec<(usize, usize)>,
+    pub reviewed: Option<(usize, usize)>,
+    /// One per entry of `sources`, in order: where its id is written.
+    pub sources: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -426,6 +446,8 @@ pub struct SourceEntry {
     /// Only `http`, `https` and `mailto` URLs are accepted.
     pub url: Option<String>,
     pub date: Option<Date>,
+    /// An archived copy of it (`archived:`, an `http` or `https` URL).
+    pub archived: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -438,6 +460,26 @@ pub struct TimelineEntry {
 pub struct UpdateEntry {
     pub date: Date,
     pub note: String,
+    /// `kind:`: a correction of something the explainer got wrong, or an update (the default).
+    pub kind: UpdateKind,
+}
+
+/// What an entry of `updates:` is: `kind: correction | update`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UpdateKind {
+    #[default]
+    Update,
+    Correction,
+}
+
+impl UpdateKind {
+    /// The value written in front matter, also `kind` in templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            UpdateKind::Update => "update",
+            UpdateKind::Correction => "correction",
+        }
+    }
 }
 
 /// Declares [`ActorKind`] from one table, so that a kind cannot exist without its facts: the
@@ -506,8 +548,27 @@ pub struct ActorMeta {
     pub role: Option<String>,
     pub country: Option<String>,
     pub aliases: Vec<Located<String>>,
+    /// Its Wikidata item (`Q15031`) and other pages about it (`same_as:`), for JSON-LD and links.
+    pub identity: Identity,
     /// Free-form data for templates (`actor.extra`).
     pub extra: crate::extra::Extra,
+}
+
+/// Who an actor is elsewhere: its Wikidata item and the addresses of other pages about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// `Q` and digits, as Wikidata numbers its items.
+    pub wikidata: Option<String>,
+    /// `http` or `https` addresses, in written order.
+    pub same_as: Vec<String>,
+}
+
+impl Identity {
+    /// The address of its Wikidata item, then the `same_as` addresses: schema.org's `sameAs`.
+    pub fn same_as_urls(&self) -> Vec<String> {
+        let wikidata = self.wikidata.iter().map(|q| format!("https://www.wikidata.org/wiki/{q}"));
+        wikidata.chain(self.same_as.iter().cloned()).collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -542,6 +603,7 @@ struct RawSource {
     publisher: Option<Scalar>,
     url: Option<Scalar>,
     date: Option<Scalar>,
+    archived: Option<Scalar>,
 }
 
 #[derive(Deserialize)]
@@ -556,6 +618,7 @@ struct RawTimelineEntry {
 struct RawUpdate {
     date: Scalar,
     note: Scalar,
+    kind: Option<Scalar>,
 }
 
 /// The result of reading one file's front matter: the typed value when nothing required failed.
@@ -571,6 +634,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
     let (mut takeaways, mut sources, mut timeline, mut updates, mut aliases) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut extra, mut image, mut featured) = (crate::extra::Extra::default(), None, false);
+    let (mut reviewed, mut authors, mut places) = (None, Vec::new(), Places::default());
     for (key, value) in fields {
         match key.as_str() {
             "title" => title = r.text(&key, value),
@@ -578,43 +642,30 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             "image" => image = r.located_text(&key, value),
             "updated" => updated = r.date(&key, value),
             "expires" => expires = r.date(&key, value),
-            "summary" => summary = r.text(&key, value),
+            "summary" => {
+                let located = r.located_text(&key, value);
+                places.summary = located.as_ref().map(|l| (l.offset, l.len));
+                summary = located.map(|l| l.value);
+            }
+            "reviewed" => {
+                reviewed = r.date(&key, value);
+                places.reviewed = reviewed.is_some().then(|| r.locator.value(&key));
+            }
+            "authors" => authors = r.text_list(&key, value),
             "topics" => topics = r.text_list(&key, value),
             "actors" => actors = r.text_list(&key, value),
-            "slug" => {
-                if let Some(s) = r.located_text(&key, value) {
-                    slug = match Slug::parse_exact(&s.value) {
-                        Some(_) if s.value.len() > MAX_NAME_BYTES => {
-                            let d = Diagnostic::error(format!(
-                                "`slug` is {} bytes long: a folder name may have at most {MAX_NAME_BYTES} bytes on common file systems",
-                                s.value.len()
-                            ))
-                            .code(Code::PathTooLong)
-                            .at(source, s.offset, s.len)
-                            .with_help("choose a shorter slug");
-                            r.diagnostics.push(d);
-                            None
-                        }
-                        Some(slug) => Some(slug),
-                        None => {
-                            let suggestion = Slug::from_text(&s.value).map(|s| s.to_string());
-                            let d = Diagnostic::error(format!(
-                                "`slug` must be lower-case letters, digits and single hyphens, not `{}`",
-                                s.value
-                            ))
-                            .code(Code::FieldValue)
-                            .at(source, s.offset, s.len)
-                            .with_suggestion(suggestion.as_deref());
-                            r.diagnostics.push(d);
-                            None
-                        }
-                    }
-                }
-            }
+            "slug" => slug = read_slug(&mut r, source, &key, value),
             "draft" => draft = r.bool(&key, value).unwrap_or(false),
             "featured" => featured = r.bool(&key, value).unwrap_or(false),
-            "takeaways" => takeaways = r.text_list(&key, value).into_iter().map(|l| l.value).collect(),
-            "sources" => sources = read_sources(&mut r, &key, value),
+            "takeaways" => {
+                let located = r.text_list(&key, value);
+                places.takeaways = located.iter().map(|l| (l.offset, l.len)).collect();
+                takeaways = located.into_iter().map(|l| l.value).collect();
+            }
+            "sources" => {
+                sources = read_sources(&mut r, &key, value);
+                places.sources = locate_source_ids(&r, &sources);
+            }
             "timeline" => {
                 timeline = r.records(&key, value, |r, raw: RawTimelineEntry, _| {
                     let date = r.record_date("timeline", &raw.date.0)?;
@@ -624,7 +675,8 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             "updates" => {
                 updates = r.records(&key, value, |r, raw: RawUpdate, _| {
                     let date = r.record_date("updates", &raw.date.0)?;
-                    Some(UpdateEntry { date, note: raw.note.0.trim().to_string() })
+                    let kind = read_update_kind(r, raw.kind)?;
+                    Some(UpdateEntry { date, note: raw.note.0.trim().to_string(), kind })
                 })
             }
             "aliases" => aliases = read_alias_paths(&mut r, &key, value),
@@ -670,10 +722,85 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             aliases,
             image,
             extra,
+            reviewed,
+            authors,
+            places,
         }),
         _ => None,
     };
     (meta, r.diagnostics)
+}
+
+/// `slug:` of an explainer: a valid slug no longer than a folder name may be.
+fn read_slug(r: &mut FieldReader<'_, '_>, source: &SourceFile<'_>, key: &str, value: YamlValue) -> Option<Slug> {
+    let s = r.located_text(key, value)?;
+    match Slug::parse_exact(&s.value) {
+        Some(_) if s.value.len() > MAX_NAME_BYTES => {
+            let d = Diagnostic::error(format!(
+                "`slug` is {} bytes long: a folder name may have at most {MAX_NAME_BYTES} bytes on common file systems",
+                s.value.len()
+            ))
+            .code(Code::PathTooLong)
+            .at(source, s.offset, s.len)
+            .with_help("choose a shorter slug");
+            r.diagnostics.push(d);
+            None
+        }
+        Some(slug) => Some(slug),
+        None => {
+            let suggestion = Slug::from_text(&s.value).map(|s| s.to_string());
+            let d = Diagnostic::error(format!(
+                "`slug` must be lower-case letters, digits and single hyphens, not `{}`",
+                s.value
+            ))
+            .code(Code::FieldValue)
+            .at(source, s.offset, s.len)
+            .with_suggestion(suggestion.as_deref());
+            r.diagnostics.push(d);
+            None
+        }
+    }
+}
+
+/// `kind:` of an entry of `updates:`: `correction` or `update` (the default); anything else is an
+/// error at the value, and the entry is left out.
+fn read_update_kind(r: &mut FieldReader<'_, '_>, kind: Option<Scalar>) -> Option<UpdateKind> {
+    let Some(Scalar(kind)) = kind else { return Some(UpdateKind::Update) };
+    match kind.trim() {
+        "update" => Some(UpdateKind::Update),
+        "correction" => Some(UpdateKind::Correction),
+        other => {
+            let suggestion = closest(other, ["correction", "update"]).map(str::to_string);
+            r.error_in(
+                "updates",
+                other,
+                format!("`kind` of an update must be `correction` or `update`, not `{other}`"),
+                Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "a correction fixes something the explainer got wrong; an update adds news".into(),
+                }),
+            );
+            None
+        }
+    }
+}
+
+/// Where each source's id is written in the block of `sources:`, in order (each looked for after
+/// the one before, so that an id that is also a word of an earlier title is not taken for it).
+fn locate_source_ids(r: &FieldReader<'_, '_>, sources: &[SourceEntry]) -> Vec<(usize, usize)> {
+    let mut cursor = 0;
+    sources
+        .iter()
+        .map(|s| {
+            let found = r.locator.find_in("sources", &format!("id: {}", s.id), cursor);
+            let at = match found {
+                Some((offset, len)) => (offset + 4, len - 4),
+                None => r.locate_in("sources", &s.id),
+            };
+            cursor = at.0 + at.1;
+            at
+        })
+        .collect()
 }
 
 fn read_sources(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec<SourceEntry> {
@@ -710,13 +837,28 @@ fn read_sources(r: &mut FieldReader<'_, '_>, key: &str, value: YamlValue) -> Vec
             Some(d) => Some(r.record_date("sources", &d.0)?),
             None => None,
         };
+        let archived = match raw.archived.map(|u| u.0.trim().to_string()).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(url) if is_allowed_front_matter_url(&url) && !url.to_ascii_lowercase().starts_with("mailto:") => {
+                Some(url)
+            }
+            Some(url) => {
+                r.error_in(
+                    "sources",
+                    &url,
+                    format!("`archived` of source `{id}` must be an http:// or https:// address, not `{url}`"),
+                    Some("the address of the copy in an archive, such as https://web.archive.org/web/…".into()),
+                );
+                None
+            }
+        };
         let title = raw.title.0.trim().to_string();
         if title.is_empty() {
             r.error_in("sources", &id, format!("source `{id}` has an empty title"), None);
             return None;
         }
         let publisher = raw.publisher.map(|p| p.0.trim().to_string()).filter(|p| !p.is_empty());
-        Some(SourceEntry { id, title, publisher, url, date })
+        Some(SourceEntry { id, title, publisher, url, date, archived })
     })
 }
 
@@ -808,7 +950,7 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
         Err(d) => return (None, vec![d]),
     };
     let (mut name, mut kind, mut role, mut country, mut aliases) = (None, None, None, None, Vec::new());
-    let mut extra = crate::extra::Extra::default();
+    let (mut extra, mut identity) = (crate::extra::Extra::default(), Identity::default());
     for (key, value) in fields {
         match key.as_str() {
             "name" => name = r.text(&key, value),
@@ -830,13 +972,49 @@ pub fn read_actor(source: &SourceFile<'_>, split: &Split<'_>) -> Read<ActorMeta>
             "country" => country = r.text(&key, value),
             "aliases" => aliases = r.text_list(&key, value),
             "extra" => extra = r.extra(&key, value),
+            "wikidata" => identity.wikidata = read_wikidata(&mut r, source, &key, value),
+            "same_as" => identity.same_as = read_same_as(&mut r, source, &key, value),
             _ => r.unknown_field(&key, ACTOR_FIELDS),
         }
     }
     if name.is_none() {
         r.missing("name", "Xi Jinping");
     }
-    (name.map(|name| ActorMeta { name, kind, role, country, aliases, extra }), r.diagnostics)
+    (name.map(|name| ActorMeta { name, kind, role, country, aliases, identity, extra }), r.diagnostics)
+}
+
+/// `wikidata:` of an actor: the id of its Wikidata item, `Q` and digits (`Q15031`).
+fn read_wikidata(r: &mut FieldReader<'_, '_>, source: &SourceFile<'_>, key: &str, value: YamlValue) -> Option<String> {
+    let q = r.located_text(key, value)?;
+    let digits = q.value.strip_prefix('Q').unwrap_or_default();
+    if !digits.is_empty() && !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(q.value);
+    }
+    let d =
+        Diagnostic::error(format!("`wikidata` must be the id of a Wikidata item, `Q` and digits, not `{}`", q.value))
+            .code(Code::FieldValue)
+            .at(source, q.offset, q.len)
+            .with_help("the id is at the end of the item's address: https://www.wikidata.org/wiki/Q15031");
+    r.diagnostics.push(d);
+    None
+}
+
+/// `same_as:` of an actor: `http` or `https` addresses of other pages about it.
+fn read_same_as(r: &mut FieldReader<'_, '_>, source: &SourceFile<'_>, key: &str, value: YamlValue) -> Vec<String> {
+    let mut urls = Vec::new();
+    for url in r.text_list(key, value) {
+        let lower = url.value.to_ascii_lowercase();
+        if (lower.starts_with("https://") || lower.starts_with("http://")) && is_allowed_front_matter_url(&url.value) {
+            urls.push(url.value);
+        } else {
+            let d =
+                Diagnostic::error(format!("`same_as` must list http:// or https:// addresses, not `{}`", url.value))
+                    .code(Code::FieldValue)
+                    .at(source, url.offset, url.len);
+            r.diagnostics.push(d);
+        }
+    }
+    urls
 }
 
 pub fn read_topic(source: &SourceFile<'_>, split: &Split<'_>) -> Read<TopicMeta> {

@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod images;
 pub mod import;
+pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod output;

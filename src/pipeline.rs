@@ -204,6 +204,11 @@ fn stages<'s>(
             return Err(sorted(diagnostics));
         }
     };
+    // `authors:` that are no person (src/render/cite.rs); the editorial lint, for `check`
+    diagnostics.extend(crate::render::cite::author_problems(&site));
+    if site.config.lint.run {
+        diagnostics.extend(crate::lint::lint(&site, options.today.unwrap_or_else(|| Utc::now().date_naive())));
+    }
     let Some(templates) = templates else { return Err(sorted(diagnostics)) };
 
     // the pages to render: all of them; with a cache, those whose fingerprint changed

@@ -12,6 +12,13 @@ pub const ACTORS: &str = "actors/";
 pub const TOPICS: &str = "topics/";
 /// The Atom feed of a page, inside its folder.
 const FEED_FILE: &str = "atom.xml";
+/// Every update and correction of the site, and its feed.
+pub const CORRECTIONS: &str = "corrections/";
+pub const CORRECTIONS_FEED: &str = "corrections/atom.xml";
+/// The CSL-JSON citation of an explainer, in its folder: `articles/x/cite.json`.
+pub fn cite_path(explainer_path: &str) -> String {
+    format!("{explainer_path}cite.json")
+}
 
 /// The site path of an actor's page: `actors/xi-jinping/`.
 pub fn actor_path(slug: &Slug) -> String {

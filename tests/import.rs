@@ -124,8 +124,9 @@ fn check_strict_flags_every_unconverted_shortcode_at_its_place() {
     }
     assert!(check.stderr.contains("unconverted shortcode `chart` left by the import: convert or remove it by hand"));
     assert!(check.stderr.contains("unconverted shortcode `note` left by the import"));
-    // one warning per call: the closing `{{% /note %}}` block is not one
-    assert!(check.stderr.contains("error: 2 warnings with --strict"), "{}", check.stderr);
+    // one warning per call: the closing `{{% /note %}}` block is not one (the editorial lint
+    // finds more in the imported posts: see docs/lint.md)
+    assert_eq!(check.stderr.matches("warning: unconverted shortcode").count(), 2, "{}", check.stderr);
     site.run(&["check"]).assert_success();
 }
 
@@ -229,5 +230,5 @@ fn the_zola_fixture_imports_into_a_site_that_builds_clean() {
     assert!(toml.contains("paginate = 10") && toml.contains("desk = \"Taipei\""), "{toml}");
     let check = site.run(&["check", "--strict"]);
     check.assert_code(1);
-    assert!(check.stderr.contains("error: 2 warnings with --strict"), "{}", check.stderr);
+    assert_eq!(check.stderr.matches("warning: unconverted shortcode").count(), 2, "{}", check.stderr);
 }

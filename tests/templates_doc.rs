@@ -252,9 +252,18 @@ fn explainer_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ExplainerView
             publisher: Some("The White House"),
             url: Some("https://example.org/readout"),
             date: Some(date()),
+            archived: Some("https://web.archive.org/web/2024/https://example.org/readout"),
         }],
         timeline: vec![DatedText { date: date(), text: "They met." }],
-        updates: vec![DatedText { date: date(), text: "Corrected." }],
+        updates: vec![UpdateView { date: date(), text: "Corrected.", kind: "correction" }],
+        corrected: Some(date()),
+        authors: vec![link()],
+        cite: CiteView {
+            apa: "Doe, J. (2024, November 16). <i>Lima</i>. Site. https://example.org/articles/lima/".into(),
+            chicago: "Doe, Jane. “Lima.” Site. November 16, 2024. https://example.org/articles/lima/.".into(),
+            bibtex: "@online{lima-2024,\n  title = {{Lima}}\n}".into(),
+            json: link(),
+        },
         related: vec![RelatedCard { card, links_here: true }],
         word_count: 900,
         reading_minutes: 5,
@@ -305,6 +314,8 @@ fn actor_view<'a>(card: &'a CardValue, texts: &'a [String]) -> ActorView<'a> {
         co_actors: vec![entity_count()],
         co_actors_svg: "<svg></svg>".into(),
         extra: &EXTRA,
+        wikidata: Some("Q15031"),
+        elsewhere: vec![link()],
     }
 }
 
@@ -413,6 +424,17 @@ fn contexts() -> BTreeMap<&'static str, Value> {
     };
     contexts.insert("glossary.html", json(GlossaryContext { page: page(), terms: vec![term] }));
     contexts.insert("search.html", json(SearchContext { page: page(), index: "/search/index/".into() }));
+    let correction = CorrectionEntry { date: date(), text: "Corrected.", kind: "correction", explainer: link() };
+    contexts.insert(
+        "corrections.html",
+        json(CorrectionsContext {
+            page: page(),
+            entries: vec![correction],
+            corrections: 1,
+            updates: 0,
+            feed: "/corrections/atom.xml".into(),
+        }),
+    );
     contexts.insert(
         "404.html",
         json(NotFoundContext {

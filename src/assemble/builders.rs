@@ -155,6 +155,7 @@ impl<'s> ActorBuilder<'s> {
             country: None,
             aliases: Vec::new(),
             extra: Default::default(),
+            identity: Default::default(),
             profile,
             path: self.path,
             explainers: self.explainers,
@@ -170,6 +171,7 @@ impl<'s> ActorBuilder<'s> {
             actor.country = meta.country;
             actor.aliases = meta.aliases.into_iter().map(|a| a.value).collect();
             actor.extra = meta.extra;
+            actor.identity = meta.identity;
         }
         actor
     }

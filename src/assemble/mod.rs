@@ -119,6 +119,8 @@ pub struct Actor<'s> {
     pub aliases: Vec<String>,
     /// From the profile's front matter; empty without one.
     pub extra: crate::extra::Extra,
+    /// `wikidata:` and `same_as:` of its profile; empty without one.
+    pub identity: crate::frontmatter::Identity,
     pub profile: Option<Profile<'s>>,
     /// Site path: `actors/xi-jinping/`.
     pub path: String,
@@ -283,8 +285,18 @@ pub fn assemble<'s>(
     let topics: Vec<Topic<'s>> = topics.into_par_iter().map(|t| t.finish(&explainers, &actors)).collect();
     let home = finish_home(home, home_links);
 
+    // an author (`authors:`, by slug, name or alias) uses its profile too
+    let authors: HashSet<String> =
+        explainers.iter().flat_map(|e| e.meta.authors.iter().map(|a| a.value.to_lowercase())).collect();
+    let is_author = |a: &Actor<'_>| {
+        !authors.is_empty()
+            && std::iter::once(a.slug.as_str())
+                .chain([a.name.as_str()])
+                .chain(a.aliases.iter().map(String::as_str))
+                .any(|n| authors.contains(&n.to_lowercase()))
+    };
     diagnostics.extend(unused_profile_warnings(&actors, "actor", |a| {
-        a.explainers.len() + a.mentioned_in.len() + a.backlinks.len()
+        a.explainers.len() + a.mentioned_in.len() + a.backlinks.len() + usize::from(is_author(a))
     }));
     diagnostics.extend(unused_profile_warnings(&topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
     let site = Site {

@@ -56,6 +56,12 @@ pub enum PageKind {
     Glossary,
     /// The search page (when `search` is on).
     Search,
+    /// Every update and correction of the site, newest first (when there is one).
+    Corrections,
+    /// The Atom feed of [`PageKind::Corrections`].
+    CorrectionsFeed,
+    /// An explainer's citation in CSL-JSON, `cite.json` beside its page.
+    Cite(ExplainerId),
     /// An Atom feed.
     Feed(FeedOf),
     /// The sitemap; `part` is `None` for the only one, or the 0-based part under a sitemap index.
@@ -98,6 +104,7 @@ impl PageKind {
                 | PageKind::Section { .. }
                 | PageKind::Glossary
                 | PageKind::Search
+                | PageKind::Corrections
         )
     }
 }
@@ -173,6 +180,11 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     if config.search {
         claimed.claim(Page { path: "search/".into(), kind: PageKind::Search }, "the search page", diagnostics);
     }
+    if input.explainers.iter().any(|e| !e.parsed.meta.updates.is_empty()) {
+        let (page, feed) = (crate::urls::CORRECTIONS, crate::urls::CORRECTIONS_FEED);
+        claimed.claim(Page { path: page.into(), kind: PageKind::Corrections }, "the corrections page", diagnostics);
+        claimed.claim(Page { path: feed.into(), kind: PageKind::CorrectionsFeed }, "the corrections feed", diagnostics);
+    }
     claimed.claim(Page { path: feed_path(""), kind: PageKind::Feed(FeedOf::Site) }, "the site feed", diagnostics);
     if crate::load::supplied_robots(input.static_files).is_none() {
         claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt", diagnostics);
@@ -195,7 +207,12 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     for (id, e) in input.explainers.iter().enumerate() {
         if !e.path.is_empty() {
             let origin = Origin::Explainer { file: e.parsed.file, slug_set: e.parsed.meta.slug.is_some() };
-            claimed.claim(Page { path: e.path.clone(), kind: PageKind::Explainer(id) }, origin, diagnostics);
+            let page = Page { path: e.path.clone(), kind: PageKind::Explainer(id) };
+            // its cite.json, in its folder: only where the page itself could be claimed
+            if claimed.claim(page, origin, diagnostics) {
+                let cite = Page { path: crate::urls::cite_path(&e.path), kind: PageKind::Cite(id) };
+                claimed.claim(cite, origin, diagnostics);
+            }
         }
     }
     for (id, e) in input.explainers.iter().enumerate() {
@@ -390,6 +407,13 @@ struct Claim<'a> {
     page: Option<Page>,
 }
 
+impl Claim<'_> {
+    /// An explainer's `cite.json`.
+    fn is_cite(&self) -> bool {
+        matches!(self.page, Some(Page { kind: PageKind::Cite(_), .. }))
+    }
+}
+
 /// Output files claimed so far, by path.
 #[derive(Default)]
 struct Claims<'a>(FxHashMap<String, Claim<'a>>);
@@ -462,7 +486,8 @@ impl<'a> Claims<'a> {
     /// letter-case check only runs when some path has a capital letter.
     fn check_paths(&self, search: bool, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
         let mut capitals = false;
-        for (file, claim) in &self.0 {
+        // a cite.json is in its explainer's folder, whose page reports what is wrong with it
+        for (file, claim) in self.0.iter().filter(|(_, claim)| !claim.is_cite()) {
             // aliases and `slug:` were checked with their front matter; the folder of an archive
             // without `_index.md` is in the paths of its explainers, which report it
             let checked_elsewhere = match claim.origin {
@@ -506,7 +531,7 @@ impl<'a> Claims<'a> {
     fn check_letter_case(&self, diagnostics: &mut Vec<Diagnostic>) {
         // every spelling with a capital letter, by its lower case
         let mut cased: BTreeMap<String, Vec<Spelling<'_, 'a>>> = BTreeMap::new();
-        for (file, claim) in self.0.iter().filter(|(file, _)| has_capital(file)) {
+        for (file, claim) in self.0.iter().filter(|(file, claim)| has_capital(file) && !claim.is_cite()) {
             for (end, _) in file.match_indices('/').filter(|(end, _)| has_capital(&file[..*end])) {
                 add_spelling(&mut cased, (&file[..end], true, file, claim));
             }

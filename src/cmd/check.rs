@@ -1,4 +1,5 @@
-//! `dossier check`: every check a build makes, every page rendered, nothing written.
+//! `dossier check`: every check a build makes, every page rendered, nothing written; and the
+//! editorial lint (`src/lint/`), whose findings are warnings (errors with `--strict`).
 
 use super::{fail, report, seconds};
 use crate::cli::CheckArgs;
@@ -21,19 +22,26 @@ pub fn run(args: CheckArgs) -> ExitCode {
         today,
         ends_process: true,
     };
-    let config = match pipeline::load_config(&options) {
+    let mut config = match pipeline::load_config(&options) {
         Ok(c) => c,
         Err(errors) => return fail(&errors, "the site does not build"),
     };
+    config.lint.run = true;
+    let lint = config.lint.clone();
     match pipeline::run(&options, config, &NullSink) {
-        Err(diagnostics) => fail(&diagnostics, "the site does not build"),
-        Ok(rendered) if args.strict && !rendered.warnings.is_empty() => {
-            report(&rendered.warnings);
-            let n = rendered.warnings.len();
-            eprintln!("error: {n} warning{} with --strict", if n == 1 { "" } else { "s" });
-            ExitCode::from(super::EXIT_ERRORS)
+        Err(mut diagnostics) => {
+            crate::lint::without_findings(&mut diagnostics);
+            crate::lint::filter(&lint, &mut diagnostics);
+            fail(&diagnostics, "the site does not build")
         }
-        Ok(rendered) => {
+        Ok(mut rendered) => {
+            crate::lint::filter(&lint, &mut rendered.warnings);
+            if args.strict && !rendered.warnings.is_empty() {
+                report(&rendered.warnings);
+                let n = rendered.warnings.len();
+                eprintln!("error: {n} warning{} with --strict", if n == 1 { "" } else { "s" });
+                return ExitCode::from(super::EXIT_ERRORS);
+            }
             report(&rendered.warnings);
             super::build::note_supplied_robots(&rendered.static_files);
             println!("Checked {} pages in {}: no errors", rendered.pages, seconds(started.elapsed()));

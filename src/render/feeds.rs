@@ -9,9 +9,9 @@ use std::io::Cursor;
 /// Entries per feed: the newest explainers.
 pub const FEED_ENTRIES: usize = 20;
 
-type Xml = Writer<Cursor<Vec<u8>>>;
+pub(super) type Xml = Writer<Cursor<Vec<u8>>>;
 
-fn start(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
+pub(super) fn start(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
     let mut element = BytesStart::new(name);
     for (key, value) in attributes {
         element.push_attribute((*key, *value));
@@ -19,11 +19,11 @@ fn start(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
     xml.write_event(Event::Start(element)).expect("writing to memory");
 }
 
-fn end(xml: &mut Xml, name: &str) {
+pub(super) fn end(xml: &mut Xml, name: &str) {
     xml.write_event(Event::End(BytesEnd::new(name))).expect("writing to memory");
 }
 
-fn empty(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
+pub(super) fn empty(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
     let mut element = BytesStart::new(name);
     for (key, value) in attributes {
         element.push_attribute((*key, *value));
@@ -31,19 +31,19 @@ fn empty(xml: &mut Xml, name: &str, attributes: &[(&str, &str)]) {
     xml.write_event(Event::Empty(element)).expect("writing to memory");
 }
 
-fn text_element(xml: &mut Xml, name: &str, text: &str) {
+pub(super) fn text_element(xml: &mut Xml, name: &str, text: &str) {
     start(xml, name, &[]);
     xml.write_event(Event::Text(BytesText::new(text))).expect("writing to memory");
     end(xml, name);
 }
 
-fn document() -> Xml {
+pub(super) fn document() -> Xml {
     let mut xml = Writer::new_with_indent(Cursor::new(Vec::new()), b' ', 2);
     xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None))).expect("writing to memory");
     xml
 }
 
-fn finish(xml: Xml) -> Vec<u8> {
+pub(super) fn finish(xml: Xml) -> Vec<u8> {
     let mut bytes = xml.into_inner().into_inner();
     bytes.push(b'\n');
     bytes

@@ -72,15 +72,36 @@ pub struct Thing {
     job_title: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     alternate_name: Vec<String>,
+    /// The actor's Wikidata item and other pages about it (`wikidata:`, `same_as:`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<String>,
+    /// The actor's Wikidata id, as a `PropertyValue`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<PropertyValue>,
+}
+
+/// An identifier in a named scheme: `{"propertyID": "Wikidata", "value": "Q15031"}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PropertyValue {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "propertyID")]
+    property_id: &'static str,
+    value: String,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Citation {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+    /// An archived copy (`archived:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archived_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -169,6 +190,8 @@ fn organization(site: &Site<'_>) -> Thing {
         url: Some(site.urls.base_url().to_string()),
         job_title: None,
         alternate_name: Vec::new(),
+        same_as: Vec::new(),
+        identifier: None,
     }
 }
 
@@ -180,6 +203,12 @@ pub fn actor_thing(site: &Site<'_>, a: &Actor<'_>) -> Thing {
         // schema.org gives a job title to people only
         job_title: if a.kind == Some(ActorKind::Person) { a.role.clone() } else { None },
         alternate_name: a.aliases.clone(),
+        same_as: a.identity.same_as_urls(),
+        identifier: a.identity.wikidata.as_ref().map(|q| PropertyValue {
+            kind: "PropertyValue",
+            property_id: "Wikidata",
+            value: q.clone(),
+        }),
     }
 }
 
@@ -190,6 +219,8 @@ pub fn topic_thing(site: &Site<'_>, t: &Topic<'_>) -> Thing {
         url: Some(site.urls.absolute(&t.path)),
         job_title: None,
         alternate_name: Vec::new(),
+        same_as: Vec::new(),
+        identifier: None,
     }
 }
 
@@ -215,7 +246,12 @@ pub fn article(site: &Site<'_>, e: &Explainer<'_>, modified: &str) -> Node {
             .meta
             .sources
             .iter()
-            .map(|s| Citation { kind: "CreativeWork", name: s.title.clone(), url: s.url.clone() })
+            .map(|s| Citation {
+                kind: "CreativeWork",
+                name: s.title.clone(),
+                url: s.url.clone(),
+                archived_at: s.archived.clone(),
+            })
             .collect(),
         publisher: organization(site),
         author: organization(site),

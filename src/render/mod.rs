@@ -1,5 +1,7 @@
 //! Render: every planned page, in parallel, from `&Site` through its view struct and template, to a sink.
 
+pub mod cite;
+mod corrections;
 pub mod feeds;
 pub mod home;
 pub mod html;
@@ -265,6 +267,9 @@ impl Renderer<'_, '_> {
             PageKind::NotFound => self.not_found(page),
             PageKind::Glossary => self.glossary(page),
             PageKind::Search => self.search(page),
+            PageKind::Corrections => self.corrections(page),
+            PageKind::CorrectionsFeed => Ok(corrections::feed(self.site)),
+            PageKind::Cite(id) => Ok(cite::csl_json(self.site, &self.site.explainers[id])),
             PageKind::Feed(of) => Ok(self.feed(page, of)),
             PageKind::Sitemap { part } => Ok(feeds::sitemap(self.site, part.unwrap_or(0))),
             PageKind::SitemapIndex { parts } => Ok(feeds::sitemap_index(self.site, parts)),
@@ -456,6 +461,7 @@ impl Renderer<'_, '_> {
                     publisher: s.publisher.as_deref(),
                     url: s.url.as_deref(),
                     date: s.date.as_ref().map(DateText::from),
+                    archived: s.archived.as_deref(),
                 })
                 .collect(),
             timeline: e
@@ -464,12 +470,13 @@ impl Renderer<'_, '_> {
                 .iter()
                 .map(|t| DatedText { date: DateText::from(&t.date), text: &t.event })
                 .collect(),
-            updates: e
-                .meta
-                .updates
-                .iter()
-                .map(|u| DatedText { date: DateText::from(&u.date), text: &u.note })
+            updates: corrections::update_views(e),
+            corrected: corrections::last_correction(e),
+            authors: cite::authors(site, e)
+                .into_iter()
+                .map(|a| Link { title: site.actors[a].name.clone(), href: site.urls.href(&site.actors[a].path) })
                 .collect(),
+            cite: cite::view(site, e, &cite::authors(site, e)),
             related: views::related_and_backlinks(&e.related, &e.backlinks)
                 .into_iter()
                 .map(|(id, links_here)| Ok(views::RelatedCard { card: &self.shared_card(id)?.value, links_here }))
@@ -621,6 +628,8 @@ impl Renderer<'_, '_> {
             role: a.role.as_deref(),
             country: a.country.as_deref(),
             aliases: &a.aliases,
+            wikidata: a.identity.wikidata.as_deref(),
+            elsewhere: views::elsewhere(&a.identity),
             body: a.profile.as_ref().map(|p| html::body_html(&p.body, &p.links)).unwrap_or_default(),
             count: a.explainers.len(),
             mentioned_in: self.cards(&a.mentioned_in[..a.mentioned_in.len().min(SIDE_LIST)])?,

@@ -187,6 +187,8 @@ pub struct SourceView<'a> {
     /// Only http(s) and mailto addresses, checked when the front matter was read.
     pub url: Option<&'a str>,
     pub date: Option<DateText>,
+    /// An archived copy (`archived:`), http(s).
+    pub archived: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -241,7 +243,14 @@ pub struct ExplainerView<'a> {
     pub takeaways: &'a [String],
     pub sources: Vec<SourceView<'a>>,
     pub timeline: Vec<DatedText<'a>>,
-    pub updates: Vec<DatedText<'a>>,
+    /// `updates:`, in written order, each a correction or an update.
+    pub updates: Vec<UpdateView<'a>>,
+    /// The day of its newest correction (`kind: correction`), for a notice under the title.
+    pub corrected: Option<DateText>,
+    /// Its authors (`authors:`), links to their actor pages.
+    pub authors: Vec<Link>,
+    /// "Cite this": its citation in APA and Chicago style, BibTeX, and its CSL-JSON file.
+    pub cite: CiteView,
     /// Up to [`RELATED`] explainers beside the text: those that link here and those sharing the
     /// most topics and actors, in one list (see [`related_and_backlinks`]).
     pub related: Vec<RelatedCard<'a>>,
@@ -340,6 +349,23 @@ pub struct ActorView<'a> {
     pub co_actors_svg: String,
     /// `extra:` of its profile's front matter, keys in written order (empty without a profile).
     pub extra: &'a crate::extra::Extra,
+    /// Its Wikidata id (`Q15031`), from `wikidata:`.
+    pub wikidata: Option<&'a str>,
+    /// Pages about it elsewhere: its Wikidata item ("Wikidata"), then `same_as:` (each titled
+    /// by its host, `www.britannica.com`).
+    pub elsewhere: Vec<Link>,
+}
+
+/// Links to the pages about an actor elsewhere: its Wikidata item, then `same_as:`.
+pub fn elsewhere(identity: &crate::frontmatter::Identity) -> Vec<Link> {
+    let urls = identity.same_as_urls();
+    let skip = usize::from(identity.wikidata.is_some());
+    let wikidata = urls.iter().take(skip).map(|href| Link { title: "Wikidata".into(), href: href.clone() });
+    let others = urls.iter().skip(skip).map(|href| {
+        let host = url::Url::parse(href).ok().and_then(|u| u.host_str().map(str::to_string));
+        Link { title: host.unwrap_or_else(|| href.clone()), href: href.clone() }
+    });
+    wikidata.chain(others).collect()
 }
 
 /// `section` in section.html: a section (`_index.md`), or the archive of a top-level folder.
@@ -489,6 +515,52 @@ pub struct ActorsContext {
     /// How many actors the site has.
     pub count: usize,
     pub paginator: Paginator,
+}
+
+/// How to cite an explainer (`src/render/cite.rs`).
+#[derive(Debug, Serialize)]
+pub struct CiteView {
+    /// APA (7th edition), as HTML: its fields escaped, the title in `<i>` (use `| safe`).
+    pub apa: String,
+    /// Chicago (bibliography), as HTML, fields escaped (use `| safe`).
+    pub chicago: String,
+    /// A biblatex `@online` entry, its fields escaped for LaTeX, the whole escaped for HTML (use
+    /// `| safe` in a `<pre>`).
+    pub bibtex: String,
+    /// `cite.json` beside the page: the explainer in CSL-JSON.
+    pub json: Link,
+}
+
+/// An entry of an explainer's `updates:`.
+#[derive(Debug, Serialize)]
+pub struct UpdateView<'a> {
+    pub date: DateText,
+    pub text: &'a str,
+    /// `correction` or `update`.
+    pub kind: &'static str,
+}
+
+/// An entry of `/corrections/`: an update or correction and the explainer it belongs to.
+#[derive(Debug, Serialize)]
+pub struct CorrectionEntry<'a> {
+    pub date: DateText,
+    pub text: &'a str,
+    /// `correction` or `update`.
+    pub kind: &'static str,
+    /// The explainer; `href` leads to its list of updates (`#updates`).
+    pub explainer: Link,
+}
+
+/// The context of corrections.html: every update and correction of the site, newest first.
+#[derive(Serialize)]
+pub struct CorrectionsContext<'a> {
+    pub page: PageMeta,
+    pub entries: Vec<CorrectionEntry<'a>>,
+    /// How many of the entries are corrections, and how many updates.
+    pub corrections: usize,
+    pub updates: usize,
+    /// The address of the feed of the page, `corrections/atom.xml`.
+    pub feed: String,
 }
 
 #[derive(Serialize)]

@@ -277,6 +277,18 @@ impl Fingerprinter<'_, '_> {
             // the 404 page lists the topics
             PageKind::NotFound => self.topics_listed.hash(&mut h),
             PageKind::Robots | PageKind::Search => {}
+            // what cite.json holds of the explainer (not its body: a body edit leaves it as it is)
+            PageKind::Cite(id) => {
+                let e = &site.explainers[id];
+                (&e.meta.title, &e.meta.date, &e.summary, &e.path).hash(&mut h);
+                self.authors(&mut h, id);
+            }
+            // every explainer's updates (its file's version), its title and address
+            PageKind::Corrections | PageKind::CorrectionsFeed => {
+                for e in site.explainers.iter().filter(|e| !e.meta.updates.is_empty()) {
+                    (self.version(e.file), &e.path).hash(&mut h);
+                }
+            }
         }
         h.finish()
     }
@@ -310,11 +322,20 @@ impl Fingerprinter<'_, '_> {
         mentioned.len().hash(h);
         self.actor_links(h, mentioned.iter().copied());
         self.decorations(h, id);
+        self.authors(h, id);
         // the one side list made of both, as the renderer makes it
         let side = views::related_and_backlinks(related, backlinks);
         side.hash(h);
         let ids: Vec<ExplainerId> = side.iter().map(|&(id, _)| id).collect();
         self.cards(h, &ids);
+    }
+
+    /// Its authors as the byline and citations show them: names and pages.
+    fn authors(&self, h: &mut Xxh3Default, id: ExplainerId) {
+        let site = self.site;
+        for a in crate::render::cite::authors(site, &site.explainers[id]) {
+            (&site.actors[a].name, &site.actors[a].path).hash(h);
+        }
     }
 
     /// What a body shows of other actors: the actors its mentions link to and its quotes name.
@@ -384,6 +405,7 @@ impl Fingerprinter<'_, '_> {
             country,
             aliases,
             extra,
+            identity,
             profile,
             path,
             explainers,
@@ -392,7 +414,7 @@ impl Fingerprinter<'_, '_> {
             quotes,
             co_actors,
         } = a;
-        (slug, name, kind.map(|k| k.name()), role, country, aliases, extra, path).hash(h);
+        (slug, name, kind.map(|k| k.name()), role, country, aliases, extra, identity, path).hash(h);
         self.profile(h, profile);
         explainers.len().hash(h);
         self.cards(h, page_slice(explainers, n, site.config.paginate));
