@@ -4,18 +4,26 @@
 //! Layout under `search/index/`:
 //! - `meta.json`: the number of documents (and how many of them are explainers, then topics; the
 //!   actors come last), their average weighted length, how many documents each document shard
-//!   holds, the first key of every term shard (for a binary search), the stop words.
-//! - `t/<n>.json`: a term shard, `{"t": {stem: [docΔ, f, len, docΔ, f, len…]}, "w": {word: stem}}`.
+//!   holds, postings per block, the first key of every term shard (for a binary search), the stop
+//!   words.
+//! - `t/<n>.json`: a term shard, `{"t": {stem: postings}, "w": {word: stem}}`.
 //!   Keys are stems with every document holding them (no cap: recall does not depend on one), and
 //!   the surface words whose stem differs, pointing to it, so the browser needs no stemmer: the
-//!   Snowball stemming happens here. A posting is the gap from the previous document, `f` = 32
-//!   times the stem's weighted frequency in the document plus, when the title holds it, the
-//!   number of words of the title (1–31), and the document's weighted length: the browser
-//!   computes BM25 from these, `docs` and `avgdl`, so a score never depends on another
-//!   document's terms, and scores do not tie on a coarse scale; it ranks a title that holds the
-//!   query, the shortest first, above the rest.
+//!   Snowball stemming happens here. A stem's postings ([`postings`]: about 4 bytes a posting,
+//!   where JSON numbers took 12) say, per document holding the stem, its weighted frequency of the
+//!   stem and, when the title holds the stem, the number of words of the title (1–31), and the
+//!   document's weighted length. The browser computes BM25 from these, `docs` and `avgdl`, so a
+//!   score never depends on another document's terms, and scores do not tie on a coarse scale; it
+//!   ranks a title that holds the query, the shortest first, above the rest.
+//! - `b/<n>.json`: a block of [`BLOCK`] postings of a long list (see [`postings`]): a query reads
+//!   the few blocks that can change its first results.
 //! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
 //!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
+
+mod postings;
+
+pub use postings::{BLOCK, DIGITS, decode_postings};
+use postings::{List, Posting, TITLE_WORDS_MAX};
 
 use crate::assemble::Site;
 use crate::markdown::ParsedBody;
@@ -28,11 +36,11 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Documents per document shard: the top results of a query touch few, small files.
-pub const DOCS_PER_SHARD: usize = 5;
+pub const DOCS_PER_SHARD: usize = 3;
 /// How much of a document's text its document shard keeps for snippets, in characters.
 pub const PASSAGE_CHARS: usize = 400;
 /// A term shard is closed once its JSON reaches about this many bytes.
-pub const SHARD_BYTES: usize = 12 * 1024;
+pub const SHARD_BYTES: usize = 4 * 1024;
 /// How much each part of a document counts.
 const WEIGHT_TITLE: u32 = 5;
 const WEIGHT_ENTITIES: u32 = 3;
@@ -233,9 +241,6 @@ struct Vocabulary {
     touched: Vec<u32>,
 }
 
-/// The most words of a title a posting says (in the low five bits of its `f`).
-const TITLE_WORDS_MAX: u32 = 31;
-
 /// The id of stop words in a vocabulary.
 const STOP: u32 = u32::MAX;
 
@@ -308,6 +313,8 @@ struct Meta<'a> {
     /// The average weighted length of a document, for BM25.
     avgdl: f64,
     per_shard: usize,
+    /// Postings per block of a long list.
+    block: usize,
     /// The first key of each term shard, in order.
     shards: Vec<String>,
     stop_words: &'a [&'a str],
@@ -330,20 +337,23 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let stemmer = algorithm(&site.config.language).map(Stemmer::create);
     let stop_words: &[&str] = if site.config.language.starts_with("en") { ENGLISH_STOP_WORDS } else { &[] };
     let analyzed = analyze(&docs, stemmer.as_ref(), stop_words);
-    let stems = encoded_postings(&analyzed);
-    let (shards, firsts) = term_shards(&stems, &analyzed.word_stems);
     let total: u64 = analyzed.doc_terms.iter().map(|t| u64::from(t.length)).sum();
     // two decimals: enough for BM25, and the same digits on every machine
     let avgdl = (total as f64 / docs.len().max(1) as f64 * 100.0).round() / 100.0;
+    let (names, postings) = sorted_postings(&analyzed);
+    let lists = postings::lists(postings, avgdl, site.explainers.len() as u32);
+    let stems: Vec<(&str, &List)> = names.into_iter().zip(&lists).collect();
+    let (shards, firsts) = term_shards(&stems, &analyzed.word_stems);
 
     let mut files = 0;
     let meta = Meta {
-        version: 2,
+        version: 3,
         docs: docs.len(),
         explainers: site.explainers.len(),
         topics: site.topics.len(),
         avgdl,
         per_shard: DOCS_PER_SHARD,
+        block: BLOCK,
         shards: firsts,
         stop_words,
     };
@@ -353,6 +363,19 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
         shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), shard_json(s))).collect();
     for (path, bytes) in shard_files {
         sink.write(&path, bytes)?;
+        files += 1;
+    }
+    // the blocks of long lists, numbered in key order; each a JSON string of digits
+    let blocks = lists.iter().flat_map(|l| match l {
+        List::Blocked { blocks, .. } => blocks.as_slice(),
+        List::Inline(_) => &[],
+    });
+    for (i, block) in blocks.enumerate() {
+        let mut bytes = Vec::with_capacity(block.len() + 2);
+        bytes.push(b'"');
+        bytes.extend_from_slice(block);
+        bytes.push(b'"');
+        sink.write(&format!("search/index/b/{i}.json"), bytes)?;
         files += 1;
     }
     for (i, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
@@ -433,28 +456,22 @@ fn analyze(docs: &[Document<'_>], stemmer: Option<&Stemmer>, stop_words: &[&str]
     Analyzed { doc_terms, stem_names, word_stems }
 }
 
-/// Each stem's postings, sorted by stem: every document holding it, in document order, as triples
-/// of the gap from the previous document, the weighted frequency and title words (see the module), and
-/// the document's weighted length.
-fn encoded_postings(analyzed: &Analyzed) -> Vec<(&str, Vec<u32>)> {
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); analyzed.stem_names.len()];
-    let mut previous: Vec<u32> = vec![0; analyzed.stem_names.len()];
-    for (id, t) in analyzed.doc_terms.iter().enumerate() {
-        let id = id as u32;
+/// Each stem's postings, in document order, the stems sorted.
+fn sorted_postings(analyzed: &Analyzed) -> (Vec<&str>, Vec<Vec<Posting>>) {
+    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); analyzed.stem_names.len()];
+    for (doc, t) in analyzed.doc_terms.iter().enumerate() {
         for &(stem, f) in &t.weights {
-            let list = &mut postings[stem as usize];
-            list.extend([id - previous[stem as usize], f, t.length]);
-            previous[stem as usize] = id;
+            postings[stem as usize].push(Posting { doc: doc as u32, f, length: t.length });
         }
     }
-    let mut stems: Vec<(&str, Vec<u32>)> = analyzed.stem_names.iter().map(String::as_str).zip(postings).collect();
+    let mut stems: Vec<(&str, Vec<Posting>)> = analyzed.stem_names.iter().map(String::as_str).zip(postings).collect();
     stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    stems
+    stems.into_iter().unzip()
 }
 
 /// A key of a term shard: a stem with its postings, or a word with its stem.
 enum Key<'a> {
-    Stem(&'a [u32]),
+    Stem(&'a List),
     Word(&'a str),
 }
 
@@ -464,10 +481,10 @@ type TermShard<'a> = Vec<(&'a str, Key<'a>)>;
 /// The term shards: stems and words in key order, cut at about `SHARD_BYTES`, and the first key
 /// of each shard (a key is never split across two shards). Shards borrow their postings.
 fn term_shards<'a>(
-    stems: &'a [(&'a str, Vec<u32>)],
+    stems: &'a [(&'a str, &'a List)],
     word_stems: &'a BTreeMap<String, String>,
 ) -> (Vec<TermShard<'a>>, Vec<String>) {
-    let mut keys: Vec<(&str, Key<'_>)> = stems.iter().map(|(s, p)| (*s, Key::Stem(p))).collect();
+    let mut keys: Vec<(&str, Key<'_>)> = stems.iter().map(|&(s, p)| (s, Key::Stem(p))).collect();
     keys.extend(word_stems.iter().map(|(w, s)| (w.as_str(), Key::Word(s.as_str()))));
     // stable: a key that is both a stem and a word keeps its stem first
     keys.sort_by(|a, b| a.0.cmp(b.0));
@@ -478,7 +495,7 @@ fn term_shards<'a>(
         let cost = key.len()
             + 8
             + match &value {
-                Key::Stem(p) => p.len() * 3,
+                Key::Stem(p) => list_size(p),
                 Key::Word(s) => s.len() + 4,
             };
         if size.saturating_add(cost) > SHARD_BYTES && firsts.last().is_none_or(|f| f != key) {
@@ -501,7 +518,7 @@ fn shard_json(keys: &[(&str, Key<'_>)]) -> Vec<u8> {
             k.len()
                 + 6
                 + match v {
-                    Key::Stem(p) => p.len() * 4,
+                    Key::Stem(p) => list_size(p),
                     Key::Word(s) => s.len() + 3,
                 }
         })
@@ -512,14 +529,20 @@ fn shard_json(keys: &[(&str, Key<'_>)]) -> Vec<u8> {
     for (key, value) in keys {
         if let Key::Stem(postings) = value {
             key_json(&mut out, key, &mut first);
-            out.push(b'[');
-            for (i, &n) in postings.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
+            // the digits need no escape in JSON (nor in markup)
+            match postings {
+                List::Inline(list) => {
+                    out.push(b'"');
+                    out.extend_from_slice(list);
+                    out.push(b'"');
                 }
-                push_number(&mut out, n);
+                List::Blocked { df, first, directory, .. } => {
+                    out.push(b'[');
+                    out.extend_from_slice(format!("{df},{first},\"").as_bytes());
+                    out.extend_from_slice(directory);
+                    out.extend_from_slice(b"\"]");
+                }
             }
-            out.push(b']');
         }
     }
     out.extend_from_slice(b"},\"w\":{");
@@ -535,6 +558,14 @@ fn shard_json(keys: &[(&str, Key<'_>)]) -> Vec<u8> {
     crate::render::jsonld::markup_safe(out).into_bytes()
 }
 
+/// About the bytes of a stem's list in its term shard.
+fn list_size(list: &List) -> usize {
+    match list {
+        List::Inline(l) => l.len() + 3,
+        List::Blocked { directory, .. } => directory.len() + 20,
+    }
+}
+
 /// `"key":`, after a comma unless it is the first.
 fn key_json(out: &mut Vec<u8>, key: &str, first: &mut bool) {
     if !std::mem::take(first) {
@@ -542,21 +573,6 @@ fn key_json(out: &mut Vec<u8>, key: &str, first: &mut bool) {
     }
     serde_json::to_writer(&mut *out, key).expect("a string serializes");
     out.push(b':');
-}
-
-/// The decimal digits of `n`.
-fn push_number(out: &mut Vec<u8>, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// JSON with `<`, `>` and `&` escaped, so that no index file can be mistaken for markup.
@@ -581,7 +597,11 @@ mod tests {
     #[test]
     fn term_shards_are_the_json_serde_writes() {
         // written by hand for speed: the same bytes as serde's maps, markup escaped
-        let postings = [vec![1, 2, 3], vec![0, 4_294_967_295, 10], vec![]];
+        let postings = [
+            List::Inline(b"!#$".to_vec()),
+            List::Blocked { df: 300, first: 7, directory: b"~!".to_vec(), blocks: Vec::new() },
+            List::Inline(Vec::new()),
+        ];
         let keys = vec![
             ("a<b", Key::Stem(&postings[0])),
             ("a<b", Key::Word("a")),
@@ -593,7 +613,12 @@ mod tests {
         let mut w = BTreeMap::new();
         for (k, v) in &keys {
             match v {
-                Key::Stem(p) => t.insert(k.to_string(), serde_json::json!(p)),
+                Key::Stem(List::Inline(p)) => {
+                    t.insert(k.to_string(), serde_json::json!(std::str::from_utf8(p).unwrap()))
+                }
+                Key::Stem(List::Blocked { df, first, directory, .. }) => {
+                    t.insert(k.to_string(), serde_json::json!([df, first, std::str::from_utf8(directory).unwrap()]))
+                }
                 Key::Word(s) => w.insert(k.to_string(), serde_json::json!(s)),
             };
         }

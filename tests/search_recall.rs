@@ -1,6 +1,8 @@
 //! Search finds everything, on a generated corpus: the shipped `search.js` (its engine, run by
 //! node through `tests/browser/search-engine.js`) against a brute-force scan of the explainers'
-//! words. Every explainer holding all the query words (after stemming) is found and counted; a
+//! words. Every explainer holding all the query words (after stemming) is found, paging ten at a
+//! time as "Show more" does, and counted (a word exactly from the first page on); the first page
+//! of a common word reads a few blocks of its list, and is the same as when all is read; a
 //! word spelled like another word's stem ("government", the stem of "governmental") gets its own
 //! stem's postings; no cap cuts a common word's list; scores do not tie; a one-edit typo finds
 //! what the right spelling finds, reading at most two more files.
@@ -255,15 +257,22 @@ fn every_explainer_holding_the_query_words_is_found() {
             .collect();
         let found = hrefs(result);
         let found_set: BTreeSet<&str> = found.iter().map(String::as_str).collect();
+        // a word of one stem says its exact count on the first page, before its list is read
+        let one_stem =
+            wanted.len() == 1 && result["how"].as_array().unwrap().iter().all(|h| !h.as_str().unwrap().contains('|'));
+        let first_ok = !one_stem
+            || (result["first"]["count"].as_u64() == Some(expected.len() as u64) && result["first"]["exact"] == true);
         if found_set != expected
             || result["count"].as_u64() != Some(expected.len() as u64)
             || found.len() != found_set.len()
+            || !first_ok
         {
             wrong.push(format!(
-                "{query:?}: expected {} explainers, found {} (count {}); missing {:?}, extra {:?}",
+                "{query:?}: expected {} explainers, found {} (count {}, first page {}); missing {:?}, extra {:?}",
                 expected.len(),
                 found_set.len(),
                 result["count"],
+                result["first"],
                 expected.difference(&found_set).take(3).collect::<Vec<_>>(),
                 found_set.difference(&expected).take(3).collect::<Vec<_>>(),
             ));
@@ -387,4 +396,76 @@ fn words_spelled_like_a_stem_find_their_own_postings() {
     assert_eq!(results[0]["count"].as_u64(), Some(holding("government")));
     assert_eq!(results[1]["count"].as_u64(), Some(holding("governmental")));
     assert!(holding("government") > holding("governmental"));
+}
+
+#[test]
+fn postings_take_a_few_bytes_each() {
+    // the query budget (70 KB at 2,000 explainers, bench/search-quality) rests on this: a
+    // posting was 12 bytes of JSON numbers; its digits now take about 4 (a gap and a count below
+    // 44 take one, a length below 1,936 two)
+    let (site, _docs) = corpus(600);
+    let meta: Value = serde_json::from_str(&site.read("search/index/meta.json")).unwrap();
+    let (mut postings, mut list_bytes, mut shard_bytes) = (0usize, 0usize, 0usize);
+    for i in 0..meta["shards"].as_array().unwrap().len() {
+        let text = site.read(&format!("search/index/t/{i}.json"));
+        shard_bytes += text.len();
+        let shard: Value = serde_json::from_str(&text).unwrap();
+        for (stem, entry) in shard["t"].as_object().unwrap() {
+            // a list, or [df, first block, directory] with the blocks in files of their own
+            let lists: Vec<String> = match entry {
+                Value::String(list) => vec![list.clone()],
+                Value::Array(blocked) => {
+                    let (df, first) = (blocked[0].as_u64().unwrap() as usize, blocked[1].as_u64().unwrap() as usize);
+                    shard_bytes += (0..df.div_ceil(dossier::search::BLOCK))
+                        .map(|b| site.read(&format!("search/index/b/{}.json", first + b)).len())
+                        .sum::<usize>();
+                    (0..df.div_ceil(dossier::search::BLOCK))
+                        .map(|b| {
+                            serde_json::from_str(&site.read(&format!("search/index/b/{}.json", first + b))).unwrap()
+                        })
+                        .collect()
+                }
+                other => panic!("{stem}: {other}"),
+            };
+            for list in lists {
+                let decoded = dossier::search::decode_postings(&list).unwrap_or_else(|| panic!("{stem}: {list}"));
+                assert_eq!(decoded.len() % 3, 0, "{stem}");
+                postings += decoded.len() / 3;
+                list_bytes += list.len();
+            }
+        }
+    }
+    let (per_posting, per_posting_all) = (list_bytes as f64 / postings as f64, shard_bytes as f64 / postings as f64);
+    assert!(postings > 10_000, "{postings} postings");
+    assert!(per_posting < 4.5, "{per_posting:.2} bytes per posting in the lists");
+    assert!(per_posting_all < 5.5, "{per_posting_all:.2} bytes per posting in the term shards");
+}
+
+#[test]
+fn a_first_page_reads_the_blocks_it_needs_and_no_more() {
+    // 1,500 explainers: the commonest words are in most of them, lists of several blocks
+    let (site, docs) = corpus(1_500);
+    let queries: Vec<String> = ["china", "trade", "government policy", "china trade", "lima china"]
+        .iter()
+        .map(|q| q.to_string())
+        .chain(docs.iter().take(40).map(|d| d.title.clone()))
+        .collect();
+    let first = run_engine(&site, &queries, Some(10));
+    let all = run_engine(&site, &queries, None);
+    let blocks =
+        |r: &Value| r["files"].as_array().unwrap().iter().filter(|f| f.as_str().unwrap().starts_with("b/")).count();
+    for (page, whole) in first.iter().zip(&all) {
+        let query = page["query"].as_str().unwrap();
+        // the first ten are the first ten of all, in the same order, with the same scores
+        let top: Vec<&Value> = whole["results"].as_array().unwrap().iter().take(10).collect();
+        let shown: Vec<&Value> = page["results"].as_array().unwrap().iter().collect();
+        assert_eq!(shown, top, "{query}");
+        assert!(blocks(page) <= blocks(whole), "{query}");
+    }
+    // a common word: exact count at once, from a few of its blocks
+    let china = &first[0];
+    assert_eq!(china["count"], all[0]["count"]);
+    assert!(china["first"]["exact"] == true && china["first"]["complete"] == false, "{}", china["first"]);
+    assert!(blocks(&all[0]) >= 5, "china is in {} explainers", all[0]["count"]);
+    assert!(blocks(china) < blocks(&all[0]), "{} of {} blocks", blocks(china), blocks(&all[0]));
 }

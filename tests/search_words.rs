@@ -178,8 +178,9 @@ fn search(site: &Site, query: &str) -> Vec<String> {
     for stem in query.iter().filter_map(|word| stem_of(site, word)) {
         let mut doc = 0;
         // postings are (gap, frequency, length) triples
-        for pair in shard_of(site, &stem)["t"][&stem].as_array().unwrap().chunks(3) {
-            doc += pair[0].as_u64().unwrap();
+        let list = shard_of(site, &stem)["t"][&stem].as_str().map(dossier::search::decode_postings);
+        for pair in list.flatten().unwrap().chunks(3) {
+            doc += u64::from(pair[0]);
             *matched.entry(doc).or_default() += 1;
         }
     }

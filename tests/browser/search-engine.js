@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Runs the shipped search script's engine (createEngine of search.js) on a built index, for
 // tests and benchmarks: reads queries (a JSON array of strings) on stdin, and prints one JSON
-// object per query: every result in rank order (its link, score, tier and title length), the count, how each
+// object per query: every result in rank order (its link, score, tier and title length), the count
+// (and the count, its exactness and completeness as the first page of ten had them), how each
 // word was matched, and the index files the query read and their bytes (files read by an
 // earlier query count again: each query starts with an empty cache, as a fresh page does).
 //
 // usage: node tests/browser/search-engine.js SEARCH_JS INDEX_DIR [--top N] < queries.json
-//   --top N: fetch the documents of the first N results only (as the page does), else all
+//   --top N: the first N results only (read as the page reads them), else all of them, read
+//   ten at a time as "Show more" does
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -28,14 +30,20 @@ const queries = JSON.parse(fs.readFileSync(0, 'utf8'));
       }
       return files.get(file).then((f) => f.json);
     });
-    const found = await engine.query(text);
+    // as the page does: the first ten, then ten more at a time ("Show more") to the end, or
+    // the first N
+    let found = await engine.query(text, Math.min(top, 10));
+    const first = { count: found.count, exact: found.exact, complete: found.complete };
+    while (!found.complete && found.results.length < top) found = await found.more(Math.min(top, found.results.length + 10));
     const shown = found.results.slice(0, top);
     const docs = await engine.documents(shown);
     let bytes = 0;
     for (const f of files.values()) bytes += (await f).size;
     out.push({
       query: text,
-      count: found.results.length,
+      count: found.complete ? found.results.length : found.count,
+      // what the first page said: how many, whether exactly, whether all was read
+      first,
       results: shown.map((r, i) => ({ u: docs[i].u, t: docs[i].t, score: r.score, tier: r.tier, title: r.title })),
       how: found.terms.map((t) => t.how + ':' + t.stems.join('|')),
       files: [...files.keys()],

@@ -32,6 +32,36 @@
   }
 
 
+  // The digits of a list of postings (src/search.rs, `DIGITS`): each number is written least
+  // significant digit first, in base RADIX; a digit from the upper half says more follow.
+  var DIGITS = "!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+  var RADIX = 44;
+  var VALUE = new Int8Array(128).fill(-1);
+  for (var d = 0; d < DIGITS.length; d++) VALUE[DIGITS.charCodeAt(d)] = d;
+
+  // A list of postings as triples: the gap from the previous document, 32 × the weighted
+  // frequency plus the title's length in words when the title holds the word, the document's
+  // weighted length. Encoded, the second is twice the frequency plus 1 when the title holds the
+  // word, then the title's length.
+  function decode(text) {
+    var numbers = numbersOf(text), out = [];
+    for (var j = 0; j < numbers.length;) {
+      var gap = numbers[j++], tf = numbers[j++], title = tf % 2 ? numbers[j++] : 0;
+      out.push(gap, Math.floor(tf / 2) * 32 + title, numbers[j++]);
+    }
+    return out;
+  }
+
+  // The numbers of a string of DIGITS.
+  function numbersOf(text) {
+    var numbers = [], n = 0, scale = 1;
+    for (var i = 0; i < text.length; i++) {
+      var v = VALUE[text.charCodeAt(i) & 127];
+      if (v >= RADIX) { n += (v - RADIX) * scale; scale *= RADIX; } else { numbers.push(n + v * scale); n = 0; scale = 1; }
+    }
+    return numbers;
+  }
+
   // BM25 parameters.
   var K1 = 1.2, B = 0.75;
   // How many more term shards a prefix may read past its own, and how many typo candidates
@@ -69,12 +99,78 @@
     }
     function shard(m, i) { return load("t/" + i + ".json"); }
     function shardFor(m, key) { return shard(m, shardIndex(m, key)); }
+    function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
 
-    // The postings of `stems` (each read from its own shard).
-    function postingsOf(m, stems) {
-      return Promise.all(stems.map(function (stem) {
-        return shardFor(m, stem).then(function (s) { return s.t[stem] || null; });
-      })).then(function (lists) { return lists.filter(Boolean); });
+    // How many documents a term shard's entry says hold its stem: a list of postings, or
+    // [df, first block, directory] for a list cut into blocks.
+    function entryDf(entry) { return typeof entry === "string" ? decode(entry).length / 3 : entry[0]; }
+
+    // The BM25 score of a posting of a list of `df` documents.
+    function bm25(m, df, tf, dl) {
+      var idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
+      return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / m.avgdl));
+    }
+    // A bound from the directory is a little above the posting it names: the index chose that
+    // posting by Rust's arithmetic, which may round differently.
+    var ROUNDING = 1 + 1e-9;
+
+    // A stem's list: its documents known so far (doc → { score, title }), and for a list cut
+    // into blocks, each block's range of documents, its bounds, and whether it is loaded.
+    function listOf(m, stem) {
+      return shardFor(m, stem).then(function (s) {
+        if (!has(s.t, stem)) return null;
+        var entry = s.t[stem];
+        var list = { df: entryDf(entry), known: new Map(), blocks: [], first: 0 };
+        if (typeof entry === "string") { addPostings(m, list, decode(entry), 0); return list; }
+        list.first = entry[1];
+        var n = numbersOf(entry[2]), doc = 0;
+        for (var i = 0; i < n.length;) {
+          doc += n[i++];
+          var tier = n[i++], tf2 = n[i++], title = tf2 % 2 ? n[i++] : 0, dl = n[i++], topTf = n[i++], topDl = n[i++];
+          list.blocks.push({
+            start: doc, end: m.docs, loaded: false, number: list.first + list.blocks.length,
+            // its best posting for a one-word query, exactly; and for a longer query, whether
+            // a title may hold the word, the shortest such title, and the best score
+            tier: tier, title: title, best: bm25(m, list.df, Math.floor(tf2 / 2), dl) * ROUNDING,
+            titled: tier > 0, titleAtLeast: tier === 1 ? title : (tier ? 1 : 0),
+            top: bm25(m, list.df, topTf, topDl) * ROUNDING
+          });
+        }
+        for (var j = 0; j + 1 < list.blocks.length; j++) list.blocks[j].end = list.blocks[j + 1].start;
+        return list;
+      });
+    }
+
+    function addPostings(m, list, p, doc) {
+      for (var i = 0; i < p.length; i += 3) {
+        doc += p[i];
+        // f: 32 × the weighted frequency, plus the title's length in words when it holds the stem
+        list.known.set(doc, { score: bm25(m, list.df, Math.floor(p[i + 1] / 32), p[i + 2]), title: p[i + 1] % 32 });
+      }
+    }
+
+    // The block of `list` that holds `doc` (if any document of the list is it).
+    function blockAt(list, doc) {
+      var lo = 0, hi = list.blocks.length - 1, found = 0;
+      while (lo <= hi) {
+        var mid = (lo + hi) >> 1;
+        if (list.blocks[mid].start <= doc) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+      }
+      return list.blocks[found];
+    }
+
+    function loadBlock(m, list, block) {
+      if (block.loading) return block.loading;
+      return (block.loading = load("b/" + block.number + ".json").then(function (text) {
+        addPostings(m, list, decode(text), block.start);
+        block.loaded = true;
+      }));
+    }
+
+    // The lists of `stems`.
+    function listsOf(m, stems) {
+      return Promise.all(stems.map(function (stem) { return listOf(m, stem); }))
+        .then(function (lists) { return lists.filter(Boolean); });
     }
 
     // One query word: `how` is "exact" when the index has the word (its stem's postings: every
@@ -83,12 +179,11 @@
     // is in the word's shard (the most common such word), else "none".
     function term(m, word, isLast) {
       return shardFor(m, word).then(function (s) {
-        var stem = Object.prototype.hasOwnProperty.call(s.w, word) ? s.w[word] :
-          (Object.prototype.hasOwnProperty.call(s.t, word) ? word : null);
-        if (stem !== null) return postingsOf(m, [stem]).then(function (lists) { return { word: word, how: "exact", stems: [stem], lists: lists }; });
+        var stem = has(s.w, word) ? s.w[word] : (has(s.t, word) ? word : null);
+        if (stem !== null) return listsOf(m, [stem]).then(function (lists) { return { word: word, how: "exact", stems: [stem], lists: lists }; });
         var next = isLast ? prefixStems(m, word, s) : Promise.resolve([]);
         return next.then(function (stems) {
-          if (stems.length) return postingsOf(m, stems).then(function (lists) { return { word: word, how: "prefix", stems: stems, lists: lists }; });
+          if (stems.length) return listsOf(m, stems).then(function (lists) { return { word: word, how: "prefix", stems: stems, lists: lists }; });
           return typo(m, word, s);
         });
       });
@@ -136,69 +231,178 @@
     // Of the stems of words one edit away, the one that the most documents hold.
     function corrected(m, word, candidates, none) {
       return Promise.all(candidates.map(function (stem) {
-        return postingsOf(m, [stem]).then(function (lists) { return { stem: stem, list: lists[0] || [] }; });
+        return listOf(m, stem).then(function (list) { return { stem: stem, list: list }; });
       })).then(function (found) {
         var best = null;
-        found.forEach(function (f) { if (f.list.length && (!best || f.list.length > best.list.length)) best = f; });
+        found.forEach(function (f) { if (f.list && f.list.df && (!best || f.list.df > best.list.df)) best = f; });
         return best ? { word: word, how: "typo", stems: [best.stem], lists: [best.list] } : none;
       });
     }
 
-    // The BM25 score of each document for one term: for a prefix, a document's best stem.
-    function scores(m, t) {
-      var out = new Map();
-      t.lists.forEach(function (list) {
-        var df = list.length / 3;
-        var idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
-        var doc = 0;
-        for (var i = 0; i < list.length; i += 3) {
-          doc += list[i];
-          // f: 32 × the weighted frequency, plus the title's length in words when it holds the stem
-          var tf = Math.floor(list[i + 1] / 32), title = list[i + 1] % 32, dl = list[i + 2];
-          var score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / m.avgdl));
-          var old = out.get(doc);
-          if (!old) out.set(doc, { score: score, title: title });
-          else { old.score = Math.max(old.score, score); old.title = Math.max(old.title, title); }
+    // Whether result or bound `a` ranks before `b`: a topic or actor whose name holds every
+    // query word (tier 3), then explainers whose title does (tier 1), the shortest title first
+    // (the closest to the query), then by score, then in index order.
+    function before(a, b) {
+      if (a.tier !== b.tier) return a.tier > b.tier;
+      if (a.title !== b.title) return a.title < b.title;
+      if (a.score !== b.score) return a.score > b.score;
+      return a.doc < b.doc;
+    }
+
+    // What the query knows of `doc`: its rank when every term is known for it ({ exact }),
+    // nothing when a term is known not to hold it, else the best rank it could reach ({ bound })
+    // and the blocks that would tell ({ needs }).
+    function judge(m, terms, doc) {
+      var score = 0, title = 0, titled = true, exact = true, atLeast = 0, needs = [];
+      for (var t = 0; t < terms.length; t++) {
+        var term = terms[t], best = -1, bestTitle = 0, known = true, bound = -1, boundTitled = false, boundTitle = Infinity;
+        for (var l = 0; l < term.lists.length; l++) {
+          var list = term.lists[l], hit = list.known.get(doc);
+          if (hit) { best = Math.max(best, hit.score); bestTitle = Math.max(bestTitle, hit.title); }
+          if (list.blocks.length === 0) continue;
+          var block = blockAt(list, doc);
+          if (block.loaded || doc < block.start) continue;
+          known = false;
+          needs.push([list, block]);
+          bound = Math.max(bound, block.top);
+          if (block.titled) { boundTitled = true; boundTitle = Math.min(boundTitle, block.titleAtLeast); }
         }
+        if (known && best < 0) return null;
+        if (!known) { exact = false; best = Math.max(best, bound); }
+        score += best * term.weight;
+        if (bestTitle > 0) title = bestTitle;
+        else if (!known && boundTitled) atLeast = Math.max(atLeast, boundTitle);
+        else titled = false;
+      }
+      var tier = titled ? (doc >= m.explainers ? 3 : 1) : 0;
+      var key = { doc: doc, score: score, tier: tier, title: titled ? (title || Math.max(1, atLeast)) : 0 };
+      return exact ? { exact: key } : { bound: key, needs: needs };
+    }
+
+    // The best rank a document that no loaded part of the first term's lists holds could reach,
+    // per unread block of the first term (for a word of one stem, exactly its best posting), with
+    // what the other terms could add anywhere: the unread blocks, the most promising first.
+    function unseen(m, terms) {
+      var first = terms[0], unread = [];
+      first.lists.forEach(function (list) { list.blocks.forEach(function (b) { if (!b.loaded) unread.push([list, b]); }); });
+      if (!unread.length) return [];
+      var others = { score: 0, titled: true, title: 1 };
+      terms.slice(1).forEach(function (term) {
+        var top = 0, titled = false, title = Infinity;
+        term.lists.forEach(function (list) {
+          list.known.forEach(function (hit) { top = Math.max(top, hit.score); if (hit.title) { titled = true; title = Math.min(title, hit.title); } });
+          list.blocks.forEach(function (b) { top = Math.max(top, b.top); if (b.titled) { titled = true; title = Math.min(title, b.titleAtLeast); } });
+        });
+        others.score += top * term.weight;
+        others.titled = others.titled && titled;
+        if (titled) others.title = Math.max(others.title, title);
       });
+      var one = terms.length === 1 && first.lists.length === 1;
+      return unread.map(function (u) {
+        var b = u[1], key;
+        if (one) key = { tier: b.tier, title: b.title, score: b.best * first.weight, doc: b.start };
+        else {
+          var titled = b.titled && others.titled;
+          key = { tier: titled ? (b.end > m.explainers ? 3 : 1) : 0, title: titled ? Math.max(b.titleAtLeast, others.title) : 0,
+            score: b.top * first.weight + others.score, doc: b.start };
+        }
+        return { key: key, list: u[0], block: b };
+      }).sort(function (a, b) { return before(a.key, b.key) ? -1 : 1; });
+    }
+
+    // Reads blocks until the first `k` results are certain: those that can hold a document
+    // that could still rank among them (the best unread block of the first term; the blocks of
+    // other terms that hold the documents found), a few at a time. `k` = Infinity reads all
+    // that the query needs: every document holding all the words is then found.
+    function settle(m, found, k) {
+      var terms = found.order;
+      var results = [], pending = [];
+      found.candidates.forEach(function (doc) {
+        var j = judge(m, terms, doc);
+        if (!j) return;
+        if (j.exact) results.push(j.exact); else pending.push(j);
+      });
+      results.sort(function (a, b) { return before(a, b) ? -1 : 1; });
+      var kth = results.length >= k ? results[k - 1] : null;
+      var open = function (key) { return !kth || before(key, kth); };
+      var unread = unseen(m, terms);
+      var wanted = new Map();
+      var batch = k === Infinity ? Infinity : 4 + found.reads;
+      for (var u = 0; u < unread.length && wanted.size < batch && open(unread[u].key); u++) wanted.set(unread[u].block, unread[u].list);
+      var unresolved = pending.length;
+      pending = pending.filter(function (p) { return open(p.bound); });
+      pending.sort(function (a, b) { return before(a.bound, b.bound) ? -1 : 1; });
+      for (var i = 0; i < pending.length && wanted.size < batch; i++) pending[i].needs.forEach(function (n) { wanted.set(n[1], n[0]); });
+      if (wanted.size === 0) {
+        found.complete = unread.length === 0 && unresolved === 0;
+        found.results = found.complete ? results : results.slice(0, k);
+        found.count = found.complete ? results.length : estimate(m, terms, results.length);
+        found.exact = found.complete || (terms.length === 1 && terms[0].lists.length === 1);
+        return Promise.resolve(found);
+      }
+      found.reads += wanted.size;
+      return Promise.all(Array.from(wanted, function (e) {
+        var isFirst = terms[0].lists.indexOf(e[1]) >= 0;
+        return loadBlock(m, e[1], e[0]).then(function () {
+          if (isFirst) blockDocs(e[1], e[0]).forEach(function (d) { found.candidates.add(d); });
+        });
+      })).then(function () { return settle(m, found, k); });
+    }
+
+    function unreadOf(term) {
+      var out = [];
+      term.lists.forEach(function (list) { list.blocks.forEach(function (b) { if (!b.loaded) out.push([list, b]); }); });
+      return out;
+    }
+    // The documents of a loaded block.
+    function blockDocs(list, block) {
+      var out = [];
+      list.known.forEach(function (hit, doc) { if (doc >= block.start && doc < block.end) out.push(doc); });
       return out;
     }
 
-    // Every document that holds all the terms, best first: a topic or actor whose name holds
-    // every query word, then documents whose title holds every query word (the shortest title
-    // first: the closest to the query), then by score (exact words count fully, prefixes and
-    // corrected typos half), then in index order.
-    function rank(m, terms) {
-      var maps = terms.map(function (t) { return scores(m, t); });
-      var weights = terms.map(function (t) { return t.how === "exact" ? 1 : 0.5; });
-      var order = maps.map(function (x, i) { return i; }).sort(function (a, b) { return maps[a].size - maps[b].size; });
-      var results = [];
-      maps[order[0]].forEach(function (first, doc) {
-        var score = 0, title = 32;
-        for (var j = 0; j < order.length; j++) {
-          var hit = maps[order[j]].get(doc);
-          if (!hit) return;
-          score += hit.score * weights[order[j]];
-          title = Math.min(title, hit.title);
-        }
-        var named = title > 0 && doc >= m.explainers;
-        results.push({ doc: doc, score: score, tier: (named ? 2 : 0) + (title > 0 ? 1 : 0), title: title });
-      });
-      return results.sort(function (a, b) {
-        return b.tier - a.tier || a.title - b.title || b.score - a.score || a.doc - b.doc;
-      });
+    // How many documents hold every term, before all are read: one stem's exact count, else
+    // the first term's count times the share of documents holding each other term (at least
+    // those found).
+    function estimate(m, terms, found) {
+      var count = function (term) { return Math.min(m.docs, term.lists.reduce(function (s, l) { return s + l.df; }, 0)); };
+      var n = count(terms[0]);
+      terms.slice(1).forEach(function (term) { n *= count(term) / Math.max(1, m.docs); });
+      return Math.max(found, Math.round(n));
     }
 
-    // The ranked results of `text`: { words, terms, results }. A word the index does not know
-    // (nor as a prefix or typo) finds nothing.
-    function query(text) {
+    // The results of `text`, best first: { words, terms, results, count, exact, complete,
+    // more(k) }. `results` holds the first `k` (all when `complete`); `count` how many documents
+    // hold every word (exactly when `exact`: always for one word, for more once all is read);
+    // more(k) reads on for the first `k`. A word the index does not know (nor as a prefix or
+    // typo) finds nothing.
+    function query(text, k) {
+      k = k === undefined ? Infinity : k;
       return meta().then(function (m) {
         var stop = new Set(m.stop_words);
         var ws = words(text).filter(function (w) { return !stop.has(w); });
-        if (ws.length === 0) return { words: ws, terms: [], results: [] };
+        var found = { words: ws, terms: [], results: [], count: 0, exact: true, complete: true, reads: 0, candidates: new Set() };
+        found.more = function (n) { return settle(m, found, n); };
+        if (ws.length === 0) return found;
         return Promise.all(ws.map(function (w, i) { return term(m, w, i === ws.length - 1); })).then(function (terms) {
-          var missing = terms.some(function (t) { return t.lists.length === 0; });
-          return { words: ws, terms: terms, results: missing ? [] : rank(m, terms) };
+          if (terms.some(function (t) { return t.lists.length === 0; })) { found.terms = terms; return found; }
+          terms.forEach(function (t) { t.weight = t.how === "exact" ? 1 : 0.5; });
+          // the term with the fewest documents leads: every result is among its documents
+          var size = function (t) { return t.lists.reduce(function (s, l) { return s + l.df; }, 0); };
+          var order = terms.slice().sort(function (a, b) { return size(a) - size(b); });
+          found.terms = terms;
+          found.order = order;
+          order[0].lists.forEach(function (list) { list.known.forEach(function (hit, doc) { found.candidates.add(doc); }); });
+          // a lead of a few blocks is read whole
+          var few = unreadOf(order[0]);
+          if (few.length && few.length <= 2) {
+            found.reads += few.length;
+            return Promise.all(few.map(function (u) { return loadBlock(m, u[0], u[1]); })).then(function () {
+              few.forEach(function (u) { blockDocs(u[0], u[1]).forEach(function (d) { found.candidates.add(d); }); });
+              return settle(m, found, k);
+            });
+          }
+          return settle(m, found, k);
         });
       });
     }
@@ -227,7 +431,7 @@
   // Node loads this file to test it (tests/browser/search-words.js, tests/search_recall.rs):
   // no page to search there.
   if (typeof module === "object" && module.exports) {
-    module.exports = { words: words, notAfter: notAfter, oneEdit: oneEdit, createEngine: createEngine };
+    module.exports = { words: words, notAfter: notAfter, oneEdit: oneEdit, decode: decode, createEngine: createEngine };
     return;
   }
 
@@ -349,14 +553,17 @@
 
   function count(n) { return n + (n === 1 ? " result" : " results"); }
 
-  // Shows the next PAGE results of the current query; `focus` moves the keyboard to the first
-  // of them (after "Show more").
+  // Shows the next PAGE results of the current query, reading on in the index when it has not
+  // settled them yet; `focus` moves the keyboard to the first of them (after "Show more").
   function showMore(id, focus) {
     var found = current;
     var from = list.children.length;
-    var slice = found.results.slice(from, from + PAGE);
-    return engine.documents(slice).then(function (docs) {
+    var ready = found.complete || found.results.length >= from + PAGE ? Promise.resolve(found) : found.more(from + PAGE);
+    return ready.then(function () {
       if (id !== latest) return;
+      return engine.documents(found.results.slice(from, from + PAGE));
+    }).then(function (docs) {
+      if (!docs || id !== latest) return;
       var matches = matcher(found.terms);
       var first = null;
       docs.forEach(function (d) {
@@ -364,12 +571,14 @@
         first = first || li.querySelector("a");
         list.appendChild(li);
       });
-      var shown = list.children.length, total = found.results.length;
+      var shown = list.children.length, total = found.count;
+      // before all is read, a query of several words knows its count only about
+      var of = found.exact ? count(total) : "about " + count(total);
       var fixed = found.terms.filter(function (t) { return t.how === "typo"; }).map(function (t) { return "“" + t.word + "” as “" + t.stems[0] + "…”"; });
-      status.textContent = (total === 0 ? "No results." :
-        (shown < total ? "Showing " + shown + " of " + count(total) + "." : count(total) + ".")) +
+      status.textContent = (shown === 0 ? "No results." :
+        (found.complete && shown >= found.results.length ? count(shown) + "." : "Showing " + shown + " of " + of + ".")) +
         (fixed.length ? " Searched " + fixed.join(", ") + "." : "");
-      more.hidden = shown >= total;
+      more.hidden = found.complete && shown >= found.results.length;
       if (focus && first) first.focus();
     });
   }
@@ -383,7 +592,7 @@
     more.hidden = true;
     if (!text.trim()) { status.textContent = ""; return; }
     status.textContent = "Searching…";
-    engine.query(text).then(function (found) {
+    engine.query(text, PAGE).then(function (found) {
       if (id !== latest) return;
       current = found;
       return showMore(id, false);

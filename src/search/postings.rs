@@ -1,0 +1,241 @@
+//! The postings of the search index: their compact encoding, and the blocks a long list is cut
+//! into, so that a query reads only the blocks that can change its first results.
+//!
+//! A list of at most [`BLOCK`] postings is a string of [`DIGITS`] in its term shard. A longer one
+//! is cut, in document order, into blocks of [`BLOCK`] postings, each a file of its own
+//! (`b/<n>.json`, numbered in key order), and the term shard holds `[df, first block, directory]`:
+//! the exact number of documents holding the stem, and per block its first document and the two
+//! postings that bound what any of its documents can score (see [`push_block_entry`]). The browser
+//! reads the blocks whose bounds beat the results it has, and the blocks that hold the documents
+//! another word of the query found: the first results are exact after a few blocks, and "Show
+//! more" reads on to the end.
+
+use rayon::prelude::*;
+
+/// Postings per block of a long list; a list of at most this many stays in its term shard.
+pub const BLOCK: usize = 256;
+
+/// The digits of the postings' encoding: printable ASCII without `"`, `\`, `'`, `<`, `>` and `&`,
+/// so that a list is a JSON string as it is, and no markup. The first [`RADIX`] end a number, the
+/// next [`RADIX`] say that more digits follow.
+pub const DIGITS: &[u8; 88] =
+    b"!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+/// Values per digit.
+const RADIX: u32 = 44;
+
+/// BM25 parameters, as `search.js` has them.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// The most words of a title a posting says (in the low five bits of its `f`).
+pub const TITLE_WORDS_MAX: u32 = 31;
+
+/// One document holding a stem: its number, 32 times its weighted frequency of the stem plus the
+/// number of words of its title when the title holds the stem, its weighted length.
+#[derive(Clone, Copy)]
+pub struct Posting {
+    pub doc: u32,
+    pub f: u32,
+    pub length: u32,
+}
+
+impl Posting {
+    fn tf(self) -> u32 {
+        self.f / (TITLE_WORDS_MAX + 1)
+    }
+    fn title(self) -> u32 {
+        self.f % (TITLE_WORDS_MAX + 1)
+    }
+    /// The part of its BM25 score that depends on the document (times the stem's idf), as
+    /// `search.js` computes it.
+    fn score(self, avgdl: f64) -> f64 {
+        let tf = f64::from(self.tf());
+        tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * f64::from(self.length) / avgdl))
+    }
+    /// Where it ranks among the postings of a one-word query (higher first), as `search.js`
+    /// ranks: a topic or actor named by the word, then titles holding it, the shortest first,
+    /// then by score.
+    fn rank_key(self, avgdl: f64, explainers: u32) -> (u32, std::cmp::Reverse<u32>, f64) {
+        let title = self.title();
+        let tier = if title == 0 { 0 } else { 1 + 2 * u32::from(self.doc >= explainers) };
+        (tier, std::cmp::Reverse(title), self.score(avgdl))
+    }
+}
+
+/// How a term shard holds a stem's postings.
+pub enum List {
+    /// At most [`BLOCK`] postings, encoded.
+    Inline(Vec<u8>),
+    /// Longer: the exact count, the number of the first block file, the directory of the blocks,
+    /// and the blocks (written to files of their own).
+    Blocked { df: usize, first: usize, directory: Vec<u8>, blocks: Vec<Vec<u8>> },
+}
+
+/// The lists of sorted stems: each encoded (in parallel), its blocks numbered from 0 in key order.
+pub fn lists(postings: Vec<Vec<Posting>>, avgdl: f64, explainers: u32) -> Vec<List> {
+    let mut lists: Vec<List> = postings.into_par_iter().map(|p| list(&p, avgdl, explainers)).collect();
+    let mut next = 0;
+    for list in &mut lists {
+        if let List::Blocked { first, blocks, .. } = list {
+            *first = next;
+            next += blocks.len();
+        }
+    }
+    lists
+}
+
+/// One stem's list (its `first` block still 0).
+fn list(postings: &[Posting], avgdl: f64, explainers: u32) -> List {
+    if postings.len() <= BLOCK {
+        let mut out = Vec::with_capacity(postings.len() * 5);
+        encode_run(&mut out, postings, 0);
+        return List::Inline(out);
+    }
+    let mut directory = Vec::new();
+    let mut blocks = Vec::with_capacity(postings.len().div_ceil(BLOCK));
+    let mut previous = 0;
+    for block in postings.chunks(BLOCK) {
+        let start = block[0].doc;
+        push_block_entry(&mut directory, start - previous, block, avgdl, explainers);
+        previous = start;
+        let mut out = Vec::with_capacity(block.len() * 5);
+        encode_run(&mut out, block, start);
+        blocks.push(out);
+    }
+    List::Blocked { df: postings.len(), first: 0, directory, blocks }
+}
+
+/// Appends postings in document order, each document as the gap from the one before (the first
+/// from `start`).
+fn encode_run(out: &mut Vec<u8>, postings: &[Posting], start: u32) {
+    let mut previous = start;
+    for p in postings {
+        encode_posting(out, p.doc - previous, p.f, p.length);
+        previous = p.doc;
+    }
+}
+
+/// Appends a block's entry in its list's directory: the gap from the previous block's first
+/// document (from 0 for the first block); its best posting for a one-word query (its tier: 3 for
+/// a topic or actor whose title holds the stem, 1 for an explainer's title, else 0; then as
+/// [`encode_posting`] writes it, without the gap), which bounds the rank of its documents; and the
+/// weighted frequency and length of its best-scoring posting, which bounds what any of them adds
+/// to a score. The browser computes both bounds with the `avgdl` of the same meta.json.
+pub fn push_block_entry(out: &mut Vec<u8>, gap: u32, block: &[Posting], avgdl: f64, explainers: u32) {
+    let by_rank = |a: &&Posting, b: &&Posting| {
+        let (x, y) = (a.rank_key(avgdl, explainers), b.rank_key(avgdl, explainers));
+        x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.total_cmp(&y.2))
+    };
+    let best = block.iter().max_by(by_rank).expect("a block is not empty");
+    let top = block.iter().max_by(|a, b| a.score(avgdl).total_cmp(&b.score(avgdl))).expect("a block is not empty");
+    push_varint(out, gap);
+    push_varint(out, best.rank_key(avgdl, explainers).0);
+    push_tf_title(out, best.f);
+    push_varint(out, best.length);
+    push_varint(out, top.tf());
+    push_varint(out, top.length);
+}
+
+/// Appends `n` in [`DIGITS`]: least significant digit first, each but the last from the upper
+/// half. A number below 44 takes one byte, below 1,936 two: most gaps, counts and lengths.
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= RADIX {
+        out.push(DIGITS[(RADIX + n % RADIX) as usize]);
+        n /= RADIX;
+    }
+    out.push(DIGITS[n as usize]);
+}
+
+/// Twice the weighted frequency, plus 1 when the title holds the stem, then the number of words
+/// of the title.
+fn push_tf_title(out: &mut Vec<u8>, f: u32) {
+    let (tf, title) = (f / (TITLE_WORDS_MAX + 1), f % (TITLE_WORDS_MAX + 1));
+    push_varint(out, tf.saturating_mul(2) + u32::from(title > 0));
+    if title > 0 {
+        push_varint(out, title);
+    }
+}
+
+/// Appends one posting: the gap from the previous document; twice the weighted frequency, plus 1
+/// when the title holds the stem, then the number of words of the title; the document's weighted
+/// length. `f` is 32 times the weighted frequency plus the title's words (0 when the title does
+/// not hold the stem).
+pub fn encode_posting(out: &mut Vec<u8>, gap: u32, f: u32, length: u32) {
+    push_varint(out, gap);
+    push_tf_title(out, f);
+    push_varint(out, length);
+}
+
+/// The numbers of a string of [`DIGITS`]; `None` when it is none.
+fn numbers(text: &str) -> Option<Vec<u32>> {
+    let mut numbers = Vec::new();
+    let (mut n, mut scale) = (0u64, 1u64);
+    for byte in text.bytes() {
+        let digit = DIGITS.iter().position(|&d| d == byte)? as u64;
+        n = n.checked_add((digit % u64::from(RADIX)).checked_mul(scale)?)?;
+        if digit >= u64::from(RADIX) {
+            scale = scale.checked_mul(u64::from(RADIX))?;
+        } else {
+            numbers.push(u32::try_from(n).ok()?);
+            (n, scale) = (0, 1);
+        }
+    }
+    (scale == 1).then_some(numbers)
+}
+
+/// The postings of an encoded list or block as the browser reads them: triples of the gap from
+/// the previous document, 32 times the weighted frequency plus the title's words, and the
+/// weighted length. `None` when `list` is no list [`encode_posting`] writes.
+pub fn decode_postings(list: &str) -> Option<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut rest = numbers(list)?.into_iter();
+    while let Some(gap) = rest.next() {
+        let tf_title = rest.next()?;
+        let title = if tf_title & 1 == 1 { rest.next()? } else { 0 };
+        out.extend([gap, (tf_title >> 1).checked_mul(TITLE_WORDS_MAX + 1)? + title, rest.next()?]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_decode_to_what_was_encoded() {
+        let mut list = Vec::new();
+        let postings = [(0, 32, 7), (1, 5 * 32 + 4, 1_935), (43, 44 * 32, 1_936), (u32::MAX, u32::MAX, u32::MAX)];
+        for &(gap, f, length) in &postings {
+            encode_posting(&mut list, gap, f, length);
+        }
+        let text = std::str::from_utf8(&list).unwrap();
+        // no byte that JSON or markup would escape
+        assert!(!text.contains(['"', '\\', '<', '>', '&', '\'']), "{text}");
+        let flat: Vec<u32> = postings.iter().flat_map(|&(g, f, l)| [g, f, l]).collect();
+        assert_eq!(decode_postings(text).unwrap(), flat);
+        // short numbers take one digit, numbers below 1,936 two
+        assert_eq!(text.find('!'), Some(0));
+        assert_eq!(decode_postings("").unwrap(), Vec::<u32>::new());
+        assert!(decode_postings("é").is_none() && decode_postings("~").is_none() && decode_postings("!").is_none());
+    }
+
+    #[test]
+    fn a_long_list_is_cut_into_blocks_with_bounds() {
+        let postings: Vec<Posting> = (0..BLOCK as u32 * 2 + 1)
+            .map(|i| Posting { doc: i * 3, f: 32 * (1 + i % 7) + u32::from(i == 300) * 4, length: 100 + i })
+            .collect();
+        let List::Blocked { df, directory, blocks, .. } = list(&postings, 120.0, 1_000) else {
+            panic!("a long list is blocked")
+        };
+        assert_eq!((df, blocks.len()), (postings.len(), 3));
+        // each block decodes to its postings, from its first document
+        let second = decode_postings(std::str::from_utf8(&blocks[1]).unwrap()).unwrap();
+        assert_eq!(second[..3], [0, postings[BLOCK].f, postings[BLOCK].length]);
+        assert_eq!(second.len(), BLOCK * 3);
+        // the directory: first document's gap, best posting (the title that holds the stem in
+        // the second block), top scorer
+        let entries = numbers(std::str::from_utf8(&directory).unwrap()).unwrap();
+        assert_eq!(entries[..6], [0, 0, 2 * 7, 100 + 6, 7, 100 + 6]);
+        assert_eq!(entries[6..13], [BLOCK as u32 * 3, 1, 2 * (1 + 300 % 7) + 1, 4, 400, 7, 100 + 258]);
+    }
+}
