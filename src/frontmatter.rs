@@ -427,15 +427,33 @@ pub struct ExplainerMeta {
 }
 
 /// Where fields of an explainer were written, as byte ranges of its file (`offset`, `len`), for
-/// the findings of the editorial lint (`src/lint/`).
+/// the findings of the editorial lint (`src/lint/`): those found while reading them anyway. The
+/// others are found again by the lint alone ([`LintPlaces`]), so that a build does not look for
+/// them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Places {
-    pub summary: Option<(usize, usize)>,
     /// One per takeaway, in order.
     pub takeaways: Vec<(usize, usize)>,
     pub reviewed: Option<(usize, usize)>,
-    /// One per entry of `sources`, in order: where its id is written.
+}
+
+/// Where `summary:` and each source's id are written in an explainer's file, found for the lint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LintPlaces {
+    pub summary: Option<(usize, usize)>,
+    /// One per entry of `sources`, in order.
     pub sources: Vec<(usize, usize)>,
+}
+
+impl LintPlaces {
+    /// Finds them in the front matter of `split` (the file of `source`), as read into `meta`.
+    pub fn find(source: &SourceFile<'_>, split: &Split<'_>, meta: &ExplainerMeta) -> LintPlaces {
+        let (yaml, yaml_start) = split.yaml.unwrap_or(("", split.body_offset));
+        let locator = KeyLocator::new(source.text, yaml, yaml_start);
+        let summary =
+            meta.summary.as_ref().map(|s| locator.find_in("summary", s, 0).unwrap_or_else(|| locator.value("summary")));
+        LintPlaces { summary, sources: locate_source_ids(&locator, &meta.sources) }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -642,11 +660,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
             "image" => image = r.located_text(&key, value),
             "updated" => updated = r.date(&key, value),
             "expires" => expires = r.date(&key, value),
-            "summary" => {
-                let located = r.located_text(&key, value);
-                places.summary = located.as_ref().map(|l| (l.offset, l.len));
-                summary = located.map(|l| l.value);
-            }
+            "summary" => summary = r.text(&key, value),
             "reviewed" => {
                 reviewed = r.date(&key, value);
                 places.reviewed = reviewed.is_some().then(|| r.locator.value(&key));
@@ -662,10 +676,7 @@ pub fn read_explainer(source: &SourceFile<'_>, split: &Split<'_>) -> Read<Explai
                 places.takeaways = located.iter().map(|l| (l.offset, l.len)).collect();
                 takeaways = located.into_iter().map(|l| l.value).collect();
             }
-            "sources" => {
-                sources = read_sources(&mut r, &key, value);
-                places.sources = locate_source_ids(&r, &sources);
-            }
+            "sources" => sources = read_sources(&mut r, &key, value),
             "timeline" => {
                 timeline = r.records(&key, value, |r, raw: RawTimelineEntry, _| {
                     let date = r.record_date("timeline", &raw.date.0)?;
@@ -787,15 +798,15 @@ fn read_update_kind(r: &mut FieldReader<'_, '_>, kind: Option<Scalar>) -> Option
 
 /// Where each source's id is written in the block of `sources:`, in order (each looked for after
 /// the one before, so that an id that is also a word of an earlier title is not taken for it).
-fn locate_source_ids(r: &FieldReader<'_, '_>, sources: &[SourceEntry]) -> Vec<(usize, usize)> {
+fn locate_source_ids(locator: &KeyLocator<'_>, sources: &[SourceEntry]) -> Vec<(usize, usize)> {
     let mut cursor = 0;
     sources
         .iter()
         .map(|s| {
-            let found = r.locator.find_in("sources", &format!("id: {}", s.id), cursor);
+            let found = locator.find_in("sources", &format!("id: {}", s.id), cursor);
             let at = match found {
                 Some((offset, len)) => (offset + 4, len - 4),
-                None => r.locate_in("sources", &s.id),
+                None => locator.find_in("sources", &s.id, 0).unwrap_or_else(|| locator.value("sources")),
             };
             cursor = at.0 + at.1;
             at

@@ -66,10 +66,11 @@ fn lint_explainer(site: &Site<'_>, e: &Explainer<'_>, today: NaiveDate) -> Vec<D
     let mut out = Vec::new();
     let Ok(split) = crate::frontmatter::split(&source) else { return out };
     let scan = body::scan(split.body, split.body_offset);
+    let places = crate::frontmatter::LintPlaces::find(&source, &split, &e.meta);
     body_rules(&source, e, &scan, &mut out);
-    lengths(&source, e, &scan, &mut out);
+    lengths(&source, e, &scan, places.summary, &mut out);
     review(&source, e, site.config.lint.review_after_days, today, &mut out);
-    sources(&source, e, &mut out);
+    sources(&source, e, &places.sources, &mut out);
     actors(site, &source, e, split.body, split.body_offset, &mut out);
     out
 }
@@ -113,11 +114,17 @@ fn body_rules(source: &SourceFile<'_>, e: &Explainer<'_>, scan: &body::BodyScan,
 }
 
 /// Summaries and takeaways too long for the lists, cards and boxes that show them.
-fn lengths(source: &SourceFile<'_>, e: &Explainer<'_>, scan: &body::BodyScan, out: &mut Vec<Diagnostic>) {
+fn lengths(
+    source: &SourceFile<'_>,
+    e: &Explainer<'_>,
+    scan: &body::BodyScan,
+    summary_at: Option<(usize, usize)>,
+    out: &mut Vec<Diagnostic>,
+) {
     let summary_length = e.summary.chars().count();
     if summary_length > MAX_SUMMARY {
         // at `summary:`, or at the paragraph it was taken from
-        let at = e.meta.places.summary.or_else(|| scan.first_paragraph.clone().map(|r| (r.start, r.len())));
+        let at = summary_at.or_else(|| scan.first_paragraph.clone().map(|r| (r.start, r.len())));
         if let Some(at) = at {
             out.push(warn(
                 source,
@@ -162,7 +169,7 @@ fn review(source: &SourceFile<'_>, e: &Explainer<'_>, days: u32, today: NaiveDat
 }
 
 /// Sources no citation uses, and citations of sources published after the explainer.
-fn sources(source: &SourceFile<'_>, e: &Explainer<'_>, out: &mut Vec<Diagnostic>) {
+fn sources(source: &SourceFile<'_>, e: &Explainer<'_>, places: &[(usize, usize)], out: &mut Vec<Diagnostic>) {
     let cited: Vec<(&str, usize, usize)> = e
         .body
         .links
@@ -171,7 +178,7 @@ fn sources(source: &SourceFile<'_>, e: &Explainer<'_>, out: &mut Vec<Diagnostic>
         .filter_map(|l| l.dest.strip_prefix("source:").map(|id| (id, l.offset, l.len)))
         .collect();
     let published = e.meta.date.day();
-    for (entry, &at) in e.meta.sources.iter().zip(&e.meta.places.sources) {
+    for (entry, &at) in e.meta.sources.iter().zip(places) {
         let uses: Vec<&(&str, usize, usize)> = cited.iter().filter(|(id, ..)| *id == entry.id).collect();
         if uses.is_empty() {
             out.push(warn(

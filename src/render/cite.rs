@@ -106,6 +106,10 @@ fn html(text: &str) -> String {
 /// Text inside a BibTeX field in braces: LaTeX's special characters escaped, so that a title
 /// cannot close the field or run a command.
 pub fn bibtex(text: &str) -> String {
+    const SPECIAL: &[u8] = b"\\{}%&$#_^~\n\r";
+    if !text.bytes().any(|b| SPECIAL.contains(&b)) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
