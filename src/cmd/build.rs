@@ -1,10 +1,11 @@
 //! `dossier build`: the whole site into the output folder, or nothing.
 
 use super::{fail, report, seconds};
+use crate::build_cache;
 use crate::cli::BuildArgs;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::output::{Staging, check_output_dir, check_ownership};
-use crate::pipeline::{self, PipelineOptions};
+use crate::pipeline::{self, Persisted, PipelineOptions};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -43,10 +44,31 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
     };
     staging.publish(&config.publish.precompress, config.base_url.as_str());
-    let rendered = match pipeline::run(&options, config, &staging) {
-        Ok(r) => r,
-        Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
+    // the build cache: read before the run, written once the new output is in place
+    let cache_file = build_cache::path(&options.root, &config.images.cache_dir);
+    let mut persisted = Persisted::default();
+    let mut cache_warnings = Vec::new();
+    // with `--no-cache`, the cache is neither read nor written, nor removed: what it records (a
+    // page with this fingerprint has bytes with this hash) stays true whatever this build writes
+    if !args.no_cache {
+        let (previous, warning) = build_cache::read(&cache_file);
+        persisted.previous = previous;
+        cache_warnings.extend(warning);
+    }
+    let result = if args.no_cache {
+        pipeline::run(&options, config, &staging)
+    } else {
+        pipeline::run_persisted(&options, config, &staging, &mut persisted)
     };
+    let mut rendered = match result {
+        Ok(r) => r,
+        Err(mut diagnostics) => {
+            diagnostics.extend(cache_warnings);
+            crate::diagnostics::sort(&mut diagnostics);
+            return fail(&diagnostics, &format!("{shown} was not changed"));
+        }
+    };
+    rendered.warnings.extend(cache_warnings);
     let copy_started = Instant::now();
     // the redirect and header files of `[publish]`, through the same writer as the pages
     let static_files = match crate::publish::write_host_files(&staging, &rendered) {
@@ -73,18 +95,24 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(moved_aside) => report(&moved_aside),
         Err(e) => return cannot_replace(e),
     }
+    let record = persisted.now.take().map(|now| now.record(&staging.page_hashes()));
     if let Err(e) = staging.commit() {
         return cannot_replace(e);
     }
+    if let Some(record) = record {
+        rendered.warnings.extend(build_cache::write(&cache_file, &record));
+    }
+    crate::diagnostics::sort(&mut rendered.warnings);
     report(&rendered.warnings);
     note_supplied_robots(&rendered.static_files);
     if args.timings {
         let t = &rendered.timings;
         eprintln!(
-            "timings: load {}, parse {}, assemble {}, render {} (and search index {} alongside), finish writing {}",
+            "timings: load {}, parse {}, assemble {}, fingerprints {}, render {} (and search index {} alongside), finish writing {}",
             seconds(t.load),
             seconds(t.parse),
             seconds(t.assemble),
+            seconds(t.compare),
             seconds(t.render),
             seconds(t.search),
             seconds(copy_started.elapsed())
@@ -96,8 +124,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
     } else {
         String::new()
     };
+    // with the build cache, the pages it did not render again are said apart
+    let unchanged = if rendered.rendered < rendered.pages {
+        format!(" ({} rendered, the others unchanged)", rendered.rendered)
+    } else {
+        String::new()
+    };
     println!(
-        "Built {} pages{search} and copied {files} static files into {shown} in {}",
+        "Built {} pages{unchanged}{search} and copied {files} static files into {shown} in {}",
         rendered.pages,
         seconds(started.elapsed())
     );
