@@ -88,7 +88,7 @@ fn a_title_edit_renders_the_lists_and_feeds_that_show_it() {
     let n = rendered(&run).expect("fewer pages than all");
     assert!(n > 3, "the page, lists and feeds: {}", run.stdout);
     assert!(site.read("index.html").contains("The new chip rules"));
-    assert!(site.read("index.xml").contains("The new chip rules"));
+    assert!(site.read("atom.xml").contains("The new chip rules"));
 }
 
 #[test]
@@ -135,7 +135,16 @@ fn damaged_cache_is_ignored(damage: fn(Vec<u8>) -> Vec<u8>) -> String {
     // the build wrote a good cache again
     let again = site.build_ok();
     assert_eq!(rendered(&again), Some(0), "{}\n{}", again.stdout, again.stderr);
-    run.stderr_stable().replace(&site.root.display().to_string(), "SITE")
+    // numbers (lengths in bytes) vary with the executable's identity, recorded in the cache
+    let mut stable = String::new();
+    for c in run.stderr_stable().chars() {
+        match c {
+            '0'..='9' if stable.ends_with('N') => {}
+            '0'..='9' => stable.push('N'),
+            c => stable.push(c),
+        }
+    }
+    stable
 }
 
 #[test]
@@ -209,8 +218,8 @@ fn a_page_changed_in_the_output_by_hand_is_rendered_again() {
 #[test]
 fn init_keeps_the_cache_out_of_git() {
     let site = Site::empty();
-    site.run(&["init"]).assert_success();
-    let ignored = std::fs::read_to_string(site.root.join(".gitignore")).unwrap();
+    site.run(&["init", "new-site"]).assert_success();
+    let ignored = std::fs::read_to_string(site.root.join("new-site/.gitignore")).unwrap();
     assert!(ignored.lines().any(|l| l == "/.dossier-cache/"), "{ignored}");
 }
 
