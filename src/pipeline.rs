@@ -249,8 +249,10 @@ fn stages<'s>(
     let (pages, fingerprints) = pages_to_render(&site, warm.as_ref(), persist.as_ref(), sink);
     timings.compare = started.elapsed();
 
-    // render, with the search index alongside; after errors, to nowhere and without the index
-    let with_search = !failed && warm.is_none();
+    // render, with the search index alongside; after errors, to nowhere and without the index;
+    // with the build cache, the index of the same site is kept
+    let kept_search = persist.as_ref().filter(|_| !failed).and_then(|p| p.keep_search(sink));
+    let with_search = !failed && warm.is_none() && kept_search.is_none();
     let (rendered, search) = render(&site, templates, &pages, sink, with_search);
     (timings.render, timings.search) = (rendered.1, search.as_ref().map_or(Duration::ZERO, |s| s.1));
     let rendered = match rendered.0 {
@@ -280,7 +282,7 @@ fn stages<'s>(
             return Err(sorted(diagnostics));
         }
         Some(Ok(files)) => files,
-        None => 0,
+        None => kept_search.unwrap_or(0),
     };
 
     // success: a cache records the pages as they are now, and keeps the site for the index
@@ -476,6 +478,8 @@ struct Persist<'p> {
     global: u64,
     /// A hash of each content file's path and text, by the file's address.
     versions: FileVersions,
+    /// `global` and every content file's version, in order: the search index is made of these.
+    site: u64,
     previous: Option<build_cache::Pages>,
     now: &'p mut Option<build_cache::Now>,
 }
@@ -502,8 +506,22 @@ impl<'p> Persist<'p> {
                 (Arc::as_ptr(file) as usize, std::hash::Hasher::finish(&h))
             })
             .collect();
+        let mut site = xxhash_rust::xxh3::Xxh3Default::new();
+        std::hash::Hash::hash(&(global, &loaded.unreadable), &mut site);
+        for file in &loaded.content {
+            std::hash::Hash::hash(&versions_of(&versions, file), &mut site);
+        }
+        let site = std::hash::Hasher::finish(&site);
         let previous = persisted.previous.take().and_then(|stored| stored.pages_for(&key));
-        Persist { key, global, versions, previous, now: &mut persisted.now }
+        Persist { key, global, versions, site, previous, now: &mut persisted.now }
+    }
+
+    /// Keeps the search index of the last build when the site is the one it was made of, and
+    /// `sink` can keep every file of it: returns how many files, or `None` when it is to be
+    /// written.
+    fn keep_search(&self, sink: &dyn Sink) -> Option<usize> {
+        let previous = self.previous.as_ref().filter(|p| p.site == self.site && !p.search.is_empty())?;
+        previous.search.iter().all(|(path, hash)| sink.keep(path, *hash)).then_some(previous.search.len())
     }
 
     fn previous_ids(&self) -> Option<&RenderedIds> {
@@ -531,8 +549,13 @@ impl<'p> Persist<'p> {
 
     /// A successful run: what to record once its pages are written.
     fn record(self, fingerprints: Fingerprints, ids: RenderedIds) {
-        *self.now = Some(build_cache::Now { key: self.key, fingerprints, ids });
+        *self.now = Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids });
     }
+}
+
+/// The version of `file` in `versions` (every file of the run has one).
+fn versions_of(versions: &FileVersions, file: &Arc<ContentFile>) -> u64 {
+    versions.get(&(Arc::as_ptr(file) as usize)).copied().unwrap_or(u64::MAX)
 }
 
 // What the stages read: the site's files, each behind an `Arc`.

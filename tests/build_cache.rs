@@ -259,11 +259,11 @@ enum Edit {
         slot: usize,
     },
     /// A sentence added to the body of a fixture explainer.
-    EditFixtureBody {
+    FixtureBody {
         sentence: usize,
     },
     /// The fixture explainer's title.
-    EditFixtureTitle {
+    FixtureTitle {
         title: usize,
     },
     /// An actor profile (Wang Wentao), written with a role, or removed.
@@ -315,8 +315,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         4 => explainer,
         1 => (0..SLOTS.len(), 0..SLOTS.len()).prop_map(|(from, to)| Edit::Rename { from, to }),
         1 => (0..SLOTS.len()).prop_map(|slot| Edit::Delete { slot }),
-        2 => (0..SENTENCES.len()).prop_map(|sentence| Edit::EditFixtureBody { sentence }),
-        1 => (0..TITLES.len()).prop_map(|title| Edit::EditFixtureTitle { title }),
+        2 => (0..SENTENCES.len()).prop_map(|sentence| Edit::FixtureBody { sentence }),
+        1 => (0..TITLES.len()).prop_map(|title| Edit::FixtureTitle { title }),
         1 => prop::option::of(0..3usize).prop_map(|role| Edit::Actor { role }),
         1 => (0..3usize).prop_map(|summary| Edit::Topic { summary }),
         1 => any::<bool>().prop_map(|present| Edit::NewTopic { present }),
@@ -358,12 +358,12 @@ fn apply(site: &Site, edit: &Edit) {
         Edit::Delete { slot } => {
             let _ = std::fs::remove_file(slot_path(site, *slot));
         }
-        Edit::EditFixtureBody { sentence } => replace(
+        Edit::FixtureBody { sentence } => replace(
             "content/articles/tariffs.md",
             "\n## What was agreed",
             &format!("\n{}\n\n## What was agreed", SENTENCES[*sentence]),
         ),
-        Edit::EditFixtureTitle { title } => {
+        Edit::FixtureTitle { title } => {
             let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
             let old = text.lines().find(|l| l.starts_with("title: ")).unwrap().to_string();
             site.write("content/articles/chips.md", &text.replacen(&old, &format!("title: {}", TITLES[*title]), 1));
@@ -461,4 +461,22 @@ fn a_cached_build_is_byte_for_byte_a_cold_build_after_any_edits() {
     if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+#[test]
+fn kept_pages_keep_their_compressed_copies_and_redirects() {
+    // `[publish]`: gzip and brotli copies of every page, redirect files, fingerprinted assets
+    let site = Site::fixture("publish");
+    site.build_ok();
+    site.build_ok();
+    let edited = site.root.join("content/articles/export-controls.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    let paragraph = text.rfind("\n\n").unwrap();
+    std::fs::write(&edited, format!("{}\n\nA sentence added.{}", &text[..paragraph], &text[paragraph..])).unwrap();
+    let run = cached_equals_cold(&site, "a body edit with precompressed copies");
+    assert!(rendered(&run).is_some_and(|n| n < 5), "{}", run.stdout);
+    assert!(site.exists("index.html.gz") && site.exists("index.html.br"));
+    // and once more, over the other folder
+    std::fs::write(&edited, text).unwrap();
+    cached_equals_cold(&site, "undoing the edit").assert_success();
 }

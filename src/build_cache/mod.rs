@@ -66,8 +66,13 @@ pub struct PageRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stored {
     pub key: Key,
+    /// The whole site: the key, and the path and text of every content file. The search index is
+    /// made of nothing else.
+    pub site: u64,
     /// By path.
     pub pages: Vec<PageRecord>,
+    /// The files of the search index (output file, hash of the bytes), by path.
+    pub search: Vec<(String, u128)>,
 }
 
 /// The pages of a cache whose key is this build's, for lookups.
@@ -76,7 +81,12 @@ pub struct Pages {
     /// Output file → (fingerprint, hash of the bytes).
     pub pages: FxHashMap<String, (u64, u128)>,
     pub ids: RenderedIds,
+    pub site: u64,
+    pub search: Vec<(String, u128)>,
 }
+
+/// The folder of the search index's files in the output.
+const SEARCH_FILES: &str = "search/index/";
 
 impl Stored {
     /// The pages, when the cache was made under `key`; none otherwise (everything could differ).
@@ -84,7 +94,7 @@ impl Stored {
         if self.key != *key {
             return None;
         }
-        let mut pages = Pages::default();
+        let mut pages = Pages { site: self.site, search: self.search, ..Pages::default() };
         pages.pages.reserve(self.pages.len());
         pages.ids.reserve(self.pages.len());
         for PageRecord { path, fingerprint, hash, ids } in self.pages {
@@ -100,6 +110,7 @@ impl Stored {
 #[derive(Debug)]
 pub struct Now {
     pub key: Key,
+    pub site: u64,
     pub fingerprints: Vec<(String, u64)>,
     pub ids: RenderedIds,
 }
@@ -119,7 +130,13 @@ impl Now {
             })
             .collect();
         pages.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        Stored { key: self.key, pages }
+        let mut search: Vec<(String, u128)> = hashes
+            .iter()
+            .filter(|(path, _)| path.starts_with(SEARCH_FILES) && path.ends_with(".json"))
+            .map(|(path, &hash)| (path.clone(), hash))
+            .collect();
+        search.sort_unstable();
+        Stored { key: self.key, site: self.site, pages, search }
     }
 }
 
@@ -280,7 +297,7 @@ mod tests {
             PageRecord { path: "a/index.html".into(), fingerprint: 1, hash: 2, ids: vec!["x".into()] },
             PageRecord { path: "b/index.html".into(), fingerprint: 3, hash: 4, ids: vec![] },
         ];
-        Stored { key, pages }
+        Stored { key, site: 7, pages, search: vec![("search/index/meta.json".into(), 5)] }
     }
 
     #[test]
@@ -352,14 +369,21 @@ mod tests {
     }
 
     #[test]
-    fn a_record_leaves_out_pages_without_a_hash() {
+    fn a_record_leaves_out_pages_without_a_hash_and_keeps_the_search_files() {
         let now = Now {
             key: stored().key,
+            site: 7,
             fingerprints: vec![("b/index.html".into(), 3), ("a/index.html".into(), 1), ("c.xml".into(), 9)],
             ids: [("a/index.html".to_string(), vec!["x".to_string()])].into_iter().collect(),
         };
-        let hashes: FxHashMap<String, u128> =
-            [("a/index.html".to_string(), 2), ("b/index.html".to_string(), 4)].into_iter().collect();
+        let hashes: FxHashMap<String, u128> = [
+            ("a/index.html".to_string(), 2),
+            ("b/index.html".to_string(), 4),
+            ("search/index/meta.json".to_string(), 5),
+            ("search/index/meta.json.gz".to_string(), 6),
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(now.record(&hashes), stored());
     }
 

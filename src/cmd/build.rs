@@ -95,13 +95,21 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(moved_aside) => report(&moved_aside),
         Err(e) => return cannot_replace(e),
     }
-    let record = persisted.now.take().map(|now| now.record(&staging.page_hashes()));
-    if let Err(e) = staging.commit() {
+    // the cache is written while the output is swapped in: what it records (a page with this
+    // fingerprint has bytes with this hash) holds whether the commit succeeds or not
+    let hashes = persisted.now.is_some().then(|| staging.page_hashes());
+    let writing = persisted
+        .now
+        .take()
+        .zip(hashes)
+        .map(|(now, hashes)| std::thread::spawn(move || build_cache::write(&cache_file, &now.record(&hashes))));
+    let committed = staging.commit();
+    // joined either way: a process that ends while the cache is written leaves its temporary file
+    let cache_warning = writing.and_then(|w| w.join().ok().flatten());
+    if let Err(e) = committed {
         return cannot_replace(e);
     }
-    if let Some(record) = record {
-        rendered.warnings.extend(build_cache::write(&cache_file, &record));
-    }
+    rendered.warnings.extend(cache_warning);
     crate::diagnostics::sort(&mut rendered.warnings);
     report(&rendered.warnings);
     note_supplied_robots(&rendered.static_files);
