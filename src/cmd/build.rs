@@ -47,28 +47,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
     // the build cache: read before the run, written once the new output is in place
     let cache_file = build_cache::path(&options.root, &config.images.cache_dir);
     let mut persisted = Persisted::default();
-    let mut cache_warnings = Vec::new();
-    // with `--no-cache`, the cache is neither read nor written, nor removed: what it records (a
-    // page with this fingerprint has bytes with this hash) stays true whatever this build writes
-    if !args.no_cache {
-        let (previous, warning) = build_cache::read(&cache_file);
-        persisted.previous = previous;
-        cache_warnings.extend(warning);
-    }
-    let result = if args.no_cache {
-        pipeline::run(&options, config, &staging)
-    } else {
-        pipeline::run_persisted(&options, config, &staging, &mut persisted)
-    };
-    let mut rendered = match result {
+    let mut rendered = match run_pipeline(&options, config, &staging, &cache_file, args.no_cache, &mut persisted) {
         Ok(r) => r,
-        Err(mut diagnostics) => {
-            diagnostics.extend(cache_warnings);
-            crate::diagnostics::sort(&mut diagnostics);
-            return fail(&diagnostics, &format!("{shown} was not changed"));
-        }
+        Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
     };
-    rendered.warnings.extend(cache_warnings);
     let copy_started = Instant::now();
     // the redirect and header files of `[publish]`, through the same writer as the pages
     let static_files = match crate::publish::write_host_files(&staging, &rendered) {
@@ -114,17 +96,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     report(&rendered.warnings);
     note_supplied_robots(&rendered.static_files);
     if args.timings {
-        let t = &rendered.timings;
-        eprintln!(
-            "timings: load {}, parse {}, assemble {}, fingerprints {}, render {} (and search index {} alongside), finish writing {}",
-            seconds(t.load),
-            seconds(t.parse),
-            seconds(t.assemble),
-            seconds(t.compare),
-            seconds(t.render),
-            seconds(t.search),
-            seconds(copy_started.elapsed())
-        );
+        print_timings(&rendered.timings, copy_started.elapsed());
     }
     let files = rendered.static_files.len();
     let search = if rendered.search_files > 0 {
@@ -149,6 +121,47 @@ pub fn run(args: BuildArgs) -> ExitCode {
     // The process ends here: skip freeing what the build allocated.
     std::mem::forget(rendered);
     ExitCode::SUCCESS
+}
+
+/// Runs the pipeline into `staging`, with the build cache at `cache_file` unless `no_cache`:
+/// the cache's warning (a file that cannot be used) goes with the run's warnings or errors, and
+/// `persisted` holds what to record on success. With `--no-cache`, the cache is neither read nor
+/// written, nor removed: what it records (a page with this fingerprint has bytes with this hash)
+/// stays true whatever this build writes.
+fn run_pipeline(
+    options: &PipelineOptions,
+    config: crate::config::Config,
+    staging: &Staging,
+    cache_file: &std::path::Path,
+    no_cache: bool,
+    persisted: &mut Persisted,
+) -> Result<pipeline::Rendered, Vec<Diagnostic>> {
+    if no_cache {
+        return pipeline::run(options, config, staging);
+    }
+    let (previous, warning) = build_cache::read(cache_file);
+    persisted.previous = previous;
+    let mut result = pipeline::run_persisted(options, config, staging, persisted);
+    let diagnostics = match &mut result {
+        Ok(rendered) => &mut rendered.warnings,
+        Err(diagnostics) => diagnostics,
+    };
+    diagnostics.extend(warning);
+    crate::diagnostics::sort(diagnostics);
+    result
+}
+
+fn print_timings(t: &pipeline::Timings, finish: std::time::Duration) {
+    eprintln!(
+        "timings: load {}, parse {}, assemble {}, fingerprints {}, render {} (and search index {} alongside), finish writing {}",
+        seconds(t.load),
+        seconds(t.parse),
+        seconds(t.assemble),
+        seconds(t.compare),
+        seconds(t.render),
+        seconds(t.search),
+        seconds(finish)
+    );
 }
 
 /// Says so when the site supplies its own robots.txt (a static file), which the build uses instead
