@@ -7,14 +7,17 @@
 use dossier::build_cache;
 use libfuzzer_sys::fuzz_target;
 
+/// The version the fuzzed files claim to be written by.
+const VERSION: &str = "dossier fuzz";
+
 fn check(bytes: &[u8]) {
-    if let Ok(stored) = build_cache::decode(bytes) {
-        let again = build_cache::decode(&build_cache::encode(&stored)).expect("a cache written is read");
+    if let Ok(stored) = build_cache::decode_as(bytes, VERSION) {
+        let again = build_cache::decode_as(&build_cache::encode(&stored), VERSION).expect("a cache written is read");
         assert_eq!(again, stored, "a cache read back is the cache written");
     }
 }
 
 fuzz_target!(|data: &[u8]| {
     check(data);
-    check(&build_cache::with_header(data));
+    check(&build_cache::with_header(VERSION, data));
 });

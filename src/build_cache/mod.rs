@@ -31,8 +31,19 @@ pub const FILE: &str = "build.bin";
 const MAGIC: &[u8; 8] = b"dossierB";
 /// The layout of [`Stored`]: changed whenever a field of it changes.
 const FORMAT: u32 = 1;
-/// Magic, format, length of the contents, hash of the contents.
-const HEADER: usize = 8 + 4 + 8 + 8;
+/// Magic, format, hash of the version (of [`Key::version`]), length of the contents, hash of the
+/// contents. The version is in the header so that the cache of another dossier is dropped before
+/// its contents are decoded: another version may lay them out otherwise.
+const HEADER: usize = 8 + 4 + 8 + 8 + 8;
+
+/// Why a cache file is not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// Damaged, truncated, or not a dossier build cache: the reason.
+    Damaged(String),
+    /// Written by another version of dossier (or another build of it): dropped without a word.
+    OtherVersion,
+}
 
 /// Everything a page depends on that its fingerprint does not hash, each part hashed on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,27 +205,36 @@ pub fn path(root: &Path, cache_dir: &str) -> PathBuf {
 
 /// The bytes of a cache file holding `stored`.
 pub fn encode(stored: &Stored) -> Vec<u8> {
-    with_header(&postcard::to_allocvec(stored).expect("a Vec takes every write, and every field serializes"))
+    let contents = postcard::to_allocvec(stored).expect("a Vec takes every write, and every field serializes");
+    with_header(&stored.key.version, &contents)
 }
 
-/// A cache file of these contents: the header (magic, format, length, hash) before them.
-pub fn with_header(contents: &[u8]) -> Vec<u8> {
+/// A cache file of these contents, written by the dossier of `version`: the header (magic,
+/// format, version, length, hash) before them.
+pub fn with_header(version: &str, contents: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER + contents.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(&xxh3_64(version.as_bytes()).to_le_bytes());
     bytes.extend_from_slice(&(contents.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&xxh3_64(contents).to_le_bytes());
     bytes.extend_from_slice(contents);
     bytes
 }
 
-/// The contents of a cache file, or what is wrong with it. Any bytes at all: nothing is trusted
-/// before it is checked (the `build_cache` fuzz target holds it to that).
-pub fn decode(bytes: &[u8]) -> Result<Stored, String> {
-    let header = bytes.get(..HEADER).ok_or("it is shorter than its header")?;
+/// The contents of a cache file written by this dossier, or why it is not used. Any bytes at
+/// all: nothing is trusted before it is checked (the `build_cache` fuzz target holds it to that).
+pub fn decode(bytes: &[u8]) -> Result<Stored, Unusable> {
+    decode_as(bytes, &version())
+}
+
+/// [`decode`], for the dossier of `version`.
+pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
+    let damaged = Unusable::Damaged;
+    let header = bytes.get(..HEADER).ok_or_else(|| damaged("it is shorter than its header".to_string()))?;
     let (magic, rest) = header.split_at(8);
     if magic != MAGIC {
-        return Err("it is not a dossier build cache".to_string());
+        return Err(damaged("it is not a dossier build cache".to_string()));
     }
     let word = |at: usize, len: usize| -> u64 {
         let mut b = [0u8; 8];
@@ -223,20 +243,26 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, String> {
     };
     let format = word(0, 4);
     if format != u64::from(FORMAT) {
-        return Err(format!("it is of another format ({format}, this dossier writes {FORMAT})"));
+        return Err(damaged(format!("it is of another format ({format}, this dossier writes {FORMAT})")));
     }
-    let (len, sum) = (word(4, 8), word(12, 8));
+    let (written_by, len, sum) = (word(4, 8), word(12, 8), word(20, 8));
     let contents = &bytes[HEADER..];
     if contents.len() as u64 != len {
-        return Err(format!("it is {} bytes long where its header says {len} (truncated?)", contents.len()));
+        return Err(damaged(format!("it is {} bytes long where its header says {len} (truncated?)", contents.len())));
     }
     if xxh3_64(contents) != sum {
-        return Err("its contents do not match their hash (damaged)".to_string());
+        return Err(damaged("its contents do not match their hash (damaged)".to_string()));
+    }
+    if written_by != xxh3_64(version.as_bytes()) {
+        return Err(Unusable::OtherVersion);
     }
     let (stored, left) =
-        postcard::take_from_bytes::<Stored>(contents).map_err(|e| format!("it cannot be read: {e}"))?;
+        postcard::take_from_bytes::<Stored>(contents).map_err(|e| damaged(format!("it cannot be read: {e}")))?;
     if !left.is_empty() {
-        return Err("it has bytes after its contents".to_string());
+        return Err(damaged("it has bytes after its contents".to_string()));
+    }
+    if stored.key.version != version {
+        return Err(Unusable::OtherVersion);
     }
     Ok(stored)
 }
@@ -253,7 +279,8 @@ pub fn read(path: &Path) -> (Option<Stored>, Option<Diagnostic>) {
     match std::fs::read(path) {
         Ok(bytes) => match decode(&bytes) {
             Ok(stored) => (Some(stored), None),
-            Err(why) => (None, Some(ignored(path, why))),
+            Err(Unusable::OtherVersion) => (None, None),
+            Err(Unusable::Damaged(why)) => (None, Some(ignored(path, why))),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
         Err(e) => (None, Some(ignored(path, e))),
@@ -307,6 +334,16 @@ mod tests {
     }
 
     #[test]
+    fn a_cache_of_another_version_is_not_decoded() {
+        let mut other = stored();
+        other.key.version = "dossier 0.0.1".into();
+        assert_eq!(decode(&encode(&other)), Err(Unusable::OtherVersion));
+        // contents another version laid out otherwise are not read as this version's
+        let bytes = with_header("dossier 0.0.1", b"\x05other layout");
+        assert_eq!(decode(&bytes), Err(Unusable::OtherVersion));
+    }
+
+    #[test]
     fn every_truncation_and_every_flipped_byte_is_refused() {
         let bytes = encode(&stored());
         for len in 0..bytes.len() {
@@ -323,7 +360,7 @@ mod tests {
     fn another_format_is_refused_by_its_header() {
         let mut bytes = encode(&stored());
         bytes[8] = bytes[8].wrapping_add(1);
-        assert!(decode(&bytes).unwrap_err().contains("another format"));
+        assert!(matches!(decode(&bytes), Err(Unusable::Damaged(why)) if why.contains("another format")));
     }
 
     #[test]
