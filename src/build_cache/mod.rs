@@ -30,19 +30,23 @@ pub const FILE: &str = "build.bin";
 /// The first bytes of a cache file.
 const MAGIC: &[u8; 8] = b"dossierB";
 /// The layout of [`Stored`]: changed whenever a field of it changes.
-const FORMAT: u32 = 1;
-/// Magic, format, hash of the version (of [`Key::version`]), length of the contents, hash of the
-/// contents. The version is in the header so that the cache of another dossier is dropped before
-/// its contents are decoded: another version may lay them out otherwise.
-const HEADER: usize = 8 + 4 + 8 + 8 + 8;
+const FORMAT: u32 = 2;
+/// Magic, format, hash of the release (`dossier 0.1.0`), hash of the whole version (of
+/// [`Key::version`]: the release and the executable's identity), length of the contents, hash of
+/// the contents. The versions are in the header so that the cache of another dossier is dropped
+/// before its contents are decoded: another version may lay them out otherwise.
+const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 
 /// Why a cache file is not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unusable {
     /// Damaged, truncated, or not a dossier build cache: the reason.
     Damaged(String),
-    /// Written by another version of dossier (or another build of it): dropped without a word.
-    OtherVersion,
+    /// Written by another release of dossier: dropped, with a warning.
+    OtherRelease,
+    /// Written by another build of this release (a dossier compiled again): dropped without a
+    /// word, as every build of dossier's own tests does.
+    OtherBuild,
 }
 
 /// Everything a page depends on that its fingerprint does not hash, each part hashed on its own.
@@ -198,6 +202,12 @@ fn version() -> String {
     format!("dossier {} {identity}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The release in a version string: `dossier 0.1.0` of `dossier 0.1.0 <identity>`.
+fn release_of(version: &str) -> &str {
+    let end = version.match_indices(' ').nth(1).map_or(version.len(), |(i, _)| i);
+    &version[..end]
+}
+
 /// The cache file of the site at `root` whose cache folder is `cache_dir`.
 pub fn path(root: &Path, cache_dir: &str) -> PathBuf {
     root.join(cache_dir).join(FILE)
@@ -215,6 +225,7 @@ pub fn with_header(version: &str, contents: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER + contents.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(&xxh3_64(release_of(version).as_bytes()).to_le_bytes());
     bytes.extend_from_slice(&xxh3_64(version.as_bytes()).to_le_bytes());
     bytes.extend_from_slice(&(contents.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&xxh3_64(contents).to_le_bytes());
@@ -245,7 +256,7 @@ pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
     if format != u64::from(FORMAT) {
         return Err(damaged(format!("it is of another format ({format}, this dossier writes {FORMAT})")));
     }
-    let (written_by, len, sum) = (word(4, 8), word(12, 8), word(20, 8));
+    let (release, written_by, len, sum) = (word(4, 8), word(12, 8), word(20, 8), word(28, 8));
     let contents = &bytes[HEADER..];
     if contents.len() as u64 != len {
         return Err(damaged(format!("it is {} bytes long where its header says {len} (truncated?)", contents.len())));
@@ -253,8 +264,11 @@ pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
     if xxh3_64(contents) != sum {
         return Err(damaged("its contents do not match their hash (damaged)".to_string()));
     }
+    if release != xxh3_64(release_of(version).as_bytes()) {
+        return Err(Unusable::OtherRelease);
+    }
     if written_by != xxh3_64(version.as_bytes()) {
-        return Err(Unusable::OtherVersion);
+        return Err(Unusable::OtherBuild);
     }
     let (stored, left) =
         postcard::take_from_bytes::<Stored>(contents).map_err(|e| damaged(format!("it cannot be read: {e}")))?;
@@ -262,7 +276,7 @@ pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
         return Err(damaged("it has bytes after its contents".to_string()));
     }
     if stored.key.version != version {
-        return Err(Unusable::OtherVersion);
+        return Err(Unusable::OtherBuild);
     }
     Ok(stored)
 }
@@ -279,7 +293,8 @@ pub fn read(path: &Path) -> (Option<Stored>, Option<Diagnostic>) {
     match std::fs::read(path) {
         Ok(bytes) => match decode(&bytes) {
             Ok(stored) => (Some(stored), None),
-            Err(Unusable::OtherVersion) => (None, None),
+            Err(Unusable::OtherBuild) => (None, None),
+            Err(Unusable::OtherRelease) => (None, Some(ignored(path, "it was written by another version of dossier"))),
             Err(Unusable::Damaged(why)) => (None, Some(ignored(path, why))),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
@@ -337,10 +352,13 @@ mod tests {
     fn a_cache_of_another_version_is_not_decoded() {
         let mut other = stored();
         other.key.version = "dossier 0.0.1".into();
-        assert_eq!(decode(&encode(&other)), Err(Unusable::OtherVersion));
+        assert_eq!(decode(&encode(&other)), Err(Unusable::OtherRelease));
         // contents another version laid out otherwise are not read as this version's
-        let bytes = with_header("dossier 0.0.1", b"\x05other layout");
-        assert_eq!(decode(&bytes), Err(Unusable::OtherVersion));
+        let bytes = with_header("dossier 0.0.1 x", b"\x05other layout");
+        assert_eq!(decode(&bytes), Err(Unusable::OtherRelease));
+        let rebuilt = format!("dossier {} another-build", env!("CARGO_PKG_VERSION"));
+        assert_eq!(decode(&with_header(&rebuilt, b"\x05other layout")), Err(Unusable::OtherBuild));
+        assert_eq!(release_of("dossier 1.2.3 9-1.2"), "dossier 1.2.3");
     }
 
     #[test]
