@@ -65,6 +65,10 @@ pub struct BuildArgs {
     /// holds files: they are moved aside to .<name>.dossier-previous and deleted by the next build
     #[arg(long)]
     pub force: bool,
+    /// Build without the build cache (.dossier-cache/build.bin): render and write every page, and
+    /// leave no cache behind
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

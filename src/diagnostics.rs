@@ -202,6 +202,8 @@ pub enum Code {
     /// `preview` serves a folder under another base URL than it was built for, or than
     /// ./site.toml says.
     BaseUrlMismatch,
+    /// A build cache that cannot be read (damaged, truncated, not dossier's) or written: ignored.
+    BuildCache,
 
     // dossier import
     /// A source site or export that cannot be imported: no configuration, unreadable, not XML.

@@ -4,6 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assemble;
+pub mod build_cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

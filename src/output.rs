@@ -14,7 +14,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::load::{StaticFile, StaticSource};
 use crate::publish::precompress;
 use crate::render::Sink;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ffi::OsString;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -694,6 +694,14 @@ impl Staging {
         Ok(self.dir.join(output_path))
     }
 
+    /// The hash of the bytes of each page this build wrote or kept, by path in the output, once
+    /// [`Staging::prepare`] has run (the build cache records them). Pages whose file the manifest
+    /// cannot vouch for (times in whole seconds) have none.
+    pub fn page_hashes(&self) -> FxHashMap<String, u128> {
+        let made = self.made.lock().expect("no panic while holding the list");
+        made.iter().filter_map(|(path, stamp)| Some((path.clone(), stamp.as_ref()?.hash))).collect()
+    }
+
     /// Waits for every queued file to be written; the errors, if any.
     fn finish_writes(&mut self) -> Vec<String> {
         self.sender = None;
@@ -966,6 +974,15 @@ fn run_job(job: &Job, compare: bool) -> io::Result<Option<Stamp>> {
     {
         return Ok(None);
     }
+    // a static file the output before last has, byte for byte, is not copied again: a rebuild
+    // that changes nothing writes nothing
+    if let (Job::Copy { from, .. }, Some(meta)) = (job, &existing)
+        && meta.is_file()
+        && std::fs::metadata(from).is_ok_and(|m| m.len() == meta.len())
+        && std::fs::read(from).is_ok_and(|bytes| has_bytes(dest, &bytes))
+    {
+        return Ok(None);
+    }
     if let Some(parent) = dest.parent()
         && let Err(e) = std::fs::create_dir_all(parent)
     {
@@ -1056,6 +1073,38 @@ impl Sink for Staging {
         }
         let compress = self.copies_to_make(path, &dest, hash, bytes.len());
         self.send(Job::Page { dest, bytes, path: path.to_string(), hash, compress })
+    }
+
+    /// A page the build cache says is unchanged: kept when the output before last holds the
+    /// bytes recorded for it (its manifest says so, and the file is as that build left it), or
+    /// copied from the output being replaced when that output's manifest says the same. Neither:
+    /// the page is rendered. Its compressed copies are kept, borrowed or made as for a page
+    /// written ([`Staging::copies_to_make`]).
+    fn keep(&self, path: &str, hash: u128) -> bool {
+        let Ok(dest) = self.path_for(path) else { return false };
+        self.wait_for_walk();
+        let here = self.compare.load(Ordering::SeqCst).then(|| std::fs::symlink_metadata(&dest).ok()).flatten();
+        let here =
+            here.and_then(|meta| self.manifest()?.get(path).filter(|s| s.hash == hash && s.matches(&meta)).copied());
+        let Some(stamp) = here.or_else(|| self.borrow_copy(path, &dest, hash)) else { return false };
+        let len = std::fs::symlink_metadata(&dest).map_or(0, |m| m.len()) as usize;
+        // the bytes, when compressed copies may have to be made from them
+        let bytes = if self.precompress.is_empty() || !precompress::worth(path, len) {
+            Vec::new()
+        } else {
+            match std::fs::read(&dest) {
+                Ok(bytes) if manifest::hash(&bytes) == hash => bytes,
+                _ => return false,
+            }
+        };
+        self.note_written(&dest);
+        self.made.lock().expect("no panic while holding the list").push((path.to_string(), Some(stamp)));
+        let compress = self.copies_to_make(path, &dest, hash, len);
+        if !compress.is_empty() {
+            // a failure to queue is the writers' failure, which the commit reports
+            let _ = self.send(Job::Compress { path: path.to_string(), dest, bytes, hash, compress });
+        }
+        true
     }
 }
 

@@ -5,6 +5,7 @@
 //! run, and each stage takes from it what did not change. Nothing else differs.
 
 use crate::assemble::{self, AssembleCache, AssembleOptions, Page, Schedule, Site};
+use crate::build_cache;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, ContentFile, LoadedSite, StaticFile, TemplateFile};
@@ -100,15 +101,49 @@ pub fn load_config(options: &PipelineOptions) -> Result<Config, Vec<Diagnostic>>
 /// Runs every stage after the configuration, on every file of the site. On failure, returns
 /// every diagnostic found, sorted, warnings included.
 pub fn run(options: &PipelineOptions, config: Config, sink: &dyn Sink) -> Result<Rendered, Vec<Diagnostic>> {
+    run_with(options, config, sink, None)
+}
+
+/// [`run`] for `build` with its build cache (`src/build_cache/`): every file is read, parsed
+/// and assembled, and the pages whose fingerprint is the one `persisted.previous` recorded are
+/// not rendered, when the sink still has their bytes ([`Sink::keep`]). On success,
+/// `persisted.now` holds what to record once the pages are written.
+pub fn run_persisted(
+    options: &PipelineOptions,
+    config: Config,
+    sink: &dyn Sink,
+    persisted: &mut Persisted,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    run_with(options, config, sink, Some(persisted))
+}
+
+/// The build cache as `build` hands it to the pipeline: the cache it read, and what this run
+/// records.
+#[derive(Debug, Default)]
+pub struct Persisted {
+    /// The cache file as read (its key not checked yet: the run computes its own).
+    pub previous: Option<build_cache::Stored>,
+    /// After a successful run: the key and the pages, to record.
+    pub now: Option<build_cache::Now>,
+}
+
+fn run_with(
+    options: &PipelineOptions,
+    config: Config,
+    sink: &dyn Sink,
+    persisted: Option<&mut Persisted>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     // load: every file
     let started = Instant::now();
     let (mut loaded, mut diagnostics) = load::load_site(&options.root, config);
     let resized = images(&options.root, &loaded.config, &mut loaded.static_files, &mut diagnostics);
     crate::publish::fingerprint::add_copies(loaded.config.publish.fingerprint, &mut loaded.static_files);
     let loaded = Loaded { images_resized: resized, ..Loaded::from_site(loaded) };
+    let persist = persisted.map(|p| Persist::new(p, options, &loaded));
     let load_time = started.elapsed();
     let mut templates = None;
-    let result = stages(options, &loaded, loaded.sources(), diagnostics, load_time, sink, &mut templates, None);
+    let result =
+        stages(options, &loaded, loaded.sources(), diagnostics, load_time, sink, &mut templates, None, persist);
     if options.ends_process {
         // the process ends: the text of the files is left to the system to reclaim, instead of
         // being freed file by file (9 ms at 10,000 explainers, see `ends_process`)
@@ -140,7 +175,7 @@ pub fn run_cached(options: &PipelineOptions, sink: &dyn Sink, cache: &mut Cache)
             std::thread::spawn(move || drop(previous));
         },
     };
-    stages(options, &loaded, sources, diagnostics, load_time, sink, templates, Some(warm))
+    stages(options, &loaded, sources, diagnostics, load_time, sink, templates, Some(warm), None)
 }
 
 /// The stages, in order, with their error policy. Every stage runs as far as it has input, so
@@ -168,6 +203,7 @@ fn stages<'s>(
     sink: &dyn Sink,
     templates: &mut Option<CompiledTemplates>,
     mut warm: Option<Warm<'_, 's>>,
+    persist: Option<Persist<'_>>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Timings { load: load_time, ..Timings::default() };
 
@@ -212,14 +248,17 @@ fn stages<'s>(
     let Some(templates) = templates else { return Err(sorted(diagnostics)) };
 
     // the pages to render: all of them; with a cache, those whose fingerprint changed
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let sink = if failed { &NullSink } else { sink };
     let started = Instant::now();
-    let (pages, fingerprints) = pages_to_render(&site, warm.as_ref());
+    let (pages, fingerprints) = pages_to_render(&site, warm.as_ref(), persist.as_ref(), sink);
     timings.compare = started.elapsed();
 
-    // render, with the search index alongside; after errors, to nowhere and without the index
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
-    let with_search = !failed && warm.is_none();
-    let (rendered, search) = render(&site, templates, &pages, if failed { &NullSink } else { sink }, with_search);
+    // render, with the search index alongside; after errors, to nowhere and without the index;
+    // with the build cache, the index of the same site is kept
+    let kept_search = persist.as_ref().filter(|_| !failed).and_then(|p| p.keep_search(sink));
+    let with_search = !failed && warm.is_none() && kept_search.is_none();
+    let (rendered, search) = render(&site, templates, &pages, sink, with_search);
     (timings.render, timings.search) = (rendered.1, search.as_ref().map_or(Duration::ZERO, |s| s.1));
     let rendered = match rendered.0 {
         Ok(rendered) => rendered,
@@ -233,7 +272,8 @@ fn stages<'s>(
     // in the body), and `#anchor` links against the ids of the page they lead to; with a cache,
     // the pages not rendered again hold the ids they held
     let pages_rendered = pages.len();
-    let ids = ids_now(rendered.ids, fingerprints.as_deref(), warm.as_ref());
+    let recorded_ids = warm.as_ref().map(|w| &w.pages.ids).or(persist.as_ref().and_then(|p| p.previous_ids()));
+    let ids = ids_now(rendered.ids, fingerprints.as_deref(), recorded_ids);
     if !failed {
         diagnostics.extend(rendered.duplicate_ids);
     }
@@ -247,21 +287,20 @@ fn stages<'s>(
             return Err(sorted(diagnostics));
         }
         Some(Ok(files)) => files,
-        None => 0,
+        None => kept_search.unwrap_or(0),
     };
 
     // success: a cache records the pages as they are now, and keeps the site for the index
     let page_count = site.pages.len();
     let schedule = site.schedule;
     let redirects = crate::publish::redirects::of_site(&site);
-    let removed = match warm {
-        Some(warm) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
-        None if options.ends_process => {
-            // the process ends: not freed piece by piece (40 ms at 10,000 explainers)
-            std::mem::forget(site);
-            Vec::new()
+    let removed = match (warm, persist) {
+        (Some(warm), _) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
+        (None, Some(persist)) => {
+            persist.record(fingerprints.unwrap_or_default(), ids);
+            end(site, options.ends_process)
         }
-        None => Vec::new(),
+        (None, None) => end(site, options.ends_process),
     };
     Ok(Rendered {
         pages: page_count,
@@ -276,6 +315,15 @@ fn stages<'s>(
         images_resized: loaded.images_resized,
         redirects,
     })
+}
+
+/// The end of a run that keeps no site: when the process ends, the site is not freed piece by
+/// piece (40 ms at 10,000 explainers). The run itself removes no output file.
+fn end(site: Site<'_>, ends_process: bool) -> Vec<String> {
+    if ends_process {
+        std::mem::forget(site);
+    }
+    Vec::new()
 }
 
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -351,8 +399,17 @@ fn compile<'t>(
 }
 
 /// The pages to render: every page; with a cache, those whose fingerprint is not the one it
-/// recorded (with the fingerprint of every page, to record).
-fn pages_to_render<'a>(site: &'a Site<'_>, warm: Option<&Warm<'_, '_>>) -> (Vec<&'a Page>, Option<Fingerprints>) {
+/// recorded (with the fingerprint of every page, to record). With the build cache, a page whose
+/// fingerprint is the one recorded is rendered all the same when `sink` cannot keep its bytes.
+fn pages_to_render<'a>(
+    site: &'a Site<'_>,
+    warm: Option<&Warm<'_, '_>>,
+    persist: Option<&Persist<'_>>,
+    sink: &dyn Sink,
+) -> (Vec<&'a Page>, Option<Fingerprints>) {
+    if let Some(persist) = persist {
+        return persist.pages_to_render(site, sink);
+    }
     let Some(warm) = warm else { return (site.pages.iter().collect(), None) };
     let recorded = &*warm.pages;
     let fingerprints = fingerprint::fingerprints(site, warm.files.global, &warm.files.versions, recorded.shown);
@@ -402,11 +459,10 @@ fn render(
 
 /// The ids on every page of the site now: those just rendered and, with a cache, those of the
 /// pages it did not render again, as its last successful run recorded them.
-fn ids_now(fresh: RenderedIds, fingerprints: Option<&[(String, u64)]>, warm: Option<&Warm<'_, '_>>) -> RenderedIds {
-    let (Some(warm), Some(fingerprints)) = (warm, fingerprints) else { return fresh };
+fn ids_now(fresh: RenderedIds, fingerprints: Option<&[(String, u64)]>, recorded: Option<&RenderedIds>) -> RenderedIds {
+    let (Some(recorded), Some(fingerprints)) = (recorded, fingerprints) else { return fresh };
     let mut ids = RenderedIds::default();
     ids.reserve(fingerprints.len());
-    let recorded = &warm.pages.ids;
     for (path, _) in fingerprints.iter().filter(|(path, _)| !fresh.contains_key(path)) {
         if let Some(page_ids) = recorded.get(path) {
             ids.insert(path.clone(), page_ids.clone());
@@ -414,6 +470,97 @@ fn ids_now(fresh: RenderedIds, fingerprints: Option<&[(String, u64)]>, warm: Opt
     }
     ids.extend(fresh);
     ids
+}
+
+// The build cache of `build`.
+
+/// The build cache during one run: this run's key and file versions, the pages recorded under
+/// the same key, and where the run leaves what to record.
+struct Persist<'p> {
+    key: build_cache::Key,
+    /// The configuration, templates, static files and options, hashed: in every page's
+    /// fingerprint (as `serve`'s `global`).
+    global: u64,
+    /// A hash of each content file's path and text, by the file's address.
+    versions: FileVersions,
+    /// `global` and every content file's version, in order: the search index is made of these.
+    site: u64,
+    previous: Option<build_cache::Pages>,
+    now: &'p mut Option<build_cache::Now>,
+}
+
+impl<'p> Persist<'p> {
+    fn new(persisted: &'p mut Persisted, options: &PipelineOptions, loaded: &Loaded) -> Persist<'p> {
+        let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
+        let key = build_cache::key(
+            &format!("{:?}", loaded.config),
+            &loaded.templates,
+            &loaded.static_files,
+            (options.include_drafts, options.include_future, today),
+        );
+        let global = xxhash_rust::xxh3::xxh3_64(
+            format!("{} {} {} {} {}", key.version, key.config, key.templates, key.static_files, key.options).as_bytes(),
+        );
+        let versions = loaded
+            .content
+            .par_iter()
+            .with_max_len(crate::ITEMS_PER_JOB)
+            .map(|file| {
+                let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+                std::hash::Hash::hash(&(&file.path, &file.text, file.control_character), &mut h);
+                (Arc::as_ptr(file) as usize, std::hash::Hasher::finish(&h))
+            })
+            .collect();
+        let mut site = xxhash_rust::xxh3::Xxh3Default::new();
+        std::hash::Hash::hash(&(global, &loaded.unreadable), &mut site);
+        for file in &loaded.content {
+            std::hash::Hash::hash(&versions_of(&versions, file), &mut site);
+        }
+        let site = std::hash::Hasher::finish(&site);
+        let previous = persisted.previous.take().and_then(|stored| stored.pages_for(&key));
+        Persist { key, global, versions, site, previous, now: &mut persisted.now }
+    }
+
+    /// Keeps the search index of the last build when the site is the one it was made of, and
+    /// `sink` can keep every file of it: returns how many files, or `None` when it is to be
+    /// written.
+    fn keep_search(&self, sink: &dyn Sink) -> Option<usize> {
+        let previous = self.previous.as_ref().filter(|p| p.site == self.site && !p.search.is_empty())?;
+        previous.search.iter().all(|(path, hash)| sink.keep(path, *hash)).then_some(previous.search.len())
+    }
+
+    fn previous_ids(&self) -> Option<&RenderedIds> {
+        self.previous.as_ref().map(|p| &p.ids)
+    }
+
+    /// Every page whose fingerprint is not the one recorded, or whose recorded bytes `sink`
+    /// cannot keep; with the fingerprint of every page.
+    fn pages_to_render<'a>(&self, site: &'a Site<'_>, sink: &dyn Sink) -> (Vec<&'a Page>, Option<Fingerprints>) {
+        let fingerprints = fingerprint::fingerprints(site, self.global, &self.versions, Shown::ALL);
+        let recorded = self.previous.as_ref().map(|p| &p.pages);
+        let changed = site
+            .pages
+            .par_iter()
+            .zip(fingerprints.par_iter())
+            .with_max_len(crate::ITEMS_PER_JOB)
+            .filter(|(_, (path, fp))| match recorded.and_then(|r| r.get(path)) {
+                Some(&(recorded, hash)) if recorded == *fp => !sink.keep(path, hash),
+                _ => true,
+            })
+            .map(|(page, _)| page)
+            .collect();
+        (changed, Some(fingerprints))
+    }
+
+    /// A successful run: what to record once its pages are written.
+    fn record(self, fingerprints: Fingerprints, ids: RenderedIds) {
+        *self.now = Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids });
+    }
+}
+
+/// The version of `file` in `versions` (every file of the run has one).
+fn versions_of(versions: &FileVersions, file: &Arc<ContentFile>) -> u64 {
+    versions.get(&(Arc::as_ptr(file) as usize)).copied().unwrap_or(u64::MAX)
 }
 
 // What the stages read: the site's files, each behind an `Arc`.

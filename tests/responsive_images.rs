@@ -116,7 +116,8 @@ fn format_original_and_widths_off() {
     site.build_ok();
     assert!(!site.output_files().keys().any(|p| p.contains("w.")), "no variants");
     assert!(site.page("articles/chancay-port/").attrs(".prose img", "srcset").is_empty());
-    assert!(!site.root.join(".dossier-cache").exists(), "nothing cached");
+    // the build cache is there (`.dossier-cache/build.bin`), and no image
+    assert!(!site.root.join(".dossier-cache/images").exists(), "no image cached");
 }
 
 #[test]

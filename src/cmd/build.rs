@@ -1,10 +1,11 @@
 //! `dossier build`: the whole site into the output folder, or nothing.
 
 use super::{fail, report, seconds};
+use crate::build_cache;
 use crate::cli::BuildArgs;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::output::{Staging, check_output_dir, check_ownership};
-use crate::pipeline::{self, PipelineOptions};
+use crate::pipeline::{self, Persisted, PipelineOptions};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -43,7 +44,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
     };
     staging.publish(&config.publish.precompress, config.base_url.as_str());
-    let rendered = match pipeline::run(&options, config, &staging) {
+    // the build cache: read before the run, written once the new output is in place
+    let cache_file = build_cache::path(&options.root, &config.images.cache_dir);
+    let mut persisted = Persisted::default();
+    let mut rendered = match run_pipeline(&options, config, &staging, &cache_file, args.no_cache, &mut persisted) {
         Ok(r) => r,
         Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
     };
@@ -73,22 +77,26 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(moved_aside) => report(&moved_aside),
         Err(e) => return cannot_replace(e),
     }
-    if let Err(e) = staging.commit() {
+    // the cache is written while the output is swapped in: what it records (a page with this
+    // fingerprint has bytes with this hash) holds whether the commit succeeds or not
+    let hashes = persisted.now.is_some().then(|| staging.page_hashes());
+    let writing = persisted
+        .now
+        .take()
+        .zip(hashes)
+        .map(|(now, hashes)| std::thread::spawn(move || build_cache::write(&cache_file, &now.record(&hashes))));
+    let committed = staging.commit();
+    // joined either way: a process that ends while the cache is written leaves its temporary file
+    let cache_warning = writing.and_then(|w| w.join().ok().flatten());
+    if let Err(e) = committed {
         return cannot_replace(e);
     }
+    rendered.warnings.extend(cache_warning);
+    crate::diagnostics::sort(&mut rendered.warnings);
     report(&rendered.warnings);
     note_supplied_robots(&rendered.static_files);
     if args.timings {
-        let t = &rendered.timings;
-        eprintln!(
-            "timings: load {}, parse {}, assemble {}, render {} (and search index {} alongside), finish writing {}",
-            seconds(t.load),
-            seconds(t.parse),
-            seconds(t.assemble),
-            seconds(t.render),
-            seconds(t.search),
-            seconds(copy_started.elapsed())
-        );
+        print_timings(&rendered.timings, copy_started.elapsed());
     }
     let files = rendered.static_files.len();
     let search = if rendered.search_files > 0 {
@@ -96,8 +104,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
     } else {
         String::new()
     };
+    // with the build cache, the pages it did not render again are said apart
+    let unchanged = if rendered.rendered < rendered.pages {
+        format!(" ({} rendered, the others unchanged)", rendered.rendered)
+    } else {
+        String::new()
+    };
     println!(
-        "Built {} pages{search} and copied {files} static files into {shown} in {}",
+        "Built {} pages{unchanged}{search} and copied {files} static files into {shown} in {}",
         rendered.pages,
         seconds(started.elapsed())
     );
@@ -107,6 +121,47 @@ pub fn run(args: BuildArgs) -> ExitCode {
     // The process ends here: skip freeing what the build allocated.
     std::mem::forget(rendered);
     ExitCode::SUCCESS
+}
+
+/// Runs the pipeline into `staging`, with the build cache at `cache_file` unless `no_cache`:
+/// the cache's warning (a file that cannot be used) goes with the run's warnings or errors, and
+/// `persisted` holds what to record on success. With `--no-cache`, the cache is neither read nor
+/// written, nor removed: what it records (a page with this fingerprint has bytes with this hash)
+/// stays true whatever this build writes.
+fn run_pipeline(
+    options: &PipelineOptions,
+    config: crate::config::Config,
+    staging: &Staging,
+    cache_file: &std::path::Path,
+    no_cache: bool,
+    persisted: &mut Persisted,
+) -> Result<pipeline::Rendered, Vec<Diagnostic>> {
+    if no_cache {
+        return pipeline::run(options, config, staging);
+    }
+    let (previous, warning) = build_cache::read(cache_file);
+    persisted.previous = previous;
+    let mut result = pipeline::run_persisted(options, config, staging, persisted);
+    let diagnostics = match &mut result {
+        Ok(rendered) => &mut rendered.warnings,
+        Err(diagnostics) => diagnostics,
+    };
+    diagnostics.extend(warning);
+    crate::diagnostics::sort(diagnostics);
+    result
+}
+
+fn print_timings(t: &pipeline::Timings, finish: std::time::Duration) {
+    eprintln!(
+        "timings: load {}, parse {}, assemble {}, fingerprints {}, render {} (and search index {} alongside), finish writing {}",
+        seconds(t.load),
+        seconds(t.parse),
+        seconds(t.assemble),
+        seconds(t.compare),
+        seconds(t.render),
+        seconds(t.search),
+        seconds(finish)
+    );
 }
 
 /// Says so when the site supplies its own robots.txt (a static file), which the build uses instead

@@ -26,6 +26,13 @@ use views::*;
 pub trait Sink: Sync {
     /// `path` is the output file relative to the output root (`articles/x/index.html`).
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+
+    /// Keeps the page at `path` as an earlier build wrote it, whose bytes hash to `hash`
+    /// (`output::manifest::hash`), instead of its being rendered again (`build` with its build
+    /// cache). Returns false when the sink cannot: the page is rendered.
+    fn keep(&self, _path: &str, _hash: u128) -> bool {
+        false
+    }
 }
 
 /// Discards pages: `dossier check` renders everything to find template errors, and writes nothing.

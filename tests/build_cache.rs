@@ -1,0 +1,487 @@
+//! The build cache of `dossier build` (`.dossier-cache/build.bin`): a cached build's output is
+//! byte for byte a build without the cache's, after any sequence of edits (a property test); a
+//! rebuild renders only the pages that changed and rewrites nothing when nothing did; a damaged,
+//! truncated or foreign cache is a warning and changes nothing in the output.
+
+mod harness;
+
+use harness::{Run, Site, files_under};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const CACHE: &str = ".dossier-cache/build.bin";
+
+/// Builds the site with its cache (into public/), and without (into `cold` beside the site);
+/// both must end alike: the same exit code, and on success the same files, byte for byte.
+#[track_caller]
+fn cached_equals_cold(site: &Site, what: &str) -> Run {
+    let cached = site.build();
+    let cold_dir = site.outside().join("cold");
+    let cold = site.run(&["build", "--no-cache", "--output", cold_dir.to_str().unwrap()]);
+    assert_eq!(cached.code, cold.code, "after {what}\ncached:\n{}\ncold:\n{}", cached.stderr, cold.stderr);
+    if cached.code == 0 {
+        let (a, b) = (files_under(&site.public()), files_under(&cold_dir));
+        let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(names(&a), names(&b), "after {what}: the files differ");
+        for (path, bytes) in &a {
+            assert!(
+                bytes == &b[path],
+                "after {what}: {path} differs\ncached:\n{}\ncold:\n{}",
+                show(bytes),
+                show(&b[path])
+            );
+        }
+    }
+    cached
+}
+
+fn show(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).chars().take(4000).collect()
+}
+
+/// The number of pages a build rendered, from its summary line (`… (2 rendered, …)`); all of
+/// them when the line says nothing.
+fn rendered(run: &Run) -> Option<usize> {
+    let (_, rest) = run.stdout.split_once(" pages (")?;
+    rest.split_once(" rendered")?.0.parse().ok()
+}
+
+/// Length, modification time and inode of every file of a folder.
+fn stamps(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, (meta.len(), meta.modified().unwrap(), meta.ino()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_after_a_body_edit_renders_only_the_pages_that_show_the_body() {
+    let site = Site::fixture("build-cache");
+    let first = site.build_ok();
+    assert_eq!(rendered(&first), None, "a first build renders every page: {}", first.stdout);
+    assert!(site.root.join(CACHE).is_file());
+    let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+    site.write("content/articles/chips.md", &text.replace("Three tiers", "Three tiers (revised)"));
+    let run = cached_equals_cold(&site, "a body edit");
+    run.assert_success();
+    // the explainer's page, and the pages that show its summary are not among them: one page
+    assert_eq!(rendered(&run), Some(1), "{}", run.stdout);
+    assert!(site.read("articles/chips/index.html").contains("Three tiers (revised)"));
+}
+
+#[test]
+fn a_title_edit_renders_the_lists_and_feeds_that_show_it() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+    site.write("content/articles/chips.md", &text.replace("title: The chip rules", "title: The new chip rules"));
+    let run = cached_equals_cold(&site, "a title edit");
+    let n = rendered(&run).expect("fewer pages than all");
+    assert!(n > 3, "the page, lists and feeds: {}", run.stdout);
+    assert!(site.read("index.html").contains("The new chip rules"));
+    assert!(site.read("atom.xml").contains("The new chip rules"));
+}
+
+#[test]
+fn a_rebuild_that_changes_nothing_writes_nothing() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    // the output alternates between two folders: from the second build on, both hold the site
+    let second = site.build_ok();
+    assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
+    let before = stamps(&site.public());
+    site.build_ok();
+    let fourth = site.build_ok();
+    assert_eq!(rendered(&fourth), Some(0), "{}", fourth.stdout);
+    assert_eq!(stamps(&site.public()), before, "every file of the output is the one the second build left");
+}
+
+#[test]
+fn no_cache_builds_cold_and_leaves_the_cache_alone() {
+    let site = Site::fixture("build-cache");
+    let run = site.run(&["build", "--no-cache"]);
+    run.assert_success();
+    assert!(!site.root.join(CACHE).exists(), "--no-cache writes no cache");
+    site.build_ok();
+    let cache = std::fs::read(site.root.join(CACHE)).unwrap();
+    let run = site.run(&["build", "--no-cache"]);
+    assert_eq!(rendered(&run), None, "{}", run.stdout);
+    assert_eq!(std::fs::read(site.root.join(CACHE)).unwrap(), cache);
+}
+
+/// A cache file replaced by `damage` of its bytes: the build warns once, with its code, renders
+/// every page, and its output is a cold build's.
+#[track_caller]
+fn damaged_cache_is_ignored(damage: fn(Vec<u8>) -> Vec<u8>) -> String {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    let text = std::fs::read_to_string(site.root.join("content/articles/tariffs.md")).unwrap();
+    site.write("content/articles/tariffs.md", &text.replace("Geneva", "Geneva, Switzerland"));
+    let path = site.root.join(CACHE);
+    std::fs::write(&path, damage(std::fs::read(&path).unwrap())).unwrap();
+    let run = cached_equals_cold(&site, "damaging the cache");
+    run.assert_success();
+    assert_eq!(rendered(&run), None, "every page rendered: {}", run.stdout);
+    assert!(site.read("articles/tariffs/index.html").contains("Geneva, Switzerland"));
+    // the build wrote a good cache again
+    let again = site.build_ok();
+    assert_eq!(rendered(&again), Some(0), "{}\n{}", again.stdout, again.stderr);
+    // numbers (lengths in bytes) vary with the executable's identity, recorded in the cache
+    let mut stable = String::new();
+    for c in run.stderr_stable().chars() {
+        match c {
+            '0'..='9' if stable.ends_with('N') => {}
+            '0'..='9' => stable.push('N'),
+            c => stable.push(c),
+        }
+    }
+    stable
+}
+
+#[test]
+fn a_truncated_cache_is_a_warning() {
+    let stderr = damaged_cache_is_ignored(|bytes| bytes[..bytes.len() / 2].to_vec());
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_cache_of_random_bytes_is_a_warning() {
+    let stderr = damaged_cache_is_ignored(|bytes| {
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        (0..bytes.len()).map(|_| rng.random::<u8>()).collect()
+    });
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_cache_with_a_flipped_byte_is_a_warning() {
+    let stderr = damaged_cache_is_ignored(|mut bytes| {
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        bytes
+    });
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_cache_of_another_format_is_a_warning() {
+    let stderr = damaged_cache_is_ignored(|mut bytes| {
+        bytes[8] = bytes[8].wrapping_add(1);
+        bytes
+    });
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_cache_from_another_version_is_a_warning_and_from_another_build_nothing() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    let path = site.root.join(CACHE);
+    assert!(String::from_utf8_lossy(&std::fs::read(&path).unwrap()).contains("dossier "), "it records the version");
+    // another release of dossier, whose contents this one could not even read: a warning
+    std::fs::write(&path, dossier::build_cache::with_header("dossier 0.0.1 another", b"other layout")).unwrap();
+    let run = cached_equals_cold(&site, "a cache of another version");
+    assert_eq!(rendered(&run), None, "{}", run.stdout);
+    assert!(run.stderr.contains("it was written by another version of dossier"), "{}", run.stderr);
+    // the same release compiled again (every build of dossier's own tests): dropped without a word
+    let rebuilt = format!("dossier {} another-build", env!("CARGO_PKG_VERSION"));
+    std::fs::write(&path, dossier::build_cache::with_header(&rebuilt, b"other layout")).unwrap();
+    let run = cached_equals_cold(&site, "a cache of another build");
+    assert_eq!(rendered(&run), None, "{}", run.stdout);
+    assert!(!run.stderr.contains("build cache"), "{}", run.stderr);
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_is_a_warning_and_the_build_succeeds() {
+    let site = Site::fixture("build-cache");
+    // a file where the cache folder should be
+    site.write(".dossier-cache", "not a folder");
+    let run = site.build_ok();
+    assert!(run.stderr.contains("cannot write the build cache"), "{}", run.stderr);
+}
+
+#[test]
+fn a_page_changed_in_the_output_by_hand_is_rendered_again() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    site.build_ok();
+    let page = site.public().join("articles/chips/index.html");
+    std::fs::write(&page, "edited by hand").unwrap();
+    cached_equals_cold(&site, "editing the output by hand").assert_success();
+    assert!(site.read("articles/chips/index.html").contains("The chip rules"));
+}
+
+#[test]
+fn init_keeps_the_cache_out_of_git() {
+    let site = Site::empty();
+    site.run(&["init", "new-site"]).assert_success();
+    let ignored = std::fs::read_to_string(site.root.join("new-site/.gitignore")).unwrap();
+    assert!(ignored.lines().any(|l| l == "/.dossier-cache/"), "{ignored}");
+}
+
+// The property test: random edits of every kind of file, each followed by a cached and a cold
+// build.
+
+const TITLES: &[&str] = &["Talks in London", "A new list of entities", "Rare earths", "The port fees"];
+const SENTENCES: &[&str] = &[
+    "Officials from both sides met for two days.",
+    "[He Lifeng](actor:he-lifeng) said the talks were candid.",
+    "Vice Premier He spoke to reporters afterwards.",
+    "The [tariff truce](tariffs.md#what-was-agreed) was extended.",
+    "![The chart](/img/chart.svg)",
+    "## Next steps",
+];
+const ACTORS: &[&str] = &["he-lifeng", "Scott Bessent", "Wang Wentao", "Commerce Department"];
+const TOPICS: &[&str] = &["Trade", "Export controls", "Rare earths"];
+const SLOTS: &[&str] = &["articles/london.md", "articles/ports.md", "briefs/earths.md", "briefs/list.md"];
+
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Writes (adds or replaces) a generated explainer in a slot.
+    Explainer {
+        slot: usize,
+        title: usize,
+        day: u8,
+        actors: Vec<usize>,
+        topics: Vec<usize>,
+        body: Vec<usize>,
+    },
+    /// Moves a slot's explainer to another slot.
+    Rename {
+        from: usize,
+        to: usize,
+    },
+    Delete {
+        slot: usize,
+    },
+    /// A sentence added to the body of a fixture explainer.
+    FixtureBody {
+        sentence: usize,
+    },
+    /// The fixture explainer's title.
+    FixtureTitle {
+        title: usize,
+    },
+    /// An actor profile (Wang Wentao), written with a role, or removed.
+    Actor {
+        role: Option<usize>,
+    },
+    /// The profile of the trade topic, its summary.
+    Topic {
+        summary: usize,
+    },
+    /// A topic profile (Rare earths), added or removed.
+    NewTopic {
+        present: bool,
+    },
+    /// The card template, overridden with a marker, or the theme's.
+    Template {
+        marker: Option<usize>,
+    },
+    /// site.toml's title and pagination.
+    Config {
+        title: usize,
+        paginate: usize,
+    },
+    /// A static file's text, or none; the chart's size.
+    Static {
+        text: Option<usize>,
+        width: u16,
+    },
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let explainer = (
+        0..SLOTS.len(),
+        0..TITLES.len(),
+        1u8..28,
+        prop::collection::vec(0..ACTORS.len(), 0..3),
+        prop::collection::vec(0..TOPICS.len(), 0..2),
+        prop::collection::vec(0..SENTENCES.len(), 1..4),
+    )
+        .prop_map(|(slot, title, day, actors, topics, body)| Edit::Explainer {
+            slot,
+            title,
+            day,
+            actors,
+            topics,
+            body,
+        });
+    prop_oneof![
+        4 => explainer,
+        1 => (0..SLOTS.len(), 0..SLOTS.len()).prop_map(|(from, to)| Edit::Rename { from, to }),
+        1 => (0..SLOTS.len()).prop_map(|slot| Edit::Delete { slot }),
+        2 => (0..SENTENCES.len()).prop_map(|sentence| Edit::FixtureBody { sentence }),
+        1 => (0..TITLES.len()).prop_map(|title| Edit::FixtureTitle { title }),
+        1 => prop::option::of(0..3usize).prop_map(|role| Edit::Actor { role }),
+        1 => (0..3usize).prop_map(|summary| Edit::Topic { summary }),
+        1 => any::<bool>().prop_map(|present| Edit::NewTopic { present }),
+        1 => prop::option::of(0..3usize).prop_map(|marker| Edit::Template { marker }),
+        1 => (0..2usize, 0..3usize).prop_map(|(title, paginate)| Edit::Config { title, paginate }),
+        1 => (prop::option::of(0..2usize), 100u16..103).prop_map(|(text, width)| Edit::Static { text, width }),
+    ]
+}
+
+fn slot_path(site: &Site, slot: usize) -> PathBuf {
+    site.root.join("content").join(SLOTS[slot])
+}
+
+fn apply(site: &Site, edit: &Edit) {
+    let replace = |rel: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.root.join(rel)).unwrap();
+        site.write(rel, &text.replacen(from, to, 1));
+    };
+    match edit {
+        Edit::Explainer { slot, title, day, actors, topics, body } => {
+            let list = |items: Vec<&str>| items.join(", ");
+            let actors = list(actors.iter().map(|&a| ACTORS[a]).collect());
+            let topics = list(topics.iter().map(|&t| TOPICS[t]).collect());
+            let body: Vec<&str> = body.iter().map(|&s| SENTENCES[s]).collect();
+            let text = format!(
+                "---\ntitle: {}\ndate: 2025-03-{day:02}\nactors: [{actors}]\ntopics: [{topics}]\n---\n\n{}\n",
+                TITLES[*title],
+                body.join("\n\n")
+            );
+            site.write(&format!("content/{}", SLOTS[*slot]), &text);
+        }
+        Edit::Rename { from, to } => {
+            let (from, to) = (slot_path(site, *from), slot_path(site, *to));
+            if from.is_file() && from != to {
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::rename(from, to).unwrap();
+            }
+        }
+        Edit::Delete { slot } => {
+            let _ = std::fs::remove_file(slot_path(site, *slot));
+        }
+        Edit::FixtureBody { sentence } => replace(
+            "content/articles/tariffs.md",
+            "\n## What was agreed",
+            &format!("\n{}\n\n## What was agreed", SENTENCES[*sentence]),
+        ),
+        Edit::FixtureTitle { title } => {
+            let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+            let old = text.lines().find(|l| l.starts_with("title: ")).unwrap().to_string();
+            site.write("content/articles/chips.md", &text.replacen(&old, &format!("title: {}", TITLES[*title]), 1));
+        }
+        Edit::Actor { role } => match role {
+            Some(role) => site.write(
+                "content/actors/wang-wentao.md",
+                &format!(
+                    "---\nname: Wang Wentao\nkind: person\nrole: {}\n---\n\nCommerce minister.\n",
+                    ["Minister", "Negotiator", "Former minister"][*role]
+                ),
+            ),
+            None => {
+                let _ = std::fs::remove_file(site.root.join("content/actors/wang-wentao.md"));
+            }
+        },
+        Edit::Topic { summary } => {
+            let text = std::fs::read_to_string(site.root.join("content/topics/trade.md")).unwrap();
+            let old = text.lines().find(|l| l.starts_with("summary: ")).unwrap().to_string();
+            let new = ["Tariffs, truces and supply chains.", "Who buys what.", "Duties and deals."][*summary];
+            site.write("content/topics/trade.md", &text.replacen(&old, &format!("summary: {new}"), 1));
+        }
+        Edit::NewTopic { present } => {
+            let path = "content/topics/rare-earths.md";
+            if *present {
+                site.write(
+                    path,
+                    "---\ntitle: Rare earths\nsummary: Magnets and mines.\n---\n\nMost are refined in China.\n",
+                );
+            } else {
+                let _ = std::fs::remove_file(site.root.join(path));
+            }
+        }
+        Edit::Template { marker } => {
+            let path = "templates/partials/card.html";
+            match marker {
+                Some(m) => {
+                    let theme =
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/partials/card.html");
+                    let text = std::fs::read_to_string(theme).unwrap();
+                    site.write(path, &format!("<!-- card {m} -->{text}"));
+                }
+                None => {
+                    let _ = std::fs::remove_file(site.root.join(path));
+                }
+            }
+        }
+        Edit::Config { title, paginate } => {
+            let text = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+            let text: Vec<String> = text
+                .lines()
+                .map(|l| match l {
+                    l if l.starts_with("title = ") => {
+                        format!("title = \"{}\"", ["Build Cache Fixture", "Trade Desk"][*title])
+                    }
+                    l if l.starts_with("paginate = ") => format!("paginate = {}", [3, 2, 0][*paginate]),
+                    l => l.to_string(),
+                })
+                .collect();
+            site.write("site.toml", &(text.join("\n") + "\n"));
+        }
+        Edit::Static { text, width } => {
+            match text {
+                Some(t) => site.write("static/notes.txt", ["first notes", "second notes"][*t]),
+                None => {
+                    let _ = std::fs::remove_file(site.root.join("static/notes.txt"));
+                }
+            }
+            site.write(
+                "static/img/chart.svg",
+                &format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"200\"></svg>\n"),
+            );
+        }
+    }
+}
+
+/// The number of cases `cargo test` runs; CI may ask for more (`BUILD_CACHE_CASES=N`).
+fn cases() -> u32 {
+    std::env::var("BUILD_CACHE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(24)
+}
+
+#[test]
+fn a_cached_build_is_byte_for_byte_a_cold_build_after_any_edits() {
+    let config = Config { cases: cases(), failure_persistence: None, ..Config::default() };
+    let mut runner = TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
+    let result = runner.run(&prop::collection::vec(edit(), 1..6), |edits| {
+        let site = Site::fixture("build-cache");
+        site.build_ok();
+        for (i, e) in edits.iter().enumerate() {
+            apply(&site, e);
+            cached_equals_cold(&site, &format!("edit {i} of {edits:?}"));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn kept_pages_keep_their_compressed_copies_and_redirects() {
+    // `[publish]`: gzip and brotli copies of every page, redirect files, fingerprinted assets
+    let site = Site::fixture("publish");
+    site.build_ok();
+    site.build_ok();
+    let edited = site.root.join("content/articles/export-controls.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    let paragraph = text.rfind("\n\n").unwrap();
+    std::fs::write(&edited, format!("{}\n\nA sentence added.{}", &text[..paragraph], &text[paragraph..])).unwrap();
+    let run = cached_equals_cold(&site, "a body edit with precompressed copies");
+    assert!(rendered(&run).is_some_and(|n| n < 5), "{}", run.stdout);
+    assert!(site.exists("index.html.gz") && site.exists("index.html.br"));
+    // and once more, over the other folder
+    std::fs::write(&edited, text).unwrap();
+    cached_equals_cold(&site, "undoing the edit").assert_success();
+}
