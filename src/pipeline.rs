@@ -86,6 +86,8 @@ pub struct Rendered {
     pub timings: Timings,
     /// Explainers left out for their dates, and the next day the output changes.
     pub schedule: Schedule,
+    /// External links, with their places, for `check --external` (none otherwise).
+    pub external_links: Vec<crate::lint::external::ExternalLink>,
     /// Resized variants of images this run made; the others came from the image cache.
     pub images_resized: usize,
     /// The aliases of explainers, for the redirect files of `[publish]`.
@@ -209,6 +211,7 @@ fn stages<'s>(
     if site.config.lint.run {
         diagnostics.extend(crate::lint::lint(&site, options.today.unwrap_or_else(|| Utc::now().date_naive())));
     }
+    let external_links = if site.config.lint.external { crate::lint::external::collect(&site) } else { Vec::new() };
     let Some(templates) = templates else { return Err(sorted(diagnostics)) };
 
     // the pages to render: all of them; with a cache, those whose fingerprint changed
@@ -273,6 +276,7 @@ fn stages<'s>(
         warnings: sorted(diagnostics),
         timings,
         schedule,
+        external_links,
         images_resized: loaded.images_resized,
         redirects,
     })
