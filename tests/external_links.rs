@@ -166,8 +166,8 @@ fn broken_links_by_host_redirects_as_notes_and_a_second_run_from_the_cache() {
     let first = check(&site.root, &[]);
     first.assert_success();
     insta::assert_snapshot!("report", without_ports(&first.stderr_stable(), &servers));
-    assert!(first.stdout.contains("Checked 14 external links (14 requested"), "{}", first.stdout);
-    assert!(first.stdout.contains(": 4 broken, 1 moved"), "{}", first.stdout);
+    assert!(first.stdout.contains("Checked 14 external URLs (14 requested"), "{}", first.stdout);
+    assert!(first.stdout.contains(": 4 broken links, 1 moved"), "{}", first.stdout);
 
     let main = servers.main.requests();
     // HEAD first; GET only where HEAD was refused

@@ -88,11 +88,12 @@ fn check_external(args: &CheckArgs, links: &[ExternalLink]) -> usize {
     }
     let moved = found.moved.len();
     println!(
-        "Checked {} external link{} ({} requested, the rest from {}): {broken} broken, {moved} moved",
+        "Checked {} external URL{} ({} requested, the rest from {}): {broken} broken link{}, {moved} moved",
         found.urls,
         if found.urls == 1 { "" } else { "s" },
         found.requested,
-        external::CACHE_FILE
+        external::CACHE_FILE,
+        if broken == 1 { "" } else { "s" }
     );
     broken
 }

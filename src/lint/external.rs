@@ -23,9 +23,18 @@ pub struct ExternalLink {
     pub url: String,
     pub location: Location,
     pub excerpt: Excerpt,
-    /// The source whose `url:` this is, when it has no `archived:` copy (a link that fails is
-    /// then worth an archived copy).
-    pub source_without_copy: Option<String>,
+    /// What the URL is to a source of `sources:`; `None` in a body.
+    pub of_source: Option<SourceUrl>,
+}
+
+/// A URL of an entry of `sources:`, by the id of the source: what the help of a failure says
+/// depends on whether readers have an archived copy to go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceUrl {
+    /// Its `url:`, and whether the source has an `archived:` copy.
+    Url { id: String, archived: bool },
+    /// Its `archived:` copy.
+    Archived { id: String },
 }
 
 /// Every `http` and `https` URL of explainer bodies (links and images) and of `sources:` (`url:`
@@ -34,9 +43,9 @@ pub fn collect(site: &Site<'_>) -> Vec<ExternalLink> {
     let mut out = Vec::new();
     for e in &site.explainers {
         let source = SourceFile::new(&e.file.path, &e.file.text);
-        let place = |url: &str, (offset, len): (usize, usize), source_without_copy: Option<String>| {
+        let place = |url: &str, (offset, len): (usize, usize), of_source: Option<SourceUrl>| {
             let (location, excerpt) = source.locate(offset, len);
-            ExternalLink { url: url.to_string(), location, excerpt, source_without_copy }
+            ExternalLink { url: url.to_string(), location, excerpt, of_source }
         };
         for link in e.body.links.iter().filter(|l| !l.removed && !l.is_email && is_external(&l.dest)) {
             out.push(place(&link.dest, (link.offset, link.len), None));
@@ -44,9 +53,12 @@ pub fn collect(site: &Site<'_>) -> Vec<ExternalLink> {
         let Ok(split) = crate::frontmatter::split(&source) else { continue };
         let places = crate::frontmatter::LintPlaces::find(&source, &split, &e.meta);
         for (entry, &(id_at, id_len)) in e.meta.sources.iter().zip(&places.sources) {
-            let without_copy = entry.archived.is_none().then(|| entry.id.clone());
-            let urls = [(entry.url.as_deref(), without_copy), (entry.archived.as_deref(), None)];
-            for (url, without_copy) in urls {
+            let id = entry.id.clone();
+            let urls = [
+                (entry.url.as_deref(), SourceUrl::Url { id: id.clone(), archived: entry.archived.is_some() }),
+                (entry.archived.as_deref(), SourceUrl::Archived { id }),
+            ];
+            for (url, of_source) in urls {
                 let Some(url) = url.filter(|u| is_external(u)) else { continue };
                 // at the URL as written after the source's id, or at the id
                 let at = e
@@ -55,7 +67,7 @@ pub fn collect(site: &Site<'_>) -> Vec<ExternalLink> {
                     .get(id_at..)
                     .and_then(|rest| rest.find(url))
                     .map_or((id_at, id_len), |i| (id_at + i, url.len()));
-                out.push(place(url, at, without_copy));
+                out.push(place(url, at, Some(of_source)));
             }
         }
     }
@@ -141,12 +153,7 @@ pub fn check(root: &Path, links: &[ExternalLink], options: &Options) -> Report {
                     .with_help("link to the new URL: the old one may stop redirecting"),
             ),
             Outcome::Broken(why) => {
-                let help = match &link.source_without_copy {
-                    Some(id) => format!(
-                        "the source `{id}` has no archived copy: add `archived:` with a copy of it (from the Wayback Machine or archive.today) so readers can still read it"
-                    ),
-                    None => "fix the URL, link to an archived copy, or remove the link".to_string(),
-                };
+                let help = help_for(link.of_source.as_ref());
                 let d =
                     placed(format!("broken link: {why}: {}", link.url)).code(Code::ExternalLinkBroken).with_help(help);
                 report.broken.entry(host_of(&link.url)).or_default().push(d);
@@ -156,6 +163,24 @@ pub fn check(root: &Path, links: &[ExternalLink], options: &Options) -> Report {
     report.broken.values_mut().for_each(|ds| crate::diagnostics::sort(ds));
     crate::diagnostics::sort(&mut report.moved);
     report
+}
+
+/// What to do about a broken link: for a source's URL, it depends on its archived copy.
+fn help_for(of_source: Option<&SourceUrl>) -> String {
+    match of_source {
+        Some(SourceUrl::Url { id, archived: false }) => format!(
+            "the source `{id}` has no archived copy: add `archived:` with a copy of it (from the Wayback Machine or archive.today) so readers can still read it"
+        ),
+        Some(SourceUrl::Url { id, archived: true }) => {
+            format!(
+                "readers can still follow the archived copy of the source `{id}`; update `url:` if the document moved"
+            )
+        }
+        Some(SourceUrl::Archived { id }) => {
+            format!("the archived copy of the source `{id}` fails: link to another copy")
+        }
+        None => "fix the URL, link to an archived copy, or remove the link".to_string(),
+    }
 }
 
 /// The host (with its port, when it has one) that limits apply to and the report groups by.
@@ -323,6 +348,8 @@ fn failure(e: &ureq::Error) -> String {
         ureq::Error::HostNotFound => "host not found (DNS)".to_string(),
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => "timed out".to_string(),
+        // the system resolver's failures come as I/O errors
+        ureq::Error::Io(io) if io.to_string().contains("lookup address") => format!("host not found (DNS): {io}"),
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) => format!("TLS failure: {e}"),
         _ => e.to_string(),
     }
