@@ -249,3 +249,27 @@ fn without_external_nothing_is_requested() {
     let usage = Command::new(BIN).args(["check", "--per-host", "3"]).current_dir(&site.root).output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn findings_have_their_codes() {
+    use dossier::diagnostics::{Code, Excerpt, Location};
+    use dossier::lint::external::{self, ExternalLink, Options};
+    let servers = start_servers();
+    let site = Site::empty();
+    let cache = site.root.join(external::CACHE_FILE);
+    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
+    std::fs::write(&cache, "not json").unwrap();
+    let link = |path: &str| ExternalLink {
+        url: format!("http://127.0.0.1:{}{path}", servers.main.port),
+        location: Location { path: "content/articles/x.md".into(), line: 1, column: 1 },
+        excerpt: Excerpt { text: String::new(), column: 1, width: 1 },
+        of_source: None,
+    };
+    let options = Options { per_host: 2, timeout: Duration::from_secs(5), max_age: Duration::from_secs(60), now: 1 };
+    let report = external::check(&site.root, &[link("/missing/x"), link("/moved/y"), link("/ok/z")], &options);
+    let broken: Vec<Code> = report.broken.values().flatten().map(|d| d.code).collect();
+    assert_eq!(broken, [Code::ExternalLinkBroken]);
+    assert_eq!(report.moved.iter().map(|d| d.code).collect::<Vec<_>>(), [Code::ExternalRedirect]);
+    assert_eq!(report.cache.iter().map(|d| d.code).collect::<Vec<_>>(), [Code::LinkCache]);
+    assert_eq!((report.urls, report.requested), (3, 3));
+}
