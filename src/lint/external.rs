@@ -243,15 +243,20 @@ impl Queue {
         let host = self
             .waiting
             .iter()
-            .find(|(host, urls)| !urls.is_empty() && self.in_flight.get(*host).copied().unwrap_or(0) < per_host)
+            .find(|(host, _)| self.in_flight.get(*host).copied().unwrap_or(0) < per_host)
             .map(|(host, _)| host.clone())?;
-        let url = self.waiting.get_mut(&host)?.pop_front()?;
+        let urls = self.waiting.get_mut(&host)?;
+        let url = urls.pop_front()?;
+        // a host with nothing left is not looked at again
+        if urls.is_empty() {
+            self.waiting.remove(&host);
+        }
         *self.in_flight.entry(host.clone()).or_default() += 1;
         Some((host, url))
     }
 
     fn is_empty(&self) -> bool {
-        self.waiting.values().all(VecDeque::is_empty)
+        self.waiting.is_empty()
     }
 }
 
