@@ -84,6 +84,18 @@ pub struct CheckArgs {
     /// Include explainers dated after today (UTC; `DOSSIER_NOW` sets the day)
     #[arg(long)]
     pub future: bool,
+    /// Also request every external link of bodies and sources, and report those that fail
+    #[arg(long)]
+    pub external: bool,
+    /// With --external: requests in flight at once to one host
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64), requires = "external")]
+    pub per_host: u16,
+    /// With --external: seconds a request may take before the link counts as broken
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), requires = "external")]
+    pub timeout: u64,
+    /// With --external: days a result in .dossier-cache/links stays good (0 asks again)
+    #[arg(long, value_name = "DAYS", default_value_t = 7, requires = "external")]
+    pub cache_days: u32,
 }
 
 #[derive(Debug, Args)]

@@ -135,11 +135,13 @@ pub struct LintConfig {
     pub review_after_days: u32,
     /// Set by `dossier check`, never by site.toml: the lint runs after assembly in this run.
     pub run: bool,
+    /// Set by `dossier check --external`: the external links are gathered for it.
+    pub external: bool,
 }
 
 impl Default for LintConfig {
     fn default() -> Self {
-        LintConfig { off: Vec::new(), review_after_days: 365, run: false }
+        LintConfig { off: Vec::new(), review_after_days: 365, run: false, external: false }
     }
 }
 

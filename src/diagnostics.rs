@@ -168,6 +168,13 @@ pub enum Code {
     UnmentionedActor,
     /// A heading more than one level below the one before it.
     HeadingSkip,
+    /// An external link that fails (`check --external`): a 4xx or 5xx answer, a DNS, TLS or
+    /// connection failure, a timeout.
+    ExternalLinkBroken,
+    /// An external link that moved permanently (301, 308), reported as a note.
+    ExternalRedirect,
+    /// The cache of external link results that could not be read or written.
+    LinkCache,
 
     // templates
     /// A template that does not compile or render, or a required one that is missing.

@@ -87,6 +87,8 @@ pub struct Rendered {
     pub timings: Timings,
     /// Explainers left out for their dates, and the next day the output changes.
     pub schedule: Schedule,
+    /// External links, with their places, for `check --external` (none otherwise).
+    pub external_links: Vec<crate::lint::external::ExternalLink>,
     /// Resized variants of images this run made; the others came from the image cache.
     pub images_resized: usize,
     /// The aliases of explainers, for the redirect files of `[publish]`.
@@ -240,11 +242,7 @@ fn stages<'s>(
             return Err(sorted(diagnostics));
         }
     };
-    // `authors:` that are no person (src/render/cite.rs); the editorial lint, for `check`
-    diagnostics.extend(crate::render::cite::author_problems(&site));
-    if site.config.lint.run {
-        diagnostics.extend(crate::lint::lint(&site, options.today.unwrap_or_else(|| Utc::now().date_naive())));
-    }
+    let external_links = site_checks(&site, options, &mut diagnostics);
     let Some(templates) = templates else { return Err(sorted(diagnostics)) };
 
     // the pages to render: all of them; with a cache, those whose fingerprint changed
@@ -312,9 +310,25 @@ fn stages<'s>(
         warnings: sorted(diagnostics),
         timings,
         schedule,
+        external_links,
         images_resized: loaded.images_resized,
         redirects,
     })
+}
+
+/// The checks of an assembled site beyond assembly's own: `authors:` that name no person
+/// (src/render/cite.rs); for `check`, the editorial lint, and the external links that
+/// `check --external` requests (returned, with their places).
+fn site_checks(
+    site: &Site<'_>,
+    options: &PipelineOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<crate::lint::external::ExternalLink> {
+    diagnostics.extend(crate::render::cite::author_problems(site));
+    if site.config.lint.run {
+        diagnostics.extend(crate::lint::lint(site, options.today.unwrap_or_else(|| Utc::now().date_naive())));
+    }
+    if site.config.lint.external { crate::lint::external::collect(site) } else { Vec::new() }
 }
 
 /// The end of a run that keeps no site: when the process ends, the site is not freed piece by

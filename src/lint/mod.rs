@@ -2,6 +2,7 @@
 //! reviews, sources, actors, headings), as warnings of `dossier check` (errors with `--strict`).
 
 mod body;
+pub mod external;
 
 use crate::assemble::{AnnotationKind, Explainer, Site, Target};
 use crate::config::LintConfig;
