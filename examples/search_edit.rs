@@ -8,6 +8,10 @@ use dossier::serve::changes::{self, ChangedPath};
 use dossier::serve::session::Session;
 use std::time::Instant;
 
+/// The allocator of the `dossier` binary, so that times are those of `serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let root = std::path::PathBuf::from(args.next().expect("usage: search_edit SITE_DIR FILE [N]"));
