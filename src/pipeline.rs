@@ -641,8 +641,8 @@ impl Loaded {
     ///
     /// 1. `'static` does not leave this module. The stage caches are private fields of
     ///    [`Cache`]; its public methods return owned values or `Arc`s, and borrow the kept site
-    ///    only for the length of a `&self` call ([`Cache::search_index`]). [`Rendered`] owns what
-    ///    it holds.
+    ///    only for the length of a call ([`Cache::search_index`], whose `SearchCache` keeps only
+    ///    owned copies). [`Rendered`] owns what it holds.
     /// 2. During the run, `run_cached`'s own `loaded` holds every `Arc`, and outlives
     ///    [`stages`]: whatever the run makes and does not keep is dropped before it.
     /// 3. What outlives the run is stored next to clones of the `Arc`s it may borrow from, in
@@ -690,6 +690,8 @@ pub struct Cache {
     /// declared first all the same, so dropped first.
     stages: StageCaches<'static>,
     files: Files,
+    /// What the last search index kept for the next ([`Cache::search_index`]).
+    search: crate::search::SearchCache,
 }
 
 impl Cache {
@@ -715,12 +717,21 @@ impl Cache {
 
     /// Writes the search index of the site of the last successful run into `sink` (nothing when
     /// the site has no search); returns how many files. `serve` builds it once the pages of that
-    /// run are published, since it takes longer than they do.
-    pub fn search_index(&self, sink: &dyn Sink) -> std::io::Result<usize> {
+    /// run are published, since it takes longer than they do. Only the documents that changed
+    /// since the previous index are analysed again.
+    pub fn search_index(&mut self, sink: &dyn Sink) -> std::io::Result<usize> {
         match &self.stages.pages.site {
-            Some(kept) if kept.site.config.search => crate::search::write_index(&kept.site, sink),
+            Some(kept) if kept.site.config.search => {
+                crate::search::write_index_kept(&kept.site, sink, &mut self.search)
+            }
             _ => Ok(0),
         }
+    }
+
+    /// What the search index kept for the next, for tests.
+    #[doc(hidden)]
+    pub fn search_cache(&self) -> &crate::search::SearchCache {
+        &self.search
     }
 
     /// Replaces how pages show the entities that are not their own in fingerprints: a test takes

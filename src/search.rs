@@ -20,7 +20,11 @@
 //! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
 //!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
 
+mod kept;
 mod postings;
+
+pub use kept::SearchCache;
+use kept::{Analysis, Entry, Vocab};
 
 pub use postings::{BLOCK, DIGITS, decode_postings};
 use postings::{List, Posting, TITLE_WORDS_MAX};
@@ -33,7 +37,7 @@ use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Documents per document shard: the top results of a query touch few, small files.
 pub const DOCS_PER_SHARD: usize = 3;
@@ -102,8 +106,9 @@ struct Document<'a> {
     href: String,
     date: String,
     summary: String,
-    /// The start of its text, where the browser looks for a passage around the query's words.
-    passage: String,
+    /// The text of its body, where the browser looks for a passage around the query's words
+    /// ([`passage`], computed once it is needed).
+    body: Option<&'a ParsedBody<'a>>,
     fields: Vec<(Field<'a>, u32)>,
 }
 
@@ -173,7 +178,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
                 href: site.urls.href(&e.path),
                 date: e.meta.date.human(),
                 summary: e.summary.clone(),
-                passage: passage(&e.body, &e.summary),
+                body: Some(&e.body),
                 fields: vec![
                     (Field::Text(e.meta.title.clone()), WEIGHT_TITLE),
                     (Field::Text(entities.join(" ")), WEIGHT_ENTITIES),
@@ -194,7 +199,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
             href: site.urls.href(&t.path),
             date: String::new(),
             summary: t.summary.clone().unwrap_or_default(),
-            passage: t.profile.as_ref().map(|p| passage(&p.body, "")).unwrap_or_default(),
+            body: t.profile.as_ref().map(|p| &*p.body),
             fields,
         });
     }
@@ -212,7 +217,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
             href: site.urls.href(&a.path),
             date: String::new(),
             summary: note,
-            passage: a.profile.as_ref().map(|p| passage(&p.body, "")).unwrap_or_default(),
+            body: a.profile.as_ref().map(|p| &*p.body),
             fields,
         });
     }
@@ -228,11 +233,17 @@ struct Terms {
 }
 
 /// Stems words into ids, remembering each word (most words repeat across documents). One per
-/// rayon job: ids are local to it until [`write_index`] merges the vocabularies.
+/// rayon job: ids are local to it until [`analyze`] merges the vocabularies.
 #[derive(Default)]
 struct Vocabulary {
-    /// Word → stem id, or [`STOP`] for a stop word.
-    words: FxHashMap<String, u32>,
+    /// Word → stem id, or [`STOP`] for a stop word; and the job's number for the word when its
+    /// stem is another string ([`SAME`] when it is not).
+    words: FxHashMap<String, (u32, u32)>,
+    /// How many words have a number.
+    differing: usize,
+    /// Whether to list each document's numbered words in `doc_words` (for `serve`'s cache).
+    keep_words: bool,
+    doc_words: Vec<u32>,
     stems: Vec<String>,
     stem_ids: FxHashMap<String, u32>,
     /// Scratch: twice the weight plus the title flag, by stem id, for the document being
@@ -243,16 +254,21 @@ struct Vocabulary {
 
 /// The id of stop words in a vocabulary.
 const STOP: u32 = u32::MAX;
+/// The number of a word that is its own stem.
+const SAME: u32 = u32::MAX;
 
 impl Vocabulary {
     /// The id of a word's stem; [`STOP`] for stop words. Only a word seen for the first time is
     /// compared with the stop words and stemmed.
     fn stem_id(&mut self, word: &str, stemmer: Option<&Stemmer>, stop_words: &[&str]) -> u32 {
-        if let Some(&id) = self.words.get(word) {
+        if let Some(&(id, n)) = self.words.get(word) {
+            if self.keep_words && n != SAME {
+                self.doc_words.push(n);
+            }
             return id;
         }
         if stop_words.contains(&word) {
-            self.words.insert(word.to_string(), STOP);
+            self.words.insert(word.to_string(), (STOP, SAME));
             return STOP;
         }
         let stem = match stemmer {
@@ -261,11 +277,20 @@ impl Vocabulary {
         };
         let next = self.stems.len() as u32;
         let id = *self.stem_ids.entry(stem.clone()).or_insert(next);
+        let n = if stem == word {
+            SAME
+        } else {
+            self.differing += 1;
+            self.differing as u32 - 1
+        };
         if id == next {
             self.stems.push(stem);
             self.weights.push(0);
         }
-        self.words.insert(word.to_string(), id);
+        if self.keep_words && n != SAME {
+            self.doc_words.push(n);
+        }
+        self.words.insert(word.to_string(), (id, n));
         id
     }
 
@@ -334,28 +359,159 @@ struct DocEntry<'a> {
 /// Builds the index and writes its files through `sink`. Returns how many files it wrote.
 pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let docs = documents(site);
-    let stemmer = algorithm(&site.config.language).map(Stemmer::create);
-    let stop_words: &[&str] = if site.config.language.starts_with("en") { ENGLISH_STOP_WORDS } else { &[] };
-    let analyzed = analyze(&docs, stemmer.as_ref(), stop_words);
-    let total: u64 = analyzed.doc_terms.iter().map(|t| u64::from(t.length)).sum();
+    let (stemmer, stop_words) = analyzer(&site.config.language);
+    let mut vocab = Vocab::default();
+    let all: Vec<&Document<'_>> = docs.iter().collect();
+    let analyzed = analyze(&all, stemmer.as_ref(), stop_words, &mut vocab, false);
+    let passages: Vec<String> = docs.par_iter().map(passage_of).collect();
+    let entries: Vec<DocEntry<'_>> = docs.iter().zip(&passages).map(|(d, x)| doc_entry(d, x)).collect();
+    let doc_terms: Vec<&Terms> = analyzed.iter().map(|(t, _)| t).collect();
+    let mut word_stems: Vec<(&str, &str)> =
+        vocab.words.iter().map(|(w, stem)| (w.as_str(), vocab.stems[*stem as usize].as_str())).collect();
+    word_stems.par_sort_unstable();
+    let parts = Parts { explainers: site.explainers.len(), topics: site.topics.len(), stop_words };
+    write_files(sink, &parts, &entries, &doc_terms, &vocab.stems, &word_stems)
+}
+
+/// Builds the index as [`write_index`] does, analysing again only the documents whose inputs
+/// changed since the build `cache` kept (`serve`, after an edit). The files are the same.
+pub fn write_index_kept(site: &Site<'_>, sink: &dyn Sink, cache: &mut SearchCache) -> std::io::Result<usize> {
+    let docs = documents(site);
+    let (stemmer, stop_words) = analyzer(&site.config.language);
+    cache.prepare(&site.config.language);
+    let keys: Vec<u128> = docs.par_iter().map(document_key).collect();
+    let mut missed: Vec<usize> = (0..docs.len()).filter(|&i| !cache.analyses.contains_key(&keys[i])).collect();
+    missed.dedup_by_key(|&mut i| keys[i]);
+    let missed_docs: Vec<&Document<'_>> = missed.iter().map(|&i| &docs[i]).collect();
+    let fresh = analyze(&missed_docs, stemmer.as_ref(), stop_words, &mut cache.vocab, true);
+    let passages: Vec<String> = missed_docs.par_iter().map(|d| passage_of(d)).collect();
+    cache.analysed = missed.len();
+    for ((&i, (terms, words)), passage) in missed.iter().zip(fresh).zip(passages) {
+        let d = &docs[i];
+        let entry = Entry {
+            title: d.title.clone(),
+            href: d.href.clone(),
+            kind: d.kind,
+            date: d.date.clone(),
+            summary: d.summary.clone(),
+            passage,
+        };
+        cache.analyses.insert(keys[i], Arc::new(Analysis { entry, terms, words }));
+    }
+    // the analyses of this build, in document order; the others are dropped
+    let kept: Vec<Arc<Analysis>> = keys.iter().map(|k| Arc::clone(&cache.analyses[k])).collect();
+    cache.analyses.retain(|_, a| Arc::strong_count(a) > 1);
+    let entries: Vec<DocEntry<'_>> = kept
+        .iter()
+        .map(|a| {
+            let e = &a.entry;
+            DocEntry { t: &e.title, u: &e.href, k: e.kind, d: &e.date, s: shorten(&e.summary, 240), x: &e.passage }
+        })
+        .collect();
+    let doc_terms: Vec<&Terms> = kept.iter().map(|a| &a.terms).collect();
+    // the words some document holds, in order
+    let vocab = &cache.vocab;
+    let mut used = vec![false; vocab.words.len()];
+    kept.iter().flat_map(|a| &a.words).for_each(|&w| used[w as usize] = true);
+    let mut word_stems: Vec<(&str, &str)> = (vocab.words.iter().zip(&used))
+        .filter(|(_, used)| **used)
+        .map(|((w, stem), _)| (w.as_str(), vocab.stems[*stem as usize].as_str()))
+        .collect();
+    word_stems.par_sort_unstable();
+    let parts = Parts { explainers: site.explainers.len(), topics: site.topics.len(), stop_words };
+    let written = write_files(sink, &parts, &entries, &doc_terms, &vocab.stems, &word_stems);
+    let words = word_stems.len();
+    drop(word_stems);
+    let mut stems = vec![false; vocab.stems.len()];
+    doc_terms.iter().flat_map(|t| &t.weights).for_each(|&(id, _)| stems[id as usize] = true);
+    cache.trim(words + stems.iter().filter(|&&used| used).count());
+    written
+}
+
+/// The stemmer and stop words of a site language.
+fn analyzer(language: &str) -> (Option<Stemmer>, &'static [&'static str]) {
+    let stop_words: &[&str] = if language.starts_with("en") { ENGLISH_STOP_WORDS } else { &[] };
+    (algorithm(language).map(Stemmer::create), stop_words)
+}
+
+/// The passage of a document's entry: an explainer's leaves out its summary.
+fn passage_of(doc: &Document<'_>) -> String {
+    let summary = if doc.kind == "explainer" { doc.summary.as_str() } else { "" };
+    doc.body.map(|body| passage(body, summary)).unwrap_or_default()
+}
+
+fn doc_entry<'a>(d: &'a Document<'_>, passage: &'a str) -> DocEntry<'a> {
+    DocEntry { t: &d.title, u: &d.href, k: d.kind, d: &d.date, s: shorten(&d.summary, 240), x: passage }
+}
+
+/// A hash of everything a document's analysis and entry read: its texts, its body's words (with
+/// their counts) and the text runs its passage is taken from.
+fn document_key(doc: &Document<'_>) -> u128 {
+    use std::hash::Hasher;
+    /// A string with its length, so that two fields never read as one.
+    fn text(h: &mut xxhash_rust::xxh3::Xxh3Default, s: &str) {
+        h.write_usize(s.len());
+        h.write(s.as_bytes());
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    for s in [doc.kind, &doc.title, &doc.href, &doc.date, &doc.summary] {
+        text(&mut h, s);
+    }
+    for (field, weight) in &doc.fields {
+        h.write_u32(*weight);
+        match field {
+            Field::Text(s) => text(&mut h, s),
+            Field::Body(body) => body.words.iter().for_each(|(word, count)| {
+                text(&mut h, word);
+                h.write_u32(count);
+            }),
+        }
+    }
+    if let Some(body) = doc.body {
+        for run in &body.text_runs {
+            h.write_u8(u8::from(run.removed) + 2 * u8::from(run.in_image));
+            text(&mut h, &run.text);
+        }
+    }
+    h.digest128()
+}
+
+/// What meta.json says besides the terms.
+struct Parts {
+    explainers: usize,
+    topics: usize,
+    stop_words: &'static [&'static str],
+}
+
+/// Merges the documents' terms into postings and writes every file of the index. `stems` may
+/// hold stems no document has (left out); `word_stems` is sorted.
+fn write_files(
+    sink: &dyn Sink,
+    parts: &Parts,
+    entries: &[DocEntry<'_>],
+    doc_terms: &[&Terms],
+    stems: &[String],
+    word_stems: &[(&str, &str)],
+) -> std::io::Result<usize> {
+    let total: u64 = doc_terms.iter().map(|t| u64::from(t.length)).sum();
     // two decimals: enough for BM25, and the same digits on every machine
-    let avgdl = (total as f64 / docs.len().max(1) as f64 * 100.0).round() / 100.0;
-    let (names, postings) = sorted_postings(&analyzed);
-    let lists = postings::lists(postings, avgdl, site.explainers.len() as u32);
+    let avgdl = (total as f64 / entries.len().max(1) as f64 * 100.0).round() / 100.0;
+    let (names, postings) = sorted_postings(doc_terms, stems);
+    let lists = postings::lists(postings, avgdl, parts.explainers as u32);
     let stems: Vec<(&str, &List)> = names.into_iter().zip(&lists).collect();
-    let (shards, firsts) = term_shards(&stems, &analyzed.word_stems);
+    let (shards, firsts) = term_shards(&stems, word_stems);
 
     let mut files = 0;
     let meta = Meta {
         version: 3,
-        docs: docs.len(),
-        explainers: site.explainers.len(),
-        topics: site.topics.len(),
+        docs: entries.len(),
+        explainers: parts.explainers,
+        topics: parts.topics,
         avgdl,
         per_shard: DOCS_PER_SHARD,
         block: BLOCK,
         shards: firsts,
-        stop_words,
+        stop_words: parts.stop_words,
     };
     sink.write("search/index/meta.json", json(&meta))?;
     files += 1;
@@ -378,93 +534,67 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
         sink.write(&format!("search/index/b/{i}.json"), bytes)?;
         files += 1;
     }
-    for (i, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
-        let entries: Vec<DocEntry<'_>> = chunk
-            .iter()
-            .map(|d| DocEntry {
-                t: &d.title,
-                u: &d.href,
-                k: d.kind,
-                d: &d.date,
-                s: shorten(&d.summary, 240),
-                x: &d.passage,
-            })
-            .collect();
-        sink.write(&format!("search/index/d/{i}.json"), json(&entries))?;
+    for (i, chunk) in entries.chunks(DOCS_PER_SHARD).enumerate() {
+        sink.write(&format!("search/index/d/{i}.json"), json(&chunk))?;
         files += 1;
     }
     Ok(files)
 }
 
-/// The documents' terms over one vocabulary.
-struct Analyzed {
-    /// Per document, in document order, with stems as ids into `stem_names`.
-    doc_terms: Vec<Terms>,
-    stem_names: Vec<String>,
-    /// Words whose stem is another string: the browser looks a query word up here.
-    word_stems: BTreeMap<String, String>,
-}
-
-/// Each document's terms, in parallel: each rayon job keeps its own vocabulary, and the
-/// vocabularies are then merged into one, with stems renumbered globally.
-fn analyze(docs: &[Document<'_>], stemmer: Option<&Stemmer>, stop_words: &[&str]) -> Analyzed {
-    type Job = (Vec<(usize, Terms)>, Vocabulary);
+/// Each document's terms, in parallel, with stem ids of `vocab` (which gets the stems and words
+/// it did not have), and, when `keep_words`, the ids of its words whose stem is another string.
+/// Each rayon job keeps its own vocabulary, merged into `vocab` at the end.
+fn analyze(
+    docs: &[&Document<'_>],
+    stemmer: Option<&Stemmer>,
+    stop_words: &[&str],
+    vocab: &mut Vocab,
+    keep_words: bool,
+) -> Vec<(Terms, Vec<u32>)> {
+    type Job = (Vec<(usize, Terms, Vec<u32>)>, Vocabulary);
     let jobs: Vec<Job> = docs
         .par_iter()
         .enumerate()
         .fold(
-            || (Vec::new(), Vocabulary::default()),
+            || (Vec::new(), Vocabulary { keep_words, ..Vocabulary::default() }),
             |(mut out, mut vocabulary): Job, (i, doc)| {
-                out.push((i, vocabulary.terms(doc, stemmer, stop_words)));
+                let terms = vocabulary.terms(doc, stemmer, stop_words);
+                out.push((i, terms, std::mem::take(&mut vocabulary.doc_words)));
                 (out, vocabulary)
             },
         )
         .collect();
 
-    let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut stem_names: Vec<String> = Vec::new();
-    let mut word_stems: BTreeMap<String, String> = BTreeMap::new();
-    let mut slots: Vec<Option<Terms>> = (0..docs.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<(Terms, Vec<u32>)>> = (0..docs.len()).map(|_| None).collect();
     for (out, vocabulary) in jobs {
-        let global: Vec<u32> = vocabulary
-            .stems
-            .iter()
-            .map(|stem| {
-                let next = stem_names.len() as u32;
-                let id = *stem_ids.entry(stem.clone()).or_insert(next);
-                if id == next {
-                    stem_names.push(stem.clone());
-                }
-                id
-            })
-            .collect();
-        for (word, id) in vocabulary.words {
-            if id == STOP {
+        let global: Vec<u32> = vocabulary.stems.iter().map(|stem| vocab.stem(stem)).collect();
+        // the job's words whose stem is another string, by the job's number for them
+        let mut words: Vec<u32> = vec![0; vocabulary.differing];
+        for (word, (id, n)) in vocabulary.words {
+            if id == STOP || n == SAME {
                 continue;
             }
-            let stem = &vocabulary.stems[id as usize];
-            if &word != stem {
-                word_stems.insert(word, stem.clone());
-            }
+            words[n as usize] = vocab.word(&word, global[id as usize]);
         }
-        for (i, mut terms) in out {
+        for (i, mut terms, mut doc_words) in out {
             terms.weights.iter_mut().for_each(|(id, _)| *id = global[*id as usize]);
-            slots[i] = Some(terms);
+            doc_words.iter_mut().for_each(|n| *n = words[*n as usize]);
+            slots[i] = Some((terms, doc_words));
         }
     }
-    let doc_terms = slots.into_iter().map(|t| t.expect("every document analyzed")).collect();
-    Analyzed { doc_terms, stem_names, word_stems }
+    slots.into_iter().map(|t| t.expect("every document analyzed")).collect()
 }
 
-/// Each stem's postings, in document order, the stems sorted.
-fn sorted_postings(analyzed: &Analyzed) -> (Vec<&str>, Vec<Vec<Posting>>) {
-    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); analyzed.stem_names.len()];
-    for (doc, t) in analyzed.doc_terms.iter().enumerate() {
+/// Each stem's postings, in document order, the stems that some document has sorted.
+fn sorted_postings<'s>(doc_terms: &[&Terms], stems: &'s [String]) -> (Vec<&'s str>, Vec<Vec<Posting>>) {
+    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); stems.len()];
+    for (doc, t) in doc_terms.iter().enumerate() {
         for &(stem, f) in &t.weights {
             postings[stem as usize].push(Posting { doc: doc as u32, f, length: t.length });
         }
     }
-    let mut stems: Vec<(&str, Vec<Posting>)> = analyzed.stem_names.iter().map(String::as_str).zip(postings).collect();
+    let mut stems: Vec<(&str, Vec<Posting>)> =
+        stems.iter().map(String::as_str).zip(postings).filter(|(_, p)| !p.is_empty()).collect();
     stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     stems.into_iter().unzip()
 }
@@ -482,10 +612,10 @@ type TermShard<'a> = Vec<(&'a str, Key<'a>)>;
 /// of each shard (a key is never split across two shards). Shards borrow their postings.
 fn term_shards<'a>(
     stems: &'a [(&'a str, &'a List)],
-    word_stems: &'a BTreeMap<String, String>,
+    word_stems: &'a [(&'a str, &'a str)],
 ) -> (Vec<TermShard<'a>>, Vec<String>) {
     let mut keys: Vec<(&str, Key<'_>)> = stems.iter().map(|&(s, p)| (s, Key::Stem(p))).collect();
-    keys.extend(word_stems.iter().map(|(w, s)| (w.as_str(), Key::Word(s.as_str()))));
+    keys.extend(word_stems.iter().map(|&(w, s)| (w, Key::Word(s))));
     // stable: a key that is both a stem and a word keeps its stem first
     keys.sort_by(|a, b| a.0.cmp(b.0));
     let mut shards: Vec<TermShard<'_>> = Vec::new();
@@ -593,6 +723,7 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn term_shards_are_the_json_serde_writes() {

@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::StaticSource;
 use crate::pipeline::{self, Cache, PipelineOptions};
 use crate::render::MemorySink;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -74,8 +74,8 @@ pub struct Session {
     cache: Cache,
     /// The version of the static files the server has.
     static_published: u64,
-    /// Files of the search index the server has.
-    search_paths: Vec<String>,
+    /// Files of the search index the server has, by output path.
+    search_files: HashMap<String, Arc<Vec<u8>>>,
 }
 
 impl Session {
@@ -88,7 +88,7 @@ impl Session {
             today: None,
             ends_process: false,
         };
-        Session { options, cache: Cache::new(), static_published: 0, search_paths: Vec::new() }
+        Session { options, cache: Cache::new(), static_published: 0, search_files: HashMap::new() }
     }
 
     /// The clock of every rebuild, as `build` takes it: `--future`, and the day `DOSSIER_NOW`
@@ -144,19 +144,28 @@ impl Session {
     }
 
     /// Builds the search index of the last good build. Slower than pages, so `serve` runs it
-    /// after the pages are visible.
+    /// after the pages are visible. The update holds only the index files whose bytes changed
+    /// (most of them do not after an edit), and those that are gone.
     pub fn rebuild_search(&mut self) -> Result<(Update, Duration), Diagnostic> {
         let started = Instant::now();
         let sink = MemorySink::default();
         self.cache.search_index(&sink).map_err(|e| Diagnostic::cannot_write("the search index", e))?;
         let files = sink.into_files();
         let mut update = Update::default();
-        let fresh: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-        for old in self.search_paths.iter().filter(|p| !fresh.contains(p.as_str())) {
-            update.pages.push((old.clone(), None));
+        let mut previous = std::mem::take(&mut self.search_files);
+        for (path, bytes) in files {
+            let same = previous.remove(&path).filter(|old| **old == bytes);
+            let bytes = same.unwrap_or_else(|| {
+                let fresh = Arc::new(bytes);
+                update.pages.push((path.clone(), Some(Arc::clone(&fresh))));
+                fresh
+            });
+            self.search_files.insert(path, bytes);
         }
-        self.search_paths = files.iter().map(|(p, _)| p.clone()).collect();
-        update.pages.extend(files.into_iter().map(|(p, bytes)| (p, Some(Arc::new(bytes)))));
+        // what the previous index had and this one has not
+        let mut gone: Vec<String> = previous.into_keys().collect();
+        gone.sort_unstable();
+        update.pages.extend(gone.into_iter().map(|path| (path, None)));
         Ok((update, started.elapsed()))
     }
 }

@@ -1,0 +1,44 @@
+//! How long `serve` takes from an edit to an up-to-date search index: a session builds SITE_DIR,
+//! then edits one explainer N times (a word added to its text each time), and prints the time of
+//! each rebuild of pages and of the search index. It writes to SITE_DIR: run it on a copy.
+//!
+//! usage: cargo run --release --example search_edit -- SITE_DIR content/articles/a00001.md [N]
+
+use dossier::serve::changes::{self, ChangedPath};
+use dossier::serve::session::Session;
+use std::time::Instant;
+
+/// The allocator of the `dossier` binary, so that times are those of `serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = std::path::PathBuf::from(args.next().expect("usage: search_edit SITE_DIR FILE [N]"));
+    let file = args.next().expect("usage: search_edit SITE_DIR FILE [N]");
+    let n: usize = args.next().map_or(5, |n| n.parse().expect("N is a number"));
+    let mut session = Session::new(root.clone(), "http://127.0.0.1:1/".to_string(), false);
+    let started = Instant::now();
+    session.rebuild(&changes::RebuildPlan::everything()).expect("the site builds");
+    let pages = started.elapsed();
+    let (_, search) = session.rebuild_search().expect("the index is built");
+    println!("first build: pages {pages:.2?}, search {search:.2?}");
+    let path = root.join(&file);
+    let original = std::fs::read_to_string(&path).expect("the file reads");
+    for i in 0..n {
+        // a new word, and one more of a common one: the postings of both change
+        std::fs::write(&path, format!("{original}\nEdited tariff zzedit{i} sanctions.\n")).expect("writes");
+        let plan = changes::plan(&[ChangedPath::file(&file)]);
+        let started = Instant::now();
+        let rebuilt = session.rebuild(&plan).expect("the site builds");
+        let pages = started.elapsed();
+        let (update, search) = session.rebuild_search().expect("the index is built");
+        println!(
+            "edit {i}: pages {pages:.2?} ({} rendered), search {search:.2?} ({} index files changed), total {:.2?}",
+            rebuilt.rendered,
+            update.pages.len(),
+            started.elapsed()
+        );
+    }
+    std::fs::write(&path, original).expect("writes");
+}
