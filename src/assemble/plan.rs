@@ -150,28 +150,23 @@ const SEARCH_INDEX_FOLDER: &str = "search/index/";
 pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
     let mut claimed = Claims::default();
 
-    let home_pages = page_count(input.explainers.len(), config.paginate);
-    for page in 1..=home_pages {
-        let path = paginated("", page);
-        claimed.claim(Page { path, kind: PageKind::Home { page, pages: home_pages } }, "the home page", diagnostics);
-    }
-    let topic_pages = page_count(input.topics.len(), TOPICS_PER_PAGE);
-    for page in 1..=topic_pages {
-        let path = paginated(TOPICS, page);
-        claimed.claim(
-            Page { path, kind: PageKind::Topics { page, pages: topic_pages } },
-            "the topic index",
-            diagnostics,
-        );
-    }
-    let actor_pages = page_count(input.actors.len(), ACTORS_PER_PAGE);
-    for page in 1..=actor_pages {
-        let path = paginated(ACTORS, page);
-        claimed.claim(
-            Page { path, kind: PageKind::Actors { page, pages: actor_pages } },
-            "the actor index",
-            diagnostics,
-        );
+    // the home page and the two indexes: each a list cut into pages at the format's addresses
+    let lists: [(&str, usize, usize, &str, fn(usize, usize) -> PageKind); 3] = [
+        ("", input.explainers.len(), config.paginate, "the home page", |page, pages| PageKind::Home { page, pages }),
+        (TOPICS, input.topics.len(), TOPICS_PER_PAGE, "the topic index", |page, pages| PageKind::Topics {
+            page,
+            pages,
+        }),
+        (ACTORS, input.actors.len(), ACTORS_PER_PAGE, "the actor index", |page, pages| PageKind::Actors {
+            page,
+            pages,
+        }),
+    ];
+    for (first, count, per_page, what, kind) in lists {
+        let pages = page_count(count, per_page);
+        for page in 1..=pages {
+            claimed.claim(Page { path: paginated(first, page), kind: kind(page, pages) }, what, diagnostics);
+        }
     }
     claimed.claim(Page { path: "404.html".into(), kind: PageKind::NotFound }, "the not-found page", diagnostics);
     if !config.glossary.is_empty() {
