@@ -133,6 +133,9 @@ pub struct PlanInput<'a, 's> {
     pub static_files: &'a [StaticFile],
 }
 
+/// The kind of page `page` of `pages` of a list.
+type PagedKind = fn(usize, usize) -> PageKind;
+
 /// How many pages a list of `count` explainers takes.
 pub fn page_count(count: usize, per_page: usize) -> usize {
     if per_page == 0 { 1 } else { count.div_ceil(per_page).max(1) }
@@ -151,7 +154,7 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     let mut claimed = Claims::default();
 
     // the home page and the two indexes: each a list cut into pages at the format's addresses
-    let lists: [(&str, usize, usize, &str, fn(usize, usize) -> PageKind); 3] = [
+    let lists: [(&str, usize, usize, &str, PagedKind); 3] = [
         ("", input.explainers.len(), config.paginate, "the home page", |page, pages| PageKind::Home { page, pages }),
         (TOPICS, input.topics.len(), TOPICS_PER_PAGE, "the topic index", |page, pages| PageKind::Topics {
             page,
