@@ -92,7 +92,8 @@ fn imported_front_matter_is_dossiers() {
     run.assert_success();
     let lima = file(&site, "content/posts/lima-summit.md");
     assert!(lima.starts_with("---\ntitle: Biden and Xi meet in Lima\ndate: 2024-11-16T09:00:00-05:00\nupdated: 2024-11-18\nsummary: The last meeting"), "{lima}");
-    assert!(lima.contains("topics:\n- Diplomacy\n- Indo-Pacific\n- Trade\nactors:\n- Jane Doe\n- Xi Jinping\naliases:\n- /old/lima/\nextra:\n  featured_quote:"), "{lima}");
+    // the tag `Xi Jinping` is an actor (the text is about him); the author is under `authors:`
+    assert!(lima.contains("topics:\n- Diplomacy\n- Indo-Pacific\n- Trade\nactors:\n- Xi Jinping\nauthors:\n- Jane Doe\naliases:\n- /old/lima/\nextra:\n  featured_quote:"), "{lima}");
     let scheduled = file(&site, "content/posts/scheduled.md");
     assert!(
         scheduled.contains("date: 2025-02-01\nexpires: 2030-01-01\n"),
@@ -102,7 +103,7 @@ fn imported_front_matter_is_dossiers() {
     assert!(file(&site, "content/posts/undated.md").contains("date: 1970-01-01"));
     assert!(
         file(&site, "content/posts/chip-controls/index.md")
-            .contains("actors:\n- Jane Doe\n- Xi Jinping\nimage: map.png\nextra:\n  series: Chip war\n")
+            .contains("authors:\n- Jane Doe\n- Xi Jinping\nimage: map.png\nextra:\n  series: Chip war\n")
     );
     let toml = file(&site, "site.toml");
     assert!(toml.contains("title = \"China Policy Briefs\"") && toml.contains("paginate = 20"), "{toml}");
@@ -119,7 +120,7 @@ fn check_strict_flags_every_unconverted_shortcode_at_its_place() {
     run.assert_success();
     let check = site.run(&["check", "--strict"]);
     check.assert_code(1);
-    for place in ["content/posts/lima-summit.md:40:1", "content/posts/lima-summit.md:44:1"] {
+    for place in ["content/posts/lima-summit.md:41:1", "content/posts/lima-summit.md:45:1"] {
         assert!(check.stderr.contains(&format!("--> {place}\n")), "{place}\n{}", check.stderr);
     }
     assert!(check.stderr.contains("unconverted shortcode `chart` left by the import: convert or remove it by hand"));
@@ -207,7 +208,7 @@ fn the_zola_fixture_imports_into_a_site_that_builds_clean() {
         "{note}"
     );
     assert!(
-        note.contains("topics:\n- Security\n- East Asia\n- Taiwan\n- PLA\nactors:\n- Lin Wei\nextra:\n  mood: tense\n"),
+        note.contains("topics:\n- Security\n- East Asia\n- Taiwan\n- PLA\nauthors:\n- Lin Wei\nextra:\n  mood: tense\n"),
         "{note}"
     );
     for alias in ["recall-vote/", "2025/recall/", "topics/cross-strait-trade/"] {

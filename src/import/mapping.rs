@@ -1,5 +1,5 @@
-//! `import.toml` and the taxonomy mapping: which source taxonomy becomes topics, actors or
-//! nothing, which terms are renamed or merged, and how the clashes dossier would refuse (one term
+//! `import.toml` and the taxonomy mapping: which source taxonomy becomes topics, actors,
+//! authors or nothing, which terms are renamed or merged, and how the clashes dossier would refuse (one term
 //! both a topic and an actor, two spellings with one slug) are settled, each in a report line.
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
@@ -13,6 +13,10 @@ use std::path::Path;
 pub enum Target {
     Topics,
     Actors,
+    /// Actors of kind person named in `authors:` (who wrote the piece), not in `actors:` (whom
+    /// it is about): the editorial lint expects an actor listed in `actors:` to be named in the
+    /// text, which an archive's author seldom is.
+    Authors,
     /// Not imported (the terms are dropped; the report says how many).
     None,
 }
@@ -27,8 +31,10 @@ pub struct ImportMap {
 }
 
 /// Taxonomies that name people, and so become actors unless `import.toml` says otherwise.
-const PEOPLE_TAXONOMIES: &[&str] =
-    &["actors", "actor", "authors", "author", "writers", "writer", "contributors", "people", "persons", "speakers"];
+const PEOPLE_TAXONOMIES: &[&str] = &["actors", "actor", "people", "persons", "speakers"];
+/// Taxonomies that name who wrote a piece, and so become authors unless `import.toml` says
+/// otherwise.
+const AUTHOR_TAXONOMIES: &[&str] = &["authors", "author", "writers", "writer", "contributors"];
 
 impl ImportMap {
     /// Reads `import.toml`; every problem is a diagnostic at its line and column.
@@ -64,10 +70,13 @@ impl ImportMap {
                         let target = match value.get_ref().as_str() {
                             Some("topics") => Target::Topics,
                             Some("actors") => Target::Actors,
+                            Some("authors") => Target::Authors,
                             Some("none") => Target::None,
                             _ => {
-                                let message =
-                                    format!("`{}` must be \"topics\", \"actors\" or \"none\"", name.get_ref());
+                                let message = format!(
+                                    "`{}` must be \"topics\", \"actors\", \"authors\" or \"none\"",
+                                    name.get_ref()
+                                );
                                 problems.push(error(message, Some(value.span())));
                                 continue;
                             }
@@ -109,13 +118,16 @@ impl ImportMap {
         if problems.is_empty() { Ok(map) } else { Err(problems) }
     }
 
-    /// What `taxonomy` becomes: as `import.toml` says, or actors for taxonomies of people and
-    /// topics for every other.
+    /// What `taxonomy` becomes: as `import.toml` says, or authors for taxonomies of writers,
+    /// actors for other taxonomies of people and topics for every other.
     pub fn target(&self, taxonomy: &str) -> Target {
         if let Some(&t) = self.taxonomies.get(taxonomy) {
             return t;
         }
-        if PEOPLE_TAXONOMIES.contains(&taxonomy.to_ascii_lowercase().as_str()) {
+        let lower = taxonomy.to_ascii_lowercase();
+        if AUTHOR_TAXONOMIES.contains(&lower.as_str()) {
+            Target::Authors
+        } else if PEOPLE_TAXONOMIES.contains(&lower.as_str()) {
             Target::Actors
         } else {
             Target::Topics
@@ -145,6 +157,10 @@ pub struct Mapped {
     /// Topics and actors of each document (by index in `Archive::documents`), as names.
     pub topics: Vec<Vec<String>>,
     pub actors: Vec<Vec<String>>,
+    /// The authors of each document: actors too, written with `kind: person`.
+    pub authors: Vec<Vec<String>>,
+    /// The slugs of the actors some document names as an author.
+    pub author_slugs: BTreeSet<String>,
     /// Every topic and actor named, by slug → name (for the counts).
     pub all_topics: BTreeMap<String, String>,
     pub all_actors: BTreeMap<String, String>,
@@ -237,12 +253,17 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
         out.notes.push(format!("the term {term} has no letters or digits to make an address from: dropped"));
     }
     for terms in per_doc {
-        let (mut t, mut a) = (Vec::new(), Vec::new());
-        let (mut seen_t, mut seen_a) = (BTreeSet::new(), BTreeSet::new());
+        let (mut t, mut a, mut w) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut seen_t, mut seen_a, mut seen_w) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
         for (target, slug, name) in terms {
             if target == Target::Topics && !both.contains(&slug) {
                 if seen_t.insert(slug) {
                     t.push(name);
+                }
+            } else if target == Target::Authors {
+                out.author_slugs.insert(slug.clone());
+                if seen_w.insert(slug) {
+                    w.push(name);
                 }
             } else if seen_a.insert(slug) {
                 a.push(name);
@@ -250,6 +271,7 @@ pub fn apply(archive: &Archive, map: &ImportMap) -> Mapped {
         }
         out.topics.push(t);
         out.actors.push(a);
+        out.authors.push(w);
     }
     for (old, (target, slug)) in term_pages {
         let folder = if target == Target::Topics && !both.contains(&slug) { "topics" } else { "actors" };
@@ -366,7 +388,10 @@ mod tests {
         .unwrap();
         let m = apply(&a, &map);
         assert_eq!(m.topics, [vec!["Trade".to_string()], vec!["Semiconductors".to_string()]]);
-        assert_eq!(m.actors[0], ["Xi Jinping", "Jane Doe"]);
+        // authors are written under `authors:`; a tag that names one of them stays an actor
+        assert_eq!(m.actors[0], ["Xi Jinping"]);
+        assert_eq!(m.authors[0], ["Xi Jinping", "Jane Doe"]);
+        assert_eq!(m.author_slugs.iter().collect::<Vec<_>>(), ["jane-doe", "xi-jinping"]);
         let notes = m.notes.join("\n");
         assert!(notes.contains("`Xi Jinping` was both a topic and an actor"), "{notes}");
         assert!(notes.contains("`trade` were merged into the topic `Trade`"), "{notes}");

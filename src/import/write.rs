@@ -194,7 +194,9 @@ fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
         match doc.kind {
             DocumentKind::Explainer => {
                 let aliases = aliases_of(doc, &urls, &mut aliases_taken, &mut plan);
-                let text = explainer_file(doc, &mapped.topics[i], &mapped.actors[i], aliases, &mut plan);
+                let entities =
+                    Entities { topics: &mapped.topics[i], actors: &mapped.actors[i], authors: &mapped.authors[i] };
+                let text = explainer_file(doc, entities, aliases, &mut plan);
                 plan.texts.insert(file.clone(), text);
                 plan.counts.explainers += 1;
                 plan.counts.drafts += usize::from(doc.draft);
@@ -332,13 +334,15 @@ fn title_of(doc: &Document) -> String {
     }
 }
 
-fn explainer_file(
-    doc: &Document,
-    topics: &[String],
-    actors: &[String],
-    aliases: Vec<String>,
-    plan: &mut Plan,
-) -> String {
+/// The topics, actors and authors one explainer names.
+struct Entities<'a> {
+    topics: &'a [String],
+    actors: &'a [String],
+    authors: &'a [String],
+}
+
+fn explainer_file(doc: &Document, entities: Entities<'_>, aliases: Vec<String>, plan: &mut Plan) -> String {
+    let Entities { topics, actors, authors } = entities;
     let mut fm = Map::default();
     let mut extra = doc.extra.clone();
     fm.0.push(("title".into(), text(&title_of(doc))));
@@ -390,6 +394,9 @@ fn explainer_file(
     }
     if !actors.is_empty() {
         fm.0.push(("actors".into(), texts(actors)));
+    }
+    if !authors.is_empty() {
+        fm.0.push(("authors".into(), texts(authors)));
     }
     if draft {
         fm.0.push(("draft".into(), Value::Bool(true)));
@@ -456,8 +463,12 @@ fn profiles(mapped: &Mapped, plan: &mut Plan) {
         let mut extra = p.source.extra.clone();
         let title = p.source.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&p.name);
         let folder = match p.target {
-            Target::Actors => {
+            Target::Actors | Target::Authors => {
                 fm.0.push(("name".into(), text(title)));
+                // `authors:` names actors of kind person
+                if mapped.author_slugs.contains(&p.slug) {
+                    fm.0.push(("kind".into(), text("person")));
+                }
                 // the actor fields a term page may carry; the rest stays in `extra`
                 for field in ["role", "country"] {
                     if let Some(at) = extra.0.iter().position(|(k, v)| k == field && matches!(v, Value::Text(_))) {
@@ -486,6 +497,19 @@ fn profiles(mapped: &Mapped, plan: &mut Plan) {
             fm.0.push(("extra".into(), Value::Map(extra)));
         }
         plan.texts.insert(format!("content/{folder}/{}.md", p.slug), front_matter(&fm, &p.source.body));
+        plan.counts.profiles += 1;
+    }
+    // an author without a page of its own in the source still needs a profile saying it is a
+    // person, which `authors:` requires
+    for slug in &mapped.author_slugs {
+        let path = format!("content/actors/{slug}.md");
+        if plan.texts.contains_key(&path) {
+            continue;
+        }
+        let mut fm = Map::default();
+        fm.0.push(("name".into(), text(&mapped.all_actors[slug])));
+        fm.0.push(("kind".into(), text("person")));
+        plan.texts.insert(path, front_matter(&fm, ""));
         plan.counts.profiles += 1;
     }
 }
@@ -522,7 +546,9 @@ fn term_redirects(archive: &Archive, mapped: &Mapped, urls: &BTreeSet<String>, p
     let mut live: BTreeSet<String> = BTreeSet::new();
     for (i, _) in archive.documents.iter().enumerate().filter(|(_, d)| !d.draft && d.kind == DocumentKind::Explainer) {
         let topics = mapped.topics[i].iter().filter_map(|t| Slug::from_text(t)).map(|s| format!("/topics/{s}/"));
-        let actors = mapped.actors[i].iter().filter_map(|a| Slug::from_text(a)).map(|s| format!("/actors/{s}/"));
+        let actors = (mapped.actors[i].iter().chain(&mapped.authors[i]))
+            .filter_map(|a| Slug::from_text(a))
+            .map(|s| format!("/actors/{s}/"));
         live.extend(topics.chain(actors));
     }
     for (old, new) in &mapped.term_urls {

@@ -208,7 +208,8 @@ fn sources(source: &SourceFile<'_>, e: &Explainer<'_>, places: &[(usize, usize)]
     }
 }
 
-/// Actors the text names that front matter does not list, and listed actors the text never names.
+/// Actors the text names that front matter lists neither in `actors:` nor in `authors:`, and
+/// actors listed in `actors:` the text never names.
 fn actors(
     site: &Site<'_>,
     source: &SourceFile<'_>,
@@ -217,7 +218,9 @@ fn actors(
     body_offset: usize,
     out: &mut Vec<Diagnostic>,
 ) {
-    for &id in &e.mentioned {
+    // an author named in the text (a byline, "by …") is listed, under `authors:`
+    let authors = crate::render::cite::authors(site, e);
+    for &id in e.mentioned.iter().filter(|id| !authors.contains(id)) {
         let actor = &site.actors[id];
         let at = first_name_in(body, &spellings(site, id)).map_or((body_offset, 0), |(i, len)| (body_offset + i, len));
         out.push(warn(
