@@ -206,6 +206,6 @@ fn import_toml_names_wordpress_taxonomies() {
     let new = site.outside().join("mapped");
     run_in(&new, &["build"]).assert_success();
     let chips = std::fs::read_to_string(new.join("content/2023/10/17/chip-export-controls/index.md")).unwrap();
-    assert!(chips.contains("topics:\n- Trade\nactors:\n- Lin Mei\n"), "{chips}");
+    assert!(chips.contains("topics:\n- Trade\nauthors:\n- Lin Mei\n"), "{chips}");
     assert!(new.join("content/actors/lin-mei.md").is_file() && !new.join("content/topics/semiconductors.md").exists());
 }
