@@ -208,7 +208,9 @@ fn the_zola_fixture_imports_into_a_site_that_builds_clean() {
         "{note}"
     );
     assert!(
-        note.contains("topics:\n- Security\n- East Asia\n- Taiwan\n- PLA\nauthors:\n- Lin Wei\nextra:\n  mood: tense\n"),
+        note.contains(
+            "topics:\n- Security\n- East Asia\n- Taiwan\n- PLA\nauthors:\n- Lin Wei\nextra:\n  mood: tense\n"
+        ),
         "{note}"
     );
     for alias in ["recall-vote/", "2025/recall/", "topics/cross-strait-trade/"] {
