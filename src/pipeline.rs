@@ -316,15 +316,13 @@ fn stages<'s>(
     })
 }
 
-/// The checks of an assembled site beyond assembly's own: `authors:` that name no person
-/// (src/render/cite.rs); for `check`, the editorial lint, and the external links that
-/// `check --external` requests (returned, with their places).
+/// The checks of an assembled site beyond assembly's own, for `check`: the editorial lint, and
+/// the external links that `check --external` requests (returned, with their places).
 fn site_checks(
     site: &Site<'_>,
     options: &PipelineOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<crate::lint::external::ExternalLink> {
-    diagnostics.extend(crate::render::cite::author_problems(site));
     if site.config.lint.run {
         diagnostics.extend(crate::lint::lint(site, options.today.unwrap_or_else(|| Utc::now().date_naive())));
     }

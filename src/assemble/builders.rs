@@ -53,7 +53,8 @@ impl<'s> ExplainerBuilder<'s> {
         self.annotated.mentioned.iter().copied().filter(|a| !self.actors.contains(a))
     }
 
-    pub fn finish(self) -> Explainer<'s> {
+    /// The finished explainer, with its `authors:` resolved (by [`super::authors`]).
+    pub fn finish(self, authors: Vec<ActorId>) -> Explainer<'s> {
         let mentioned = self.mentioned_only().collect();
         let ParsedExplainer { file, meta, body } = self.parsed;
         let summary = meta.summary.clone().or_else(|| body.summary.clone()).unwrap_or_default();
@@ -63,6 +64,7 @@ impl<'s> ExplainerBuilder<'s> {
             summary,
             topics: self.topics,
             actors: self.actors,
+            authors,
             links: self.links,
             mentioned,
             annotations: self.annotated.annotations,

@@ -1,6 +1,7 @@
 //! Assemble: the parsed files become one immutable `Site`: entities indexed, links resolved, pages planned.
 
 mod annotate;
+mod authors;
 mod builders;
 mod cache;
 mod entities;
@@ -90,6 +91,8 @@ pub struct Explainer<'s> {
     /// In front matter order.
     pub topics: Vec<TopicId>,
     pub actors: Vec<ActorId>,
+    /// The actors `authors:` names (persons), in written order, without repeats.
+    pub authors: Vec<ActorId>,
     /// Explainers that link here, newest first.
     pub backlinks: Vec<ExplainerId>,
     /// Explainers sharing the most topics and actors, best first.
@@ -279,22 +282,30 @@ pub fn assemble<'s>(
     collect_mentions_quotes_and_terms(&explainers, &mut actors, &mut glossary);
     find_related(&mut explainers, &mut actors, topics.len(), cache);
 
-    let explainers: Vec<Explainer<'s>> = explainers.into_par_iter().map(ExplainerBuilder::finish).collect();
     let actors: Vec<Actor<'s>> = actors.into_iter().map(ActorBuilder::finish).collect();
+    let author_index = authors::AuthorIndex::new(&actors);
+    let finished: Vec<(Explainer<'s>, Vec<Diagnostic>)> = explainers
+        .into_par_iter()
+        .map(|e| {
+            let (authors, problems) = author_index.resolve(&actors, &e.parsed.meta.authors, e.parsed.file);
+            (e.finish(authors), problems)
+        })
+        .collect();
+    let explainers: Vec<Explainer<'s>> = finished
+        .into_iter()
+        .map(|(e, problems)| {
+            diagnostics.extend(problems);
+            e
+        })
+        .collect();
     // each topic gathers its timeline and key actors from its explainers: in parallel
     let topics: Vec<Topic<'s>> = topics.into_par_iter().map(|t| t.finish(&explainers, &actors)).collect();
     let home = finish_home(home, home_links);
 
-    // an author (`authors:`, by slug, name or alias) uses its profile too
-    let authors: HashSet<String> =
-        explainers.iter().flat_map(|e| e.meta.authors.iter().map(|a| a.value.to_lowercase())).collect();
-    let is_author = |a: &Actor<'_>| {
-        !authors.is_empty()
-            && std::iter::once(a.slug.as_str())
-                .chain([a.name.as_str()])
-                .chain(a.aliases.iter().map(String::as_str))
-                .any(|n| authors.contains(&n.to_lowercase()))
-    };
+    // an author (`authors:`) uses its profile too
+    let authors: HashSet<&str> =
+        explainers.iter().flat_map(|e| e.authors.iter().map(|&id| actors[id].slug.as_str())).collect();
+    let is_author = |a: &Actor<'_>| authors.contains(a.slug.as_str());
     diagnostics.extend(unused_profile_warnings(&actors, "actor", |a| {
         a.explainers.len() + a.mentioned_in.len() + a.backlinks.len() + usize::from(is_author(a))
     }));

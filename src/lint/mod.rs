@@ -219,8 +219,7 @@ fn actors(
     out: &mut Vec<Diagnostic>,
 ) {
     // an author named in the text (a byline, "by …") is listed, under `authors:`
-    let authors = crate::render::cite::authors(site, e);
-    for &id in e.mentioned.iter().filter(|id| !authors.contains(id)) {
+    for &id in e.mentioned.iter().filter(|id| !e.authors.contains(id)) {
         let actor = &site.actors[id];
         let at = first_name_in(body, &spellings(site, id)).map_or((body_offset, 0), |(i, len)| (body_offset + i, len));
         out.push(warn(

@@ -1,53 +1,9 @@
 //! "Cite this explainer": APA and Chicago citations, a BibTeX entry and the CSL-JSON file
-//! (`articles/<slug>/cite.json`) of each explainer, every field escaped for its format; and the
-//! check that `authors:` names actors of kind person.
+//! (`articles/<slug>/cite.json`) of each explainer, every field escaped for its format.
 
 use super::views::{CiteView, Link};
-use crate::assemble::{ActorId, Explainer, Site};
-use crate::diagnostics::{Code, Diagnostic, SourceFile};
-use crate::frontmatter::ActorKind;
+use crate::assemble::{Explainer, Site};
 use serde::Serialize;
-
-/// The actors `authors:` names, in written order: by slug, name or alias (letter case aside).
-/// Names that are no actor are left out (and reported by [`author_problems`]).
-pub fn authors(site: &Site<'_>, e: &Explainer<'_>) -> Vec<ActorId> {
-    let mut ids: Vec<ActorId> = Vec::new();
-    for written in &e.meta.authors {
-        if let Some(id) = find_actor(site, &written.value).filter(|id| !ids.contains(id)) {
-            ids.push(id);
-        }
-    }
-    ids
-}
-
-fn find_actor(site: &Site<'_>, name: &str) -> Option<ActorId> {
-    let same = |a: &str| a.eq_ignore_ascii_case(name);
-    site.actors.iter().position(|a| a.slug.as_str() == name || same(&a.name) || a.aliases.iter().any(|x| same(x)))
-}
-
-/// An author that is no actor, or an actor that is not a person: an error at its place.
-pub fn author_problems(site: &Site<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for e in site.explainers.iter().filter(|e| !e.meta.authors.is_empty()) {
-        let source = SourceFile::new(&e.file.path, &e.file.text);
-        for written in &e.meta.authors {
-            let message = match find_actor(site, &written.value) {
-                None => format!("`authors`: no actor is called `{}`", written.value),
-                Some(id) if site.actors[id].kind != Some(ActorKind::Person) => {
-                    format!("`authors`: {} is not an actor of kind person", site.actors[id].name)
-                }
-                Some(_) => continue,
-            };
-            out.push(
-                Diagnostic::error(message)
-                    .code(Code::FieldValue)
-                    .at(&source, written.offset, written.len)
-                    .with_help("authors are actors with a profile in content/actors/ that says `kind: person`"),
-            );
-        }
-    }
-    out
-}
 
 /// A person's name cut into family and given names: the last word is the family name. One word
 /// is a name written whole (`literal`).
@@ -138,8 +94,8 @@ fn day_parts(date: &crate::date::Date) -> (i32, &'static str, u32) {
 /// The citations of an explainer page's "Cite this" block. Made for every explainer page: written
 /// with `push_str` into strings sized once, dates from a table (chrono's `format` took most of
 /// the time).
-pub fn view(site: &Site<'_>, e: &Explainer<'_>, authors: &[ActorId]) -> CiteView {
-    let names: Vec<&str> = authors.iter().map(|&a| site.actors[a].name.as_str()).collect();
+pub fn view(site: &Site<'_>, e: &Explainer<'_>) -> CiteView {
+    let names: Vec<&str> = e.authors.iter().map(|&a| site.actors[a].name.as_str()).collect();
     let url = html(&site.urls.absolute(&e.path));
     let publisher = html(&site.config.title);
     let title = html(&e.meta.title);
@@ -244,7 +200,6 @@ enum CslName<'a> {
 /// `articles/<slug>/cite.json`: the explainer as a CSL-JSON list of one item.
 pub fn csl_json(site: &Site<'_>, e: &Explainer<'_>) -> Vec<u8> {
     use chrono::Datelike;
-    let authors = authors(site, e);
     let day = e.meta.date.day();
     let item = CslItem {
         id: e.path.trim_end_matches('/').to_string(),
@@ -254,7 +209,8 @@ pub fn csl_json(site: &Site<'_>, e: &Explainer<'_>) -> Vec<u8> {
         publisher: &site.config.title,
         url: site.urls.absolute(&e.path),
         issued: CslDate { date_parts: vec![vec![day.year(), day.month() as i32, day.day() as i32]] },
-        author: authors
+        author: e
+            .authors
             .iter()
             .map(|&a| {
                 let name = Name::of(&site.actors[a].name);

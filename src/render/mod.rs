@@ -444,8 +444,6 @@ impl Renderer<'_, '_> {
         let body_len = body.len();
         // the actor pages that show these quotes take them from here (unless one came first)
         let _ = self.quotes[id].set(quotes);
-        // resolved once: the byline and the citations both name them
-        let authors = cite::authors(site, e);
         let view = ExplainerView {
             title: &e.meta.title,
             href: site.urls.href(&e.path),
@@ -481,11 +479,12 @@ impl Renderer<'_, '_> {
                 .collect(),
             updates: corrections::update_views(e),
             corrected: corrections::last_correction(e),
-            authors: authors
+            authors: e
+                .authors
                 .iter()
                 .map(|&a| Link { title: site.actors[a].name.clone(), href: site.urls.href(&site.actors[a].path) })
                 .collect(),
-            cite: cite::view(site, e, &authors),
+            cite: cite::view(site, e),
             related: views::related_and_backlinks(&e.related, &e.backlinks)
                 .into_iter()
                 .map(|(id, links_here)| Ok(views::RelatedCard { card: &self.shared_card(id)?.value, links_here }))

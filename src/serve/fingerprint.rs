@@ -309,6 +309,8 @@ impl Fingerprinter<'_, '_> {
             summary,
             topics,
             actors,
+            // their names and pages, below
+            authors: _,
             backlinks,
             related,
             section,
@@ -333,7 +335,7 @@ impl Fingerprinter<'_, '_> {
     /// Its authors as the byline and citations show them: names and pages.
     fn authors(&self, h: &mut Xxh3Default, id: ExplainerId) {
         let site = self.site;
-        for a in crate::render::cite::authors(site, &site.explainers[id]) {
+        for &a in &site.explainers[id].authors {
             (&site.actors[a].name, &site.actors[a].path).hash(h);
         }
     }
