@@ -396,3 +396,14 @@ fn a_language_without_a_catalogue_is_an_error_listing_the_missing_strings() {
     site.build_ok();
     assert_eq!(site.page("articles/lima/").attrs("html", "lang"), ["xx"]);
 }
+
+#[test]
+fn docs_list_every_key_of_the_catalogue() {
+    let doc = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/i18n.md")).unwrap();
+    let listed: Vec<&str> = doc
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `").and_then(|rest| rest.split_once('`')).map(|(key, _)| key))
+        .collect();
+    let en = catalogue("en");
+    assert_eq!(listed, en.messages().keys().map(String::as_str).collect::<Vec<_>>(), "docs/i18n.md lists the keys");
+}

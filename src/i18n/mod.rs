@@ -447,7 +447,8 @@ pub fn template_function(
 ) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<String> + Send + Sync + 'static {
     move |kwargs: tera::Kwargs, state: &tera::State| {
         let key: &str = kwargs.must_get("key")?;
-        let lang: Option<String> = state.get("lang")?;
+        // a site in one language has one catalogue: no need to read the page's language
+        let lang: Option<String> = if catalogues.len() > 1 { state.get("lang")? } else { None };
         let catalogue = lang
             .as_deref()
             .and_then(|l| catalogues.get(l))
