@@ -211,6 +211,9 @@ impl Catalogue {
                 forms.get(category).or_else(|| forms.get("other")).map(String::as_str).unwrap_or_default()
             }
         };
+        if !pattern.contains('{') {
+            return Ok(pattern.to_string());
+        }
         let number = n.map(|n| n.to_string());
         Ok(substitute(pattern, number.as_deref(), args))
     }
@@ -229,6 +232,18 @@ impl Catalogue {
     /// A date for readers, in the language's long form (`16 novembre 2024`).
     pub fn date(&self, day: chrono::NaiveDate) -> String {
         self.dates.format(day)
+    }
+
+    /// The strings that are one text (not plural forms), by key: what templates read as `tr`
+    /// (`{{ tr.key_points }}`), a map lookup where `t()` is a function call.
+    pub fn texts(&self) -> BTreeMap<&str, &str> {
+        self.messages
+            .iter()
+            .filter_map(|(k, m)| match m {
+                Message::Text(t) if !k.starts_with(JS_PREFIX) => Some((k.as_str(), t.as_str())),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The strings `search.js` shows (the keys starting with [`JS_PREFIX`], without it) and the

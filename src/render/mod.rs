@@ -113,6 +113,7 @@ pub fn render_pages(
     templates.tera.global_context().insert("site", &site_view(site));
     // `t()` reads the language of the page from `lang`: the site's, until pages have their own
     templates.tera.global_context().insert("lang", &site.config.language);
+    templates.tera.global_context().insert("tr", &site.config.i18n.texts());
     let catalogues = std::collections::BTreeMap::from([(site.config.language.clone(), site.config.i18n.clone())]);
     templates.tera.register_function("t", crate::i18n::template_function(std::sync::Arc::new(catalogues)));
     let templates = &*templates;
