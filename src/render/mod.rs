@@ -113,7 +113,20 @@ pub fn render_pages(
     templates.tera.global_context().insert("site", &site_view(site));
     // `t()` reads the language of the page from `lang`: the site's, until pages have their own
     templates.tera.global_context().insert("lang", &site.config.language);
-    templates.tera.global_context().insert("tr", &site.config.i18n.texts());
+    // escaped once here and marked safe, rather than escaped at every use on every page
+    let tr: tera::value::Map = site
+        .config
+        .i18n
+        .texts()
+        .into_iter()
+        .map(|(key, text)| {
+            // Tera's own escaping, so that the page's bytes are those autoescape would write
+            let mut escaped = Vec::with_capacity(text.len());
+            tera::escape_html(text, &mut escaped).expect("writing to memory");
+            (key.to_string().into(), tera::Value::safe_string(&String::from_utf8_lossy(&escaped)))
+        })
+        .collect();
+    templates.tera.global_context().insert_value("tr", tera::Value::from(tr));
     let catalogues = std::collections::BTreeMap::from([(site.config.language.clone(), site.config.i18n.clone())]);
     templates.tera.register_function("t", crate::i18n::template_function(std::sync::Arc::new(catalogues)));
     let templates = &*templates;
