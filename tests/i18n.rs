@@ -235,6 +235,9 @@ fn a_french_site_shows_no_english_string_of_the_theme() {
     assert!(page.text(".byline").contains("min de lecture"), "{}", page.text(".byline"));
     assert_eq!(page.texts(".site-nav a"), ["Décryptages", "Thèmes", "Acteurs", "Glossaire", "Recherche"]);
     assert_eq!(site.page("topics/").text("h1"), "Thèmes");
+    // values given to t() are escaped once, whether a filter made them safe (join) or not
+    let byline = site.page("topics/taiwan/").text(".byline");
+    assert!(byline.ends_with("Aussi : Formose, l'île de Taïwan"), "{byline}");
     assert!(site.page("").text(".pagination-status").starts_with("Page 1 sur 2"));
 }
 

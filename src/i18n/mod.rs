@@ -197,20 +197,25 @@ impl Catalogue {
         category_name(self.plurals.category_for(n))
     }
 
-    /// The string of `key`, its plural form for `n` chosen, with `{name}` replaced by each of
-    /// `args` (and `{n}` by `n`).
-    pub fn text(&self, key: &str, n: Option<u64>, args: &[(&str, &str)]) -> Result<String, MissingString> {
+    /// The pattern of `key`, its plural form for `n` chosen, `{name}`s as written.
+    pub fn pattern(&self, key: &str, n: Option<u64>) -> Result<&str, MissingString> {
         let message = self
             .messages
             .get(key)
             .ok_or_else(|| MissingString { key: key.to_string(), language: self.language.clone() })?;
-        let pattern = match message {
+        Ok(match message {
             Message::Text(text) => text.as_str(),
             Message::Plural(forms) => {
                 let category = self.category(n.unwrap_or(0));
                 forms.get(category).or_else(|| forms.get("other")).map(String::as_str).unwrap_or_default()
             }
-        };
+        })
+    }
+
+    /// The string of `key`, its plural form for `n` chosen, with `{name}` replaced by each of
+    /// `args` (and `{n}` by `n`).
+    pub fn text(&self, key: &str, n: Option<u64>, args: &[(&str, &str)]) -> Result<String, MissingString> {
+        let pattern = self.pattern(key, n)?;
         if !pattern.contains('{') {
             return Ok(pattern.to_string());
         }
@@ -457,9 +462,11 @@ fn kind_of(value: &DeValue<'_>) -> &'static str {
 
 /// `t(key="…", n=3, name="…")` for templates: the string of `key` in the language of the page
 /// (the `lang` variable of the context, the site's language), `n` choosing its plural form.
+/// Where Tera escapes output, the string is escaped here, with the values that are not safe
+/// already (the output of `join`, say), and given back as safe: nothing is escaped twice.
 pub fn template_function(
     catalogues: std::sync::Arc<BTreeMap<String, std::sync::Arc<Catalogue>>>,
-) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<String> + Send + Sync + 'static {
+) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<tera::Value> + Send + Sync + 'static {
     move |kwargs: tera::Kwargs, state: &tera::State| {
         let key: &str = kwargs.must_get("key")?;
         // a site in one language has one catalogue: no need to read the page's language
@@ -471,20 +478,37 @@ pub fn template_function(
             .ok_or_else(|| tera::Error::message("no catalogue of strings"))?;
         let n =
             kwargs.get::<tera::Value>("n")?.and_then(|v| v.as_u64().or_else(|| v.as_i64().map(|i| i.unsigned_abs())));
+        let escaping = state.autoescaping_enabled();
         let values: Vec<(String, String)> = kwargs
             .iter()
             .filter_map(|(k, v)| {
-                k.as_str().filter(|k| *k != "key" && *k != "n").map(|k| (k.to_string(), value_text(v)))
+                k.as_str().filter(|k| *k != "key" && *k != "n").map(|k| (k.to_string(), value_text(v, escaping)))
             })
             .collect();
         let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        catalogue.text(key, n, &args).map_err(|e| tera::Error::message(e.to_string()))
+        let pattern = catalogue.pattern(key, n).map_err(|e| tera::Error::message(e.to_string()))?;
+        if !escaping {
+            let number = n.map(|n| n.to_string());
+            return Ok(tera::Value::from(substitute(pattern, number.as_deref(), &args)));
+        }
+        let pattern = escaped(pattern);
+        let number = n.map(|n| n.to_string());
+        Ok(tera::Value::safe_string(&substitute(&pattern, number.as_deref(), &args)))
     }
 }
 
-/// A template value as text in a string: strings as they are, others as Tera writes them.
-fn value_text(value: &tera::Value) -> String {
-    value.as_str().map_or_else(|| value.to_string(), str::to_string)
+/// `text` as Tera's autoescape writes it.
+fn escaped(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    tera::escape_html(text, &mut out).expect("writing to memory");
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A template value as text in a string: strings as they are, others as Tera writes them;
+/// escaped where the output is, unless the value is safe already.
+fn value_text(value: &tera::Value, escaping: bool) -> String {
+    let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+    if escaping && !value.is_safe() { escaped(&text) } else { text }
 }
 
 #[cfg(test)]
