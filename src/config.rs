@@ -180,6 +180,9 @@ pub struct Config {
     pub lint: LintConfig,
     /// `[extra]`: free-form data for templates (`site.extra`), keys in written order.
     pub extra: crate::extra::Extra,
+    /// The theme's strings in `language`: the theme's catalogue with the site's `i18n/` files
+    /// and `[translations]` over it (`src/i18n/`).
+    pub i18n: std::sync::Arc<crate::i18n::Catalogue>,
 }
 
 /// The keys of the top level of site.toml, in the order the docs list them.
@@ -200,6 +203,7 @@ const KEYS: &[&str] = &[
     "publish",
     "lint",
     "extra",
+    "translations",
 ];
 /// The keys of `[markdown]`.
 const MARKDOWN_KEYS: &[&str] = &["raw_html", "embed_hosts"];
@@ -236,7 +240,12 @@ pub fn no_site_here(root: &Path) -> Diagnostic {
 /// Parses and validates the text of `site.toml`. `base_url_override` is `--base-url`; `themes` are
 /// the themes the site can choose from: the folders under `themes/` and the built-in `default`.
 /// Every problem found is returned, each at its key.
-pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> Result<Config, Vec<Diagnostic>> {
+pub fn parse(
+    text: &str,
+    base_url_override: Option<&str>,
+    themes: &[String],
+    i18n_files: &[crate::i18n::I18nFile],
+) -> Result<Config, Vec<Diagnostic>> {
     let source = SourceFile::new(CONFIG_FILE, text);
     // parsing recovers from syntax errors, so that the keys after a broken line are checked too
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
@@ -268,6 +277,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
     let publish = table.get("publish").and_then(|v| check.section(v, "publish")).map(|t| check.publish(t));
     let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
     let lint = table.get("lint").and_then(|v| check.section(v, "lint")).map(|t| check.lint(t));
+    let i18n = check.i18n(table, &language, i18n_files);
 
     let mut errors = check.errors;
     if !syntax.is_empty() {
@@ -294,6 +304,7 @@ pub fn parse(text: &str, base_url_override: Option<&str>, themes: &[String]) -> 
             publish: publish.unwrap_or_default(),
             lint: lint.unwrap_or_default(),
             extra: extra.unwrap_or_default(),
+            i18n: i18n.expect("no errors, so the catalogue was made"),
         }),
         _ => Err(errors),
     }
@@ -405,6 +416,25 @@ impl Check<'_, '_> {
                 language.to_string()
             }
             None => "en".to_string(),
+        }
+    }
+
+    /// The catalogue of the theme's strings in `language`, with the site's `i18n/` files and
+    /// `[translations]` over it; its errors join the others.
+    fn i18n(
+        &mut self,
+        table: &DeTable<'_>,
+        language: &str,
+        files: &[crate::i18n::I18nFile],
+    ) -> Option<std::sync::Arc<crate::i18n::Catalogue>> {
+        let language_at = table.get("language").map(|v| (self.source, v.span()));
+        let overrides = table.get("translations").and_then(|v| self.section(v, "translations"));
+        match crate::i18n::Catalogue::build(language, language_at, files, overrides.map(|t| (self.source, t))) {
+            Ok(catalogue) => Some(std::sync::Arc::new(catalogue)),
+            Err(errors) => {
+                self.errors.extend(errors);
+                None
+            }
         }
     }
 
@@ -961,7 +991,7 @@ mod tests {
 
     #[test]
     fn defaults_and_normalization() {
-        let c = parse("title = \"T\"\nbase_url = \"https://example.org/explainers\"\n", None, &themes()).unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://example.org/explainers\"\n", None, &themes(), &[]).unwrap();
         assert_eq!(c.base_url.as_str(), "https://example.org/explainers/");
         assert_eq!((c.paginate, c.search, c.autolink), (50, true, Autolink::First));
         assert_eq!((c.theme.as_str(), c.output_dir.as_str(), c.language.as_str()), ("default", "public", "en"));
@@ -969,45 +999,47 @@ mod tests {
 
     #[test]
     fn errors_name_the_key_and_line() {
-        let errs = parse("title = \"T\"\nbase_url = \"ftp://x/\"\n", None, &themes()).unwrap_err();
+        let errs = parse("title = \"T\"\nbase_url = \"ftp://x/\"\n", None, &themes(), &[]).unwrap_err();
         let loc = errs[0].location.as_ref().unwrap();
         assert_eq!((loc.path.as_str(), loc.line), ("site.toml", 2));
-        let errs = parse("title = \"T\"\nbase_url = \"https://x/\"\nautolnk = \"all\"\n", None, &themes()).unwrap_err();
+        let errs =
+            parse("title = \"T\"\nbase_url = \"https://x/\"\nautolnk = \"all\"\n", None, &themes(), &[]).unwrap_err();
         assert!(errs[0].message.contains("autolnk"), "{}", errs[0]);
         assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
-        let errs = parse("base_url = \"https://x/\"\n", None, &themes()).unwrap_err();
+        let errs = parse("base_url = \"https://x/\"\n", None, &themes(), &[]).unwrap_err();
         assert!(errs[0].message.contains("title"));
     }
 
     #[test]
     fn markdown_section() {
-        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None, &themes()).unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None, &themes(), &[]).unwrap();
         assert_eq!(c.markdown, MarkdownConfig { raw_html: RawHtml::Sanitize, embed_hosts: vec![] });
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nraw_html = \"trusted\"\nembed_hosts = [\"Player.Vimeo.com\"]\n";
-        let c = parse(text, None, &themes()).unwrap();
+        let c = parse(text, None, &themes(), &[]).unwrap();
         assert_eq!(c.markdown.raw_html, RawHtml::Trusted);
         assert_eq!(c.markdown.embed_hosts, ["player.vimeo.com"]);
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nembed_hosts = [\"https://youtube.com/\"]\n";
-        let errs = parse(text, None, &themes()).unwrap_err();
+        let errs = parse(text, None, &themes(), &[]).unwrap_err();
         assert_eq!(errs[0].location.as_ref().unwrap().line, 4, "{}", errs[0]);
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[markdown]\nraw_html = \"unsafe\"\n";
-        assert!(parse(text, None, &themes()).unwrap_err()[0].message.contains("unsafe"));
+        assert!(parse(text, None, &themes(), &[]).unwrap_err()[0].message.contains("unsafe"));
     }
 
     #[test]
     fn images_section() {
-        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None, &themes()).unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", None, &themes(), &[]).unwrap();
         assert_eq!(c.images, ImagesConfig::default());
         assert_eq!((c.images.widths.as_slice(), c.images.format), ([480, 960, 1600].as_slice(), VariantFormat::Webp));
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[images]\nwidths = [960, 320, 960]\nformat = \"original\"\nquality = 70\nsizes = \"100vw\"\ncache_dir = \"../cache\"\n";
-        let c = parse(text, None, &themes()).unwrap();
+        let c = parse(text, None, &themes(), &[]).unwrap();
         assert_eq!(c.images.widths, [320, 960], "sorted, without repeats");
         assert_eq!(
             (c.images.format, c.images.quality, c.images.sizes.as_str()),
             (VariantFormat::Original, 70, "100vw")
         );
         assert_eq!(c.images.cache_dir, "../cache");
-        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n[images]\nwidths = []\n", None, &themes()).unwrap();
+        let c =
+            parse("title = \"T\"\nbase_url = \"https://x/\"\n[images]\nwidths = []\n", None, &themes(), &[]).unwrap();
         assert!(c.images.widths.is_empty(), "resizing off");
     }
 
@@ -1032,14 +1064,14 @@ mod tests {
 
     #[test]
     fn override_replaces_base_url() {
-        let c =
-            parse("title = \"T\"\nbase_url = \"https://x/\"\n", Some("http://localhost:8000/sub"), &themes()).unwrap();
+        let c = parse("title = \"T\"\nbase_url = \"https://x/\"\n", Some("http://localhost:8000/sub"), &themes(), &[])
+            .unwrap();
         assert_eq!(c.base_url.as_str(), "http://localhost:8000/sub/");
     }
 
     /// The messages of the errors of `text`, in the order of the file.
     fn errors(text: &str) -> Vec<String> {
-        let mut errors = parse(text, None, &themes()).unwrap_err();
+        let mut errors = parse(text, None, &themes(), &[]).unwrap_err();
         diagnostics::sort(&mut errors);
         errors
             .iter()
@@ -1075,7 +1107,7 @@ mod tests {
     #[test]
     fn unknown_keys_get_a_suggestion_or_their_place() {
         let text = "title = \"T\"\nbase_ulr = \"https://x/\"\nraw_html = \"escape\"\nfrobnicate = 1\n[markdown]\nembed_host = []\n[themes]\n";
-        let errs = parse(text, None, &themes()).unwrap_err();
+        let errs = parse(text, None, &themes(), &[]).unwrap_err();
         let help = |key: &str| {
             let d = errs
                 .iter()
@@ -1095,11 +1127,11 @@ mod tests {
     #[test]
     fn a_glossary_term_after_its_section_is_explained() {
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[glossary]\nAPEC = \"Asia-Pacific Economic Cooperation\"\nsearch = false\n";
-        let errs = parse(text, None, &themes()).unwrap_err();
+        let errs = parse(text, None, &themes(), &[]).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert!(errs[0].help.as_deref().unwrap().contains("follows the line `[glossary]`"), "{}", errs[0]);
         let text = "title = \"T\"\nbase_url = \"https://x/\"\n[glossary]\n\"U.S.\" = \"United States\"\n";
-        assert_eq!(parse(text, None, &themes()).unwrap().glossary["U.S."], "United States");
+        assert_eq!(parse(text, None, &themes(), &[]).unwrap().glossary["U.S."], "United States");
     }
 
     #[test]
@@ -1115,7 +1147,7 @@ mod tests {
     #[test]
     fn themes_are_checked_against_those_found() {
         let text = "title = \"T\"\nbase_url = \"https://x/\"\ntheme = \"tufte\"\n";
-        let errs = parse(text, None, &themes()).unwrap_err();
+        let errs = parse(text, None, &themes(), &[]).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(
             errs[0].help.as_deref(),
@@ -1124,7 +1156,7 @@ mod tests {
             )
         );
         let found = vec!["default".to_string(), "tufte".to_string()];
-        assert_eq!(parse(text, None, &found).unwrap().theme, "tufte");
+        assert_eq!(parse(text, None, &found, &[]).unwrap().theme, "tufte");
     }
 
     #[test]

@@ -180,6 +180,14 @@ pub enum Code {
     /// A template that does not compile or render, or a required one that is missing.
     Template,
 
+    // the theme's strings (src/i18n/)
+    /// A translation whose key is no key of the theme's strings.
+    TranslationKey,
+    /// A language whose catalogue lacks strings of the theme.
+    TranslationMissing,
+    /// A translation that is not text, a plural form that is no CLDR category or one missing, a
+    /// translation file that is not TOML.
+    TranslationValue,
     // site.toml
     /// A `site.toml` that is not TOML.
     ConfigSyntax,

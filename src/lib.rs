@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod extra;
 pub mod frontmatter;
 pub mod highlight;
+pub mod i18n;
 pub mod images;
 pub mod import;
 pub mod lint;

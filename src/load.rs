@@ -119,7 +119,26 @@ pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Confi
                 .in_file(config::CONFIG_FILE),
         }]
     })?;
-    config::parse(&text, base_url_override, &themes_found(root))
+    config::parse(&text, base_url_override, &themes_found(root), &i18n_files(root))
+}
+
+/// The site's translation files, `i18n/<lang>.toml`, sorted (`src/i18n/`). One that cannot be
+/// read is read as empty: a language missing strings is reported by the catalogue.
+fn i18n_files(root: &Path) -> Vec<crate::i18n::I18nFile> {
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(root.join("i18n")) {
+        for entry in entries.flatten() {
+            if let Some(name) = entry.file_name().to_str()
+                && name.ends_with(".toml")
+                && !name.starts_with('.')
+            {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                files.push(crate::i18n::I18nFile { path: format!("i18n/{name}"), text });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 /// The themes a site can choose: the built-in `default` and each folder under `themes/`, sorted.

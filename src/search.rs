@@ -176,7 +176,7 @@ fn documents<'a>(site: &'a Site<'a>) -> Vec<Document<'a>> {
                 kind: "explainer",
                 title: e.meta.title.clone(),
                 href: site.urls.href(&e.path),
-                date: e.meta.date.human(),
+                date: site.config.i18n.date(e.meta.date.day()),
                 summary: e.summary.clone(),
                 body: Some(&e.body),
                 fields: vec![

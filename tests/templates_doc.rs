@@ -190,9 +190,10 @@ fn site() -> SiteView {
         title: "Explainers".into(),
         description: "US-China policy".into(),
         language: "en".into(),
+        direction: "ltr",
         base_url: "https://example.org/".into(),
         base_path: "/".into(),
-        nav: vec![NavItem { key: "topics", title: "Topics", href: "/topics/".into() }],
+        nav: vec![NavItem { key: "topics", title: "Topics".into(), href: "/topics/".into() }],
         archives: vec![link()],
         generator: "dossier".into(),
         extra: Default::default(),
@@ -404,14 +405,14 @@ fn contexts() -> BTreeMap<&'static str, Value> {
     };
     let group = ActorGroup {
         kind: "person",
-        label: "People",
+        label: "People".into(),
         continued: false,
         count: 1,
         actors: vec![entity_count()],
         letters: vec![letter],
     };
     let jump = Jump { letter: "X".into(), href: "/actors/#letter-person-x".into() };
-    let jumps = vec![JumpGroup { kind: "person", label: "People", letters: vec![jump] }];
+    let jumps = vec![JumpGroup { kind: "person", label: "People".into(), letters: vec![jump] }];
     let actors = ActorsContext { page: page(), groups: vec![group], jumps, count: 1, paginator: paginator() };
     contexts.insert("actors.html", json(actors));
     let term = TermView {
@@ -423,7 +424,10 @@ fn contexts() -> BTreeMap<&'static str, Value> {
         more_href: Some("/search/?q=APEC".into()),
     };
     contexts.insert("glossary.html", json(GlossaryContext { page: page(), terms: vec![term] }));
-    contexts.insert("search.html", json(SearchContext { page: page(), index: "/search/index/".into() }));
+    contexts.insert(
+        "search.html",
+        json(SearchContext { page: page(), index: "/search/index/".into(), messages: "{}".into() }),
+    );
     let correction = CorrectionEntry { date: date(), text: "Corrected.", kind: "correction", explainer: link() };
     contexts.insert(
         "corrections.html",

@@ -10,21 +10,24 @@ use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{UpdateEntry, UpdateKind};
 use crate::urls::{CORRECTIONS, CORRECTIONS_FEED};
 
-/// The title of the corrections page and feed.
-const TITLE: &str = "Corrections and updates";
-
 /// An explainer's `updates:` as its page shows them, in written order.
-pub fn update_views<'a>(e: &'a Explainer<'_>) -> Vec<UpdateView<'a>> {
+pub fn update_views<'a>(e: &'a Explainer<'_>, i18n: &crate::i18n::Catalogue) -> Vec<UpdateView<'a>> {
     e.meta
         .updates
         .iter()
-        .map(|u| UpdateView { date: DateText::from(&u.date), text: &u.note, kind: u.kind.name() })
+        .map(|u| UpdateView { date: DateText::new(&u.date, i18n), text: &u.note, kind: u.kind.name() })
         .collect()
 }
 
 /// The day of an explainer's newest correction, for the notice under its title.
-pub fn last_correction(e: &Explainer<'_>) -> Option<DateText> {
-    e.meta.updates.iter().filter(|u| u.kind == UpdateKind::Correction).map(|u| &u.date).max().map(DateText::from)
+pub fn last_correction(e: &Explainer<'_>, i18n: &crate::i18n::Catalogue) -> Option<DateText> {
+    e.meta
+        .updates
+        .iter()
+        .filter(|u| u.kind == UpdateKind::Correction)
+        .map(|u| &u.date)
+        .max()
+        .map(|d| DateText::new(d, i18n))
 }
 
 /// Every entry of `updates:` on the site: (explainer, index in its `updates`), newest first; on
@@ -46,11 +49,12 @@ fn entry<'s>(site: &'s Site<'_>, (id, i): (ExplainerId, usize)) -> (&'s Explaine
 }
 
 /// "Correction" or "Update", for titles.
-fn label(kind: UpdateKind) -> &'static str {
-    match kind {
-        UpdateKind::Correction => "Correction",
-        UpdateKind::Update => "Update",
-    }
+/// "Correction" or "Update" in the site's language.
+fn label(site: &Site<'_>, kind: UpdateKind) -> String {
+    site.config.i18n.word(match kind {
+        UpdateKind::Correction => "correction",
+        UpdateKind::Update => "update",
+    })
 }
 
 impl Renderer<'_, '_> {
@@ -62,7 +66,7 @@ impl Renderer<'_, '_> {
             .map(|at| {
                 let (e, u) = entry(site, at);
                 CorrectionEntry {
-                    date: DateText::from(&u.date),
+                    date: DateText::new(&u.date, &site.config.i18n),
                     text: &u.note,
                     kind: u.kind.name(),
                     explainer: Link {
@@ -73,16 +77,17 @@ impl Renderer<'_, '_> {
             })
             .collect();
         let corrections = entries.iter().filter(|e| e.kind == UpdateKind::Correction.name()).count();
-        let description =
-            format!("Every correction and update of the explainers of {}, newest first", site.config.title);
+        let i18n = &site.config.i18n;
+        let title = i18n.word("corrections_title");
+        let description = i18n.format("corrections_feed_subtitle", &[("site", &site.config.title)]);
         let permalink = site.urls.absolute(&page.path);
         let extras = PageExtras {
-            feed: Some(Link { title: TITLE.into(), href: site.urls.href(CORRECTIONS_FEED) }),
-            json_ld: vec![super::jsonld::collection_page(TITLE, &permalink, &description)],
+            feed: Some(Link { title: title.clone(), href: site.urls.href(CORRECTIONS_FEED) }),
+            json_ld: vec![super::jsonld::collection_page(&title, &permalink, &description)],
             ..PageExtras::default()
         };
         let context = CorrectionsContext {
-            page: self.meta(page, "corrections", "", TITLE.into(), description, extras),
+            page: self.meta(page, "corrections", "", title, description, extras),
             updates: entries.len() - corrections,
             entries,
             corrections,
@@ -101,7 +106,8 @@ pub fn feed(site: &Site<'_>) -> Vec<u8> {
     let updated = shown.first().map_or("1970-01-01T00:00:00Z".to_string(), |&at| entry(site, at).1.date.rfc3339());
     let mut xml = document();
     start(&mut xml, "feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", &site.config.language)]);
-    text_element(&mut xml, "title", &format!("{TITLE} · {}", site.config.title));
+    let title = site.config.i18n.word("corrections_title");
+    text_element(&mut xml, "title", &format!("{title} · {}", site.config.title));
     let (page, feed) = (urls.absolute(CORRECTIONS), urls.absolute(CORRECTIONS_FEED));
     empty(&mut xml, "link", &[("rel", "self"), ("type", "application/atom+xml"), ("href", &feed)]);
     empty(&mut xml, "link", &[("rel", "alternate"), ("type", "text/html"), ("href", &page)]);
@@ -115,14 +121,14 @@ pub fn feed(site: &Site<'_>) -> Vec<u8> {
         let (e, u) = entry(site, at);
         let link = format!("{}#updates", urls.absolute(&e.path));
         start(&mut xml, "entry", &[]);
-        text_element(&mut xml, "title", &format!("{}: {}", label(u.kind), e.meta.title));
+        text_element(&mut xml, "title", &format!("{}: {}", label(site, u.kind), e.meta.title));
         empty(&mut xml, "link", &[("rel", "alternate"), ("type", "text/html"), ("href", &link)]);
         // one id per entry of `updates:`, stable while the entries above it stay
         text_element(&mut xml, "id", &format!("{}#update-{}-{}", urls.absolute(&e.path), u.date.machine(), at.1 + 1));
         text_element(&mut xml, "published", &u.date.rfc3339());
         text_element(&mut xml, "updated", &u.date.rfc3339());
         text_element(&mut xml, "summary", &u.note);
-        empty(&mut xml, "category", &[("term", u.kind.name()), ("label", label(u.kind))]);
+        empty(&mut xml, "category", &[("term", u.kind.name()), ("label", &label(site, u.kind))]);
         end(&mut xml, "entry");
     }
     end(&mut xml, "feed");

@@ -261,7 +261,13 @@ fn write_replacement(out: &mut String, body: &ParsedBody<'_>, with: &Replacement
             out.push_str("<sup class=\"cite\"><a href=\"");
             escape_href(&mut *out, href).expect("writing to a String");
             out.push_str("\" title=\"");
-            escape_html(&mut *out, &format!("Source {number}: {source_title}")).expect("writing to a String");
+            // "Source 2: Title" in the site's language
+            let label = match d.site {
+                Some(site) => site.config.i18n.text("source_n", Some(*number as u64), &[("title", source_title)]).ok(),
+                None => None,
+            };
+            let label = label.unwrap_or_else(|| format!("Source {number}: {source_title}"));
+            escape_html(&mut *out, &label).expect("writing to a String");
             out.push_str("\">");
         }
         Replacement::CitationEnd => out.push_str("</a></sup>"),

@@ -34,7 +34,7 @@ pub struct JumpGroup {
     /// As [`ActorGroup::kind`].
     pub kind: &'static str,
     /// As [`ActorGroup::label`].
-    pub label: &'static str,
+    pub label: String,
     pub letters: Vec<Jump>,
 }
 
@@ -44,6 +44,11 @@ pub struct Jump {
     pub letter: String,
     /// `/actors/page/3/#letter-person-m`.
     pub href: String,
+}
+
+/// The heading of a group of the actor index in the site's language (`group_person`: "People").
+fn group_label(site: &Site<'_>, kind: &str) -> String {
+    site.config.i18n.word(&format!("group_{kind}"))
 }
 
 /// An actor's place in the index.
@@ -104,9 +109,9 @@ pub fn actor_index(site: &Site<'_>, page: usize) -> (Vec<ActorGroup>, Vec<JumpGr
         if !starts_letter {
             continue;
         }
-        let (_, kind, label) = kinds[e.group];
+        let (_, kind, _) = kinds[e.group];
         if jumps.last().is_none_or(|j| j.kind != kind) {
-            jumps.push(JumpGroup { kind, label, letters: Vec::new() });
+            jumps.push(JumpGroup { kind, label: group_label(site, kind), letters: Vec::new() });
         }
         let on = i / ACTORS_PER_PAGE + 1;
         let href = format!("{}#{}", site.urls.href(&paginated(ACTORS, on)), letter_id(kind, e.letter));
@@ -118,13 +123,13 @@ pub fn actor_index(site: &Site<'_>, page: usize) -> (Vec<ActorGroup>, Vec<JumpGr
     let mut groups: Vec<ActorGroup> = Vec::new();
     for i in range.clone() {
         let e = &order[i];
-        let (_, kind, label) = kinds[e.group];
+        let (_, kind, _) = kinds[e.group];
         let before = (i > 0).then(|| &order[i - 1]);
         let same_group = before.is_some_and(|b| b.group == e.group);
         if i == range.start || !same_group {
             groups.push(ActorGroup {
                 kind,
-                label,
+                label: group_label(site, kind),
                 continued: same_group,
                 count: counts[e.group],
                 actors: Vec::new(),

@@ -84,6 +84,15 @@ pub struct RenderedPages {
     pub duplicate_ids: Vec<Diagnostic>,
 }
 
+/// `title`, or on the `n`th page of a list "`title`, page `n`" in the site's language.
+fn paged_title(site: &Site<'_>, title: &str, n: usize) -> String {
+    if n > 1 {
+        site.config.i18n.text("page_title_n", Some(n as u64), &[("title", title)]).unwrap_or_else(|_| title.to_string())
+    } else {
+        title.to_string()
+    }
+}
+
 /// Renders every page of the plan, or returns every distinct error.
 pub fn render_site(
     site: &Site<'_>,
@@ -102,6 +111,24 @@ pub fn render_pages(
     pages: &[&Page],
 ) -> Result<RenderedPages, Vec<Diagnostic>> {
     templates.tera.global_context().insert("site", &site_view(site));
+    // `t()` reads the language of the page from `lang`: the site's, until pages have their own
+    templates.tera.global_context().insert("lang", &site.config.language);
+    // escaped once here and marked safe, rather than escaped at every use on every page
+    let tr: tera::value::Map = site
+        .config
+        .i18n
+        .texts()
+        .into_iter()
+        .map(|(key, text)| {
+            // Tera's own escaping, so that the page's bytes are those autoescape would write
+            let mut escaped = Vec::with_capacity(text.len());
+            tera::escape_html(text, &mut escaped).expect("writing to memory");
+            (key.to_string().into(), tera::Value::safe_string(&String::from_utf8_lossy(&escaped)))
+        })
+        .collect();
+    templates.tera.global_context().insert_value("tr", tera::Value::from(tr));
+    let catalogues = std::collections::BTreeMap::from([(site.config.language.clone(), site.config.i18n.clone())]);
+    templates.tera.register_function("t", crate::i18n::template_function(std::sync::Arc::new(catalogues)));
     let templates = &*templates;
     let cards = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
     let quotes = (0..site.explainers.len()).map(|_| OnceLock::new()).collect();
@@ -315,15 +342,13 @@ impl Renderer<'_, '_> {
         let urls = &site.urls;
         let mut breadcrumbs = Vec::new();
         if kind != "home" {
-            breadcrumbs.push(Link { title: "Home".into(), href: urls.href("") });
+            breadcrumbs.push(Link { title: site.config.i18n.word("home"), href: urls.href("") });
         }
         match section {
-            "topics" if kind != "topics" => {
-                breadcrumbs.push(Link { title: "Topics".into(), href: urls.href(crate::urls::TOPICS) })
-            }
-            "actors" if kind != "actors" => {
-                breadcrumbs.push(Link { title: "Actors".into(), href: urls.href(crate::urls::ACTORS) })
-            }
+            "topics" if kind != "topics" => breadcrumbs
+                .push(Link { title: site.config.i18n.word("nav_topics"), href: urls.href(crate::urls::TOPICS) }),
+            "actors" if kind != "actors" => breadcrumbs
+                .push(Link { title: site.config.i18n.word("nav_actors"), href: urls.href(crate::urls::ACTORS) }),
             _ => {}
         }
         breadcrumbs.extend(extras.trail);
@@ -393,7 +418,7 @@ impl Renderer<'_, '_> {
     fn home(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let heading = site.home.title.as_deref().unwrap_or(&site.config.title);
-        let title = if n > 1 { format!("{heading}, page {n}") } else { heading.to_string() };
+        let title = paged_title(site, heading, n);
         let description = site.home.description.clone().unwrap_or_else(|| site.config.description.clone());
         let ids: Vec<usize> = (0..site.explainers.len()).collect();
         let mut topics: Vec<EntityCount> = site.topics.iter().map(|t| topic_count(site, t)).collect();
@@ -448,8 +473,8 @@ impl Renderer<'_, '_> {
             title: &e.meta.title,
             href: site.urls.href(&e.path),
             permalink: site.urls.absolute(&e.path),
-            date: DateText::from(&e.meta.date),
-            updated: e.meta.updated.as_ref().map(DateText::from),
+            date: DateText::new(&e.meta.date, &site.config.i18n),
+            updated: e.meta.updated.as_ref().map(|d| DateText::new(d, &site.config.i18n)),
             summary: &e.summary,
             body,
             topics: e.topics.iter().map(|&t| topic_link(site, t)).collect(),
@@ -467,7 +492,7 @@ impl Renderer<'_, '_> {
                     title: &s.title,
                     publisher: s.publisher.as_deref(),
                     url: s.url.as_deref(),
-                    date: s.date.as_ref().map(DateText::from),
+                    date: s.date.as_ref().map(|d| DateText::new(d, &site.config.i18n)),
                     archived: s.archived.as_deref(),
                 })
                 .collect(),
@@ -475,10 +500,10 @@ impl Renderer<'_, '_> {
                 .meta
                 .timeline
                 .iter()
-                .map(|t| DatedText { date: DateText::from(&t.date), text: &t.event })
+                .map(|t| DatedText { date: DateText::new(&t.date, &site.config.i18n), text: &t.event })
                 .collect(),
-            updates: corrections::update_views(e),
-            corrected: corrections::last_correction(e),
+            updates: corrections::update_views(e, &site.config.i18n),
+            corrected: corrections::last_correction(e, &site.config.i18n),
             authors: e
                 .authors
                 .iter()
@@ -525,8 +550,8 @@ impl Renderer<'_, '_> {
     fn topics(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let (letters, jumps) = lists::topic_index(site, n);
-        let title = if n > 1 { format!("Topics, page {n}") } else { "Topics".into() };
-        let description = format!("Every topic of {}", site.config.title);
+        let title = paged_title(site, &site.config.i18n.word("topics_title"), n);
+        let description = site.config.i18n.format("every_topic_of", &[("site", &site.config.title)]);
         let context = TopicsContext {
             page: self.meta(page, "topics", "topics", title, description, PageExtras::default()),
             topics: letters.iter().flat_map(|l| l.topics.iter().cloned()).collect(),
@@ -541,8 +566,9 @@ impl Renderer<'_, '_> {
     fn topic(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let t = &site.topics[id];
-        let title = if n > 1 { format!("{}, page {n}", t.title) } else { t.title.clone() };
-        let description = t.summary.clone().unwrap_or_else(|| format!("Explainers about {}", t.title));
+        let title = paged_title(site, &t.title, n);
+        let description =
+            t.summary.clone().unwrap_or_else(|| site.config.i18n.format("explainers_about", &[("topic", &t.title)]));
         let view = TopicView {
             title: &t.title,
             slug: t.slug.as_str(),
@@ -559,7 +585,7 @@ impl Renderer<'_, '_> {
                     let (e, i) = event.entry;
                     let entry = &site.explainers[e].meta.timeline[i];
                     TimelineEntryView {
-                        date: DateText::from(&entry.date),
+                        date: DateText::new(&entry.date, &site.config.i18n),
                         event: &entry.event,
                         explainers: event.explainers.iter().map(|&e| explainer_link(site, e)).collect(),
                     }
@@ -569,7 +595,7 @@ impl Renderer<'_, '_> {
                 String::new()
             } else {
                 let dates: Vec<_> = t.timeline.iter().map(|e| e.date).collect();
-                svg::timeline("timeline-chart", &t.title, &dates)
+                svg::timeline("timeline-chart", &t.title, &dates, &site.config.i18n)
             },
             key_actors: t
                 .key_actors
@@ -605,8 +631,8 @@ impl Renderer<'_, '_> {
     fn actors(&self, page: &Page, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let (groups, jumps) = lists::actor_index(site, n);
-        let title = if n > 1 { format!("Actors, page {n}") } else { "Actors".into() };
-        let description = format!("Every actor of {}", site.config.title);
+        let title = paged_title(site, &site.config.i18n.word("actors_title"), n);
+        let description = site.config.i18n.format("every_actor_of", &[("site", &site.config.title)]);
         let context = ActorsContext {
             page: self.meta(page, "actors", "actors", title, description, PageExtras::default()),
             groups,
@@ -620,10 +646,10 @@ impl Renderer<'_, '_> {
     fn actor(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let a = &site.actors[id];
-        let title = if n > 1 { format!("{}, page {n}", a.name) } else { a.name.clone() };
+        let title = paged_title(site, &a.name, n);
         let description = match &a.role {
-            Some(role) => format!("{}, {role}: explainers featuring them", a.name),
-            None => format!("Explainers featuring {}", a.name),
+            Some(role) => site.config.i18n.format("actor_description", &[("name", &a.name), ("role", role)]),
+            None => site.config.i18n.format("explainers_featuring", &[("name", &a.name)]),
         };
         let listed = |id: &usize| a.explainers.binary_search(id).is_ok() || a.mentioned_in.binary_search(id).is_ok();
         let backlinks: Vec<usize> = a.backlinks.iter().copied().filter(|id| !listed(id)).collect();
@@ -654,7 +680,7 @@ impl Renderer<'_, '_> {
                     QuoteView {
                         html: self.quotes[e].get_or_init(|| html::quotes_html(site, explainer))[q].clone(),
                         explainer: explainer_link(site, e),
-                        date: DateText::from(&explainer.meta.date),
+                        date: DateText::new(&explainer.meta.date, &site.config.i18n),
                     }
                 })
                 .collect(),
@@ -668,7 +694,7 @@ impl Renderer<'_, '_> {
             } else {
                 let neighbours: Vec<(String, usize)> =
                     a.co_actors.iter().map(|&(other, count)| (site.actors[other].name.clone(), count)).collect();
-                svg::neighbourhood("co-actors", &a.name, &neighbours)
+                svg::neighbourhood("co-actors", &a.name, &neighbours, &site.config.i18n)
             },
             extra: &a.extra,
         };
@@ -699,8 +725,9 @@ impl Renderer<'_, '_> {
     fn section(&self, page: &Page, id: usize, n: usize, pages: usize) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let s = &site.sections[id];
-        let title = if n > 1 { format!("{}, page {n}", s.title) } else { s.title.clone() };
-        let description = s.summary.clone().unwrap_or_else(|| format!("Every explainer in {}, newest first", s.title));
+        let title = paged_title(site, &s.title, n);
+        let description =
+            s.summary.clone().unwrap_or_else(|| site.config.i18n.format("section_description", &[("title", &s.title)]));
         let view = SectionView {
             title: &s.title,
             href: site.urls.href(&s.path),
@@ -764,8 +791,8 @@ impl Renderer<'_, '_> {
                 page,
                 "glossary",
                 "glossary",
-                "Glossary".into(),
-                format!("The acronyms used in {}", site.config.title),
+                site.config.i18n.word("glossary_title"),
+                site.config.i18n.format("glossary_description", &[("site", &site.config.title)]),
                 PageExtras::default(),
             ),
             terms: lists::glossary_terms(site),
@@ -775,10 +802,12 @@ impl Renderer<'_, '_> {
 
     fn search(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
-        let description = format!("Search the explainers, topics and actors of {}", site.config.title);
+        let i18n = &site.config.i18n;
+        let description = i18n.format("search_description", &[("site", &site.config.title)]);
         let context = SearchContext {
-            page: self.meta(page, "search", "search", "Search".into(), description, PageExtras::default()),
+            page: self.meta(page, "search", "search", i18n.word("search_title"), description, PageExtras::default()),
             index: site.urls.href("search/index/"),
+            messages: i18n.js_messages(),
         };
         self.template("search.html", &context)
     }
@@ -797,7 +826,14 @@ impl Renderer<'_, '_> {
         let mut topics: Vec<EntityCount> = largest.into_iter().map(|t| topic_count(site, t)).collect();
         topics.sort_by(|a, b| a.name.cmp(&b.name));
         let context = NotFoundContext {
-            page: self.meta(page, "not_found", "", "Page not found".into(), String::new(), PageExtras::default()),
+            page: self.meta(
+                page,
+                "not_found",
+                "",
+                site.config.i18n.word("not_found_title"),
+                String::new(),
+                PageExtras::default(),
+            ),
             topics,
             topic_count: site.topics.len(),
             topics_href: site.urls.href(crate::urls::TOPICS),

@@ -3,6 +3,7 @@
 //! description, and the page lists the same data as text.
 
 use crate::date::Date;
+use crate::i18n::Catalogue;
 use chrono::{Datelike, NaiveDate};
 use pulldown_cmark_escape::escape_html;
 use std::fmt::Write;
@@ -39,7 +40,7 @@ const ROW: f64 = 34.0;
 /// a line as thick as the number of explainers they share. Every label is to the right of its
 /// node and the actor's own name is above them all, so no line crosses a label. `id` makes the
 /// title and description ids unique on the page.
-pub fn neighbourhood(id: &str, center: &str, neighbours: &[(String, usize)]) -> String {
+pub fn neighbourhood(id: &str, center: &str, neighbours: &[(String, usize)], i18n: &Catalogue) -> String {
     let top = 44.0;
     let height = top + ROW * neighbours.len().max(1) as f64;
     let (cx, cy) = (36.0, top + ROW * neighbours.len() as f64 / 2.0);
@@ -47,15 +48,15 @@ pub fn neighbourhood(id: &str, center: &str, neighbours: &[(String, usize)]) -> 
     let max = neighbours.iter().map(|n| n.1).max().unwrap_or(1).max(1) as f64;
     let description = neighbours
         .iter()
-        .map(|(name, count)| format!("{name} ({count} shared explainer{})", if *count == 1 { "" } else { "s" }))
+        .map(|(name, count)| i18n.text("shared_explainers", Some(*count as u64), &[("name", name)]).unwrap_or_default())
         .collect::<Vec<_>>()
         .join(", ");
     let mut svg = String::new();
     let _ = write!(
         svg,
         "<svg class=\"figure-svg neighbourhood\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
-<title id=\"{id}-title\">Actors seen with {}</title><desc id=\"{id}-desc\">{}</desc>",
-        esc(center),
+<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        esc(&i18n.format("actors_seen_with", &[("name", center)])),
         esc(&description)
     );
     let ys: Vec<f64> = (0..neighbours.len()).map(|i| top + ROW / 2.0 + ROW * i as f64).collect();
@@ -203,7 +204,7 @@ fn place(placed: &[Placed], w: f64, x: f64, markers: &[f64]) -> Placed {
 /// every marker has a label (its date, and how many events when more than one) in the lowest row
 /// above the axis where it overlaps no other label, joined to the marker by a line that crosses
 /// no label.
-pub fn timeline(id: &str, topic: &str, dates: &[Date]) -> String {
+pub fn timeline(id: &str, topic: &str, dates: &[Date], i18n: &Catalogue) -> String {
     let (left, right) = (12.0, WIDTH - 12.0);
     let mut sorted: Vec<&Date> = dates.iter().collect();
     sorted.sort();
@@ -240,16 +241,18 @@ pub fn timeline(id: &str, topic: &str, dates: &[Date]) -> String {
     let mut svg = String::new();
     let count = dates.len();
     let years = match (sorted.first(), sorted.last()) {
-        (Some(a), Some(b)) if a.day().year() != b.day().year() => format!("{} to {}", a.day().year(), b.day().year()),
+        (Some(a), Some(b)) if a.day().year() != b.day().year() => {
+            i18n.format("years_range", &[("from", &a.day().year().to_string()), ("to", &b.day().year().to_string())])
+        }
         (Some(a), _) => a.day().year().to_string(),
         _ => String::new(),
     };
     let _ = write!(
         svg,
         "<svg class=\"figure-svg timeline-chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
-<title id=\"{id}-title\">Timeline of {}</title><desc id=\"{id}-desc\">{count} event{} from {years}, listed below.</desc>",
-        esc(topic),
-        if count == 1 { "" } else { "s" }
+<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        esc(&i18n.format("timeline_of", &[("title", topic)])),
+        esc(&i18n.text("timeline_desc", Some(count as u64), &[("years", &years)]).unwrap_or_default())
     );
     let _ = write!(svg, "<line class=\"axis\" x1=\"{left}\" y1=\"{axis_y}\" x2=\"{right}\" y2=\"{axis_y}\"/>");
     if last > first {
@@ -293,6 +296,10 @@ fn axis_ticks(svg: &mut String, first: NaiveDate, last: NaiveDate, axis_y: f64, 
 
 #[cfg(test)]
 mod tests {
+    /// The English strings of the theme.
+    fn en() -> Catalogue {
+        Catalogue::of_theme("en").expect("the theme has English strings")
+    }
     use super::*;
 
     /// The number after `attr="` in each match of `tag` in `svg`.
@@ -365,6 +372,7 @@ mod tests {
             "co",
             "Xi <Jinping>",
             &[("Joe Biden".into(), 3), ("A very long organization name indeed".into(), 1)],
+            &en(),
         );
         assert!(svg.starts_with("<svg class=\"figure-svg neighbourhood\""));
         assert!(svg.contains("<title id=\"co-title\">Actors seen with Xi &lt;Jinping&gt;</title>"));
@@ -378,7 +386,7 @@ mod tests {
         for n in [1, 2, 5, 8, 12] {
             let neighbours: Vec<(String, usize)> =
                 (0..n).map(|i| (format!("Actor with a rather long name {i}"), 1 + i % 4)).collect();
-            let svg = neighbourhood("co", "Federal Bureau of Investigation", &neighbours);
+            let svg = neighbourhood("co", "Federal Bureau of Investigation", &neighbours, &en());
             no_line_crosses_a_label(&svg);
             no_labels_overlap(&svg);
         }
@@ -387,7 +395,8 @@ mod tests {
     #[test]
     fn timeline_labels_every_marker_and_groups_events_too_close_to_tell_apart() {
         let d = |s: &str| Date::parse(s).unwrap();
-        let svg = timeline("tl", "Taiwan", &[d("2016-07-12"), d("2024-11-15"), d("2024-11-16"), d("2022-10-07")]);
+        let svg =
+            timeline("tl", "Taiwan", &[d("2016-07-12"), d("2024-11-15"), d("2024-11-16"), d("2022-10-07")], &en());
         assert!(svg.contains("4 events from 2016 to 2024"));
         // the two November days are one marker, labelled with both and their count
         assert_eq!(svg.matches("<circle class=\"event\"").count(), 3);
@@ -395,7 +404,7 @@ mod tests {
         assert!(svg.contains(">12 Jul 2016</text>"));
         assert!(svg.contains(">7 Oct 2022</text>"));
         assert!(svg.contains(">2020</text>"));
-        let one = timeline("tl", "X", &[d("2024-11-16")]);
+        let one = timeline("tl", "X", &[d("2024-11-16")], &en());
         assert!(one.contains("1 event from 2024"));
         assert!(one.contains(">16 Nov 2024</text>"));
     }
@@ -412,7 +421,7 @@ mod tests {
             .map(|s| d(s))
             .collect();
         for dates in [&dense, &spread] {
-            let svg = timeline("tl", "Taiwan", dates);
+            let svg = timeline("tl", "Taiwan", dates, &en());
             no_labels_overlap(&svg);
             no_line_crosses_a_label(&svg);
         }
@@ -423,9 +432,9 @@ mod tests {
         // markers a label's width apart or less, and many of them: placing stops after a few rows
         let d = |s: &str| Date::parse(s).unwrap();
         let dates: Vec<Date> = (1..=28).map(|day| d(&format!("2024-{:02}-{day:02}", 1 + day % 12))).collect();
-        let svg = timeline("tl", "Crowded", &dates);
+        let svg = timeline("tl", "Crowded", &dates, &en());
         assert!(svg.ends_with("</svg>"));
-        let two = timeline("tl", "Two", &[d("2016-01-01"), d("2016-03-01"), d("2024-11-16")]);
+        let two = timeline("tl", "Two", &[d("2016-01-01"), d("2016-03-01"), d("2024-11-16")], &en());
         no_labels_overlap(&two);
         no_line_crosses_a_label(&two);
     }

@@ -47,6 +47,10 @@ impl Templates {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.register_filter("safe", safe);
+        // known while compiling; rendering registers the catalogues of the site's languages
+        tera.register_function("t", |_: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            Err(tera::Error::message("`t` is called before the site's strings are known"))
+        });
         // Compile one by one first, so that every syntax error is found, not only the first.
         for file in files {
             let mut single = tera::Tera::new();

@@ -17,6 +17,9 @@ pub struct SiteView {
     pub title: String,
     pub description: String,
     pub language: String,
+    /// `rtl` for a language written right to left (`ar`, `he`, `fa`, `ur`), else `ltr`: the
+    /// `dir` of `<html>`.
+    pub direction: &'static str,
     /// Absolute, ends with `/`.
     pub base_url: String,
     /// `/` or `/sub/`: prefix for links to static files (`{{ site.base_path }}style.css`).
@@ -35,7 +38,7 @@ pub struct SiteView {
 pub struct NavItem {
     /// Matches `page.section` on the pages of that section.
     pub key: &'static str,
-    pub title: &'static str,
+    pub title: String,
     pub href: String,
 }
 
@@ -120,9 +123,10 @@ pub struct DateText {
     pub human: String,
 }
 
-impl From<&Date> for DateText {
-    fn from(d: &Date) -> DateText {
-        DateText { iso: d.machine(), human: d.human() }
+impl DateText {
+    /// `d` for `<time datetime>` and for readers in the catalogue's language.
+    pub fn new(d: &Date, i18n: &crate::i18n::Catalogue) -> DateText {
+        DateText { iso: d.machine(), human: i18n.date(d.day()) }
     }
 }
 
@@ -430,7 +434,7 @@ pub struct ActorGroup {
     /// [`ActorKind::name`], or `other` for actors without a kind.
     pub kind: &'static str,
     /// Plural heading: [`ActorKind::label`], "Others".
-    pub label: &'static str,
+    pub label: String,
     /// Whether the group began on the page before.
     pub continued: bool,
     /// How many actors the group has on all pages.
@@ -574,6 +578,9 @@ pub struct SearchContext {
     pub page: PageMeta,
     /// Where the index lives: `{{ index }}meta.json`.
     pub index: String,
+    /// The strings search.js shows in the site's language, and the language, as JSON
+    /// (`{"lang": "fr", "messages": {"no_results": "…", "results": {"one": "…", …}}}`).
+    pub messages: String,
 }
 
 /// How many topics the 404 page lists: the largest, so that the page stays small on a site
@@ -609,21 +616,23 @@ pub struct AliasContext {
 
 pub fn site_view(site: &Site<'_>) -> SiteView {
     let urls = &site.urls;
+    let i18n = &site.config.i18n;
     let mut nav = vec![
-        NavItem { key: "explainers", title: "Explainers", href: urls.href("") },
-        NavItem { key: "topics", title: "Topics", href: urls.href(TOPICS) },
-        NavItem { key: "actors", title: "Actors", href: urls.href(ACTORS) },
+        NavItem { key: "explainers", title: i18n.word("nav_explainers"), href: urls.href("") },
+        NavItem { key: "topics", title: i18n.word("nav_topics"), href: urls.href(TOPICS) },
+        NavItem { key: "actors", title: i18n.word("nav_actors"), href: urls.href(ACTORS) },
     ];
     if !site.glossary.is_empty() {
-        nav.push(NavItem { key: "glossary", title: "Glossary", href: urls.href("glossary/") });
+        nav.push(NavItem { key: "glossary", title: i18n.word("nav_glossary"), href: urls.href("glossary/") });
     }
     if site.config.search {
-        nav.push(NavItem { key: "search", title: "Search", href: urls.href("search/") });
+        nav.push(NavItem { key: "search", title: i18n.word("nav_search"), href: urls.href("search/") });
     }
     SiteView {
         title: site.config.title.clone(),
         description: site.config.description.clone(),
         language: site.config.language.clone(),
+        direction: i18n.direction(),
         base_url: urls.base_url().to_string(),
         base_path: urls.base_path().to_string(),
         nav,
@@ -717,7 +726,7 @@ pub fn card(site: &Site<'_>, e: &Explainer<'_>) -> Card {
     Card {
         title: e.meta.title.clone(),
         href: site.urls.href(&e.path),
-        date: DateText::from(&e.meta.date),
+        date: DateText::new(&e.meta.date, &site.config.i18n),
         summary: e.summary.clone(),
         topics: e.topics.iter().map(|&t| topic_link(site, t)).collect(),
         html: String::new(),

@@ -428,10 +428,31 @@
     return { meta: meta, query: query, documents: documents, prefetch: prefetch };
   }
 
+  // The page's strings in its language: the JSON of the form's `data-messages` (the theme's
+  // catalogue, its `js_` keys without the prefix: src/i18n/). `msg("results", { n: 3 })` picks
+  // the plural form by the browser's CLDR rules (Intl.PluralRules) and fills in each `{name}`.
+  function translator(json) {
+    var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+    var data = {};
+    try { data = JSON.parse(json || "{}") || {}; } catch (e) { data = {}; }
+    var messages = data.messages || {};
+    var rules = null;
+    try { rules = new Intl.PluralRules(data.lang || "en"); } catch (e) { rules = null; }
+    return function (key, args) {
+      args = args || {};
+      var m = has(messages, key) ? messages[key] : key;
+      if (m && typeof m === "object") {
+        var category = rules && typeof args.n === "number" ? rules.select(args.n) : "other";
+        m = has(m, category) ? m[category] : m.other;
+      }
+      return String(m).replace(/\{(\w+)\}/g, function (all, name) { return has(args, name) ? String(args[name]) : all; });
+    };
+  }
+
   // Node loads this file to test it (tests/browser/search-words.js, tests/search_recall.rs):
   // no page to search there.
   if (typeof module === "object" && module.exports) {
-    module.exports = { words: words, notAfter: notAfter, oneEdit: oneEdit, decode: decode, createEngine: createEngine };
+    module.exports = { words: words, notAfter: notAfter, oneEdit: oneEdit, decode: decode, createEngine: createEngine, translator: translator };
     return;
   }
 
@@ -446,6 +467,7 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
+  var msg = translator(form.getAttribute("data-messages"));
   var PAGE = 10;
   var cache = {};
   var latest = 0;
@@ -526,7 +548,7 @@
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
-  var KIND = { explainer: "Explainer", topic: "Topic", actor: "Actor" };
+  var KIND = { explainer: msg("kind_explainer"), topic: msg("kind_topic"), actor: msg("kind_actor") };
 
   function item(d, matches) {
     var li = document.createElement("li");
@@ -551,7 +573,7 @@
     return li;
   }
 
-  function count(n) { return n + (n === 1 ? " result" : " results"); }
+  function count(n) { return msg("results", { n: n }); }
 
   // Shows the next PAGE results of the current query, reading on in the index when it has not
   // settled them yet; `focus` moves the keyboard to the first of them (after "Show more").
@@ -573,11 +595,11 @@
       });
       var shown = list.children.length, total = found.count;
       // before all is read, a query of several words knows its count only about
-      var of = found.exact ? count(total) : "about " + count(total);
-      var fixed = found.terms.filter(function (t) { return t.how === "typo"; }).map(function (t) { return "“" + t.word + "” as “" + t.stems[0] + "…”"; });
-      status.textContent = (shown === 0 ? "No results." :
-        (found.complete && shown >= found.results.length ? count(shown) + "." : "Showing " + shown + " of " + of + ".")) +
-        (fixed.length ? " Searched " + fixed.join(", ") + "." : "");
+      var of = found.exact ? count(total) : msg("about", { count: count(total) });
+      var fixed = found.terms.filter(function (t) { return t.how === "typo"; }).map(function (t) { return msg("searched_as", { word: t.word, stem: t.stems[0] }); });
+      status.textContent = (shown === 0 ? msg("no_results") :
+        (found.complete && shown >= found.results.length ? msg("all_shown", { count: count(shown) }) : msg("showing", { shown: shown, count: of }))) +
+        (fixed.length ? " " + msg("searched", { list: fixed.join(", ") }) : "");
       more.hidden = found.complete && shown >= found.results.length;
       if (focus && first) first.focus();
     });
@@ -591,13 +613,13 @@
     list.textContent = "";
     more.hidden = true;
     if (!text.trim()) { status.textContent = ""; return; }
-    status.textContent = "Searching…";
+    status.textContent = msg("searching");
     engine.query(text, PAGE).then(function (found) {
       if (id !== latest) return;
       current = found;
       return showMore(id, false);
     }).catch(function () {
-      if (id === latest) status.textContent = "The search index could not be loaded.";
+      if (id === latest) status.textContent = msg("failed");
     });
   }
 
