@@ -141,12 +141,16 @@ fn run_pipeline(
     }
     let (previous, warning) = build_cache::read(cache_file);
     persisted.previous = previous;
+    let (parses, parses_warning) = build_cache::parses::Cache::read(&options.root, &config.images.cache_dir);
+    persisted.parses = Some(parses);
     let mut result = pipeline::run_persisted(options, config, staging, persisted);
+    // the parse cache is written while the pages render: waited for here, whatever the result
+    let written = persisted.parses.take().and_then(build_cache::parses::Cache::finish);
     let diagnostics = match &mut result {
         Ok(rendered) => &mut rendered.warnings,
         Err(diagnostics) => diagnostics,
     };
-    diagnostics.extend(warning);
+    diagnostics.extend(warning.into_iter().chain(parses_warning).chain(written));
     crate::diagnostics::sort(diagnostics);
     result
 }
