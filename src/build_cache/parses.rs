@@ -90,8 +90,10 @@ enum FileRef<'a> {
     Home(&'a HomeMeta, &'a ParsedBody<'a>),
 }
 
-/// A parsed file as read back, without its file (which the build has read again).
+/// A parsed file as read back, without its file (which the build has read again). Made once per
+/// file and moved into place at once: the size of its variants does not matter.
 #[derive(Deserialize)]
+#[allow(clippy::large_enum_variant)]
 enum FileOwned {
     Explainer(ExplainerMeta, ParsedBody<'static>),
     Actor(#[serde(with = "codec::slug")] Slug, ActorMeta, ParsedBody<'static>),
@@ -195,13 +197,15 @@ pub fn decode_file<'s>(file: &'s ContentFile, bytes: &[u8]) -> Result<FileResult
     Ok((Some(parsed), diagnostics))
 }
 
+/// The file (relative to content/) → its version and where its entry is in the cache's bytes.
+type Entries = FxHashMap<String, (u64, Range<usize>)>;
+
 /// The parses a cache file holds: its bytes, and where each file's entry is in them.
 #[derive(Debug)]
 pub struct Previous {
     bytes: Vec<u8>,
     key: u64,
-    /// The file (relative to content/) → its version and where its entry is in `bytes`.
-    entries: FxHashMap<String, (u64, Range<usize>)>,
+    entries: Entries,
 }
 
 /// Reads bytes in order, checking every length.
@@ -229,7 +233,7 @@ impl Reader<'_> {
 
 /// Reads the layout of the contents of a parse file (after its header), checking every length:
 /// the key, the number of entries, and each entry's path, version and bytes.
-fn index(bytes: &[u8], start: usize) -> Result<(u64, FxHashMap<String, (u64, Range<usize>)>), String> {
+fn index(bytes: &[u8], start: usize) -> Result<(u64, Entries), String> {
     let mut r = Reader { bytes, at: start };
     let key = r.word(8)?;
     let count = r.word(8)?;
