@@ -292,7 +292,8 @@ fn contents(key: u64, entries: &[(String, u64, Blob)], previous: &[u8]) -> Vec<u
 pub struct Cache {
     path: PathBuf,
     previous: Option<Previous>,
-    writing: Option<JoinHandle<Option<Diagnostic>>>,
+    /// The bytes of the new file, made in the background while the build goes on.
+    writing: Option<JoinHandle<Vec<u8>>>,
 }
 
 /// The warning for a parse cache at `path` that is not used, for `why`.
@@ -402,19 +403,20 @@ impl Cache {
             entries.push((file.rel.clone(), version, blob));
         }
         if changed {
-            let path = self.path.clone();
             let old = previous.map(|p| p.bytes).unwrap_or_default();
             self.writing = Some(std::thread::spawn(move || {
-                let bytes = super::header(MAGIC, FORMAT, &super::version(), &contents(key, &entries, &old));
-                super::write_bytes(&path, &bytes, "the parse cache", "the next build parses every file")
+                super::header(MAGIC, FORMAT, &super::version(), &contents(key, &entries, &old))
             }));
         }
         (results, warnings)
     }
 
-    /// Waits for the new cache to be written: its warning, if it could not be.
-    pub fn finish(self) -> Option<Diagnostic> {
-        self.writing.and_then(|w| w.join().ok().flatten())
+    /// Writes the new cache when `write` (the build succeeded: a failed build writes nothing),
+    /// once it is made: a warning if it cannot be. Nothing to write when no entry changed.
+    pub fn finish(self, write: bool) -> Option<Diagnostic> {
+        let bytes = self.writing?.join().ok()?;
+        let costs = "the next build parses every file";
+        if write { super::write_bytes(&self.path, &bytes, "the parse cache", costs) } else { None }
     }
 }
 
@@ -558,7 +560,7 @@ mod tests {
         assert!(warning.is_none());
         let (results, _) = cache.parse(&files, versions(1), &options);
         assert_eq!(results.iter().map(title).collect::<Vec<_>>(), ["Alpha", "Beta"]);
-        assert!(cache.finish().is_none());
+        assert!(cache.finish(true).is_none());
         // poison the cache: a's entry holds b's parse, under a's version
         let bytes = std::fs::read(dir.join("cache").join(FILE)).unwrap();
         let previous = decode_as(bytes, &super::super::version()).unwrap();
@@ -578,13 +580,13 @@ mod tests {
         let (mut cache, _) = Cache::read(&dir, "cache");
         let (results, _) = cache.parse(&files, versions(3), &options);
         assert_eq!(title(&results[0]), "Alpha");
-        assert!(cache.finish().is_none());
+        assert!(cache.finish(true).is_none());
         // another key (another dossier, other options): every file parsed again
         write(previous.key() ^ 1);
         let (mut cache, _) = Cache::read(&dir, "cache");
         let (results, _) = cache.parse(&files, versions(1), &options);
         assert_eq!(title(&results[0]), "Alpha");
-        assert!(cache.finish().is_none());
+        assert!(cache.finish(true).is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -603,7 +605,7 @@ mod tests {
         assert_eq!(title(&results[0]), "Alpha");
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].code, Code::BuildCache);
-        assert!(cache.finish().is_none());
+        assert!(cache.finish(true).is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
