@@ -9,18 +9,19 @@
 //! group by. No decision is taken on the text of a message.
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 /// How bad a diagnostic is. Errors fail the command; warnings fail only `check --strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// A place in a file of the site, 1-based, columns counted in characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// Path relative to the site root, with `/` separators (`content/articles/x.md`).
     pub path: String,
@@ -33,7 +34,7 @@ pub struct Location {
 /// of the line around the error, with `…` where the line goes on, tabs as spaces and control
 /// characters escaped. Keeping only this much also keeps a diagnostic small in memory: ten
 /// thousand errors on one long line do not each hold a copy of the line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Excerpt {
     pub text: String,
     /// Column (1-based) of `text` where the underline starts, and how many columns it covers.
@@ -50,7 +51,7 @@ const BEFORE_A_LONG_UNDERLINE: usize = 20;
 const LONG_TEXT: usize = 100;
 
 /// A second place a diagnostic points at: the other side of a clash.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Related {
     pub location: Location,
     /// `None` when the other side is a whole file (a slug that comes from a file name).
@@ -63,7 +64,7 @@ pub struct Related {
 /// code in one file, then a count). Constructors set [`Code::Other`]; every place that makes a
 /// diagnostic names its code with [`Diagnostic::code`]. The message is for people only: what a
 /// diagnostic is, is decided from its code, never from its text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Code {
     /// Not given a code of its own.
     #[default]
@@ -237,7 +238,7 @@ pub struct Identity {
     message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// What the diagnostic is about; [`Code::Other`] until [`Diagnostic::code`] names it.

@@ -4,10 +4,10 @@ use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic, SourceFile, closest};
 use crate::slug::Slug;
 use crate::yaml::{self, YamlValue};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A value with the byte range it was written at in its file, for diagnostics.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Located<T> {
     pub value: T,
     pub offset: usize,
@@ -394,16 +394,20 @@ pub const TOPIC_FIELDS: &[&str] = &["title", "summary", "aliases", "extra"];
 pub const HOME_FIELDS: &[&str] = &["title", "description"];
 pub const SECTION_FIELDS: &[&str] = &["title", "summary", "extra"];
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExplainerMeta {
     pub title: String,
+    #[serde(with = "crate::build_cache::codec::date")]
     pub date: Date,
+    #[serde(with = "crate::build_cache::codec::opt_date")]
     pub updated: Option<Date>,
     /// Left out of the site from this day on (UTC); after `date`.
+    #[serde(with = "crate::build_cache::codec::opt_date")]
     pub expires: Option<Date>,
     pub summary: Option<String>,
     pub topics: Vec<Located<String>>,
     pub actors: Vec<Located<String>>,
+    #[serde(with = "crate::build_cache::codec::opt_slug")]
     pub slug: Option<Slug>,
     pub draft: bool,
     /// Offered first on the home page (the newest featured explainer leads it).
@@ -417,8 +421,10 @@ pub struct ExplainerMeta {
     /// The social card image, as written: a file of its page bundle or a static path.
     pub image: Option<Located<String>>,
     /// Free-form data for templates (`explainer.extra`).
+    #[serde(with = "crate::build_cache::codec::extra")]
     pub extra: crate::extra::Extra,
     /// The day of its last editorial review, for the lint's `review_after`.
+    #[serde(with = "crate::build_cache::codec::opt_date")]
     pub reviewed: Option<Date>,
     /// Its authors, as written: names, slugs or aliases of actors of kind person.
     pub authors: Vec<Located<String>>,
@@ -430,7 +436,7 @@ pub struct ExplainerMeta {
 /// the findings of the editorial lint (`src/lint/`): those found while reading them anyway. The
 /// others are found again by the lint alone ([`LintPlaces`]), so that a build does not look for
 /// them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Places {
     /// One per takeaway, in order.
     pub takeaways: Vec<(usize, usize)>,
@@ -456,26 +462,29 @@ impl LintPlaces {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceEntry {
     pub id: String,
     pub title: String,
     pub publisher: Option<String>,
     /// Only `http`, `https` and `mailto` URLs are accepted.
     pub url: Option<String>,
+    #[serde(with = "crate::build_cache::codec::opt_date")]
     pub date: Option<Date>,
     /// An archived copy of it (`archived:`, an `http` or `https` URL).
     pub archived: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimelineEntry {
+    #[serde(with = "crate::build_cache::codec::date")]
     pub date: Date,
     pub event: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateEntry {
+    #[serde(with = "crate::build_cache::codec::date")]
     pub date: Date,
     pub note: String,
     /// `kind:`: a correction of something the explainer got wrong, or an update (the default).
@@ -483,7 +492,7 @@ pub struct UpdateEntry {
 }
 
 /// What an entry of `updates:` is: `kind: correction | update`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum UpdateKind {
     #[default]
     Update,
@@ -506,7 +515,7 @@ impl UpdateKind {
 macro_rules! actor_kinds {
     ($($kind:ident => $name:literal, $label:literal, $schema_type:literal;)*) => {
         /// What an actor is, from `kind:` in its profile.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum ActorKind {
             $($kind,)*
         }
@@ -559,7 +568,7 @@ impl ActorKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActorMeta {
     pub name: String,
     pub kind: Option<ActorKind>,
@@ -569,11 +578,12 @@ pub struct ActorMeta {
     /// Its Wikidata item (`Q15031`) and other pages about it (`same_as:`), for JSON-LD and links.
     pub identity: Identity,
     /// Free-form data for templates (`actor.extra`).
+    #[serde(with = "crate::build_cache::codec::extra")]
     pub extra: crate::extra::Extra,
 }
 
 /// Who an actor is elsewhere: its Wikidata item and the addresses of other pages about it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Identity {
     /// `Q` and digits, as Wikidata numbers its items.
     pub wikidata: Option<String>,
@@ -589,25 +599,27 @@ impl Identity {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TopicMeta {
     pub title: String,
     pub summary: Option<String>,
     pub aliases: Vec<Located<String>>,
     /// Free-form data for templates (`topic.extra`).
+    #[serde(with = "crate::build_cache::codec::extra")]
     pub extra: crate::extra::Extra,
 }
 
 /// The front matter of a section's `_index.md`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SectionMeta {
     pub title: String,
     pub summary: Option<String>,
     /// Free-form data for templates (`section.extra`).
+    #[serde(with = "crate::build_cache::codec::extra")]
     pub extra: crate::extra::Extra,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct HomeMeta {
     pub title: Option<String>,
     pub description: Option<String>,

@@ -220,7 +220,7 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
             profile(file, &source, &split, frontmatter::read_topic, |s, d| body(s, &[], d), ParsedFile::Topic)
         }
         ContentKind::Section => {
-            let folder = file.rel.strip_suffix(SECTION_FILE).unwrap_or_default().trim_end_matches('/');
+            let folder = section_folder(&file.rel);
             if let Some(d) = misplaced_section(file, folder) {
                 return (None, vec![d]);
             }
@@ -237,6 +237,11 @@ fn parse_text<'s>(file: &'s ContentFile, options: &ParseOptions) -> FileResult<'
             (parsed, diags)
         }
     }
+}
+
+/// The folder (relative to content/) of the section whose `_index.md` is at `rel`.
+pub fn section_folder(rel: &str) -> &str {
+    rel.strip_suffix(SECTION_FILE).unwrap_or_default().trim_end_matches('/')
 }
 
 /// The error for an `_index.md` where no section can be: at the top of content/ (the home page's

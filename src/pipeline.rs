@@ -127,6 +127,10 @@ pub struct Persisted {
     pub previous: Option<build_cache::Stored>,
     /// After a successful run: the key and the pages, to record.
     pub now: Option<build_cache::Now>,
+    /// The parse of every content file as the cache last recorded it: the parse stage takes
+    /// from it the files whose bytes did not change, and writes it again
+    /// (`build_cache::parses`).
+    pub parses: Option<build_cache::parses::Cache>,
 }
 
 fn run_with(
@@ -205,13 +209,13 @@ fn stages<'s>(
     sink: &dyn Sink,
     templates: &mut Option<CompiledTemplates>,
     mut warm: Option<Warm<'_, 's>>,
-    persist: Option<Persist<'_>>,
+    mut persist: Option<Persist<'_>>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Timings { load: load_time, ..Timings::default() };
 
     // parse: each file on its own, in parallel; with a cache, only those not parsed before
     let started = Instant::now();
-    let parsed = parse(&sources, loaded, warm.as_mut().map(Warm::parse), &mut diagnostics);
+    let parsed = parse(&sources, loaded, warm.as_mut().map(Warm::parse), persist.as_mut(), &mut diagnostics);
     timings.parse = started.elapsed();
 
     // templates: their errors are reported with the others, and do not stop assembly
@@ -363,16 +367,26 @@ fn images(
     produced.resized
 }
 
-/// Parse: every content file (with a cache, those it has no result for), and the results put
-/// together in path order.
+/// Parse: every content file (with a cache, those it has no result for; with the build cache,
+/// those whose bytes it has no parse of), and the results put together in path order.
 fn parse<'s>(
     sources: &Sources<'s>,
     loaded: &Loaded,
     cache: Option<(&mut ParseCache<'s>, (u64, u64))>,
+    persist: Option<&mut Persist<'_>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ParsedSite<'s> {
-    let (mut parsed, parse_diagnostics) = match cache {
-        None => {
+    let persisted = persist.and_then(|p| Some((p.parses.as_deref_mut()?, &p.versions)));
+    let (mut parsed, parse_diagnostics) = match (cache, persisted) {
+        (None, Some((persisted, versions))) => {
+            let options = ParseOptions::new(sources.config, sources.templates);
+            let version_of = |file: &ContentFile| versions.get(&(file as *const ContentFile as usize)).copied();
+            let (results, warnings) =
+                persisted.parse(&sources.content, |file| version_of(file).unwrap_or(u64::MAX), &options);
+            diagnostics.extend(warnings);
+            parse::collect(sources.content.iter().copied().zip(results))
+        }
+        (None, None) => {
             let options = ParseOptions::new(sources.config, sources.templates);
             let results: Vec<FileResult<'s>> = sources
                 .content
@@ -382,7 +396,7 @@ fn parse<'s>(
                 .collect();
             parse::collect(sources.content.iter().copied().zip(results))
         }
-        Some((cache, versions)) => cache.parse(sources, loaded, versions),
+        (Some((cache, versions)), _) => cache.parse(sources, loaded, versions),
     };
     parsed.failed.extend(sources.unreadable.iter().cloned());
     diagnostics.extend(parse_diagnostics);
@@ -499,6 +513,7 @@ struct Persist<'p> {
     site: u64,
     previous: Option<build_cache::Pages>,
     now: &'p mut Option<build_cache::Now>,
+    parses: Option<&'p mut build_cache::parses::Cache>,
 }
 
 impl<'p> Persist<'p> {
@@ -530,7 +545,7 @@ impl<'p> Persist<'p> {
         }
         let site = std::hash::Hasher::finish(&site);
         let previous = persisted.previous.take().and_then(|stored| stored.pages_for(&key));
-        Persist { key, global, versions, site, previous, now: &mut persisted.now }
+        Persist { key, global, versions, site, previous, now: &mut persisted.now, parses: persisted.parses.as_mut() }
     }
 
     /// Keeps the search index of the last build when the site is the one it was made of, and

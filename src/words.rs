@@ -253,7 +253,7 @@ fn script(c: char) -> Option<Script> {
 
 /// The distinct words of a text with how often each occurs, in the order they first occur. Made
 /// while a body is parsed, so that the search index need not read the body again.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct WordBag {
     /// The distinct words, one after the other.
     text: String,
@@ -272,6 +272,18 @@ impl WordBag {
         self.text.push_str(word);
         self.entries.push((self.text.len() as u32, 1));
         (self.entries.len() - 1) as u32
+    }
+
+    /// Whether every word is where its entry says (a bag read back from the build cache is
+    /// checked before use): ends in order, within the text, at character boundaries.
+    pub fn is_whole(&self) -> bool {
+        let mut start = 0;
+        self.entries.iter().all(|&(end, _)| {
+            let end = end as usize;
+            let ok = end >= start && self.text.get(start..end).is_some();
+            start = end;
+            ok
+        })
     }
 
     fn word(&self, i: usize) -> &str {

@@ -1,7 +1,8 @@
-//! The build cache of `dossier build` (`.dossier-cache/build.bin`): a cached build's output is
-//! byte for byte a build without the cache's, after any sequence of edits (a property test); a
-//! rebuild renders only the pages that changed and rewrites nothing when nothing did; a damaged,
-//! truncated or foreign cache is a warning and changes nothing in the output.
+//! The build cache of `dossier build` (`.dossier-cache/build.bin`, and the parse of every file in
+//! `.dossier-cache/parse.bin`): a cached build's output and warnings are byte for byte a build
+//! without the cache's, after any sequence of edits (a property test); a rebuild parses only the
+//! files that changed, renders only the pages that changed and rewrites nothing when nothing
+//! did; a damaged, truncated or foreign cache is a warning and changes nothing in the output.
 
 mod harness;
 
@@ -12,6 +13,27 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const CACHE: &str = ".dossier-cache/build.bin";
+const PARSES: &str = ".dossier-cache/parse.bin";
+
+/// The diagnostics a build printed, each with its excerpt and help, but for those about the
+/// cache itself (which a build without one cannot print).
+fn diagnostics(run: &Run) -> Vec<String> {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in run.stderr.lines() {
+        match blocks.last_mut() {
+            Some(block) if line.starts_with(' ') || line.is_empty() => {
+                block.push('\n');
+                block.push_str(line);
+            }
+            _ => blocks.push(line.to_string()),
+        }
+    }
+    // the closing line names the output folder, which differs
+    blocks.retain(|b| {
+        !b.contains("cache") && !b.contains("was not changed") && (b.starts_with("warning") || b.starts_with("error"))
+    });
+    blocks
+}
 
 /// Builds the site with its cache (into public/), and without (into `cold` beside the site);
 /// both must end alike: the same exit code, and on success the same files, byte for byte.
@@ -21,6 +43,7 @@ fn cached_equals_cold(site: &Site, what: &str) -> Run {
     let cold_dir = site.outside().join("cold");
     let cold = site.run(&["build", "--no-cache", "--output", cold_dir.to_str().unwrap()]);
     assert_eq!(cached.code, cold.code, "after {what}\ncached:\n{}\ncold:\n{}", cached.stderr, cold.stderr);
+    assert_eq!(diagnostics(&cached), diagnostics(&cold), "after {what}: the warnings differ");
     if cached.code == 0 {
         let (a, b) = (files_under(&site.public()), files_under(&cold_dir));
         let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
@@ -99,10 +122,124 @@ fn a_rebuild_that_changes_nothing_writes_nothing() {
     let second = site.build_ok();
     assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
     let before = stamps(&site.public());
+    let parses = stamps(&site.root.join(".dossier-cache"))[FILE_PARSES];
     site.build_ok();
     let fourth = site.build_ok();
     assert_eq!(rendered(&fourth), Some(0), "{}", fourth.stdout);
     assert_eq!(stamps(&site.public()), before, "every file of the output is the one the second build left");
+    assert_eq!(stamps(&site.root.join(".dossier-cache"))[FILE_PARSES], parses, "the parse cache is not written again");
+}
+
+const FILE_PARSES: &str = "parse.bin";
+
+/// An explainer with a warning of each kind the parse finds: a control character, an
+/// unconverted shortcode, and an attribute the sanitizer removes.
+const WARNED: &str = "---\ntitle: Export licences\ndate: 2025-02-01\n---\n\nLicences are reviewed\u{7} case by \
+    case.\n\n```unconverted\n{{< note >}}\n```\n\n<span onclick=\"x()\">A raw note.</span>\n";
+
+/// The version of dossier that wrote the site's build cache, as `build.bin` records it (the
+/// first field of its contents, after the header): a test cannot compute the executable's.
+fn cache_version(site: &Site) -> Option<String> {
+    let bytes = std::fs::read(site.root.join(CACHE)).ok()?;
+    let len = *bytes.get(44)? as usize;
+    assert!(len < 128, "a version of one byte's length");
+    String::from_utf8(bytes.get(45..45 + len)?.to_vec()).ok()
+}
+
+/// Rewrites the parse cache with each entry holding the next file's parse, under `key` (the
+/// key it had when `None`); false when there is no cache to rewrite.
+fn poison_parses(site: &Site, key: Option<u64>) -> bool {
+    use dossier::build_cache::parses;
+    let Some(version) = cache_version(site) else { return false };
+    let Ok(bytes) = std::fs::read(site.root.join(PARSES)) else { return false };
+    let Ok(previous) = parses::decode_as(bytes, &version) else { return false };
+    let entries = previous.entries();
+    let n = entries.len();
+    let poisoned: Vec<(&str, u64, Vec<u8>)> =
+        (0..n).map(|i| (entries[i].0, entries[i].1, entries[(i + 1) % n].2.to_vec())).collect();
+    let key = key.unwrap_or(previous.key());
+    std::fs::write(site.root.join(PARSES), parses::encode_as(&version, key, &poisoned)).unwrap();
+    true
+}
+
+#[test]
+fn a_rebuild_takes_the_parse_of_unchanged_files_from_the_cache() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    // entries under the right key and versions are trusted: the poison shows, so the parse
+    // of an unchanged file does come from the cache
+    assert!(poison_parses(&site, None));
+    let poisoned = site.build();
+    assert!(poisoned.code != 0, "each file with another's parse: {}", poisoned.stderr);
+    // the same entries under another key (another dossier, other parse options) are not used
+    site.run(&["build", "--no-cache"]).assert_success();
+    std::fs::remove_dir_all(site.root.join(".dossier-cache")).unwrap();
+    site.build_ok();
+    let key = {
+        let version = cache_version(&site).unwrap();
+        let bytes = std::fs::read(site.root.join(PARSES)).unwrap();
+        dossier::build_cache::parses::decode_as(bytes, &version).unwrap().key()
+    };
+    assert!(poison_parses(&site, Some(key ^ 1)));
+    cached_equals_cold(&site, "a parse cache of another key").assert_success();
+    assert!(site.read("articles/chips/index.html").contains("The chip rules"));
+}
+
+#[test]
+fn an_unchanged_file_from_the_cache_warns_as_it_did() {
+    let site = Site::fixture("build-cache");
+    site.write("content/articles/warned.md", WARNED);
+    let first = site.build_ok();
+    assert!(first.stderr.contains("control characters"), "{}", first.stderr);
+    let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+    site.write("content/articles/chips.md", &text.replace("Three tiers", "Three tiers (revised)"));
+    let run = cached_equals_cold(&site, "a body edit beside a file with warnings");
+    assert_eq!(diagnostics(&run), diagnostics(&first), "the same warnings, from the cache");
+    assert_eq!(diagnostics(&run).len(), 3, "{}", run.stderr);
+}
+
+/// The parse cache replaced by `damage` of its bytes: the build warns, with its code, its output
+/// is a cold build's, and the next build uses the cache it wrote.
+#[track_caller]
+fn damaged_parses_are_ignored(damage: fn(Vec<u8>) -> Vec<u8>) -> String {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    let path = site.root.join(PARSES);
+    std::fs::write(&path, damage(std::fs::read(&path).unwrap())).unwrap();
+    let run = cached_equals_cold(&site, "damaging the parse cache");
+    run.assert_success();
+    let again = site.build_ok();
+    assert!(!again.stderr.contains("cache"), "{}", again.stderr);
+    assert!(poison_parses(&site, None), "a good parse cache was written again");
+    let mut stable = String::new();
+    for c in run.stderr_stable().chars() {
+        match c {
+            '0'..='9' if stable.ends_with('N') => {}
+            '0'..='9' => stable.push('N'),
+            c => stable.push(c),
+        }
+    }
+    stable
+}
+
+#[test]
+fn a_truncated_parse_cache_is_a_warning() {
+    insta::assert_snapshot!(damaged_parses_are_ignored(|bytes| bytes[..bytes.len() - 3].to_vec()));
+}
+
+#[test]
+fn a_parse_cache_of_random_bytes_is_a_warning() {
+    insta::assert_snapshot!(damaged_parses_are_ignored(|bytes| {
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        (0..bytes.len()).map(|_| rng.random::<u8>()).collect()
+    }));
+}
+
+#[test]
+fn a_parse_cache_from_another_version_is_a_warning() {
+    insta::assert_snapshot!(damaged_parses_are_ignored(|_| {
+        dossier::build_cache::parses::encode_as("dossier 0.0.1 another", 1, &[])
+    }));
 }
 
 #[test]
@@ -239,6 +376,7 @@ const SENTENCES: &[&str] = &[
     "The [tariff truce](tariffs.md#what-was-agreed) was extended.",
     "![The chart](/img/chart.svg)",
     "## Next steps",
+    "<span class=\"note\" onclick=\"x()\">A raw note.</span>",
 ];
 const ACTORS: &[&str] = &["he-lifeng", "Scott Bessent", "Wang Wentao", "Commerce Department"];
 const TOPICS: &[&str] = &["Trade", "Export controls", "Rare earths"];
@@ -297,6 +435,16 @@ enum Edit {
         text: Option<usize>,
         width: u16,
     },
+    /// The fixture explainer written back as the fixture has it: bytes it had before.
+    Undo,
+    /// What of site.toml the parse reads: `[markdown] raw_html` and `search`.
+    ParseConfig {
+        raw_html: usize,
+        search: bool,
+    },
+    /// The parse cache as another dossier (or one with other parse options) leaves it: under
+    /// another key, each entry holding another file's parse, which must not be used.
+    OtherParseKey,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -328,6 +476,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => prop::option::of(0..3usize).prop_map(|marker| Edit::Template { marker }),
         1 => (0..2usize, 0..3usize).prop_map(|(title, paginate)| Edit::Config { title, paginate }),
         1 => (prop::option::of(0..2usize), 100u16..103).prop_map(|(text, width)| Edit::Static { text, width }),
+        1 => Just(Edit::Undo),
+        1 => (0..3usize, any::<bool>()).prop_map(|(raw_html, search)| Edit::ParseConfig { raw_html, search }),
+        1 => Just(Edit::OtherParseKey),
     ]
 }
 
@@ -442,6 +593,29 @@ fn apply(site: &Site, edit: &Edit) {
                 &format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"200\"></svg>\n"),
             );
         }
+        Edit::Undo => {
+            let text = std::fs::read_to_string(harness::fixture_dir("build-cache").join("content/articles/tariffs.md"));
+            site.write("content/articles/tariffs.md", &text.unwrap());
+        }
+        Edit::ParseConfig { raw_html, search } => {
+            let text = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+            let top = text.split("\n[markdown]").next().unwrap_or_default();
+            let top: Vec<&str> = top.lines().filter(|l| !l.starts_with("search = ")).collect();
+            let mode = ["sanitize", "escape", "trusted"][*raw_html];
+            site.write(
+                "site.toml",
+                &format!("search = {search}\n{}\n[markdown]\nraw_html = \"{mode}\"\n", top.join("\n")),
+            );
+        }
+        Edit::OtherParseKey => {
+            let key = cache_version(site).and_then(|version| {
+                let bytes = std::fs::read(site.root.join(PARSES)).ok()?;
+                Some(dossier::build_cache::parses::decode_as(bytes, &version).ok()?.key())
+            });
+            if let Some(key) = key {
+                poison_parses(site, Some(key ^ 1));
+            }
+        }
     }
 }
 
@@ -456,6 +630,8 @@ fn a_cached_build_is_byte_for_byte_a_cold_build_after_any_edits() {
     let mut runner = TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let result = runner.run(&prop::collection::vec(edit(), 1..6), |edits| {
         let site = Site::fixture("build-cache");
+        // a file with warnings, never edited: its parse comes from the cache from the second build
+        site.write("content/articles/warned.md", WARNED);
         site.build_ok();
         for (i, e) in edits.iter().enumerate() {
             apply(&site, e);

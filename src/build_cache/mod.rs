@@ -15,6 +15,9 @@
 //! It is written under a temporary name and renamed, so two builds at once leave one whole file.
 //! The folder is safe to delete at any time.
 
+pub mod codec;
+pub mod parses;
+
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::{StaticFile, StaticSource, TemplateFile};
 use crate::page_ids::RenderedIds;
@@ -189,7 +192,7 @@ pub fn key(config: &str, templates: &[TemplateFile], static_files: &[StaticFile]
 
 /// dossier's version, and the length and modification time of the running executable: a
 /// dossier built again (same version, other code) does not trust the pages of the one before.
-fn version() -> String {
+pub(crate) fn version() -> String {
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     let identity = match exe.as_ref().map(|m| (m.len(), m.modified())) {
         Ok((len, Ok(time))) => {
@@ -222,9 +225,15 @@ pub fn encode(stored: &Stored) -> Vec<u8> {
 /// A cache file of these contents, written by the dossier of `version`: the header (magic,
 /// format, version, length, hash) before them.
 pub fn with_header(version: &str, contents: &[u8]) -> Vec<u8> {
+    header(MAGIC, FORMAT, version, contents)
+}
+
+/// A cache file (`build.bin`, `parse.bin`) of these contents: its header (`magic`, `format`,
+/// the release and version that wrote it, the contents' length and hash) before them.
+fn header(magic: &[u8; 8], format: u32, version: &str, contents: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER + contents.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(magic);
+    bytes.extend_from_slice(&format.to_le_bytes());
     bytes.extend_from_slice(&xxh3_64(release_of(version).as_bytes()).to_le_bytes());
     bytes.extend_from_slice(&xxh3_64(version.as_bytes()).to_le_bytes());
     bytes.extend_from_slice(&(contents.len() as u64).to_le_bytes());
@@ -233,18 +242,13 @@ pub fn with_header(version: &str, contents: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// The contents of a cache file written by this dossier, or why it is not used. Any bytes at
-/// all: nothing is trusted before it is checked (the `build_cache` fuzz target holds it to that).
-pub fn decode(bytes: &[u8]) -> Result<Stored, Unusable> {
-    decode_as(bytes, &version())
-}
-
-/// [`decode`], for the dossier of `version`.
-pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
+/// Checks the header of a cache file (see [`header`]) written with `magic` in `format` for the
+/// dossier of `version`: where its contents start, or why it is not used.
+fn check_header(magic: &[u8; 8], format: u32, bytes: &[u8], version: &str) -> Result<usize, Unusable> {
     let damaged = Unusable::Damaged;
     let header = bytes.get(..HEADER).ok_or_else(|| damaged("it is shorter than its header".to_string()))?;
-    let (magic, rest) = header.split_at(8);
-    if magic != MAGIC {
+    let (found, rest) = header.split_at(8);
+    if found != magic {
         return Err(damaged("it is not a dossier build cache".to_string()));
     }
     let word = |at: usize, len: usize| -> u64 {
@@ -252,9 +256,9 @@ pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
         b[..len].copy_from_slice(&rest[at..at + len]);
         u64::from_le_bytes(b)
     };
-    let format = word(0, 4);
-    if format != u64::from(FORMAT) {
-        return Err(damaged(format!("it is of another format ({format}, this dossier writes {FORMAT})")));
+    let written = word(0, 4);
+    if written != u64::from(format) {
+        return Err(damaged(format!("it is of another format ({written}, this dossier writes {format})")));
     }
     let (release, written_by, len, sum) = (word(4, 8), word(12, 8), word(20, 8), word(28, 8));
     let contents = &bytes[HEADER..];
@@ -270,10 +274,22 @@ pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
     if written_by != xxh3_64(version.as_bytes()) {
         return Err(Unusable::OtherBuild);
     }
-    let (stored, left) =
-        postcard::take_from_bytes::<Stored>(contents).map_err(|e| damaged(format!("it cannot be read: {e}")))?;
+    Ok(HEADER)
+}
+
+/// The contents of a cache file written by this dossier, or why it is not used. Any bytes at
+/// all: nothing is trusted before it is checked (the `build_cache` fuzz target holds it to that).
+pub fn decode(bytes: &[u8]) -> Result<Stored, Unusable> {
+    decode_as(bytes, &version())
+}
+
+/// [`decode`], for the dossier of `version`.
+pub fn decode_as(bytes: &[u8], version: &str) -> Result<Stored, Unusable> {
+    let contents = &bytes[check_header(MAGIC, FORMAT, bytes, version)?..];
+    let (stored, left) = postcard::take_from_bytes::<Stored>(contents)
+        .map_err(|e| Unusable::Damaged(format!("it cannot be read: {e}")))?;
     if !left.is_empty() {
-        return Err(damaged("it has bytes after its contents".to_string()));
+        return Err(Unusable::Damaged("it has bytes after its contents".to_string()));
     }
     if stored.key.version != version {
         return Err(Unusable::OtherBuild);
@@ -302,15 +318,21 @@ pub fn read(path: &Path) -> (Option<Stored>, Option<Diagnostic>) {
     }
 }
 
-/// Writes `stored` to `path`: under a temporary name beside it, renamed over it, so that a
-/// reader (or another build writing at the same time) sees one whole file or the other. A
-/// failure is a warning: the next build renders every page.
+/// Writes `stored` to `path` (see [`write_bytes`]). A failure is a warning: the next build
+/// renders every page.
 pub fn write(path: &Path, stored: &Stored) -> Option<Diagnostic> {
+    write_bytes(path, &encode(stored), "the build cache", "the next build renders every page")
+}
+
+/// Writes the cache file `bytes` (`what`: "the build cache") to `path`: under a temporary name
+/// beside it, renamed over it, so that a reader (or another build writing at the same time) sees
+/// one whole file or the other. A failure is a warning, whose help says what it costs.
+fn write_bytes(path: &Path, bytes: &[u8], what: &str, costs: &str) -> Option<Diagnostic> {
     let cannot = |e: std::io::Error| {
         Some(
-            Diagnostic::warning(format!("cannot write the build cache {}: {e}", path.display()))
+            Diagnostic::warning(format!("cannot write {what} {}: {e}", path.display()))
                 .code(Code::BuildCache)
-                .with_help("the next build renders every page"),
+                .with_help(costs),
         )
     };
     if let Some(dir) = path.parent()
@@ -322,7 +344,7 @@ pub fn write(path: &Path, stored: &Stored) -> Option<Diagnostic> {
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(format!(".{}-{stamp}.tmp", std::process::id()));
     let temporary = PathBuf::from(temporary);
-    if let Err(e) = std::fs::write(&temporary, encode(stored)).and_then(|()| std::fs::rename(&temporary, path)) {
+    if let Err(e) = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path)) {
         let _ = std::fs::remove_file(&temporary);
         return cannot(e);
     }

@@ -85,9 +85,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
         .take()
         .zip(hashes)
         .map(|(now, hashes)| std::thread::spawn(move || build_cache::write(&cache_file, &now.record(&hashes))));
+    // the parse cache (made while the pages rendered) is written meanwhile
+    let parses = persisted.parses.take().map(|parses| std::thread::spawn(move || parses.finish(true)));
     let committed = staging.commit();
     // joined either way: a process that ends while the cache is written leaves its temporary file
-    let cache_warning = writing.and_then(|w| w.join().ok().flatten());
+    let parses_warning = parses.and_then(|w| w.join().ok().flatten());
+    let cache_warning = writing.and_then(|w| w.join().ok().flatten()).into_iter().chain(parses_warning);
     if let Err(e) = committed {
         return cannot_replace(e);
     }
@@ -141,12 +144,20 @@ fn run_pipeline(
     }
     let (previous, warning) = build_cache::read(cache_file);
     persisted.previous = previous;
+    let (parses, parses_warning) = build_cache::parses::Cache::read(&options.root, &config.images.cache_dir);
+    persisted.parses = Some(parses);
     let mut result = pipeline::run_persisted(options, config, staging, persisted);
     let diagnostics = match &mut result {
         Ok(rendered) => &mut rendered.warnings,
-        Err(diagnostics) => diagnostics,
+        Err(diagnostics) => {
+            // a build that fails writes nothing, the parse cache included
+            if let Some(parses) = persisted.parses.take() {
+                parses.finish(false);
+            }
+            diagnostics
+        }
     };
-    diagnostics.extend(warning);
+    diagnostics.extend(warning.into_iter().chain(parses_warning));
     crate::diagnostics::sort(diagnostics);
     result
 }

@@ -103,7 +103,7 @@ impl Default for BodyOptions<'_> {
 }
 
 /// A problem found in a body, at a byte range of its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BodyIssue {
     pub error: bool,
     /// What it is about (the diagnostic's [`Code`]).
@@ -115,12 +115,15 @@ pub struct BodyIssue {
 }
 
 /// A link or image written in a body, to be resolved against the site.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LinkRef<'s> {
     /// Index of the `Start(Link)` or `Start(Image)` event.
     pub event_index: usize,
     /// Index of its `End` event.
     pub end_event_index: usize,
+    /// Not in the cached form: the build cache keeps it beside, as a place in the file's text
+    /// where it is one (`build_cache::parses`).
+    #[serde(skip, default = "crate::build_cache::codec::empty_text")]
     pub dest: CowStr<'s>,
     /// Byte range of the destination in the file (or of the whole link when it cannot be found).
     pub offset: usize,
@@ -135,7 +138,7 @@ pub struct LinkRef<'s> {
 }
 
 /// A blockquote; with an attribution when its last paragraph starts with a dash (`— Name`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuoteBlock {
     /// Indexes of its `Start(BlockQuote)` and `End(BlockQuote)` events.
     pub start: usize,
@@ -143,7 +146,7 @@ pub struct QuoteBlock {
     pub attribution: Option<Attribution>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Attribution {
     /// Indexes of the attribution paragraph's `Start(Paragraph)` and `End(Paragraph)` events.
     pub start: usize,
@@ -157,9 +160,11 @@ pub struct Attribution {
 /// Consecutive `Text` events outside headings and code blocks (smart punctuation splits
 /// "People’s" into three), their text put together: where names are looked for. Recorded at
 /// parse, so that finding names needs no second parse.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TextRun<'s> {
-    /// The events' text, one after the other (the event's own when the run is one event).
+    /// The events' text, one after the other (the event's own when the run is one event). Not in
+    /// the cached form, as `LinkRef::dest`.
+    #[serde(skip, default = "crate::build_cache::codec::empty_text")]
     pub text: CowStr<'s>,
     /// Index of the run's first event; the others follow it.
     pub first_event: usize,
@@ -214,7 +219,7 @@ impl TextRun<'_> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -227,7 +232,7 @@ pub struct Heading {
 /// as it does not depend on the rest of the site. Its events are not kept (they would take about
 /// three times the memory of the text): event indexes (links, quotes, text runs, annotations)
 /// count them, and [`BodyHtml`] knows where each one's output is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ParsedBody<'s> {
     /// How many events the text makes; event indexes below count them.
     pub event_count: usize,
@@ -283,7 +288,7 @@ fn unconverted_issue(body: &str, body_offset: usize, range: Range<usize>) -> Opt
 }
 
 /// A footnote: its label as written, the id of its definition and its number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Footnote {
     pub label: String,
     pub id: String,
@@ -296,6 +301,49 @@ impl<'s> ParsedBody<'s> {
         let headings = self.headings.iter().map(|h| h.id.as_str());
         let footnotes = self.footnote_definitions.iter().map(String::as_str);
         headings.chain(footnotes).chain(self.raw_ids.iter().map(String::as_str))
+    }
+}
+
+impl ParsedBody<'_> {
+    /// Checks what rendering takes for granted of a body, for one read back from the build cache
+    /// (a parse always holds together): every event index within the events, the output of
+    /// every event within the HTML, the pieces of every run within its text, the word bag whole.
+    pub fn check_whole(&self) -> Result<(), &'static str> {
+        let events = self.event_count;
+        let starts = &self.html.starts;
+        if starts.len() != events + 1 || starts.windows(2).any(|w| w[0] > w[1]) {
+            return Err("where its events' HTML starts");
+        }
+        if starts.iter().any(|&s| !self.html.text.is_char_boundary(s as usize)) {
+            return Err("its HTML");
+        }
+        let links = self.links.iter().all(|l| l.event_index <= l.end_event_index && l.end_event_index < events);
+        let quotes = self.quotes.iter().all(|q| {
+            q.start <= q.end
+                && q.end < events
+                && q.attribution
+                    .as_ref()
+                    .is_none_or(|a| a.start <= a.end && a.end < events && a.link.is_none_or(|l| l < self.links.len()))
+        });
+        if !links || !quotes {
+            return Err("its links or quotes");
+        }
+        let runs = self.text_runs.iter().all(|r| {
+            let mut start = 0;
+            let pieces = r.piece_ends.iter().all(|&end| {
+                let ok = end as usize >= start && r.text.get(start..end as usize).is_some();
+                start = end as usize;
+                ok
+            });
+            pieces && r.first_event.checked_add(r.event_count()).is_some_and(|end| end <= events)
+        });
+        if !runs {
+            return Err("its runs of text");
+        }
+        if !self.words.is_whole() {
+            return Err("its word bag");
+        }
+        Ok(())
     }
 }
 
@@ -596,7 +644,7 @@ const RUN_STAND_IN: &str = "\u{1a}";
 /// putting in what depends on the rest of the site (link targets, citations, attributed quotes)
 /// and the text of the runs (with mentions and glossary terms marked up), which the writer got
 /// one byte for each event of: no second parse of the body, and the text is not kept twice.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct BodyHtml {
     pub text: String,
     /// `starts[i]` is where the output of event `i` starts (an event inside a code block starts
