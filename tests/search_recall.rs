@@ -326,22 +326,31 @@ fn scores_tie_only_where_the_counts_do() {
     assert!(distinct > 100, "{distinct} distinct neighbours of 145");
 }
 
-/// A one-edit typo of `word` that is not a word of the corpus: a letter dropped, doubled, or
-/// changed, past the third letter (the index finds typos among the words near the typed one).
+/// One-edit typos of `word` that are no word of the corpus: a letter added, dropped, changed,
+/// and two letters swapped, each at the first letter, in the middle and at the last letter (a
+/// typo in the first letters sorts far from the word meant: the index also lists its words by
+/// reversed spelling).
 fn typos(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
-    let mut out = Vec::new();
-    let at = chars.len() / 2 + 1;
-    let mut dropped = chars.clone();
-    dropped.remove(at);
-    out.push(dropped.iter().collect());
-    let mut doubled = chars.clone();
-    doubled.insert(at, chars[at]);
-    out.push(doubled.iter().collect());
-    let mut swapped = chars.clone();
-    swapped.swap(at - 1, at);
-    out.push(swapped.iter().collect());
-    out.into_iter().filter(|t: &String| t != word && !VOCABULARY.contains(&t.as_str())).collect()
+    let n = chars.len();
+    let mut out: Vec<Vec<char>> = Vec::new();
+    for at in [0, n / 2, n - 1] {
+        let mut added = chars.clone();
+        added.insert(at, if chars[at] == 'q' { 'x' } else { 'q' });
+        let mut dropped = chars.clone();
+        dropped.remove(at);
+        let mut changed = chars.clone();
+        changed[at] = if chars[at] == 'h' { 'k' } else { 'h' };
+        let mut swapped = chars.clone();
+        swapped.swap(at.min(n - 2), at.min(n - 2) + 1);
+        out.extend([added, dropped, changed, swapped]);
+    }
+    let mut out: Vec<String> = out.into_iter().map(|t| t.into_iter().collect()).collect();
+    out.dedup();
+    // the word without its last letter is the start of words: the search reads it as a prefix,
+    // as the reader is typing it
+    let starts = |t: &str| VOCABULARY.iter().any(|v| v.starts_with(t));
+    out.into_iter().filter(|t: &String| t != word && !starts(t)).collect()
 }
 
 #[test]
@@ -368,7 +377,8 @@ fn a_one_edit_typo_finds_what_the_right_spelling_finds() {
             ));
         }
     }
-    // a typo may land next to another word of the corpus; nearly all must find the right one
+    // a typo may be one edit from another word of the corpus too; nearly all must find the
+    // right one, wherever the edit is
     assert!(
         wrong.len() * 20 <= queries.len() / 2,
         "{} of {} typos differ:\n{}",
