@@ -4,8 +4,8 @@
 //! Layout under `search/index/`:
 //! - `meta.json`: the number of documents (and how many of them are explainers, then topics; the
 //!   actors come last), their average weighted length, how many documents each document shard
-//!   holds, postings per block, the first key of every term shard (for a binary search), the stop
-//!   words.
+//!   holds, postings per block, where every term shard starts (the shortest start of its first
+//!   key, for a binary search), the same for the words by reversed spelling, the stop words.
 //! - `t/<n>.json`: a term shard, `{"t": {stem: postings}, "w": {word: stem}}`.
 //!   Keys are stems with every document holding them (no cap: recall does not depend on one), and
 //!   the surface words whose stem differs, pointing to it, so the browser needs no stemmer: the
@@ -17,6 +17,9 @@
 //!   ranks a title that holds the query, the shortest first, above the rest.
 //! - `b/<n>.json`: a block of [`BLOCK`] postings of a long list (see [`postings`]): a query reads
 //!   the few blocks that can change its first results.
+//! - `r/<n>.json`: the keys of the term shards by reversed spelling, each with how many documents
+//!   hold its stem (see [`reversed`]): a typo in a word's first letters sorts next to the word
+//!   there. meta.json has the first key of each, reversed.
 //! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
 //!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
 

@@ -1,7 +1,7 @@
 //! The words of the search index by reversed spelling (`r/<n>.json`), for typos in a word's first
 //! letters: sorted forwards, "hovernment" sits among the words in "h", far from "government";
 //! sorted by its spelling read backwards, it sits next to it. Each file holds the keys of the term
-//! shards (stems and words) whose reversed spelling falls in its range, each with how many
+//! shards (stems and words, but no numbers) whose reversed spelling falls in its range, each with how many
 //! documents hold its stem, so the browser picks the likeliest correction from this one file and
 //! then reads only that word's term shard: at most two small files more than the right spelling.
 
@@ -24,6 +24,11 @@ pub(super) fn shards(term_shards: &[TermShard<'_>], stems: &[(&str, usize)]) -> 
         // a key that is both a stem and a word is listed once, with its own stem's count (the
         // stem comes first)
         if previous.replace(*key) == Some(*key) {
+            continue;
+        }
+        // a number is no word to correct: a typo in one is another number (and a large site
+        // has many, which would cost every query more of meta.json)
+        if key.chars().any(char::is_numeric) {
             continue;
         }
         let df = match value {

@@ -71,7 +71,7 @@
   // first ten.
   var PREFETCH_RESULTS = 10;
   // The most blocks read in one round: a query of common words that needs many (at 100,000
-  // explainers, over a hundred) reads them in a few more round trips instead of reading more.
+  // explainers, up to about 40) reads them in a few more round trips instead of reading more.
   var MAX_BATCH = 16;
 
   // Whether `a` and `b` are one edit apart: a letter added, dropped, changed, or two neighbours
@@ -211,14 +211,13 @@
       });
     }
 
-    // Whether `a` and `b` start with the same `n` characters.
-    function sameStart(a, b, n) { return a.length >= n && b.length >= n && a.slice(0, n) === b.slice(0, n); }
     function reversed(word) { return Array.from(word).reverse().join(""); }
 
     // The file of words by reversed spelling (r/<n>.json, { word: documents }) where `word`
     // would sort: a typo in the first letters sorts next to the word meant there.
     function reversedFile(m, word) {
-      if (!m.reversed || !m.reversed.length) return Promise.resolve({});
+      // numbers are not listed: a typo in one is another number
+      if (!m.reversed || !m.reversed.length || /\p{N}/u.test(word)) return Promise.resolve({});
       var key = reversed(word), lo = 0, hi = m.reversed.length - 1, found = 0;
       while (lo <= hi) {
         var mid = (lo + hi) >> 1;
@@ -230,8 +229,8 @@
     // The word one edit away from `word` that the most documents hold: among the words near it by
     // reversed spelling (a typo in the first letters) and the keys of its own term shard `s` (a
     // typo further on), read together; only when neither holds one, among the neighbouring term
-    // shard that its word may have sorted into (the next one when it starts like the word, else
-    // the previous one when this one does). At most two small files more than the word meant.
+    // shard that its word may have sorted into (the one on the side of `s` it sorts nearer to).
+    // At most two small files more than the word meant.
     function typo(m, word, s) {
       var none = { word: word, how: "none", stems: [], lists: [] };
       if (Array.from(word).length < 4) return Promise.resolve(none);
@@ -243,10 +242,11 @@
         });
         var near = nearKeys(word, s, new Map());
         if (best || near.size) return corrected(m, word, near, best, none);
-        var at = shardIndex(m, word);
-        var next = at + 1 < m.shards.length && sameStart(m.shards[at + 1], word, 2) ? at + 1 :
-          (at > 0 && sameStart(m.shards[at], word, 2) ? at - 1 : -1);
-        if (next < 0) return none;
+        // the neighbour on the side of the shard the word sorts nearer to
+        var at = shardIndex(m, word), keys = Object.keys(s.t).concat(Object.keys(s.w));
+        var earlier = keys.filter(function (k) { return !notAfter(word, k); }).length;
+        var next = earlier * 2 >= keys.length ? at + 1 : at - 1;
+        if (next < 0 || next >= m.shards.length) return none;
         return shard(m, next).then(function (other) { return corrected(m, word, nearKeys(word, other, near), null, none); });
       });
     }
@@ -370,11 +370,14 @@
       // blocks of a round are chosen by what earlier rounds settled, and a larger round reads
       // blocks that a smaller one would have ruled out
       var batch = k === Infinity ? Infinity : Math.min(MAX_BATCH, 4 + found.reads);
-      for (var u = 0; u < unread.length && wanted.size < batch && open(unread[u].key); u++) wanted.set(unread[u].block, unread[u].list);
       var unresolved = pending.length;
-      pending = pending.filter(function (p) { return open(p.bound); });
-      pending.sort(function (a, b) { return before(a.bound, b.bound) ? -1 : 1; });
-      for (var i = 0; i < pending.length && wanted.size < batch; i++) pending[i].needs.forEach(function (n) { wanted.set(n[1], n[0]); });
+      // what could still rank among the first k, the most promising first: unread blocks of the
+      // first term (a document no read block holds) and the blocks that would settle a document
+      // found
+      var promising = unread.filter(function (u) { return open(u.key); }).map(function (u) { return { key: u.key, needs: [[u.list, u.block]] }; })
+        .concat(pending.filter(function (p) { return open(p.bound); }).map(function (p) { return { key: p.bound, needs: p.needs }; }));
+      promising.sort(function (a, b) { return before(a.key, b.key) ? -1 : 1; });
+      for (var i = 0; i < promising.length && wanted.size < batch; i++) promising[i].needs.forEach(function (n) { wanted.set(n[1], n[0]); });
       if (wanted.size === 0) {
         found.complete = unread.length === 0 && unresolved === 0;
         found.results = found.complete ? results : results.slice(0, k);
