@@ -479,3 +479,27 @@ fn a_first_page_reads_the_blocks_it_needs_and_no_more() {
     assert!(blocks(&all[0]) >= 5, "china is in {} explainers", all[0]["count"]);
     assert!(blocks(china) < blocks(&all[0]), "{} of {} blocks", blocks(china), blocks(&all[0]));
 }
+
+#[test]
+fn a_common_word_shows_its_first_results_within_350_ms_of_the_last_key_at_100_ms_a_request() {
+    // 1,500 explainers: "china" and "trade" are in more than 256, their lists cut into blocks
+    let (site, docs) = corpus(1_500);
+    let holding = |word: &str| docs.iter().filter(|d| split(&d.text).iter().any(|w| w == word)).count();
+    assert!(holding("china") > 256 && holding("trade") > 256);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("node")
+        .arg(root.join("tests/browser/search-timing.js"))
+        .arg(site.public().join("search.js"))
+        .arg(site.public().join("search/index"))
+        .args(["china", "trade", "government"])
+        .output()
+        .expect("node runs (CI installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let timings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for t in &timings {
+        // the pause (120 ms) and one round trip (the entries of the results) after the last key:
+        // the term shard and the blocks arrive while the reader types
+        let ms = t["ms"].as_u64().unwrap();
+        assert!(t["results"].as_u64().unwrap() >= 10 && ms < 350, "{t}");
+    }
+}

@@ -73,6 +73,8 @@
   // The most blocks read in one round: a query of common words that needs many (at 100,000
   // explainers, up to about 40) reads them in a few more round trips instead of reading more.
   var MAX_BATCH = 16;
+  // The most blocks of a one-word query's list read at once, whole.
+  var WHOLE_BLOCKS = 4;
 
   // Whether `a` and `b` are one edit apart: a letter added, dropped, changed, or two neighbours
   // swapped.
@@ -438,9 +440,10 @@
           found.terms = terms;
           found.order = order;
           order[0].lists.forEach(function (list) { list.known.forEach(function (hit, doc) { found.candidates.add(doc); }); });
-          // a lead of a few blocks is read whole
+          // a lead of a few blocks is read whole, in one round trip: a word alone, of up to
+          // WHOLE_BLOCKS blocks (its first ten would take two or three rounds of reading)
           var few = unreadOf(order[0]);
-          if (few.length && few.length <= 2) {
+          if (few.length && few.length <= (terms.length === 1 ? WHOLE_BLOCKS : 2)) {
             found.reads += few.length;
             return Promise.all(few.map(function (u) { return loadBlock(m, u[0], u[1]); })).then(function () {
               few.forEach(function (u) { blockDocs(u[0], u[1]).forEach(function (d) { found.candidates.add(d); }); });
