@@ -4,8 +4,8 @@
 //! Layout under `search/index/`:
 //! - `meta.json`: the number of documents (and how many of them are explainers, then topics; the
 //!   actors come last), their average weighted length, how many documents each document shard
-//!   holds, postings per block, the first key of every term shard (for a binary search), the stop
-//!   words.
+//!   holds, postings per block, where every term shard starts (the shortest start of its first
+//!   key, for a binary search), the same for the words by reversed spelling, the stop words.
 //! - `t/<n>.json`: a term shard, `{"t": {stem: postings}, "w": {word: stem}}`.
 //!   Keys are stems with every document holding them (no cap: recall does not depend on one), and
 //!   the surface words whose stem differs, pointing to it, so the browser needs no stemmer: the
@@ -17,11 +17,15 @@
 //!   ranks a title that holds the query, the shortest first, above the rest.
 //! - `b/<n>.json`: a block of [`BLOCK`] postings of a long list (see [`postings`]): a query reads
 //!   the few blocks that can change its first results.
+//! - `r/<n>.json`: the keys of the term shards by reversed spelling, each with how many documents
+//!   hold its stem (see [`reversed`]): a typo in a word's first letters sorts next to the word
+//!   there. meta.json has the first key of each, reversed.
 //! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
 //!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
 
 mod kept;
 mod postings;
+mod reversed;
 
 pub use kept::SearchCache;
 use kept::{Analysis, Entry, Vocab};
@@ -342,6 +346,8 @@ struct Meta<'a> {
     block: usize,
     /// The first key of each term shard, in order.
     shards: Vec<String>,
+    /// The first key of each file of words by reversed spelling, reversed, in order.
+    reversed: Vec<String>,
     stop_words: &'a [&'a str],
 }
 
@@ -497,9 +503,11 @@ fn write_files(
     // two decimals: enough for BM25, and the same digits on every machine
     let avgdl = (total as f64 / entries.len().max(1) as f64 * 100.0).round() / 100.0;
     let (names, postings) = sorted_postings(doc_terms, stems);
+    let dfs: Vec<(&str, usize)> = names.iter().zip(&postings).map(|(name, p)| (*name, p.len())).collect();
     let lists = postings::lists(postings, avgdl, parts.explainers as u32);
     let stems: Vec<(&str, &List)> = names.into_iter().zip(&lists).collect();
     let (shards, firsts) = term_shards(&stems, word_stems);
+    let (reversed, reversed_firsts) = reversed::shards(&shards, &dfs);
 
     let mut files = 0;
     let meta = Meta {
@@ -511,6 +519,7 @@ fn write_files(
         per_shard: DOCS_PER_SHARD,
         block: BLOCK,
         shards: firsts,
+        reversed: reversed_firsts,
         stop_words: parts.stop_words,
     };
     sink.write("search/index/meta.json", json(&meta))?;
@@ -519,6 +528,10 @@ fn write_files(
         shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), shard_json(s))).collect();
     for (path, bytes) in shard_files {
         sink.write(&path, bytes)?;
+        files += 1;
+    }
+    for (i, bytes) in reversed.into_iter().enumerate() {
+        sink.write(&format!("search/index/r/{i}.json"), bytes)?;
         files += 1;
     }
     // the blocks of long lists, numbered in key order; each a JSON string of digits
@@ -621,6 +634,7 @@ fn term_shards<'a>(
     let mut shards: Vec<TermShard<'_>> = Vec::new();
     let mut firsts: Vec<String> = Vec::new();
     let mut size = usize::MAX;
+    let mut previous = "";
     for (key, value) in keys {
         let cost = key.len()
             + 8
@@ -628,15 +642,25 @@ fn term_shards<'a>(
                 Key::Stem(p) => list_size(p),
                 Key::Word(s) => s.len() + 4,
             };
-        if size.saturating_add(cost) > SHARD_BYTES && firsts.last().is_none_or(|f| f != key) {
+        // a key that is both a stem and a word stays in one shard
+        if size.saturating_add(cost) > SHARD_BYTES && (shards.is_empty() || key != previous) {
             shards.push(Vec::new());
-            firsts.push(key.to_string());
+            firsts.push(separator(previous, key).to_string());
             size = 0;
         }
         size += cost;
+        previous = key;
         shards.last_mut().expect("a shard is open").push((key, value));
     }
     (shards, firsts)
+}
+
+/// The shortest start of `key` (at least one character) that sorts after `previous`: where a
+/// shard starts, in meta.json, which every query reads. Every key before it sorts before it, and
+/// a shard's keys that start with a prefix longer than it make it start with that prefix too.
+fn separator<'k>(previous: &str, key: &'k str) -> &'k str {
+    let mut ends = key.char_indices().map(|(i, c)| i + c.len_utf8());
+    ends.find(|&end| &key[..end] > previous).map_or(key, |end| &key[..end])
 }
 
 /// The JSON of a term shard, `{"t":{stem:[…]},"w":{word:stem}}`, keys in order, written
@@ -766,6 +790,16 @@ mod tests {
             push_collapsed(&mut out, run);
         }
         assert_eq!(out, "The talks ended early. Then more. See Reuters.");
+    }
+
+    #[test]
+    fn shards_start_at_the_shortest_start_of_their_first_key() {
+        assert_eq!(separator("governance", "government"), "governm");
+        assert_eq!(separator("apple", "banana"), "b");
+        // a key that starts with the one before needs all of it and a character more
+        assert_eq!(separator("govern", "governs"), "governs");
+        assert_eq!(separator("", "éa"), "é");
+        assert_eq!(separator("a", "a"), "a");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! engine under node, `tests/browser/search-engine.js`): a topic or actor page named by the query
 //! comes first, then explainers whose title holds every query word; a word the index holds finds
 //! its own stem only (not the longer words it starts); a prefix finds whole words, not only stems;
-//! a typo finds the word meant. Also: without JavaScript the search page offers the archives
+//! a typo finds the word meant; among titles of one length, the spelling and then the order typed
+//! first. Also: without JavaScript the search page offers the archives
 //! and topics instead of a form.
 
 mod harness;
@@ -53,6 +54,19 @@ fn a_page_named_by_the_query_comes_first_then_titles() {
 }
 
 #[test]
+fn among_titles_of_one_length_the_spelling_typed_then_the_order_typed_comes_first() {
+    let site = built();
+    let found = search(&site, &["rare earth quotas", "rare earth quota", "gallium exports ban", "ban gallium exports"]);
+    // both titles hold the stems; "Rare earth quota" scores higher (its text repeats the word),
+    // but the query spells "quotas" as the other title does
+    assert_eq!(found[0][..2], ["/articles/rare-earth-quotas/", "/articles/rare-earth-quota/"]);
+    assert_eq!(found[1][..2], ["/articles/rare-earth-quota/", "/articles/rare-earth-quotas/"]);
+    // the same words, spelled alike: the title with the words in the order typed first
+    assert_eq!(found[2][..2], ["/articles/gallium-exports-ban/", "/articles/gallium-ban/"]);
+    assert_eq!(found[3][..2], ["/articles/gallium-ban/", "/articles/gallium-exports-ban/"]);
+}
+
+#[test]
 fn an_exact_word_finds_its_stem_and_a_prefix_whole_words() {
     let site = built();
     let found = search(&site, &["search", "searc", "accessib", "accessibility", "export contr"]);
@@ -96,7 +110,7 @@ fn document_shards_hold_a_passage_for_snippets() {
     let meta: Value = serde_json::from_str(&site.read("search/index/meta.json")).unwrap();
     let per_shard = meta["per_shard"].as_u64().unwrap() as usize;
     let mut passages = Vec::new();
-    for shard in 0..meta["docs"].as_u64().unwrap() as usize / per_shard + 1 {
+    for shard in 0..(meta["docs"].as_u64().unwrap() as usize).div_ceil(per_shard) {
         let docs: Value = serde_json::from_str(&site.read(&format!("search/index/d/{shard}.json"))).unwrap();
         passages.extend(docs.as_array().unwrap().iter().map(|d| d["x"].as_str().unwrap().to_string()));
     }

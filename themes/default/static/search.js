@@ -67,6 +67,14 @@
   // How many more term shards a prefix may read past its own, and how many typo candidates
   // are looked up: a query stays within a few small files.
   var PREFIX_SHARDS = 2, TYPO_CANDIDATES = 4;
+  // The results a query of a word in many documents fetches while the reader types: the page's
+  // first ten.
+  var PREFETCH_RESULTS = 10;
+  // The most blocks read in one round: a query of common words that needs many (at 100,000
+  // explainers, up to about 40) reads them in a few more round trips instead of reading more.
+  var MAX_BATCH = 16;
+  // The most blocks of a one-word query's list read at once, whole.
+  var WHOLE_BLOCKS = 4;
 
   // Whether `a` and `b` are one edit apart: a letter added, dropped, changed, or two neighbours
   // swapped.
@@ -205,37 +213,70 @@
       });
     }
 
-    // Whether `a` and `b` start with the same `n` characters.
-    function sameStart(a, b, n) { return a.length >= n && b.length >= n && a.slice(0, n) === b.slice(0, n); }
+    function reversed(word) { return Array.from(word).reverse().join(""); }
 
-    // The word one edit away from `word` that the most documents hold, among the keys of its
-    // shard and of the neighbour its word may have sorted into (the next shard when it starts
-    // like the word, else the previous one when this one does): a typo sorts near the word.
+    // The file of words by reversed spelling (r/<n>.json, { word: documents }) where `word`
+    // would sort: a typo in the first letters sorts next to the word meant there.
+    function reversedFile(m, word) {
+      // numbers are not listed: a typo in one is another number
+      if (!m.reversed || !m.reversed.length || /\p{N}/u.test(word)) return Promise.resolve({});
+      var key = reversed(word), lo = 0, hi = m.reversed.length - 1, found = 0;
+      while (lo <= hi) {
+        var mid = (lo + hi) >> 1;
+        if (notAfter(m.reversed[mid], key)) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+      }
+      return load("r/" + found + ".json");
+    }
+
+    // The word one edit away from `word` that the most documents hold: among the words near it by
+    // reversed spelling (a typo in the first letters) and the keys of its own term shard `s` (a
+    // typo further on), read together; only when neither holds one, among the neighbouring term
+    // shard that its word may have sorted into (the one on the side of `s` it sorts nearer to).
+    // At most two small files more than the word meant.
     function typo(m, word, s) {
       var none = { word: word, how: "none", stems: [], lists: [] };
       if (Array.from(word).length < 4) return Promise.resolve(none);
-      var at = shardIndex(m, word);
-      var near = at + 1 < m.shards.length && sameStart(m.shards[at + 1], word, 2) ? at + 1 :
-        (at > 0 && sameStart(m.shards[at], word, 2) ? at - 1 : -1);
-      return (near < 0 ? Promise.resolve(null) : shard(m, near)).then(function (other) {
-        var stems = new Set();
-        [s, other].forEach(function (x) {
-          if (!x) return;
-          Object.keys(x.t).forEach(function (k) { if (oneEdit(word, k)) stems.add(k); });
-          Object.keys(x.w).forEach(function (k) { if (oneEdit(word, k)) stems.add(x.w[k]); });
+      return reversedFile(m, word).then(function (r) {
+        // by reversed spelling: each word with how many documents hold its stem
+        var best = null;
+        Object.keys(r).forEach(function (k) {
+          if (oneEdit(word, k) && (!best || r[k] > best.df || (r[k] === best.df && k < best.word))) best = { word: k, df: r[k] };
         });
-        return corrected(m, word, Array.from(stems).sort().slice(0, TYPO_CANDIDATES), none);
+        var near = nearKeys(word, s, new Map());
+        if (best || near.size) return corrected(m, word, near, best, none);
+        // the neighbour on the side of the shard the word sorts nearer to
+        var at = shardIndex(m, word), keys = Object.keys(s.t).concat(Object.keys(s.w));
+        var earlier = keys.filter(function (k) { return !notAfter(word, k); }).length;
+        var next = earlier * 2 >= keys.length ? at + 1 : at - 1;
+        if (next < 0 || next >= m.shards.length) return none;
+        return shard(m, next).then(function (other) { return corrected(m, word, nearKeys(word, other, near), null, none); });
       });
     }
 
-    // Of the stems of words one edit away, the one that the most documents hold.
-    function corrected(m, word, candidates, none) {
-      return Promise.all(candidates.map(function (stem) {
-        return listOf(m, stem).then(function (list) { return { stem: stem, list: list }; });
-      })).then(function (found) {
+    // The stems of the keys of term shard `s` one edit away from `word`, each with the key (the
+    // word as the index spells it), added to `out`.
+    function nearKeys(word, s, out) {
+      Object.keys(s.t).forEach(function (k) { if (oneEdit(word, k) && !out.has(k)) out.set(k, k); });
+      Object.keys(s.w).forEach(function (k) { if (oneEdit(word, k) && !out.has(s.w[k])) out.set(s.w[k], k); });
+      return out;
+    }
+
+    // Of the stems of words one edit away in the term shards (`near`: stem → word, the first
+    // TYPO_CANDIDATES in order) and the word found by reversed spelling (`reversedBest`, with
+    // its count), the one that the most documents hold; the term says the word it was read as.
+    function corrected(m, word, near, reversedBest, none) {
+      var stems = Array.from(near.keys()).sort().slice(0, TYPO_CANDIDATES);
+      var fromReversed = !reversedBest ? Promise.resolve(null) : shardFor(m, reversedBest.word).then(function (s) {
+        var stem = has(s.w, reversedBest.word) ? s.w[reversedBest.word] : reversedBest.word;
+        return stems.indexOf(stem) >= 0 ? null :
+          listOf(m, stem).then(function (list) { return { stem: stem, word: reversedBest.word, list: list }; });
+      });
+      return Promise.all(stems.map(function (stem) {
+        return listOf(m, stem).then(function (list) { return { stem: stem, word: near.get(stem), list: list }; });
+      }).concat([fromReversed])).then(function (found) {
         var best = null;
-        found.forEach(function (f) { if (f.list && f.list.df && (!best || f.list.df > best.list.df)) best = f; });
-        return best ? { word: word, how: "typo", stems: [best.stem], lists: [best.list] } : none;
+        found.forEach(function (f) { if (f && f.list && f.list.df && (!best || f.list.df > best.list.df)) best = f; });
+        return best ? { word: word, how: "typo", fixed: best.word, stems: [best.stem], lists: [best.list] } : none;
       });
     }
 
@@ -327,12 +368,18 @@
       var open = function (key) { return !kth || before(key, kth); };
       var unread = unseen(m, terms);
       var wanted = new Map();
-      var batch = k === Infinity ? Infinity : 4 + found.reads;
-      for (var u = 0; u < unread.length && wanted.size < batch && open(unread[u].key); u++) wanted.set(unread[u].block, unread[u].list);
+      // a round reads up to 4 more blocks than all earlier rounds did, at most MAX_BATCH: the
+      // blocks of a round are chosen by what earlier rounds settled, and a larger round reads
+      // blocks that a smaller one would have ruled out
+      var batch = k === Infinity ? Infinity : Math.min(MAX_BATCH, 4 + found.reads);
       var unresolved = pending.length;
-      pending = pending.filter(function (p) { return open(p.bound); });
-      pending.sort(function (a, b) { return before(a.bound, b.bound) ? -1 : 1; });
-      for (var i = 0; i < pending.length && wanted.size < batch; i++) pending[i].needs.forEach(function (n) { wanted.set(n[1], n[0]); });
+      // what could still rank among the first k, the most promising first: unread blocks of the
+      // first term (a document no read block holds) and the blocks that would settle a document
+      // found
+      var promising = unread.filter(function (u) { return open(u.key); }).map(function (u) { return { key: u.key, needs: [[u.list, u.block]] }; })
+        .concat(pending.filter(function (p) { return open(p.bound); }).map(function (p) { return { key: p.bound, needs: p.needs }; }));
+      promising.sort(function (a, b) { return before(a.key, b.key) ? -1 : 1; });
+      for (var i = 0; i < promising.length && wanted.size < batch; i++) promising[i].needs.forEach(function (n) { wanted.set(n[1], n[0]); });
       if (wanted.size === 0) {
         found.complete = unread.length === 0 && unresolved === 0;
         found.results = found.complete ? results : results.slice(0, k);
@@ -393,17 +440,50 @@
           found.terms = terms;
           found.order = order;
           order[0].lists.forEach(function (list) { list.known.forEach(function (hit, doc) { found.candidates.add(doc); }); });
-          // a lead of a few blocks is read whole
+          // a lead of a few blocks is read whole, in one round trip: a word alone, of up to
+          // WHOLE_BLOCKS blocks (its first ten would take two or three rounds of reading)
           var few = unreadOf(order[0]);
-          if (few.length && few.length <= 2) {
+          if (few.length && few.length <= (terms.length === 1 ? WHOLE_BLOCKS : 2)) {
             found.reads += few.length;
             return Promise.all(few.map(function (u) { return loadBlock(m, u[0], u[1]); })).then(function () {
               few.forEach(function (u) { blockDocs(u[0], u[1]).forEach(function (d) { found.candidates.add(d); }); });
               return settle(m, found, k);
-            });
+            }).then(function () { return exactFirst(m, found, k); });
           }
-          return settle(m, found, k);
+          return settle(m, found, k).then(function () { return exactFirst(m, found, k); });
         });
+      });
+    }
+
+    // Among the first `k` results whose titles hold every query word, those of the same title
+    // length rank the titles that spell more of the query's words as typed first: "pages" puts
+    // "Pages" before "Page", "hour" "Hour" before "Hours" (the index knows titles by stem); then
+    // the titles with the words in the order typed. It reads the document entries of the first
+    // `k`, which the page shows next anyway.
+    function exactFirst(m, found, k) {
+      var first = found.results.slice(0, Math.min(k, found.results.length));
+      // the words as typed, a typo as the word it was read as
+      var typed = found.terms.filter(function (t) { return t.how !== "prefix"; }).map(function (t) { return t.fixed || t.word; });
+      if (first.length < 2 || !typed.length || !first.some(function (r) { return r.tier > 0; })) return found;
+      return documents(first).then(function (entries) {
+        first.forEach(function (r, i) {
+          var title = words(entries[i].t), set = new Set(title);
+          r.spelled = r.tier > 0 ? typed.filter(function (w) { return set.has(w); }).length : 0;
+          // whether the title has the typed words in the order typed
+          var at = -1;
+          r.ordered = r.spelled === typed.length && typed.every(function (w) { at = title.indexOf(w, at + 1); return at >= 0; });
+        });
+        // the results of one title length are next to each other: sorting within them is a
+        // consistent order
+        var order = first.map(function (r, i) { return i; }).sort(function (a, b) {
+          var x = first[a], y = first[b];
+          if (x.tier !== y.tier || x.title !== y.title) return a - b;
+          if (x.spelled !== y.spelled) return y.spelled - x.spelled;
+          if (x.ordered !== y.ordered) return x.ordered ? -1 : 1;
+          return a - b;
+        });
+        found.results = order.map(function (i) { return first[i]; }).concat(found.results.slice(first.length));
+        return found;
       });
     }
 
@@ -416,12 +496,24 @@
       });
     }
 
-    // Starts loading what `text` will need first (the shard of each word), while the reader
-    // is still typing: the search that follows finds it loaded.
+    // Starts loading what `text` will need first, while the reader is still typing, so that the
+    // search that follows finds it loaded: the term shard of each word; and when a word is in
+    // more documents than a block holds, everything the query reads (the blocks its first
+    // results come from, round after round, and their document entries): such a word costs a
+    // round trip or two more than its term shard, which the wait for the reader's pause hides.
     function prefetch(text) {
       return meta().then(function (m) {
         var stop = new Set(m.stop_words);
-        words(text).filter(function (w) { return !stop.has(w); }).forEach(function (w) { shardFor(m, w).catch(function () {}); });
+        var ws = words(text).filter(function (w) { return !stop.has(w); });
+        return Promise.all(ws.map(function (w) {
+          return shardFor(m, w).then(function (s) {
+            var stem = has(s.w, w) ? s.w[w] : (has(s.t, w) ? w : null);
+            return stem === null ? false : shardFor(m, stem).then(function (t) { return Array.isArray(t.t[stem]); });
+          });
+        })).then(function (blocked) {
+          if (!blocked.some(Boolean)) return null;
+          return query(text, PREFETCH_RESULTS).then(function (found) { return documents(found.results.slice(0, PREFETCH_RESULTS)); });
+        }).catch(function () {});
       });
     }
 
@@ -596,7 +688,7 @@
       var shown = list.children.length, total = found.count;
       // before all is read, a query of several words knows its count only about
       var of = found.exact ? count(total) : msg("about", { count: count(total) });
-      var fixed = found.terms.filter(function (t) { return t.how === "typo"; }).map(function (t) { return msg("searched_as", { word: t.word, stem: t.stems[0] }); });
+      var fixed = found.terms.filter(function (t) { return t.how === "typo"; }).map(function (t) { return msg("searched_as", { word: t.word, fixed: t.fixed }); });
       status.textContent = (shown === 0 ? msg("no_results") :
         (found.complete && shown >= found.results.length ? msg("all_shown", { count: count(shown) }) : msg("showing", { shown: shown, count: of }))) +
         (fixed.length ? " " + msg("searched", { list: fixed.join(", ") }) : "");
