@@ -11,7 +11,7 @@ use harness::Site;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The languages the default theme ships.
 const SHIPPED: &[&str] = &["ar", "de", "en", "es", "fr", "ja", "ko", "ru", "uk", "zh"];
@@ -267,31 +267,11 @@ fn the_search_page_carries_the_strings_of_search_js_in_the_language() {
     );
 }
 
-/// Runs the shipped engine on `queries`: the links of every result, per query.
+/// Runs the shipped engine on `queries`: the links of every result, per query, sorted.
 fn search(site: &Site, queries: &[&str]) -> Vec<Vec<String>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new("node")
-        .arg(root.join("tests/browser/search-engine.js"))
-        .arg(site.public().join("search.js"))
-        .arg(site.public().join("search/index"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node runs (CI installs it)");
-    use std::io::Write as _;
-    child.stdin.take().unwrap().write_all(serde_json::to_string(queries).unwrap().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    results
-        .iter()
-        .map(|r| {
-            let mut links: Vec<String> =
-                r["results"].as_array().unwrap().iter().map(|d| d["u"].as_str().unwrap().to_string()).collect();
-            links.sort();
-            links
-        })
-        .collect()
+    let mut links: Vec<Vec<String>> = site.run_search_engine(queries, None).iter().map(harness::result_links).collect();
+    links.iter_mut().for_each(|l| l.sort());
+    links
 }
 
 #[test]

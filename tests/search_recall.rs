@@ -194,29 +194,11 @@ fn split(text: &str) -> Vec<String> {
 
 /// Runs the shipped engine on `queries`; one JSON object per query.
 fn run_engine(site: &Site, queries: &[String], top: Option<usize>) -> Vec<Value> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new("node");
-    command
-        .arg(root.join("tests/browser/search-engine.js"))
-        .arg(site.public().join("search.js"))
-        .arg(site.public().join("search/index"));
-    if let Some(top) = top {
-        command.args(["--top", &top.to_string()]);
-    }
-    let mut child = command
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("node runs (CI installs it)");
-    use std::io::Write as _;
-    child.stdin.take().unwrap().write_all(serde_json::to_string(queries).unwrap().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
+    site.run_search_engine(queries, top)
 }
 
 fn hrefs(result: &Value) -> Vec<String> {
-    result["results"].as_array().unwrap().iter().map(|r| r["u"].as_str().unwrap().to_string()).collect()
+    harness::result_links(result)
 }
 
 #[test]

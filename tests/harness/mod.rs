@@ -420,3 +420,36 @@ pub fn http_with(address: &str, method: &str, path: &str, extra: &str) -> (u16, 
     let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
     (status, headers, raw[end..].to_vec())
 }
+
+impl Site {
+    /// Runs the shipped search engine (the built site's `search.js`, under node through
+    /// `tests/browser/search-engine.js`) on `queries`, with the first `top` results of each (all
+    /// of them when `None`): one JSON object per query, its `results` in rank order.
+    pub fn run_search_engine<Q: AsRef<str>>(&self, queries: &[Q], top: Option<usize>) -> Vec<serde_json::Value> {
+        use std::io::Write as _;
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut command = Command::new("node");
+        command
+            .arg(root.join("tests/browser/search-engine.js"))
+            .arg(self.public().join("search.js"))
+            .arg(self.public().join("search/index"));
+        if let Some(top) = top {
+            command.args(["--top", &top.to_string()]);
+        }
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node runs (CI installs it)");
+        let queries: Vec<&str> = queries.iter().map(AsRef::as_ref).collect();
+        child.stdin.take().unwrap().write_all(serde_json::to_string(&queries).unwrap().as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+/// The links of one query's results from [`Site::run_search_engine`], in rank order.
+pub fn result_links(result: &serde_json::Value) -> Vec<String> {
+    result["results"].as_array().unwrap().iter().map(|r| r["u"].as_str().unwrap().to_string()).collect()
+}
