@@ -211,15 +211,7 @@ fn damaged_parses_are_ignored(damage: fn(Vec<u8>) -> Vec<u8>) -> String {
     let again = site.build_ok();
     assert!(!again.stderr.contains("cache"), "{}", again.stderr);
     assert!(poison_parses(&site, None), "a good parse cache was written again");
-    let mut stable = String::new();
-    for c in run.stderr_stable().chars() {
-        match c {
-            '0'..='9' if stable.ends_with('N') => {}
-            '0'..='9' => stable.push('N'),
-            c => stable.push(c),
-        }
-    }
-    stable
+    numbers_as_n(&run.stderr_stable())
 }
 
 #[test]
@@ -272,16 +264,7 @@ fn damaged_cache_is_ignored(damage: fn(Vec<u8>) -> Vec<u8>) -> String {
     // the build wrote a good cache again
     let again = site.build_ok();
     assert_eq!(rendered(&again), Some(0), "{}\n{}", again.stdout, again.stderr);
-    // numbers (lengths in bytes) vary with the executable's identity, recorded in the cache
-    let mut stable = String::new();
-    for c in run.stderr_stable().chars() {
-        match c {
-            '0'..='9' if stable.ends_with('N') => {}
-            '0'..='9' => stable.push('N'),
-            c => stable.push(c),
-        }
-    }
-    stable
+    numbers_as_n(&run.stderr_stable())
 }
 
 #[test]
@@ -660,4 +643,18 @@ fn kept_pages_keep_their_compressed_copies_and_redirects() {
     // and once more, over the other folder
     std::fs::write(&edited, text).unwrap();
     cached_equals_cold(&site, "undoing the edit").assert_success();
+}
+
+/// `text` with each run of digits written `N`: the lengths in bytes a cache warning names vary
+/// with the executable's identity, recorded in the cache.
+fn numbers_as_n(text: &str) -> String {
+    let mut stable = String::new();
+    for c in text.chars() {
+        match c {
+            '0'..='9' if stable.ends_with('N') => {}
+            '0'..='9' => stable.push('N'),
+            c => stable.push(c),
+        }
+    }
+    stable
 }
