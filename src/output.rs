@@ -73,10 +73,18 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             return refuse(&format!("it is or holds the site's {source}/ folder"));
         }
     }
-    if output.join("site.toml").exists() || output.join("content").is_dir() {
+    // an output dossier made may hold `content/` or `site.toml` of its own (a site that
+    // publishes a `static/content/` folder, as Hugo's documentation imported does): its
+    // manifest says it is an output, not a site
+    if (output.join("site.toml").exists() || output.join("content").is_dir()) && !made_by_dossier(&output) {
         return refuse("it looks like a dossier site (it has site.toml or content/)");
     }
     Ok(())
+}
+
+/// Whether a manifest beside `output` describes it: the folder is a build's output.
+fn made_by_dossier(output: &Path) -> bool {
+    Beside::new(output).is_ok_and(|(target, beside)| beside.manifest_of(&target).is_some())
 }
 
 /// How many threads write files. On disks where each file creation waits on the device (virtual
@@ -1750,5 +1758,15 @@ mod tests {
         {
             assert!(check_output_dir(&root, &bad).is_err(), "{}", bad.display());
         }
+        // a folder with content/ that no build made looks like a site: refused
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir_all(elsewhere.join("content")).unwrap();
+        assert!(check_output_dir(&root, &elsewhere).is_err());
+        // an output that holds content/ because the site publishes one (static/content/) is
+        // dossier's own, as its manifest says: rebuilding into it is allowed
+        let output = root.join("public");
+        build(&output, &[("index.html", "home"), ("content/notes.txt", "a static file")]);
+        assert!(output.join("content").is_dir());
+        assert!(check_output_dir(&root, &output).is_ok());
     }
 }
