@@ -235,3 +235,56 @@ fn the_zola_fixture_imports_into_a_site_that_builds_clean() {
     check.assert_code(1);
     assert_eq!(check.stderr.matches("warning: unconverted shortcode").count(), 2, "{}", check.stderr);
 }
+
+#[test]
+fn zola_translations_are_written_beside_the_pages_they_translate() {
+    let before = files_under(&fixture_dir("import-zola-i18n"));
+    let (site, run) = import("zola", "import-zola-i18n", &[]);
+    run.assert_success();
+    assert!(run.stdout.starts_with("Imported 6 explainers (3 in other languages), 2 sections,"), "{}", run.stdout);
+    assert_eq!(files_under(&fixture_dir("import-zola-i18n")), before, "the source is never modified");
+    insta::assert_snapshot!("zola_i18n_migration", migration(&site, "import-zola-i18n"));
+    let toml = file(&site, "site.toml");
+    assert!(toml.contains("languages = [\"en\", \"fr\"]") && !toml.contains("language ="), "{toml}");
+    let written: Vec<String> = files_under(&site.root.join("content")).into_keys().collect();
+    for path in [
+        "index.md",
+        "index.fr.md",
+        "blog/_index.md",
+        "blog/_index.fr.md",
+        "blog/lima.md",
+        "blog/lima.fr.md",
+        "blog/drills/index.md",
+        "blog/drills/index.fr.md",
+        "blog/drills/map.png",
+        // a page only in French keeps its own place
+        "blog/tribune.fr.md",
+        // `de` is not one of the site's languages: part of the name, as Zola reads it
+        "blog/notes-de.md",
+    ] {
+        assert!(written.iter().any(|w| w == path), "{path} in {written:?}");
+    }
+    // the translation takes the original's address; its own slug's address redirects
+    let lima = file(&site, "content/blog/lima.fr.md");
+    assert!(
+        lima.starts_with(
+            "---\ntitle: La rencontre de Lima\ndate: 2024-11-16\naliases:\n- /fr/blog/rencontre-de-lima/\n---\n"
+        ),
+        "{lima}"
+    );
+}
+
+#[test]
+fn hugo_translations_are_written_beside_the_pages_they_translate() {
+    let (site, run) = import("hugo", "import-hugo-i18n", &[]);
+    run.assert_success();
+    assert!(run.stdout.starts_with("Imported 4 explainers (2 in other languages),"), "{}", run.stdout);
+    let written: Vec<String> = files_under(&site.root.join("content")).into_keys().collect();
+    // `strait.en.md` is the default language's page: written as `strait.md`, its address kept
+    let expected = ["posts/strait.fr.md", "posts/strait.md", "posts/tariffs.fr.md", "posts/tariffs.md"];
+    assert_eq!(written, expected);
+    let report = migration(&site, "import-hugo-i18n");
+    assert!(report.contains("| translations among them | 2 |"), "{report}");
+    assert!(!report.contains("/posts/strait.en/"), "no address changed but the taxonomy's:\n{report}");
+    assert!(file(&site, "site.toml").contains("languages = [\"en\", \"fr\"]"));
+}

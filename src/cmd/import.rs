@@ -66,7 +66,10 @@ pub fn import(
     let count = |n: usize, one: &str, many: &str| format!("{} {}", n, if n == 1 { one } else { many });
     println!(
         "Imported {}, {}, {}, {} and {} into {dst} in {}; read {dst}/MIGRATION.md, then run `dossier build --root {dst}`",
-        count(counts.explainers, "explainer", "explainers"),
+        match counts.translations {
+            0 => count(counts.explainers, "explainer", "explainers"),
+            n => format!("{} ({} in other languages)", count(counts.explainers, "explainer", "explainers"), n),
+        },
         count(counts.sections, "section", "sections"),
         count(counts.topics, "topic", "topics"),
         count(counts.actors, "actor", "actors"),

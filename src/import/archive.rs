@@ -40,6 +40,9 @@ pub struct Settings {
     pub title: Option<String>,
     pub base_url: Option<String>,
     pub language: Option<String>,
+    /// Every language of a multilingual source, the default first (`["en", "fr"]`); empty when
+    /// the source has one language. Translations are documents with a `language`.
+    pub languages: Vec<String>,
     pub description: Option<String>,
     /// Explainers per list page (Hugo `pagination.pagerSize` / `paginate`, Zola `paginate_by`,
     /// WordPress `posts_per_page` when the export has it).
@@ -88,6 +91,9 @@ pub struct Document {
     pub body: String,
     /// Files of a page bundle, copied beside it.
     pub resources: Vec<FileCopy>,
+    /// The language of a translation (`fr`: written as `x.fr.md` beside `x.md`, at the place of
+    /// the page it translates); `None` for the default language.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,6 +31,65 @@ pub struct SourcePage {
     /// The file's name without `.md`, or the bundle's folder name; empty for sections.
     pub stem: String,
     pub resources: Vec<FileCopy>,
+    /// The language of a translation (`lima.fr.md`), `None` for the default language.
+    pub language: Option<String>,
+    /// For a translation, the path of the page it translates (`posts/lima.md` for
+    /// `posts/lima.fr.md`), whether that page exists or not; for others, `rel`.
+    pub original: String,
+}
+
+/// The languages of a source: its default and the others, as the translations' file names spell
+/// them (`lima.fr.md`).
+#[derive(Debug, Clone, Default)]
+pub struct Languages {
+    pub default: Option<String>,
+    pub others: Vec<String>,
+}
+
+impl Languages {
+    /// The declared languages, the default first, without repeats (a source may list its default
+    /// among the others); the default is `en` when the source names none.
+    pub fn new(default: Option<String>, declared: impl IntoIterator<Item = String>) -> Languages {
+        let first = default.clone().unwrap_or_else(|| "en".to_string());
+        let mut others: Vec<String> = Vec::new();
+        for l in declared {
+            if l != first && !others.contains(&l) && is_language_code(&l) {
+                others.push(l);
+            }
+        }
+        Languages { default, others }
+    }
+
+    /// `languages = [...]` of site.toml: empty for a site with one language.
+    pub fn for_site_toml(&self) -> Vec<String> {
+        if self.others.is_empty() {
+            return Vec::new();
+        }
+        let first = self.default.clone().unwrap_or_else(|| "en".to_string());
+        std::iter::once(first).chain(self.others.iter().cloned()).collect()
+    }
+
+    /// A Markdown file name without its language: `lima.fr.md` → (`lima.md`, `fr`) when `fr` is
+    /// one of the other languages; `lima.en.md` → (`lima.md`, none) when `en` is the default.
+    fn split<'a>(&self, name: &'a str) -> (std::borrow::Cow<'a, str>, Option<String>) {
+        let Some((stem, ext)) = name.rsplit_once('.') else { return (name.into(), None) };
+        let Some((base, lang)) = stem.rsplit_once('.') else { return (name.into(), None) };
+        if base.is_empty() || !(ext == "md" || ext == "markdown") {
+            return (name.into(), None);
+        }
+        if self.others.iter().any(|l| l == lang) {
+            (format!("{base}.{ext}").into(), Some(lang.to_string()))
+        } else if self.default.as_deref() == Some(lang) {
+            (format!("{base}.{ext}").into(), None)
+        } else {
+            (name.into(), None)
+        }
+    }
+}
+
+/// A language code as file names and dossier's `languages` take it: `fr`, `pt-br`.
+fn is_language_code(code: &str) -> bool {
+    !code.is_empty() && code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// Every file under `dir`, relative to it, `/`-separated, sorted; hidden files and folders left out.
@@ -48,25 +107,33 @@ pub fn files_under(dir: &Path) -> Vec<String> {
 }
 
 /// The pages of the content folder `content` (relative to the site `site`, for the report).
-pub fn walk(site: &Path, content: &str, report: &mut Report) -> Vec<SourcePage> {
+/// Translations (`lima.fr.md`, `index.fr.md`, `_index.fr.md`) are pages with their `language`.
+pub fn walk(site: &Path, content: &str, languages: &Languages, report: &mut Report) -> Vec<SourcePage> {
     let root = site.join(content);
     let files = files_under(&root);
     let set: BTreeSet<&str> = files.iter().map(String::as_str).collect();
     let dir_of = |f: &str| f.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+    // each file's name without its language, and the language
+    fn named<'f>(languages: &Languages, f: &'f str) -> (std::borrow::Cow<'f, str>, Option<String>) {
+        languages.split(f.rsplit('/').next().unwrap_or(f))
+    }
     let bundles: BTreeSet<String> =
-        files.iter().filter_map(|f| f.strip_suffix("/index.md")).map(str::to_string).collect();
+        files.iter().filter(|f| f.contains('/') && named(languages, f).0 == "index.md").map(|f| dir_of(f)).collect();
     let mut pages: Vec<SourcePage> = Vec::new();
     let mut resources: std::collections::BTreeMap<String, Vec<FileCopy>> = Default::default();
     let origin = |f: &str| Origin { path: format!("{content}/{f}"), line: None };
     for f in &files {
         let dir = dir_of(f);
-        let name = f.rsplit('/').next().unwrap_or(f);
-        // the nearest folder above the file that is a page bundle (not the bundle's own index.md)
+        let (name, language) = named(languages, f);
+        let name = name.as_ref();
+        let original = if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") };
+        // the nearest folder above the file that is a page bundle (not the bundle's own index.md,
+        // in any language)
         let bundle = f
             .match_indices('/')
             .rev()
             .map(|(at, _)| &f[..at])
-            .find(|d| bundles.contains(*d) && f.as_str() != format!("{d}/index.md"));
+            .find(|d| bundles.contains(*d) && original != format!("{d}/index.md"));
         if let Some(b) = bundle {
             if f.ends_with(".md") {
                 report.skipped.push((origin(f), "a Markdown file inside a page bundle: not imported".into()));
@@ -81,18 +148,31 @@ pub fn walk(site: &Path, content: &str, report: &mut Report) -> Vec<SourcePage> 
         if name == "index.md" && !dirs.is_empty() {
             let mut parents = dirs.clone();
             let stem = parents.pop().unwrap_or_default();
-            pages.push(SourcePage { rel: f.clone(), kind: Kind::Bundle, dirs: parents, stem, resources: Vec::new() });
-        } else if name == "_index.md" {
+            let page = |kind, dirs, stem| SourcePage {
+                rel: f.clone(),
+                kind,
+                dirs,
+                stem,
+                resources: Vec::new(),
+                language: language.clone(),
+                original: original.clone(),
+            };
+            pages.push(page(Kind::Bundle, parents, stem));
+        } else if name == "_index.md" || is_md {
+            let (kind, stem) = if name == "_index.md" {
+                (Kind::Section, String::new())
+            } else {
+                (Kind::Page, name.trim_end_matches(".markdown").trim_end_matches(".md").to_string())
+            };
             pages.push(SourcePage {
                 rel: f.clone(),
-                kind: Kind::Section,
+                kind,
                 dirs,
-                stem: String::new(),
+                stem,
                 resources: Vec::new(),
+                language: language.clone(),
+                original,
             });
-        } else if is_md {
-            let stem = name.trim_end_matches(".markdown").trim_end_matches(".md").to_string();
-            pages.push(SourcePage { rel: f.clone(), kind: Kind::Page, dirs, stem, resources: Vec::new() });
         } else {
             let why = if set.contains(format!("{dir}/_index.md").trim_start_matches('/')) {
                 "a file of a section (branch bundle): dossier copies the files of page bundles only"
@@ -102,12 +182,39 @@ pub fn walk(site: &Path, content: &str, report: &mut Report) -> Vec<SourcePage> 
             report.skipped.push((origin(f), why.into()));
         }
     }
+    // a bundle's files belong to it in every language (`index.md` and `index.fr.md`)
     for page in &mut pages {
         if page.kind == Kind::Bundle {
-            page.resources = resources.remove(&dir_of(&page.rel)).unwrap_or_default();
+            page.resources = resources.get(&dir_of(&page.rel)).cloned().unwrap_or_default();
         }
     }
     pages
+}
+
+/// Puts each translation at the place of the page it translates (`keys[i]` is
+/// `SourcePage::original` of `documents[i]`), where the writer writes it as `x.fr.md` beside
+/// `x.md`: it takes the original's address (its own slug is dropped; its old address becomes an
+/// alias), and its files when the original is a page bundle. A translation of a page the source
+/// does not have in its default language keeps its own place.
+pub fn pair_translations(documents: &mut [Document], keys: &[String]) {
+    let originals: std::collections::HashMap<&str, (Vec<String>, Vec<FileCopy>)> = documents
+        .iter()
+        .zip(keys)
+        .filter(|(d, _)| d.language.is_none())
+        .map(|(d, k)| (k.as_str(), (d.place.clone(), d.resources.clone())))
+        .collect();
+    for (doc, key) in documents.iter_mut().zip(keys) {
+        if doc.language.is_none() {
+            continue;
+        }
+        if let Some((place, resources)) = originals.get(key.as_str()) {
+            doc.place = place.clone();
+            doc.slug = None;
+            if doc.resources.is_empty() {
+                doc.resources = resources.clone();
+            }
+        }
+    }
 }
 
 /// Hugo's `urlize` as far as addresses go: lower case, spaces as `-`.
@@ -165,7 +272,7 @@ pub fn convert_bodies(
     let mut by_url: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for d in documents.iter() {
         let file = crate::import::write::content_file(d);
-        let new = format!("/{}/", d.place.join("/"));
+        let new = crate::import::write::new_url(d);
         for url in d.old_url.iter().chain(std::iter::once(&new)) {
             if let Ok(path) = crate::frontmatter::normalize_site_path(url) {
                 by_url.entry(path).or_insert_with(|| file.clone());
@@ -189,7 +296,7 @@ pub fn convert_bodies(
                 let from_root = |t: &str| index.resolve(&from, rel, &format!("/{t}"));
                 converted.body = shortcodes::zola_links(&converted.body, &from_root);
             }
-            let page_url = doc.old_url.clone().unwrap_or_else(|| format!("/{}/", doc.place.join("/")));
+            let page_url = doc.old_url.clone().unwrap_or_else(|| crate::import::write::new_url(doc));
             converted.body = crate::import::links::site_links(&converted.body, &page_url, &from, &by_url);
             let origins = converted
                 .unconverted

@@ -90,7 +90,9 @@ struct Site {
     taxonomies: Vec<String>,
     /// Section → permalink pattern (`posts` → `/:year/:month/:slug/`).
     permalinks: BTreeMap<String, String>,
-    languages: Vec<String>,
+    languages: content::Languages,
+    /// `defaultContentLanguageInSubdir`: the default language's pages were under `/en/` too.
+    default_in_subdir: bool,
     params: Map,
     content_dir: String,
     static_dir: String,
@@ -108,6 +110,7 @@ fn map_of(value: Option<Value>) -> Map {
 fn settings(mut config: Map) -> (Settings, Site) {
     let title = config.take_text(&["title"]);
     let base_url = config.take_text(&["baseURL"]);
+    let default_language = config.get("defaultContentLanguage").and_then(scalar_text);
     let language = config.take_text(&["languageCode"]).or_else(|| config.take_text(&["defaultContentLanguage"]));
     let mut pagination = map_of(config.take(&["pagination"]));
     let paginate =
@@ -123,7 +126,9 @@ fn settings(mut config: Map) -> (Settings, Site) {
         permalinks_map = page;
     }
     let permalinks = permalinks_map.0.iter().filter_map(|(k, v)| Some((k.clone(), scalar_text(v)?))).collect();
-    let languages = map_of(config.get("languages").cloned()).0.into_iter().map(|(k, _)| k).collect();
+    let declared = map_of(config.get("languages").cloned()).0.into_iter().map(|(k, _)| k);
+    let languages = content::Languages::new(default_language, declared);
+    let default_in_subdir = config.take_bool(&["defaultContentLanguageInSubdir"]).unwrap_or(false);
     let (mut content_dir, mut static_dir) = (config.take_text(&["contentDir"]), config.take_text(&["staticDir"]));
     // module mounts (`source = "content/en"`, `target = "content"`) say where content really is
     if let Some(Value::Map(module)) = config.get("module")
@@ -145,8 +150,16 @@ fn settings(mut config: Map) -> (Settings, Site) {
     }
     let content_dir = content_dir.unwrap_or_else(|| "content".into());
     let static_dir = static_dir.unwrap_or_else(|| "static".into());
-    let settings = Settings { title, base_url, language, description, paginate, extra: config };
-    (settings, Site { taxonomies, permalinks, languages, params, content_dir, static_dir })
+    let settings = Settings {
+        title,
+        base_url,
+        language,
+        languages: languages.for_site_toml(),
+        description,
+        paginate,
+        extra: config,
+    };
+    (settings, Site { taxonomies, permalinks, languages, default_in_subdir, params, content_dir, static_dir })
 }
 
 /// What one content file became.
@@ -174,7 +187,7 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
                 .code(Code::ImportSource),
         ]);
     }
-    let pages = content::walk(src, &site.content_dir, &mut report);
+    let pages = content::walk(src, &site.content_dir, &site.languages, &mut report);
     let read: Vec<(SourcePage, Read)> = pages
         .into_par_iter()
         .map(|p| {
@@ -184,6 +197,7 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
         .collect();
     let mut documents = Vec::new();
     let mut sources = Vec::new();
+    let mut originals = Vec::new();
     let mut term_profiles = Vec::new();
     // folders of headless sections (`cascade: {build: {render: never}}`), with their page counts
     let mut trees: Vec<(String, Origin, usize)> = read
@@ -202,6 +216,7 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
             Read::SkipTree(_) => {}
             Read::Doc(doc, line) => {
                 sources.push((page.rel, line));
+                originals.push(page.original);
                 documents.push(*doc);
             }
             Read::Term(t) => term_profiles.push(t),
@@ -215,6 +230,7 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
         );
         report.skipped.push((origin, why));
     }
+    content::pair_translations(&mut documents, &originals);
     content::convert_bodies(&mut documents, &sources, &site.params, Flavor::Hugo, &mut report);
     let static_files = content::static_files(src, &site.static_dir);
     Ok(Archive { source: SourceKind::Hugo, settings, documents, term_profiles, static_files, report })
@@ -243,9 +259,6 @@ fn read_page(src: &Path, site: &Site, page: &SourcePage) -> Read {
         Ok(Err(_)) => return Read::Skip(origin(None), "not UTF-8 text".into()),
         Err(e) => return Read::Skip(origin(None), format!("cannot be read: {e}")),
     };
-    if let Some(lang) = site.languages.iter().find(|l| page.stem.ends_with(&format!(".{l}")) && page.stem != **l) {
-        return Read::Skip(origin(None), format!("a translation (`{lang}`): dossier imports the site's one language"));
-    }
     let parsed = match frontmatter::parse(&text) {
         Ok(p) => p,
         Err((line, why)) => return Read::Skip(origin(Some(line)), why),
@@ -293,7 +306,17 @@ fn document(site: &Site, page: &SourcePage, path: String, mut fields: Map, body:
         DocumentKind::Explainer => Some(slug.clone().unwrap_or_else(|| page.stem.clone())),
     };
     let place = content::place(&page.dirs, last.as_deref());
-    let old_url = url.clone().or_else(|| old_url(site, page, title.as_deref(), slug.as_deref(), date.as_deref()));
+    // Hugo serves a translation under its language's folder (and the default language's pages
+    // too with `defaultContentLanguageInSubdir`); a `url:` is the address as written
+    let folder =
+        page.language.clone().or_else(|| site.default_in_subdir.then(|| site.languages.default.clone()).flatten());
+    let old_url = url.clone().or_else(|| {
+        let path = old_url(site, page, title.as_deref(), slug.as_deref(), date.as_deref())?;
+        Some(match &folder {
+            Some(language) => format!("/{language}{path}"),
+            None => path,
+        })
+    });
     let mut taxonomies = BTreeMap::new();
     for t in &site.taxonomies {
         let terms = fields.take_list(&[t.as_str()]);
@@ -316,11 +339,12 @@ fn document(site: &Site, page: &SourcePage, path: String, mut fields: Map, body:
         summary: fields.take_text(&["summary"]).or_else(|| fields.take_text(&["description"])),
         image,
         aliases: fields.take_list(&["aliases"]),
-        old_url: if kind == DocumentKind::Section && page.dirs.is_empty() { None } else { old_url },
+        old_url: if kind == DocumentKind::Section && page.dirs.is_empty() && folder.is_none() { None } else { old_url },
         taxonomies,
         extra: fields,
         body,
         resources: page.resources.clone(),
+        language: page.language.clone(),
     }
 }
 

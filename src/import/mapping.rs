@@ -361,6 +361,7 @@ mod tests {
             extra: Default::default(),
             body: String::new(),
             resources: vec![],
+            language: None,
         }
     }
 

@@ -34,6 +34,7 @@ pub fn migration(archive: &Archive, mapped: &Mapped, input: &ReportInput<'_>) ->
     for (what, n) in [
         ("explainers", c.explainers),
         ("drafts among them", c.drafts),
+        ("translations among them", c.translations),
         ("sections", c.sections),
         ("topics", c.topics),
         ("actors", c.actors),
@@ -44,6 +45,14 @@ pub fn migration(archive: &Archive, mapped: &Mapped, input: &ReportInput<'_>) ->
         ("unconverted shortcode calls", c.unconverted),
     ] {
         let _ = writeln!(out, "| {what} | {n} |");
+    }
+    if let Some((default, others)) = archive.settings.languages.split_first() {
+        let _ = writeln!(
+            out,
+            "\nLanguages: `{}` (the default), {}. Each translation is written beside the page it translates (`x.fr.md` beside `x.md`) and takes its address under `/<language>/`; a translation's own slug is dropped, and its old address becomes an alias.",
+            cell(default),
+            list_or_none(others.iter())
+        );
     }
     let _ = writeln!(out, "\nTopics: {}.", list_or_none(mapped.all_topics.values()));
     let _ = writeln!(out, "Actors: {}.\n", list_or_none(mapped.all_actors.values()));

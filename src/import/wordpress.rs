@@ -165,6 +165,7 @@ fn settings(export: &wxr::Export, site_url: &str) -> Settings {
         base_url: (!base.is_empty()).then(|| format!("{}/", base.trim_end_matches('/'))),
         language: export.language.as_deref().map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase()),
         description: export.description.as_deref().map(body::html_text).filter(|d| !d.is_empty()),
+        languages: Vec::new(),
         paginate: None,
         extra: Default::default(),
     }
@@ -339,6 +340,7 @@ fn document(
         extra: Default::default(),
         body: converted.markdown,
         resources: converted.resources,
+        language: None,
     }
 }
 

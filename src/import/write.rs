@@ -22,6 +22,8 @@ pub const FALLBACK_DATE: &str = "1970-01-01";
 pub struct Counts {
     pub explainers: usize,
     pub drafts: usize,
+    /// Explainers in a language other than the default (counted among `explainers`).
+    pub translations: usize,
     pub sections: usize,
     pub topics: usize,
     pub actors: usize,
@@ -157,18 +159,29 @@ pub fn content_file(doc: &Document) -> String {
         path.push_str(part);
     }
     match doc.kind {
-        DocumentKind::Section if doc.place.is_empty() => path.push_str("/index.md"),
-        DocumentKind::Section => path.push_str("/_index.md"),
-        DocumentKind::Explainer if !doc.resources.is_empty() => path.push_str("/index.md"),
-        DocumentKind::Explainer => path.push_str(".md"),
+        DocumentKind::Section if doc.place.is_empty() => path.push_str("/index"),
+        DocumentKind::Section => path.push_str("/_index"),
+        DocumentKind::Explainer if !doc.resources.is_empty() => path.push_str("/index"),
+        DocumentKind::Explainer => {}
     }
+    // a translation beside the page it translates: `lima.fr.md`, `index.fr.md`
+    if let Some(language) = &doc.language {
+        path.push('.');
+        path.push_str(language);
+    }
+    path.push_str(".md");
     path
 }
 
-/// The site path dossier gives a document: its place, each part slugified (`/posts/lima/`).
-fn new_url(doc: &Document) -> String {
-    let parts: Vec<String> =
-        doc.place.iter().map(|p| Slug::from_text(p).map_or_else(|| p.clone(), |s| s.to_string())).collect();
+/// The site path dossier gives a document: its place, each part slugified (`/posts/lima/`), under
+/// its language's folder for a translation (`/fr/posts/lima/`).
+pub fn new_url(doc: &Document) -> String {
+    let parts: Vec<String> = doc
+        .language
+        .iter()
+        .cloned()
+        .chain(doc.place.iter().map(|p| Slug::from_text(p).map_or_else(|| p.clone(), |s| s.to_string())))
+        .collect();
     if parts.is_empty() { "/".to_string() } else { format!("/{}/", parts.join("/")) }
 }
 
@@ -181,6 +194,10 @@ fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
     urls.extend(mapped.all_topics.keys().map(|s| format!("/topics/{s}/")));
     urls.extend(mapped.all_actors.keys().map(|s| format!("/actors/{s}/")));
     urls.extend(["/topics/", "/actors/", "/search/", "/glossary/"].map(String::from));
+    // and each other language's home and index pages (`/fr/`, `/fr/topics/`)
+    for language in archive.settings.languages.iter().skip(1) {
+        urls.extend(["", "topics/", "actors/", "search/", "glossary/"].map(|p| format!("/{language}/{p}")));
+    }
     // and every top-level folder's archive
     urls.extend(archive.documents.iter().filter(|d| d.place.len() > 1).map(|d| format!("/{}/", d.place[0])));
     let mut aliases_taken: BTreeSet<String> = BTreeSet::new();
@@ -200,6 +217,7 @@ fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
                 plan.texts.insert(file.clone(), text);
                 plan.counts.explainers += 1;
                 plan.counts.drafts += usize::from(doc.draft);
+                plan.counts.translations += usize::from(doc.language.is_some());
             }
             DocumentKind::Section if doc.place.is_empty() => {
                 plan.texts.insert(file.clone(), home_file(doc));
@@ -216,8 +234,10 @@ fn plan(archive: &Archive, mapped: &Mapped, dst: &Path, command: &str) -> Plan {
         }
         let dir = file.rsplit_once('/').map_or("content", |(d, _)| d).to_string();
         for res in &doc.resources {
-            plan.counts.images += usize::from(is_image(&res.to));
-            plan.copies.insert(format!("{dir}/{}", res.to), res.from.clone());
+            // a page bundle's files are shared by its translations: copied and counted once
+            if plan.copies.insert(format!("{dir}/{}", res.to), res.from.clone()).is_none() {
+                plan.counts.images += usize::from(is_image(&res.to));
+            }
         }
     }
     profiles(mapped, &mut plan);
@@ -597,7 +617,11 @@ fn site_toml(archive: &Archive, embed_hosts: &BTreeSet<&'static str>) -> String 
     if let Some(d) = &s.description {
         table.insert("description".into(), toml::Value::String(d.clone()));
     }
-    if let Some(l) = &s.language {
+    if !s.languages.is_empty() {
+        // `languages` alone: its first is the default, which `language` would repeat
+        let list = s.languages.iter().map(|l| toml::Value::String(l.clone())).collect();
+        table.insert("languages".into(), toml::Value::Array(list));
+    } else if let Some(l) = &s.language {
         table.insert("language".into(), toml::Value::String(l.clone()));
     }
     if let Some(p) = s.paginate {

@@ -46,10 +46,15 @@ fn load_config(src: &Path) -> Result<Map, Vec<Diagnostic>> {
 
 /// The settings of site.toml from config.toml (its `[extra]` and every key dossier has no place
 /// for become `[extra]`), and the names of its taxonomies.
-fn settings(mut config: Map) -> (Settings, Vec<String>) {
+fn settings(mut config: Map) -> (Settings, Vec<String>, content::Languages) {
     let title = config.take_text(&["title"]);
     let base_url = config.take_text(&["base_url"]);
     let language = config.take_text(&["default_language"]);
+    let declared = match config.get("languages") {
+        Some(Value::Map(m)) => m.0.iter().map(|(k, _)| k.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let languages = content::Languages::new(language.clone(), declared);
     let description = config.take_text(&["description"]);
     let taxonomies = match config.take(&["taxonomies"]) {
         Some(Value::List(items)) => items
@@ -70,7 +75,16 @@ fn settings(mut config: Map) -> (Settings, Vec<String>) {
             extra.0.push((k, v));
         }
     }
-    (Settings { title, base_url, language, description, paginate: None, extra }, taxonomies)
+    let settings = Settings {
+        title,
+        base_url,
+        language,
+        languages: languages.for_site_toml(),
+        description,
+        paginate: None,
+        extra,
+    };
+    (settings, taxonomies, languages)
 }
 
 enum Read {
@@ -81,7 +95,7 @@ enum Read {
 /// Reads the Zola site at `src` (never modified).
 pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
     let config = load_config(src)?;
-    let (mut settings, _taxonomies) = settings(config);
+    let (mut settings, _taxonomies, languages) = settings(config);
     let mut report = Report::default();
     for (folder, why) in NOT_IMPORTED {
         if src.join(folder).is_dir() {
@@ -93,7 +107,7 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
             Diagnostic::error(format!("{} has no content folder", crate::cmd::shown(src))).code(Code::ImportSource),
         ]);
     }
-    let pages = content::walk(src, "content", &mut report);
+    let pages = content::walk(src, "content", &languages, &mut report);
     let read: Vec<(SourcePage, Read)> = pages
         .into_par_iter()
         .map(|p| {
@@ -101,20 +115,22 @@ pub fn read(src: &Path) -> Result<Archive, Vec<Diagnostic>> {
             (p, r)
         })
         .collect();
-    let (mut documents, mut sources) = (Vec::new(), Vec::new());
+    let (mut documents, mut sources, mut originals) = (Vec::new(), Vec::new(), Vec::new());
     for (page, r) in read {
         match r {
             Read::Doc(doc, line) => {
                 // the home page's `paginate_by` is the site's
-                if doc.kind == DocumentKind::Section && doc.place.is_empty() {
+                if doc.kind == DocumentKind::Section && doc.place.is_empty() && doc.language.is_none() {
                     settings.paginate = doc.extra.get("paginate_by").and_then(scalar_text).and_then(|p| p.parse().ok());
                 }
                 sources.push((page.rel, line));
+                originals.push(page.original);
                 documents.push(*doc);
             }
             Read::Skip(origin, why) => report.skipped.push((origin, why)),
         }
     }
+    content::pair_translations(&mut documents, &originals);
     content::convert_bodies(&mut documents, &sources, &Map::default(), Flavor::Zola, &mut report);
     let static_files = content::static_files(src, "static");
     Ok(Archive { source: SourceKind::Zola, settings, documents, term_profiles: Vec::new(), static_files, report })
@@ -172,12 +188,18 @@ fn read_page(src: &Path, page: &SourcePage) -> Read {
     let path_override = fields.take_text(&["path"]);
     let last = (kind == DocumentKind::Explainer).then(|| slug.clone().unwrap_or_else(|| stem.clone()));
     let place = content::place(&page.dirs, last.as_deref());
+    // Zola serves a translation under its language's folder (`/fr/blog/x/`), a `path` too
+    let folder: Vec<String> = page.language.iter().cloned().collect();
     let old_url = match (&path_override, kind) {
-        (Some(p), _) => Some(format!("/{}/", p.trim_matches('/'))),
-        (None, DocumentKind::Section) if page.dirs.is_empty() => None,
-        (None, DocumentKind::Section) => Some(format!("/{}/", zola_slugs(&page.dirs).join("/"))),
+        (Some(p), _) => {
+            let parts: Vec<&str> = folder.iter().map(String::as_str).chain([p.trim_matches('/')]).collect();
+            Some(format!("/{}/", parts.join("/")))
+        }
+        (None, DocumentKind::Section) if page.dirs.is_empty() && folder.is_empty() => None,
+        (None, DocumentKind::Section) => Some(format!("/{}/", [folder, zola_slugs(&page.dirs)].concat().join("/"))),
         (None, DocumentKind::Explainer) => {
-            let mut parts = zola_slugs(&page.dirs);
+            let mut parts = folder;
+            parts.extend(zola_slugs(&page.dirs));
             parts.extend(zola_slugs(std::slice::from_ref(slug.as_ref().unwrap_or(&stem))));
             Some(format!("/{}/", parts.join("/")))
         }
@@ -213,6 +235,7 @@ fn read_page(src: &Path, page: &SourcePage) -> Read {
         },
         body: parsed.body,
         resources: page.resources.clone(),
+        language: page.language.clone(),
     };
     Read::Doc(Box::new(doc), parsed.body_line)
 }
