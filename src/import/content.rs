@@ -145,34 +145,14 @@ pub fn walk(site: &Path, content: &str, languages: &Languages, report: &mut Repo
         }
         let dirs: Vec<String> = dir.split('/').filter(|d| !d.is_empty()).map(str::to_string).collect();
         let is_md = name.ends_with(".md") || name.ends_with(".markdown");
-        if name == "index.md" && !dirs.is_empty() {
-            let mut parents = dirs.clone();
+        let (kind, dirs, stem) = if name == "index.md" && !dirs.is_empty() {
+            let mut parents = dirs;
             let stem = parents.pop().unwrap_or_default();
-            let page = |kind, dirs, stem| SourcePage {
-                rel: f.clone(),
-                kind,
-                dirs,
-                stem,
-                resources: Vec::new(),
-                language: language.clone(),
-                original: original.clone(),
-            };
-            pages.push(page(Kind::Bundle, parents, stem));
-        } else if name == "_index.md" || is_md {
-            let (kind, stem) = if name == "_index.md" {
-                (Kind::Section, String::new())
-            } else {
-                (Kind::Page, name.trim_end_matches(".markdown").trim_end_matches(".md").to_string())
-            };
-            pages.push(SourcePage {
-                rel: f.clone(),
-                kind,
-                dirs,
-                stem,
-                resources: Vec::new(),
-                language: language.clone(),
-                original,
-            });
+            (Kind::Bundle, parents, stem)
+        } else if name == "_index.md" {
+            (Kind::Section, dirs, String::new())
+        } else if is_md {
+            (Kind::Page, dirs, name.trim_end_matches(".markdown").trim_end_matches(".md").to_string())
         } else {
             let why = if set.contains(format!("{dir}/_index.md").trim_start_matches('/')) {
                 "a file of a section (branch bundle): dossier copies the files of page bundles only"
@@ -180,7 +160,9 @@ pub fn walk(site: &Path, content: &str, languages: &Languages, report: &mut Repo
                 "not a Markdown page: only Markdown content is imported"
             };
             report.skipped.push((origin(f), why.into()));
-        }
+            continue;
+        };
+        pages.push(SourcePage { rel: f.clone(), kind, dirs, stem, resources: Vec::new(), language, original });
     }
     // a bundle's files belong to it in every language (`index.md` and `index.fr.md`)
     for page in &mut pages {
