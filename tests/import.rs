@@ -268,10 +268,13 @@ fn zola_translations_are_written_beside_the_pages_they_translate() {
     let lima = file(&site, "content/blog/lima.fr.md");
     assert!(
         lima.starts_with(
-            "---\ntitle: La rencontre de Lima\ndate: 2024-11-16\naliases:\n- /fr/blog/rencontre-de-lima/\n---\n"
+            "---\ntitle: La rencontre de Lima\ndate: 2024-11-16\naliases:\n- /blog/rencontre-de-lima/\n---\n"
         ),
         "{lima}"
     );
+    // a link to a translation names the page it translates: it leads to the version in the
+    // linking page's language
+    assert!(lima.contains("[les manœuvres](drills/index.md)"), "{lima}");
 }
 
 #[test]

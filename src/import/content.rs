@@ -248,12 +248,12 @@ pub fn convert_bodies(
     report: &mut Report,
 ) {
     let index = LinkIndex::new(
-        documents.iter().zip(sources).map(|(d, (rel, _))| (rel.clone(), crate::import::write::content_file(d))),
+        documents.iter().zip(sources).map(|(d, (rel, _))| (rel.clone(), crate::import::write::link_file(d))),
     );
     // the site paths the source's pages had (and will have), for links written as addresses
     let mut by_url: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for d in documents.iter() {
-        let file = crate::import::write::content_file(d);
+        let file = crate::import::write::link_file(d);
         let new = crate::import::write::new_url(d);
         for url in d.old_url.iter().chain(std::iter::once(&new)) {
             if let Ok(path) = crate::frontmatter::normalize_site_path(url) {

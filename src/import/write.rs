@@ -173,6 +173,17 @@ pub fn content_file(doc: &Document) -> String {
     path
 }
 
+/// The file a link to a document names: its content file, without the language of a translation
+/// (`lima.md` for `lima.fr.md`), since a link to `lima.md` leads to the version in the linking
+/// page's language where there is one, and to the default language's otherwise.
+pub fn link_file(doc: &Document) -> String {
+    let file = content_file(doc);
+    match &doc.language {
+        Some(language) => file.replace(&format!(".{language}.md"), ".md"),
+        None => file,
+    }
+}
+
 /// The site path dossier gives a document: its place, each part slugified (`/posts/lima/`), under
 /// its language's folder for a translation (`/fr/posts/lima/`).
 pub fn new_url(doc: &Document) -> String {
@@ -290,9 +301,29 @@ fn aliases_of(doc: &Document, urls: &BTreeSet<String>, taken: &mut BTreeSet<Stri
             Err(why) => plan.notes.push(format!("alias `{alias}` of `{}` {why}: dropped", doc.origin.path)),
         }
     }
+    // a translation's aliases are written from its language's root (`/blog/x/` in `x.fr.md` is
+    // `/fr/blog/x/`): one outside that folder cannot be written there
+    if let Some(language) = &doc.language {
+        let folder = format!("/{language}/");
+        out.retain(|alias| {
+            let inside = alias.starts_with(&folder);
+            if !inside {
+                plan.notes.push(format!(
+                    "alias `{alias}` of `{}` is outside its language's folder `{folder}`: dropped",
+                    doc.origin.path
+                ));
+            }
+            inside
+        });
+    }
     if let Some(old) = changed {
         let kept = out.contains(&old);
         plan.changed_urls.push(ChangedUrl { old, new: url, file: doc.origin.path.clone(), redirects: kept });
+    }
+    if let Some(language) = &doc.language {
+        for alias in &mut out {
+            alias.drain(..language.len() + 1);
+        }
     }
     out
 }
