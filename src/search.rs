@@ -23,15 +23,18 @@
 //! - `d/<n>.json`: a document shard: title, link, kind, date, summary and the start of the text
 //!   (for snippets around a match) of [`DOCS_PER_SHARD`] documents.
 
+mod index;
 mod kept;
 mod postings;
 mod reversed;
 
+pub use index::file_hash;
+use index::{Change, Index, Parts};
 pub use kept::SearchCache;
 use kept::{Analysis, Entry, Vocab};
 
 pub use postings::{BLOCK, DIGITS, decode_postings};
-use postings::{List, Posting, TITLE_WORDS_MAX};
+use postings::{List, TITLE_WORDS_MAX};
 
 use crate::assemble::Site;
 use crate::markdown::ParsedBody;
@@ -352,7 +355,7 @@ struct Meta<'a> {
 }
 
 #[derive(Serialize)]
-struct DocEntry<'a> {
+pub(super) struct DocEntry<'a> {
     t: &'a str,
     u: &'a str,
     k: &'a str,
@@ -372,27 +375,30 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let passages: Vec<String> = docs.par_iter().map(passage_of).collect();
     let entries: Vec<DocEntry<'_>> = docs.iter().zip(&passages).map(|(d, x)| doc_entry(d, x)).collect();
     let doc_terms: Vec<&Terms> = analyzed.iter().map(|(t, _)| t).collect();
-    let mut word_stems: Vec<(&str, &str)> =
-        vocab.words.iter().map(|(w, stem)| (w.as_str(), vocab.stems[*stem as usize].as_str())).collect();
-    word_stems.par_sort_unstable();
     let parts = Parts { explainers: site.explainers.len(), topics: site.topics.len(), stop_words };
-    write_files(sink, &parts, &entries, &doc_terms, &vocab.stems, &word_stems)
+    // every word of a vocabulary made of these documents is in one of them
+    let word_docs = vec![1; vocab.words.len()];
+    let doc_file = |i: usize| json(&&entries[i * DOCS_PER_SHARD..((i + 1) * DOCS_PER_SHARD).min(entries.len())]);
+    Index::build(&vocab, &doc_terms, word_docs, &parts, doc_file).into_files().write(sink, false)
 }
 
 /// Builds the index as [`write_index`] does, analysing again only the documents whose inputs
-/// changed since the build `cache` kept (`serve`, after an edit). The files are the same.
+/// changed since the build `cache` kept (`serve`, after an edit), and encoding again only the
+/// files those documents touch. The files are the same; the sink is asked to keep each file it
+/// has ([`Sink::keep`], by the hash of its bytes) and given the others.
 pub fn write_index_kept(site: &Site<'_>, sink: &dyn Sink, cache: &mut SearchCache) -> std::io::Result<usize> {
     let docs = documents(site);
     let (stemmer, stop_words) = analyzer(&site.config.language);
     cache.prepare(&site.config.language);
-    let keys: Vec<u128> = docs.par_iter().map(document_key).collect();
+    let mut passages: Vec<String> = docs.par_iter().map(passage_of).collect();
+    let keys: Vec<u128> = docs.par_iter().zip(&passages).map(|(d, x)| document_key(d, x)).collect();
     let mut missed: Vec<usize> = (0..docs.len()).filter(|&i| !cache.analyses.contains_key(&keys[i])).collect();
     missed.dedup_by_key(|&mut i| keys[i]);
     let missed_docs: Vec<&Document<'_>> = missed.iter().map(|&i| &docs[i]).collect();
     let fresh = analyze(&missed_docs, stemmer.as_ref(), stop_words, &mut cache.vocab, true);
-    let passages: Vec<String> = missed_docs.par_iter().map(|d| passage_of(d)).collect();
     cache.analysed = missed.len();
-    for ((&i, (terms, words)), passage) in missed.iter().zip(fresh).zip(passages) {
+    for (&i, (terms, mut words)) in missed.iter().zip(fresh) {
+        let passage = std::mem::take(&mut passages[i]);
         let d = &docs[i];
         let entry = Entry {
             title: d.title.clone(),
@@ -402,35 +408,55 @@ pub fn write_index_kept(site: &Site<'_>, sink: &dyn Sink, cache: &mut SearchCach
             summary: d.summary.clone(),
             passage,
         };
+        // each word once: the index counts the documents holding a word
+        words.sort_unstable();
+        words.dedup();
         cache.analyses.insert(keys[i], Arc::new(Analysis { entry, terms, words }));
     }
-    // the analyses of this build, in document order; the others are dropped
+    // the analyses of this build, in document order
     let kept: Vec<Arc<Analysis>> = keys.iter().map(|k| Arc::clone(&cache.analyses[k])).collect();
-    cache.analyses.retain(|_, a| Arc::strong_count(a) > 1);
-    let entries: Vec<DocEntry<'_>> = kept
-        .iter()
-        .map(|a| {
-            let e = &a.entry;
-            DocEntry { t: &e.title, u: &e.href, k: e.kind, d: &e.date, s: shorten(&e.summary, 240), x: &e.passage }
-        })
-        .collect();
-    let doc_terms: Vec<&Terms> = kept.iter().map(|a| &a.terms).collect();
-    // the words some document holds, in order
-    let vocab = &cache.vocab;
-    let mut used = vec![false; vocab.words.len()];
-    kept.iter().flat_map(|a| &a.words).for_each(|&w| used[w as usize] = true);
-    let mut word_stems: Vec<(&str, &str)> = (vocab.words.iter().zip(&used))
-        .filter(|(_, used)| **used)
-        .map(|((w, stem), _)| (w.as_str(), vocab.stems[*stem as usize].as_str()))
-        .collect();
-    word_stems.par_sort_unstable();
     let parts = Parts { explainers: site.explainers.len(), topics: site.topics.len(), stop_words };
-    let written = write_files(sink, &parts, &entries, &doc_terms, &vocab.stems, &word_stems);
-    let words = word_stems.len();
-    drop(word_stems);
-    let mut stems = vec![false; vocab.stems.len()];
-    doc_terms.iter().flat_map(|t| &t.weights).for_each(|&(id, _)| stems[id as usize] = true);
-    cache.trim(words + stems.iter().filter(|&&used| used).count());
+    let doc_file = |i: usize| {
+        let chunk = &kept[i * DOCS_PER_SHARD..((i + 1) * DOCS_PER_SHARD).min(kept.len())];
+        json(&chunk.iter().map(|a| a.entry.doc_entry()).collect::<Vec<_>>())
+    };
+    let previous = std::mem::take(&mut cache.docs);
+    let before = cache.index.as_ref().map(Index::files);
+    match cache.index.as_mut() {
+        // the same documents, some of them changed: their parts of the index
+        Some(index) if previous.len() == kept.len() && index.docs() == kept.len() && index.counts(&parts) => {
+            let changed: Vec<usize> = (0..kept.len()).filter(|&i| !Arc::ptr_eq(&previous[i], &kept[i])).collect();
+            let changes: Vec<Change<'_>> = changed
+                .iter()
+                .map(|&i| Change {
+                    doc: i as u32,
+                    old: (&previous[i].terms, &previous[i].words),
+                    new: (&kept[i].terms, &kept[i].words),
+                })
+                .collect();
+            let total = kept.iter().map(|a| u64::from(a.terms.length)).sum();
+            let mut shards: Vec<usize> = changed.iter().map(|i| i / DOCS_PER_SHARD).collect();
+            shards.dedup();
+            index.update(&cache.vocab, &changes, total, &parts, &shards, doc_file);
+        }
+        // other documents, or another order: every part again
+        _ => {
+            let mut word_docs = vec![0u32; cache.vocab.words.len()];
+            kept.iter().flat_map(|a| &a.words).for_each(|&w| word_docs[w as usize] += 1);
+            let doc_terms: Vec<&Terms> = kept.iter().map(|a| &a.terms).collect();
+            cache.index = Some(Index::build(&cache.vocab, &doc_terms, word_docs, &parts, doc_file));
+        }
+    }
+    drop(previous);
+    cache.docs = kept;
+    // the analyses of other documents are dropped
+    cache.analyses.retain(|_, a| Arc::strong_count(a) > 1);
+    let Some(index) = cache.index.as_ref() else { return Ok(0) };
+    let files = index.files();
+    cache.encoded = before.map_or(files.len(), |before| files.fresh(&before));
+    let written = files.write(sink, true);
+    let used = index.keys();
+    cache.trim(used);
     written
 }
 
@@ -451,8 +477,9 @@ fn doc_entry<'a>(d: &'a Document<'_>, passage: &'a str) -> DocEntry<'a> {
 }
 
 /// A hash of everything a document's analysis and entry read: its texts, its body's words (with
-/// their counts) and the text runs its passage is taken from.
-fn document_key(doc: &Document<'_>) -> u128 {
+/// their counts) and its `passage`. Each body in a few large writes: `serve` hashes every
+/// document after each edit.
+fn document_key(doc: &Document<'_>, passage: &str) -> u128 {
     use std::hash::Hasher;
     /// A string with its length, so that two fields never read as one.
     fn text(h: &mut xxhash_rust::xxh3::Xxh3Default, s: &str) {
@@ -460,98 +487,30 @@ fn document_key(doc: &Document<'_>) -> u128 {
         h.write(s.as_bytes());
     }
     let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-    for s in [doc.kind, &doc.title, &doc.href, &doc.date, &doc.summary] {
+    for s in [doc.kind, &doc.title, &doc.href, &doc.date, &doc.summary, passage] {
         text(&mut h, s);
     }
     for (field, weight) in &doc.fields {
         h.write_u32(*weight);
         match field {
             Field::Text(s) => text(&mut h, s),
-            Field::Body(body) => body.words.iter().for_each(|(word, count)| {
-                text(&mut h, word);
-                h.write_u32(count);
-            }),
-        }
-    }
-    if let Some(body) = doc.body {
-        for run in &body.text_runs {
-            h.write_u8(u8::from(run.removed) + 2 * u8::from(run.in_image));
-            text(&mut h, &run.text);
+            Field::Body(body) => {
+                let (words, entries) = body.words.raw();
+                text(&mut h, words);
+                h.write_usize(entries.len());
+                // the ends and counts, 64 at a time
+                let mut chunk = [0u8; 512];
+                for part in entries.chunks(64) {
+                    for (slot, &(end, count)) in chunk.chunks_exact_mut(8).zip(part) {
+                        slot[..4].copy_from_slice(&end.to_le_bytes());
+                        slot[4..].copy_from_slice(&count.to_le_bytes());
+                    }
+                    h.write(&chunk[..part.len() * 8]);
+                }
+            }
         }
     }
     h.digest128()
-}
-
-/// What meta.json says besides the terms.
-struct Parts {
-    explainers: usize,
-    topics: usize,
-    stop_words: &'static [&'static str],
-}
-
-/// Merges the documents' terms into postings and writes every file of the index. `stems` may
-/// hold stems no document has (left out); `word_stems` is sorted.
-fn write_files(
-    sink: &dyn Sink,
-    parts: &Parts,
-    entries: &[DocEntry<'_>],
-    doc_terms: &[&Terms],
-    stems: &[String],
-    word_stems: &[(&str, &str)],
-) -> std::io::Result<usize> {
-    let total: u64 = doc_terms.iter().map(|t| u64::from(t.length)).sum();
-    // two decimals: enough for BM25, and the same digits on every machine
-    let avgdl = (total as f64 / entries.len().max(1) as f64 * 100.0).round() / 100.0;
-    let (names, postings) = sorted_postings(doc_terms, stems);
-    let dfs: Vec<(&str, usize)> = names.iter().zip(&postings).map(|(name, p)| (*name, p.len())).collect();
-    let lists = postings::lists(postings, avgdl, parts.explainers as u32);
-    let stems: Vec<(&str, &List)> = names.into_iter().zip(&lists).collect();
-    let (shards, firsts) = term_shards(&stems, word_stems);
-    let (reversed, reversed_firsts) = reversed::shards(&shards, &dfs);
-
-    let mut files = 0;
-    let meta = Meta {
-        version: 3,
-        docs: entries.len(),
-        explainers: parts.explainers,
-        topics: parts.topics,
-        avgdl,
-        per_shard: DOCS_PER_SHARD,
-        block: BLOCK,
-        shards: firsts,
-        reversed: reversed_firsts,
-        stop_words: parts.stop_words,
-    };
-    sink.write("search/index/meta.json", json(&meta))?;
-    files += 1;
-    let shard_files: Vec<(String, Vec<u8>)> =
-        shards.par_iter().enumerate().map(|(i, s)| (format!("search/index/t/{i}.json"), shard_json(s))).collect();
-    for (path, bytes) in shard_files {
-        sink.write(&path, bytes)?;
-        files += 1;
-    }
-    for (i, bytes) in reversed.into_iter().enumerate() {
-        sink.write(&format!("search/index/r/{i}.json"), bytes)?;
-        files += 1;
-    }
-    // the blocks of long lists, numbered in key order; each a JSON string of digits
-    let blocks = lists.iter().flat_map(|l| match l {
-        List::Blocked { blocks, .. } => blocks.as_slice(),
-        List::Inline(_) => &[],
-    });
-    for (i, block) in blocks.enumerate() {
-        let mut bytes = Vec::with_capacity(block.len() + 2);
-        bytes.push(b'"');
-        bytes.extend_from_slice(block);
-        bytes.push(b'"');
-        sink.write(&format!("search/index/b/{i}.json"), bytes)?;
-        files += 1;
-    }
-    for (i, chunk) in entries.chunks(DOCS_PER_SHARD).enumerate() {
-        sink.write(&format!("search/index/d/{i}.json"), json(&chunk))?;
-        files += 1;
-    }
-    Ok(files)
 }
 
 /// Each document's terms, in parallel, with stem ids of `vocab` (which gets the stems and words
@@ -598,61 +557,10 @@ fn analyze(
     slots.into_iter().map(|t| t.expect("every document analyzed")).collect()
 }
 
-/// Each stem's postings, in document order, the stems that some document has sorted.
-fn sorted_postings<'s>(doc_terms: &[&Terms], stems: &'s [String]) -> (Vec<&'s str>, Vec<Vec<Posting>>) {
-    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); stems.len()];
-    for (doc, t) in doc_terms.iter().enumerate() {
-        for &(stem, f) in &t.weights {
-            postings[stem as usize].push(Posting { doc: doc as u32, f, length: t.length });
-        }
-    }
-    let mut stems: Vec<(&str, Vec<Posting>)> =
-        stems.iter().map(String::as_str).zip(postings).filter(|(_, p)| !p.is_empty()).collect();
-    stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    stems.into_iter().unzip()
-}
-
 /// A key of a term shard: a stem with its postings, or a word with its stem.
 enum Key<'a> {
     Stem(&'a List),
     Word(&'a str),
-}
-
-/// A term shard: its keys in order.
-type TermShard<'a> = Vec<(&'a str, Key<'a>)>;
-
-/// The term shards: stems and words in key order, cut at about `SHARD_BYTES`, and the first key
-/// of each shard (a key is never split across two shards). Shards borrow their postings.
-fn term_shards<'a>(
-    stems: &'a [(&'a str, &'a List)],
-    word_stems: &'a [(&'a str, &'a str)],
-) -> (Vec<TermShard<'a>>, Vec<String>) {
-    let mut keys: Vec<(&str, Key<'_>)> = stems.iter().map(|&(s, p)| (s, Key::Stem(p))).collect();
-    keys.extend(word_stems.iter().map(|&(w, s)| (w, Key::Word(s))));
-    // stable: a key that is both a stem and a word keeps its stem first
-    keys.sort_by(|a, b| a.0.cmp(b.0));
-    let mut shards: Vec<TermShard<'_>> = Vec::new();
-    let mut firsts: Vec<String> = Vec::new();
-    let mut size = usize::MAX;
-    let mut previous = "";
-    for (key, value) in keys {
-        let cost = key.len()
-            + 8
-            + match &value {
-                Key::Stem(p) => list_size(p),
-                Key::Word(s) => s.len() + 4,
-            };
-        // a key that is both a stem and a word stays in one shard
-        if size.saturating_add(cost) > SHARD_BYTES && (shards.is_empty() || key != previous) {
-            shards.push(Vec::new());
-            firsts.push(separator(previous, key).to_string());
-            size = 0;
-        }
-        size += cost;
-        previous = key;
-        shards.last_mut().expect("a shard is open").push((key, value));
-    }
-    (shards, firsts)
 }
 
 /// The shortest start of `key` (at least one character) that sorts after `previous`: where a
@@ -754,7 +662,7 @@ mod tests {
         // written by hand for speed: the same bytes as serde's maps, markup escaped
         let postings = [
             List::Inline(b"!#$".to_vec()),
-            List::Blocked { df: 300, first: 7, directory: b"~!".to_vec(), blocks: Vec::new() },
+            List::Blocked { df: 300, first: 7, directory: b"~!".to_vec(), ends: vec![2], blocks: Vec::new() },
             List::Inline(Vec::new()),
         ];
         let keys = vec![

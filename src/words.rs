@@ -286,6 +286,12 @@ impl WordBag {
         })
     }
 
+    /// Its words one after the other, and where each ends with its count: what a hash of the bag
+    /// reads (`serve`'s search index hashes every body after each edit, a few writes each).
+    pub fn raw(&self) -> (&str, &[(u32, u32)]) {
+        (&self.text, &self.entries)
+    }
+
     fn word(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.entries[i - 1].0 as usize };
         &self.text[start..self.entries[i].0 as usize]

@@ -176,3 +176,115 @@ fn only_edited_documents_are_analysed_again() {
     served.rebuild(&["site.toml"]);
     assert_eq!(cache(&mut served), (all, all));
 }
+
+/// Letters only (numbers are left out of the words by reversed spelling): `n` spelled in `a`–`z`.
+fn letters(mut n: usize) -> String {
+    let mut out = String::new();
+    loop {
+        out.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return out;
+        }
+    }
+}
+
+/// An explainer on a round of trade talks, with two words of its own (`qz…`), topics and actors.
+fn talks(i: usize, body: &str) -> String {
+    let day = 1 + i % 28;
+    let month = 1 + (i / 28) % 12;
+    let topic = ["Trade", "Taiwan", "Export controls"][i % 3];
+    format!(
+        "---\ntitle: \"Trade talks, round {}\"\ndate: 2023-{month:02}-{day:02}\nsummary: \"Negotiators from \
+         Washington and Beijing met for round {} of the talks.\"\ntopics: [{topic}]\nactors: [Xi Jinping]\n---\n\n\
+         The delegations discussed tariffs, rare earths and the qz{} and qy{} clauses. {body}\n",
+        letters(i),
+        letters(i),
+        letters(i),
+        letters(i)
+    )
+}
+
+/// A site of `n` explainers on trade talks, a topic with a profile and an actor with one.
+fn talks_site(n: usize) -> Site {
+    let site = Site::empty();
+    site.write("site.toml", "title = \"Trade Watch\"\nbase_url = \"https://example.org/\"\n");
+    site.write(
+        "content/topics/trade.md",
+        "---\ntitle: Trade\nsummary: Tariffs and supply chains.\naliases: [Trade and tariffs]\n---\n\nThe \
+         tariff schedules of both governments.\n",
+    );
+    site.write(
+        "content/actors/xi-jinping.md",
+        "---\nname: Xi Jinping\nkind: person\nrole: President of China\ncountry: China\naliases: [Xi]\n---\n\n\
+         General secretary since 2012.\n",
+    );
+    for i in 0..n {
+        site.write(&format!("content/articles/t{i:03}.md"), &talks(i, ""));
+    }
+    site
+}
+
+#[test]
+fn edits_of_every_kind_serve_the_index_of_a_cold_build() {
+    let site = talks_site(40);
+    let mut served = Served::new(&site);
+    let (first, _) = served.rebuild(&[]);
+    assert_same(&first, &cold_index(&site));
+
+    let edits: &[(&str, String)] = &[
+        // a word no document had, and more of a common one: the average length changes
+        ("content/articles/t004.md", talks(4, "Tariffs, tariffs and the zzquota rules.")),
+        // a title
+        ("content/articles/t009.md", talks(9, "").replace("Trade talks, round", "Chip talks, round")),
+        // the words of its own gone: keys leave the term shards and the words by reversed spelling
+        ("content/articles/t004.md", talks(4, "").replace(&format!("qz{}", letters(4)), "tariff")),
+        // a word spelled like another word's stem ("governmental" stems to "government")
+        ("content/articles/t011.md", talks(11, "The governmental review and the government's reply.")),
+        // a topic's profile, and a summary
+        ("content/topics/trade.md", "---\ntitle: Trade\nsummary: Tariffs.\n---\n\nQuotas on steel.\n".to_string()),
+        ("content/articles/t020.md", talks(20, "").replace("Negotiators from", "Envoys of")),
+        // back as it was
+        ("content/articles/t011.md", talks(11, "")),
+    ];
+    for (rel, text) in edits {
+        site.write(rel, text);
+        let (files, _) = served.rebuild(&[rel]);
+        assert_same(&files, &cold_index(&site));
+    }
+
+    // two files at once, then a new explainer: the documents after it are numbered again
+    site.write("content/articles/t001.md", &talks(1, "Quotas on gallium."));
+    site.write("content/articles/t002.md", &talks(2, "Quotas on germanium."));
+    let (files, _) = served.rebuild(&["content/articles/t001.md", "content/articles/t002.md"]);
+    assert_same(&files, &cold_index(&site));
+    site.write("content/articles/t100.md", &talks(100, "A new round."));
+    let (files, _) = served.rebuild(&["content/articles/t100.md"]);
+    assert_same(&files, &cold_index(&site));
+}
+
+#[test]
+fn an_edit_encodes_only_the_files_it_touches() {
+    let site = talks_site(600);
+    let mut served = Served::new(&site);
+    let (first, _) = served.rebuild(&[]);
+    let all = served.session.cache_mut().search_cache().encoded();
+    let index_files =
+        |files: &BTreeMap<String, Vec<u8>>| files.keys().filter(|p| p.starts_with("search/index/")).count();
+    assert_eq!(all, index_files(&first), "a first build encodes every file");
+
+    // a body edit of one explainer: its document shard, the term shards and blocks of its
+    // words, the words by reversed spelling of its new word, meta.json
+    let rel = "content/articles/t300.md";
+    site.write(rel, &talks(300, "Tariffs and the zzquota rules."));
+    let (edited, sent) = served.rebuild(&[rel]);
+    assert_same(&edited, &cold_index(&site));
+    let encoded = served.session.cache_mut().search_cache().encoded();
+    let total = index_files(&edited);
+    assert!(encoded <= 40 && encoded * 4 < total, "{encoded} of {total} files encoded again");
+    assert!(sent <= encoded, "{sent} files sent, {encoded} encoded");
+
+    // nothing changed: nothing encoded, nothing sent
+    let (_, sent) = served.rebuild(&[rel]);
+    assert_eq!((served.session.cache_mut().search_cache().encoded(), sent), (0, 0));
+}

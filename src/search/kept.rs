@@ -1,10 +1,12 @@
 //! What `serve` keeps of one build of the search index for the next: each document's analysis
 //! (its words stemmed and weighed, its document shard entry), by a hash of everything the
-//! analysis reads, over a vocabulary whose ids stay the same between builds. After an edit only
-//! the edited documents are analysed again; merging the postings and writing the files is done
-//! whole, so the files are those a build from nothing writes.
+//! analysis reads, over a vocabulary whose ids stay the same between builds, and the parts of the
+//! index they made ([`Index`]). After an edit only the edited documents are analysed again, and
+//! only the parts of the index they touch are made again; the files are those a build from
+//! nothing writes.
 
-use super::Terms;
+use super::index::Index;
+use super::{DocEntry, Terms, shorten};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -54,8 +56,22 @@ pub(super) struct Entry {
     pub passage: String,
 }
 
+impl Entry {
+    /// The entry as its document shard writes it.
+    pub fn doc_entry(&self) -> DocEntry<'_> {
+        DocEntry {
+            t: &self.title,
+            u: &self.href,
+            k: self.kind,
+            d: &self.date,
+            s: shorten(&self.summary, 240),
+            x: &self.passage,
+        }
+    }
+}
+
 /// One document analysed: its entry, its terms (stem ids of the kept [`Vocab`]), and the ids of
-/// its words whose stem is another string.
+/// its words whose stem is another string, each once, in order.
 pub(super) struct Analysis {
     pub entry: Entry,
     pub terms: Terms,
@@ -70,8 +86,13 @@ pub struct SearchCache {
     pub(super) language: String,
     pub(super) vocab: Vocab,
     pub(super) analyses: FxHashMap<u128, Arc<Analysis>>,
+    /// The analyses of the documents of the last index, in order, and its parts.
+    pub(super) docs: Vec<Arc<Analysis>>,
+    pub(super) index: Option<Index>,
     /// How many documents the last build analysed, for tests.
     pub(super) analysed: usize,
+    /// How many files of the index the last build encoded (the others were kept), for tests.
+    pub(super) encoded: usize,
 }
 
 impl SearchCache {
@@ -82,6 +103,12 @@ impl SearchCache {
     /// How many documents the last build analysed (the others were kept from the build before).
     pub fn analysed(&self) -> usize {
         self.analysed
+    }
+
+    /// How many files of the index the last build encoded: the others are those of the build
+    /// before.
+    pub fn encoded(&self) -> usize {
+        self.encoded
     }
 
     /// How many analyses are kept for the next build.
@@ -101,7 +128,7 @@ impl SearchCache {
     pub(super) fn trim(&mut self, used: usize) {
         if self.vocab.words.len() + self.vocab.stems.len() > 2 * used + 10_000 {
             let language = std::mem::take(&mut self.language);
-            *self = SearchCache { language, analysed: self.analysed, ..SearchCache::default() };
+            *self = SearchCache { language, analysed: self.analysed, encoded: self.encoded, ..SearchCache::default() };
         }
     }
 }

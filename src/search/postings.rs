@@ -10,7 +10,8 @@
 //! another word of the query found: the first results are exact after a few blocks, and "Show
 //! more" reads on to the end.
 
-use rayon::prelude::*;
+use super::index::Blob;
+use std::sync::Arc;
 
 /// Postings per block of a long list; a list of at most this many stays in its term shard.
 pub const BLOCK: usize = 256;
@@ -32,7 +33,7 @@ pub const TITLE_WORDS_MAX: u32 = 31;
 
 /// One document holding a stem: its number, 32 times its weighted frequency of the stem plus the
 /// number of words of its title when the title holds the stem, its weighted length.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Posting {
     pub doc: u32,
     pub f: u32,
@@ -66,43 +67,101 @@ impl Posting {
 pub enum List {
     /// At most [`BLOCK`] postings, encoded.
     Inline(Vec<u8>),
-    /// Longer: the exact count, the number of the first block file, the directory of the blocks,
-    /// and the blocks (written to files of their own).
-    Blocked { df: usize, first: usize, directory: Vec<u8>, blocks: Vec<Vec<u8>> },
+    /// Longer: the exact count, the number of the first block file, the directory of the blocks
+    /// (and where each block's entry ends in it), and the blocks as their files hold them (a
+    /// JSON string of digits each), shared with what `serve` keeps of the index files.
+    Blocked { df: usize, first: usize, directory: Vec<u8>, ends: Vec<usize>, blocks: Vec<Arc<Blob>> },
 }
 
-/// The lists of sorted stems: each encoded (in parallel), its blocks numbered from 0 in key order.
-pub fn lists(postings: Vec<Vec<Posting>>, avgdl: f64, explainers: u32) -> Vec<List> {
-    let mut lists: Vec<List> = postings.into_par_iter().map(|p| list(&p, avgdl, explainers)).collect();
-    let mut next = 0;
-    for list in &mut lists {
-        if let List::Blocked { first, blocks, .. } = list {
-            *first = next;
-            next += blocks.len();
-        }
-    }
-    lists
-}
-
-/// One stem's list (its `first` block still 0).
-fn list(postings: &[Posting], avgdl: f64, explainers: u32) -> List {
+/// One stem's list (its `first` block 0: blocks are numbered once the lists are in key order).
+pub fn list(postings: &[Posting], avgdl: f64, explainers: u32) -> List {
     if postings.len() <= BLOCK {
         let mut out = Vec::with_capacity(postings.len() * 5);
         encode_run(&mut out, postings, 0);
         return List::Inline(out);
     }
+    let blocks = postings.chunks(BLOCK).map(block_file).collect();
+    let (directory, ends) = directory(postings, avgdl, explainers);
+    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks }
+}
+
+/// A document whose postings of a stem changed, and whether it came or went (which moves the
+/// postings after it to other blocks) or only changed its posting.
+#[derive(Clone, Copy, Debug)]
+pub struct Changed {
+    pub doc: u32,
+    pub moved: bool,
+}
+
+/// `old`, a long list, again after the postings of `changed` documents changed: the blocks that
+/// hold none of them (and come before the first that moved) keep their files, and their entries
+/// of the directory too unless `avgdl` is not the one `old` was made with.
+pub fn relist(
+    old: List,
+    postings: &[Posting],
+    changed: &[Changed],
+    avgdl: f64,
+    same_avgdl: bool,
+    explainers: u32,
+) -> List {
+    let (List::Blocked { blocks: old_blocks, directory: old_directory, ends: old_ends, .. }, true) =
+        (old, postings.len() > BLOCK)
+    else {
+        return list(postings, avgdl, explainers);
+    };
+    let count = postings.len().div_ceil(BLOCK);
+    let block_of = |doc: u32| (postings.partition_point(|p| p.doc < doc) / BLOCK).min(count - 1);
+    let mut fresh = vec![false; count];
+    for c in changed {
+        let at = block_of(c.doc);
+        if c.moved {
+            fresh[at..].fill(true);
+        } else {
+            fresh[at] = true;
+        }
+    }
+    let mut directory = Vec::with_capacity(old_directory.len());
+    let mut ends = Vec::with_capacity(count);
+    let mut blocks = Vec::with_capacity(count);
+    let mut previous = 0;
+    for (k, block) in postings.chunks(BLOCK).enumerate() {
+        let kept = !fresh[k] && k < old_blocks.len();
+        blocks.push(if kept { Arc::clone(&old_blocks[k]) } else { block_file(block) });
+        if kept && same_avgdl {
+            let start = if k == 0 { 0 } else { old_ends[k - 1] };
+            directory.extend_from_slice(&old_directory[start..old_ends[k]]);
+        } else {
+            push_block_entry(&mut directory, block[0].doc - previous, block, avgdl, explainers);
+        }
+        ends.push(directory.len());
+        previous = block[0].doc;
+    }
+    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks }
+}
+
+/// A block's file: its postings from its first document, as a JSON string.
+fn block_file(block: &[Posting]) -> Arc<Blob> {
+    let mut out = Vec::with_capacity(block.len() * 5 + 2);
+    out.push(b'"');
+    encode_run(&mut out, block, block[0].doc);
+    out.push(b'"');
+    Blob::new(out)
+}
+
+/// The directory of a long list's blocks, and where each block's entry ends in it: what depends
+/// on `avgdl` (which changes with the length of any document), so `serve` computes it again for
+/// every long list when `avgdl` changes.
+pub fn directory(postings: &[Posting], avgdl: f64, explainers: u32) -> (Vec<u8>, Vec<usize>) {
     let mut directory = Vec::new();
-    let mut blocks = Vec::with_capacity(postings.len().div_ceil(BLOCK));
+    let mut ends = Vec::new();
     let mut previous = 0;
     for block in postings.chunks(BLOCK) {
         let start = block[0].doc;
         push_block_entry(&mut directory, start - previous, block, avgdl, explainers);
+        ends.push(directory.len());
         previous = start;
-        let mut out = Vec::with_capacity(block.len() * 5);
-        encode_run(&mut out, block, start);
-        blocks.push(out);
     }
-    List::Blocked { df: postings.len(), first: 0, directory, blocks }
+    (directory, ends)
 }
 
 /// Appends postings in document order, each document as the gap from the one before (the first
@@ -122,12 +181,23 @@ fn encode_run(out: &mut Vec<u8>, postings: &[Posting], start: u32) {
 /// weighted frequency and length of its best-scoring posting, which bounds what any of them adds
 /// to a score. The browser computes both bounds with the `avgdl` of the same meta.json.
 pub fn push_block_entry(out: &mut Vec<u8>, gap: u32, block: &[Posting], avgdl: f64, explainers: u32) {
-    let by_rank = |a: &&Posting, b: &&Posting| {
-        let (x, y) = (a.rank_key(avgdl, explainers), b.rank_key(avgdl, explainers));
+    let by_rank = |x: &(u32, std::cmp::Reverse<u32>, f64), y: &(u32, std::cmp::Reverse<u32>, f64)| {
         x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.total_cmp(&y.2))
     };
-    let best = block.iter().max_by(by_rank).expect("a block is not empty");
-    let top = block.iter().max_by(|a, b| a.score(avgdl).total_cmp(&b.score(avgdl))).expect("a block is not empty");
+    // each posting scored once (`serve` does this for every long list when `avgdl` changes); of
+    // equals, the last wins, as with `Iterator::max_by`
+    let mut best = (block[0].rank_key(avgdl, explainers), block[0]);
+    let mut top = best;
+    for &p in &block[1..] {
+        let key = p.rank_key(avgdl, explainers);
+        if by_rank(&key, &best.0).is_ge() {
+            best = (key, p);
+        }
+        if key.2.total_cmp(&top.0.2).is_ge() {
+            top = (key, p);
+        }
+    }
+    let (best, top) = (best.1, top.1);
     push_varint(out, gap);
     push_varint(out, best.rank_key(avgdl, explainers).0);
     push_tf_title(out, best.f);
@@ -229,7 +299,8 @@ mod tests {
         };
         assert_eq!((df, blocks.len()), (postings.len(), 3));
         // each block decodes to its postings, from its first document
-        let second = decode_postings(std::str::from_utf8(&blocks[1]).unwrap()).unwrap();
+        let second = std::str::from_utf8(&blocks[1].bytes).unwrap();
+        let second = decode_postings(second.strip_prefix('"').unwrap().strip_suffix('"').unwrap()).unwrap();
         assert_eq!(second[..3], [0, postings[BLOCK].f, postings[BLOCK].length]);
         assert_eq!(second.len(), BLOCK * 3);
         // the directory: first document's gap, best posting (the title that holds the stem in
@@ -237,5 +308,47 @@ mod tests {
         let entries = numbers(std::str::from_utf8(&directory).unwrap()).unwrap();
         assert_eq!(entries[..6], [0, 0, 2 * 7, 100 + 6, 7, 100 + 6]);
         assert_eq!(entries[6..13], [BLOCK as u32 * 3, 1, 2 * (1 + 300 % 7) + 1, 4, 400, 7, 100 + 258]);
+    }
+
+    /// The bytes of a list: its directory and its blocks.
+    fn bytes(list: &List) -> (Vec<u8>, Vec<Vec<u8>>) {
+        match list {
+            List::Inline(l) => (l.clone(), Vec::new()),
+            List::Blocked { directory, ends, blocks, .. } => {
+                assert_eq!(ends.last(), Some(&directory.len()));
+                (directory.clone(), blocks.iter().map(|b| b.bytes.clone()).collect())
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_updated_is_the_list_made_again() {
+        let make = |docs: &[u32], f: u32, length: u32| -> Vec<Posting> {
+            docs.iter().map(|&doc| Posting { doc, f: 32 * (1 + doc % 5) + f, length: length + doc % 13 }).collect()
+        };
+        let docs: Vec<u32> = (0..900).map(|i| i * 2).collect();
+        let postings = make(&docs, 0, 100);
+        // a document's posting changes in place; one comes; one goes; the average changes
+        let mut changed = postings.clone();
+        changed[300].f += 32;
+        let mut more = postings.clone();
+        more.insert(401, Posting { doc: 801, f: 64 + 3, length: 90 });
+        let mut fewer = postings.clone();
+        fewer.remove(10);
+        let cases: [(&[Posting], Changed, f64); 4] = [
+            (&changed, Changed { doc: 600, moved: false }, 120.0),
+            (&changed, Changed { doc: 600, moved: false }, 121.5),
+            (&more, Changed { doc: 801, moved: true }, 120.0),
+            (&fewer, Changed { doc: 20, moved: true }, 120.0),
+        ];
+        for (after, change, avgdl) in cases {
+            let updated = relist(list(&postings, 120.0, 1_000), after, &[change], avgdl, avgdl == 120.0, 1_000);
+            assert_eq!(bytes(&updated), bytes(&list(after, avgdl, 1_000)), "{change:?} at {avgdl}");
+        }
+        // down to one list in the term shard
+        let short = &postings[..BLOCK];
+        let updated =
+            relist(list(&postings, 120.0, 1_000), short, &[Changed { doc: 600, moved: true }], 120.0, true, 1_000);
+        assert_eq!(bytes(&updated), bytes(&list(short, 120.0, 1_000)));
     }
 }

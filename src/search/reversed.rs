@@ -5,69 +5,93 @@
 //! documents hold its stem, so the browser picks the likeliest correction from this one file and
 //! then reads only that word's term shard: at most two small files more than the right spelling.
 
-use super::{Key, SHARD_BYTES, TermShard};
+use super::SHARD_BYTES;
 
-/// A key of the term shards with how many documents hold its stem.
-struct Entry<'a> {
-    reversed: String,
-    word: &'a str,
-    df: usize,
+/// Where the files start, as (first entry, entries), for the entries `(word, documents)` in
+/// reversed-spelling order: a file is closed once its JSON would pass about `SHARD_BYTES`.
+pub(super) fn cut<'a>(entries: impl Iterator<Item = (&'a str, usize)>) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    // the bytes of the open file, 0 when none is open
+    let mut size = 0;
+    for (i, (word, df)) in entries.enumerate() {
+        if size > 0 && size + word.len() + 12 > SHARD_BYTES {
+            size = 0;
+        }
+        if size == 0 {
+            ranges.push((i, 0));
+            size = 1;
+        } else {
+            size += 1;
+        }
+        size += json_len(word) + 1 + digits(df);
+        if let Some(range) = ranges.last_mut() {
+            range.1 += 1;
+        }
+    }
+    ranges
 }
 
-/// The reversed-spelling files, each `{word: df}` in reversed-spelling order, and the first key of
-/// each, reversed (for a binary search), from the keys of the term shards in key order.
-pub(super) fn shards(term_shards: &[TermShard<'_>], stems: &[(&str, usize)]) -> (Vec<Vec<u8>>, Vec<String>) {
-    let df_of = |stem: &str| stems.binary_search_by(|(s, _)| (*s).cmp(stem)).map_or(0, |i| stems[i].1);
-    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(term_shards.iter().map(Vec::len).sum());
-    let mut previous = None;
-    for (key, value) in term_shards.iter().flatten() {
-        // a key that is both a stem and a word is listed once, with its own stem's count (the
-        // stem comes first)
-        if previous.replace(*key) == Some(*key) {
-            continue;
-        }
-        // a number is no word to correct: a typo in one is another number (and a large site
-        // has many, which would cost every query more of meta.json)
-        if key.chars().any(char::is_numeric) {
-            continue;
-        }
-        let df = match value {
-            Key::Stem(_) => df_of(key),
-            Key::Word(stem) => df_of(stem),
-        };
-        entries.push(Entry { reversed: key.chars().rev().collect(), word: key, df });
-    }
-    entries.sort_unstable_by(|a, b| a.reversed.cmp(&b.reversed));
-    let mut files: Vec<Vec<u8>> = Vec::new();
-    let mut firsts: Vec<String> = Vec::new();
-    let mut out: Vec<u8> = Vec::new();
-    let mut previous = String::new();
-    for entry in entries {
-        if out.len() + entry.word.len() + 12 > SHARD_BYTES && !out.is_empty() {
-            out.push(b'}');
-            files.push(std::mem::take(&mut out));
-        }
-        if out.is_empty() {
-            out.push(b'{');
-            firsts.push(super::separator(&previous, &entry.reversed).to_string());
-        } else {
+/// One file, `{word: documents}` in the entries' order, markup escaped.
+pub(super) fn encode<'a>(entries: impl Iterator<Item = (&'a str, usize)>) -> Vec<u8> {
+    let mut out: Vec<u8> = vec![b'{'];
+    for (word, df) in entries {
+        if out.len() > 1 {
             out.push(b',');
         }
-        serde_json::to_writer(&mut out, entry.word).expect("a string serializes");
+        serde_json::to_writer(&mut out, word).expect("a string serializes");
         out.push(b':');
-        out.extend_from_slice(entry.df.to_string().as_bytes());
-        previous = entry.reversed;
+        out.extend_from_slice(df.to_string().as_bytes());
     }
-    if !out.is_empty() {
-        out.push(b'}');
-        files.push(out);
-    }
-    let files = files
-        .into_iter()
-        .map(|f| {
-            let text = String::from_utf8(f).expect("JSON of strings is UTF-8");
-            crate::render::jsonld::markup_safe(text).into_bytes()
+    out.push(b'}');
+    let text = String::from_utf8(out).expect("JSON of strings is UTF-8");
+    crate::render::jsonld::markup_safe(text).into_bytes()
+}
+
+/// The length of a string as serde_json writes it: quoted, with `"`, `\\` and control characters
+/// escaped.
+fn json_len(text: &str) -> usize {
+    2 + text
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\x08' | b'\x0c' | b'\n' | b'\r' | b'\t' => 2,
+            0..0x20 => 6,
+            _ => 1,
         })
-        .collect();
-    (files, firsts)
+        .sum::<usize>()
+}
+
+/// The decimal digits of `n`.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_are_those_serde_json_writes() {
+        for text in ["tariff", "a\"b\\c", "tab\there\u{1}", "état", ""] {
+            assert_eq!(json_len(text), serde_json::to_string(text).unwrap().len(), "{text:?}");
+        }
+        for n in [0, 9, 10, 99, 100, 12_345] {
+            assert_eq!(digits(n), n.to_string().len());
+        }
+    }
+
+    #[test]
+    fn files_are_cut_where_their_json_grows_past_a_shard() {
+        let words: Vec<String> = (0..2_000).map(|i| format!("word{i}")).collect();
+        let entries = || words.iter().map(|w| (w.as_str(), 7));
+        let ranges = cut(entries());
+        assert!(ranges.len() > 1);
+        let mut next = 0;
+        for &(start, len) in &ranges {
+            assert_eq!(start, next);
+            next += len;
+            let bytes = encode(entries().skip(start).take(len));
+            assert!(bytes.len() <= SHARD_BYTES, "{}", bytes.len());
+        }
+        assert_eq!(next, words.len());
+    }
 }

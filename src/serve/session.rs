@@ -7,10 +7,10 @@ use super::changes::RebuildPlan;
 use crate::diagnostics::Diagnostic;
 use crate::load::StaticSource;
 use crate::pipeline::{self, Cache, PipelineOptions};
-use crate::render::MemorySink;
-use std::collections::HashMap;
+use crate::render::{MemorySink, Sink};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The files of a built site, in memory: what the server serves.
@@ -74,8 +74,8 @@ pub struct Session {
     cache: Cache,
     /// The version of the static files the server has.
     static_published: u64,
-    /// Files of the search index the server has, by output path.
-    search_files: HashMap<String, Arc<Vec<u8>>>,
+    /// Files of the search index the server has, by output path, with the hash of their bytes.
+    search_files: HashMap<String, (u128, Arc<Vec<u8>>)>,
 }
 
 impl Session {
@@ -144,28 +144,65 @@ impl Session {
     }
 
     /// Builds the search index of the last good build. Slower than pages, so `serve` runs it
-    /// after the pages are visible. The update holds only the index files whose bytes changed
-    /// (most of them do not after an edit), and those that are gone.
+    /// after the pages are visible. The index keeps the files the server has whose bytes are
+    /// the same (most of them after an edit), so the update holds only the index files whose
+    /// bytes changed, and those that are gone.
     pub fn rebuild_search(&mut self) -> Result<(Update, Duration), Diagnostic> {
         let started = Instant::now();
-        let sink = MemorySink::default();
+        let sink = HeldSink { held: &self.search_files, written: MemorySink::default(), kept: Mutex::new(Vec::new()) };
         self.cache.search_index(&sink).map_err(|e| Diagnostic::cannot_write("the search index", e))?;
-        let files = sink.into_files();
+        let kept: Vec<&str> = sink.kept.into_inner().expect("no writer panics holding the sink");
+        let files = sink.written.into_files();
+        // the files the server has that the index has no more: some, when it has more files than
+        // were kept or written again
+        let rewritten = files.iter().filter(|(path, _)| self.search_files.contains_key(path)).count();
+        let gone: Vec<String> = if self.search_files.len() > kept.len() + rewritten {
+            let live: HashSet<&str> = kept.into_iter().chain(files.iter().map(|(path, _)| path.as_str())).collect();
+            let mut gone: Vec<String> =
+                self.search_files.keys().filter(|path| !live.contains(path.as_str())).cloned().collect();
+            gone.sort_unstable();
+            gone
+        } else {
+            Vec::new()
+        };
         let mut update = Update::default();
-        let mut previous = std::mem::take(&mut self.search_files);
         for (path, bytes) in files {
-            let same = previous.remove(&path).filter(|old| **old == bytes);
-            let bytes = same.unwrap_or_else(|| {
-                let fresh = Arc::new(bytes);
-                update.pages.push((path.clone(), Some(Arc::clone(&fresh))));
-                fresh
-            });
-            self.search_files.insert(path, bytes);
+            if self.search_files.get(&path).is_some_and(|(_, old)| **old == bytes) {
+                continue;
+            }
+            let fresh = Arc::new(bytes);
+            update.pages.push((path.clone(), Some(Arc::clone(&fresh))));
+            self.search_files.insert(path, (crate::search::file_hash(&fresh), fresh));
         }
-        // what the previous index had and this one has not
-        let mut gone: Vec<String> = previous.into_keys().collect();
-        gone.sort_unstable();
-        update.pages.extend(gone.into_iter().map(|path| (path, None)));
+        for path in gone {
+            self.search_files.remove(&path);
+            update.pages.push((path, None));
+        }
         Ok((update, started.elapsed()))
+    }
+}
+
+/// Where the search index is written in `serve`: it keeps a file the server has with the same
+/// bytes (by their hash), and collects the others.
+struct HeldSink<'h> {
+    held: &'h HashMap<String, (u128, Arc<Vec<u8>>)>,
+    written: MemorySink,
+    /// The paths kept, as the server has them.
+    kept: Mutex<Vec<&'h str>>,
+}
+
+impl Sink for HeldSink<'_> {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.written.write(path, bytes)
+    }
+
+    fn keep(&self, path: &str, hash: u128) -> bool {
+        match self.held.get_key_value(path) {
+            Some((path, (held, _))) if *held == hash => {
+                self.kept.lock().expect("no writer panics holding the sink").push(path.as_str());
+                true
+            }
+            _ => false,
+        }
     }
 }
