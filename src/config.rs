@@ -277,7 +277,7 @@ pub fn parse(
     let publish = table.get("publish").and_then(|v| check.section(v, "publish")).map(|t| check.publish(t));
     let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
     let lint = table.get("lint").and_then(|v| check.section(v, "lint")).map(|t| check.lint(t));
-    let i18n = check.i18n(table, &language, i18n_files);
+    let i18n = check.i18n(table, &language, &crate::i18n::files_for_theme(i18n_files, &theme));
 
     let mut errors = check.errors;
     if !syntax.is_empty() {

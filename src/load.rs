@@ -119,7 +119,23 @@ pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Confi
                 .in_file(config::CONFIG_FILE),
         }]
     })?;
-    config::parse(&text, base_url_override, &themes_found(root), &i18n_files(root))
+    let mut translations = theme_i18n_files(root);
+    translations.extend(i18n_files(root));
+    config::parse(&text, base_url_override, &themes_found(root), &translations)
+}
+
+/// The catalogues the site's themes ship, `themes/<name>/i18n/<lang>.toml`, sorted: the
+/// configuration keeps those of the theme it chooses (`i18n::files_for_theme`). One that cannot
+/// be read is read as empty, as the site's own are.
+fn theme_i18n_files(root: &Path) -> Vec<crate::i18n::I18nFile> {
+    let mut files = Vec::new();
+    for theme in themes_found(root) {
+        let folder = Path::new(THEMES_DIR).join(&theme);
+        for file in i18n_files(&root.join(&folder)) {
+            files.push(crate::i18n::I18nFile { path: format!("{THEMES_DIR}/{theme}/{}", file.path), text: file.text });
+        }
+    }
+    files
 }
 
 /// The site's translation files, `i18n/<lang>.toml`, sorted (`src/i18n/`). One that cannot be

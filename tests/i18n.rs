@@ -225,6 +225,7 @@ fn a_french_site_shows_no_english_string_of_the_theme() {
         }
     }
     assert!(pages >= 12, "home, explainers, topics, actors, glossary, search, 404, corrections, alias: {pages}");
+    no_english_month_anywhere(&site);
     // and the French ones are there
     let page = site.page("articles/lima/");
     assert_eq!(page.attrs("html", "lang"), ["fr"]);
@@ -239,6 +240,64 @@ fn a_french_site_shows_no_english_string_of_the_theme() {
     let byline = site.page("topics/taiwan/").text(".byline");
     assert!(byline.ends_with("Aussi : Formose, l'île de Taïwan"), "{byline}");
     assert!(site.page("").text(".pagination-status").starts_with("Page 1 sur 2"));
+    // the timeline figures: ticks, labels and counts of events in French
+    let taiwan = site.page("topics/taiwan/").texts("figure svg text");
+    for label in ["juil. 2024", "sept. 2024", "20 mai 2024", "2 événements, 15 nov. – 16 nov. 2024"] {
+        assert!(taiwan.contains(&label.to_string()), "{label} in {taiwan:?}");
+    }
+    // citations: dates, "and", "Last modified" and the quotation marks of the language
+    let cite = site.page("articles/lima/").texts(".citation");
+    assert!(cite[0].starts_with("Martin, C., & Lefèvre, H. (2024, 16 novembre). "), "{}", cite[0]);
+    assert!(
+        cite[1].starts_with(
+            "Martin, Claire, et Hugo Lefèvre. « Biden et Xi se rencontrent à Lima ». Décryptages Chine–États-Unis. 16 novembre 2024. Dernière modification le 18 novembre 2024. "
+        ),
+        "{}",
+        cite[1]
+    );
+}
+
+/// English months, whole and abbreviated as chrono and CLDR write them.
+const ENGLISH_MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
+/// No page, feed or citation file of the site names an English month: the figures' ticks and
+/// labels, the citations and the feeds write dates in the site's language.
+fn no_english_month_anywhere(site: &Site) {
+    for (path, bytes) in site.output_files() {
+        if path.starts_with("search/index/") || path.ends_with(".js") || path.ends_with(".css") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let words = if path.ends_with(".html") { words_of(&text) } else { text };
+        for word in words.split(|c: char| !c.is_alphanumeric()) {
+            assert!(!ENGLISH_MONTHS.contains(&word), "{path} names the English month {word:?}");
+        }
+    }
 }
 
 #[test]
@@ -389,4 +448,83 @@ fn docs_list_every_key_of_the_catalogue() {
         .collect();
     let en = catalogue("en");
     assert_eq!(listed, en.messages().keys().map(String::as_str).collect::<Vec<_>>(), "docs/i18n.md lists the keys");
+}
+
+/// `serve` watches `i18n/`: an edit of the site's translations reloads the strings, and the page
+/// served shows the new one.
+#[test]
+fn serve_reloads_the_strings_when_a_file_of_i18n_changes() {
+    let site = Site::fixture("i18n-overrides");
+    let server = harness::Server::start(&site.root, &["serve"]);
+    let page = server.wait_for("/articles/lima/", "the site's French", |r| r.body.contains("1 minute de lecture"));
+    assert!(page.body.contains("Citer ce décryptage"), "the theme's strings under the site's");
+    let fr = std::fs::read_to_string(site.root.join("i18n/fr.toml")).unwrap();
+    site.write("i18n/fr.toml", &fr.replace("minute de lecture", "minute à lire"));
+    server.wait_for("/articles/lima/", "the edited string", |r| r.body.contains("1 minute à lire"));
+    // a file that breaks the catalogue is reported at its line, and fixing it clears the error
+    site.write("i18n/fr.toml", "min_read = { one = \"{n} minute\" }\n");
+    server.wait_for("/articles/lima/", "the error", |r| r.body.contains("i18n/fr.toml:1:1"));
+    site.write("i18n/fr.toml", &fr);
+    server.wait_for("/articles/lima/", "the first string again", |r| r.body.contains("1 minute de lecture"));
+}
+
+/// The site `i18n-theme` with its theme's templates: the default theme's, copied in, and a footer
+/// that shows the key the theme adds.
+fn themed_site() -> Site {
+    let site = Site::fixture("i18n-theme");
+    let templates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    for (rel, bytes) in harness::files_under(&templates) {
+        let mut text = String::from_utf8(bytes).unwrap();
+        if rel == "base.html" {
+            text = text.replace("</footer>", "<p class=\"motto\">{{ tr.maison_motto }}</p></footer>");
+        }
+        site.write(&format!("themes/maison/templates/{rel}"), &text);
+    }
+    site
+}
+
+/// A theme's catalogues (`themes/<name>/i18n/<lang>.toml`) come between the default theme's and
+/// the site's own, and may add keys of the theme's own.
+#[test]
+fn a_themes_catalogues_sit_between_the_default_themes_and_the_sites() {
+    let site = themed_site();
+    site.build_ok();
+    let page = site.page("articles/lima/");
+    // the theme's over the default theme's
+    assert_eq!(page.text("#takeaways h2"), "En bref");
+    assert!(page.text(".byline").contains("1 minute"), "{}", page.text(".byline"));
+    // the site's i18n/fr.toml over the theme's
+    assert_eq!(page.text("#sources h2"), "Nos sources");
+    // the default theme's for the rest
+    assert_eq!(page.text("#cite-heading"), "Citer ce décryptage");
+    // a key of the theme's own, in the site's language
+    assert_eq!(page.text(".motto"), "Expliqué en cinq minutes");
+    // in English, the theme's English
+    let toml = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", &toml.replace("language = \"fr\"", "language = \"en\""));
+    site.build_ok();
+    let page = site.page("articles/lima/");
+    assert_eq!(page.text("#takeaways h2"), "In short");
+    assert_eq!(page.text(".motto"), "Explained in five minutes");
+    // another theme's catalogues are not read: with the default theme, its key is unknown
+    site.write("site.toml", &toml.replace("theme = \"maison\"", "theme = \"default\""));
+    site.build_ok();
+    assert_eq!(site.page("articles/lima/").text("#takeaways h2"), "Points clés");
+}
+
+/// A theme's catalogue is checked as the site's are, each error at its line in the theme's file:
+/// an unknown key, a plural form missing, a value of the wrong kind, and a key the theme adds
+/// that a language lacks.
+#[test]
+fn errors_of_a_themes_catalogues_are_at_their_place() {
+    let site = Site::fixture("invalid-i18n-theme");
+    let run = site.build();
+    run.assert_code(1);
+    let stderr = run.stderr_stable();
+    for place in ["themes/maison/i18n/fr.toml:2:1", "themes/maison/i18n/fr.toml:3:1", "themes/maison/i18n/de.toml:1:14"]
+    {
+        assert!(stderr.contains(place), "{place} in {stderr}");
+    }
+    assert!(stderr.contains("`maison_motto`"), "{stderr}");
+    insta::assert_snapshot!(stderr);
 }

@@ -49,6 +49,7 @@ fn every_problem_of_every_fixture_has_a_code() {
         ("invalid-ids", &[IdTaken]),
         ("invalid-image-undecodable", &[Image]),
         ("invalid-i18n-missing-string", &[Template]),
+        ("invalid-i18n-theme", &[TranslationKey, TranslationMissing, TranslationValue]),
         ("invalid-i18n-unknown-key", &[TranslationKey, TranslationValue]),
         ("invalid-i18n-unsupported-language", &[TranslationMissing]),
         ("invalid-letter-case", &[PathClash]),

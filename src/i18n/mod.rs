@@ -17,7 +17,7 @@ use std::fmt;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
-pub use dates::DateFormat;
+pub use dates::{DateFormat, Form};
 
 /// The language whose catalogue lists the keys.
 pub const SCHEMA_LANGUAGE: &str = "en";
@@ -69,6 +69,21 @@ pub struct I18nFile {
     pub text: String,
 }
 
+impl I18nFile {
+    /// Whether it is a catalogue a theme of the site ships (`themes/<name>/i18n/fr.toml`), not
+    /// one of the site's own translations (`i18n/fr.toml`).
+    pub fn of_a_theme(&self) -> bool {
+        self.path.starts_with("themes/")
+    }
+}
+
+/// The files that make the catalogues of a site whose theme is `theme`: the site's `i18n/` files
+/// and the catalogues of that theme (`themes/<theme>/i18n/`), not those of other themes.
+pub fn files_for_theme(files: &[I18nFile], theme: &str) -> Vec<I18nFile> {
+    let prefix = format!("themes/{theme}/i18n/");
+    files.iter().filter(|f| !f.of_a_theme() || f.path.starts_with(&prefix)).cloned().collect()
+}
+
 /// The strings of one language, complete: every key of the theme's English catalogue.
 pub struct Catalogue {
     language: String,
@@ -102,11 +117,13 @@ impl fmt::Display for MissingString {
 }
 
 impl Catalogue {
-    /// The language's catalogue from the theme's file for it (or for its base language: `fr` for
-    /// `fr-CA`), the site's files (`site_files`, `i18n/<lang>.toml`) and site.toml's
-    /// `[translations]` (`overrides`), in that order. Every problem is reported: keys that are
+    /// The language's catalogue from the default theme's file for it (or for its base language:
+    /// `fr` for `fr-CA`), the site's theme's files (those of `site_files` under `themes/`), the
+    /// site's own (`i18n/<lang>.toml`) and site.toml's `[translations]` (`overrides`), in that
+    /// order: the last one that gives a key wins. The keys are the default theme's English ones
+    /// and those the site's theme adds in its `en.toml`. Every problem is reported: keys that are
     /// no key of the theme (in any language's table), plural forms missing, and the strings a
-    /// language without a theme catalogue still lacks.
+    /// language still lacks.
     pub fn build(
         language: &str,
         language_at: Option<(&SourceFile<'_>, Range<usize>)>,
@@ -114,13 +131,26 @@ impl Catalogue {
         overrides: Option<(&SourceFile<'_>, &DeTable<'_>)>,
     ) -> Result<Catalogue, Vec<Diagnostic>> {
         let mut errors = Vec::new();
-        let schema = theme_catalogue(SCHEMA_LANGUAGE).unwrap_or_default();
+        let mut schema = theme_catalogue(SCHEMA_LANGUAGE).unwrap_or_default();
         let plurals = plural_rules(language);
         let mut messages =
             theme_catalogue(language).or_else(|| theme_catalogue(base_language(language))).unwrap_or_default();
         let mut layers: Vec<(SourceFile<'_>, String, &DeTable<'_>)> = Vec::new();
+        // the theme's catalogues first, then the site's own
+        let ordered = site_files.iter().filter(|f| f.of_a_theme()).chain(site_files.iter().filter(|f| !f.of_a_theme()));
         let parsed: Vec<(&I18nFile, Result<_, _>)> =
-            site_files.iter().map(|f| (f, DeTable::parse(&f.text).map(|t| t.into_inner()))).collect();
+            ordered.map(|f| (f, DeTable::parse(&f.text).map(|t| t.into_inner()))).collect();
+        for (file, table) in &parsed {
+            // keys a theme adds: its English catalogue says them, as the default theme's does
+            if let Ok(table) = table
+                && file.of_a_theme()
+                && file_language(&file.path) == SCHEMA_LANGUAGE
+            {
+                for (key, message) in messages_of(table) {
+                    schema.entry(key).or_insert(message);
+                }
+            }
+        }
         for (file, table) in &parsed {
             let source = SourceFile::new(&file.path, &file.text);
             match table {
@@ -239,6 +269,21 @@ impl Catalogue {
         self.dates.format(day)
     }
 
+    /// A date for readers in one of the [`Form`]s: short in figures (`16 nov. 2024`), the day
+    /// and month of APA citations (`16 novembre`).
+    pub fn date_form(&self, day: chrono::NaiveDate, form: Form) -> String {
+        self.dates.form(day, form)
+    }
+
+    /// Two days of one month as English writes them in figures, `15–17 Nov 2024`; `None` in
+    /// other languages, which write the range with `date_range` (ICU4X has no interval formats).
+    pub fn days_of_one_month(&self, a: chrono::NaiveDate, b: chrono::NaiveDate) -> Option<String> {
+        use chrono::Datelike;
+        let same_month = (a.year(), a.month()) == (b.year(), b.month());
+        (same_month && matches!(self.dates, DateFormat::English))
+            .then(|| format!("{}–{}", a.day(), self.dates.form(b, Form::Short)))
+    }
+
     /// The strings that are one text (not plural forms), by key: what templates read as `tr`
     /// (`{{ tr.key_points }}`), a map lookup where `t()` is a function call.
     pub fn texts(&self) -> BTreeMap<&str, &str> {
@@ -305,6 +350,11 @@ fn category_name(category: PluralCategory) -> &'static str {
 fn theme_catalogue(language: &str) -> Option<BTreeMap<String, Message>> {
     let text = theme_file(language)?;
     let table = DeTable::parse(text).ok()?.into_inner();
+    Some(messages_of(&table))
+}
+
+/// The strings of a catalogue's table as written: texts, and tables of texts (plural forms).
+fn messages_of(table: &DeTable<'_>) -> BTreeMap<String, Message> {
     let mut messages = BTreeMap::new();
     for (key, value) in table.iter() {
         let message = match value.get_ref() {
@@ -319,7 +369,7 @@ fn theme_catalogue(language: &str) -> Option<BTreeMap<String, Message>> {
         };
         messages.insert(key.get_ref().to_string(), message);
     }
-    Some(messages)
+    messages
 }
 
 /// A key and value of a site's translations, checked against the schema: a key of the theme, a
@@ -394,12 +444,21 @@ fn missing_strings(language: &str, missing: &[&str], at: Option<(&SourceFile<'_>
         missing.len(),
         if missing.len() == 1 { "" } else { "s" }
     ))
-    .code(Code::TranslationMissing)
-    .with_help(format!(
-        "the theme has catalogues for {}; for another language, write every string in i18n/{language}.toml \
-         (docs/i18n.md lists the keys)",
-        theme_languages().join(", ")
-    ));
+    .code(Code::TranslationMissing);
+    // a language the default theme has: what lacks is a key the site's theme added
+    let help = if theme_file(language).or_else(|| theme_file(base_language(language))).is_some() {
+        format!(
+            "the site's theme adds these keys in its i18n/{SCHEMA_LANGUAGE}.toml: give them in its \
+             i18n/{language}.toml or in the site's"
+        )
+    } else {
+        format!(
+            "the theme has catalogues for {}; for another language, write every string in i18n/{language}.toml \
+             (docs/i18n.md lists the keys)",
+            theme_languages().join(", ")
+        )
+    };
+    let d = d.with_help(help);
     match at {
         Some((source, span)) => d.at(source, span.start, span.len()),
         None => d,

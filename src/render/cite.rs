@@ -3,6 +3,7 @@
 
 use super::views::{CiteView, Link};
 use crate::assemble::{Explainer, Site};
+use crate::i18n::{Catalogue, Form};
 use serde::Serialize;
 
 /// A person's name cut into family and given names: the last word is the family name. One word
@@ -91,6 +92,20 @@ fn day_parts(date: &crate::date::Date) -> (i32, &'static str, u32) {
     (day.year(), crate::date::MONTHS[day.month0() as usize], day.day())
 }
 
+/// A day as APA and Chicago write it, in the site's language: `2024, November 16` and
+/// `November 16, 2024` in English (from a table: chrono's `format` took most of the time); in
+/// other languages the year and ICU4X's long day and month (`2024, 16 novembre`), and the long
+/// date of the site's pages (`16 novembre 2024`).
+fn cite_dates(i18n: &Catalogue, date: &crate::date::Date) -> (String, String) {
+    if i18n.language() == crate::i18n::SCHEMA_LANGUAGE {
+        let (year, month, day) = day_parts(date);
+        return (format!("{year}, {month} {day}"), format!("{month} {day}, {year}"));
+    }
+    use chrono::Datelike;
+    let day = date.day();
+    (format!("{}, {}", day.year(), i18n.date_form(day, Form::LongDayMonth)), i18n.date(day))
+}
+
 /// The citations of an explainer page's "Cite this" block. Made for every explainer page: written
 /// with `push_str` into strings sized once, dates from a table (chrono's `format` took most of
 /// the time).
@@ -99,11 +114,12 @@ pub fn view(site: &Site<'_>, e: &Explainer<'_>) -> CiteView {
     let url = html(&site.urls.absolute(&e.path));
     let publisher = html(&site.config.title);
     let title = html(&e.meta.title);
-    let (year, month, day) = day_parts(&e.meta.date);
+    let i18n = &site.config.i18n;
+    let (apa_date, chicago_date) = cite_dates(i18n, &e.meta.date);
     let room = 2 * (url.len() + publisher.len() + title.len()) + 64;
     // APA 7, a web page: Author, A. (2024, November 16). *Title*. Site. URL
     let mut apa = String::with_capacity(room);
-    let dated = format!("({year}, {month} {day}). ");
+    let dated = format!("({apa_date}). ");
     if names.is_empty() {
         push_all(&mut apa, &["<i>", &title, "</i>. ", &dated]);
     } else {
@@ -115,12 +131,15 @@ pub fn view(site: &Site<'_>, e: &Explainer<'_>) -> CiteView {
     let mut chicago = String::with_capacity(room);
     if !names.is_empty() {
         let chicago_names: Vec<String> = names.iter().enumerate().map(|(i, n)| Name::of(n).chicago(i == 0)).collect();
-        push_all(&mut chicago, &[&html(&join(&chicago_names, "and")), ". "]);
+        push_all(&mut chicago, &[&html(&join(&chicago_names, &i18n.word("cite_and"))), ". "]);
     }
-    push_all(&mut chicago, &["“", &title, ".” ", &publisher, ". ", &format!("{month} {day}, {year}.")]);
+    // the title in the language's quotation marks: “Title.” in English, « Titre ». in French
+    let quoted = html(&i18n.format("cite_quoted_title", &[("title", &e.meta.title)]));
+    push_all(&mut chicago, &[&quoted, " ", &publisher, ". ", &chicago_date, "."]);
     if let Some(updated) = e.meta.updated.as_ref().filter(|u| **u > e.meta.date) {
-        let (year, month, day) = day_parts(updated);
-        chicago.push_str(&format!(" Last modified {month} {day}, {year}."));
+        let (_, modified) = cite_dates(i18n, updated);
+        chicago.push(' ');
+        chicago.push_str(&html(&i18n.format("cite_last_modified", &[("date", &modified)])));
     }
     push_all(&mut chicago, &[" ", &url, "."]);
     CiteView {

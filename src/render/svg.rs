@@ -3,7 +3,7 @@
 //! description, and the page lists the same data as text.
 
 use crate::date::Date;
-use crate::i18n::Catalogue;
+use crate::i18n::{Catalogue, Form};
 use chrono::{Datelike, NaiveDate};
 use pulldown_cmark_escape::escape_html;
 use std::fmt::Write;
@@ -94,8 +94,9 @@ fn days(date: &Date) -> f64 {
 /// About how many ticks the axis has at most: their labels must fit side by side.
 const MAX_TICKS: f64 = 5.0;
 
-/// Ticks for the axis between two days: years, months or days, at most about five.
-fn ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
+/// Ticks for the axis between two days: years, months or days, at most about five, their labels
+/// in the site's language (`Jul 2024`, `juil. 2024`; `16 Nov`, `16 nov.`).
+fn ticks(first: NaiveDate, last: NaiveDate, i18n: &Catalogue) -> Vec<(NaiveDate, String)> {
     let span_days = (last - first).num_days().max(1);
     let mut ticks = Vec::new();
     if span_days > 2 * 365 {
@@ -116,7 +117,7 @@ fn ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
             if m % step == 0 {
                 let total = first.year() * 12 + first.month0() as i32 + m;
                 let day = NaiveDate::from_ymd_opt(total / 12, (total % 12) as u32 + 1, 1).expect("valid month");
-                ticks.push((day, day.format("%b %Y").to_string()));
+                ticks.push((day, i18n.date_form(day, Form::ShortMonthYear)));
             }
             m += 1;
         }
@@ -125,7 +126,7 @@ fn ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
         let mut d = 0;
         while d <= span_days {
             let day = first + chrono::Duration::days(d);
-            ticks.push((day, day.format("%-d %b").to_string()));
+            ticks.push((day, i18n.date_form(day, Form::ShortDayMonth)));
             d += step;
         }
     }
@@ -141,19 +142,26 @@ struct Cluster {
 }
 
 impl Cluster {
-    /// "16 Nov 2024", "3 events, 15–17 Nov 2024", "2 events, Oct 2022 to Nov 2024".
-    fn text(&self) -> String {
+    /// "16 Nov 2024", "3 events, 15–17 Nov 2024", "2 events, Oct 2022 to Nov 2024"; in French
+    /// "16 nov. 2024", "3 événements, 15 nov. – 17 nov. 2024", "2 événements, oct. 2022 – nov. 2024".
+    fn text(&self, i18n: &Catalogue) -> String {
         let (a, b) = (self.first, self.last);
         let when = if a == b {
-            a.format("%-d %b %Y").to_string()
-        } else if (a.year(), a.month()) == (b.year(), b.month()) {
-            format!("{}–{}", a.day(), b.format("%-d %b %Y"))
+            i18n.date_form(a, Form::Short)
+        } else if let Some(within) = i18n.days_of_one_month(a, b) {
+            within
         } else if a.year() == b.year() {
-            format!("{} – {}", a.format("%-d %b"), b.format("%-d %b %Y"))
+            let (from, to) = (i18n.date_form(a, Form::ShortDayMonth), i18n.date_form(b, Form::Short));
+            i18n.format("date_range", &[("from", &from), ("to", &to)])
         } else {
-            format!("{} to {}", a.format("%b %Y"), b.format("%b %Y"))
+            let (from, to) = (i18n.date_form(a, Form::ShortMonthYear), i18n.date_form(b, Form::ShortMonthYear));
+            i18n.format("month_range", &[("from", &from), ("to", &to)])
         };
-        if self.count == 1 { when } else { format!("{} events, {when}", self.count) }
+        if self.count == 1 {
+            when
+        } else {
+            i18n.text("n_events_when", Some(self.count as u64), &[("when", &when)]).unwrap_or(when)
+        }
     }
 }
 
@@ -227,7 +235,7 @@ pub fn timeline(id: &str, topic: &str, dates: &[Date], i18n: &Catalogue) -> Stri
         last_x = x;
     }
     let mut placed: Vec<Placed> = Vec::new();
-    let texts: Vec<String> = clusters.iter().map(Cluster::text).collect();
+    let texts: Vec<String> = clusters.iter().map(|c| c.text(i18n)).collect();
     let markers: Vec<f64> = clusters.iter().map(|c| c.x).collect();
     for (c, text) in clusters.iter().zip(&texts) {
         let w = text.chars().count() as f64 * LABEL_PX * CHAR_EM;
@@ -256,7 +264,7 @@ pub fn timeline(id: &str, topic: &str, dates: &[Date], i18n: &Catalogue) -> Stri
     );
     let _ = write!(svg, "<line class=\"axis\" x1=\"{left}\" y1=\"{axis_y}\" x2=\"{right}\" y2=\"{axis_y}\"/>");
     if last > first {
-        axis_ticks(&mut svg, sorted[0].day(), sorted[sorted.len() - 1].day(), axis_y, |d| {
+        axis_ticks(&mut svg, (sorted[0].day(), sorted[sorted.len() - 1].day()), axis_y, i18n, |d| {
             (first..=last).contains(&d).then(|| x_of(d))
         });
     }
@@ -277,8 +285,14 @@ pub fn timeline(id: &str, topic: &str, dates: &[Date], i18n: &Catalogue) -> Stri
 }
 
 /// The axis's ticks and their labels under it; `x_of` places a day, or leaves it out.
-fn axis_ticks(svg: &mut String, first: NaiveDate, last: NaiveDate, axis_y: f64, x_of: impl Fn(f64) -> Option<f64>) {
-    for (day, text) in ticks(first, last) {
+fn axis_ticks(
+    svg: &mut String,
+    (first, last): (NaiveDate, NaiveDate),
+    axis_y: f64,
+    i18n: &Catalogue,
+    x_of: impl Fn(f64) -> Option<f64>,
+) {
+    for (day, text) in ticks(first, last, i18n) {
         let d = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp() as f64 / 86_400.0;
         let Some(x) = x_of(d) else { continue };
         // the label stays inside the figure, even under a tick at its edge
@@ -442,8 +456,36 @@ mod tests {
     #[test]
     fn ticks_fit_the_span() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(ticks(d("2024-11-13"), d("2024-11-16")).len(), 4);
-        assert!(ticks(d("2024-01-01"), d("2024-11-16")).iter().any(|t| t.1 == "Jul 2024"));
-        assert!(ticks(d("2000-01-01"), d("2024-01-01")).len() <= 6);
+        assert_eq!(ticks(d("2024-11-13"), d("2024-11-16"), &en()).len(), 4);
+        assert!(ticks(d("2024-01-01"), d("2024-11-16"), &en()).iter().any(|t| t.1 == "Jul 2024"));
+        assert!(ticks(d("2000-01-01"), d("2024-01-01"), &en()).len() <= 6);
+    }
+
+    /// Ticks and labels in the site's language: months and their abbreviations from ICU4X, the
+    /// count of events and the ranges from the catalogue.
+    #[test]
+    fn a_french_timeline_has_no_english_word() {
+        let fr = Catalogue::of_theme("fr").expect("the theme's French catalogue");
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let months: Vec<String> = ticks(d("2024-01-01"), d("2024-11-16"), &fr).into_iter().map(|t| t.1).collect();
+        assert!(months.contains(&"juil. 2024".to_string()), "{months:?}");
+        let days: Vec<String> = ticks(d("2024-11-13"), d("2024-11-16"), &fr).into_iter().map(|t| t.1).collect();
+        assert_eq!(days, ["13 nov.", "14 nov.", "15 nov.", "16 nov."]);
+        let date = |s: &str| Date::parse(s).unwrap();
+        let svg = timeline(
+            "tl",
+            "Taïwan",
+            &[date("2022-10-07"), date("2023-10-08"), date("2024-09-03"), date("2024-11-15"), date("2024-11-16")],
+            &fr,
+        );
+        assert!(svg.contains(">2 événements, 15 nov. – 16 nov. 2024</text>"), "{svg}");
+        assert!(svg.contains(">7 oct. 2022</text>"), "{svg}");
+        let across_years = Cluster { x: 0.0, count: 2, first: d("2022-10-07"), last: d("2024-11-16") };
+        assert_eq!(across_years.text(&fr), "2 événements, oct. 2022 – nov. 2024");
+        let in_a_year = Cluster { x: 0.0, count: 3, first: d("2024-09-03"), last: d("2024-11-16") };
+        assert_eq!(in_a_year.text(&fr), "3 événements, 3 sept. – 16 nov. 2024");
+        for english in ["Nov", "Oct", "Sep", "events", " to "] {
+            assert!(!svg.contains(english), "{english} in {svg}");
+        }
     }
 }

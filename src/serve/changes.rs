@@ -20,7 +20,9 @@ impl ChangedPath {
 /// pages to render) is decided by comparing the new site with the previous one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RebuildPlan {
-    /// site.toml: reload it, and with it the theme's templates and static files.
+    /// site.toml, or a catalogue of strings (`i18n/`, `themes/<name>/i18n/`): reload the
+    /// configuration (which holds the catalogue) and, for site.toml, the theme's templates and
+    /// static files.
     pub config: bool,
     /// Templates (the site's or the theme's): recompile them; every page may change.
     pub templates: bool,
@@ -93,13 +95,18 @@ pub fn plan(changes: &[ChangedPath]) -> RebuildPlan {
                     plan.static_files = true;
                 }
             }
+            // the site's translations, or a theme's catalogues: the configuration holds the
+            // catalogue, and every page may show a string
+            "i18n" => plan.config = true,
             "templates" => plan.templates = true,
             "static" => plan.static_files = true,
             "themes" => match rest.get(1) {
+                Some(&"i18n") => plan.config = true,
                 Some(&"templates") => plan.templates = true,
                 Some(&"static") => plan.static_files = true,
-                // a theme folder itself: both
+                // a theme folder itself: all it may hold
                 _ => {
+                    plan.config = true;
                     plan.templates = true;
                     plan.static_files = true;
                 }
@@ -141,6 +148,18 @@ mod tests {
         assert!(files(&["static/img/map.png"]).static_files);
         assert!(files(&["static/.well-known/security.txt"]).static_files, "dotfiles of static/ are copied");
         assert!(!files(&["static/.git/index", "static/.DS_Store", "static/.map.svg.swp"]).static_files);
+    }
+
+    #[test]
+    fn translations_reload_the_configuration() {
+        for path in ["i18n/fr.toml", "themes/mine/i18n/fr.toml", "i18n"] {
+            let p = files(&[path]);
+            assert!(p.config, "{path}");
+            assert!(p.content.is_empty() && !p.rescan_content, "{path}: no content is read again");
+        }
+        assert!(files(&["i18n/.fr.toml.swp", "i18n/fr.toml~"]).is_empty(), "editors' files");
+        let theme_folder = files(&["themes/mine"]);
+        assert!(theme_folder.config && theme_folder.templates && theme_folder.static_files, "it may hold i18n/");
     }
 
     #[test]

@@ -12,8 +12,9 @@ use std::time::Duration;
 /// How long the watcher waits for a burst of events (an editor's save) to settle.
 pub const DEBOUNCE: Duration = Duration::from_millis(40);
 
-/// The folders of a site that `serve` watches, besides `site.toml`.
-pub const WATCHED: &[&str] = &["content", "static", "templates", "themes"];
+/// The folders of a site that `serve` watches, besides `site.toml`: `i18n/` holds the site's
+/// translations of the theme's strings.
+pub const WATCHED: &[&str] = &["content", "static", "templates", "themes", "i18n"];
 
 pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
