@@ -315,7 +315,7 @@ pub fn parse(
     let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
     let lint = table.get("lint").and_then(|v| check.section(v, "lint")).map(|t| check.lint(t));
     let i18n = check.i18n(table, &language, i18n_files);
-    let (languages, catalogues) = check.languages(table, &language, i18n_files);
+    let (languages, catalogues) = check.languages(table, &language, i18n_files, i18n.as_deref());
 
     let mut errors = check.errors;
     if !syntax.is_empty() {
@@ -480,6 +480,7 @@ impl Check<'_, '_> {
         table: &DeTable<'_>,
         language: &str,
         files: &[crate::i18n::I18nFile],
+        default: Option<&crate::i18n::Catalogue>,
     ) -> (Vec<String>, BTreeMap<String, std::sync::Arc<crate::i18n::Catalogue>>) {
         let mut catalogues = BTreeMap::new();
         let Some(value) = table.get("languages") else { return (vec![language.to_string()], catalogues) };
@@ -540,7 +541,27 @@ impl Check<'_, '_> {
         if languages.is_empty() {
             languages.push(language.to_string());
         }
+        for (n, item) in items.iter().enumerate().filter(|_| languages.len() > 1) {
+            let catalogue = if n == 0 { default } else { catalogues.get(*item.get_ref()).map(|c| &**c) };
+            if let Some(catalogue) = catalogue {
+                self.multilingual_strings(catalogue, item.span());
+            }
+        }
         (languages, catalogues)
+    }
+
+    /// The strings only a multilingual site shows ([`crate::i18n::MULTILINGUAL_KEYS`]), which
+    /// each language of `languages` must have: an error at its item (`span`) naming those that
+    /// `catalogue`, its language's, lacks.
+    fn multilingual_strings(&mut self, catalogue: &crate::i18n::Catalogue, span: Range<usize>) {
+        let tag = catalogue.language();
+        if catalogue.borrowed().is_empty() {
+            return;
+        }
+        let keys: Vec<String> = catalogue.borrowed().iter().map(|k| format!("`{k}`")).collect();
+        let message = format!("language `{tag}` lacks the strings of multilingual sites: {}", keys.join(", "));
+        let d = self.at(span, message).code(Code::TranslationMissing);
+        self.push(d.with_help(format!("write them in i18n/{tag}.toml (docs/multilingual.md)")));
     }
 
     /// The catalogue of the theme's strings in `language`, with the site's `i18n/` files and

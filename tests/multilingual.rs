@@ -301,3 +301,30 @@ fn serve_serves_every_language() {
     assert_eq!(served.texts("nav.language-menu a"), built.texts("nav.language-menu a"));
     assert_eq!(server.get("/fr/search/index/meta.json").status, 200);
 }
+
+#[test]
+fn a_language_of_a_multilingual_site_needs_the_strings_of_the_menu_and_notes() {
+    // a catalogue of the site's own written before multilingual sites: enough for a site in
+    // that language alone, not for one of its languages
+    let en =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/en.toml"))
+            .unwrap();
+    let older: String = en
+        .lines()
+        .filter(|l| !dossier::i18n::MULTILINGUAL_KEYS.iter().any(|k| l.starts_with(&format!("{k} ="))))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let site = Site::fixture_with("invalid-multilingual-slug", &[("i18n/tr.toml", &older)]);
+    site.write("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"tr\"\n");
+    site.build_ok();
+    site.write("site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguages = [\"en\", \"tr\"]\n");
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(
+            "language `tr` lacks the strings of multilingual sites: `language_name`, `languages_label`, `link_untranslated`, `profile_untranslated`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
