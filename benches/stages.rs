@@ -159,7 +159,7 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(
             || parse::parse_site(&loaded.content, &parse_options).0,
             |parsed| {
-                let site = assemble::assemble(&loaded.config, parsed, &loaded.static_files, options, None);
+                let site = assemble::assemble(&loaded.config, parsed, &loaded.static_files, options, None, None);
                 std::hint::black_box(site.map(|(site, _)| site.pages.len()).expect("the site assembles"))
             },
             BatchSize::LargeInput,
@@ -167,7 +167,8 @@ fn stages(c: &mut Criterion) {
     });
 
     let (parsed, _) = parse::parse_site(&loaded.content, &parse_options);
-    let (site, _) = assemble::assemble(&loaded.config, parsed, &loaded.static_files, options, None).expect("assembles");
+    let (site, _) =
+        assemble::assemble(&loaded.config, parsed, &loaded.static_files, options, None, None).expect("assembles");
     let mut templates = Templates::compile(&loaded.templates).expect("the default theme compiles");
 
     group.bench_function("body HTML with resolved links and annotations", |b| {

@@ -150,6 +150,10 @@ pub struct NewArgs {
     pub kind: NewKind,
     /// Its title (or, for an actor, its name); the file name is made from it
     pub title: String,
+    /// The version in this language of a multilingual site (`languages` in site.toml):
+    /// writes `<slug>.<lang>.md`
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(flatten)]
     pub site: SiteArgs,
 }

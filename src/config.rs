@@ -183,6 +183,42 @@ pub struct Config {
     /// The theme's strings in `language`: the theme's catalogue with the site's `i18n/` files
     /// and `[translations]` over it (`src/i18n/`).
     pub i18n: std::sync::Arc<crate::i18n::Catalogue>,
+    /// `languages`: every language of the site, the default first (`[language]` for a site of
+    /// one language). A configuration made by [`Config::for_language`] keeps the site's list.
+    pub languages: Vec<String>,
+    /// The catalogue of each language of `languages` but the default (whose is `i18n`), checked
+    /// with site.toml, so that a missing string in any language is reported at once.
+    pub catalogues: BTreeMap<String, std::sync::Arc<crate::i18n::Catalogue>>,
+}
+
+impl Config {
+    /// Whether the site declares more than one language (`languages = ["en", "fr"]`).
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The default language: the first of `languages`.
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map_or(self.language.as_str(), String::as_str)
+    }
+
+    /// The folder of this configuration's language in the output: `""` for the default
+    /// language, `fr/` for the others.
+    pub fn language_prefix(&self) -> String {
+        if self.language == self.default_language() { String::new() } else { format!("{}/", self.language) }
+    }
+
+    /// The configuration of the site in `language` (one of `languages`): its strings, dates
+    /// and stemmer; everything else is the site's.
+    pub fn for_language(&self, language: &str) -> Config {
+        let mut config = self.clone();
+        if let Some(catalogue) = self.catalogues.get(language) {
+            config.i18n = std::sync::Arc::clone(catalogue);
+        }
+        config.language = language.to_string();
+        config.catalogues = BTreeMap::new();
+        config
+    }
 }
 
 /// The keys of the top level of site.toml, in the order the docs list them.
@@ -191,6 +227,7 @@ const KEYS: &[&str] = &[
     "base_url",
     "description",
     "language",
+    "languages",
     "theme",
     "output_dir",
     "autolink",
@@ -277,7 +314,9 @@ pub fn parse(
     let publish = table.get("publish").and_then(|v| check.section(v, "publish")).map(|t| check.publish(t));
     let extra = table.get("extra").and_then(|v| check.section(v, "extra")).map(|t| check.extra_map(t));
     let lint = table.get("lint").and_then(|v| check.section(v, "lint")).map(|t| check.lint(t));
-    let i18n = check.i18n(table, &language, &crate::i18n::files_for_theme(i18n_files, &theme));
+    let i18n_files = crate::i18n::files_for_theme(i18n_files, &theme);
+    let i18n = check.i18n(table, &language, &i18n_files);
+    let (languages, catalogues) = check.languages(table, &language, &i18n_files, i18n.as_deref());
 
     let mut errors = check.errors;
     if !syntax.is_empty() {
@@ -305,9 +344,16 @@ pub fn parse(
             lint: lint.unwrap_or_default(),
             extra: extra.unwrap_or_default(),
             i18n: i18n.expect("no errors, so the catalogue was made"),
+            languages,
+            catalogues,
         }),
         _ => Err(errors),
     }
+}
+
+/// Whether `tag` looks like a language tag: letters, digits and `-` (`en`, `pt-BR`, `zh-Hant`).
+fn is_language_tag(tag: &str) -> bool {
+    !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// A line of site.toml that is not TOML.
@@ -408,15 +454,115 @@ impl Check<'_, '_> {
         match table.get("language") {
             Some(value) => {
                 let language = self.text(value, &Key::top("language")).unwrap_or("en");
-                if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                if !is_language_tag(language) {
                     let message =
                         format!("`language` must be a language tag such as `en` or `pt-BR`, not `{language}`");
                     self.push(self.at(value.span(), message));
                 }
                 language.to_string()
             }
-            None => "en".to_string(),
+            // a site that lists its languages only: the first is the default
+            None => match table.get("languages").map(|v| v.get_ref()) {
+                Some(DeValue::Array(items)) => match items.iter().next().map(|i| i.get_ref()) {
+                    Some(DeValue::String(first)) if is_language_tag(first) => first.to_string(),
+                    _ => "en".to_string(),
+                },
+                _ => "en".to_string(),
+            },
         }
+    }
+
+    /// `languages`: a list of language tags without repeats, the first the default, which must
+    /// be `language` when both are written (a site with `languages` alone takes its first as
+    /// `language`: see [`parse`]); each other language's catalogue is built here, its errors at
+    /// its item. Without `languages`, the site has one language, `language`.
+    fn languages(
+        &mut self,
+        table: &DeTable<'_>,
+        language: &str,
+        files: &[crate::i18n::I18nFile],
+        default: Option<&crate::i18n::Catalogue>,
+    ) -> (Vec<String>, BTreeMap<String, std::sync::Arc<crate::i18n::Catalogue>>) {
+        let mut catalogues = BTreeMap::new();
+        let Some(value) = table.get("languages") else { return (vec![language.to_string()], catalogues) };
+        let items = self.text_list(value, &Key::top("languages"));
+        if items.is_empty() {
+            if matches!(value.get_ref(), DeValue::Array(_)) {
+                let message =
+                    "`languages` lists the site's languages, the default first: `languages = [\"en\", \"fr\"]`";
+                self.push(self.at(value.span(), message.to_string()));
+            }
+            return (vec![language.to_string()], catalogues);
+        }
+        let mut languages: Vec<String> = Vec::new();
+        let overrides = table.get("translations").and_then(|v| match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        });
+        for (n, item) in items.iter().enumerate() {
+            let tag = *item.get_ref();
+            if !is_language_tag(tag) {
+                let message = format!("`languages` lists language tags such as `en` or `pt-BR`, not `{tag}`");
+                self.push(self.at(item.span(), message));
+                continue;
+            }
+            if languages.iter().any(|l| l == tag) {
+                self.push(self.at(item.span(), format!("`{tag}` is listed twice in `languages`")));
+                continue;
+            }
+            if n == 0 && table.contains_key("language") && tag != language {
+                let message = format!(
+                    "`languages` begins with `{tag}`, but `language` is `{language}`: the first is the default"
+                );
+                let d = self.at(item.span(), message).with_help(format!(
+                    "write the default language first (`languages = [\"{language}\", …]`), or remove `language`"
+                ));
+                self.push(d);
+            }
+            if n > 0 {
+                let at = Some((self.source, item.span()));
+                let built = crate::i18n::Catalogue::build(tag, at, files, overrides.map(|t| (self.source, t)));
+                match built {
+                    Ok(catalogue) => {
+                        catalogues.insert(tag.to_string(), std::sync::Arc::new(catalogue));
+                    }
+                    // the other languages' tables were checked with `language`'s catalogue:
+                    // only what this language adds is new
+                    Err(errors) => {
+                        for e in errors {
+                            if !self.errors.contains(&e) {
+                                self.push(e);
+                            }
+                        }
+                    }
+                }
+            }
+            languages.push(tag.to_string());
+        }
+        if languages.is_empty() {
+            languages.push(language.to_string());
+        }
+        for (n, item) in items.iter().enumerate().filter(|_| languages.len() > 1) {
+            let catalogue = if n == 0 { default } else { catalogues.get(*item.get_ref()).map(|c| &**c) };
+            if let Some(catalogue) = catalogue {
+                self.multilingual_strings(catalogue, item.span());
+            }
+        }
+        (languages, catalogues)
+    }
+
+    /// The strings only a multilingual site shows ([`crate::i18n::MULTILINGUAL_KEYS`]), which
+    /// each language of `languages` must have: an error at its item (`span`) naming those that
+    /// `catalogue`, its language's, lacks.
+    fn multilingual_strings(&mut self, catalogue: &crate::i18n::Catalogue, span: Range<usize>) {
+        let tag = catalogue.language();
+        if catalogue.borrowed().is_empty() {
+            return;
+        }
+        let keys: Vec<String> = catalogue.borrowed().iter().map(|k| format!("`{k}`")).collect();
+        let message = format!("language `{tag}` lacks the strings of multilingual sites: {}", keys.join(", "));
+        let d = self.at(span, message).code(Code::TranslationMissing);
+        self.push(d.with_help(format!("write them in i18n/{tag}.toml (docs/multilingual.md)")));
     }
 
     /// The catalogue of the theme's strings in `language`, with the site's `i18n/` files and

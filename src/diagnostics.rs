@@ -169,6 +169,10 @@ pub enum Code {
     UnmentionedActor,
     /// A heading more than one level below the one before it.
     HeadingSkip,
+    /// An explainer with no version in a language of `languages`.
+    UntranslatedExplainer,
+    /// A translation whose original was updated after it.
+    OutdatedTranslation,
     /// An external link that fails (`check --external`): a 4xx or 5xx answer, a DNS, TLS or
     /// connection failure, a timeout.
     ExternalLinkBroken,
@@ -186,6 +190,8 @@ pub enum Code {
     TranslationKey,
     /// A language whose catalogue lacks strings of the theme.
     TranslationMissing,
+    /// A translated explainer (`x.fr.md`) whose address is not its original's.
+    TranslationPath,
     /// A translation that is not text, a plural form that is no CLDR category or one missing, a
     /// translation file that is not TOML.
     TranslationValue,

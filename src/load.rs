@@ -92,6 +92,53 @@ pub struct StaticFile {
     pub dimensions: Option<(u32, u32)>,
 }
 
+/// The language of a content file named `<stem>.<lang>.md` where `lang` is one of `others` (the
+/// site's languages but the default), and the file it is a version of: `articles/x.fr.md` →
+/// (`fr`, `articles/x.md`). Any other name (`x.md`, or `x.pt.md` in a site without `pt`) is the
+/// default language's, `.pt` part of its name as in a site of one language.
+pub fn file_language<'l>(rel: &str, others: &'l [String]) -> Option<(&'l str, String)> {
+    let stem = rel.strip_suffix(".md")?;
+    let (before, lang) = stem.rsplit_once('.')?;
+    let language = others.iter().find(|l| l.as_str() == lang)?;
+    // `x/.fr.md` is a hidden file, no version of anything
+    (!before.is_empty() && !before.ends_with('/')).then(|| (language.as_str(), format!("{before}.md")))
+}
+
+/// The content files of each language of a site that declares `languages`, in that order, each
+/// list in path order. A language other than the default has its versions (`x.fr.md`, read as
+/// `x.md`, its `rel`, so that its links and slugs are the original's; `path` still names the
+/// file) and, for each actor or topic profile it has no version of, the default language's:
+/// a profile is shown in the default language rather than missing. The default language has
+/// every other file.
+pub fn split_languages(
+    content: &[std::sync::Arc<ContentFile>],
+    languages: &[String],
+) -> Vec<Vec<std::sync::Arc<ContentFile>>> {
+    use crate::parse::{ContentKind, classify};
+    let others = languages.get(1..).unwrap_or_default();
+    let mut split: Vec<Vec<std::sync::Arc<ContentFile>>> = vec![Vec::new(); others.len() + 1];
+    for file in content {
+        match file_language(&file.rel, others) {
+            Some((language, original)) => {
+                let index = 1 + others.iter().position(|l| l == language).unwrap_or_default();
+                let version = ContentFile { rel: original, ..ContentFile::clone(file) };
+                split[index].push(std::sync::Arc::new(version));
+            }
+            None => split[0].push(std::sync::Arc::clone(file)),
+        }
+    }
+    let (default, rest) = split.split_first_mut().expect("one list per language");
+    for files in rest {
+        let translated: std::collections::HashSet<String> = files.iter().map(|f| f.rel.clone()).collect();
+        let profiles = default.iter().filter(|f| {
+            matches!(classify(&f.rel), ContentKind::Actor | ContentKind::Topic) && !translated.contains(&f.rel)
+        });
+        files.extend(profiles.cloned());
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
+    split
+}
+
 /// Everything read from disk for one build. Sorted by path, so later stages see the same order every time.
 #[derive(Debug)]
 pub struct LoadedSite {

@@ -145,6 +145,10 @@ fn run_with(
     let resized = images(&options.root, &loaded.config, &mut loaded.static_files, &mut diagnostics);
     crate::publish::fingerprint::add_copies(loaded.config.publish.fingerprint, &mut loaded.static_files);
     let loaded = Loaded { images_resized: resized, ..Loaded::from_site(loaded) };
+    if loaded.config.is_multilingual() {
+        // every language, whole, without the build cache (see `run_languages`)
+        return run_languages(options, &loaded, diagnostics, started.elapsed(), sink);
+    }
     let persist = persisted.map(|p| Persist::new(p, options, &loaded));
     let load_time = started.elapsed();
     let mut templates = None;
@@ -165,6 +169,13 @@ pub fn run_cached(options: &PipelineOptions, sink: &dyn Sink, cache: &mut Cache)
     // load: what changed since the last run
     let started = Instant::now();
     let (loaded, diagnostics) = cache.files.load(options)?;
+    if loaded.config.is_multilingual() {
+        // built whole at every run (see `run_languages`): the next run of a site of one
+        // language finds no page it could keep
+        let pages = &mut cache.stages.pages;
+        (pages.site, pages.fingerprints, pages.ids) = (None, HashMap::new(), RenderedIds::default());
+        return run_languages(options, &loaded, diagnostics, started.elapsed(), sink);
+    }
     // SAFETY: `loaded` outlives the run; what borrows from these sources is dropped during it,
     // or kept in `cache.stages` beside a clone of the `Arc` it borrows from, in a field dropped
     // after it (the argument is written out at `Loaded::sources_pinned`).
@@ -234,6 +245,7 @@ fn stages<'s>(
             today: options.today.unwrap_or_else(|| Utc::now().date_naive()),
         },
         warm.as_mut().map(|w| w.assembly.for_run(loaded)),
+        None,
     );
     timings.assemble = started.elapsed();
     let site = match assembled {
@@ -318,6 +330,179 @@ fn stages<'s>(
         images_resized: loaded.images_resized,
         redirects,
     })
+}
+
+/// A site in several languages (`languages` in site.toml): every language is parsed and
+/// assembled (the default first, whose pages the others' links fall back to), then the table
+/// of which page is which in each language ([`Translations`]) is given to every site, then every
+/// language is rendered, into `sink` under its folder (`fr/`), with its own search index.
+/// Static files are written once, at the root. The error policy is [`stages`']. It takes no
+/// cache: every page of every language is rendered at every run (`serve`), and `build` keeps
+/// no build cache for such a site.
+fn run_languages(
+    options: &PipelineOptions,
+    loaded: &Loaded,
+    mut diagnostics: Vec<Diagnostic>,
+    load_time: Duration,
+    sink: &dyn Sink,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut timings = Timings { load: load_time, ..Timings::default() };
+    let configs: Vec<Config> = loaded.config.languages.iter().map(|l| loaded.config.for_language(l)).collect();
+    let files = load::split_languages(&loaded.content, &loaded.config.languages);
+    let all = loaded.sources();
+    let mut slot = None;
+    let templates = compile(&all, &mut slot, None, &mut diagnostics);
+    let mut sites = match assemble_languages(options, loaded, &configs, &files, &mut diagnostics, &mut timings) {
+        Some(sites) => sites,
+        None => return Err(deduplicated(diagnostics)),
+    };
+    for site in &sites[1..] {
+        diagnostics.extend(assemble::translation_paths(&sites[0], site));
+    }
+    let translations = Arc::new(assemble::Translations::of(&sites));
+    for site in &mut sites {
+        site.translations = Some(Arc::clone(&translations));
+    }
+    let mut external_links = Vec::new();
+    for site in &sites {
+        external_links.extend(site_checks(site, options, &mut diagnostics));
+    }
+    if loaded.config.lint.run {
+        diagnostics.extend(crate::lint::translations(&sites));
+    }
+    let Some(templates) = templates else { return Err(deduplicated(diagnostics)) };
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let sink = if failed { &NullSink } else { sink };
+    let (mut pages, mut search_files, mut redirects) = (0, 0, Vec::new());
+    for site in &sites {
+        let prefix = site.config.language_prefix();
+        let in_folder = PrefixSink { prefix: &prefix, sink };
+        let all_pages: Vec<&Page> = site.pages.iter().collect();
+        let (rendered, search) = render(site, templates, &all_pages, &in_folder, !failed);
+        timings.render += rendered.1;
+        timings.search += search.as_ref().map_or(Duration::ZERO, |s| s.1);
+        let rendered = match rendered.0 {
+            Ok(rendered) => rendered,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                return Err(deduplicated(diagnostics));
+            }
+        };
+        if !failed {
+            diagnostics.extend(rendered.duplicate_ids);
+        }
+        diagnostics.extend(page_ids::check_anchors(&site.anchor_checks, &rendered.ids));
+        match search.map(|s| s.0) {
+            Some(Err(e)) => diagnostics.push(Diagnostic::cannot_write("the search index", e)),
+            Some(Ok(files)) => search_files += files,
+            None => {}
+        }
+        pages += site.pages.len();
+        redirects.extend(crate::publish::redirects::of_site(site).into_iter().map(|r| crate::publish::Redirect {
+            from: format!("{prefix}{}", r.from),
+            to: format!("{prefix}{}", r.to),
+        }));
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(deduplicated(diagnostics));
+    }
+    redirects.sort();
+    let schedule = sites[0].schedule;
+    Ok(Rendered {
+        pages,
+        rendered: pages,
+        removed: Vec::new(),
+        search_files,
+        static_files: Arc::clone(&loaded.static_files),
+        config: Arc::clone(&loaded.config),
+        warnings: deduplicated(diagnostics),
+        timings,
+        schedule,
+        external_links,
+        images_resized: loaded.images_resized,
+        redirects,
+    })
+}
+
+/// Parses and assembles each language's files (`files`, in the order of `configs`), the
+/// default's first, whose pages the others' links fall back to. `None` after an assembly error.
+fn assemble_languages<'s>(
+    options: &PipelineOptions,
+    loaded: &'s Loaded,
+    configs: &'s [Config],
+    files: &'s [Vec<Arc<ContentFile>>],
+    diagnostics: &mut Vec<Diagnostic>,
+    timings: &mut Timings,
+) -> Option<Vec<Site<'s>>> {
+    let assemble_options = AssembleOptions {
+        include_drafts: options.include_drafts,
+        include_future: options.include_future,
+        today: options.today.unwrap_or_else(|| Utc::now().date_naive()),
+    };
+    let mut sites: Vec<Site<'s>> = Vec::with_capacity(configs.len());
+    let mut fallback = None;
+    let mut failed = false;
+    for (config, files) in configs.iter().zip(files) {
+        let sources = Sources {
+            config,
+            content: files.iter().map(|f| &**f).collect(),
+            unreadable: &loaded.unreadable,
+            templates: &loaded.templates,
+            static_files: &loaded.static_files,
+        };
+        let started = Instant::now();
+        let parsed = parse(&sources, loaded, None, None, diagnostics);
+        timings.parse += started.elapsed();
+        let started = Instant::now();
+        let assembled =
+            assemble::assemble(config, parsed, &loaded.static_files, assemble_options, None, fallback.as_ref());
+        timings.assemble += started.elapsed();
+        match assembled {
+            Ok((site, warnings)) => {
+                // the default language's files shown in another are checked with the default's
+                let translated = |d: &Diagnostic| {
+                    d.is_error()
+                        || sites.is_empty()
+                        || d.location
+                            .as_ref()
+                            .is_none_or(|l| files.iter().any(|f| f.path == l.path && assemble::original_of(f).1))
+                };
+                diagnostics.extend(warnings.into_iter().filter(translated));
+                if fallback.is_none() {
+                    fallback = Some(assemble::fallback_of(&site));
+                }
+                sites.push(site);
+            }
+            Err(errors) => {
+                diagnostics.extend(errors);
+                failed = true;
+            }
+        }
+    }
+    (!failed).then_some(sites)
+}
+
+/// A multilingual run's diagnostics, sorted, each once: the default language's profiles, shown
+/// in every language that has no version of them, are parsed once per language.
+fn deduplicated(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diagnostics = sorted(diagnostics);
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Writes each file into `sink` under a language's folder (`fr/`).
+struct PrefixSink<'a> {
+    prefix: &'a str,
+    sink: &'a dyn Sink,
+}
+
+impl Sink for PrefixSink<'_> {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        if self.prefix.is_empty() {
+            return self.sink.write(path, bytes);
+        }
+        self.sink.write(&format!("{}{path}", self.prefix), bytes)
+    }
 }
 
 /// The checks of an assembled site beyond assembly's own, for `check`: the editorial lint, and

@@ -46,17 +46,50 @@ pub fn feed_path(page_path: &str) -> String {
 
 /// Builds links from site paths. A site path is relative to `base_url`, has no leading `/`,
 /// and ends with `/` for pages (`articles/x/`) or names a file (`atom.xml`); `""` is the home page.
+///
+/// In a multilingual site, each language but the default has its pages in a folder of the
+/// output (`fr/`): its `Urls` put that folder before every site path, and the static files,
+/// written once for every language, are linked at the root ([`Urls::asset_href`]).
 #[derive(Debug, Clone)]
 pub struct Urls {
     base_url: Url,
-    /// `/` or `/sub/path/`.
+    /// `/` or `/sub/path/` (with the language's folder: `/sub/path/fr/`).
     base_path: String,
+    /// `base_url`'s path without the language's folder: where static files are.
+    root_path: String,
 }
 
 impl Urls {
     pub fn new(base_url: &Url) -> Urls {
         let base_path = base_url.path().to_string();
-        Urls { base_url: base_url.clone(), base_path }
+        Urls { base_url: base_url.clone(), root_path: base_path.clone(), base_path }
+    }
+
+    /// The links of the pages of a language whose folder is `prefix` (`fr/`; `""` for the
+    /// default language, which is [`Urls::new`]).
+    pub fn for_language(base_url: &Url, prefix: &str) -> Urls {
+        let mut urls = Urls::new(base_url);
+        if !prefix.is_empty() {
+            urls.base_url = base_url.join(prefix).unwrap_or_else(|_| base_url.clone());
+            urls.base_path = urls.base_url.path().to_string();
+        }
+        urls
+    }
+
+    /// The link to a static file (`style.css`, an image): at the root, for every language.
+    pub fn asset_href(&self, site_path: &str) -> String {
+        format!("{}{site_path}", self.root_path)
+    }
+
+    /// The full address of a static file, at the root for every language.
+    pub fn asset_absolute(&self, site_path: &str) -> String {
+        let host = self.base_url.as_str().strip_suffix(self.base_path.as_str()).unwrap_or("");
+        format!("{host}{}{site_path}", self.root_path)
+    }
+
+    /// The path of `base_url` without the language's folder: where static files are linked.
+    pub fn root_path(&self) -> &str {
+        &self.root_path
     }
 
     /// The link written into pages: `/dossier/articles/x/`. Root-relative, so the same output
@@ -130,6 +163,15 @@ mod tests {
         assert_eq!(output_file("404.html"), "404.html");
         assert_eq!(paginated("topics/taiwan/", 2), "topics/taiwan/page/2/");
         assert_eq!(paginated("", 1), "");
+    }
+
+    #[test]
+    fn a_language_folder_is_before_pages_not_assets() {
+        let urls = Urls::for_language(&Url::parse("https://example.org/dossier/").unwrap(), "fr/");
+        assert_eq!(urls.href("articles/x/"), "/dossier/fr/articles/x/");
+        assert_eq!(urls.absolute(""), "https://example.org/dossier/fr/");
+        assert_eq!(urls.asset_href("style.css"), "/dossier/style.css");
+        assert_eq!(Urls::for_language(urls.base_url(), "").href("x/"), "/dossier/fr/x/");
     }
 
     #[test]

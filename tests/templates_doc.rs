@@ -223,6 +223,15 @@ fn page() -> PageMeta {
             height: Some(630),
         }),
         has_code: true,
+        translations: vec![TranslationLink {
+            lang: "fr".into(),
+            name: "Français".into(),
+            href: "/fr/articles/lima/".into(),
+            url: "https://example.org/fr/articles/lima/".into(),
+            current: false,
+        }],
+        x_default: "https://example.org/articles/lima/".into(),
+        untranslated: "en".into(),
     }
 }
 

@@ -71,6 +71,7 @@ fuzz_target!(|data: &[u8]| {
                 // links to left-out explainers (written as text) and images of the site with a size
                 as_text: i % 4 == 3,
                 image: (i % 3 == 1).then_some((640, 480)),
+                language: None,
             })
             .collect(),
     };

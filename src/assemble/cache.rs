@@ -118,7 +118,7 @@ mod tests {
         cache: Option<&mut AssembleCache<'s>>,
     ) -> Site<'s> {
         let options = AssembleOptions::today();
-        assemble(&loaded.config, again(parsed), &loaded.static_files, options, cache).expect("the example site").0
+        assemble(&loaded.config, again(parsed), &loaded.static_files, options, cache, None).expect("the example site").0
     }
 
     #[test]

@@ -41,16 +41,19 @@ pub struct ResolvedLink {
     pub as_text: bool,
     /// For a link to an image of the site (a static or bundle file): its width and height.
     pub image: Option<(u32, u32)>,
+    /// For a link from a page in another language to a page the site has only in the default
+    /// language (see [`Fallback`]): that language, for `hreflang` and the note beside the link.
+    pub language: Option<String>,
 }
 
 impl ResolvedLink {
     pub const UNCHANGED: ResolvedLink =
-        ResolvedLink { href: None, target: None, citation: None, as_text: false, image: None };
+        ResolvedLink { href: None, target: None, citation: None, as_text: false, image: None, language: None };
     pub const AS_TEXT: ResolvedLink =
-        ResolvedLink { href: None, target: None, citation: None, as_text: true, image: None };
+        ResolvedLink { href: None, target: None, citation: None, as_text: true, image: None, language: None };
 
     fn to(href: String, target: Option<Target>) -> ResolvedLink {
-        ResolvedLink { href: Some(href), target, citation: None, as_text: false, image: None }
+        ResolvedLink { href: Some(href), target, citation: None, as_text: false, image: None, language: None }
     }
 }
 
@@ -78,6 +81,19 @@ pub struct LinkIndexInput<'a, 's> {
     pub static_files: &'a [StaticFile],
     /// Under `trusted`, links may use any scheme.
     pub raw_html: RawHtml,
+    /// In a language other than the default: the default language's pages, for links to the
+    /// content files this language has no version of.
+    pub fallback: Option<&'a Fallback>,
+}
+
+/// The pages of the default language, for the text of another language: a link there to
+/// `x.md` leads to the default language's page of `x.md` when that language has no `x.<lang>.md`.
+#[derive(Debug)]
+pub struct Fallback {
+    pub language: String,
+    pub urls: Urls,
+    /// `articles/x.md` (relative to content/) → the site path of its page.
+    pub by_content_path: FxHashMap<String, String>,
 }
 
 /// Everything a link can lead to, indexed for lookups.
@@ -94,6 +110,9 @@ pub struct LinkIndex<'a, 's> {
     by_bundle_path: FxHashMap<&'a str, &'a str>,
     /// The width and height of each image among the static and bundle files, by output path.
     image_sizes: FxHashMap<&'a str, (u32, u32)>,
+    /// The static files, by output path, when a language's pages are in a folder of their own
+    /// (`fr/`): links to them lead to the root, where they are written once. Empty otherwise.
+    assets: rustc_hash::FxHashSet<&'a str>,
 }
 
 impl<'a, 's> LinkIndex<'a, 's> {
@@ -136,7 +155,12 @@ impl<'a, 's> LinkIndex<'a, 's> {
         }
         let mut by_bundle_path = FxHashMap::default();
         let mut image_sizes = FxHashMap::default();
+        let mut assets = rustc_hash::FxHashSet::default();
+        let in_language_folder = input.urls.root_path() != input.urls.base_path();
         for file in input.static_files {
+            if in_language_folder {
+                assets.insert(file.output_path.as_str());
+            }
             if let Some(size) = file.dimensions {
                 image_sizes.insert(file.output_path.as_str(), size);
             }
@@ -147,7 +171,16 @@ impl<'a, 's> LinkIndex<'a, 's> {
         }
         let actor_by_slug = input.actors.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
         let topic_by_slug = input.topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
-        LinkIndex { input, by_content_path, by_output_file, actor_by_slug, topic_by_slug, by_bundle_path, image_sizes }
+        LinkIndex {
+            input,
+            by_content_path,
+            by_output_file,
+            actor_by_slug,
+            topic_by_slug,
+            by_bundle_path,
+            image_sizes,
+            assets,
+        }
     }
 
     /// Resolves the links of every body: explainers (in parallel), then the profiles of actors
@@ -425,7 +458,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
             return Err(Problem::new(format!("link `{path}` leads outside content/")));
         };
         if let Some(output) = self.by_bundle_path.get(rel.as_str()) {
-            let mut href = self.input.urls.href(output);
+            let mut href = self.input.urls.asset_href(output);
             for (mark, part) in [('?', query), ('#', fragment)] {
                 if let Some(part) = part {
                     href.push(mark);
@@ -491,6 +524,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
                 citation: Some((index + 1, sources[index].title.clone())),
                 as_text: false,
                 image: None,
+                language: None,
             });
         }
         if parse::classify(&file.rel) != ContentKind::Explainer {
@@ -526,6 +560,7 @@ impl<'a, 's> LinkIndex<'a, 's> {
         let target = match self.by_content_path.get(rel.as_str()) {
             Some(&t) => t,
             None if self.input.failed_paths.contains(rel.as_str()) => return Ok((ResolvedLink::UNCHANGED, None)),
+            None if let Some(link) = self.fallback_link(&rel, fragment) => return Ok((link, None)),
             None if self.input.unpublished.contains_key(rel.as_str()) => {
                 return Err(unpublished_link(path, &rel, self.input.unpublished[rel.as_str()]));
             }
@@ -549,6 +584,18 @@ impl<'a, 's> LinkIndex<'a, 's> {
             href.push_str(fragment);
         }
         Ok((ResolvedLink::to(href, Some(target)), check))
+    }
+
+    /// A link to `rel` (a content file this language has no version of) that leads to the
+    /// default language's page of it, marked with that language. Its `#fragment` is not checked.
+    fn fallback_link(&self, rel: &str, fragment: Option<&str>) -> Option<ResolvedLink> {
+        let fallback = self.input.fallback?;
+        let mut href = fallback.urls.href(fallback.by_content_path.get(rel)?);
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            href.push('#');
+            href.push_str(fragment);
+        }
+        Some(ResolvedLink { language: Some(fallback.language.clone()), ..ResolvedLink::to(href, None) })
     }
 
     fn site_path_link(
@@ -578,7 +625,11 @@ impl<'a, 's> LinkIndex<'a, 's> {
             }
             _ => None,
         };
-        let mut href = self.input.urls.href(site_path);
+        let mut href = if self.assets.contains(file.as_str()) {
+            self.input.urls.asset_href(site_path)
+        } else {
+            self.input.urls.href(site_path)
+        };
         if let Some(q) = query {
             href.push('?');
             href.push_str(q);

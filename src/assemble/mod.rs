@@ -5,6 +5,7 @@ mod authors;
 mod builders;
 mod cache;
 mod entities;
+mod languages;
 mod links;
 mod names;
 mod plan;
@@ -14,7 +15,8 @@ mod sections;
 
 pub use annotate::{Annotation, AnnotationKind, Quote};
 pub use cache::AssembleCache;
-pub use links::{ResolvedLink, SocialImage, Target};
+pub use languages::{Language, Translations, fallback_of, is_fallback, original_of, translation_paths};
+pub use links::{Fallback, ResolvedLink, SocialImage, Target};
 pub use plan::{ACTORS_PER_PAGE, FeedOf, Page, PageKind, SITEMAP_URLS, TOPICS_PER_PAGE};
 pub use publish::{LeftOut, Schedule, utc_day};
 pub use sections::{Section, SectionId, explainer_folder, trail};
@@ -69,6 +71,9 @@ pub struct Site<'s> {
     pub anchor_checks: Vec<AnchorCheck<'s>>,
     /// What was left out for its dates, and when the output changes next.
     pub schedule: Schedule,
+    /// In a multilingual site, every language's pages (for `hreflang` and the language menu):
+    /// set by the pipeline once every language is assembled, before any page is rendered.
+    pub translations: Option<Arc<Translations>>,
 }
 
 #[derive(Debug)]
@@ -213,6 +218,7 @@ pub fn assemble<'s>(
     static_files: &'s [StaticFile],
     options: AssembleOptions,
     mut cache: Option<&mut AssembleCache<'s>>,
+    fallback: Option<&Fallback>,
 ) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let ParsedSite { explainers, actors: actor_profiles, topics: topic_profiles, sections, home, failed } = parsed;
@@ -251,7 +257,7 @@ pub fn assemble<'s>(
     let pages = plan::plan_pages(config, &plan_input, &mut diagnostics);
 
     // Links: every body, resolved against everything above.
-    let urls = Urls::new(&config.base_url);
+    let urls = Urls::for_language(&config.base_url, &config.language_prefix());
     let failed_paths: HashSet<&str> = failed.iter().map(String::as_str).collect();
     let resolved = links::LinkIndex::new(links::LinkIndexInput {
         urls: &urls,
@@ -265,6 +271,7 @@ pub fn assemble<'s>(
         pages: &pages,
         static_files,
         raw_html: config.markdown.raw_html,
+        fallback,
     })
     .resolve_all(&mut diagnostics);
     let (home_links, anchor_checks) = store_links(resolved, &mut explainers, &mut actors, &mut topics, &mut sections);
@@ -302,14 +309,7 @@ pub fn assemble<'s>(
     let topics: Vec<Topic<'s>> = topics.into_par_iter().map(|t| t.finish(&explainers, &actors)).collect();
     let home = finish_home(home, home_links);
 
-    // an author (`authors:`) uses its profile too
-    let authors: HashSet<&str> =
-        explainers.iter().flat_map(|e| e.authors.iter().map(|&id| actors[id].slug.as_str())).collect();
-    let is_author = |a: &Actor<'_>| authors.contains(a.slug.as_str());
-    diagnostics.extend(unused_profile_warnings(&actors, "actor", |a| {
-        a.explainers.len() + a.mentioned_in.len() + a.backlinks.len() + usize::from(is_author(a))
-    }));
-    diagnostics.extend(unused_profile_warnings(&topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
+    diagnostics.extend(unused_profiles(&explainers, &actors, &topics));
     let site = Site {
         config,
         urls,
@@ -323,8 +323,22 @@ pub fn assemble<'s>(
         static_files,
         anchor_checks,
         schedule,
+        translations: None,
     };
     Ok((site, diagnostics))
+}
+
+/// A warning for each profile no explainer uses (lists, names, links to, or has as author).
+fn unused_profiles(explainers: &[Explainer<'_>], actors: &[Actor<'_>], topics: &[Topic<'_>]) -> Vec<Diagnostic> {
+    // an author (`authors:`) uses its profile too
+    let authors: HashSet<&str> =
+        explainers.iter().flat_map(|e| e.authors.iter().map(|&id| actors[id].slug.as_str())).collect();
+    let is_author = |a: &Actor<'_>| authors.contains(a.slug.as_str());
+    let mut warnings = unused_profile_warnings(actors, "actor", |a| {
+        a.explainers.len() + a.mentioned_in.len() + a.backlinks.len() + usize::from(is_author(a))
+    });
+    warnings.extend(unused_profile_warnings(topics, "topic", |t| t.explainers.len() + t.backlinks.len()));
+    warnings
 }
 
 /// The actors and topics of the site, each list sorted by slug, and those each explainer lists.

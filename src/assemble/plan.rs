@@ -184,7 +184,10 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
         claimed.claim(Page { path: feed.into(), kind: PageKind::CorrectionsFeed }, "the corrections feed", diagnostics);
     }
     claimed.claim(Page { path: feed_path(""), kind: PageKind::Feed(FeedOf::Site) }, "the site feed", diagnostics);
-    if crate::load::supplied_robots(input.static_files).is_none() {
+    // in a multilingual site, the other languages' pages are in folders of the default's output,
+    // which alone has the robots.txt and the static files
+    let in_language_folder = !config.language_prefix().is_empty();
+    if !in_language_folder && crate::load::supplied_robots(input.static_files).is_none() {
         claimed.claim(Page { path: "robots.txt".into(), kind: PageKind::Robots }, "robots.txt", diagnostics);
     }
     let per_page = config.paginate;
@@ -223,7 +226,19 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
     }
     // the sitemap, split under an index when it would list more than the protocol allows
     let listed = claimed.listed_in_sitemap();
-    if listed <= SITEMAP_URLS {
+    if config.is_multilingual() {
+        // one index, at the root, of every language's sitemap files (`sitemap-1.xml`,
+        // `fr/sitemap-1.xml`): the index lists their pages' versions in the others
+        let parts = listed.div_ceil(SITEMAP_URLS).max(1);
+        if !in_language_folder {
+            let index = Page { path: "sitemap.xml".into(), kind: PageKind::SitemapIndex { parts } };
+            claimed.claim(index, "the sitemap", diagnostics);
+        }
+        for part in 0..parts {
+            let path = format!("sitemap-{}.xml", part + 1);
+            claimed.claim(Page { path, kind: PageKind::Sitemap { part: Some(part) } }, "the sitemap", diagnostics);
+        }
+    } else if listed <= SITEMAP_URLS {
         let page = Page { path: "sitemap.xml".into(), kind: PageKind::Sitemap { part: None } };
         claimed.claim(page, "the sitemap", diagnostics);
     } else {
@@ -235,10 +250,15 @@ pub fn plan_pages(config: &Config, input: &PlanInput<'_, '_>, diagnostics: &mut 
             claimed.claim(Page { path, kind: PageKind::Sitemap { part: Some(part) } }, "the sitemap", diagnostics);
         }
     }
-    for file in input.static_files {
-        claimed.claim_static(file, diagnostics);
+    if !in_language_folder {
+        for file in input.static_files {
+            claimed.claim_static(file, diagnostics);
+        }
     }
     claimed.check_paths(config.search, input, diagnostics);
+    if config.is_multilingual() && !in_language_folder {
+        claimed.check_language_folders(&config.languages[1..], diagnostics);
+    }
     claimed.into_pages()
 }
 
@@ -369,7 +389,7 @@ fn shorten(name: &str) -> Cow<'_, str> {
 }
 
 /// Where the value of `slug:` is written in an explainer's front matter.
-fn slug_field(file: &ContentFile) -> Option<(usize, usize)> {
+pub(super) fn slug_field(file: &ContentFile) -> Option<(usize, usize)> {
     let text = file.text.as_str();
     let front_matter_end = text.find('\n').and_then(|first| text[first..].find("\n---").map(|i| first + i))?;
     let key = text[..front_matter_end + 1].find("\nslug:")? + 1;
@@ -482,6 +502,30 @@ impl<'a> Claims<'a> {
     /// systems allow, nothing in dossier's own folders, no file where another claim needs a
     /// folder, no two paths that differ only in letter case. One cheap pass over the paths; the
     /// letter-case check only runs when some path has a capital letter.
+    /// In the default language of a multilingual site: nothing in the folder of another
+    /// language (`fr/`), where that language's pages are written.
+    fn check_language_folders(&self, others: &[String], diagnostics: &mut Vec<Diagnostic>) {
+        let mut inside: Vec<(&String, &Claim<'_>)> = self
+            .0
+            .iter()
+            .filter(|(path, claim)| !claim.is_cite() && others.iter().any(|l| path.split('/').next() == Some(l)))
+            .collect();
+        inside.sort_by(|a, b| a.0.cmp(b.0));
+        for (path, claim) in inside {
+            let language = path.split('/').next().unwrap_or_default();
+            let message = format!(
+                "{} would be written at `{path}`, in `{language}/`, the folder of the site's pages in `{language}` (`languages` in site.toml)",
+                claim.origin.describe()
+            );
+            let d = clash(message, claim.origin, Origin::Generated("the pages of another language"))
+                .code(Code::PathClash)
+                .with_help(format!(
+                    "rename the folder or the `slug:`: `{language}/` is kept for the pages in `{language}`, made from `*.{language}.md` files"
+                ));
+            diagnostics.push(d);
+        }
+    }
+
     fn check_paths(&self, search: bool, input: &PlanInput<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
         let mut capitals = false;
         // a cite.json is in its explainer's folder, whose page reports what is wrong with it

@@ -25,7 +25,12 @@ pub fn run(args: NewArgs) -> ExitCode {
         NewKind::Actor => ("actors", actor(title)),
         NewKind::Topic => ("topics", topic(title)),
     };
-    let relative = format!("content/{folder}/{slug}.md");
+    let suffix = match args.lang.as_deref().map(|lang| language_suffix(root, lang)) {
+        None => String::new(),
+        Some(Ok(suffix)) => suffix,
+        Some(Err(code)) => return code,
+    };
+    let relative = format!("content/{folder}/{slug}{suffix}.md");
     match create(&root.join(&relative), &text) {
         Ok(()) => {
             println!("Created {relative}");
@@ -43,6 +48,29 @@ pub fn run(args: NewArgs) -> ExitCode {
             ExitCode::from(EXIT_ERRORS)
         }
     }
+}
+
+/// The part of a file's name that says its language (`.fr`), for `--lang`: one of the site's
+/// `languages` other than the default (whose files say no language: `""`). Any other is a
+/// usage error, and a site.toml that does not load an error, both reported.
+fn language_suffix(root: &Path, lang: &str) -> Result<String, ExitCode> {
+    let config = crate::load::load_config(root, None).map_err(|errors| {
+        super::report(&errors);
+        ExitCode::from(EXIT_ERRORS)
+    })?;
+    if lang == config.default_language() {
+        return Ok(String::new());
+    }
+    if config.languages.iter().skip(1).any(|l| l == lang) {
+        return Ok(format!(".{lang}"));
+    }
+    let lang = crate::diagnostics::escape_control(lang);
+    let declared = config.languages.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
+    eprintln!(
+        "error: `{lang}` is not a language of this site, whose languages are {declared}\n  = help: add it to `languages` in site.toml (`languages = [\"{}\", \"{lang}\"]`)",
+        config.default_language()
+    );
+    Err(ExitCode::from(EXIT_USAGE))
 }
 
 /// Creates a file that must not exist yet.

@@ -22,6 +22,11 @@ pub use dates::{DateFormat, Form};
 /// The language whose catalogue lists the keys.
 pub const SCHEMA_LANGUAGE: &str = "en";
 
+/// Keys only the pages of a multilingual site show (the language menu, the notes on what is not
+/// translated): a language may lack them unless site.toml's `languages` lists it.
+pub const MULTILINGUAL_KEYS: &[&str] =
+    &["language_name", "languages_label", "link_untranslated", "profile_untranslated"];
+
 /// Keys whose strings `search.js` shows: written into the search page, not used by templates.
 pub const JS_PREFIX: &str = "js_";
 
@@ -90,6 +95,8 @@ pub struct Catalogue {
     messages: BTreeMap<String, Message>,
     plurals: PluralRules,
     dates: DateFormat,
+    /// Keys of [`MULTILINGUAL_KEYS`] the language has no string for, taken from English.
+    borrowed: Vec<&'static str>,
 }
 
 impl fmt::Debug for Catalogue {
@@ -187,6 +194,15 @@ impl Catalogue {
                 }
             }
         }
+        // the strings only a multilingual site shows: a site of one language whose own
+        // catalogue predates them still builds (site.toml's `languages` requires them)
+        let mut borrowed = Vec::new();
+        for key in MULTILINGUAL_KEYS {
+            if let (false, Some(english)) = (messages.contains_key(*key), schema.get(*key)) {
+                messages.insert(key.to_string(), english.clone());
+                borrowed.push(*key);
+            }
+        }
         let missing: Vec<&str> = schema.keys().filter(|k| !messages.contains_key(*k)).map(String::as_str).collect();
         if !missing.is_empty() {
             errors.push(missing_strings(language, &missing, language_at));
@@ -195,7 +211,12 @@ impl Catalogue {
             return Err(errors);
         }
         let dates = DateFormat::new(language);
-        Ok(Catalogue { language: language.to_string(), messages, plurals, dates })
+        Ok(Catalogue { language: language.to_string(), messages, plurals, dates, borrowed })
+    }
+
+    /// The keys of [`MULTILINGUAL_KEYS`] this language has no string for (shown in English).
+    pub fn borrowed(&self) -> &[&'static str] {
+        &self.borrowed
     }
 
     /// The catalogue of a language from the theme alone (tests, tools).

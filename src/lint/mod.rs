@@ -25,6 +25,8 @@ pub const RULES: &[(&str, Code)] = &[
     ("unlisted_actor", Code::UnlistedActor),
     ("unmentioned_actor", Code::UnmentionedActor),
     ("heading_skip", Code::HeadingSkip),
+    ("missing_translation", Code::UntranslatedExplainer),
+    ("outdated_translation", Code::OutdatedTranslation),
 ];
 
 /// The longest summary, in characters, before `long_summary` fires.
@@ -43,6 +45,57 @@ pub fn lint(site: &Site<'_>, today: NaiveDate) -> Vec<Diagnostic> {
         .flat_map_iter(|e| lint_explainer(site, e, today))
         .filter(|d| config.is_on(d.code))
         .collect();
+    crate::diagnostics::sort(&mut found);
+    found
+}
+
+/// The findings about the versions of explainers in a multilingual site (`sites`: one per
+/// language, the default first): each explainer of the default language that another language
+/// has no version of (`missing_translation`), and each version whose original changed after it
+/// (`outdated_translation`, comparing `updated:`, else `date:`), as warnings.
+pub fn translations(sites: &[Site<'_>]) -> Vec<Diagnostic> {
+    let Some((default, others)) = sites.split_first() else { return Vec::new() };
+    let config = &default.config.lint;
+    let changed = |e: &Explainer<'_>| e.meta.updated.unwrap_or(e.meta.date).max(e.meta.date);
+    let mut found = Vec::new();
+    for site in others {
+        let language = &site.config.language;
+        let versions: std::collections::HashMap<&str, &Explainer<'_>> =
+            site.explainers.iter().map(|e| (e.file.rel.as_str(), e)).collect();
+        for original in &default.explainers {
+            let Some(version) = versions.get(original.file.rel.as_str()) else {
+                let name = original.file.path.strip_suffix(".md").unwrap_or(&original.file.path);
+                let message = format!("this explainer has no version in `{language}`");
+                let help = format!(
+                    "translate it into {name}.{language}.md, or turn the rule off: `[lint] missing_translation = false`"
+                );
+                found.push(
+                    Diagnostic::warning(message)
+                        .code(Code::UntranslatedExplainer)
+                        .in_file(&original.file.path)
+                        .with_help(help),
+                );
+                continue;
+            };
+            let (original_changed, version_changed) = (changed(original), changed(version));
+            if original_changed > version_changed {
+                let message = format!(
+                    "its original {} changed on {}, after this version in `{language}` ({})",
+                    original.file.path,
+                    original_changed.machine(),
+                    version_changed.machine()
+                );
+                let help = "bring the translation up to date and set its `updated:` to the day you did";
+                found.push(
+                    Diagnostic::warning(message)
+                        .code(Code::OutdatedTranslation)
+                        .in_file(&version.file.path)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    found.retain(|d| config.is_on(d.code));
     crate::diagnostics::sort(&mut found);
     found
 }

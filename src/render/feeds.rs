@@ -139,12 +139,30 @@ fn last_modified(site: &Site<'_>, kind: &PageKind, site_latest: Option<Date>) ->
 pub fn sitemap(site: &Site<'_>, part: usize) -> Vec<u8> {
     let whole_site = site_latest(site);
     let mut xml = document();
-    start(&mut xml, "urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
+    match &site.translations {
+        // a multilingual site: each page lists its versions in every language
+        Some(_) => start(
+            &mut xml,
+            "urlset",
+            &[
+                ("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"),
+                ("xmlns:xhtml", "http://www.w3.org/1999/xhtml"),
+            ],
+        ),
+        None => start(&mut xml, "urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]),
+    }
     for page in site.pages.iter().filter(|p| p.kind.in_sitemap()).skip(part * SITEMAP_URLS).take(SITEMAP_URLS) {
         start(&mut xml, "url", &[]);
         text_element(&mut xml, "loc", &site.urls.absolute(&page.path));
         if let Some(date) = last_modified(site, &page.kind, whole_site) {
             text_element(&mut xml, "lastmod", &date.rfc3339());
+        }
+        if let Some(translations) = &site.translations {
+            for version in translations.versions(&page.path) {
+                let url = version.urls.absolute(&page.path);
+                let attributes = [("rel", "alternate"), ("hreflang", version.tag.as_str()), ("href", url.as_str())];
+                empty(&mut xml, "xhtml:link", &attributes);
+            }
         }
         end(&mut xml, "url");
     }
@@ -157,13 +175,20 @@ pub fn sitemap_index(site: &Site<'_>, parts: usize) -> Vec<u8> {
     let lastmod = site_latest(site).map(|date| date.rfc3339());
     let mut xml = document();
     start(&mut xml, "sitemapindex", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
-    for part in 1..=parts {
-        start(&mut xml, "sitemap", &[]);
-        text_element(&mut xml, "loc", &site.urls.absolute(&format!("sitemap-{part}.xml")));
-        if let Some(date) = &lastmod {
-            text_element(&mut xml, "lastmod", date);
+    // a multilingual site's index lists every language's files, the default's first
+    let files: Vec<(&crate::urls::Urls, usize)> = match &site.translations {
+        Some(translations) => translations.languages.iter().map(|l| (&l.urls, l.sitemap_parts)).collect(),
+        None => vec![(&site.urls, parts)],
+    };
+    for (urls, parts) in files {
+        for part in 1..=parts {
+            start(&mut xml, "sitemap", &[]);
+            text_element(&mut xml, "loc", &urls.absolute(&format!("sitemap-{part}.xml")));
+            if let Some(date) = &lastmod {
+                text_element(&mut xml, "lastmod", date);
+            }
+            end(&mut xml, "sitemap");
         }
-        end(&mut xml, "sitemap");
     }
     end(&mut xml, "sitemapindex");
     finish(xml)

@@ -142,6 +142,9 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
             let value_start = start.start + tag_start + prefix.len();
             let value_len = html.text[value_start..].find('"').unwrap_or(0);
             edits.push(Edit { at: value_start..value_start + value_len, with: Replacement::Href { link: index } });
+            if let Some(language) = resolved.language.as_deref().filter(|_| !link.is_image) {
+                language_edits(html, link, language, value_start + value_len + 1, d, &mut edits);
+            }
             if link.is_image && resolved.href.is_some() {
                 // a local image: after the closing quote of `src`
                 let after = value_start + value_len + 1;
@@ -157,6 +160,27 @@ fn edits(body: &ParsedBody<'_>, d: &Decorations<'_>) -> Vec<Edit> {
     }
     edits.sort_unstable_by_key(|edit| edit.at.start);
     edits
+}
+
+/// A link to a page in another language (the default, which has the page this language
+/// lacks): `hreflang` after its `href`, whose closing quote is at `after_href`, and after the
+/// link, in an explainer, the catalogue's note that the page is not translated.
+fn language_edits(
+    html: &crate::markdown::BodyHtml,
+    link: &crate::markdown::LinkRef<'_>,
+    language: &str,
+    after_href: usize,
+    d: &Decorations<'_>,
+    edits: &mut Vec<Edit>,
+) {
+    edits.push(Edit { at: after_href..after_href, with: Replacement::Owned(format!(" hreflang=\"{language}\"")) });
+    let Some(site) = d.site else { return };
+    let end = html.of_events(link.end_event_index..link.end_event_index + 1);
+    let Some(close) = html.text[end.clone()].find("</a>").map(|i| end.start + i + "</a>".len()) else { return };
+    let mut note = String::from(" <span class=\"lang-note\">");
+    escape_html_body_text(&mut note, &site.config.i18n.word("link_untranslated")).expect("writing to a String");
+    note.push_str("</span>");
+    edits.push(Edit { at: close..close, with: Replacement::Owned(note) });
 }
 
 /// An image of the site alone in its paragraph (`<p><img … /></p>`) becomes a figure: its title, taken off
@@ -390,6 +414,7 @@ mod tests {
                 citation: None,
                 as_text: false,
                 image: None,
+                language: None,
             },
             ResolvedLink::UNCHANGED,
             ResolvedLink {
@@ -398,6 +423,7 @@ mod tests {
                 citation: None,
                 as_text: false,
                 image: None,
+                language: None,
             },
         ];
         let html = body_html(&body, &links);
@@ -416,6 +442,7 @@ mod tests {
             citation: None,
             as_text: false,
             image: None,
+            language: None,
         };
         let html = body_html(&body, &[to("/site/x/"), to("other@example.org"), to("/site/i.png")]);
         assert_eq!(
@@ -436,6 +463,7 @@ mod tests {
             citation: None,
             as_text: false,
             image,
+            language: None,
         };
         let links = [local("/s/k.png", Some((800, 600))), local("/s/c.png", None), ResolvedLink::UNCHANGED];
         assert_eq!(
@@ -457,6 +485,7 @@ mod tests {
             citation: Some((1, "Wire".into())),
             as_text: false,
             image: None,
+            language: None,
         };
         let html = body_html(&body, &[ResolvedLink::UNCHANGED, citation]);
         assert_eq!(html, "<p><img src=\"i.png\" alt=\"see 1\" /></p>\n");
@@ -471,6 +500,7 @@ mod tests {
             citation: Some((1, "A \"wire\" story".into())),
             as_text: false,
             image: None,
+            language: None,
         }];
         let html = body_html(&body, &links);
         assert_eq!(

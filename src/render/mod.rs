@@ -353,6 +353,7 @@ impl Renderer<'_, '_> {
         }
         breadcrumbs.extend(extras.trail);
         let permalink = urls.absolute(&page.path);
+        let (translations, x_default) = self.translations(&page.path);
         let mut feeds = vec![Link { title: site.config.title.clone(), href: urls.href("atom.xml") }];
         feeds.extend(extras.feed);
         let mut json_ld = extras.json_ld;
@@ -374,9 +375,45 @@ impl Renderer<'_, '_> {
             json_ld: if json_ld.is_empty() { String::new() } else { jsonld::script(json_ld) },
             image: extras.image,
             has_code: false,
+            translations,
+            x_default,
+            untranslated: extras.untranslated,
             title,
             description,
         }
+    }
+
+    /// The default language, when `profile` is its file shown in another language for want of
+    /// a version in it ([`PageMeta::untranslated`]); empty otherwise.
+    fn untranslated(&self, profile: Option<&crate::assemble::Profile<'_>>) -> String {
+        match profile {
+            Some(p) if crate::assemble::is_fallback(self.site, p.file) => {
+                self.site.config.default_language().to_string()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The versions of the page at `path` in every language, and the default language's URL
+    /// (`x-default`); none in a site of one language, or for a page no other language has.
+    fn translations(&self, path: &str) -> (Vec<TranslationLink>, String) {
+        let Some(table) = &self.site.translations else { return (Vec::new(), String::new()) };
+        let versions = table.versions(path);
+        let links: Vec<TranslationLink> = versions
+            .iter()
+            .map(|l| TranslationLink {
+                lang: l.tag.clone(),
+                name: l.name.clone(),
+                href: l.urls.href(path),
+                url: l.urls.absolute(path),
+                current: l.tag == self.site.config.language,
+            })
+            .collect();
+        let x_default = match versions.first() {
+            Some(l) if l.tag == self.site.config.default_language() => l.urls.absolute(path),
+            _ => String::new(),
+        };
+        (links, x_default)
     }
 
     fn cards(&self, ids: &[usize]) -> Result<Vec<&CardValue>, Diagnostic> {
@@ -614,6 +651,7 @@ impl Renderer<'_, '_> {
                         href: site.urls.href(&crate::urls::feed_path(&t.path)),
                     }),
                     json_ld: vec![jsonld::collection_page(&t.title, &site.urls.absolute(&page.path), &description)],
+                    untranslated: self.untranslated(t.profile.as_ref()),
                     ..PageExtras::default()
                 };
                 let mut meta = self.meta(page, "topic", "topics", title, description, extras);
@@ -708,6 +746,7 @@ impl Renderer<'_, '_> {
                         href: site.urls.href(&crate::urls::feed_path(&a.path)),
                     }),
                     json_ld: vec![jsonld::profile_page(site, a, &site.urls.absolute(&page.path))],
+                    untranslated: self.untranslated(a.profile.as_ref()),
                     ..PageExtras::default()
                 };
                 let mut meta = self.meta(page, "actor", "actors", title, description, extras);

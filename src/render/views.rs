@@ -74,6 +74,31 @@ pub struct PageMeta {
     pub image: Option<ImageView>,
     /// Whether the page holds highlighted code (the default theme links `syntax.css` only then).
     pub has_code: bool,
+    /// In a multilingual site: every language's version of this page, this one included, in the
+    /// order of `languages` (for `<link rel="alternate" hreflang>` and the language menu); empty
+    /// when the page has no version in another language.
+    pub translations: Vec<TranslationLink>,
+    /// The absolute URL of the default language's version, for `hreflang="x-default"`; empty
+    /// when `translations` is.
+    pub x_default: String,
+    /// On a page of an actor or topic shown in the default language for want of a version in
+    /// the page's language: that language (`en`), for the note and the text's `lang`; empty
+    /// otherwise.
+    pub untranslated: String,
+}
+
+/// A version of a page in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationLink {
+    /// Its language tag: `fr`.
+    pub lang: String,
+    /// The language's own name: `Français`.
+    pub name: String,
+    pub href: String,
+    /// Its absolute URL.
+    pub url: String,
+    /// Whether it is the page itself.
+    pub current: bool,
 }
 
 /// An image for social cards: its absolute URL and, when known, its size in pixels.
@@ -87,7 +112,7 @@ pub struct ImageView {
 impl ImageView {
     pub fn of(site: &Site<'_>, image: &crate::assemble::SocialImage) -> ImageView {
         ImageView {
-            url: site.urls.absolute(&image.path),
+            url: site.urls.asset_absolute(&image.path),
             width: image.size.map(|(w, _)| w),
             height: image.size.map(|(_, h)| h),
         }
@@ -108,6 +133,8 @@ pub struct PageExtras {
     /// Breadcrumbs after the home page (and after Topics or Actors): the sections a page is in.
     pub trail: Vec<Link>,
     pub image: Option<ImageView>,
+    /// An actor's or topic's profile shown in the default language (see [`PageMeta::untranslated`]).
+    pub untranslated: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -643,7 +670,7 @@ pub fn site_view(site: &Site<'_>) -> SiteView {
         assets: crate::publish::fingerprint::assets(
             site.static_files,
             site.config.publish.fingerprint,
-            urls.base_path(),
+            urls.root_path(),
         ),
     }
 }

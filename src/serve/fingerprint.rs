@@ -456,6 +456,8 @@ pub fn fingerprints(site: &Site<'_>, global: u64, versions: &FileVersions, shown
         anchor_checks: _,
         // what was left out is not in the site; this counts it for `build`'s summary
         schedule: _,
+        // multilingual sites are built whole, without fingerprints (`pipeline::run_languages`)
+        translations: _,
         explainers,
         actors,
         topics,

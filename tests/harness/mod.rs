@@ -453,3 +453,28 @@ impl Site {
 pub fn result_links(result: &serde_json::Value) -> Vec<String> {
     result["results"].as_array().unwrap().iter().map(|r| r["u"].as_str().unwrap().to_string()).collect()
 }
+
+impl Site {
+    /// [`Site::run_search_engine`] on the index in `folder` of the output (`fr/` for the French
+    /// pages of a multilingual site, `""` for the default language's): the links of every
+    /// result, per query, sorted.
+    pub fn search_in(&self, folder: &str, queries: &[&str]) -> Vec<Vec<String>> {
+        use std::io::Write as _;
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut child = Command::new("node")
+            .arg(root.join("tests/browser/search-engine.js"))
+            .arg(self.public().join("search.js"))
+            .arg(self.public().join(folder).join("search/index"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node runs (CI installs it)");
+        child.stdin.take().unwrap().write_all(serde_json::to_string(queries).unwrap().as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let mut links: Vec<Vec<String>> = results.iter().map(result_links).collect();
+        links.iter_mut().for_each(|l| l.sort());
+        links
+    }
+}
