@@ -275,6 +275,15 @@ fn zola_translations_are_written_beside_the_pages_they_translate() {
     // a link to a translation names the page it translates: it leads to the version in the
     // linking page's language
     assert!(lima.contains("[les manœuvres](drills/index.md)"), "{lima}");
+    // and the site builds in both languages
+    let build = site.build_ok();
+    assert!(!build.stderr.contains("error"), "{}", build.stderr);
+    let page = site.read("fr/blog/lima/index.html");
+    assert!(page.contains("href=\"/fr/blog/drills/\""), "the French version of the bundle:\n{page}");
+    assert!(page.contains("hreflang=\"en\" href=\"https://example.org/blog/lima/\""), "{page}");
+    assert!(site.read("fr/blog/rencontre-de-lima/index.html").contains("http-equiv=\"refresh\""));
+    assert!(site.exists("fr/blog/tribune/index.html") && !site.exists("blog/tribune/index.html"));
+    assert!(site.exists("blog/drills/map.png") && !site.exists("fr/blog/drills/map.png"), "bundle files once");
 }
 
 #[test]
