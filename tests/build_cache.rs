@@ -122,12 +122,32 @@ fn a_rebuild_that_changes_nothing_writes_nothing() {
     let second = site.build_ok();
     assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
     let before = stamps(&site.public());
-    let parses = stamps(&site.root.join(".dossier-cache"))[FILE_PARSES];
+    let cache = stamps(&site.root.join(".dossier-cache"));
     site.build_ok();
     let fourth = site.build_ok();
     assert_eq!(rendered(&fourth), Some(0), "{}", fourth.stdout);
     assert_eq!(stamps(&site.public()), before, "every file of the output is the one the second build left");
-    assert_eq!(stamps(&site.root.join(".dossier-cache"))[FILE_PARSES], parses, "the parse cache is not written again");
+    let now = stamps(&site.root.join(".dossier-cache"));
+    assert_eq!(now[FILE_PARSES], cache[FILE_PARSES], "the parse cache is not written again");
+    assert_eq!(now["build.bin"], cache["build.bin"], "nor is the build cache");
+}
+
+#[test]
+fn a_rebuild_that_changes_nothing_says_what_the_build_before_said() {
+    let site = Site::fixture("build-cache");
+    site.write("content/articles/warned.md", WARNED);
+    // an alias: its redirect page and `[publish]` files come from the cache's record
+    let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+    site.write("content/articles/chips.md", &text.replacen("title:", "aliases: [\"/2025/old-chips/\"]\ntitle:", 1));
+    let first = site.build_ok();
+    assert_eq!(diagnostics(&first).len(), 3, "{}", first.stderr);
+    let second = cached_equals_cold(&site, "nothing");
+    assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
+    assert_eq!(diagnostics(&second), diagnostics(&first), "the warnings the build before recorded");
+    assert!(site.exists("2025/old-chips/index.html"));
+    // the summary line counts the same pages and search files
+    let summary = |run: &Run| run.stdout.split(" pages").next().unwrap().to_string();
+    assert_eq!(summary(&second), summary(&first));
 }
 
 const FILE_PARSES: &str = "parse.bin";
@@ -167,8 +187,11 @@ fn a_rebuild_takes_the_parse_of_unchanged_files_from_the_cache() {
     let site = Site::fixture("build-cache");
     site.build_ok();
     // entries under the right key and versions are trusted: the poison shows, so the parse
-    // of an unchanged file does come from the cache
+    // of an unchanged file does come from the cache (one file is edited: a build of the very
+    // site the cache recorded parses nothing at all)
     assert!(poison_parses(&site, None));
+    let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+    site.write("content/articles/chips.md", &text.replace("Three tiers", "Three tiers (revised)"));
     let poisoned = site.build();
     assert!(poisoned.code != 0, "each file with another's parse: {}", poisoned.stderr);
     // the same entries under another key (another dossier, other parse options) are not used
@@ -360,6 +383,7 @@ const SENTENCES: &[&str] = &[
     "![The chart](/img/chart.svg)",
     "## Next steps",
     "<span class=\"note\" onclick=\"x()\">A raw note.</span>",
+    "Minister Wang met the delegation.",
 ];
 const ACTORS: &[&str] = &["he-lifeng", "Scott Bessent", "Wang Wentao", "Commerce Department"];
 const TOPICS: &[&str] = &["Trade", "Export controls", "Rare earths"];
@@ -392,7 +416,8 @@ enum Edit {
     FixtureTitle {
         title: usize,
     },
-    /// An actor profile (Wang Wentao), written with a role, or removed.
+    /// An actor profile (Wang Wentao), written with a role (and for one of them an alias, which
+    /// a sentence names), or removed.
     Actor {
         role: Option<usize>,
     },
@@ -428,6 +453,8 @@ enum Edit {
     /// The parse cache as another dossier (or one with other parse options) leaves it: under
     /// another key, each entry holding another file's parse, which must not be used.
     OtherParseKey,
+    /// No edit: a build of the very site the cache recorded.
+    Nothing,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -462,6 +489,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => Just(Edit::Undo),
         1 => (0..3usize, any::<bool>()).prop_map(|(raw_html, search)| Edit::ParseConfig { raw_html, search }),
         1 => Just(Edit::OtherParseKey),
+        1 => Just(Edit::Nothing),
     ]
 }
 
@@ -511,8 +539,9 @@ fn apply(site: &Site, edit: &Edit) {
             Some(role) => site.write(
                 "content/actors/wang-wentao.md",
                 &format!(
-                    "---\nname: Wang Wentao\nkind: person\nrole: {}\n---\n\nCommerce minister.\n",
-                    ["Minister", "Negotiator", "Former minister"][*role]
+                    "---\nname: Wang Wentao\nkind: person\nrole: {}\n{}---\n\nCommerce minister.\n",
+                    ["Minister", "Negotiator", "Former minister"][*role],
+                    if *role == 1 { "aliases: [Minister Wang]\n" } else { "" }
                 ),
             ),
             None => {
@@ -599,6 +628,7 @@ fn apply(site: &Site, edit: &Edit) {
                 poison_parses(site, Some(key ^ 1));
             }
         }
+        Edit::Nothing => {}
     }
 }
 
