@@ -145,7 +145,7 @@ fn run_with(
     let resized = images(&options.root, &loaded.config, &mut loaded.static_files, &mut diagnostics);
     crate::publish::fingerprint::add_copies(loaded.config.publish.fingerprint, &mut loaded.static_files);
     let loaded = Loaded { images_resized: resized, ..Loaded::from_site(loaded) };
-    let persist = persisted.map(|p| Persist::new(p, options, &loaded));
+    let persist = persisted.map(|p| Persist::new(p, options, &loaded, diagnostics.len()));
     let load_time = started.elapsed();
     // `build` of the very site its build cache recorded: nothing to parse, assemble or render
     let mut persist = persist;
@@ -221,8 +221,6 @@ fn stages<'s>(
     mut persist: Option<Persist<'_>>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let mut timings = Timings { load: load_time, ..Timings::default() };
-    // what loading reported: the build cache records only what comes after
-    let from_load = diagnostics.len();
 
     // parse: each file on its own, in parallel; with a cache, only those not parsed before
     let started = Instant::now();
@@ -233,24 +231,10 @@ fn stages<'s>(
     let version = warm.as_ref().map(|w| w.files.templates_version);
     let templates = compile(&sources, templates, version, &mut diagnostics);
 
-    // assemble: the one immutable site; its errors stop the run. `build` takes what its build
-    // cache derived from unchanged text
+    // assemble: the one immutable site; its errors stop the run
     let started = Instant::now();
-    let mut persisted_assembly = persist.as_mut().map(Persist::assemble_cache);
-    let assembled = assemble::assemble(
-        sources.config,
-        parsed,
-        sources.static_files,
-        AssembleOptions {
-            include_drafts: options.include_drafts,
-            include_future: options.include_future,
-            today: options.today.unwrap_or_else(|| Utc::now().date_naive()),
-        },
-        warm.as_mut().map(|w| w.assembly.for_run(loaded)).or(persisted_assembly.as_mut()),
-    );
-    if let (Some(persist), Some(cache)) = (persist.as_mut(), persisted_assembly) {
-        persist.derived = cache.into_derived();
-    }
+    let cache = warm.as_mut().map(|w| w.assembly.for_run(loaded));
+    let assembled = assemble_site(&sources, parsed, options, cache, persist.as_mut());
     timings.assemble = started.elapsed();
     let site = match assembled {
         Ok((site, warnings)) => {
@@ -315,9 +299,7 @@ fn stages<'s>(
     let removed = match (warm, persist) {
         (Some(warm), _) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
         (None, Some(persist)) => {
-            let warnings = diagnostics[from_load..].to_vec();
-            let outcome = build_cache::Outcome::new(page_count, warnings, &schedule, &redirects);
-            persist.record(fingerprints.unwrap_or_default(), ids, outcome);
+            persist.record(fingerprints.unwrap_or_default(), ids, &diagnostics, (page_count, &schedule, &redirects));
             end(site, options.ends_process)
         }
         (None, None) => end(site, options.ends_process),
@@ -419,6 +401,27 @@ fn parse<'s>(
     parsed.failed.extend(sources.unreadable.iter().cloned());
     diagnostics.extend(parse_diagnostics);
     parsed
+}
+
+/// Assemble: with `serve`'s cache (`cache`), or with what `build`'s build cache derived from
+/// the text at the last build (`persist`, which then holds what this run derived).
+fn assemble_site<'s>(
+    sources: &Sources<'s>,
+    parsed: ParsedSite<'s>,
+    options: &PipelineOptions,
+    cache: Option<&mut AssembleCache<'s>>,
+    persist: Option<&mut Persist<'_>>,
+) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
+    let options =
+        AssembleOptions { include_drafts: options.include_drafts, include_future: options.include_future, today };
+    let Some(persist) = persist else {
+        return assemble::assemble(sources.config, parsed, sources.static_files, options, cache);
+    };
+    let mut derived = persist.assemble_cache();
+    let assembled = assemble::assemble(sources.config, parsed, sources.static_files, options, Some(&mut derived));
+    persist.derived = derived.into_derived();
+    assembled
 }
 
 /// Compiles the templates into `slot`, unless it holds those of `version` (the version of the
@@ -540,10 +543,13 @@ struct Persist<'p> {
     /// Output files [`Persist::unchanged`] kept before it found that it could not keep them all:
     /// kept once, not again.
     kept: rustc_hash::FxHashSet<String>,
+    /// How many diagnostics loading reported: the outcome recorded holds those after them
+    /// (loading is done again by every build).
+    from_load: usize,
 }
 
 impl<'p> Persist<'p> {
-    fn new(persisted: &'p mut Persisted, options: &PipelineOptions, loaded: &Loaded) -> Persist<'p> {
+    fn new(persisted: &'p mut Persisted, options: &PipelineOptions, loaded: &Loaded, from_load: usize) -> Persist<'p> {
         let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
         let key = build_cache::key(
             &format!("{:?}", loaded.config),
@@ -577,7 +583,7 @@ impl<'p> Persist<'p> {
         let parse_key = build_cache::parses::key(&ParseOptions::new(&loaded.config, &loaded.templates));
         let (now, parses) = (&mut persisted.now, persisted.parses.as_mut());
         let kept = rustc_hash::FxHashSet::default();
-        Persist { key, global, versions, site, previous, now, parses, parse_key, derived, kept }
+        Persist { key, global, versions, site, previous, now, parses, parse_key, derived, kept, from_load }
     }
 
     /// The outcome of the last successful build, when this run builds the very same site (the
@@ -664,9 +670,18 @@ impl<'p> Persist<'p> {
     }
 
     /// A successful run: what to record once its pages are written.
-    fn record(self, fingerprints: Fingerprints, ids: RenderedIds, mut outcome: build_cache::Outcome) {
-        // the cache's own warnings are about this run's cache, not the site
-        outcome.warnings.retain(|d| d.code != crate::diagnostics::Code::BuildCache);
+    /// `diagnostics` are all the run's; `(pages, schedule, redirects)` what else it reports.
+    fn record(
+        self,
+        fingerprints: Fingerprints,
+        ids: RenderedIds,
+        diagnostics: &[Diagnostic],
+        (pages, schedule, redirects): (usize, &Schedule, &[crate::publish::Redirect]),
+    ) {
+        // after loading's, but the cache's own: they are about this run's cache, not the site
+        let warnings = diagnostics.get(self.from_load..).unwrap_or_default().iter();
+        let warnings = warnings.filter(|d| d.code != crate::diagnostics::Code::BuildCache).cloned().collect();
+        let outcome = build_cache::Outcome::new(pages, warnings, schedule, redirects);
         let derived = self.derived;
         *self.now = Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids, derived, outcome });
     }

@@ -364,6 +364,34 @@ fn a_page_changed_in_the_output_by_hand_is_rendered_again() {
 }
 
 #[test]
+fn a_page_changed_by_hand_in_both_folders_is_rendered_again_and_the_others_kept_once() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    site.build_ok();
+    // the page in the output and in the output before last: neither can stand for it, so a
+    // build of the same site renders it after all, and keeps every other page once
+    let previous = site.root.join(".public.dossier-previous/articles/chips/index.html");
+    assert!(previous.is_file(), "the output before last holds the page");
+    for page in [site.public().join("articles/chips/index.html"), previous] {
+        std::fs::write(&page, "edited by hand").unwrap();
+    }
+    let run = cached_equals_cold(&site, "editing both folders by hand");
+    assert_eq!(rendered(&run), Some(1), "{}", run.stdout);
+    assert!(site.read("articles/chips/index.html").contains("The chip rules"));
+    // each page once in the output's manifest
+    let manifest = std::fs::read_to_string(site.root.join(".public.dossier-manifest")).unwrap();
+    let mut paths: Vec<&str> = manifest.lines().filter_map(|l| l.rsplit_once(' ').map(|(_, p)| p)).collect();
+    let all = paths.len();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), all, "a path listed twice:\n{manifest}");
+    assert!(paths.contains(&"articles/chips/index.html"));
+    // what the build recorded holds: the next build renders nothing
+    let next = site.build_ok();
+    assert_eq!(rendered(&next), Some(0), "{}", next.stdout);
+}
+
+#[test]
 fn init_keeps_the_cache_out_of_git() {
     let site = Site::empty();
     site.run(&["init", "new-site"]).assert_success();
