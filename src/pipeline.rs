@@ -149,8 +149,17 @@ fn run_with(
         // every language, whole, without the build cache (see `run_languages`)
         return run_languages(options, &loaded, diagnostics, started.elapsed(), sink);
     }
-    let persist = persisted.map(|p| Persist::new(p, options, &loaded));
+    let persist = persisted.map(|p| Persist::new(p, options, &loaded, diagnostics.len()));
     let load_time = started.elapsed();
+    // `build` of the very site its build cache recorded: nothing to parse, assemble or render
+    let mut persist = persist;
+    if let Some(rendered) = persist.as_mut().and_then(|p| p.unchanged(&loaded, &mut diagnostics, sink)) {
+        if options.ends_process {
+            std::mem::forget(loaded);
+        }
+        let timings = Timings { load: load_time, ..Timings::default() };
+        return Ok(Rendered { timings, warnings: sorted(diagnostics), ..rendered });
+    }
     let mut templates = None;
     let result =
         stages(options, &loaded, loaded.sources(), diagnostics, load_time, sink, &mut templates, None, persist);
@@ -235,18 +244,8 @@ fn stages<'s>(
 
     // assemble: the one immutable site; its errors stop the run
     let started = Instant::now();
-    let assembled = assemble::assemble(
-        sources.config,
-        parsed,
-        sources.static_files,
-        AssembleOptions {
-            include_drafts: options.include_drafts,
-            include_future: options.include_future,
-            today: options.today.unwrap_or_else(|| Utc::now().date_naive()),
-        },
-        warm.as_mut().map(|w| w.assembly.for_run(loaded)),
-        None,
-    );
+    let cache = warm.as_mut().map(|w| w.assembly.for_run(loaded));
+    let assembled = assemble_site(&sources, parsed, options, cache, persist.as_mut());
     timings.assemble = started.elapsed();
     let site = match assembled {
         Ok((site, warnings)) => {
@@ -311,7 +310,7 @@ fn stages<'s>(
     let removed = match (warm, persist) {
         (Some(warm), _) => warm.record(site, fingerprints.unwrap_or_default(), ids, loaded),
         (None, Some(persist)) => {
-            persist.record(fingerprints.unwrap_or_default(), ids);
+            persist.record(fingerprints.unwrap_or_default(), ids, &diagnostics, (page_count, &schedule, &redirects));
             end(site, options.ends_process)
         }
         (None, None) => end(site, options.ends_process),
@@ -588,6 +587,27 @@ fn parse<'s>(
     parsed
 }
 
+/// Assemble: with `serve`'s cache (`cache`), or with what `build`'s build cache derived from
+/// the text at the last build (`persist`, which then holds what this run derived).
+fn assemble_site<'s>(
+    sources: &Sources<'s>,
+    parsed: ParsedSite<'s>,
+    options: &PipelineOptions,
+    cache: Option<&mut AssembleCache<'s>>,
+    persist: Option<&mut Persist<'_>>,
+) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
+    let options =
+        AssembleOptions { include_drafts: options.include_drafts, include_future: options.include_future, today };
+    let Some(persist) = persist else {
+        return assemble::assemble(sources.config, parsed, sources.static_files, options, cache, None);
+    };
+    let mut derived = persist.assemble_cache();
+    let assembled = assemble::assemble(sources.config, parsed, sources.static_files, options, Some(&mut derived), None);
+    persist.derived = derived.into_derived();
+    assembled
+}
+
 /// Compiles the templates into `slot`, unless it holds those of `version` (the version of the
 /// template files a cache read; none without a cache). Their errors go to `diagnostics` at
 /// every run.
@@ -699,10 +719,21 @@ struct Persist<'p> {
     previous: Option<build_cache::Pages>,
     now: &'p mut Option<build_cache::Now>,
     parses: Option<&'p mut build_cache::parses::Cache>,
+    /// The key of this run's parse (`build_cache::parses::key`): assembly's derived data is
+    /// kept under it too.
+    parse_key: u64,
+    /// What assembly derived: the last build's until assembly, then this run's.
+    derived: assemble::Derived,
+    /// Output files [`Persist::unchanged`] kept before it found that it could not keep them all:
+    /// kept once, not again.
+    kept: rustc_hash::FxHashSet<String>,
+    /// How many diagnostics loading reported: the outcome recorded holds those after them
+    /// (loading is done again by every build).
+    from_load: usize,
 }
 
 impl<'p> Persist<'p> {
-    fn new(persisted: &'p mut Persisted, options: &PipelineOptions, loaded: &Loaded) -> Persist<'p> {
+    fn new(persisted: &'p mut Persisted, options: &PipelineOptions, loaded: &Loaded, from_load: usize) -> Persist<'p> {
         let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
         let key = build_cache::key(
             &format!("{:?}", loaded.config),
@@ -729,8 +760,65 @@ impl<'p> Persist<'p> {
             std::hash::Hash::hash(&versions_of(&versions, file), &mut site);
         }
         let site = std::hash::Hasher::finish(&site);
-        let previous = persisted.previous.take().and_then(|stored| stored.pages_for(&key));
-        Persist { key, global, versions, site, previous, now: &mut persisted.now, parses: persisted.parses.as_mut() }
+        let mut previous = persisted.previous.take();
+        // assembly's derived data is checked item by item, whatever the key (see `Derived`)
+        let derived = previous.as_mut().map(|p| std::mem::take(&mut p.derived)).unwrap_or_default();
+        let previous = previous.and_then(|stored| stored.pages_for(&key));
+        let parse_key = build_cache::parses::key(&ParseOptions::new(&loaded.config, &loaded.templates));
+        let (now, parses) = (&mut persisted.now, persisted.parses.as_mut());
+        let kept = rustc_hash::FxHashSet::default();
+        Persist { key, global, versions, site, previous, now, parses, parse_key, derived, kept, from_load }
+    }
+
+    /// The outcome of the last successful build, when this run builds the very same site (the
+    /// same key and files: `site`, which is what every page is made of), the parse cache holds
+    /// this run's parses (so that it is not left damaged or stale by a run that does not parse),
+    /// and `sink` keeps every page and search file as that build recorded them: then nothing is
+    /// parsed, assembled or rendered, and the build cache is not written again. Otherwise the
+    /// run goes on as usual, and the files kept here are not kept again. `diagnostics` (what
+    /// loading reported) gets the warnings recorded after it.
+    fn unchanged(&mut self, loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>, sink: &dyn Sink) -> Option<Rendered> {
+        let previous = self.previous.as_ref().filter(|p| p.site == self.site)?;
+        let outcome = &previous.outcome;
+        let schedule = outcome.schedule()?;
+        let parses_current = self.parses.as_ref().is_some_and(|c| c.has_key(self.parse_key));
+        if !parses_current || outcome.pages != previous.pages.len() || outcome.pages == 0 {
+            return None;
+        }
+        let files: Vec<(&String, u128)> = previous
+            .search
+            .iter()
+            .map(|(path, hash)| (path, *hash))
+            .chain(previous.pages.iter().map(|(path, &(_, hash))| (path, hash)))
+            .collect();
+        let kept: Vec<bool> =
+            files.par_iter().with_max_len(crate::ITEMS_PER_JOB).map(|(path, hash)| sink.keep(path, *hash)).collect();
+        if kept.iter().any(|k| !k) {
+            self.kept = files.iter().zip(&kept).filter(|(_, k)| **k).map(|((path, _), _)| (*path).clone()).collect();
+            return None;
+        }
+        diagnostics.extend(outcome.warnings.iter().cloned());
+        *self.now = None;
+        Some(Rendered {
+            pages: outcome.pages,
+            rendered: 0,
+            removed: Vec::new(),
+            search_files: previous.search.len(),
+            static_files: Arc::clone(&loaded.static_files),
+            config: Arc::clone(&loaded.config),
+            warnings: Vec::new(),
+            timings: Timings::default(),
+            schedule,
+            external_links: Vec::new(),
+            images_resized: loaded.images_resized,
+            redirects: outcome.redirects(),
+        })
+    }
+
+    /// The assembly cache of this run: what the last build derived, to be checked against this
+    /// run's files.
+    fn assemble_cache<'s>(&mut self) -> AssembleCache<'s> {
+        AssembleCache::from_derived(std::mem::take(&mut self.derived), self.versions.clone(), self.parse_key)
     }
 
     /// Keeps the search index of the last build when the site is the one it was made of, and
@@ -738,7 +826,8 @@ impl<'p> Persist<'p> {
     /// written.
     fn keep_search(&self, sink: &dyn Sink) -> Option<usize> {
         let previous = self.previous.as_ref().filter(|p| p.site == self.site && !p.search.is_empty())?;
-        previous.search.iter().all(|(path, hash)| sink.keep(path, *hash)).then_some(previous.search.len())
+        let kept = |path: &String, hash: u128| self.kept.contains(path) || sink.keep(path, hash);
+        previous.search.iter().all(|(path, hash)| kept(path, *hash)).then_some(previous.search.len())
     }
 
     fn previous_ids(&self) -> Option<&RenderedIds> {
@@ -756,7 +845,7 @@ impl<'p> Persist<'p> {
             .zip(fingerprints.par_iter())
             .with_max_len(crate::ITEMS_PER_JOB)
             .filter(|(_, (path, fp))| match recorded.and_then(|r| r.get(path)) {
-                Some(&(recorded, hash)) if recorded == *fp => !sink.keep(path, hash),
+                Some(&(recorded, hash)) if recorded == *fp => !self.kept.contains(path) && !sink.keep(path, hash),
                 _ => true,
             })
             .map(|(page, _)| page)
@@ -765,8 +854,20 @@ impl<'p> Persist<'p> {
     }
 
     /// A successful run: what to record once its pages are written.
-    fn record(self, fingerprints: Fingerprints, ids: RenderedIds) {
-        *self.now = Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids });
+    /// `diagnostics` are all the run's; `(pages, schedule, redirects)` what else it reports.
+    fn record(
+        self,
+        fingerprints: Fingerprints,
+        ids: RenderedIds,
+        diagnostics: &[Diagnostic],
+        (pages, schedule, redirects): (usize, &Schedule, &[crate::publish::Redirect]),
+    ) {
+        // after loading's, but the cache's own: they are about this run's cache, not the site
+        let warnings = diagnostics.get(self.from_load..).unwrap_or_default().iter();
+        let warnings = warnings.filter(|d| d.code != crate::diagnostics::Code::BuildCache).cloned().collect();
+        let outcome = build_cache::Outcome::new(pages, warnings, schedule, redirects);
+        let derived = self.derived;
+        *self.now = Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids, derived, outcome });
     }
 }
 

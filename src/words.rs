@@ -258,6 +258,7 @@ pub struct WordBag {
     /// The distinct words, one after the other.
     text: String,
     /// Where each word ends in `text`, and its count.
+    #[serde(with = "crate::build_cache::codec::u32_pairs")]
     entries: Vec<(u32, u32)>,
 }
 

@@ -122,12 +122,32 @@ fn a_rebuild_that_changes_nothing_writes_nothing() {
     let second = site.build_ok();
     assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
     let before = stamps(&site.public());
-    let parses = stamps(&site.root.join(".dossier-cache"))[FILE_PARSES];
+    let cache = stamps(&site.root.join(".dossier-cache"));
     site.build_ok();
     let fourth = site.build_ok();
     assert_eq!(rendered(&fourth), Some(0), "{}", fourth.stdout);
     assert_eq!(stamps(&site.public()), before, "every file of the output is the one the second build left");
-    assert_eq!(stamps(&site.root.join(".dossier-cache"))[FILE_PARSES], parses, "the parse cache is not written again");
+    let now = stamps(&site.root.join(".dossier-cache"));
+    assert_eq!(now[FILE_PARSES], cache[FILE_PARSES], "the parse cache is not written again");
+    assert_eq!(now["build.bin"], cache["build.bin"], "nor is the build cache");
+}
+
+#[test]
+fn a_rebuild_that_changes_nothing_says_what_the_build_before_said() {
+    let site = Site::fixture("build-cache");
+    site.write("content/articles/warned.md", WARNED);
+    // an alias: its redirect page and `[publish]` files come from the cache's record
+    let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+    site.write("content/articles/chips.md", &text.replacen("title:", "aliases: [\"/2025/old-chips/\"]\ntitle:", 1));
+    let first = site.build_ok();
+    assert_eq!(diagnostics(&first).len(), 3, "{}", first.stderr);
+    let second = cached_equals_cold(&site, "nothing");
+    assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
+    assert_eq!(diagnostics(&second), diagnostics(&first), "the warnings the build before recorded");
+    assert!(site.exists("2025/old-chips/index.html"));
+    // the summary line counts the same pages and search files
+    let summary = |run: &Run| run.stdout.split(" pages").next().unwrap().to_string();
+    assert_eq!(summary(&second), summary(&first));
 }
 
 const FILE_PARSES: &str = "parse.bin";
@@ -167,8 +187,11 @@ fn a_rebuild_takes_the_parse_of_unchanged_files_from_the_cache() {
     let site = Site::fixture("build-cache");
     site.build_ok();
     // entries under the right key and versions are trusted: the poison shows, so the parse
-    // of an unchanged file does come from the cache
+    // of an unchanged file does come from the cache (one file is edited: a build of the very
+    // site the cache recorded parses nothing at all)
     assert!(poison_parses(&site, None));
+    let text = std::fs::read_to_string(site.root.join("content/articles/chips.md")).unwrap();
+    site.write("content/articles/chips.md", &text.replace("Three tiers", "Three tiers (revised)"));
     let poisoned = site.build();
     assert!(poisoned.code != 0, "each file with another's parse: {}", poisoned.stderr);
     // the same entries under another key (another dossier, other parse options) are not used
@@ -341,6 +364,34 @@ fn a_page_changed_in_the_output_by_hand_is_rendered_again() {
 }
 
 #[test]
+fn a_page_changed_by_hand_in_both_folders_is_rendered_again_and_the_others_kept_once() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    site.build_ok();
+    // the page in the output and in the output before last: neither can stand for it, so a
+    // build of the same site renders it after all, and keeps every other page once
+    let previous = site.root.join(".public.dossier-previous/articles/chips/index.html");
+    assert!(previous.is_file(), "the output before last holds the page");
+    for page in [site.public().join("articles/chips/index.html"), previous] {
+        std::fs::write(&page, "edited by hand").unwrap();
+    }
+    let run = cached_equals_cold(&site, "editing both folders by hand");
+    assert_eq!(rendered(&run), Some(1), "{}", run.stdout);
+    assert!(site.read("articles/chips/index.html").contains("The chip rules"));
+    // each page once in the output's manifest
+    let manifest = std::fs::read_to_string(site.root.join(".public.dossier-manifest")).unwrap();
+    let mut paths: Vec<&str> = manifest.lines().filter_map(|l| l.rsplit_once(' ').map(|(_, p)| p)).collect();
+    let all = paths.len();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), all, "a path listed twice:\n{manifest}");
+    assert!(paths.contains(&"articles/chips/index.html"));
+    // what the build recorded holds: the next build renders nothing
+    let next = site.build_ok();
+    assert_eq!(rendered(&next), Some(0), "{}", next.stdout);
+}
+
+#[test]
 fn init_keeps_the_cache_out_of_git() {
     let site = Site::empty();
     site.run(&["init", "new-site"]).assert_success();
@@ -360,6 +411,7 @@ const SENTENCES: &[&str] = &[
     "![The chart](/img/chart.svg)",
     "## Next steps",
     "<span class=\"note\" onclick=\"x()\">A raw note.</span>",
+    "Minister Wang met the delegation.",
 ];
 const ACTORS: &[&str] = &["he-lifeng", "Scott Bessent", "Wang Wentao", "Commerce Department"];
 const TOPICS: &[&str] = &["Trade", "Export controls", "Rare earths"];
@@ -392,7 +444,8 @@ enum Edit {
     FixtureTitle {
         title: usize,
     },
-    /// An actor profile (Wang Wentao), written with a role, or removed.
+    /// An actor profile (Wang Wentao), written with a role (and for one of them an alias, which
+    /// a sentence names), or removed.
     Actor {
         role: Option<usize>,
     },
@@ -428,6 +481,8 @@ enum Edit {
     /// The parse cache as another dossier (or one with other parse options) leaves it: under
     /// another key, each entry holding another file's parse, which must not be used.
     OtherParseKey,
+    /// No edit: a build of the very site the cache recorded.
+    Nothing,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -462,6 +517,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => Just(Edit::Undo),
         1 => (0..3usize, any::<bool>()).prop_map(|(raw_html, search)| Edit::ParseConfig { raw_html, search }),
         1 => Just(Edit::OtherParseKey),
+        1 => Just(Edit::Nothing),
     ]
 }
 
@@ -511,8 +567,9 @@ fn apply(site: &Site, edit: &Edit) {
             Some(role) => site.write(
                 "content/actors/wang-wentao.md",
                 &format!(
-                    "---\nname: Wang Wentao\nkind: person\nrole: {}\n---\n\nCommerce minister.\n",
-                    ["Minister", "Negotiator", "Former minister"][*role]
+                    "---\nname: Wang Wentao\nkind: person\nrole: {}\n{}---\n\nCommerce minister.\n",
+                    ["Minister", "Negotiator", "Former minister"][*role],
+                    if *role == 1 { "aliases: [Minister Wang]\n" } else { "" }
                 ),
             ),
             None => {
@@ -599,6 +656,7 @@ fn apply(site: &Site, edit: &Edit) {
                 poison_parses(site, Some(key ^ 1));
             }
         }
+        Edit::Nothing => {}
     }
 }
 

@@ -14,7 +14,7 @@ mod related;
 mod sections;
 
 pub use annotate::{Annotation, AnnotationKind, Quote};
-pub use cache::AssembleCache;
+pub use cache::{AnnotatedRecord, AssembleCache, CoActors, Derived};
 pub use languages::{Language, Translations, fallback_of, is_fallback, original_of, translation_paths};
 pub use links::{Fallback, ResolvedLink, SocialImage, Target};
 pub use plan::{ACTORS_PER_PAGE, FeedOf, Page, PageKind, SITEMAP_URLS, TOPICS_PER_PAGE};
@@ -584,14 +584,16 @@ fn annotate_explainers<'s>(
         .with_max_len(crate::ITEMS_PER_JOB)
         .map(|e| {
             let key = hash_of(&(annotator_key, &e.links));
-            e.annotated = match kept.annotations_of(&e.parsed.body, key) {
+            e.annotated = match kept.annotations_of(&e.parsed.body, e.parsed.file, key, (names.len(), terms.len())) {
                 Some(annotated) => annotated,
                 None => annotator.annotate(&e.parsed.body, &e.links),
             };
             key
         })
         .collect();
-    cache.keep_annotations(explainers.iter().zip(keys).map(|(e, key)| (&e.parsed.body, key, &e.annotated)));
+    cache.keep_annotations(
+        explainers.iter().zip(keys).map(|(e, key)| (&e.parsed.body, e.parsed.file, key, &e.annotated)),
+    );
 }
 
 /// Backlinks: which explainers link to each explainer, actor and topic, newest first.
@@ -657,11 +659,11 @@ fn find_related<'s>(
     let kept = cache.as_deref().zip(keys);
     // co-actors on one thread while related explainers take the others
     let (related, co_actors) = rayon::join(
-        || match kept.and_then(|(c, (key, _))| c.related(key)) {
+        || match kept.and_then(|(c, (key, _))| c.related(key, explainer_topics.len())) {
             Some(related) => related,
             None => related::related(&explainer_topics, &explainer_actors, topic_count, actor_count),
         },
-        || match kept.and_then(|(c, (_, key))| c.co_actors(key)) {
+        || match kept.and_then(|(c, (_, key))| c.co_actors(key, actor_count)) {
             Some(co_actors) => co_actors,
             None => related::co_actors(&explainer_actors, actor_count, &actor_names),
         },

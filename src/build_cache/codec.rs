@@ -102,6 +102,91 @@ pub mod opt_slug {
     }
 }
 
+/// A list of numbers as one run of bytes (four little-endian bytes each), not one value at a
+/// time: a body has one per event (where its HTML starts) and one per distinct word, and writing
+/// and reading them one by one was most of the time spent on a body's entry.
+pub mod u32s {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(numbers: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: FromIterator<u32>>(d: D) -> Result<T, D::Error> {
+        let bytes = d.deserialize_bytes(BytesVisitor)?;
+        if bytes.len() % 4 != 0 {
+            return Err(D::Error::custom("numbers cut short"));
+        }
+        Ok(numbers(&bytes, 4).map(|n| n as u32).collect())
+    }
+}
+
+/// Pairs of numbers as one run of bytes (see [`u32s`]): a word bag's entries.
+pub mod u32_pairs {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(pairs: &[(u32, u32)], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> =
+            pairs.iter().flat_map(|&(a, b)| (u64::from(a) | u64::from(b) << 32).to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(u32, u32)>, D::Error> {
+        let bytes = d.deserialize_bytes(BytesVisitor)?;
+        if bytes.len() % 8 != 0 {
+            return Err(D::Error::custom("pairs of numbers cut short"));
+        }
+        Ok(numbers(&bytes, 8).map(|n| (n as u32, (n >> 32) as u32)).collect())
+    }
+}
+
+/// The little-endian numbers of `width` bytes in `bytes` (the caller checks that its length is a
+/// multiple of it).
+fn numbers(bytes: &[u8], width: usize) -> impl Iterator<Item = u64> + '_ {
+    bytes.chunks_exact(width).map(move |chunk| {
+        let mut b = [0u8; 8];
+        b[..width].copy_from_slice(chunk);
+        u64::from_le_bytes(b)
+    })
+}
+
+/// Reads a run of bytes.
+struct BytesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for BytesVisitor {
+    type Value = ByteRun<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a run of bytes")
+    }
+
+    fn visit_borrowed_bytes<E: serde::de::Error>(self, bytes: &'de [u8]) -> Result<Self::Value, E> {
+        Ok(ByteRun::Borrowed(bytes))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
+        Ok(ByteRun::Owned(bytes.to_vec()))
+    }
+}
+
+/// Bytes read, borrowed from the input when the decoder can.
+enum ByteRun<'de> {
+    Borrowed(&'de [u8]),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for ByteRun<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            ByteRun::Borrowed(b) => b,
+            ByteRun::Owned(b) => b,
+        }
+    }
+}
+
 /// One node of `extra` data written flat, in pre-order: a list or a mapping gives how many
 /// values (or key and value pairs) follow it. Flat, so that reading a hostile file nests no
 /// deeper than [`MAX_DEPTH`] (a recursive decoder would overflow the stack on a deep one).
@@ -235,6 +320,28 @@ mod tests {
         let plain =
             Sample { date: Date::parse("2025-01-01").unwrap(), updated: None, slug: None, extra: Map::default() };
         assert_eq!(round_trip(&plain).unwrap(), plain);
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Numbers {
+        #[serde(with = "u32s")]
+        ends: Box<[u32]>,
+        #[serde(with = "u32_pairs")]
+        pairs: Vec<(u32, u32)>,
+    }
+
+    #[test]
+    fn numbers_read_back_exactly_and_a_cut_run_is_refused() {
+        let numbers = Numbers { ends: vec![0, 1, 300, u32::MAX].into(), pairs: vec![(1, 2), (u32::MAX, 0)] };
+        let bytes = postcard::to_allocvec(&numbers).unwrap();
+        assert_eq!(postcard::from_bytes::<Numbers>(&bytes).unwrap(), numbers);
+        let empty = Numbers { ends: Box::new([]), pairs: Vec::new() };
+        assert_eq!(postcard::from_bytes::<Numbers>(&postcard::to_allocvec(&empty).unwrap()).unwrap(), empty);
+        // a run whose length is not a whole number of numbers
+        let cut = postcard::to_allocvec(&(&[1u8, 2, 3][..], &[0u8; 8][..])).unwrap();
+        assert!(postcard::from_bytes::<Numbers>(&cut).is_err());
+        let cut = postcard::to_allocvec(&(&[0u8; 4][..], &[0u8; 12][..])).unwrap();
+        assert!(postcard::from_bytes::<Numbers>(&cut).is_err());
     }
 
     #[test]

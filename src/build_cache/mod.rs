@@ -18,9 +18,11 @@
 pub mod codec;
 pub mod parses;
 
+use crate::assemble::{Derived, Schedule};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::{StaticFile, StaticSource, TemplateFile};
 use crate::page_ids::RenderedIds;
+use crate::publish::Redirect;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -33,7 +35,7 @@ pub const FILE: &str = "build.bin";
 /// The first bytes of a cache file.
 const MAGIC: &[u8; 8] = b"dossierB";
 /// The layout of [`Stored`]: changed whenever a field of it changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Magic, format, hash of the release (`dossier 0.1.0`), hash of the whole version (of
 /// [`Key::version`]: the release and the executable's identity), length of the contents, hash of
 /// the contents. The versions are in the header so that the cache of another dossier is dropped
@@ -91,6 +93,54 @@ pub struct Stored {
     pub pages: Vec<PageRecord>,
     /// The files of the search index (output file, hash of the bytes), by path.
     pub search: Vec<(String, u128)>,
+    /// What assembly derived from the text (annotations, related explainers, co-actors), each
+    /// under the hash of what it was derived from: used whatever the key (`build` checks each).
+    pub derived: Derived,
+    /// What the build reported besides its pages.
+    pub outcome: Outcome,
+}
+
+/// What a successful build reported besides its pages: all a build of the very same site (the
+/// same key, the same files: `site`) needs to say the same without parsing, assembling or
+/// rendering anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// How many pages the site has.
+    pub pages: usize,
+    /// The warnings found after loading the files (parse, assembly, pages), but the cache's own:
+    /// loading is done again by every build, and says its own.
+    pub warnings: Vec<Diagnostic>,
+    /// Explainers scheduled and expired, and the next day the output changes (as days of the
+    /// common era).
+    schedule: (usize, usize, Option<i32>),
+    /// The aliases of explainers: (from, to).
+    redirects: Vec<(String, String)>,
+}
+
+impl Outcome {
+    pub fn new(pages: usize, warnings: Vec<Diagnostic>, schedule: &Schedule, redirects: &[Redirect]) -> Outcome {
+        use chrono::Datelike;
+        Outcome {
+            pages,
+            warnings,
+            schedule: (schedule.scheduled, schedule.expired, schedule.next_change.map(|d| d.num_days_from_ce())),
+            redirects: redirects.iter().map(|r| (r.from.clone(), r.to.clone())).collect(),
+        }
+    }
+
+    /// The schedule, unless its day is out of range (a damaged cache).
+    pub fn schedule(&self) -> Option<Schedule> {
+        let (scheduled, expired, day) = self.schedule;
+        let next_change = match day {
+            Some(day) => Some(chrono::NaiveDate::from_num_days_from_ce_opt(day)?),
+            None => None,
+        };
+        Some(Schedule { scheduled, expired, next_change })
+    }
+
+    pub fn redirects(&self) -> Vec<Redirect> {
+        self.redirects.iter().map(|(from, to)| Redirect { from: from.clone(), to: to.clone() }).collect()
+    }
 }
 
 /// The pages of a cache whose key is this build's, for lookups.
@@ -101,6 +151,7 @@ pub struct Pages {
     pub ids: RenderedIds,
     pub site: u64,
     pub search: Vec<(String, u128)>,
+    pub outcome: Outcome,
 }
 
 /// The folder of the search index's files in the output.
@@ -112,7 +163,7 @@ impl Stored {
         if self.key != *key {
             return None;
         }
-        let mut pages = Pages { site: self.site, search: self.search, ..Pages::default() };
+        let mut pages = Pages { site: self.site, search: self.search, outcome: self.outcome, ..Pages::default() };
         pages.pages.reserve(self.pages.len());
         pages.ids.reserve(self.pages.len());
         for PageRecord { path, fingerprint, hash, ids } in self.pages {
@@ -131,6 +182,8 @@ pub struct Now {
     pub site: u64,
     pub fingerprints: Vec<(String, u64)>,
     pub ids: RenderedIds,
+    pub derived: Derived,
+    pub outcome: Outcome,
 }
 
 impl Now {
@@ -154,7 +207,7 @@ impl Now {
             .map(|(path, &hash)| (path.clone(), hash))
             .collect();
         search.sort_unstable();
-        Stored { key: self.key, site: self.site, pages, search }
+        Stored { key: self.key, site: self.site, pages, search, derived: self.derived, outcome: self.outcome }
     }
 }
 
@@ -232,13 +285,28 @@ pub fn with_header(version: &str, contents: &[u8]) -> Vec<u8> {
 /// the release and version that wrote it, the contents' length and hash) before them.
 fn header(magic: &[u8; 8], format: u32, version: &str, contents: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER + contents.len());
-    bytes.extend_from_slice(magic);
-    bytes.extend_from_slice(&format.to_le_bytes());
-    bytes.extend_from_slice(&xxh3_64(release_of(version).as_bytes()).to_le_bytes());
-    bytes.extend_from_slice(&xxh3_64(version.as_bytes()).to_le_bytes());
-    bytes.extend_from_slice(&(contents.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&xxh3_64(contents).to_le_bytes());
+    bytes.extend_from_slice(&header_of(magic, format, version, contents.len() as u64, xxh3_64(contents)));
     bytes.extend_from_slice(contents);
+    bytes
+}
+
+/// The header alone (see [`header`]), of contents of `len` bytes whose hash is `sum`: for a file
+/// written piece by piece.
+fn header_of(magic: &[u8; 8], format: u32, version: &str, len: u64, sum: u64) -> [u8; HEADER] {
+    let mut bytes = [0u8; HEADER];
+    let fields: [&[u8]; 6] = [
+        magic,
+        &format.to_le_bytes(),
+        &xxh3_64(release_of(version).as_bytes()).to_le_bytes(),
+        &xxh3_64(version.as_bytes()).to_le_bytes(),
+        &len.to_le_bytes(),
+        &sum.to_le_bytes(),
+    ];
+    let mut at = 0;
+    for field in fields {
+        bytes[at..at + field.len()].copy_from_slice(field);
+        at += field.len();
+    }
     bytes
 }
 
@@ -335,20 +403,27 @@ fn write_bytes(path: &Path, bytes: &[u8], what: &str, costs: &str) -> Option<Dia
                 .with_help(costs),
         )
     };
-    if let Some(dir) = path.parent()
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        return cannot(e);
-    }
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".{}-{stamp}.tmp", std::process::id()));
-    let temporary = PathBuf::from(temporary);
+    let temporary = match temporary_for(path) {
+        Ok(temporary) => temporary,
+        Err(e) => return cannot(e),
+    };
     if let Err(e) = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path)) {
         let _ = std::fs::remove_file(&temporary);
         return cannot(e);
     }
     None
+}
+
+/// A name beside `path` for the file that will replace it, unique to this process and moment;
+/// its folder is made if need be.
+fn temporary_for(path: &Path) -> std::io::Result<PathBuf> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}-{stamp}.tmp", std::process::id()));
+    Ok(PathBuf::from(temporary))
 }
 
 #[cfg(test)]
@@ -361,7 +436,8 @@ mod tests {
             PageRecord { path: "a/index.html".into(), fingerprint: 1, hash: 2, ids: vec!["x".into()] },
             PageRecord { path: "b/index.html".into(), fingerprint: 3, hash: 4, ids: vec![] },
         ];
-        Stored { key, site: 7, pages, search: vec![("search/index/meta.json".into(), 5)] }
+        let search = vec![("search/index/meta.json".into(), 5)];
+        Stored { key, site: 7, pages, search, derived: Derived::default(), outcome: Outcome::default() }
     }
 
     #[test]
@@ -452,6 +528,8 @@ mod tests {
             site: 7,
             fingerprints: vec![("b/index.html".into(), 3), ("a/index.html".into(), 1), ("c.xml".into(), 9)],
             ids: [("a/index.html".to_string(), vec!["x".to_string()])].into_iter().collect(),
+            derived: Derived::default(),
+            outcome: Outcome::default(),
         };
         let hashes: FxHashMap<String, u128> = [
             ("a/index.html".to_string(), 2),

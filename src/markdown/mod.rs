@@ -177,6 +177,7 @@ pub struct TextRun<'s> {
     /// Removed by `sanitize` with the raw element around it (`<script>`): not written at all.
     pub removed: bool,
     /// Where each event's text ends in `text`, when there are several (empty for one).
+    #[serde(with = "crate::build_cache::codec::u32s")]
     piece_ends: Box<[u32]>,
 }
 
@@ -649,6 +650,7 @@ pub struct BodyHtml {
     pub text: String,
     /// `starts[i]` is where the output of event `i` starts (an event inside a code block starts
     /// where the block's HTML does); one more entry for the end.
+    #[serde(with = "crate::build_cache::codec::u32s")]
     starts: Box<[u32]>,
     /// Links and images have an empty `href` or `src`, which rendering always fills in (the
     /// sanitizer saw them so: it would drop `actor:` and `source:` addresses). The tags may
