@@ -149,10 +149,9 @@ fn run_with(
         // every language, whole, without the build cache (see `run_languages`)
         return run_languages(options, &loaded, diagnostics, started.elapsed(), sink);
     }
-    let persist = persisted.map(|p| Persist::new(p, options, &loaded, diagnostics.len()));
+    let mut persist = persisted.map(|p| Persist::new(p, options, &loaded, diagnostics.len()));
     let load_time = started.elapsed();
     // `build` of the very site its build cache recorded: nothing to parse, assemble or render
-    let mut persist = persist;
     if let Some(rendered) = persist.as_mut().and_then(|p| p.unchanged(&loaded, &mut diagnostics, sink)) {
         if options.ends_process {
             std::mem::forget(loaded);
@@ -433,11 +432,7 @@ fn assemble_languages<'s>(
     diagnostics: &mut Vec<Diagnostic>,
     timings: &mut Timings,
 ) -> Option<Vec<Site<'s>>> {
-    let assemble_options = AssembleOptions {
-        include_drafts: options.include_drafts,
-        include_future: options.include_future,
-        today: options.today.unwrap_or_else(|| Utc::now().date_naive()),
-    };
+    let assemble_options = assemble_options(options);
     let mut sites: Vec<Site<'s>> = Vec::with_capacity(configs.len());
     let mut fallback = None;
     let mut failed = false;
@@ -587,6 +582,12 @@ fn parse<'s>(
     parsed
 }
 
+/// What assembly publishes, from the command's options (`--drafts`, `--future`, the build's day).
+fn assemble_options(options: &PipelineOptions) -> AssembleOptions {
+    let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
+    AssembleOptions { include_drafts: options.include_drafts, include_future: options.include_future, today }
+}
+
 /// Assemble: with `serve`'s cache (`cache`), or with what `build`'s build cache derived from
 /// the text at the last build (`persist`, which then holds what this run derived).
 fn assemble_site<'s>(
@@ -596,9 +597,7 @@ fn assemble_site<'s>(
     cache: Option<&mut AssembleCache<'s>>,
     persist: Option<&mut Persist<'_>>,
 ) -> Result<(Site<'s>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
-    let options =
-        AssembleOptions { include_drafts: options.include_drafts, include_future: options.include_future, today };
+    let options = assemble_options(options);
     let Some(persist) = persist else {
         return assemble::assemble(sources.config, parsed, sources.static_files, options, cache, None);
     };
