@@ -328,3 +328,15 @@ fn a_language_of_a_multilingual_site_needs_the_strings_of_the_menu_and_notes() {
         run.stderr
     );
 }
+
+#[test]
+fn a_multilingual_site_neither_reads_nor_writes_the_build_cache() {
+    let site = Site::fixture(FIXTURE);
+    // a cache left by an earlier build of another format: a site of one language would warn
+    // once and write it again; a multilingual one does not use it, so it says nothing about it
+    site.write(".dossier-cache/build.bin", "not a cache");
+    site.write(".dossier-cache/parse.bin", "not a cache either");
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("cache"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(site.root.join(".dossier-cache/build.bin")).unwrap(), "not a cache");
+}

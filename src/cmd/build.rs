@@ -139,7 +139,10 @@ fn run_pipeline(
     no_cache: bool,
     persisted: &mut Persisted,
 ) -> Result<pipeline::Rendered, Vec<Diagnostic>> {
-    if no_cache {
+    // a multilingual site keeps no build cache (`pipeline::run_languages` takes none), so it
+    // reads none either: a cache left by an earlier build would only be warned about at every
+    // build, since no build of this site writes it again
+    if no_cache || config.is_multilingual() {
         return pipeline::run(options, config, staging);
     }
     let (previous, warning) = build_cache::read(cache_file);
