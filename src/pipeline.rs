@@ -1250,7 +1250,10 @@ fn remove_abandoned(dir: &std::path::Path) {
         let abandoned = if listed {
             pid.0.parse::<u32>().is_ok_and(|pid| pid != std::process::id() && !proc.join(pid.to_string()).exists())
         } else {
-            entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 86_400))
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 86_400))
         };
         if abandoned {
             let _ = std::fs::remove_file(entry.path());

@@ -197,3 +197,41 @@ fn a_page_asked_for_before_it_is_rendered_is_answered_once_it_is() {
     assert!(session.save_parses().is_none());
     assert!(serve_parse_file(&site).is_file(), "a first session keeps its parses");
 }
+
+/// Every page of a session's first run, with the parses kept on disk or without them.
+fn first_run(site: &Site, from_disk: bool) -> BTreeMap<String, Vec<u8>> {
+    let mut session = Session::new(site.root.clone(), "http://127.0.0.1:9/".to_string(), false);
+    if from_disk {
+        session = session.with_disk_cache();
+    }
+    let rebuilt = session.rebuild(&RebuildPlan::everything()).expect("the site builds");
+    assert!(session.save_parses().is_none());
+    rebuilt.update.pages.into_iter().map(|(path, bytes)| (path, bytes.expect("a page").to_vec())).collect()
+}
+
+#[test]
+fn a_session_after_edits_takes_only_the_parses_that_still_hold() {
+    let site = Site::fixture("serve-warm");
+    let before = first_run(&site, true);
+    assert!(serve_parse_file(&site).is_file());
+    // edited between two sessions: a body, a title, a new explainer, one removed
+    let geneva = std::fs::read_to_string(site.root.join("content/articles/geneva-talks.md")).unwrap();
+    site.write("content/articles/geneva-talks.md", &geneva.replace("two days", "three days"));
+    let truce = std::fs::read_to_string(site.root.join("content/articles/truce-extended.md")).unwrap();
+    site.write("content/articles/truce-extended.md", &truce.replace("The truce is extended", "The pause holds"));
+    site.write(
+        "content/articles/soybeans.md",
+        "---\ntitle: Soybean purchases\ndate: 2025-10-30\nsummary: China resumed buying.\ntopics: [Tariffs]\n---\n\nOrders resumed after the Busan meeting.\n",
+    );
+    site.remove("content/articles/export-rules.md");
+    let warm = first_run(&site, true);
+    let cold = first_run(&site, false);
+    assert_eq!(warm.keys().collect::<Vec<_>>(), cold.keys().collect::<Vec<_>>());
+    for (path, bytes) in &cold {
+        assert!(warm[path] == *bytes, "{path} differs from a session without the cache");
+    }
+    let home = String::from_utf8_lossy(&warm["index.html"]).into_owned();
+    assert!(home.contains("The pause holds") && home.contains("Soybean purchases"), "{home}");
+    assert!(!home.contains("Export rules"));
+    assert_ne!(before["articles/geneva-talks/index.html"], warm["articles/geneva-talks/index.html"]);
+}
