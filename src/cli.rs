@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// Print the time each stage of every rebuild took
     #[arg(long)]
     pub timings: bool,
+    /// Start without the parse cache (.dossier-cache/parse.bin, .dossier-cache/serve/): parse
+    /// every file, and leave no cache behind
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

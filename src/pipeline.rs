@@ -270,7 +270,13 @@ fn stages<'s>(
     // with the build cache, the index of the same site is kept
     let kept_search = persist.as_ref().filter(|_| !failed).and_then(|p| p.keep_search(sink));
     let with_search = !failed && warm.is_none() && kept_search.is_none();
-    let (rendered, search) = render(&site, templates, &pages, sink, with_search);
+    let (rendered, search) = if warm.is_some() {
+        // `serve`: the pages asked for first are ready first (its first run publishes pages as
+        // they render)
+        (render_first(&site, templates, &pages, sink), None)
+    } else {
+        render(&site, templates, &pages, sink, with_search)
+    };
     (timings.render, timings.search) = (rendered.1, search.as_ref().map_or(Duration::ZERO, |s| s.1));
     let rendered = match rendered.0 {
         Ok(rendered) => rendered,
@@ -687,6 +693,32 @@ fn render(
     (rendered, Some(search))
 }
 
+/// The pages a browser asks for first: the home page (the address `serve` prints) and the page
+/// for a missing address.
+const FIRST_PAGES: [&str; 2] = ["index.html", "404.html"];
+
+/// Renders `pages` into `sink` as [`render`] does (without the search index), [`FIRST_PAGES`]
+/// first: `render::render_pages` renders explainer pages before the lists, and the home page is
+/// a list. The result is the same as one call's: when the first pages have errors, every page is
+/// rendered in one call, so that the errors are counted as a build counts them.
+fn render_first(site: &Site<'_>, templates: &mut Templates, pages: &[&Page], sink: &dyn Sink) -> RenderResult {
+    let started = Instant::now();
+    let (first, rest): (Vec<&Page>, Vec<&Page>) =
+        pages.iter().partition(|page| FIRST_PAGES.contains(&crate::urls::output_file(&page.path).as_str()));
+    if first.is_empty() || rest.is_empty() {
+        return (render::render_pages(site, templates, sink, pages), started.elapsed());
+    }
+    let rendered = match render::render_pages(site, templates, sink, &first) {
+        Ok(first) => render::render_pages(site, templates, sink, &rest).map(|mut rest| {
+            rest.ids.extend(first.ids);
+            rest.duplicate_ids.extend(first.duplicate_ids);
+            rest
+        }),
+        Err(_) => render::render_pages(site, templates, sink, pages),
+    };
+    (rendered, started.elapsed())
+}
+
 /// The ids on every page of the site now: those just rendered and, with a cache, those of the
 /// pages it did not render again, as its last successful run recorded them.
 fn ids_now(fresh: RenderedIds, fingerprints: Option<&[(String, u64)]>, recorded: Option<&RenderedIds>) -> RenderedIds {
@@ -997,6 +1029,22 @@ impl Cache {
         Cache::default()
     }
 
+    /// Starts the next run that parses every file (the session's first) from the parses kept on
+    /// disk in the cache folder of the site at `root` (see `DiskParses`): only the files whose
+    /// bytes they do not hold are parsed. `serve --no-cache` does not ask for it.
+    pub fn from_disk(&mut self, root: PathBuf) {
+        self.stages.parse.disk.pending = Some(root);
+    }
+
+    /// Puts `serve`'s own parse file in place, once written, when the run that read the parses
+    /// from disk succeeded (and only then, as `build` does); removes it otherwise. A warning
+    /// when it cannot be written. Called once the first run's pages are served: it may wait for
+    /// the file to be written.
+    pub fn save_parses(&mut self) -> Option<Diagnostic> {
+        let (file, own) = self.stages.parse.disk.file.take()?;
+        file.finish(own && self.stages.pages.site.is_some())
+    }
+
     /// Says what changed on disk since the last run (the watcher's plan): the next run reads it
     /// again. What it does not name is taken as it was.
     pub fn changed(&mut self, plan: &RebuildPlan) {
@@ -1096,6 +1144,8 @@ struct ParseCache<'s> {
     options: Option<((u64, u64), ParseOptions)>,
     /// By path relative to content/: the result, borrowing from the file it holds.
     files: FxHashMap<String, (FileResult<'s>, Arc<ContentFile>)>,
+    /// The parses kept on disk, which the session's first run starts from ([`Cache::from_disk`]).
+    disk: DiskParses,
 }
 
 impl<'s> ParseCache<'s> {
@@ -1110,6 +1160,18 @@ impl<'s> ParseCache<'s> {
             self.options = Some((versions, ParseOptions::new(sources.config, sources.templates)));
         }
         let Some((_, options)) = &self.options else { unreachable!("set above") };
+        // the session's first run: the parses kept on disk, for the files whose bytes they were
+        // made of
+        let mut warnings = Vec::new();
+        if self.files.is_empty()
+            && let Some(root) = self.disk.pending.take()
+        {
+            let (results, disk_warnings, file) = parse_from_disk(&root, sources, options);
+            warnings = disk_warnings;
+            self.disk.file = Some(file);
+            let pinned = sources.content.iter().zip(&loaded.content).zip(results);
+            self.files.extend(pinned.map(|((file, arc), result)| (file.rel.clone(), (result, Arc::clone(arc)))));
+        }
         // files with no result, or the result of another version of the file
         let stale: Vec<usize> = (0..sources.content.len())
             .filter(|&i| {
@@ -1129,8 +1191,103 @@ impl<'s> ParseCache<'s> {
             let present: std::collections::HashSet<&str> = sources.content.iter().map(|f| f.rel.as_str()).collect();
             self.files.retain(|rel, _| present.contains(rel.as_str()));
         }
-        parse::collect(sources.content.iter().map(|&file| (file, self.files[&file.rel].0.clone())))
+        let (parsed, mut diagnostics) =
+            parse::collect(sources.content.iter().map(|&file| (file, self.files[&file.rel].0.clone())));
+        diagnostics.extend(warnings);
+        (parsed, diagnostics)
     }
+}
+
+/// The parses `serve` keeps on disk between sessions, in the cache folder (`[images]
+/// cache_dir`): `serve/parse.bin`, its own (its options differ from `build`'s: `base_url` is the
+/// local address), or `build`'s `parse.bin` when that one was made with the same options. Each
+/// file's parse is used only for the bytes it was made of (`build_cache::parses`).
+#[derive(Default)]
+struct DiskParses {
+    /// The site's root, until the first run that parses every file reads them.
+    pending: Option<PathBuf>,
+    /// The file read, and whether it is `serve`'s own (then the new one is put in its place when
+    /// the first run succeeds: [`Cache::save_parses`]; `build`'s is only read).
+    file: Option<(build_cache::parses::Cache, bool)>,
+}
+
+impl Drop for DiskParses {
+    /// A session that ends before [`Cache::save_parses`] leaves no temporary file behind.
+    fn drop(&mut self) {
+        if let Some((file, _)) = self.file.take() {
+            file.finish(false);
+        }
+    }
+}
+
+/// The folder of `serve`'s own parse cache, inside the cache folder `cache_dir`.
+fn serve_cache_dir(cache_dir: &str) -> String {
+    format!("{}/serve", cache_dir.trim_end_matches('/'))
+}
+
+/// A content file's version as `build`'s caches key it: a hash of its path, its text and where
+/// its first control character is (what `Persist::new` computes).
+fn content_version(file: &ContentFile) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    std::hash::Hash::hash(&(&file.path, &file.text, file.control_character), &mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+/// Removes the temporary parse files (`parse.bin.<pid>-<stamp>.tmp`) in `dir` that no running
+/// process is writing: a `serve` stopped before its first build ended (Ctrl-C, a signal) leaves
+/// the one it was writing. Where running processes cannot be listed (no `/proc`), only those
+/// older than a day.
+fn remove_abandoned(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let proc = std::path::Path::new("/proc");
+    let listed = proc.join("self").exists();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("parse.bin.")?.strip_suffix(".tmp")?.split_once('-'))
+        else {
+            continue;
+        };
+        let abandoned = if listed {
+            pid.0.parse::<u32>().is_ok_and(|pid| pid != std::process::id() && !proc.join(pid.to_string()).exists())
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 86_400))
+        };
+        if abandoned {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The parse of every file of `sources` (in order), taken from the parses kept on disk where
+/// they hold the file's bytes, parsed otherwise: `serve`'s own file when it was made with
+/// `options`, else `build`'s when it was, else none (every file is parsed). A file that cannot
+/// be used is a warning, never an error. Returns the file read, whose new version is being
+/// written (in the background) when any file was parsed, and whether it is `serve`'s own.
+fn parse_from_disk<'s>(
+    root: &std::path::Path,
+    sources: &Sources<'s>,
+    options: &ParseOptions,
+) -> (Vec<FileResult<'s>>, Vec<Diagnostic>, (build_cache::parses::Cache, bool)) {
+    use build_cache::parses;
+    let cache_dir = &sources.config.images.cache_dir;
+    remove_abandoned(&root.join(cache_dir));
+    remove_abandoned(&root.join(serve_cache_dir(cache_dir)));
+    let key = parses::key(options);
+    let (own, warning) = parses::Cache::read(root, &serve_cache_dir(cache_dir));
+    let mut warnings: Vec<Diagnostic> = warning.into_iter().collect();
+    let (mut file, is_own) = if own.has_key(key) {
+        (own, true)
+    } else {
+        let (built, warning) = parses::Cache::read(root, cache_dir);
+        warnings.extend(warning);
+        if built.has_key(key) { (built, false) } else { (own, true) }
+    };
+    let (results, parse_warnings) = file.parse(&sources.content, content_version, options);
+    warnings.extend(parse_warnings);
+    (results, warnings, (file, is_own))
 }
 
 struct CompiledTemplates {

@@ -5,7 +5,7 @@ use crate::cli::ServeArgs;
 use crate::diagnostics::{self, Limits, escape_control};
 use crate::serve::changes::{self, RebuildPlan};
 use crate::serve::http::{AppState, BoundServer, Files, Live};
-use crate::serve::session::Session;
+use crate::serve::session::{Rebuilt, Session, Snapshot};
 use crate::serve::watch;
 use std::io::Write;
 use std::process::ExitCode;
@@ -43,18 +43,18 @@ pub fn run(args: ServeArgs) -> ExitCode {
     };
 
     let (reloads, _) = broadcast::channel(16);
-    let state = Arc::new(AppState { files: Files::Live(RwLock::new(Live::default())), reloads });
+    // the server answers from the start: while the first build publishes its pages, a request
+    // for one not rendered yet waits for it (`Live::publishing`)
+    let live = Live { publishing: true, ..Live::default() };
+    let state = Arc::new(AppState { files: Files::Live(RwLock::new(live)), reloads });
     let mut session = Session::new(args.site.root.clone(), url.clone(), args.drafts).with_clock(args.future, today);
-    let first = apply(&mut session, &state, &RebuildPlan::everything(), 0, args.timings);
-    match first {
-        Some(rebuilt) => println!("Serving {rebuilt} pages at {url} (Ctrl-C to stop)"),
-        None => println!("Serving at {url}: the site does not build yet; fix the errors above (Ctrl-C to stop)"),
+    if !args.no_cache {
+        session = session.with_disk_cache();
     }
-    let _ = std::io::stdout().flush();
-
-    let rebuild_state = Arc::clone(&state);
+    let build_state = Arc::clone(&state);
     let timings = args.timings;
     std::thread::spawn(move || {
+        first_build(&mut session, &build_state, &url, timings);
         let mut version = 1;
         while let Ok(mut batch) = receiver.recv() {
             while let Ok(more) = receiver.try_recv() {
@@ -65,7 +65,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 continue;
             }
             watcher.refresh();
-            apply(&mut session, &rebuild_state, &plan, version, timings);
+            if apply(&mut session, &build_state, &plan, version, timings).is_some() {
+                search(&mut session, &build_state, timings);
+            }
             version += 1;
         }
     });
@@ -82,11 +84,49 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
+/// The first build of the session: its pages are served as they render, the home page first;
+/// its search index follows. Publishing ends with it: a file the site does not have is then a
+/// 404, and on errors the pages already served are dropped (as a failed build serves none).
+/// Then the parses are kept in the cache folder for the next session.
+fn first_build(session: &mut Session, state: &AppState, url: &str, timings: bool) {
+    let Files::Live(live) = &state.files else { return };
+    let publish = |path: String, bytes: Arc<Vec<u8>>| Live::publish(live, path, bytes);
+    let result = session.rebuild_publishing(&RebuildPlan::everything(), &publish);
+    if result.is_err() {
+        live.write().expect("no handler panics holding the snapshot").snapshot = Snapshot::default();
+    }
+    let rebuilt = published(state, result, 0, timings);
+    match rebuilt {
+        Some(pages) => println!("Serving {pages} pages at {url} (Ctrl-C to stop)"),
+        None => println!("Serving at {url}: the site does not build yet; fix the errors above (Ctrl-C to stop)"),
+    }
+    let _ = std::io::stdout().flush();
+    if rebuilt.is_some() {
+        search(session, state, timings);
+    }
+    Live::published_all(live);
+    if let Some(warning) = session.save_parses() {
+        report(&[warning]);
+    }
+}
+
 /// Rebuilds, publishes the result (or the errors) to the server, and tells pages to reload.
 /// Returns the page count of a successful build.
 fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u64, timings: bool) -> Option<usize> {
+    let result = session.rebuild(plan);
+    published(state, result, version, timings)
+}
+
+/// Publishes the result of a rebuild (or its errors) to the server, and tells pages to reload.
+/// Returns the page count of a successful build.
+fn published(
+    state: &AppState,
+    result: Result<Rebuilt, Vec<diagnostics::Diagnostic>>,
+    version: u64,
+    timings: bool,
+) -> Option<usize> {
     let Files::Live(live) = &state.files else { return None };
-    match session.rebuild(plan) {
+    match result {
         Ok(mut rebuilt) => {
             report(&rebuilt.warnings);
             {
@@ -96,7 +136,11 @@ fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u
                 live.error = None;
                 live.built = true;
             }
-            let _ = state.reloads.send(version);
+            // the first build's pages were served as they rendered, as they are: nothing to
+            // reload
+            if version > 0 {
+                let _ = state.reloads.send(version);
+            }
             if version > 0 {
                 eprintln!("rebuilt {} of {} pages in {}", rebuilt.rendered, rebuilt.pages, seconds(rebuilt.took));
             }
@@ -104,15 +148,6 @@ fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u
                 let stages: Vec<String> =
                     rebuilt.stages.iter().map(|(name, d)| format!("{name} {}", seconds(*d))).collect();
                 eprintln!("timings: {}", stages.join(", "));
-            }
-            match session.rebuild_search() {
-                Ok((update, took)) => {
-                    if timings {
-                        eprintln!("timings: search index {}", seconds(took));
-                    }
-                    live.write().expect("no handler panics holding the snapshot").snapshot.apply(update);
-                }
-                Err(d) => report(&[d]),
             }
             Some(rebuilt.pages)
         }
@@ -130,5 +165,20 @@ fn apply(session: &mut Session, state: &AppState, plan: &RebuildPlan, version: u
             let _ = state.reloads.send(version);
             None
         }
+    }
+}
+
+/// Builds the search index of the last good build and publishes it (after its pages, since it
+/// takes longer than they do).
+fn search(session: &mut Session, state: &AppState, timings: bool) {
+    let Files::Live(live) = &state.files else { return };
+    match session.rebuild_search() {
+        Ok((update, took)) => {
+            if timings {
+                eprintln!("timings: search index {}", seconds(took));
+            }
+            live.write().expect("no handler panics holding the snapshot").snapshot.apply(update);
+        }
+        Err(d) => report(&[d]),
     }
 }

@@ -42,6 +42,29 @@ pub struct Live {
     pub error: Option<String>,
     /// Whether any build has succeeded yet.
     pub built: bool,
+    /// The first build is publishing its pages as they render (and then its search index): a
+    /// file not in the snapshot yet may be on its way, so a request for one waits for the next
+    /// publication rather than getting a 404 (see [`Live::publish`]).
+    pub publishing: bool,
+    /// Counts publications while `publishing`: what a waiting request waits on.
+    pub published: watch::Sender<u64>,
+}
+
+impl Live {
+    /// Adds a page the first build just rendered, and wakes the requests waiting for one.
+    pub fn publish(live: &RwLock<Live>, path: String, bytes: Arc<Vec<u8>>) {
+        let mut live = live.write().expect("no handler panics holding the snapshot");
+        live.snapshot.pages.insert(path, bytes);
+        live.published.send_modify(|n| *n += 1);
+    }
+
+    /// Ends the first build's publishing (`built` and `error` set as it ended): a file still not
+    /// in the snapshot is not there.
+    pub fn published_all(live: &RwLock<Live>) {
+        let mut live = live.write().expect("no handler panics holding the snapshot");
+        live.publishing = false;
+        live.published.send_modify(|n| *n += 1);
+    }
 }
 
 pub struct AppState {
@@ -496,11 +519,23 @@ async fn serve_path(State(state): State<Arc<AppState>>, method: Method, uri: Uri
     };
     match &state.files {
         Files::Live(live) => {
-            let (found, not_found, error, built) = {
-                let live = live.read().expect("no handler panics holding the snapshot");
-                let found = find(&path, |p| live.snapshot.get(p));
-                let not_found = matches!(found, Found::Nothing).then(|| live.snapshot.get("404.html")).flatten();
-                (found, not_found, live.error.clone(), live.built)
+            let (found, not_found, error, built) = loop {
+                let mut published = {
+                    let live = live.read().expect("no handler panics holding the snapshot");
+                    let found = find(&path, |p| live.snapshot.get(p));
+                    // while the first build publishes, only a file found is the answer: the
+                    // others wait for it, or for the end of publishing
+                    if !live.publishing || matches!(found, Found::File(..)) {
+                        let not_found =
+                            matches!(found, Found::Nothing).then(|| live.snapshot.get("404.html")).flatten();
+                        break (found, not_found, live.error.clone(), live.built || live.publishing);
+                    }
+                    // subscribed under the lock: a publication after this look wakes it
+                    live.published.subscribe()
+                };
+                if published.changed().await.is_err() {
+                    break (Found::Nothing, None, None, false);
+                }
             };
             if !built {
                 let page = error_page(error.as_deref().unwrap_or("The site is being built."));

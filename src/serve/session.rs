@@ -99,6 +99,21 @@ impl Session {
         self
     }
 
+    /// Starts the first run from the parses kept in the site's cache folder (`build`'s, or those
+    /// of an earlier session), and keeps them there for the next session
+    /// ([`Cache::from_disk`]). Without it (`serve --no-cache`), every file is parsed and nothing
+    /// is written.
+    pub fn with_disk_cache(mut self) -> Session {
+        self.cache.from_disk(self.options.root.clone());
+        self
+    }
+
+    /// Puts the parses of the first run in the cache folder, when they were read from it and it
+    /// succeeded ([`Cache::save_parses`]); a warning when they cannot be written.
+    pub fn save_parses(&mut self) -> Option<Diagnostic> {
+        self.cache.save_parses()
+    }
+
     /// The pipeline cache, for tests that change how it fingerprints pages.
     #[doc(hidden)]
     pub fn cache_mut(&mut self) -> &mut Cache {
@@ -109,16 +124,33 @@ impl Session {
     /// files. On errors the previous snapshot stays as it was and every diagnostic is returned,
     /// sorted, as `build` would report them.
     pub fn rebuild(&mut self, plan: &RebuildPlan) -> Result<Rebuilt, Vec<Diagnostic>> {
+        self.rebuild_with(plan, None)
+    }
+
+    /// [`Session::rebuild`], handing each page to `publish` as soon as it is rendered rather than
+    /// in the update: for the first run, which has no earlier build to stay consistent with, so
+    /// that the server answers for the pages ready while the others render. On errors, some
+    /// pages may have been handed over already: the caller drops them.
+    pub fn rebuild_publishing(&mut self, plan: &RebuildPlan, publish: Publish<'_>) -> Result<Rebuilt, Vec<Diagnostic>> {
+        self.rebuild_with(plan, Some(publish))
+    }
+
+    fn rebuild_with(&mut self, plan: &RebuildPlan, publish: Option<Publish<'_>>) -> Result<Rebuilt, Vec<Diagnostic>> {
         let started = Instant::now();
         self.cache.changed(plan);
-        let sink = MemorySink::default();
-        let rendered = pipeline::run_cached(&self.options, &sink, &mut self.cache)?;
+        let memory = MemorySink::default();
+        let publishing = publish.map(|publish| Publishing { publish });
+        let sink: &dyn Sink = match &publishing {
+            Some(publishing) => publishing,
+            None => &memory,
+        };
+        let rendered = pipeline::run_cached(&self.options, sink, &mut self.cache)?;
         let swap = Instant::now();
 
         // fresh pages, and the pages of the previous build that are gone
         let mut update = Update::default();
         update.pages.extend(rendered.removed.into_iter().map(|path| (path, None)));
-        update.pages.extend(sink.into_files().into_iter().map(|(path, bytes)| (path, Some(Arc::new(bytes)))));
+        update.pages.extend(memory.into_files().into_iter().map(|(path, bytes)| (path, Some(Arc::new(bytes)))));
         let (static_version, static_files) = self.cache.static_files();
         if self.static_published != static_version {
             update.statics = Some(static_files.iter().map(|f| (f.output_path.clone(), f.source.clone())).collect());
@@ -179,6 +211,22 @@ impl Session {
             update.pages.push((path, None));
         }
         Ok((update, started.elapsed()))
+    }
+}
+
+/// Where [`Session::rebuild_publishing`] hands each page (its output path and bytes) as it is
+/// rendered; called from the rendering threads.
+pub type Publish<'p> = &'p (dyn Fn(String, Arc<Vec<u8>>) + Sync);
+
+/// Pages handed on as they are rendered.
+struct Publishing<'p> {
+    publish: Publish<'p>,
+}
+
+impl Sink for Publishing<'_> {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        (self.publish)(path.to_string(), Arc::new(bytes));
+        Ok(())
     }
 }
 
