@@ -4,8 +4,9 @@
 // assert them): every index file arrives 100 ms after it is asked for (each fetched once, as the
 // page caches them); each word is typed at 60 ms a key, with the page's prefetch at every key; the
 // search starts 120 ms after the last key, as the page's pause does. Prints, per word, the
-// milliseconds from the last key to the entries of the first ten results, the files read, and
-// those asked for from the last key on, each with when (ms after the last key).
+// milliseconds from the last key to the entries of the first ten results, the files read and
+// their bytes (what was fetched while typing included), and those asked for from the last key
+// on, each with when (ms after the last key).
 //
 // usage: node tests/browser/search-timing.js SEARCH_JS INDEX_DIR WORD...
 'use strict';
@@ -28,8 +29,9 @@ const drain = () => new Promise((resolve) => setImmediate(resolve));
     const cache = new Map();
     const engine = createEngine((file) => {
       if (!cache.has(file)) {
-        asked.push({ file, at: now });
-        const value = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+        const bytes = fs.readFileSync(path.join(dir, file));
+        asked.push({ file, at: now, size: bytes.length });
+        const value = JSON.parse(bytes.toString('utf8'));
         cache.set(file, new Promise((resolve) => pending.push({ at: now + DELAY, resolve, value })));
       }
       return cache.get(file);
@@ -69,7 +71,8 @@ const drain = () => new Promise((resolve) => setImmediate(resolve));
       await advance(Math.min(...pending.map((p) => p.at)));
     }
     const after = asked.filter((a) => a.at >= lastKey).map((a) => `${a.file}@${a.at - lastKey}`);
-    out.push({ query: word, ms: shown - lastKey, files: cache.size, after, results });
+    const bytes = asked.reduce((sum, a) => sum + a.size, 0);
+    out.push({ query: word, ms: shown - lastKey, files: cache.size, bytes, after, results });
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(2); });

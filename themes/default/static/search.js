@@ -532,9 +532,10 @@
 
     // Starts loading what `text` will need first, while the reader is still typing, so that the
     // search that follows finds it loaded: the term shard of each word; and when a word is in
-    // more documents than a block holds, everything the query reads (the blocks its first
-    // results come from, round after round, and their document entries): such a word costs a
-    // round trip or two more than its term shard, which the wait for the reader's pause hides.
+    // more documents than a block holds, everything the query reads: for a word alone, its head
+    // (its first ten with their entries, one file, fetched at the key that completes the word and
+    // in by the end of the reader's pause); for several words, the blocks their first results
+    // come from, round after round, and their document entries.
     function prefetch(text) {
       return meta().then(function (m) {
         var stop = new Set(m.stop_words);
