@@ -531,8 +531,9 @@
     }
 
     // Starts loading what `text` will need first, while the reader is still typing, so that the
-    // search that follows finds it loaded: the term shard of each word; and when a word is in
-    // more documents than a block holds, everything the query reads: for a word alone, its head
+    // search that follows finds it loaded: the term shard of each word; and when every word is
+    // one of the index, or a word is in more documents than a block holds, everything the
+    // query reads: the document entries of its first results; for a word alone in many, its head
     // (its first ten with their entries, one file, fetched at the key that completes the word and
     // in by the end of the reader's pause); for several words, the blocks their first results
     // come from, round after round, and their document entries.
@@ -540,13 +541,16 @@
       return meta().then(function (m) {
         var stop = new Set(m.stop_words);
         var ws = words(text).filter(function (w) { return !stop.has(w); });
+        // per word: null when the index does not have it (a prefix, or a typo), else whether its
+        // list is cut into blocks
         return Promise.all(ws.map(function (w) {
           return shardFor(m, w).then(function (s) {
             var stem = has(s.w, w) ? s.w[w] : (has(s.t, w) ? w : null);
-            return stem === null ? false : shardFor(m, stem).then(function (t) { return Array.isArray(t.t[stem]); });
+            return stem === null ? null : shardFor(m, stem).then(function (t) { return Array.isArray(t.t[stem]); });
           });
         })).then(function (blocked) {
-          if (!blocked.some(Boolean)) return null;
+          var whole = blocked.length > 0 && blocked.every(function (b) { return b !== null; });
+          if (!whole && !blocked.some(Boolean)) return null;
           return query(text, PREFETCH_RESULTS).then(function (found) { return documents(found.results.slice(0, PREFETCH_RESULTS)); });
         }).catch(function () {});
       });
