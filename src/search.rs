@@ -17,6 +17,10 @@
 //!   ranks a title that holds the query, the shortest first, above the rest.
 //! - `b/<n>.json`: a block of [`BLOCK`] postings of a long list (see [`postings`]): a query reads
 //!   the few blocks that can change its first results.
+//! - `h/<n>.json`: the head of a long list, named by its first block: the [`postings::HEAD`]
+//!   postings that rank first for a query of the stem alone, with their documents' entries, and
+//!   the best rank of the others. A one-word query of a common word reads its term shard and
+//!   this file, and shows its first results: the page fetches both while the reader types.
 //! - `r/<n>.json`: the keys of the term shards by reversed spelling, each with how many documents
 //!   hold its stem (see [`reversed`]): a typo in a word's first letters sorts next to the word
 //!   there. meta.json has the first key of each, reversed.
@@ -378,8 +382,7 @@ pub fn write_index(site: &Site<'_>, sink: &dyn Sink) -> std::io::Result<usize> {
     let parts = Parts { explainers: site.explainers.len(), topics: site.topics.len(), stop_words };
     // every word of a vocabulary made of these documents is in one of them
     let word_docs = vec![1; vocab.words.len()];
-    let doc_file = |i: usize| json(&&entries[i * DOCS_PER_SHARD..((i + 1) * DOCS_PER_SHARD).min(entries.len())]);
-    Index::build(&vocab, &doc_terms, word_docs, &parts, doc_file).into_files().write(sink, false)
+    Index::build(&vocab, &doc_terms, word_docs, &parts, |i| json(&entries[i])).into_files().write(sink, false)
 }
 
 /// Builds the index as [`write_index`] does, analysing again only the documents whose inputs
@@ -416,10 +419,7 @@ pub fn write_index_kept(site: &Site<'_>, sink: &dyn Sink, cache: &mut SearchCach
     // the analyses of this build, in document order
     let kept: Vec<Arc<Analysis>> = keys.iter().map(|k| Arc::clone(&cache.analyses[k])).collect();
     let parts = Parts { explainers: site.explainers.len(), topics: site.topics.len(), stop_words };
-    let doc_file = |i: usize| {
-        let chunk = &kept[i * DOCS_PER_SHARD..((i + 1) * DOCS_PER_SHARD).min(kept.len())];
-        json(&chunk.iter().map(|a| a.entry.doc_entry()).collect::<Vec<_>>())
-    };
+    let entry = |i: usize| json(&kept[i].entry.doc_entry());
     let previous = std::mem::take(&mut cache.docs);
     let before = cache.index.as_ref().map(Index::files);
     match cache.index.as_mut() {
@@ -435,16 +435,14 @@ pub fn write_index_kept(site: &Site<'_>, sink: &dyn Sink, cache: &mut SearchCach
                 })
                 .collect();
             let total = kept.iter().map(|a| u64::from(a.terms.length)).sum();
-            let mut shards: Vec<usize> = changed.iter().map(|i| i / DOCS_PER_SHARD).collect();
-            shards.dedup();
-            index.update(&cache.vocab, &changes, total, &parts, &shards, doc_file);
+            index.update(&cache.vocab, &changes, total, &parts, entry);
         }
         // other documents, or another order: every part again
         _ => {
             let mut word_docs = vec![0u32; cache.vocab.words.len()];
             kept.iter().flat_map(|a| &a.words).for_each(|&w| word_docs[w as usize] += 1);
             let doc_terms: Vec<&Terms> = kept.iter().map(|a| &a.terms).collect();
-            cache.index = Some(Index::build(&cache.vocab, &doc_terms, word_docs, &parts, doc_file));
+            cache.index = Some(Index::build(&cache.vocab, &doc_terms, word_docs, &parts, entry));
         }
     }
     drop(previous);
@@ -662,7 +660,14 @@ mod tests {
         // written by hand for speed: the same bytes as serde's maps, markup escaped
         let postings = [
             List::Inline(b"!#$".to_vec()),
-            List::Blocked { df: 300, first: 7, directory: b"~!".to_vec(), ends: vec![2], blocks: Vec::new() },
+            List::Blocked {
+                df: 300,
+                first: 7,
+                directory: b"~!".to_vec(),
+                ends: vec![2],
+                blocks: Vec::new(),
+                head: postings::Head { postings: Vec::new(), cap: postings::Posting { doc: 0, f: 0, length: 0 } },
+            },
             List::Inline(Vec::new()),
         ];
         let keys = vec![

@@ -1,7 +1,8 @@
 //! `serve` updates the search index from what it kept of the previous run: after each edit, the
 //! index files it serves are exactly those of a build from nothing, also when an edit moves a
-//! word's count of documents across the size of a block ([`dossier::search::BLOCK`]), and files
-//! of the index that are gone are removed.
+//! word's count of documents across the size of a block ([`dossier::search::BLOCK`]) (which gives
+//! its list blocks and a head file, or takes them away), and files of the index that are gone are
+//! removed.
 
 mod harness;
 
@@ -106,6 +107,11 @@ fn quota_is_blocked(files: &BTreeMap<String, Vec<u8>>) -> bool {
     panic!("no term shard holds \"quota\"")
 }
 
+/// How many head files the index has (one per list cut into blocks).
+fn heads(files: &BTreeMap<String, Vec<u8>>) -> usize {
+    files.keys().filter(|p| p.starts_with("search/index/h/")).count()
+}
+
 #[track_caller]
 fn assert_same(served: &BTreeMap<String, Vec<u8>>, built: &BTreeMap<String, Vec<u8>>) {
     let paths = |files: &BTreeMap<String, Vec<u8>>| files.keys().cloned().collect::<Vec<_>>();
@@ -129,6 +135,7 @@ fn edits_across_a_block_boundary_serve_the_index_of_a_cold_build() {
     let (blocked, updated) = served.rebuild(&[&rel]);
     assert_same(&blocked, &cold_index(&site));
     assert!(quota_is_blocked(&blocked));
+    assert!(heads(&blocked) >= 1, "a list cut into blocks has a head file");
     assert!(updated < blocked.len(), "only the index files that changed are sent ({updated} of {})", blocked.len());
 
     // a longer text changes the explainer's length in every list that holds it
@@ -141,6 +148,7 @@ fn edits_across_a_block_boundary_serve_the_index_of_a_cold_build() {
     let (inline, _) = served.rebuild(&[&rel]);
     assert_same(&inline, &cold_index(&site));
     assert!(!quota_is_blocked(&inline));
+    assert!(heads(&inline) < heads(&blocked), "the head of a list no longer cut is gone");
 
     // an explainer removed renumbers the documents after it
     site.remove("content/articles/e003.md");

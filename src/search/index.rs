@@ -115,6 +115,11 @@ pub(super) struct Index {
     reversed: Vec<Reversed>,
     reversed_files: Vec<Run>,
     blocks: Vec<Arc<Blob>>,
+    /// By stem id: the head file of its list when it is cut into blocks, with the
+    /// [`postings::Head`] it was encoded from.
+    heads: Vec<Option<(postings::Head, Arc<Blob>)>>,
+    /// By document: its entry, as JSON (its document shard's part, and its head files').
+    entries: Vec<Vec<u8>>,
     doc_files: Vec<Arc<Blob>>,
     meta: Arc<Blob>,
 }
@@ -125,10 +130,12 @@ fn average(total: u64, docs: usize) -> f64 {
     (total as f64 / docs.max(1) as f64 * 100.0).round() / 100.0
 }
 
-/// Which parts of the index are to be encoded again: by stem id and by word id.
+/// Which parts of the index are to be encoded again: by stem id and by word id; and the
+/// documents whose entries changed (a head file that holds one is encoded again).
 struct Dirty {
     stems: Vec<bool>,
     words: Vec<bool>,
+    docs: Vec<bool>,
 }
 
 impl Dirty {
@@ -142,13 +149,13 @@ impl Dirty {
 
 impl Index {
     /// Every part, from the documents' terms (stem ids of `vocab`), how many documents hold each
-    /// word of `vocab`, and the bytes of each document shard.
+    /// word of `vocab`, and the entry of each document (its JSON).
     pub fn build(
         vocab: &Vocab,
         doc_terms: &[&Terms],
         word_docs: Vec<u32>,
         parts: &Parts,
-        doc_file: impl Fn(usize) -> Vec<u8> + Sync,
+        entry: impl Fn(usize) -> Vec<u8> + Sync,
     ) -> Index {
         let total: u64 = doc_terms.iter().map(|t| u64::from(t.length)).sum();
         let avgdl = average(total, doc_terms.len());
@@ -166,8 +173,9 @@ impl Index {
         keys.extend((0..vocab.words.len() as u32).filter(|&w| word_docs[w as usize] > 0).map(KeyRef::Word));
         keys.par_sort_unstable_by(|a, b| a.order(vocab).cmp(&b.order(vocab)));
         let doc_count = doc_terms.len();
+        let entries: Vec<Vec<u8>> = (0..doc_count).into_par_iter().map(&entry).collect();
         let doc_files =
-            (0..doc_count.div_ceil(DOCS_PER_SHARD)).into_par_iter().map(|i| Blob::new(doc_file(i))).collect();
+            (0..doc_count.div_ceil(DOCS_PER_SHARD)).into_par_iter().map(|i| Blob::new(doc_file(&entries, i))).collect();
         let mut index = Index {
             docs: doc_count,
             explainers: parts.explainers,
@@ -181,31 +189,42 @@ impl Index {
             reversed: Vec::new(),
             reversed_files: Vec::new(),
             blocks: Vec::new(),
+            heads: Vec::new(),
+            entries,
             doc_files,
             meta: Blob::new(Vec::new()),
         };
         index.reversed = index.reversed_entries(vocab);
-        let dirty = Dirty { stems: vec![true; vocab.stems.len()], words: vec![true; vocab.words.len()] };
+        let dirty = Dirty {
+            stems: vec![true; vocab.stems.len()],
+            words: vec![true; vocab.words.len()],
+            docs: vec![true; doc_count],
+        };
         index.finish(vocab, parts, &dirty);
         index
     }
 
     /// Updates the parts after `changes` (documents whose analysis changed, at the same positions
     /// of the same documents), `total` being the weighted length of all documents, and encodes
-    /// again the document shards `doc_shards` (in order) and every file whose parts changed.
+    /// again the entries of the documents changed (`entry` gives one's JSON), their document
+    /// shards and every file whose parts changed.
     pub fn update(
         &mut self,
         vocab: &Vocab,
         changes: &[Change<'_>],
         total: u64,
         parts: &Parts,
-        doc_shards: &[usize],
-        doc_file: impl Fn(usize) -> Vec<u8> + Sync,
+        entry: impl Fn(usize) -> Vec<u8> + Sync,
     ) {
         self.postings.resize(vocab.stems.len(), Vec::new());
         self.lists.resize_with(vocab.stems.len(), || None);
+        self.heads.resize(vocab.stems.len(), None);
         self.word_docs.resize(vocab.words.len(), 0);
-        let mut dirty = Dirty { stems: vec![false; vocab.stems.len()], words: vec![false; vocab.words.len()] };
+        let mut dirty = Dirty {
+            stems: vec![false; vocab.stems.len()],
+            words: vec![false; vocab.words.len()],
+            docs: vec![false; self.docs],
+        };
         let (touched, flipped) = self.apply(changes);
         let avgdl = average(total, self.docs);
         let same_avgdl = avgdl == self.avgdl;
@@ -213,19 +232,21 @@ impl Index {
         let explainers = parts.explainers as u32;
         let mut is_touched = vec![false; vocab.stems.len()];
         touched.iter().for_each(|(s, _)| is_touched[*s as usize] = true);
-        // a new average changes what bounds a block's scores: every long list's directory
+        // a new average changes what bounds a block's scores, and which documents rank first:
+        // every long list's directory and head
         if !same_avgdl {
             let postings = &self.postings;
             let changed: Vec<u32> = (self.lists.par_iter_mut().enumerate())
                 .filter(|(stem, _)| !is_touched[*stem])
                 .filter_map(|(stem, list)| match list {
-                    Some(List::Blocked { directory, ends, .. }) => {
+                    Some(List::Blocked { directory, ends, head, .. }) => {
                         let (fresh, fresh_ends) = postings::directory(&postings[stem], avgdl, explainers);
                         *ends = fresh_ends;
-                        (fresh != *directory).then(|| {
-                            *directory = fresh;
-                            stem as u32
-                        })
+                        let fresh_head = postings::head(&postings[stem], avgdl, explainers);
+                        let changed = fresh != *directory || fresh_head != *head;
+                        *directory = fresh;
+                        *head = fresh_head;
+                        changed.then_some(stem as u32)
                     }
                     _ => None,
                 })
@@ -275,8 +296,19 @@ impl Index {
             }
         }
         self.change_keys(vocab, &removed, &added);
-        for &i in doc_shards {
-            self.doc_files[i] = Blob::new(doc_file(i));
+        let mut shards: Vec<usize> = Vec::with_capacity(changes.len());
+        for change in changes {
+            let doc = change.doc as usize;
+            let fresh = entry(doc);
+            if fresh != self.entries[doc] {
+                self.entries[doc] = fresh;
+                dirty.docs[doc] = true;
+                shards.push(doc / DOCS_PER_SHARD);
+            }
+        }
+        shards.dedup();
+        for i in shards {
+            self.doc_files[i] = Blob::new(doc_file(&self.entries, i));
         }
         self.finish(vocab, parts, &dirty);
     }
@@ -433,7 +465,8 @@ impl Index {
             }
         }
         self.blocks = blocks;
-        let dirty = Dirty { stems: dirty_stems, words: dirty.words.clone() };
+        self.head_files(dirty);
+        let dirty = Dirty { stems: dirty_stems, words: dirty.words.clone(), docs: Vec::new() };
         self.terms = self.term_files(vocab, &dirty);
         self.reversed_files = self.reversed_files(vocab);
         let meta = Meta {
@@ -452,6 +485,26 @@ impl Index {
         if meta != self.meta.bytes {
             self.meta = Blob::new(meta);
         }
+    }
+
+    /// Encodes the head file of each long list whose head is not the one its file was encoded
+    /// from, or holds a document whose entry changed; drops those of the lists that are no
+    /// longer long. (A list whose first block moved keeps its file, under another number.)
+    fn head_files(&mut self, dirty: &Dirty) {
+        self.heads.resize(self.lists.len(), None);
+        let (entries, explainers) = (&self.entries, self.explainers as u32);
+        (self.heads.par_iter_mut().zip(&self.lists)).for_each(|(file, list)| {
+            let Some(List::Blocked { head, .. }) = list else {
+                *file = None;
+                return;
+            };
+            let fresh = file.as_ref().is_some_and(|(from, _)| from == head)
+                && !head.postings.iter().any(|p| dirty.docs[p.doc as usize]);
+            if !fresh {
+                let blob = Blob::new(postings::head_file(head, explainers, |doc| &entries[doc as usize]));
+                *file = Some((head.clone(), blob));
+            }
+        });
     }
 
     /// The term shards: the keys in order, cut at about `SHARD_BYTES` (a key is never split across
@@ -553,6 +606,17 @@ impl Index {
             terms: self.terms.iter().map(|r| Arc::clone(&r.blob)).collect(),
             reversed: self.reversed_files.iter().map(|r| Arc::clone(&r.blob)).collect(),
             blocks: self.blocks.clone(),
+            heads: self
+                .keys
+                .iter()
+                .filter_map(|&key| match key {
+                    KeyRef::Stem(s) => match (&self.lists[s as usize], &self.heads[s as usize]) {
+                        (Some(List::Blocked { first, .. }), Some((_, file))) => Some((*first, Arc::clone(file))),
+                        _ => None,
+                    },
+                    KeyRef::Word(_) => None,
+                })
+                .collect(),
             docs: self.doc_files.clone(),
         }
     }
@@ -597,6 +661,8 @@ pub(super) struct Files {
     terms: Vec<Arc<Blob>>,
     reversed: Vec<Arc<Blob>>,
     blocks: Vec<Arc<Blob>>,
+    /// The head files, each with its number (its list's first block).
+    heads: Vec<(usize, Arc<Blob>)>,
     docs: Vec<Arc<Blob>>,
 }
 
@@ -611,11 +677,16 @@ impl Files {
             + count(&self.reversed, &before.reversed)
             + count(&self.blocks, &before.blocks)
             + count(&self.docs, &before.docs)
+            + self
+                .heads
+                .iter()
+                .filter(|(n, blob)| !before.heads.iter().any(|(m, o)| m == n && Arc::ptr_eq(o, blob)))
+                .count()
     }
 
     /// How many files there are.
     pub fn len(&self) -> usize {
-        1 + self.terms.len() + self.reversed.len() + self.blocks.len() + self.docs.len()
+        1 + self.terms.len() + self.reversed.len() + self.blocks.len() + self.heads.len() + self.docs.len()
     }
 
     /// Writes every file through `sink`, in the order a build writes them; returns how many.
@@ -629,6 +700,7 @@ impl Files {
             .chain(numbered("t", self.terms))
             .chain(numbered("r", self.reversed))
             .chain(numbered("b", self.blocks))
+            .chain(self.heads.into_iter().map(|(n, f)| (format!("search/index/h/{n}.json"), f)))
             .chain(numbered("d", self.docs));
         let mut files = 0;
         for (path, blob) in each {
@@ -641,4 +713,19 @@ impl Files {
         }
         Ok(files)
     }
+}
+
+/// The JSON of document shard `i`: the entries of its [`DOCS_PER_SHARD`] documents.
+fn doc_file(entries: &[Vec<u8>], i: usize) -> Vec<u8> {
+    let chunk = &entries[i * DOCS_PER_SHARD..((i + 1) * DOCS_PER_SHARD).min(entries.len())];
+    let mut out = Vec::with_capacity(chunk.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (n, entry) in chunk.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(entry);
+    }
+    out.push(b']');
+    out
 }

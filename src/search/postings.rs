@@ -15,6 +15,9 @@ use std::sync::Arc;
 
 /// Postings per block of a long list; a list of at most this many stays in its term shard.
 pub const BLOCK: usize = 256;
+/// The documents a long list's head file holds: those that rank first for a query of its stem
+/// alone, the page's first ten, with their entries.
+pub const HEAD: usize = 10;
 
 /// The digits of the postings' encoding: printable ASCII without `"`, `\`, `'`, `<`, `>` and `&`,
 /// so that a list is a JSON string as it is, and no markup. The first [`RADIX`] end a number, the
@@ -68,9 +71,69 @@ pub enum List {
     /// At most [`BLOCK`] postings, encoded.
     Inline(Vec<u8>),
     /// Longer: the exact count, the number of the first block file, the directory of the blocks
-    /// (and where each block's entry ends in it), and the blocks as their files hold them (a
-    /// JSON string of digits each), shared with what `serve` keeps of the index files.
-    Blocked { df: usize, first: usize, directory: Vec<u8>, ends: Vec<usize>, blocks: Vec<Arc<Blob>> },
+    /// (and where each block's entry ends in it), the blocks as their files hold them (a JSON
+    /// string of digits each), shared with what `serve` keeps of the index files, and the head
+    /// ([`head`]).
+    Blocked { df: usize, first: usize, directory: Vec<u8>, ends: Vec<usize>, blocks: Vec<Arc<Blob>>, head: Head },
+}
+
+/// The [`HEAD`] postings of a long list that rank first for a query of its stem alone (in
+/// document order), and the best-ranked of the others (the cap): no document outside the head
+/// ranks above it. The browser reads them with their entries in one file (`h/<first block>.json`)
+/// and shows a one-word query's first results without reading a block or a document shard.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Head {
+    pub postings: Vec<Posting>,
+    pub cap: Posting,
+}
+
+/// The head of a list of more than [`HEAD`] postings: ranked as `search.js` ranks a one-word
+/// query (by [`Posting::rank_key`], then by document), in one pass that keeps the best
+/// [`HEAD`] + 1 (`serve` does this for every long list when `avgdl` changes).
+pub fn head(postings: &[Posting], avgdl: f64, explainers: u32) -> Head {
+    // the best first; `a` ranks before `b`
+    let ranks_before = |a: &(Key, Posting), b: &(Key, Posting)| {
+        (a.0.0.cmp(&b.0.0).then(a.0.1.cmp(&b.0.1)).then(a.0.2.total_cmp(&b.0.2)).reverse()).then(a.1.doc.cmp(&b.1.doc))
+    };
+    let mut best: Vec<(Key, Posting)> = Vec::with_capacity(HEAD + 2);
+    for &p in postings {
+        let entry = (p.rank_key(avgdl, explainers), p);
+        if best.len() > HEAD && ranks_before(&entry, &best[HEAD]).is_ge() {
+            continue;
+        }
+        let at = best.partition_point(|b| ranks_before(b, &entry).is_lt());
+        best.insert(at, entry);
+        best.truncate(HEAD + 1);
+    }
+    let cap = best.pop().map(|b| b.1).unwrap_or(Posting { doc: 0, f: 0, length: 0 });
+    let mut postings: Vec<Posting> = best.into_iter().map(|b| b.1).collect();
+    postings.sort_unstable_by_key(|p| p.doc);
+    Head { postings, cap }
+}
+
+/// How a posting ranks for a one-word query ([`Posting::rank_key`]).
+type Key = (u32, std::cmp::Reverse<u32>, f64);
+
+/// A head's file: `{"p": its postings in document order, "c": its cap (as a block's entry of the
+/// directory gives its best posting: tier, frequency and title, length), "e": the entries of its
+/// documents in the order of `p`}`; `entry` gives a document's entry as JSON.
+pub fn head_file<'e>(head: &Head, explainers: u32, entry: impl Fn(u32) -> &'e [u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEAD * 900);
+    out.extend_from_slice(b"{\"p\":\"");
+    encode_run(&mut out, &head.postings, 0);
+    out.extend_from_slice(b"\",\"c\":\"");
+    push_varint(&mut out, head.cap.rank_key(1.0, explainers).0);
+    push_tf_title(&mut out, head.cap.f);
+    push_varint(&mut out, head.cap.length);
+    out.extend_from_slice(b"\",\"e\":[");
+    for (i, p) in head.postings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(entry(p.doc));
+    }
+    out.extend_from_slice(b"]}");
+    out
 }
 
 /// One stem's list (its `first` block 0: blocks are numbered once the lists are in key order).
@@ -82,7 +145,8 @@ pub fn list(postings: &[Posting], avgdl: f64, explainers: u32) -> List {
     }
     let blocks = postings.chunks(BLOCK).map(block_file).collect();
     let (directory, ends) = directory(postings, avgdl, explainers);
-    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks }
+    let head = head(postings, avgdl, explainers);
+    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks, head }
 }
 
 /// A document whose postings of a stem changed, and whether it came or went (which moves the
@@ -136,7 +200,8 @@ pub fn relist(
         ends.push(directory.len());
         previous = block[0].doc;
     }
-    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks }
+    let head = head(postings, avgdl, explainers);
+    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks, head }
 }
 
 /// A block's file: its postings from its first document, as a JSON string.
@@ -310,13 +375,40 @@ mod tests {
         assert_eq!(entries[6..13], [BLOCK as u32 * 3, 1, 2 * (1 + 300 % 7) + 1, 4, 400, 7, 100 + 258]);
     }
 
-    /// The bytes of a list: its directory and its blocks.
-    fn bytes(list: &List) -> (Vec<u8>, Vec<Vec<u8>>) {
+    #[test]
+    fn a_head_holds_the_first_ten_of_a_word_alone_and_caps_the_rest() {
+        // scores rise with the document, but for two titles holding the stem (4 and 2 words),
+        // which rank first, the shorter first
+        let postings: Vec<Posting> = (0..BLOCK as u32 + 40)
+            .map(|i| Posting {
+                doc: i,
+                f: 32 * (1 + i / 30) + [0, 4][usize::from(i == 7)] + [0, 2][usize::from(i == 9)],
+                length: 200,
+            })
+            .collect();
+        let head = head(&postings, 120.0, 1_000);
+        let docs: Vec<u32> = head.postings.iter().map(|p| p.doc).collect();
+        // the two titles, then the eight best scores: of the frequencies 10 (270..=295), the
+        // first documents (ties go to the lower document, as search.js breaks them)
+        assert_eq!(docs, [7, 9, 270, 271, 272, 273, 274, 275, 276, 277]);
+        assert_eq!(head.cap.doc, 278);
+        // its file: the postings from document 0, the cap as a directory entry, the entries
+        let file = head_file(&head, 1_000, |doc| if doc == 7 { b"{\"t\":\"seven\"}" } else { b"{}" });
+        let json: serde_json::Value = serde_json::from_slice(&file).unwrap();
+        let p = decode_postings(json["p"].as_str().unwrap()).unwrap();
+        assert_eq!(p[..6], [7, 32 + 4, 200, 2, 32 + 2, 200]);
+        assert_eq!(numbers(json["c"].as_str().unwrap()).unwrap(), [0, 2 * 10, 200]);
+        assert_eq!(json["e"][0]["t"], "seven");
+        assert_eq!(json["e"].as_array().unwrap().len(), HEAD);
+    }
+
+    /// The bytes of a list: its directory and its blocks, and its head.
+    fn bytes(list: &List) -> (Vec<u8>, Vec<Vec<u8>>, Option<Head>) {
         match list {
-            List::Inline(l) => (l.clone(), Vec::new()),
-            List::Blocked { directory, ends, blocks, .. } => {
+            List::Inline(l) => (l.clone(), Vec::new(), None),
+            List::Blocked { directory, ends, blocks, head, .. } => {
                 assert_eq!(ends.last(), Some(&directory.len()));
-                (directory.clone(), blocks.iter().map(|b| b.bytes.clone()).collect())
+                (directory.clone(), blocks.iter().map(|b| b.bytes.clone()).collect(), Some(head.clone()))
             }
         }
     }

@@ -18,7 +18,7 @@ const fs = require('fs');
 const path = require('path');
 
 const [root, basePath] = [process.argv[2] || 'public', process.argv[3] || '/'];
-const { serve, launch, tools } = require('./static-host');
+const { withPage, tools } = require('./static-host');
 const AXE = path.join(tools, 'node_modules', 'axe-core', 'axe.min.js');
 
 
@@ -146,12 +146,8 @@ function htmlPages(dir, rel = '') {
 }
 
 (async () => {
-  const server = await serve(root, basePath);
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const url = (rel) => `${origin}${basePath}${rel}`;
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
+  await withPage({ root, basePath }, async ({ page, origin }) => {
+    const url = (rel) => `${origin}${basePath}${rel}`;
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
 
@@ -213,10 +209,7 @@ function htmlPages(dir, rel = '') {
       check(found.length === 0, `axe, ${scheme}: no violations on ${all.length} pages${found.length ? ':\n       ' + found.join('\n       ') : ''}`);
     }
     check(errors.length === 0, `no script errors${errors.length ? ': ' + errors.join('; ') : ''}`);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
   console.log(failures ? `${failures} failed` : 'all passed');
   process.exit(failures ? 1 : 0);
 })().catch((e) => { console.error(e); process.exit(2); });

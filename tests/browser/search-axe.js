@@ -11,16 +11,13 @@ const path = require('path');
 const [root, basePath, query] = [process.argv[2] || 'public', process.argv[3] || '/', process.argv[4] || 'china'];
 const shotsAt = process.argv.indexOf('--shots');
 const shots = shotsAt > 0 ? process.argv[shotsAt + 1] : null;
-const { serve, launch, tools } = require('./static-host');
+const { withPage, tools } = require('./static-host');
 const axeSource = fs.readFileSync(path.join(tools, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 
 (async () => {
-  const server = await serve(root, basePath);
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launch();
   let failures = 0;
-  try {
+  await withPage({ root, basePath }, async ({ browser, origin }) => {
     for (const colorScheme of ['light', 'dark']) {
       for (const width of [390, 1280]) {
         const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
@@ -39,9 +36,6 @@ const axeSource = fs.readFileSync(path.join(tools, 'node_modules', 'axe-core', '
         await page.close();
       }
     }
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
   process.exit(failures ? 1 : 0);
 })().catch((e) => { console.error(e); process.exit(2); });

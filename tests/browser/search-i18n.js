@@ -10,7 +10,7 @@
 'use strict';
 
 const [root, basePath] = [process.argv[2] || 'public', process.argv[3] || '/'];
-const { serve, launch } = require('./static-host');
+const { withPage } = require('./static-host');
 
 let failures = 0;
 function check(ok, message) {
@@ -29,11 +29,7 @@ async function statusOf(page, origin, query) {
 }
 
 (async () => {
-  const server = await serve(root, basePath);
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
+  await withPage({ root, basePath }, async ({ page, origin }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${origin}${basePath}search/`, { waitUntil: 'load' });
@@ -50,10 +46,7 @@ async function statusOf(page, origin, query) {
     const none = await statusOf(page, origin, 'zzzzqqq');
     check(none === 'Aucun résultat.', `no result, in French: "${none}"`);
     check(errors.length === 0, `no script errors: ${errors.join('; ')}`);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
   if (failures) {
     console.log(`${failures} check(s) failed`);
     process.exit(1);

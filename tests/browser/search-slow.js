@@ -14,7 +14,7 @@ const path = require('path');
 
 const [root, basePath] = [process.argv[2] || 'public', process.argv[3] || '/'];
 const given = process.argv.slice(4);
-const { serve, launch } = require('./static-host');
+const { withPage, timeToResults } = require('./static-host');
 
 const DELAY = 100;
 const LIMIT = 350;
@@ -43,40 +43,18 @@ function check(ok, message) {
 (async () => {
   const queries = given.length ? given : commonWords(3);
   check(queries.length > 0, `the site has words of more than 256 documents: ${queries.join(', ')}`);
-  const server = await serve(root, basePath, () => DELAY);
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launch();
-  try {
+  await withPage({ root, basePath, delay: () => DELAY }, async ({ browser, origin }) => {
     for (const word of queries) {
       // a fresh page: nothing of the index is cached but what it fetches on load
       const page = await browser.newPage();
-      const requests = [];
-      page.on('request', (r) => requests.push({ at: Date.now(), url: r.url() }));
-      await page.goto(`${origin}${basePath}search/`, { waitUntil: 'load' });
-      await page.waitForTimeout(4 * DELAY); // meta.json, fetched on load
-      await page.evaluate(() => {
-        window.__lastKey = 0;
-        document.getElementById('search-query').addEventListener('input', () => { window.__lastKey = performance.now(); });
-        new MutationObserver(() => {
-          if (!window.__shown && document.querySelector('#search-results li')) window.__shown = performance.now();
-        }).observe(document.getElementById('search-results'), { childList: true });
-      });
-      await page.getByLabel('Search for').click();
-      const typed = Date.now();
-      await page.keyboard.type(word, { delay: 60 });
-      const lastKey = Date.now();
-      await page.waitForFunction(() => window.__shown, null, { timeout: 10000 });
-      const took = await page.evaluate(() => window.__shown - window.__lastKey);
+      const { took, typed, lastKey, requests } = await timeToResults(page, `${origin}${basePath}search/`, word, { settle: 4 * DELAY });
       const during = requests.filter((r) => r.at >= typed && r.at < lastKey).length;
       const after = requests.filter((r) => r.at >= lastKey).map((r) => r.url.replace(/.*\/search\/index\//, ''));
       check(took < LIMIT, `"${word}": results show ${Math.round(took)} ms after the last keystroke (< ${LIMIT}); ` +
         `${during} files fetched while typing, then ${after.join(', ') || 'none'}`);
       await page.close();
     }
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
   if (failures) { console.error(`${failures} check(s) failed`); process.exit(1); }
   console.log('slow-network search test passed');
 })().catch((e) => { console.error(e); process.exit(2); });

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The page's timing on a slow network, with the shipped engine under node (no browser: the
-// number does not depend on how busy the machine's processors are): every index file takes 100 ms
-// to arrive (each fetched once, as the page caches them); each word is typed at 60 ms a key, with
-// the page's prefetch at every key; the search starts 120 ms after the last key, as the page's
-// pause does. Prints, per word, the milliseconds from the last key to the entries of the first
-// ten results, and the files read.
+// The page's timing on a slow network, with the shipped engine under node, on a virtual clock (no
+// browser, no wall clock: the numbers do not depend on how busy the machine is, so a test can
+// assert them): every index file arrives 100 ms after it is asked for (each fetched once, as the
+// page caches them); each word is typed at 60 ms a key, with the page's prefetch at every key; the
+// search starts 120 ms after the last key, as the page's pause does. Prints, per word, the
+// milliseconds from the last key to the entries of the first ten results, the files read and
+// their bytes (what was fetched while typing included), and those asked for from the last key
+// on, each with when (ms after the last key).
 //
 // usage: node tests/browser/search-timing.js SEARCH_JS INDEX_DIR WORD...
 'use strict';
@@ -13,28 +15,64 @@ const path = require('path');
 
 const [script, dir, ...queries] = process.argv.slice(2);
 const { createEngine } = require(path.resolve(script));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const DELAY = 100, KEY = 60, PAUSE = 120;
+
+// Runs what the resolved promises started: every microtask, before the next macrotask.
+const drain = () => new Promise((resolve) => setImmediate(resolve));
 
 (async () => {
   const out = [];
   for (const word of queries) {
+    let now = 0;
+    const pending = []; // { at, resolve, value }
+    const asked = []; // { file, at }
     const cache = new Map();
     const engine = createEngine((file) => {
-      if (!cache.has(file)) cache.set(file, sleep(DELAY).then(() => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))));
+      if (!cache.has(file)) {
+        const bytes = fs.readFileSync(path.join(dir, file));
+        asked.push({ file, at: now, size: bytes.length });
+        const value = JSON.parse(bytes.toString('utf8'));
+        cache.set(file, new Promise((resolve) => pending.push({ at: now + DELAY, resolve, value })));
+      }
       return cache.get(file);
     });
-    await engine.meta(); // fetched when the page loads
-    let lastKey = 0;
+    // moves the clock to `to`, delivering each file when it is due
+    const advance = async (to) => {
+      await drain();
+      for (;;) {
+        const due = pending.filter((p) => p.at <= to).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        now = due.at;
+        for (const p of pending.filter((q) => q.at === now)) {
+          pending.splice(pending.indexOf(p), 1);
+          p.resolve(p.value);
+        }
+        await drain();
+      }
+      now = to;
+    };
+    engine.meta().catch(() => {}); // fetched when the page loads
+    await advance(4 * DELAY);
     for (let i = 1; i <= word.length; i++) {
       engine.prefetch(word.slice(0, i)).catch(() => {});
-      lastKey = Date.now();
-      if (i < word.length) await sleep(KEY);
+      if (i < word.length) await advance(now + KEY);
     }
-    await sleep(PAUSE);
-    const found = await engine.query(word, 10);
-    await engine.documents(found.results.slice(0, 10));
-    out.push({ query: word, ms: Date.now() - lastKey, files: cache.size, results: found.results.length });
+    const lastKey = now;
+    await advance(now + PAUSE);
+    let shown = null, results = 0;
+    engine.query(word, 10).then((found) => {
+      results = found.results.length;
+      return engine.documents(found.results.slice(0, 10));
+    }).then(() => { shown = now; });
+    while (shown === null) {
+      await drain();
+      if (shown !== null) break;
+      if (!pending.length) throw new Error(`"${word}": the search waits for nothing`);
+      await advance(Math.min(...pending.map((p) => p.at)));
+    }
+    const after = asked.filter((a) => a.at >= lastKey).map((a) => `${a.file}@${a.at - lastKey}`);
+    const bytes = asked.reduce((sum, a) => sum + a.size, 0);
+    out.push({ query: word, ms: shown - lastKey, files: cache.size, bytes, after, results });
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(2); });

@@ -15,7 +15,7 @@ const fs = require('fs');
 const path = require('path');
 
 const [root, basePath] = [process.argv[2] || 'public', process.argv[3] || '/'];
-const { serve, launch } = require('./static-host');
+const { withPage, timeToResults } = require('./static-host');
 
 
 // Milliseconds added to every response (the round trip of a slow network), while set.
@@ -29,11 +29,7 @@ function check(ok, message) {
 }
 
 (async () => {
-  const server = await serve(root, basePath, () => delay);
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launch();
-  try {
-    const page = await browser.newPage();
+  await withPage({ root, basePath, delay: () => delay }, async ({ page, browser, origin }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${origin}${basePath}search/`, { waitUntil: 'load' });
@@ -116,19 +112,7 @@ function check(ok, message) {
     // one round trip: with 100 ms added to every response, results within 350 ms of the last key
     delay = 100;
     const slow = await browser.newPage();
-    await slow.goto(`${origin}${basePath}search/`, { waitUntil: 'load' });
-    await slow.waitForTimeout(400); // meta.json, fetched on load
-    await slow.evaluate(() => {
-      window.__lastKey = 0;
-      document.getElementById('search-query').addEventListener('input', () => { window.__lastKey = performance.now(); });
-      new MutationObserver(() => {
-        if (!window.__shown && document.querySelector('#search-results li')) window.__shown = performance.now();
-      }).observe(document.getElementById('search-results'), { childList: true });
-    });
-    await slow.getByLabel('Search for').click();
-    await slow.keyboard.type('tariffs trade', { delay: 60 });
-    await slow.waitForFunction(() => window.__shown, null, { timeout: 10000 });
-    const took = await slow.evaluate(() => window.__shown - window.__lastKey);
+    const { took } = await timeToResults(slow, `${origin}${basePath}search/`, 'tariffs trade');
     check(took < 350, `with 100 ms per request, results show ${Math.round(took)} ms after the last keystroke (< 350)`);
     await slow.close();
     delay = 0;
@@ -147,10 +131,7 @@ function check(ok, message) {
     await page.waitForFunction(() => document.getElementById('search-status').textContent === 'No results.', null, { timeout: 10000 });
     check(true, 'a query without matches says so');
     check(errors.length === 0, `no script errors${errors.length ? ': ' + errors.join('; ') : ''}`);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
   if (failures) { console.error(`${failures} check(s) failed`); process.exit(1); }
   console.log('search browser test passed');
 })().catch((e) => { console.error(e); process.exit(2); });

@@ -95,6 +95,9 @@
   function createEngine(load) {
     var metaPromise = null;
     function meta() { return metaPromise || (metaPromise = load("meta.json")); }
+    // The document entries read with the heads of lists (doc → entry): the first results of a
+    // one-word query need no document shard.
+    var entries = new Map();
 
     // The term shard whose first key is the last one not after `key`, by number.
     function shardIndex(m, key) {
@@ -123,12 +126,13 @@
     var ROUNDING = 1 + 1e-9;
 
     // A stem's list: its documents known so far (doc → { score, title }), and for a list cut
-    // into blocks, each block's range of documents, its bounds, and whether it is loaded.
-    function listOf(m, stem) {
+    // into blocks, each block's range of documents, its bounds, and whether it is loaded. With
+    // `withHead`, a list cut into blocks comes with its head (see `head`).
+    function listOf(m, stem, withHead) {
       return shardFor(m, stem).then(function (s) {
         if (!has(s.t, stem)) return null;
         var entry = s.t[stem];
-        var list = { df: entryDf(entry), known: new Map(), blocks: [], first: 0 };
+        var list = { df: entryDf(entry), known: new Map(), blocks: [], first: 0, cap: null };
         if (typeof entry === "string") { addPostings(m, list, decode(entry), 0); return list; }
         list.first = entry[1];
         var n = numbersOf(entry[2]), doc = 0;
@@ -145,6 +149,22 @@
           });
         }
         for (var j = 0; j + 1 < list.blocks.length; j++) list.blocks[j].end = list.blocks[j + 1].start;
+        return withHead ? head(m, list) : list;
+      });
+    }
+
+    // Reads the head of a list cut into blocks (h/<first block>.json): the postings of the
+    // documents that rank first for a query of its stem alone, with their entries, and the cap,
+    // the best any other document of the list ranks (tier, frequency and title, length, as a
+    // block's best posting is written). Those documents are then known without their blocks, and
+    // no other ranks above the cap: a one-word query's first page needs no block.
+    function head(m, list) {
+      return load("h/" + list.first + ".json").then(function (h) {
+        var p = decode(h.p), doc = 0;
+        addPostings(m, list, p, 0);
+        for (var i = 0; i < p.length; i += 3) { doc += p[i]; entries.set(doc, h.e[i / 3]); }
+        var c = numbersOf(h.c), title = c[1] % 2 ? c[2] : 0;
+        list.cap = { tier: c[0], title: title, best: bm25(m, list.df, Math.floor(c[1] / 2), c[c.length - 1]) * ROUNDING };
         return list;
       });
     }
@@ -175,24 +195,25 @@
       }));
     }
 
-    // The lists of `stems`.
-    function listsOf(m, stems) {
-      return Promise.all(stems.map(function (stem) { return listOf(m, stem); }))
+    // The lists of `stems`; with `withHead`, with their heads.
+    function listsOf(m, stems, withHead) {
+      return Promise.all(stems.map(function (stem) { return listOf(m, stem, withHead); }))
         .then(function (lists) { return lists.filter(Boolean); });
     }
 
     // One query word: `how` is "exact" when the index has the word (its stem's postings: every
     // document holding a word of that stem), else "prefix" for the last word of the query when
     // words start with it (the stems of all those words), else "typo" when a word one edit away
-    // is in the word's shard (the most common such word), else "none".
-    function term(m, word, isLast) {
+    // is in the word's shard (the most common such word), else "none". `alone`: the word is the
+    // query's only one, so a single stem's list comes with its head.
+    function term(m, word, isLast, alone) {
       return shardFor(m, word).then(function (s) {
         var stem = has(s.w, word) ? s.w[word] : (has(s.t, word) ? word : null);
-        if (stem !== null) return listsOf(m, [stem]).then(function (lists) { return { word: word, how: "exact", stems: [stem], lists: lists }; });
+        if (stem !== null) return listsOf(m, [stem], alone).then(function (lists) { return { word: word, how: "exact", stems: [stem], lists: lists }; });
         var next = isLast ? prefixStems(m, word, s) : Promise.resolve([]);
         return next.then(function (stems) {
-          if (stems.length) return listsOf(m, stems).then(function (lists) { return { word: word, how: "prefix", stems: stems, lists: lists }; });
-          return typo(m, word, s);
+          if (stems.length) return listsOf(m, stems, alone && stems.length === 1).then(function (lists) { return { word: word, how: "prefix", stems: stems, lists: lists }; });
+          return typo(m, word, s, alone);
         });
       });
     }
@@ -233,7 +254,7 @@
     // typo further on), read together; only when neither holds one, among the neighbouring term
     // shard that its word may have sorted into (the one on the side of `s` it sorts nearer to).
     // At most two small files more than the word meant.
-    function typo(m, word, s) {
+    function typo(m, word, s, alone) {
       var none = { word: word, how: "none", stems: [], lists: [] };
       if (Array.from(word).length < 4) return Promise.resolve(none);
       return reversedFile(m, word).then(function (r) {
@@ -243,13 +264,13 @@
           if (oneEdit(word, k) && (!best || r[k] > best.df || (r[k] === best.df && k < best.word))) best = { word: k, df: r[k] };
         });
         var near = nearKeys(word, s, new Map());
-        if (best || near.size) return corrected(m, word, near, best, none);
+        if (best || near.size) return corrected(m, word, near, best, none, alone);
         // the neighbour on the side of the shard the word sorts nearer to
         var at = shardIndex(m, word), keys = Object.keys(s.t).concat(Object.keys(s.w));
         var earlier = keys.filter(function (k) { return !notAfter(word, k); }).length;
         var next = earlier * 2 >= keys.length ? at + 1 : at - 1;
         if (next < 0 || next >= m.shards.length) return none;
-        return shard(m, next).then(function (other) { return corrected(m, word, nearKeys(word, other, near), null, none); });
+        return shard(m, next).then(function (other) { return corrected(m, word, nearKeys(word, other, near), null, none, alone); });
       });
     }
 
@@ -263,8 +284,9 @@
 
     // Of the stems of words one edit away in the term shards (`near`: stem → word, the first
     // TYPO_CANDIDATES in order) and the word found by reversed spelling (`reversedBest`, with
-    // its count), the one that the most documents hold; the term says the word it was read as.
-    function corrected(m, word, near, reversedBest, none) {
+    // its count), the one that the most documents hold; the term says the word it was read as
+    // (with `alone`, its list with its head, as the word itself would have).
+    function corrected(m, word, near, reversedBest, none, alone) {
       var stems = Array.from(near.keys()).sort().slice(0, TYPO_CANDIDATES);
       var fromReversed = !reversedBest ? Promise.resolve(null) : shardFor(m, reversedBest.word).then(function (s) {
         var stem = has(s.w, reversedBest.word) ? s.w[reversedBest.word] : reversedBest.word;
@@ -276,7 +298,9 @@
       }).concat([fromReversed])).then(function (found) {
         var best = null;
         found.forEach(function (f) { if (f && f.list && f.list.df && (!best || f.list.df > best.list.df)) best = f; });
-        return best ? { word: word, how: "typo", fixed: best.word, stems: [best.stem], lists: [best.list] } : none;
+        if (!best) return none;
+        var term = { word: word, how: "typo", fixed: best.word, stems: [best.stem], lists: [best.list] };
+        return alone && best.list.blocks.length ? head(m, best.list).then(function () { return term; }) : term;
       });
     }
 
@@ -302,7 +326,8 @@
           if (hit) { best = Math.max(best, hit.score); bestTitle = Math.max(bestTitle, hit.title); }
           if (list.blocks.length === 0) continue;
           var block = blockAt(list, doc);
-          if (block.loaded || doc < block.start) continue;
+          // a document read with the head is known without its block
+          if (hit || block.loaded || doc < block.start) continue;
           known = false;
           needs.push([list, block]);
           bound = Math.max(bound, block.top);
@@ -341,8 +366,15 @@
       var one = terms.length === 1 && first.lists.length === 1;
       return unread.map(function (u) {
         var b = u[1], key;
-        if (one) key = { tier: b.tier, title: b.title, score: b.best * first.weight, doc: b.start };
-        else {
+        if (one) {
+          key = { tier: b.tier, title: b.title, score: b.best * first.weight, doc: b.start };
+          // with the head read, no document left in the block ranks above the head's cap
+          var cap = u[0].cap;
+          if (cap) {
+            var capped = { tier: cap.tier, title: cap.title, score: cap.best * first.weight, doc: b.start };
+            if (before(key, capped)) key = capped;
+          }
+        } else {
           var titled = b.titled && others.titled;
           key = { tier: titled ? (b.end > m.explainers ? 3 : 1) : 0, title: titled ? Math.max(b.titleAtLeast, others.title) : 0,
             score: b.top * first.weight + others.score, doc: b.start };
@@ -431,7 +463,7 @@
         var found = { words: ws, terms: [], results: [], count: 0, exact: true, complete: true, reads: 0, candidates: new Set() };
         found.more = function (n) { return settle(m, found, n); };
         if (ws.length === 0) return found;
-        return Promise.all(ws.map(function (w, i) { return term(m, w, i === ws.length - 1); })).then(function (terms) {
+        return Promise.all(ws.map(function (w, i) { return term(m, w, i === ws.length - 1, ws.length === 1); })).then(function (terms) {
           if (terms.some(function (t) { return t.lists.length === 0; })) { found.terms = terms; return found; }
           terms.forEach(function (t) { t.weight = t.how === "exact" ? 1 : 0.5; });
           // the term with the fewest documents leads: every result is among its documents
@@ -442,7 +474,8 @@
           order[0].lists.forEach(function (list) { list.known.forEach(function (hit, doc) { found.candidates.add(doc); }); });
           // a lead of a few blocks is read whole, in one round trip: a word alone, of up to
           // WHOLE_BLOCKS blocks (its first ten would take two or three rounds of reading)
-          var few = unreadOf(order[0]);
+          // (unless its head was read: the first ten are then known)
+          var few = order[0].lists.some(function (l) { return l.cap; }) ? [] : unreadOf(order[0]);
           if (few.length && few.length <= (terms.length === 1 ? WHOLE_BLOCKS : 2)) {
             found.reads += few.length;
             return Promise.all(few.map(function (u) { return loadBlock(m, u[0], u[1]); })).then(function () {
@@ -491,27 +524,33 @@
     function documents(results) {
       return meta().then(function (m) {
         return Promise.all(results.map(function (r) {
+          if (entries.has(r.doc)) return entries.get(r.doc);
           return load("d/" + Math.floor(r.doc / m.per_shard) + ".json").then(function (s) { return s[r.doc % m.per_shard]; });
         }));
       });
     }
 
     // Starts loading what `text` will need first, while the reader is still typing, so that the
-    // search that follows finds it loaded: the term shard of each word; and when a word is in
-    // more documents than a block holds, everything the query reads (the blocks its first
-    // results come from, round after round, and their document entries): such a word costs a
-    // round trip or two more than its term shard, which the wait for the reader's pause hides.
+    // search that follows finds it loaded: the term shard of each word; and when every word is
+    // one of the index, or a word is in more documents than a block holds, everything the
+    // query reads: the document entries of its first results; for a word alone in many, its head
+    // (its first ten with their entries, one file, fetched at the key that completes the word and
+    // in by the end of the reader's pause); for several words, the blocks their first results
+    // come from, round after round, and their document entries.
     function prefetch(text) {
       return meta().then(function (m) {
         var stop = new Set(m.stop_words);
         var ws = words(text).filter(function (w) { return !stop.has(w); });
+        // per word: null when the index does not have it (a prefix, or a typo), else whether its
+        // list is cut into blocks
         return Promise.all(ws.map(function (w) {
           return shardFor(m, w).then(function (s) {
             var stem = has(s.w, w) ? s.w[w] : (has(s.t, w) ? w : null);
-            return stem === null ? false : shardFor(m, stem).then(function (t) { return Array.isArray(t.t[stem]); });
+            return stem === null ? null : shardFor(m, stem).then(function (t) { return Array.isArray(t.t[stem]); });
           });
         })).then(function (blocked) {
-          if (!blocked.some(Boolean)) return null;
+          var whole = blocked.length > 0 && blocked.every(function (b) { return b !== null; });
+          if (!whole && !blocked.some(Boolean)) return null;
           return query(text, PREFETCH_RESULTS).then(function (found) { return documents(found.results.slice(0, PREFETCH_RESULTS)); });
         }).catch(function () {});
       });
