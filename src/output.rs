@@ -7,6 +7,7 @@
 //! bytes changed is known from the folder's manifest (`output/manifest.rs`) when the file is as the build
 //! that wrote it left it, and by reading the file otherwise.
 
+mod live;
 mod manifest;
 
 use crate::config::Compression;
@@ -23,6 +24,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
+pub use live::Live;
 use manifest::{Manifest, Stamp};
 
 const STAGING_MARK: &str = ".dossier-staging-";
@@ -329,7 +331,12 @@ fn foreign_under(target: &Path, rel: String, is_dir: bool) -> Foreign {
 /// of dossier made. `manifest` is the one that describes the folder, if any.
 fn scan_output(target: &Path, manifest: Option<&Path>) -> Vec<Foreign> {
     let manifest = manifest.and_then(|m| Manifest::read(m, target));
-    let files: FxHashSet<&str> = manifest.iter().flat_map(Manifest::files).collect();
+    scan_with(target, manifest.as_ref())
+}
+
+/// [`scan_output`], with the manifest that describes the folder (if any) read.
+fn scan_with(target: &Path, manifest: Option<&Manifest>) -> Vec<Foreign> {
+    let files: FxHashSet<&str> = manifest.into_iter().flat_map(Manifest::files).collect();
     let mut folders: FxHashSet<&str> = FxHashSet::default();
     for file in &files {
         folders.extend(file.match_indices('/').map(|(end, _)| &file[..end]));
@@ -350,7 +357,7 @@ fn scan_output(target: &Path, manifest: Option<&Path>) -> Vec<Foreign> {
     // Only a folder whose status changed since the manifest was written can hold a file that is
     // not in the manifest: the others are not listed (a status read each, where listing every
     // folder would cost several times more).
-    if let Some(manifest) = &manifest {
+    if let Some(manifest) = manifest {
         let status = FolderStatus::open(target);
         for folder in &folders {
             // gone, or replaced by a file: the listing of the folder it is in shows it
