@@ -817,6 +817,15 @@ fn kept_pages_keep_their_compressed_copies_and_redirects() {
     // and once more, over the other folder
     std::fs::write(&edited, text).unwrap();
     cached_equals_cold(&site, "undoing the edit").assert_success();
+    // nothing changed since: the output, its compressed copies, redirect and header files are
+    // checked in place, and nothing is written, not even the manifest
+    let output = stamps(&site.public());
+    let manifest = std::fs::metadata(site.root.join(".public.dossier-manifest")).unwrap().modified().unwrap();
+    let again = site.build_ok();
+    assert_eq!(rendered(&again), Some(0), "{}", again.stdout);
+    assert_eq!(stamps(&site.public()), output);
+    let now = std::fs::metadata(site.root.join(".public.dossier-manifest")).unwrap().modified().unwrap();
+    assert_eq!(now, manifest, "the output left in place");
 }
 
 /// `text` with each run of digits written `N`: the lengths in bytes a cache warning names vary

@@ -179,3 +179,69 @@ impl Sink for Live {
         self.note(true) && self.copies_held(path, hash, len)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Staging;
+
+    const BASE: &str = "https://example.org/";
+    const PAGES: [(&str, &str); 2] = [("p/index.html", "one"), ("q/cite.json", "{}")];
+
+    /// A folder built with `PAGES`, and the hash of each page's bytes.
+    fn built(target: &Path) -> Vec<(&'static str, u128)> {
+        let mut staging = Staging::new(target).unwrap();
+        staging.publish(&[], BASE);
+        for (path, text) in PAGES {
+            staging.write(path, text.as_bytes().to_vec()).unwrap();
+        }
+        staging.commit().unwrap();
+        PAGES.iter().map(|(path, text)| (*path, manifest::hash(text.as_bytes()))).collect()
+    }
+
+    /// Whether the folder is intact once every page is kept.
+    fn intact(target: &Path, pages: &[(&str, u128)]) -> bool {
+        let live = Live::open(target, &[], BASE).unwrap();
+        let kept = pages.iter().filter(|(path, hash)| live.keep(path, *hash)).count();
+        live.intact() && kept == pages.len()
+    }
+
+    #[test]
+    fn a_folder_as_its_manifest_records_it_is_intact() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let pages = built(&target);
+        assert!(intact(&target, &pages));
+        // another base URL: the manifest must be written again
+        assert!(Live::open(&target, &[], "https://example.org/other/").is_none());
+        // a page the build no longer makes is left over
+        assert!(!intact(&target, &pages[..1]));
+    }
+
+    #[test]
+    fn a_page_edited_by_hand_or_a_file_put_there_is_not_intact() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let pages = built(&target);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::write(target.join("p/index.html"), "two").unwrap();
+        assert!(!intact(&target, &pages));
+        built(&target);
+        std::fs::write(target.join("p/note.txt"), "mine").unwrap();
+        assert!(!intact(&target, &pages));
+        // a hidden entry at the top, which every build carries over, is no reason
+        std::fs::remove_file(target.join("p/note.txt")).unwrap();
+        built(&target);
+        std::fs::create_dir(target.join(".git")).unwrap();
+        assert!(intact(&target, &pages));
+    }
+
+    #[test]
+    fn an_interrupted_commit_is_left_to_the_staging_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        built(&target);
+        std::fs::write(tmp.path().join(".public.dossier-manifest.next"), "x").unwrap();
+        assert!(Live::open(&target, &[], BASE).is_none());
+    }
+}
