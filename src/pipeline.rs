@@ -146,7 +146,8 @@ fn run_with(
     // load: every file; with the build cache, the file system's clock first, so that the stamps
     // of files older than it can be recorded (`build_cache::files`)
     let started = Instant::now();
-    let read_at = persisted.as_ref().and_then(|_| build_cache::files::clock(&options.root.join(&config.images.cache_dir)));
+    let read_at =
+        persisted.as_ref().and_then(|_| build_cache::files::clock(&options.root.join(&config.images.cache_dir)));
     let (mut loaded, mut diagnostics) = load::load_site(&options.root, config);
     let stamps = std::mem::take(&mut loaded.stamps);
     let resized = images(&options.root, &loaded.config, &mut loaded.static_files, &mut diagnostics);
@@ -864,7 +865,8 @@ impl<'p> Persist<'p> {
         let warnings = warnings.filter(|d| d.code != crate::diagnostics::Code::BuildCache).cloned().collect();
         let outcome = build_cache::Outcome::new(pages, warnings, schedule, redirects);
         let (derived, files) = (self.derived, self.files);
-        *self.now = Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids, derived, outcome, files });
+        *self.now =
+            Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids, derived, outcome, files });
     }
 }
 
@@ -905,7 +907,12 @@ fn site_hash(global: u64, unreadable: &[String], versions: &[u64]) -> u64 {
 
 /// What a build of the very site the build cache recorded reports: its outcome, nothing
 /// rendered.
-fn rendered_as_recorded(outcome: &build_cache::Outcome, search_files: usize, schedule: Schedule, loaded: &Loaded) -> Rendered {
+fn rendered_as_recorded(
+    outcome: &build_cache::Outcome,
+    search_files: usize,
+    schedule: Schedule,
+    loaded: &Loaded,
+) -> Rendered {
     Rendered {
         pages: outcome.pages,
         rendered: 0,
@@ -930,24 +937,30 @@ const MAX_RESTAMPED: usize = 256;
 /// `build` of the very site its build cache recorded, told without reading the content files:
 /// each Markdown file has the stamp recorded (`build_cache::files`), or is read and hashed and
 /// has the version recorded; the key (configuration, templates, static files, options) is the
-/// one recorded; the parse cache is of this key; and `sink` (the output folder left in place,
-/// `output::Live`) keeps every page and search file as recorded. Then nothing is parsed,
-/// assembled or rendered, and the outcome is the one recorded, with loading's own warnings.
-/// `None` otherwise: `persisted` is as it was, for [`run_persisted`]. When some files were read
-/// for their new stamps, `persisted.refreshed` holds the cache with them, to write.
-pub fn run_unchanged(
+/// one recorded; the parse cache is of this key; and the sink `open` gives (the output folder
+/// left in place, `output::Live`; opened only then) keeps every page and search file as
+/// recorded. Then nothing is parsed, assembled or rendered, and the outcome is the one recorded,
+/// with loading's own warnings; the sink comes back with it, for the rest of its checks. `None`
+/// otherwise: `persisted` is as it was, for [`run_persisted`]. When some files were read for
+/// their new stamps, `persisted.refreshed` holds the cache with them, to write.
+pub fn run_unchanged<S: Sink>(
     options: &PipelineOptions,
     config: Config,
-    sink: &dyn Sink,
+    open: impl FnOnce() -> Option<S>,
     persisted: &mut Persisted,
-) -> Option<Rendered> {
+) -> Option<(Rendered, S)> {
     let started = Instant::now();
     let stored = persisted.previous.as_ref()?;
     let cache_dir = options.root.join(&config.images.cache_dir);
     if config.is_multilingual() || stored.outcome.pages != stored.pages.len() || stored.pages.is_empty() {
         return None;
     }
-    let (mut site, unread, mut diagnostics) = load::load_site_unread(&options.root, config);
+    // the content files first: an edit ends the run here, having read one file
+    let mut diagnostics = Vec::new();
+    let (walked, unread) = load::unread_content(&options.root, &mut diagnostics);
+    let by_path = stored.files.by_path();
+    let (versions, restamped, read_at) = unread_versions(&options.root, &unread, &by_path, &cache_dir)?;
+    let mut site = load::load_site_unread(&options.root, config, walked, &mut diagnostics);
     let resized = images(&options.root, &site.config, &mut site.static_files, &mut diagnostics);
     crate::publish::fingerprint::add_copies(site.config.publish.fingerprint, &mut site.static_files);
     let loaded = Loaded { images_resized: resized, ..Loaded::from_site(site) };
@@ -955,69 +968,92 @@ pub fn run_unchanged(
     if diagnostics.iter().any(Diagnostic::is_error) || stored.key != key {
         return None;
     }
-    let by_path = stored.files.by_path();
-    let mut versions: Vec<Option<u64>> = unread
-        .par_iter()
-        .with_max_len(crate::ITEMS_PER_JOB)
-        .map(|(rel, _, stamp)| build_cache::files::Files::version_in(&by_path, rel, stamp.as_ref()))
-        .collect();
-    let restamp: Vec<usize> = (0..versions.len()).filter(|&i| versions[i].is_none()).collect();
-    if restamp.len() > MAX_RESTAMPED {
-        return None;
-    }
-    // the files whose stamp differs, read (after the clock, for their new stamps) and hashed
-    let read_at = if restamp.is_empty() { None } else { build_cache::files::clock(&cache_dir) };
-    let mut restamped = Vec::with_capacity(restamp.len());
-    for i in restamp {
-        let rel = &unread[i].0;
-        let Ok(Some((file, stamp))) = load::read_content_file_stamped(&options.root, rel) else { return None };
-        let version = file_version(&file);
-        versions[i] = Some(version);
-        restamped.push((rel.as_str(), stamp, version));
-    }
-    let versions: Vec<u64> = versions.into_iter().collect::<Option<_>>()?;
     let parse_key = build_cache::parses::key(&ParseOptions::new(&loaded.config, &loaded.templates));
     let parses_current = persisted.parses.as_ref().is_some_and(|c| c.has_key(parse_key));
     if site_hash(global, &[], &versions) != stored.site || !parses_current {
         return None;
     }
     let schedule = stored.outcome.schedule()?;
+    // the output, only now: checking it is most of what is left
+    let sink = open()?;
     let files: Vec<(&String, u128)> = stored
         .search
         .iter()
         .map(|(path, hash)| (path, *hash))
         .chain(stored.pages.iter().map(|p| (&p.path, p.hash)))
         .collect();
-    let all_kept =
-        files.par_iter().with_max_len(crate::ITEMS_PER_JOB).all(|(path, hash)| sink.keep(path, *hash));
+    let all_kept = files.par_iter().with_max_len(crate::ITEMS_PER_JOB).all(|(path, hash)| sink.keep(path, *hash));
     if !all_kept {
         return None;
     }
     if !restamped.is_empty() {
-        let mut refreshed = stored.clone();
-        let mut entries: BTreeMap<&str, (load::FileStamp, u64)> =
-            stored.files.entries.iter().map(|(path, stamp, version)| (path.as_str(), (*stamp, *version))).collect();
-        let new = build_cache::files::Files::record(read_at, restamped.into_iter());
-        for (path, stamp, version) in &new.entries {
-            entries.insert(path, (*stamp, *version));
-        }
-        // in the order of the files read, as a build records them
-        let order: FxHashMap<&str, usize> = unread.iter().enumerate().map(|(i, (rel, _, _))| (rel.as_str(), i)).collect();
-        let mut entries: Vec<(String, load::FileStamp, u64)> = entries
-            .into_iter()
-            .filter(|(path, _)| order.contains_key(path))
-            .map(|(path, (stamp, version))| (path.to_string(), stamp, version))
-            .collect();
-        entries.sort_by_key(|(path, _, _)| order[path.as_str()]);
-        refreshed.files = build_cache::files::Files { entries };
-        if refreshed.files != stored.files {
-            persisted.refreshed = Some(refreshed);
-        }
+        let refreshed = restamped_record(stored, &unread, restamped, read_at);
+        persisted.refreshed = (refreshed.files != stored.files).then_some(refreshed);
     }
     diagnostics.extend(stored.outcome.warnings.iter().cloned());
     let rendered = rendered_as_recorded(&stored.outcome, stored.search.len(), schedule, &loaded);
     let timings = Timings { load: started.elapsed(), ..Timings::default() };
-    Some(Rendered { timings, warnings: sorted(diagnostics), ..rendered })
+    Some((Rendered { timings, warnings: sorted(diagnostics), ..rendered }, sink))
+}
+
+/// Each content file's version (in the order of `unread`): the one recorded (`by_path`) when
+/// its stamp is, or its text's, read and hashed; with the files read (path, stamp, version)
+/// and the moment before they were read. `None` as soon as one has changed (its version is not
+/// the one recorded, or it cannot be read), or when too many must be read
+/// ([`MAX_RESTAMPED`]).
+#[allow(clippy::type_complexity)] // named once, here
+fn unread_versions<'u>(
+    root: &std::path::Path,
+    unread: &'u load::UnreadFiles,
+    by_path: &FxHashMap<&str, (&load::FileStamp, u64)>,
+    cache_dir: &std::path::Path,
+) -> Option<(Vec<u64>, Vec<(&'u str, Option<load::FileStamp>, u64)>, Option<build_cache::files::Moment>)> {
+    let mut versions: Vec<Option<u64>> = unread
+        .par_iter()
+        .with_max_len(crate::ITEMS_PER_JOB)
+        .map(|(rel, _, stamp)| build_cache::files::Files::version_in(by_path, rel, stamp.as_ref()))
+        .collect();
+    let restamp: Vec<usize> = (0..versions.len()).filter(|&i| versions[i].is_none()).collect();
+    if restamp.len() > MAX_RESTAMPED {
+        return None;
+    }
+    // the files whose stamp differs, read (after the clock, for their new stamps) and hashed
+    let read_at = if restamp.is_empty() { None } else { build_cache::files::clock(cache_dir) };
+    let mut restamped = Vec::with_capacity(restamp.len());
+    for i in restamp {
+        let rel = unread[i].0.as_str();
+        let Ok(Some((file, stamp))) = load::read_content_file_stamped(root, rel) else { return None };
+        let version = file_version(&file);
+        // an edit: known at once when the file was recorded
+        if by_path.get(rel).is_some_and(|(_, recorded)| *recorded != version) {
+            return None;
+        }
+        versions[i] = Some(version);
+        restamped.push((rel, stamp, version));
+    }
+    Some((versions.into_iter().collect::<Option<_>>()?, restamped, read_at))
+}
+
+/// The build cache `stored` with the stamps of the files read again (`restamped`, read after
+/// `read_at`): each file of `unread` with its new stamp when it can be trusted, its recorded one
+/// otherwise, in the order of `unread`.
+fn restamped_record(
+    stored: &build_cache::Stored,
+    unread: &load::UnreadFiles,
+    restamped: Vec<(&str, Option<load::FileStamp>, u64)>,
+    read_at: Option<build_cache::files::Moment>,
+) -> build_cache::Stored {
+    let mut entries: FxHashMap<&str, (load::FileStamp, u64)> =
+        stored.files.entries.iter().map(|(path, stamp, version)| (path.as_str(), (*stamp, *version))).collect();
+    let new = build_cache::files::Files::record(read_at, restamped.into_iter());
+    for (path, stamp, version) in &new.entries {
+        entries.insert(path, (*stamp, *version));
+    }
+    let entries = unread
+        .iter()
+        .filter_map(|(rel, _, _)| entries.get(rel.as_str()).map(|&(stamp, version)| (rel.clone(), stamp, version)))
+        .collect();
+    build_cache::Stored { files: build_cache::files::Files { entries }, ..stored.clone() }
 }
 
 // What the stages read: the site's files, each behind an `Arc`.

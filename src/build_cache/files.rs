@@ -36,7 +36,10 @@ pub fn trusted(stamp: &FileStamp, read_at: Moment) -> bool {
 impl Files {
     /// The record of the files a build read after `read_at` (none known: nothing is recorded),
     /// each given as (path, stamp, version): those whose stamps can be trusted.
-    pub fn record<'a>(read_at: Option<Moment>, files: impl Iterator<Item = (&'a str, Option<FileStamp>, u64)>) -> Files {
+    pub fn record<'a>(
+        read_at: Option<Moment>,
+        files: impl Iterator<Item = (&'a str, Option<FileStamp>, u64)>,
+    ) -> Files {
         let Some(read_at) = read_at else { return Files::default() };
         let entries = files
             .filter_map(|(path, stamp, version)| {
@@ -54,7 +57,11 @@ impl Files {
 
     /// The version of the file at `path` whose stamp is now `stamp`, when the record vouches
     /// for it (the same stamp); `None` when it must be read and hashed.
-    pub fn version_in(by_path: &FxHashMap<&str, (&FileStamp, u64)>, path: &str, stamp: Option<&FileStamp>) -> Option<u64> {
+    pub fn version_in(
+        by_path: &FxHashMap<&str, (&FileStamp, u64)>,
+        path: &str,
+        stamp: Option<&FileStamp>,
+    ) -> Option<u64> {
         let (recorded, version) = by_path.get(path)?;
         (Some(*recorded) == stamp).then_some(*version)
     }

@@ -212,7 +212,15 @@ impl Now {
             .map(|(path, &hash)| (path.clone(), hash))
             .collect();
         search.sort_unstable();
-        Stored { key: self.key, site: self.site, pages, search, derived: self.derived, outcome: self.outcome, files: self.files }
+        Stored {
+            key: self.key,
+            site: self.site,
+            pages,
+            search,
+            derived: self.derived,
+            outcome: self.outcome,
+            files: self.files,
+        }
     }
 }
 

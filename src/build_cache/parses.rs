@@ -389,9 +389,10 @@ fn read_key(path: &Path, version: &str) -> Result<Option<u64>, super::Unusable> 
     }
     let contents_len = len.saturating_sub(super::HEADER as u64);
     super::check_header_only(MAGIC, FORMAT, &head[..got], contents_len, version)?;
-    let key = head.get(super::HEADER..).filter(|k| k.len() == 8).ok_or_else(|| {
-        super::Unusable::Damaged("it is cut short".to_string())
-    })?;
+    let key = head
+        .get(super::HEADER..)
+        .filter(|k| k.len() == 8)
+        .ok_or_else(|| super::Unusable::Damaged("it is cut short".to_string()))?;
     Ok(Some(u64::from_le_bytes(key.try_into().expect("8 bytes"))))
 }
 
@@ -404,7 +405,9 @@ impl Cache {
         let (key_read, warning) = match read_key(&path, &super::version()) {
             Ok(key) => (key, None),
             Err(super::Unusable::OtherBuild) => (None, None),
-            Err(super::Unusable::OtherRelease) => (None, Some(ignored(&path, "it was written by another version of dossier"))),
+            Err(super::Unusable::OtherRelease) => {
+                (None, Some(ignored(&path, "it was written by another version of dossier")))
+            }
             Err(super::Unusable::Damaged(why)) => (None, Some(ignored(&path, why))),
         };
         (Cache { path, key_read, writing: None }, warning)

@@ -43,10 +43,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let cache_file = build_cache::path(&options.root, &config.images.cache_dir);
     let mut persisted = Persisted::default();
     let use_cache = !args.no_cache && !config.is_multilingual();
-    let cache_warnings = if use_cache { read_cache(&options, &config, &cache_file, &mut persisted) } else { Vec::new() };
+    let cache_warnings =
+        if use_cache { read_cache(&options, &config, &cache_file, &mut persisted) } else { Vec::new() };
     // the very site the cache recorded, into an output that still holds it: nothing to write
     if cache_warnings.is_empty()
-        && let Some(rendered) = build_unchanged(&options, &config, (&output, &shown, args.force), &cache_file, &mut persisted)
+        && let Some(rendered) =
+            build_unchanged(&options, &config, (&output, &shown, args.force), &cache_file, &mut persisted)
     {
         return summarize(rendered, &shown, started, args.timings.then(std::time::Duration::default));
     }
@@ -60,10 +62,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
     };
     staging.publish(&config.publish.precompress, config.base_url.as_str());
-    let mut rendered = match run_pipeline(&options, config, &staging, use_cache.then_some(cache_warnings), &mut persisted) {
-        Ok(r) => r,
-        Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
-    };
+    let mut rendered =
+        match run_pipeline(&options, config, &staging, use_cache.then_some(cache_warnings), &mut persisted) {
+            Ok(r) => r,
+            Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
+        };
     let copy_started = Instant::now();
     // the redirect and header files of `[publish]`, through the same writer as the pages
     let static_files = match crate::publish::write_host_files(&staging, &rendered) {
@@ -177,8 +180,8 @@ fn build_unchanged(
     cache_file: &std::path::Path,
     persisted: &mut Persisted,
 ) -> Option<pipeline::Rendered> {
-    let live = Live::open(output, &config.publish.precompress, config.base_url.as_str())?;
-    let mut rendered = pipeline::run_unchanged(options, config.clone(), &live, persisted)?;
+    let open = || Live::open(output, &config.publish.precompress, config.base_url.as_str());
+    let (mut rendered, live) = pipeline::run_unchanged(options, config.clone(), open, persisted)?;
     let refreshed = persisted.refreshed.take();
     let static_files = crate::publish::write_host_files(&live, &rendered).ok()?;
     live.copy_static(&static_files);

@@ -40,11 +40,13 @@ pub struct Live {
 
 impl Live {
     /// The output folder `target` when a manifest beside it describes it, for the same base URL
-    /// (the manifest records it), and no build was interrupted while replacing it; `None`
-    /// otherwise (the build stages a new folder). `precompress` is `[publish] precompress`.
+    /// (the manifest records it), no build was interrupted while replacing it, and the output
+    /// before last holds no file moved aside (which the next build deletes); `None` otherwise
+    /// (the build stages a new folder). `precompress` is `[publish] precompress`.
     pub fn open(target: &Path, precompress: &[Compression], base_url: &str) -> Option<Live> {
         let (target, beside) = Beside::new(target).ok()?;
-        if !target.is_dir() || std::fs::symlink_metadata(&beside.next_manifest).is_ok() {
+        let pending = [&beside.next_manifest, &beside.moved_aside];
+        if !target.is_dir() || pending.iter().any(|p| std::fs::symlink_metadata(p).is_ok()) {
             return None;
         }
         let manifest = Arc::new(Manifest::read(&beside.manifest, &target)?);
@@ -152,7 +154,9 @@ impl Live {
             self.manifest.files().any(|f| f == top || f.starts_with(&format!("{top}/")))
         };
         let foreign = found.iter().any(|f| !f.entry.starts_with('.') || made(&f.entry));
-        !self.differs.load(Ordering::Relaxed) && !foreign && self.made.load(Ordering::Relaxed) == self.manifest.file_count()
+        !self.differs.load(Ordering::Relaxed)
+            && !foreign
+            && self.made.load(Ordering::Relaxed) == self.manifest.file_count()
     }
 }
 
@@ -162,10 +166,13 @@ impl Sink for Live {
         let hash = manifest::hash(&bytes);
         let held = match self.manifest.get(path) {
             Some(_) => self.as_recorded(path, hash).is_some(),
-            None => self.manifest.lists(path) && self.path_for(path).is_some_and(|dest| {
-                std::fs::symlink_metadata(&dest).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-                    && has_bytes(&dest, &bytes)
-            }),
+            None => {
+                self.manifest.lists(path)
+                    && self.path_for(path).is_some_and(|dest| {
+                        std::fs::symlink_metadata(&dest).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+                            && has_bytes(&dest, &bytes)
+                    })
+            }
         };
         if self.note(held) {
             self.copies_held(path, hash, bytes.len() as u64);
@@ -243,5 +250,25 @@ mod tests {
         built(&target);
         std::fs::write(tmp.path().join(".public.dossier-manifest.next"), "x").unwrap();
         assert!(Live::open(&target, &[], BASE).is_none());
+    }
+
+    #[test]
+    fn files_moved_aside_are_left_to_the_staging_build_which_deletes_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        built(&target);
+        std::fs::write(target.join("CNAME"), "mine").unwrap();
+        let mut staging = Staging::new(&target).unwrap();
+        staging.publish(&[], BASE);
+        for (path, text) in PAGES {
+            staging.write(path, text.as_bytes().to_vec()).unwrap();
+        }
+        assert_eq!(staging.prepare("public").unwrap().len(), 1, "CNAME moved aside");
+        staging.commit().unwrap();
+        assert!(tmp.path().join(".public.dossier-previous/CNAME").is_file());
+        assert!(Live::open(&target, &[], BASE).is_none(), "the next build stages");
+        built(&target);
+        assert!(!tmp.path().join(".public.dossier-previous/CNAME").exists(), "and deletes it");
+        assert!(Live::open(&target, &[], BASE).is_some());
     }
 }
