@@ -435,16 +435,19 @@ fn walk_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<(P
     Some(walk_files(&dir, CONTENT_DIR, diagnostics))
 }
 
+/// A content file read, with its stamp as it was opened.
+pub type Stamped = (ContentFile, Option<FileStamp>);
+
 /// Reads the Markdown files of a walk of `content/`: the files, and those that could not be read
 /// (relative to content/) with their errors.
 fn read_walked_content(
     root: &Path,
     walked: Option<Vec<(PathBuf, String)>>,
-) -> (Vec<(ContentFile, Option<FileStamp>)>, (Vec<String>, Vec<Diagnostic>)) {
+) -> (Vec<Stamped>, (Vec<String>, Vec<Diagnostic>)) {
     let mut diagnostics = Vec::new();
     let files: Vec<(PathBuf, String)> =
         walked.unwrap_or_default().into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
-    let read: Vec<(String, Result<Option<(ContentFile, Option<FileStamp>)>, Diagnostic>)> = files
+    let read: Vec<(String, Result<Option<Stamped>, Diagnostic>)> = files
         .into_par_iter()
         .with_max_len(crate::ITEMS_PER_JOB)
         .map(|(_, rel)| {
@@ -526,10 +529,7 @@ pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, 
 
 /// [`read_content_file`], with the file's stamp as it was opened (before it was read: a change
 /// while it is read shows in its next stamp).
-pub fn read_content_file_stamped(
-    root: &Path,
-    rel: &str,
-) -> Result<Option<(ContentFile, Option<FileStamp>)>, Diagnostic> {
+pub fn read_content_file_stamped(root: &Path, rel: &str) -> Result<Option<Stamped>, Diagnostic> {
     let shown = format!("{CONTENT_DIR}/{rel}");
     match read_at_most(&root.join(CONTENT_DIR).join(rel), MAX_CONTENT_FILE_BYTES) {
         Ok(None) => Err(Diagnostic::error(format!(
