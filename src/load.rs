@@ -149,7 +149,57 @@ pub struct LoadedSite {
     /// Content files that exist but could not be read (relative to content/): links to them are
     /// not reported again as broken.
     pub unreadable: Vec<String>,
+    /// The metadata of each content file as it was read, in the order of `content` (`None` where
+    /// the system gives none to trust): the build cache records them, to know an unchanged file
+    /// without reading it again.
+    pub stamps: Vec<Option<FileStamp>>,
 }
+
+/// A file's metadata as git's index records it: length, modification and status change times
+/// (seconds and nanoseconds), device and inode. A file whose stamp is the one recorded when it
+/// was read has the bytes it had then, provided it was not changed within the same tick of the
+/// file system's clock as it was read (see `build_cache::files`, which hashes such files
+/// again). The status change time (`ctime`) cannot be set by a program: a file written and then
+/// given its old modification time back still shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified: (i64, i64),
+    pub changed: (i64, i64),
+    pub device: u64,
+    pub inode: u64,
+}
+
+impl FileStamp {
+    /// The stamp of a file with these metadata; `None` where the system has no inodes or times.
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            meta.is_file().then(|| FileStamp {
+                len: meta.len(),
+                modified: (meta.mtime(), meta.mtime_nsec()),
+                changed: (meta.ctime(), meta.ctime_nsec()),
+                device: meta.dev(),
+                inode: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+
+    /// The stamp of the file at `path` now (symbolic links followed, as reading does).
+    pub fn read(path: &Path) -> Option<FileStamp> {
+        FileStamp::of(&std::fs::metadata(path).ok()?)
+    }
+}
+
+/// What [`load_site_unread`] finds of each Markdown file under `content/`, in path order: its
+/// name (relative to content/), where it is, and its stamp now.
+pub type UnreadFiles = Vec<(String, PathBuf, Option<FileStamp>)>;
 
 /// Reads `site.toml` and parses it, checking its `theme` against the themes the site has.
 pub fn load_config(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
@@ -228,13 +278,47 @@ pub fn load_site(root: &Path, config: Config) -> (LoadedSite, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let walked = walk_content(root, &mut diagnostics);
     let bundles = bundle_files(root, walked.as_deref().unwrap_or_default(), &mut diagnostics);
-    let (content, (unreadable, read_errors)) = read_walked_content(root, walked);
+    let (read, (unreadable, read_errors)) = read_walked_content(root, walked);
     diagnostics.extend(read_errors);
+    let (content, stamps) = read.into_iter().unzip();
     let templates = read_templates(root, &config.theme, &mut diagnostics);
     let mut static_files = list_static_only(root, &config.theme, &mut diagnostics);
     static_files.extend(bundles);
     measure_images(&mut static_files);
-    (LoadedSite { config, content, templates, static_files, unreadable }, diagnostics)
+    (LoadedSite { config, content, templates, static_files, unreadable, stamps }, diagnostics)
+}
+
+/// The Markdown files under `content/`, not read: each one's name, where it is and its stamp
+/// now, in path order; and the walk, for [`load_site_unread`]. A rebuild of an unchanged site
+/// tells it from the stamps (`pipeline::run_unchanged`), without reading 80 MB at 10,000
+/// explainers.
+pub fn unread_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Option<Vec<(PathBuf, String)>>, UnreadFiles) {
+    let walked = walk_content(root, diagnostics);
+    let unread: UnreadFiles = walked
+        .as_deref()
+        .unwrap_or_default()
+        .par_iter()
+        .with_max_len(crate::ITEMS_PER_JOB)
+        .filter(|(_, rel)| rel.ends_with(".md"))
+        .map(|(path, rel)| (rel.clone(), path.clone(), FileStamp::read(path)))
+        .collect();
+    (walked, unread)
+}
+
+/// [`load_site`] after [`unread_content`], which gave `walked`: everything but the text of the
+/// content files (`content`, `unreadable` and `stamps` are empty).
+pub fn load_site_unread(
+    root: &Path,
+    config: Config,
+    walked: Option<Vec<(PathBuf, String)>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> LoadedSite {
+    let bundles = bundle_files(root, walked.as_deref().unwrap_or_default(), diagnostics);
+    let templates = read_templates(root, &config.theme, diagnostics);
+    let mut static_files = list_static_only(root, &config.theme, diagnostics);
+    static_files.extend(bundles);
+    measure_images(&mut static_files);
+    LoadedSite { config, content: Vec::new(), templates, static_files, unreadable: Vec::new(), stamps: Vec::new() }
 }
 
 /// `a/b/c` from a path below `base`, or a diagnostic when the name is not UTF-8.
@@ -312,8 +396,10 @@ fn walk_files_but(
         }
     }
     // in path order: folder by folder, names byte by byte. Sorted here rather than by the walk,
-    // which takes both names out of their paths at every comparison (10 ms at 10,000 files).
-    files.sort_unstable_by(|(_, a), (_, b)| a.split('/').cmp(b.split('/')));
+    // which takes both names out of their paths at every comparison (10 ms at 10,000 files);
+    // by each path's bytes with `/` as the smallest (a name never holds a NUL), which is the same
+    // order, and compares with `memcmp` instead of splitting both paths at every comparison.
+    files.sort_by_cached_key(|(_, rel)| rel.bytes().map(|b| if b == b'/' { 0 } else { b }).collect::<Vec<u8>>());
     files
 }
 
@@ -327,7 +413,7 @@ pub fn read_content_and_failures(root: &Path, diagnostics: &mut Vec<Diagnostic>)
     let walked = walk_content(root, diagnostics);
     let (content, unreadable) = read_walked_content(root, walked);
     diagnostics.extend(unreadable.1);
-    (content, unreadable.0)
+    (content.into_iter().map(|(file, _)| file).collect(), unreadable.0)
 }
 
 /// Every file under `content/` (Markdown and the files of bundles), in path order; `None`, with
@@ -349,20 +435,23 @@ fn walk_content(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<(P
     Some(walk_files(&dir, CONTENT_DIR, diagnostics))
 }
 
+/// A content file read, with its stamp as it was opened.
+pub type Stamped = (ContentFile, Option<FileStamp>);
+
 /// Reads the Markdown files of a walk of `content/`: the files, and those that could not be read
 /// (relative to content/) with their errors.
 fn read_walked_content(
     root: &Path,
     walked: Option<Vec<(PathBuf, String)>>,
-) -> (Vec<ContentFile>, (Vec<String>, Vec<Diagnostic>)) {
+) -> (Vec<Stamped>, (Vec<String>, Vec<Diagnostic>)) {
     let mut diagnostics = Vec::new();
     let files: Vec<(PathBuf, String)> =
         walked.unwrap_or_default().into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
-    let read: Vec<(String, Result<Option<ContentFile>, Diagnostic>)> = files
+    let read: Vec<(String, Result<Option<Stamped>, Diagnostic>)> = files
         .into_par_iter()
         .with_max_len(crate::ITEMS_PER_JOB)
         .map(|(_, rel)| {
-            let read = read_content_file(root, &rel);
+            let read = read_content_file_stamped(root, &rel);
             (rel, read)
         })
         .collect();
@@ -435,6 +524,12 @@ fn bundle_files(root: &Path, walked: &[(PathBuf, String)], diagnostics: &mut Vec
 
 /// Reads one content file (`rel` is relative to content/); `Ok(None)` when it is gone.
 pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, Diagnostic> {
+    read_content_file_stamped(root, rel).map(|read| read.map(|(file, _)| file))
+}
+
+/// [`read_content_file`], with the file's stamp as it was opened (before it was read: a change
+/// while it is read shows in its next stamp).
+pub fn read_content_file_stamped(root: &Path, rel: &str) -> Result<Option<Stamped>, Diagnostic> {
     let shown = format!("{CONTENT_DIR}/{rel}");
     match read_at_most(&root.join(CONTENT_DIR).join(rel), MAX_CONTENT_FILE_BYTES) {
         Ok(None) => Err(Diagnostic::error(format!(
@@ -443,10 +538,10 @@ pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, 
         ))
         .code(Code::FileTooLarge)
         .in_file(&shown)),
-        Ok(Some(bytes)) => match String::from_utf8(bytes) {
+        Ok(Some((bytes, stamp))) => match String::from_utf8(bytes) {
             Ok(text) => {
                 let (text, control_character) = blank_control_characters(text);
-                Ok(Some(ContentFile { path: shown, rel: rel.to_string(), text, control_character }))
+                Ok(Some((ContentFile { path: shown, rel: rel.to_string(), text, control_character }, stamp)))
             }
             Err(e) => Err(Diagnostic::error(format!(
                 "file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
@@ -464,18 +559,20 @@ pub fn read_content_file(root: &Path, rel: &str) -> Result<Option<ContentFile>, 
 /// enough that offsets in its HTML fit in 32 bits even where Markdown expands most.
 pub const MAX_CONTENT_FILE_BYTES: u64 = 64 << 20;
 
-/// The bytes of the file at `path`, or `None` when it has more than `limit` (without reading it).
-fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+/// The bytes of the file at `path` and its stamp as opened, or `None` when it has more than
+/// `limit` (without reading it).
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<(Vec<u8>, Option<FileStamp>)>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
+    let meta = file.metadata()?;
+    let len = meta.len();
     if len > limit {
         return Ok(None);
     }
     let mut bytes = Vec::with_capacity(len as usize);
     // a file that grew since: read one byte past the limit to notice
     file.take(limit + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+    Ok((bytes.len() as u64 <= limit).then_some((bytes, FileStamp::of(&meta))))
 }
 
 fn read_text_file(path: &Path, shown: &str) -> Result<String, Diagnostic> {
@@ -758,7 +855,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.md");
         std::fs::write(&path, "0123456789").unwrap();
-        assert_eq!(read_at_most(&path, 10).unwrap().as_deref(), Some(&b"0123456789"[..]));
+        assert_eq!(read_at_most(&path, 10).unwrap().unwrap().0, b"0123456789");
         assert_eq!(read_at_most(&path, 9).unwrap(), None);
     }
 

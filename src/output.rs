@@ -7,6 +7,7 @@
 //! bytes changed is known from the folder's manifest (`output/manifest.rs`) when the file is as the build
 //! that wrote it left it, and by reading the file otherwise.
 
+mod live;
 mod manifest;
 
 use crate::config::Compression;
@@ -23,6 +24,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
+pub use live::Live;
 use manifest::{Manifest, Stamp};
 
 const STAGING_MARK: &str = ".dossier-staging-";
@@ -166,6 +168,10 @@ struct Beside {
     /// after: whichever moment a build is killed at, one of the two describes the output.
     next_manifest: PathBuf,
     previous_manifest: PathBuf,
+    /// Present when the output before last holds files dossier did not make, moved aside by the
+    /// build that replaced it: the next build must stage (which deletes them), not leave the
+    /// output in place ([`Live`]).
+    moved_aside: PathBuf,
 }
 
 impl Beside {
@@ -186,6 +192,7 @@ impl Beside {
             manifest: parent.join(format!(".{name}.dossier-manifest")),
             next_manifest: parent.join(format!(".{name}.dossier-manifest.next")),
             previous_manifest: parent.join(format!(".{name}{PREVIOUS_MARK}.manifest")),
+            moved_aside: parent.join(format!(".{name}{PREVIOUS_MARK}.moved-aside")),
             parent,
             name,
         };
@@ -329,7 +336,12 @@ fn foreign_under(target: &Path, rel: String, is_dir: bool) -> Foreign {
 /// of dossier made. `manifest` is the one that describes the folder, if any.
 fn scan_output(target: &Path, manifest: Option<&Path>) -> Vec<Foreign> {
     let manifest = manifest.and_then(|m| Manifest::read(m, target));
-    let files: FxHashSet<&str> = manifest.iter().flat_map(Manifest::files).collect();
+    scan_with(target, manifest.as_ref())
+}
+
+/// [`scan_output`], with the manifest that describes the folder (if any) read.
+fn scan_with(target: &Path, manifest: Option<&Manifest>) -> Vec<Foreign> {
+    let files: FxHashSet<&str> = manifest.into_iter().flat_map(Manifest::files).collect();
     let mut folders: FxHashSet<&str> = FxHashSet::default();
     for file in &files {
         folders.extend(file.match_indices('/').map(|(end, _)| &file[..end]));
@@ -350,7 +362,7 @@ fn scan_output(target: &Path, manifest: Option<&Path>) -> Vec<Foreign> {
     // Only a folder whose status changed since the manifest was written can hold a file that is
     // not in the manifest: the others are not listed (a status read each, where listing every
     // folder would cost several times more).
-    if let Some(manifest) = &manifest {
+    if let Some(manifest) = manifest {
         let status = FolderStatus::open(target);
         for folder in &folders {
             // gone, or replaced by a file: the listing of the folder it is in shows it
@@ -420,6 +432,8 @@ pub struct Staging {
     scan: Option<JoinHandle<Vec<Foreign>>>,
     /// Whether writes are done and the folder holds exactly the build ([`Staging::prepare`]).
     prepared: bool,
+    /// Whether the commit moves aside files dossier did not make ([`Staging::prepare`]).
+    moves_aside: bool,
     /// Whether writers compare with the file already there (shared with them).
     compare: Arc<AtomicBool>,
     sender: Option<SyncSender<Job>>,
@@ -545,6 +559,7 @@ impl Staging {
             reused,
             scan,
             prepared: false,
+            moves_aside: false,
             compare,
             sender: Some(sender),
             writers,
@@ -736,7 +751,9 @@ impl Staging {
         self.remove_stale_files();
         self.prepared = true;
         let found = self.scan.take().and_then(|scan| scan.join().ok()).unwrap_or_default();
-        Ok(self.moved_aside(found, shown))
+        let warnings = self.moved_aside(found, shown);
+        self.moves_aside = !warnings.is_empty();
+        Ok(warnings)
     }
 
     /// The warnings for the files dossier did not make that the commit moves aside: the entries
@@ -832,6 +849,12 @@ impl Staging {
                 if step(|| std::fs::rename(&self.dir, &beside.previous)).is_ok() {
                     if step(|| std::fs::rename(&beside.manifest, &beside.previous_manifest)).is_err() {
                         let _ = std::fs::remove_file(&beside.previous_manifest);
+                    }
+                    // the files moved aside are in it until the next staged build deletes them
+                    if self.moves_aside {
+                        let _ = std::fs::write(&beside.moved_aside, "");
+                    } else {
+                        let _ = std::fs::remove_file(&beside.moved_aside);
                     }
                 } else {
                     remove_tree(&self.dir);
@@ -1473,9 +1496,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
         let mut leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         leftovers.sort();
+        // `old.html`, which no build made, was moved aside: the mark says the next build deletes it
         assert_eq!(
             leftovers,
-            [".public.dossier-manifest", ".public.dossier-previous", "public"],
+            [".public.dossier-manifest", ".public.dossier-previous", ".public.dossier-previous.moved-aside", "public"],
             "the old output is kept for the next build, and the new one has a manifest"
         );
     }

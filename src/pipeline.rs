@@ -131,6 +131,10 @@ pub struct Persisted {
     /// from it the files whose bytes did not change, and writes it again
     /// (`build_cache::parses`).
     pub parses: Option<build_cache::parses::Cache>,
+    /// After [`run_unchanged`] found the site unchanged though some files' stamps were not the
+    /// ones recorded (touched, or written just before the last build read them): the cache with
+    /// their stamps now, to write so that the next build knows them without reading them.
+    pub refreshed: Option<build_cache::Stored>,
 }
 
 fn run_with(
@@ -139,9 +143,13 @@ fn run_with(
     sink: &dyn Sink,
     persisted: Option<&mut Persisted>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    // load: every file
+    // load: every file; with the build cache, the file system's clock first, so that the stamps
+    // of files older than it can be recorded (`build_cache::files`)
     let started = Instant::now();
+    let read_at =
+        persisted.as_ref().and_then(|_| build_cache::files::clock(&options.root.join(&config.images.cache_dir)));
     let (mut loaded, mut diagnostics) = load::load_site(&options.root, config);
+    let stamps = std::mem::take(&mut loaded.stamps);
     let resized = images(&options.root, &loaded.config, &mut loaded.static_files, &mut diagnostics);
     crate::publish::fingerprint::add_copies(loaded.config.publish.fingerprint, &mut loaded.static_files);
     let loaded = Loaded { images_resized: resized, ..Loaded::from_site(loaded) };
@@ -149,7 +157,7 @@ fn run_with(
         // every language, whole, without the build cache (see `run_languages`)
         return run_languages(options, &loaded, diagnostics, started.elapsed(), sink);
     }
-    let mut persist = persisted.map(|p| Persist::new(p, options, &loaded, diagnostics.len()));
+    let mut persist = persisted.map(|p| Persist::new(p, options, &loaded, diagnostics.len(), (&stamps, read_at)));
     let load_time = started.elapsed();
     // `build` of the very site its build cache recorded: nothing to parse, assemble or render
     if let Some(rendered) = persist.as_mut().and_then(|p| p.unchanged(&loaded, &mut diagnostics, sink)) {
@@ -761,44 +769,48 @@ struct Persist<'p> {
     /// How many diagnostics loading reported: the outcome recorded holds those after them
     /// (loading is done again by every build).
     from_load: usize,
+    /// The content files' stamps and versions, to record.
+    files: build_cache::files::Files,
 }
 
 impl<'p> Persist<'p> {
-    fn new(persisted: &'p mut Persisted, options: &PipelineOptions, loaded: &Loaded, from_load: usize) -> Persist<'p> {
-        let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
-        let key = build_cache::key(
-            &format!("{:?}", loaded.config),
-            &loaded.templates,
-            &loaded.static_files,
-            (options.include_drafts, options.include_future, today),
-        );
-        let global = xxhash_rust::xxh3::xxh3_64(
-            format!("{} {} {} {} {}", key.version, key.config, key.templates, key.static_files, key.options).as_bytes(),
-        );
-        let versions = loaded
+    /// The build cache of a run that read `loaded`, whose content files had `stamps` (in order)
+    /// when read after `read_at`: a file whose stamp is the one recorded keeps its recorded
+    /// version without being hashed.
+    fn new(
+        persisted: &'p mut Persisted,
+        options: &PipelineOptions,
+        loaded: &Loaded,
+        from_load: usize,
+        (stamps, read_at): (&[Option<load::FileStamp>], Option<build_cache::files::Moment>),
+    ) -> Persist<'p> {
+        let (key, global) = build_key(options, loaded);
+        let mut previous = persisted.previous.take();
+        let recorded = previous.as_mut().map(|p| std::mem::take(&mut p.files)).unwrap_or_default();
+        let by_path = recorded.by_path();
+        let versions: Vec<u64> = loaded
             .content
             .par_iter()
+            .zip(stamps.par_iter())
             .with_max_len(crate::ITEMS_PER_JOB)
-            .map(|file| {
-                let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-                std::hash::Hash::hash(&(&file.path, &file.text, file.control_character), &mut h);
-                (Arc::as_ptr(file) as usize, std::hash::Hasher::finish(&h))
+            .map(|(file, stamp)| {
+                build_cache::files::Files::version_in(&by_path, &file.rel, stamp.as_ref())
+                    .unwrap_or_else(|| file_version(file))
             })
             .collect();
-        let mut site = xxhash_rust::xxh3::Xxh3Default::new();
-        std::hash::Hash::hash(&(global, &loaded.unreadable), &mut site);
-        for file in &loaded.content {
-            std::hash::Hash::hash(&versions_of(&versions, file), &mut site);
-        }
-        let site = std::hash::Hasher::finish(&site);
-        let mut previous = persisted.previous.take();
+        let files = build_cache::files::Files::record(
+            read_at,
+            loaded.content.iter().zip(stamps).zip(&versions).map(|((f, s), v)| (f.rel.as_str(), *s, *v)),
+        );
+        let site = site_hash(global, &loaded.unreadable, &versions);
+        let versions = loaded.content.iter().zip(versions).map(|(file, v)| (Arc::as_ptr(file) as usize, v)).collect();
         // assembly's derived data is checked item by item, whatever the key (see `Derived`)
         let derived = previous.as_mut().map(|p| std::mem::take(&mut p.derived)).unwrap_or_default();
         let previous = previous.and_then(|stored| stored.pages_for(&key));
         let parse_key = build_cache::parses::key(&ParseOptions::new(&loaded.config, &loaded.templates));
         let (now, parses) = (&mut persisted.now, persisted.parses.as_mut());
         let kept = rustc_hash::FxHashSet::default();
-        Persist { key, global, versions, site, previous, now, parses, parse_key, derived, kept, from_load }
+        Persist { key, global, versions, site, previous, now, parses, parse_key, derived, kept, from_load, files }
     }
 
     /// The outcome of the last successful build, when this run builds the very same site (the
@@ -830,20 +842,7 @@ impl<'p> Persist<'p> {
         }
         diagnostics.extend(outcome.warnings.iter().cloned());
         *self.now = None;
-        Some(Rendered {
-            pages: outcome.pages,
-            rendered: 0,
-            removed: Vec::new(),
-            search_files: previous.search.len(),
-            static_files: Arc::clone(&loaded.static_files),
-            config: Arc::clone(&loaded.config),
-            warnings: Vec::new(),
-            timings: Timings::default(),
-            schedule,
-            external_links: Vec::new(),
-            images_resized: loaded.images_resized,
-            redirects: outcome.redirects(),
-        })
+        Some(rendered_as_recorded(outcome, previous.search.len(), schedule, loaded))
     }
 
     /// The assembly cache of this run: what the last build derived, to be checked against this
@@ -897,14 +896,196 @@ impl<'p> Persist<'p> {
         let warnings = diagnostics.get(self.from_load..).unwrap_or_default().iter();
         let warnings = warnings.filter(|d| d.code != crate::diagnostics::Code::BuildCache).cloned().collect();
         let outcome = build_cache::Outcome::new(pages, warnings, schedule, redirects);
-        let derived = self.derived;
-        *self.now = Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids, derived, outcome });
+        let (derived, files) = (self.derived, self.files);
+        *self.now =
+            Some(build_cache::Now { key: self.key, site: self.site, fingerprints, ids, derived, outcome, files });
     }
 }
 
-/// The version of `file` in `versions` (every file of the run has one).
-fn versions_of(versions: &FileVersions, file: &Arc<ContentFile>) -> u64 {
-    versions.get(&(Arc::as_ptr(file) as usize)).copied().unwrap_or(u64::MAX)
+/// The key of a build of `loaded` (see `build_cache::Key`), and the same hashed into one number:
+/// the part of every page's fingerprint that is not the site's content (`serve`'s `global`).
+fn build_key(options: &PipelineOptions, loaded: &Loaded) -> (build_cache::Key, u64) {
+    let today = options.today.unwrap_or_else(|| Utc::now().date_naive());
+    let key = build_cache::key(
+        &format!("{:?}", loaded.config),
+        &loaded.templates,
+        &loaded.static_files,
+        (options.include_drafts, options.include_future, today),
+    );
+    let global = xxhash_rust::xxh3::xxh3_64(
+        format!("{} {} {} {} {}", key.version, key.config, key.templates, key.static_files, key.options).as_bytes(),
+    );
+    (key, global)
+}
+
+/// The version of a content file: a hash of its path, its text and where its first control
+/// character was (what its parse and pages are made of).
+fn file_version(file: &ContentFile) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    std::hash::Hash::hash(&(&file.path, &file.text, file.control_character), &mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+/// The whole site in one number: `global`, the files that could not be read, and every content
+/// file's version in path order. The search index is made of nothing else.
+fn site_hash(global: u64, unreadable: &[String], versions: &[u64]) -> u64 {
+    let mut site = xxhash_rust::xxh3::Xxh3Default::new();
+    std::hash::Hash::hash(&(global, unreadable), &mut site);
+    for version in versions {
+        std::hash::Hash::hash(version, &mut site);
+    }
+    std::hash::Hasher::finish(&site)
+}
+
+/// What a build of the very site the build cache recorded reports: its outcome, nothing
+/// rendered.
+fn rendered_as_recorded(
+    outcome: &build_cache::Outcome,
+    search_files: usize,
+    schedule: Schedule,
+    loaded: &Loaded,
+) -> Rendered {
+    Rendered {
+        pages: outcome.pages,
+        rendered: 0,
+        removed: Vec::new(),
+        search_files,
+        static_files: Arc::clone(&loaded.static_files),
+        config: Arc::clone(&loaded.config),
+        warnings: Vec::new(),
+        timings: Timings::default(),
+        schedule,
+        external_links: Vec::new(),
+        images_resized: loaded.images_resized,
+        redirects: outcome.redirects(),
+    }
+}
+
+/// Files whose stamp is not the one recorded that [`run_unchanged`] reads and hashes to see
+/// whether they changed; with more, the site has changed (or was copied, which changes every
+/// stamp) and the run goes on as usual, which reads every file anyway.
+const MAX_RESTAMPED: usize = 256;
+
+/// `build` of the very site its build cache recorded, told without reading the content files:
+/// each Markdown file has the stamp recorded (`build_cache::files`), or is read and hashed and
+/// has the version recorded; the key (configuration, templates, static files, options) is the
+/// one recorded; the parse cache is of this key; and the sink `open` gives (the output folder
+/// left in place, `output::Live`; opened only then) keeps every page and search file as
+/// recorded. Then nothing is parsed, assembled or rendered, and the outcome is the one recorded,
+/// with loading's own warnings; the sink comes back with it, for the rest of its checks. `None`
+/// otherwise: `persisted` is as it was, for [`run_persisted`]. When some files were read for
+/// their new stamps, `persisted.refreshed` holds the cache with them, to write.
+pub fn run_unchanged<S: Sink>(
+    options: &PipelineOptions,
+    config: Config,
+    open: impl FnOnce() -> Option<S>,
+    persisted: &mut Persisted,
+) -> Option<(Rendered, S)> {
+    let started = Instant::now();
+    let stored = persisted.previous.as_ref()?;
+    let cache_dir = options.root.join(&config.images.cache_dir);
+    if config.is_multilingual() || stored.outcome.pages != stored.pages.len() || stored.pages.is_empty() {
+        return None;
+    }
+    // the content files first: an edit ends the run here, having read one file
+    let mut diagnostics = Vec::new();
+    let (walked, unread) = load::unread_content(&options.root, &mut diagnostics);
+    let by_path = stored.files.by_path();
+    let (versions, restamped, read_at) = unread_versions(&options.root, &unread, &by_path, &cache_dir)?;
+    let mut site = load::load_site_unread(&options.root, config, walked, &mut diagnostics);
+    let resized = images(&options.root, &site.config, &mut site.static_files, &mut diagnostics);
+    crate::publish::fingerprint::add_copies(site.config.publish.fingerprint, &mut site.static_files);
+    let loaded = Loaded { images_resized: resized, ..Loaded::from_site(site) };
+    let (key, global) = build_key(options, &loaded);
+    if diagnostics.iter().any(Diagnostic::is_error) || stored.key != key {
+        return None;
+    }
+    let parse_key = build_cache::parses::key(&ParseOptions::new(&loaded.config, &loaded.templates));
+    let parses_current = persisted.parses.as_ref().is_some_and(|c| c.has_key(parse_key));
+    if site_hash(global, &[], &versions) != stored.site || !parses_current {
+        return None;
+    }
+    let schedule = stored.outcome.schedule()?;
+    // the output, only now: checking it is most of what is left
+    let sink = open()?;
+    let files: Vec<(&String, u128)> = stored
+        .search
+        .iter()
+        .map(|(path, hash)| (path, *hash))
+        .chain(stored.pages.iter().map(|p| (&p.path, p.hash)))
+        .collect();
+    let all_kept = files.par_iter().with_max_len(crate::ITEMS_PER_JOB).all(|(path, hash)| sink.keep(path, *hash));
+    if !all_kept {
+        return None;
+    }
+    if !restamped.is_empty() {
+        let refreshed = restamped_record(stored, &unread, restamped, read_at);
+        persisted.refreshed = (refreshed.files != stored.files).then_some(refreshed);
+    }
+    diagnostics.extend(stored.outcome.warnings.iter().cloned());
+    let rendered = rendered_as_recorded(&stored.outcome, stored.search.len(), schedule, &loaded);
+    let timings = Timings { load: started.elapsed(), ..Timings::default() };
+    Some((Rendered { timings, warnings: sorted(diagnostics), ..rendered }, sink))
+}
+
+/// Each content file's version (in the order of `unread`): the one recorded (`by_path`) when
+/// its stamp is, or its text's, read and hashed; with the files read (path, stamp, version)
+/// and the moment before they were read. `None` as soon as one has changed (its version is not
+/// the one recorded, or it cannot be read), or when too many must be read
+/// ([`MAX_RESTAMPED`]).
+#[allow(clippy::type_complexity)] // named once, here
+fn unread_versions<'u>(
+    root: &std::path::Path,
+    unread: &'u load::UnreadFiles,
+    by_path: &FxHashMap<&str, (&load::FileStamp, u64)>,
+    cache_dir: &std::path::Path,
+) -> Option<(Vec<u64>, Vec<(&'u str, Option<load::FileStamp>, u64)>, Option<build_cache::files::Moment>)> {
+    let mut versions: Vec<Option<u64>> = unread
+        .par_iter()
+        .with_max_len(crate::ITEMS_PER_JOB)
+        .map(|(rel, _, stamp)| build_cache::files::Files::version_in(by_path, rel, stamp.as_ref()))
+        .collect();
+    let restamp: Vec<usize> = (0..versions.len()).filter(|&i| versions[i].is_none()).collect();
+    if restamp.len() > MAX_RESTAMPED {
+        return None;
+    }
+    // the files whose stamp differs, read (after the clock, for their new stamps) and hashed
+    let read_at = if restamp.is_empty() { None } else { build_cache::files::clock(cache_dir) };
+    let mut restamped = Vec::with_capacity(restamp.len());
+    for i in restamp {
+        let rel = unread[i].0.as_str();
+        let Ok(Some((file, stamp))) = load::read_content_file_stamped(root, rel) else { return None };
+        let version = file_version(&file);
+        // an edit: known at once when the file was recorded
+        if by_path.get(rel).is_some_and(|(_, recorded)| *recorded != version) {
+            return None;
+        }
+        versions[i] = Some(version);
+        restamped.push((rel, stamp, version));
+    }
+    Some((versions.into_iter().collect::<Option<_>>()?, restamped, read_at))
+}
+
+/// The build cache `stored` with the stamps of the files read again (`restamped`, read after
+/// `read_at`): each file of `unread` with its new stamp when it can be trusted, its recorded one
+/// otherwise, in the order of `unread`.
+fn restamped_record(
+    stored: &build_cache::Stored,
+    unread: &load::UnreadFiles,
+    restamped: Vec<(&str, Option<load::FileStamp>, u64)>,
+    read_at: Option<build_cache::files::Moment>,
+) -> build_cache::Stored {
+    let mut entries: FxHashMap<&str, (load::FileStamp, u64)> =
+        stored.files.entries.iter().map(|(path, stamp, version)| (path.as_str(), (*stamp, *version))).collect();
+    let new = build_cache::files::Files::record(read_at, restamped.into_iter());
+    for (path, stamp, version) in &new.entries {
+        entries.insert(path, (*stamp, *version));
+    }
+    let entries = unread
+        .iter()
+        .filter_map(|(rel, _, _)| entries.get(rel.as_str()).map(|&(stamp, version)| (rel.clone(), stamp, version)))
+        .collect();
+    build_cache::Stored { files: build_cache::files::Files { entries }, ..stored.clone() }
 }
 
 // What the stages read: the site's files, each behind an `Arc`.

@@ -367,6 +367,9 @@ fn a_page_changed_in_the_output_by_hand_is_rendered_again() {
 fn a_page_changed_by_hand_in_both_folders_is_rendered_again_and_the_others_kept_once() {
     let site = Site::fixture("build-cache");
     site.build_ok();
+    // an edit elsewhere: the output is staged and swapped in, the first one kept beside it
+    let text = std::fs::read_to_string(site.root.join("content/articles/tariffs.md")).unwrap();
+    site.write("content/articles/tariffs.md", &format!("{text}\nA sentence added.\n"));
     site.build_ok();
     // the page in the output and in the output before last: neither can stand for it, so a
     // build of the same site renders it after all, and keeps every other page once
@@ -389,6 +392,89 @@ fn a_page_changed_by_hand_in_both_folders_is_rendered_again_and_the_others_kept_
     // what the build recorded holds: the next build renders nothing
     let next = site.build_ok();
     assert_eq!(rendered(&next), Some(0), "{}", next.stdout);
+}
+
+/// The inode of a file or folder.
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn a_rebuild_that_changes_nothing_leaves_the_output_folder_in_place() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    let output = stamps(&site.public());
+    let folder = inode(&site.public());
+    let cache = stamps(&site.root.join(".dossier-cache"));
+    let manifest = std::fs::metadata(site.root.join(".public.dossier-manifest")).unwrap().modified().unwrap();
+    let second = site.build_ok();
+    assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
+    assert_eq!(inode(&site.public()), folder, "the same folder, not a new one swapped in");
+    assert_eq!(stamps(&site.public()), output, "no file of the output written");
+    assert!(!site.root.join(".public.dossier-previous").exists(), "no folder staged beside it");
+    assert_eq!(stamps(&site.root.join(".dossier-cache")), cache, "neither cache file written");
+    let now = std::fs::metadata(site.root.join(".public.dossier-manifest")).unwrap().modified().unwrap();
+    assert_eq!(now, manifest, "nor the manifest");
+}
+
+#[test]
+fn a_file_put_in_the_output_is_moved_aside_by_a_rebuild_that_changes_nothing() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    std::fs::write(site.public().join("articles/chips/note.txt"), "mine").unwrap();
+    let run = site.build_ok();
+    assert!(run.stderr.contains("note.txt"), "{}", run.stderr);
+    assert!(!site.exists("articles/chips/note.txt"));
+    assert!(site.root.join(".public.dossier-previous/articles/chips/note.txt").is_file());
+}
+
+#[test]
+fn a_file_touched_without_a_change_is_hashed_again_and_known_by_its_new_stamp() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    let output = stamps(&site.public());
+    let path = site.root.join("content/articles/chips.md");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&path, std::fs::read(&path).unwrap()).unwrap();
+    let cache = stamps(&site.root.join(".dossier-cache"));
+    let second = cached_equals_cold(&site, "a touch");
+    assert_eq!(rendered(&second), Some(0), "{}", second.stdout);
+    assert_eq!(stamps(&site.public()), output, "no file of the output written");
+    // the build cache holds the new stamp (the parse cache is as it was) …
+    let refreshed = stamps(&site.root.join(".dossier-cache"));
+    assert_ne!(refreshed["build.bin"], cache["build.bin"], "the build cache records the new stamp");
+    assert_eq!(refreshed[FILE_PARSES], cache[FILE_PARSES]);
+    // … so the next build does not read the file again, nor write anything
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.build_ok();
+    assert_eq!(stamps(&site.root.join(".dossier-cache")), refreshed);
+}
+
+#[test]
+fn a_same_length_rewrite_given_its_old_time_back_is_rebuilt() {
+    let site = Site::fixture("build-cache");
+    site.build_ok();
+    same_length_rewrite(&site, "content/articles/chips.md", "tears");
+    let run = cached_equals_cold(&site, "a same-length rewrite with its old time");
+    assert_eq!(rendered(&run), Some(1), "{}", run.stdout);
+    assert!(site.read("articles/chips/index.html").contains("Three tears"));
+}
+
+#[test]
+fn a_rewrite_right_after_a_build_is_caught_whatever_the_clock() {
+    // rewritten at once after each build, with the same length: within the tick of the file
+    // system's clock the build read it in, its stamp may be the same, and the racy rule holds
+    let site = Site::fixture("build-cache");
+    for word in ["tears", "teams", "tiers", "tears"] {
+        site.build_ok();
+        let path = site.root.join("content/articles/chips.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.find("Three ").unwrap() + "Three ".len();
+        std::fs::write(&path, format!("{}{word}{}", &text[..at], &text[at + word.len()..])).unwrap();
+        cached_equals_cold(&site, &format!("rewriting to {word} right after a build")).assert_success();
+        assert!(site.read("articles/chips/index.html").contains(&format!("Three {word}")));
+    }
 }
 
 #[test]
@@ -419,6 +505,13 @@ const SLOTS: &[&str] = &["articles/london.md", "articles/ports.md", "briefs/eart
 
 #[derive(Debug, Clone)]
 enum Edit {
+    /// A fixture explainer written again with the same bytes: new times, same text.
+    Touch,
+    /// A word of a fixture explainer replaced by another of the same length, and the file given
+    /// its modification time back: only its status change time and its bytes tell.
+    SameLength {
+        word: usize,
+    },
     /// Writes (adds or replaces) a generated explainer in a slot.
     Explainer {
         slot: usize,
@@ -518,6 +611,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..3usize, any::<bool>()).prop_map(|(raw_html, search)| Edit::ParseConfig { raw_html, search }),
         1 => Just(Edit::OtherParseKey),
         1 => Just(Edit::Nothing),
+        1 => Just(Edit::Touch),
+        1 => (0..SAME_LENGTH.len()).prop_map(|word| Edit::SameLength { word }),
     ]
 }
 
@@ -657,7 +752,28 @@ fn apply(site: &Site, edit: &Edit) {
             }
         }
         Edit::Nothing => {}
+        Edit::Touch => {
+            let path = site.root.join("content/articles/chips.md");
+            std::fs::write(&path, std::fs::read(&path).unwrap()).unwrap();
+        }
+        Edit::SameLength { word } => same_length_rewrite(site, "content/articles/chips.md", SAME_LENGTH[*word]),
     }
+}
+
+/// Words of the same length for the third word of the fixture's "Three tiers of countries".
+const SAME_LENGTH: &[&str] = &["tiers", "tears", "teams"];
+
+/// Replaces the word after "Three " in the file at `rel` by `word` (of the same length), and
+/// gives the file its modification time back: its length and time are as they were.
+fn same_length_rewrite(site: &Site, rel: &str, word: &str) {
+    let path = site.root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find("Three ").unwrap() + "Three ".len();
+    let old = &text[at..at + word.len()];
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::fs::write(&path, text.replacen(&format!("Three {old}"), &format!("Three {word}"), 1)).unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(modified).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified);
 }
 
 /// The number of cases `cargo test` runs; CI may ask for more (`BUILD_CACHE_CASES=N`).
@@ -701,6 +817,15 @@ fn kept_pages_keep_their_compressed_copies_and_redirects() {
     // and once more, over the other folder
     std::fs::write(&edited, text).unwrap();
     cached_equals_cold(&site, "undoing the edit").assert_success();
+    // nothing changed since: the output, its compressed copies, redirect and header files are
+    // checked in place, and nothing is written, not even the manifest
+    let output = stamps(&site.public());
+    let manifest = std::fs::metadata(site.root.join(".public.dossier-manifest")).unwrap().modified().unwrap();
+    let again = site.build_ok();
+    assert_eq!(rendered(&again), Some(0), "{}", again.stdout);
+    assert_eq!(stamps(&site.public()), output);
+    let now = std::fs::metadata(site.root.join(".public.dossier-manifest")).unwrap().modified().unwrap();
+    assert_eq!(now, manifest, "the output left in place");
 }
 
 /// `text` with each run of digits written `N`: the lengths in bytes a cache warning names vary

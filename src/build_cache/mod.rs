@@ -16,6 +16,7 @@
 //! The folder is safe to delete at any time.
 
 pub mod codec;
+pub mod files;
 pub mod parses;
 
 use crate::assemble::{Derived, Schedule};
@@ -35,7 +36,7 @@ pub const FILE: &str = "build.bin";
 /// The first bytes of a cache file.
 const MAGIC: &[u8; 8] = b"dossierB";
 /// The layout of [`Stored`]: changed whenever a field of it changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Magic, format, hash of the release (`dossier 0.1.0`), hash of the whole version (of
 /// [`Key::version`]: the release and the executable's identity), length of the contents, hash of
 /// the contents. The versions are in the header so that the cache of another dossier is dropped
@@ -98,6 +99,9 @@ pub struct Stored {
     pub derived: Derived,
     /// What the build reported besides its pages.
     pub outcome: Outcome,
+    /// The content files read, with their stamps and versions: a rebuild tells an unchanged
+    /// file by its stamp (`files`).
+    pub files: files::Files,
 }
 
 /// What a successful build reported besides its pages: all a build of the very same site (the
@@ -184,6 +188,7 @@ pub struct Now {
     pub ids: RenderedIds,
     pub derived: Derived,
     pub outcome: Outcome,
+    pub files: files::Files,
 }
 
 impl Now {
@@ -207,7 +212,15 @@ impl Now {
             .map(|(path, &hash)| (path.clone(), hash))
             .collect();
         search.sort_unstable();
-        Stored { key: self.key, site: self.site, pages, search, derived: self.derived, outcome: self.outcome }
+        Stored {
+            key: self.key,
+            site: self.site,
+            pages,
+            search,
+            derived: self.derived,
+            outcome: self.outcome,
+            files: self.files,
+        }
     }
 }
 
@@ -308,6 +321,45 @@ fn header_of(magic: &[u8; 8], format: u32, version: &str, len: u64, sum: u64) ->
         at += field.len();
     }
     bytes
+}
+
+/// Checks the header of a cache file alone (see [`header`]), written with `magic` in `format`
+/// for the dossier of `version`, whose contents are `contents_len` bytes long: everything but
+/// the hash of the contents, which are not read. Returns that hash, or why the file is not used.
+/// A build that only needs to know what a file holds (the key after the header) reads no more.
+fn check_header_only(
+    magic: &[u8; 8],
+    format: u32,
+    header: &[u8],
+    contents_len: u64,
+    version: &str,
+) -> Result<u64, Unusable> {
+    let damaged = Unusable::Damaged;
+    let header = header.get(..HEADER).ok_or_else(|| damaged("it is shorter than its header".to_string()))?;
+    let (found, rest) = header.split_at(8);
+    if found != magic {
+        return Err(damaged("it is not a dossier build cache".to_string()));
+    }
+    let word = |at: usize, len: usize| -> u64 {
+        let mut b = [0u8; 8];
+        b[..len].copy_from_slice(&rest[at..at + len]);
+        u64::from_le_bytes(b)
+    };
+    let written = word(0, 4);
+    if written != u64::from(format) {
+        return Err(damaged(format!("it is of another format ({written}, this dossier writes {format})")));
+    }
+    let (release, written_by, len, sum) = (word(4, 8), word(12, 8), word(20, 8), word(28, 8));
+    if contents_len != len {
+        return Err(damaged(format!("it is {contents_len} bytes long where its header says {len} (truncated?)")));
+    }
+    if release != xxh3_64(release_of(version).as_bytes()) {
+        return Err(Unusable::OtherRelease);
+    }
+    if written_by != xxh3_64(version.as_bytes()) {
+        return Err(Unusable::OtherBuild);
+    }
+    Ok(sum)
 }
 
 /// Checks the header of a cache file (see [`header`]) written with `magic` in `format` for the
@@ -437,7 +489,8 @@ mod tests {
             PageRecord { path: "b/index.html".into(), fingerprint: 3, hash: 4, ids: vec![] },
         ];
         let search = vec![("search/index/meta.json".into(), 5)];
-        Stored { key, site: 7, pages, search, derived: Derived::default(), outcome: Outcome::default() }
+        let files = files::Files::default();
+        Stored { key, site: 7, pages, search, derived: Derived::default(), outcome: Outcome::default(), files }
     }
 
     #[test]
@@ -530,6 +583,7 @@ mod tests {
             ids: [("a/index.html".to_string(), vec!["x".to_string()])].into_iter().collect(),
             derived: Derived::default(),
             outcome: Outcome::default(),
+            files: files::Files::default(),
         };
         let hashes: FxHashMap<String, u128> = [
             ("a/index.html".to_string(), 2),

@@ -322,7 +322,10 @@ fn write_file(temporary: &Path, key: u64, entries: &[(String, u64, Blob)], previ
 #[derive(Debug)]
 pub struct Cache {
     path: PathBuf,
-    previous: Option<Previous>,
+    /// The key the file's header is followed by, when the header is this dossier's and the
+    /// file as long as it says: the contents are read (and their hash checked) only when a file
+    /// is parsed ([`Cache::parse`]). A rebuild that parses nothing reads 52 bytes of it.
+    key_read: Option<u64>,
     /// The new file, written in the background under a temporary name while the build goes
     /// on: that name, and whether it was written.
     writing: Option<JoinHandle<(PathBuf, std::io::Result<()>)>>,
@@ -365,29 +368,74 @@ impl Previous {
     }
 }
 
+/// The key of the parse file at `path` written by the dossier of `version`, from its header and
+/// length alone (`None` when there is no file), or why it is not used.
+fn read_key(path: &Path, version: &str) -> Result<Option<u64>, super::Unusable> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(super::Unusable::Damaged(e.to_string())),
+    };
+    let len = file.metadata().map_err(|e| super::Unusable::Damaged(e.to_string()))?.len();
+    let mut head = [0u8; super::HEADER + 8];
+    let mut got = 0;
+    while got < head.len() {
+        match file.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(super::Unusable::Damaged(e.to_string())),
+        }
+    }
+    let contents_len = len.saturating_sub(super::HEADER as u64);
+    super::check_header_only(MAGIC, FORMAT, &head[..got], contents_len, version)?;
+    let key = head
+        .get(super::HEADER..)
+        .filter(|k| k.len() == 8)
+        .ok_or_else(|| super::Unusable::Damaged("it is cut short".to_string()))?;
+    Ok(Some(u64::from_le_bytes(key.try_into().expect("8 bytes"))))
+}
+
 impl Cache {
-    /// The parse cache of the site at `root` whose cache folder is `cache_dir`, read: a file that
-    /// cannot be used is a warning, and none is nothing.
+    /// The parse cache of the site at `root` whose cache folder is `cache_dir`, its header read:
+    /// a file that cannot be used is a warning, and none is nothing. The contents are read when
+    /// a file is parsed ([`Cache::parse`]), and checked then.
     pub fn read(root: &Path, cache_dir: &str) -> (Cache, Option<Diagnostic>) {
         let path = root.join(cache_dir).join(FILE);
-        let (previous, warning) = match std::fs::read(&path) {
+        let (key_read, warning) = match read_key(&path, &super::version()) {
+            Ok(key) => (key, None),
+            Err(super::Unusable::OtherBuild) => (None, None),
+            Err(super::Unusable::OtherRelease) => {
+                (None, Some(ignored(&path, "it was written by another version of dossier")))
+            }
+            Err(super::Unusable::Damaged(why)) => (None, Some(ignored(&path, why))),
+        };
+        (Cache { path, key_read, writing: None }, warning)
+    }
+
+    /// Whether the file read holds parses made under `key` (it may then stand for them): by
+    /// its header and key alone, its contents not read.
+    pub fn has_key(&self, key: u64) -> bool {
+        self.key_read == Some(key)
+    }
+
+    /// The contents of the file, read and checked, when its header said they are this
+    /// dossier's under `key`: or the warning why they are not used.
+    fn read_contents(&mut self, key: u64) -> (Option<Previous>, Option<Diagnostic>) {
+        if self.key_read.take() != Some(key) {
+            return (None, None);
+        }
+        match std::fs::read(&self.path) {
             Ok(bytes) => match decode_as(bytes, &super::version()) {
                 Ok(previous) => (Some(previous), None),
                 Err(super::Unusable::OtherBuild) => (None, None),
                 Err(super::Unusable::OtherRelease) => {
-                    (None, Some(ignored(&path, "it was written by another version of dossier")))
+                    (None, Some(ignored(&self.path, "it was written by another version of dossier")))
                 }
-                Err(super::Unusable::Damaged(why)) => (None, Some(ignored(&path, why))),
+                Err(super::Unusable::Damaged(why)) => (None, Some(ignored(&self.path, why))),
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
-            Err(e) => (None, Some(ignored(&path, e))),
-        };
-        (Cache { path, previous, writing: None }, warning)
-    }
-
-    /// Whether the file read holds parses made under `key` (it may then stand for them).
-    pub fn has_key(&self, key: u64) -> bool {
-        self.previous.as_ref().is_some_and(|p| p.key == key)
+            Err(e) => (None, Some(ignored(&self.path, e))),
+        }
     }
 
     /// Parses `files` (in path order) with `options`, taking from the cache the parse of every
@@ -401,7 +449,8 @@ impl Cache {
         options: &ParseOptions,
     ) -> (Vec<FileResult<'s>>, Vec<Diagnostic>) {
         let key = key(options);
-        let previous = self.previous.take().filter(|p| p.key == key);
+        let (previous, unusable) = self.read_contents(key);
+        let previous = previous.filter(|p| p.key == key);
         let done: Vec<(FileResult<'s>, u64, Blob, Option<String>)> = files
             .par_iter()
             .with_max_len(crate::ITEMS_PER_JOB)
@@ -421,7 +470,7 @@ impl Cache {
                 (result, version, Blob::New(bytes), failed)
             })
             .collect();
-        let mut warnings: Vec<Diagnostic> = Vec::new();
+        let mut warnings: Vec<Diagnostic> = unusable.into_iter().collect();
         let failed: Vec<&String> = done.iter().filter_map(|d| d.3.as_ref()).collect();
         if let Some(why) = failed.first() {
             let d = Diagnostic::warning(format!(

@@ -4,7 +4,7 @@ use super::{fail, report, seconds};
 use crate::build_cache;
 use crate::cli::BuildArgs;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::output::{Staging, check_output_dir, check_ownership};
+use crate::output::{Live, Staging, check_output_dir, check_ownership};
 use crate::pipeline::{self, Persisted, PipelineOptions};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -34,6 +34,24 @@ pub fn run(args: BuildArgs) -> ExitCode {
     if let Err(d) = check_output_dir(&options.root, &output) {
         return fail(&[d], "nothing was built");
     }
+    // the build cache: read before the run, written once the new output is in place. A
+    // multilingual site keeps none (`pipeline::run_languages` takes none), so it reads none
+    // either: a cache left by an earlier build would only be warned about at every build, since
+    // no build of this site writes it again. With `--no-cache`, the cache is neither read nor
+    // written, nor removed: what it records (a page with this fingerprint has bytes with this
+    // hash) stays true whatever this build writes.
+    let cache_file = build_cache::path(&options.root, &config.images.cache_dir);
+    let mut persisted = Persisted::default();
+    let use_cache = !args.no_cache && !config.is_multilingual();
+    let cache_warnings =
+        if use_cache { read_cache(&options, &config, &cache_file, &mut persisted) } else { Vec::new() };
+    // the very site the cache recorded, into an output that still holds it: nothing to write
+    if cache_warnings.is_empty()
+        && let Some(rendered) =
+            build_unchanged(&options, &config, (&output, &shown, args.force), &cache_file, &mut persisted)
+    {
+        return summarize(rendered, &shown, started, args.timings.then(std::time::Duration::default));
+    }
     let mut staging = match Staging::new(&output) {
         Ok(s) => s,
         Err(e) => {
@@ -44,13 +62,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
     };
     staging.publish(&config.publish.precompress, config.base_url.as_str());
-    // the build cache: read before the run, written once the new output is in place
-    let cache_file = build_cache::path(&options.root, &config.images.cache_dir);
-    let mut persisted = Persisted::default();
-    let mut rendered = match run_pipeline(&options, config, &staging, &cache_file, args.no_cache, &mut persisted) {
-        Ok(r) => r,
-        Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
-    };
+    let mut rendered =
+        match run_pipeline(&options, config, &staging, use_cache.then_some(cache_warnings), &mut persisted) {
+            Ok(r) => r,
+            Err(diagnostics) => return fail(&diagnostics, &format!("{shown} was not changed")),
+        };
     let copy_started = Instant::now();
     // the redirect and header files of `[publish]`, through the same writer as the pages
     let static_files = match crate::publish::write_host_files(&staging, &rendered) {
@@ -96,10 +112,21 @@ pub fn run(args: BuildArgs) -> ExitCode {
     }
     rendered.warnings.extend(cache_warning);
     crate::diagnostics::sort(&mut rendered.warnings);
+    summarize(rendered, &shown, started, args.timings.then(|| copy_started.elapsed()))
+}
+
+/// Reports a build that succeeded: its warnings, its timings when asked (with the time spent
+/// finishing the output, `finish`), and the summary line.
+fn summarize(
+    rendered: pipeline::Rendered,
+    shown: &str,
+    started: Instant,
+    finish: Option<std::time::Duration>,
+) -> ExitCode {
     report(&rendered.warnings);
     note_supplied_robots(&rendered.static_files);
-    if args.timings {
-        print_timings(&rendered.timings, copy_started.elapsed());
+    if let Some(finish) = finish {
+        print_timings(&rendered.timings, finish);
     }
     let files = rendered.static_files.len();
     let search = if rendered.search_files > 0 {
@@ -126,29 +153,60 @@ pub fn run(args: BuildArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Runs the pipeline into `staging`, with the build cache at `cache_file` unless `no_cache`:
-/// the cache's warning (a file that cannot be used) goes with the run's warnings or errors, and
-/// `persisted` holds what to record on success. With `--no-cache`, the cache is neither read nor
-/// written, nor removed: what it records (a page with this fingerprint has bytes with this hash)
-/// stays true whatever this build writes.
-fn run_pipeline(
+/// Reads the build cache of the site (`cache_file`, and the header of the parse cache beside
+/// it) into `persisted`: the warnings for files that cannot be used.
+fn read_cache(
     options: &PipelineOptions,
-    config: crate::config::Config,
-    staging: &Staging,
+    config: &crate::config::Config,
     cache_file: &std::path::Path,
-    no_cache: bool,
     persisted: &mut Persisted,
-) -> Result<pipeline::Rendered, Vec<Diagnostic>> {
-    // a multilingual site keeps no build cache (`pipeline::run_languages` takes none), so it
-    // reads none either: a cache left by an earlier build would only be warned about at every
-    // build, since no build of this site writes it again
-    if no_cache || config.is_multilingual() {
-        return pipeline::run(options, config, staging);
-    }
+) -> Vec<Diagnostic> {
     let (previous, warning) = build_cache::read(cache_file);
     persisted.previous = previous;
     let (parses, parses_warning) = build_cache::parses::Cache::read(&options.root, &config.images.cache_dir);
     persisted.parses = Some(parses);
+    warning.into_iter().chain(parses_warning).collect()
+}
+
+/// A build of the very site the build cache recorded (`pipeline::run_unchanged`), into the
+/// output folder left in place (`output::Live`): when the folder holds every file of the build
+/// as its manifest records it and nothing else, nothing is written (the build cache only when
+/// some files' stamps were new). `None` otherwise, with `persisted` as it was: the build
+/// stages a new output as usual. `(output, shown, force)` as [`check_ownership`] takes them.
+fn build_unchanged(
+    options: &PipelineOptions,
+    config: &crate::config::Config,
+    (output, shown, force): (&std::path::Path, &str, bool),
+    cache_file: &std::path::Path,
+    persisted: &mut Persisted,
+) -> Option<pipeline::Rendered> {
+    let open = || Live::open(output, &config.publish.precompress, config.base_url.as_str());
+    let (mut rendered, live) = pipeline::run_unchanged(options, config.clone(), open, persisted)?;
+    let refreshed = persisted.refreshed.take();
+    let static_files = crate::publish::write_host_files(&live, &rendered).ok()?;
+    live.copy_static(&static_files);
+    if check_ownership(output, shown, force).is_err() || !live.intact() {
+        return None;
+    }
+    if let Some(refreshed) = refreshed {
+        rendered.warnings.extend(build_cache::write(cache_file, &refreshed));
+        crate::diagnostics::sort(&mut rendered.warnings);
+    }
+    Some(rendered)
+}
+
+/// Runs the pipeline into `staging`, with the build cache read into `persisted` unless
+/// `cache_warnings` is `None` (`--no-cache`, or a multilingual site): its warnings (files that
+/// cannot be used) go with the run's warnings or errors, and `persisted` holds what to record on
+/// success.
+fn run_pipeline(
+    options: &PipelineOptions,
+    config: crate::config::Config,
+    staging: &Staging,
+    cache_warnings: Option<Vec<Diagnostic>>,
+    persisted: &mut Persisted,
+) -> Result<pipeline::Rendered, Vec<Diagnostic>> {
+    let Some(cache_warnings) = cache_warnings else { return pipeline::run(options, config, staging) };
     let mut result = pipeline::run_persisted(options, config, staging, persisted);
     let diagnostics = match &mut result {
         Ok(rendered) => &mut rendered.warnings,
@@ -160,7 +218,7 @@ fn run_pipeline(
             diagnostics
         }
     };
-    diagnostics.extend(warning.into_iter().chain(parses_warning));
+    diagnostics.extend(cache_warnings);
     crate::diagnostics::sort(diagnostics);
     result
 }

@@ -69,6 +69,19 @@ impl Stamp {
     pub fn matches(&self, meta: &Metadata) -> bool {
         Stamp::new(meta, self.hash) == Some(*self)
     }
+
+    /// [`Stamp::matches`], for the status of a file as the system gives it (`statat`, relative
+    /// to an open folder: no `Metadata` to make).
+    #[cfg(unix)]
+    #[allow(clippy::unnecessary_cast)] // the field types differ between systems
+    pub fn matches_stat(&self, stat: &rustix::fs::Stat) -> bool {
+        rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::RegularFile
+            && stat.st_mtime_nsec != 0
+            && stat.st_size as u64 == self.len
+            && stat.st_mtime as i64 == self.modified_s
+            && stat.st_mtime_nsec as i64 == self.modified_ns
+            && stat.st_ino as u64 == self.inode
+    }
 }
 
 /// The device and inode of a folder, which a rename keeps: a manifest is only used for the
@@ -93,6 +106,8 @@ pub struct Manifest {
     /// When the manifest was written (seconds and nanoseconds of the file system's clock), after
     /// every change the build made to the folder; `None` when not known.
     written: Option<(i64, i64)>,
+    /// The base URL the folder was built for, if recorded.
+    base_url: Option<String>,
 }
 
 /// The start of the line that records the base URL.
@@ -128,8 +143,10 @@ impl Manifest {
         let mut lines = text.lines();
         let written = header_matches(lines.next()?, folder)?;
         let mut files = FxHashMap::default();
+        let mut base_url = None;
         for line in lines {
-            if line.starts_with(BASE_URL) {
+            if let Some(url) = line.strip_prefix(BASE_URL) {
+                base_url = Some(url.to_string());
                 continue;
             }
             if let Some(file) = line.strip_prefix("- ") {
@@ -144,7 +161,17 @@ impl Manifest {
             let stamp = Stamp { len: len as u64, modified_s, modified_ns, inode: inode as u64, hash };
             files.insert(file.to_string(), Some(stamp));
         }
-        Some(Manifest { files, written })
+        Some(Manifest { files, written, base_url })
+    }
+
+    /// The base URL the folder was built for, if the manifest records it.
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
+    }
+
+    /// How many files the build made.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
     }
 
     /// The base URL recorded in the manifest at `path` that describes `folder`, if any; only the
@@ -168,6 +195,11 @@ impl Manifest {
     /// The stamp of `file` (relative to the folder), if the build made it and left a stamp.
     pub fn get(&self, file: &str) -> Option<&Stamp> {
         self.files.get(file).and_then(Option::as_ref)
+    }
+
+    /// Whether the build made `file` (relative to the folder), with a stamp or without.
+    pub fn lists(&self, file: &str) -> bool {
+        self.files.contains_key(file)
     }
 
     /// Every file the build made, relative to the folder.
