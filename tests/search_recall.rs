@@ -443,7 +443,7 @@ fn a_first_page_reads_the_blocks_it_needs_and_no_more() {
         .chain(docs.iter().take(40).map(|d| d.title.clone()))
         .collect();
     let first = run_engine(&site, &queries, Some(10));
-    let all = run_engine(&site, &queries, None);
+    let all = site.run_search_engine(&queries, None);
     let blocks =
         |r: &Value| r["files"].as_array().unwrap().iter().filter(|f| f.as_str().unwrap().starts_with("b/")).count();
     for (page, whole) in first.iter().zip(&all) {
@@ -504,5 +504,33 @@ fn a_common_word_shows_its_first_results_one_round_trip_after_the_last_key() {
         }
         let ms = t["ms"].as_u64().unwrap();
         assert!(t["results"].as_u64().unwrap() >= 10 && ms <= 120, "{t}");
+    }
+}
+
+#[test]
+fn several_common_words_show_their_first_results_within_350_ms_of_the_last_key() {
+    // 4,000 explainers: "china", "trade" and "government" are each in most of them, lists of
+    // about 15 blocks. The first ten of a query of two or three of them come from blocks of every
+    // list: fetched at the last key in rounds of 4 to 16 blocks, one round after another, they
+    // took 400 ms and more; the target is 350 ms (search-timing.js: 100 ms a request, on
+    // a virtual clock)
+    let (site, docs) = corpus(4_000);
+    let holding = |word: &str| docs.iter().filter(|d| split(&d.text).iter().any(|w| w == word)).count();
+    assert!(["china", "trade", "government"].iter().all(|w| holding(w) > 10 * 256));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let queries = ["china trade", "trade china", "government trade", "trade government china"];
+    let out = Command::new("node")
+        .arg(root.join("tests/browser/search-timing.js"))
+        .arg(site.public().join("search.js"))
+        .arg(site.public().join("search/index"))
+        .args(queries)
+        .output()
+        .expect("node runs (CI installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let timings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(timings.len(), queries.len());
+    for t in &timings {
+        let ms = t["ms"].as_u64().unwrap();
+        assert!(t["results"].as_u64().unwrap() >= 10 && ms <= 350, "{t}");
     }
 }

@@ -8,7 +8,11 @@
 // their bytes (what was fetched while typing included), and those asked for from the last key
 // on, each with when (ms after the last key).
 //
-// usage: node tests/browser/search-timing.js SEARCH_JS INDEX_DIR WORD...
+// With CONNECTIONS=n in the environment, at most n requests are under way at once, the others
+// waiting in the order asked (a browser opens 6 connections to a host over HTTP/1.1, as
+// static-host.js serves; over HTTP/2 it sends them all at once, the default here).
+//
+// usage: [CONNECTIONS=n] node tests/browser/search-timing.js SEARCH_JS INDEX_DIR WORD...
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -16,6 +20,7 @@ const path = require('path');
 const [script, dir, ...queries] = process.argv.slice(2);
 const { createEngine } = require(path.resolve(script));
 const DELAY = 100, KEY = 60, PAUSE = 120;
+const CONNECTIONS = Number(process.env.CONNECTIONS) || Infinity;
 
 // Runs what the resolved promises started: every microtask, before the next macrotask.
 const drain = () => new Promise((resolve) => setImmediate(resolve));
@@ -27,12 +32,21 @@ const drain = () => new Promise((resolve) => setImmediate(resolve));
     const pending = []; // { at, resolve, value }
     const asked = []; // { file, at }
     const cache = new Map();
+    // when each connection is free again (none: as many as asked)
+    const free = [];
+    const arrival = () => {
+      if (free.length < CONNECTIONS) { free.push(now + DELAY); return now + DELAY; }
+      const i = free.indexOf(Math.min(...free));
+      free[i] = Math.max(now, free[i]) + DELAY;
+      return free[i];
+    };
     const engine = createEngine((file) => {
       if (!cache.has(file)) {
         const bytes = fs.readFileSync(path.join(dir, file));
         asked.push({ file, at: now, size: bytes.length });
         const value = JSON.parse(bytes.toString('utf8'));
-        cache.set(file, new Promise((resolve) => pending.push({ at: now + DELAY, resolve, value })));
+        const at = arrival();
+        cache.set(file, new Promise((resolve) => pending.push({ at, resolve, value })));
       }
       return cache.get(file);
     });

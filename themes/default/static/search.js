@@ -73,8 +73,15 @@
   // The most blocks read in one round: a query of common words that needs many (at 100,000
   // explainers, up to about 40) reads them in a few more round trips instead of reading more.
   var MAX_BATCH = 16;
+  // The same for what is fetched while the reader types: rounds of up to WIDE_BATCH blocks, from
+  // WIDE_FIRST on. The typing leaves time for little more than two rounds after the last key
+  // (the pause, then the results' entries): a query of several common words gets its blocks in
+  // those, not in six or seven rounds of 4 to 16; what the search then reads, it finds fetched.
+  var WIDE_FIRST = 32, WIDE_BATCH = 64;
   // The most blocks of a one-word query's list read at once, whole.
   var WHOLE_BLOCKS = 4;
+  // The most blocks of another word that a block of the first is read with (see `partners`).
+  var PARTNERS = 2;
 
   // Whether `a` and `b` are one edit apart: a letter added, dropped, changed, or two neighbours
   // swapped.
@@ -402,13 +409,15 @@
       var wanted = new Map();
       // a round reads up to 4 more blocks than all earlier rounds did, at most MAX_BATCH: the
       // blocks of a round are chosen by what earlier rounds settled, and a larger round reads
-      // blocks that a smaller one would have ruled out
-      var batch = k === Infinity ? Infinity : Math.min(MAX_BATCH, 4 + found.reads);
+      // blocks that a smaller one would have ruled out (while the reader types, `wide`, rounds
+      // are larger: time is shorter there than bytes)
+      var batch = k === Infinity ? Infinity :
+        (found.wide ? Math.min(WIDE_BATCH, WIDE_FIRST + found.reads) : Math.min(MAX_BATCH, 4 + found.reads));
       var unresolved = pending.length;
       // what could still rank among the first k, the most promising first: unread blocks of the
       // first term (a document no read block holds) and the blocks that would settle a document
       // found
-      var promising = unread.filter(function (u) { return open(u.key); }).map(function (u) { return { key: u.key, needs: [[u.list, u.block]] }; })
+      var promising = unread.filter(function (u) { return open(u.key); }).map(function (u) { return { key: u.key, needs: [[u.list, u.block]].concat(partners(terms, u.block)) }; })
         .concat(pending.filter(function (p) { return open(p.bound); }).map(function (p) { return { key: p.bound, needs: p.needs }; }));
       promising.sort(function (a, b) { return before(a.key, b.key) ? -1 : 1; });
       for (var i = 0; i < promising.length && wanted.size < batch; i++) promising[i].needs.forEach(function (n) { wanted.set(n[1], n[0]); });
@@ -426,6 +435,22 @@
           if (isFirst) blockDocs(e[1], e[0]).forEach(function (d) { found.candidates.add(d); });
         });
       })).then(function () { return settle(m, found, k); });
+    }
+
+    // The unread blocks of the other terms that the documents of the first term's `block` will
+    // need to be judged, read in the same round as it rather than in the next: those of each term
+    // that has at most PARTNERS overlapping it (a term much denser than the first has many, most
+    // of them for documents the block does not hold).
+    function partners(terms, block) {
+      var out = [];
+      terms.slice(1).forEach(function (term) {
+        var mine = [];
+        term.lists.forEach(function (list) {
+          list.blocks.forEach(function (b) { if (!b.loaded && b.start < block.end && block.start < b.end) mine.push([list, b]); });
+        });
+        if (mine.length <= PARTNERS) out = out.concat(mine);
+      });
+      return out;
     }
 
     function unreadOf(term) {
@@ -454,18 +479,21 @@
     // more(k) }. `results` holds the first `k` (all when `complete`); `count` how many documents
     // hold every word (exactly when `exact`: always for one word, for more once all is read);
     // more(k) reads on for the first `k`. A word the index does not know (nor as a prefix or
-    // typo) finds nothing.
-    function query(text, k) {
+    // typo) finds nothing. `wide`: read blocks in larger rounds (WIDE_BATCH), for the prefetch.
+    function query(text, k, wide) {
       k = k === undefined ? Infinity : k;
       return meta().then(function (m) {
         var stop = new Set(m.stop_words);
         var ws = words(text).filter(function (w) { return !stop.has(w); });
-        var found = { words: ws, terms: [], results: [], count: 0, exact: true, complete: true, reads: 0, candidates: new Set() };
+        var found = { words: ws, terms: [], results: [], count: 0, exact: true, complete: true, reads: 0, candidates: new Set(), wide: !!wide };
         found.more = function (n) { return settle(m, found, n); };
         if (ws.length === 0) return found;
         return Promise.all(ws.map(function (w, i) { return term(m, w, i === ws.length - 1, ws.length === 1); })).then(function (terms) {
           if (terms.some(function (t) { return t.lists.length === 0; })) { found.terms = terms; return found; }
           terms.forEach(function (t) { t.weight = t.how === "exact" ? 1 : 0.5; });
+          // a query of several words ending in a prefix was not fetched while the reader typed (see
+          // prefetch): it reads in the larger rounds itself, as the prefetch would have
+          if (terms.length > 1 && terms.some(function (t) { return t.how === "prefix"; })) found.wide = true;
           // the term with the fewest documents leads: every result is among its documents
           var size = function (t) { return t.lists.reduce(function (s, l) { return s + l.df; }, 0); };
           var order = terms.slice().sort(function (a, b) { return size(a) - size(b); });
@@ -532,11 +560,13 @@
 
     // Starts loading what `text` will need first, while the reader is still typing, so that the
     // search that follows finds it loaded: the term shard of each word; and when every word is
-    // one of the index, or a word is in more documents than a block holds, everything the
-    // query reads: the document entries of its first results; for a word alone in many, its head
-    // (its first ten with their entries, one file, fetched at the key that completes the word and
-    // in by the end of the reader's pause); for several words, the blocks their first results
-    // come from, round after round, and their document entries.
+    // one of the index, everything the query reads: the document entries of its first results; for a word alone in
+    // many, its head (its first ten with their entries, one file, fetched at the key that
+    // completes the word and in by the end of the reader's pause); for several words, the blocks
+    // their first results come from, in rounds of up to WIDE_BATCH blocks, and their document
+    // entries. Words of which one is not in the index (a word being typed) fetch only their term
+    // shards: reading blocks for each prefix of a word in turn read more bytes than the query
+    // itself, and kept the network busy when the word was complete.
     function prefetch(text) {
       return meta().then(function (m) {
         var stop = new Set(m.stop_words);
@@ -550,8 +580,8 @@
           });
         })).then(function (blocked) {
           var whole = blocked.length > 0 && blocked.every(function (b) { return b !== null; });
-          if (!whole && !blocked.some(Boolean)) return null;
-          return query(text, PREFETCH_RESULTS).then(function (found) { return documents(found.results.slice(0, PREFETCH_RESULTS)); });
+          if (!whole) return null;
+          return query(text, PREFETCH_RESULTS, true).then(function (found) { return documents(found.results.slice(0, PREFETCH_RESULTS)); });
         }).catch(function () {});
       });
     }
