@@ -1406,14 +1406,6 @@ fn serve_cache_dir(cache_dir: &str) -> String {
     format!("{}/serve", cache_dir.trim_end_matches('/'))
 }
 
-/// A content file's version as `build`'s caches key it: a hash of its path, its text and where
-/// its first control character is (what `Persist::new` computes).
-fn content_version(file: &ContentFile) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-    std::hash::Hash::hash(&(&file.path, &file.text, file.control_character), &mut h);
-    std::hash::Hasher::finish(&h)
-}
-
 /// Removes the temporary parse files (`parse.bin.<pid>-<stamp>.tmp`) in `dir` that no running
 /// process is writing: a `serve` stopped before its first build ended (Ctrl-C, a signal) leaves
 /// the one it was writing. Where running processes cannot be listed (no `/proc`), only those
@@ -1466,7 +1458,7 @@ fn parse_from_disk<'s>(
         warnings.extend(warning);
         if built.has_key(key) { (built, false) } else { (own, true) }
     };
-    let (results, parse_warnings) = file.parse(&sources.content, content_version, options);
+    let (results, parse_warnings) = file.parse(&sources.content, file_version, options);
     warnings.extend(parse_warnings);
     (results, warnings, (file, is_own))
 }
