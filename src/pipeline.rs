@@ -711,19 +711,28 @@ const FIRST_PAGES: [&str; 2] = ["index.html", "404.html"];
 /// rendered in one call, so that the errors are counted as a build counts them.
 fn render_first(site: &Site<'_>, templates: &mut Templates, pages: &[&Page], sink: &dyn Sink) -> RenderResult {
     let started = Instant::now();
-    let (first, rest): (Vec<&Page>, Vec<&Page>) =
-        pages.iter().partition(|page| FIRST_PAGES.contains(&crate::urls::output_file(&page.path).as_str()));
+    let first_rank = |page: &Page| FIRST_PAGES.iter().position(|&f| f == crate::urls::output_file(&page.path));
+    let (mut first, rest): (Vec<&Page>, Vec<&Page>) = pages.iter().partition(|page| first_rank(page).is_some());
     if first.is_empty() || rest.is_empty() {
         return (render::render_pages(site, templates, sink, pages), started.elapsed());
     }
-    let rendered = match render::render_pages(site, templates, sink, &first) {
-        Ok(first) => render::render_pages(site, templates, sink, &rest).map(|mut rest| {
+    // one call per first page, in FIRST_PAGES' order: within one call pages render in parallel,
+    // and the 404 page could reach the server before the home page
+    first.sort_by_key(|page| first_rank(page));
+    let mut done = Vec::with_capacity(first.len());
+    for page in first {
+        match render::render_pages(site, templates, sink, &[page]) {
+            Ok(rendered) => done.push(rendered),
+            Err(_) => return (render::render_pages(site, templates, sink, pages), started.elapsed()),
+        }
+    }
+    let rendered = render::render_pages(site, templates, sink, &rest).map(|mut rest| {
+        for first in done {
             rest.ids.extend(first.ids);
             rest.duplicate_ids.extend(first.duplicate_ids);
-            rest
-        }),
-        Err(_) => render::render_pages(site, templates, sink, pages),
-    };
+        }
+        rest
+    });
     (rendered, started.elapsed())
 }
 
