@@ -471,6 +471,40 @@ fn a_first_page_reads_the_blocks_it_needs_and_no_more() {
 }
 
 #[test]
+fn the_first_page_keeps_its_order_when_the_search_reads_on() {
+    // 700 explainers titled with both words: the 20 newest "Trade statements" and "Trade
+    // statement" in turn, the others longer titles. The first page is ten of the twenty short
+    // titles, the title spelled as typed first; the rest is read only for "Show more".
+    let site = Site::empty();
+    site.write("site.toml", "title = \"Spelling\"\nbase_url = \"https://example.org/\"\nsearch = true\n");
+    for i in 0..700 {
+        let (title, date) = match i {
+            0..20 if i % 2 == 0 => ("Trade statements".to_string(), "2024-03-01".to_string()),
+            0..20 => ("Trade statement".to_string(), "2024-03-01".to_string()),
+            _ => (format!("Trade statement on shipping route {i}"), format!("2024-02-{:02}", 1 + i % 28)),
+        };
+        let body = format!("{}Words about ports number {i}.", "A trade statement. ".repeat(1 + i % 3));
+        site.write(
+            &format!("content/articles/s{i:03}.md"),
+            &format!("---\ntitle: \"{title}\"\ndate: {date}\n---\n\n{body}\n"),
+        );
+    }
+    site.build_ok();
+    let queries = ["trade statement".to_string(), "trade statements".to_string()];
+    let first = run_engine(&site, &queries, Some(10));
+    let all = run_engine(&site, &queries, None);
+    for ((page, whole), spelled) in first.iter().zip(&all).zip(["Trade statement", "Trade statements"]) {
+        let query = page["query"].as_str().unwrap();
+        assert_eq!(page["first"]["complete"], false, "{query}: the first page leaves blocks unread");
+        let shown = page["results"].as_array().unwrap();
+        assert_eq!(shown[0]["t"], spelled, "{query}");
+        // reading on for "Show more" keeps the first page as it was shown
+        let top: Vec<&Value> = whole["results"].as_array().unwrap().iter().take(10).collect();
+        assert_eq!(shown.iter().collect::<Vec<_>>(), top, "{query}");
+    }
+}
+
+#[test]
 fn a_common_word_shows_its_first_results_one_round_trip_after_the_last_key() {
     // 1,500 explainers: "china" and "trade" are in more than 256, their lists cut into blocks.
     // search-timing.js runs the engine as the page does (a prefetch at every key, the search

@@ -67,9 +67,9 @@
   // How many more term shards a prefix may read past its own, and how many typo candidates
   // are looked up: a query stays within a few small files.
   var PREFIX_SHARDS = 2, TYPO_CANDIDATES = 4;
-  // The results a query of a word in many documents fetches while the reader types: the page's
-  // first ten.
-  var PREFETCH_RESULTS = 10;
+  // The results the page shows at a time ("Show more" adds as many): the first page is what the
+  // prefetch fetches while the reader types, and what `exactFirst` reorders.
+  var PAGE = 10;
   // The most blocks read in one round: a query of common words that needs many (at 100,000
   // explainers, up to about 40) reads them in a few more round trips instead of reading more.
   var MAX_BATCH = 16;
@@ -423,7 +423,7 @@
       for (var i = 0; i < promising.length && wanted.size < batch; i++) promising[i].needs.forEach(function (n) { wanted.set(n[1], n[0]); });
       if (wanted.size === 0) {
         found.complete = unread.length === 0 && unresolved === 0;
-        found.results = found.complete ? results : results.slice(0, k);
+        found.results = pinFirstPage(found.complete ? results : results.slice(0, k), found.firstPage);
         found.count = found.complete ? results.length : estimate(m, terms, results.length);
         found.exact = found.complete || (terms.length === 1 && terms[0].lists.length === 1);
         return Promise.resolve(found);
@@ -435,6 +435,15 @@
           if (isFirst) blockDocs(e[1], e[0]).forEach(function (d) { found.candidates.add(d); });
         });
       })).then(function () { return settle(m, found, k); });
+    }
+
+    // `results` with their first page in the order `exactFirst` gave it (`firstPage`, documents),
+    // when it has one: those documents are the first of `results` in any order.
+    function pinFirstPage(results, firstPage) {
+      if (!firstPage || results.length < firstPage.length) return results;
+      var at = new Map(results.slice(0, firstPage.length).map(function (r) { return [r.doc, r]; }));
+      if (!firstPage.every(function (doc) { return at.has(doc); })) return results;
+      return firstPage.map(function (doc) { return at.get(doc); }).concat(results.slice(firstPage.length));
     }
 
     // The unread blocks of the other terms that the documents of the first term's `block` will
@@ -516,13 +525,18 @@
       });
     }
 
-    // Among the first `k` results whose titles hold every query word, those of the same title
-    // length rank the titles that spell more of the query's words as typed first: "pages" puts
-    // "Pages" before "Page", "hour" "Hour" before "Hours" (the index knows titles by stem); then
-    // the titles with the words in the order typed. It reads the document entries of the first
-    // `k`, which the page shows next anyway.
+    // Among the first page's results (the first PAGE, or `k` when fewer) whose titles hold
+    // every query word, those of the same title length rank the titles that spell more of the
+    // query's words as typed first: "pages" puts "Pages" before "Page", "hour" "Hour" before
+    // "Hours" (the index knows titles by stem); then the titles with the words in the order
+    // typed. It reads the document entries of the first page, which the page shows next anyway.
+    // Only the first page is reordered, whatever `k`: it is the same ten documents however far
+    // the query reads (they are certain once settled), so a search of ten and a search of all
+    // agree on them, and `settle` keeps their order (`firstPage`) when "Show more" reads on. A
+    // title spelled as typed further down keeps its rank: reordering the whole of a title length
+    // would need every result of it, and read blocks a first page does not.
     function exactFirst(m, found, k) {
-      var first = found.results.slice(0, Math.min(k, found.results.length));
+      var first = found.results.slice(0, Math.min(k, PAGE, found.results.length));
       // the words as typed, a typo as the word it was read as
       var typed = found.terms.filter(function (t) { return t.how !== "prefix"; }).map(function (t) { return t.fixed || t.word; });
       if (first.length < 2 || !typed.length || !first.some(function (r) { return r.tier > 0; })) return found;
@@ -544,6 +558,7 @@
           return a - b;
         });
         found.results = order.map(function (i) { return first[i]; }).concat(found.results.slice(first.length));
+        found.firstPage = order.map(function (i) { return first[i].doc; });
         return found;
       });
     }
@@ -581,7 +596,7 @@
         })).then(function (blocked) {
           var whole = blocked.length > 0 && blocked.every(function (b) { return b !== null; });
           if (!whole) return null;
-          return query(text, PREFETCH_RESULTS, true).then(function (found) { return documents(found.results.slice(0, PREFETCH_RESULTS)); });
+          return query(text, PAGE, true).then(function (found) { return documents(found.results.slice(0, PAGE)); });
         }).catch(function () {});
       });
     }
@@ -629,7 +644,6 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var msg = translator(form.getAttribute("data-messages"));
-  var PAGE = 10;
   var cache = {};
   var latest = 0;
   var timer = null;
