@@ -21,6 +21,11 @@
 //!   postings that rank first for a query of the stem alone, with their documents' entries, and
 //!   the best rank of the others. A one-word query of a common word reads its term shard and
 //!   this file, and shows its first results: the page fetches both while the reader types.
+//! - `n/<n>.json`: the titled postings of a long list, named by its first block: the postings of
+//!   every document whose title holds the stem, when there are at most [`postings::TITLED_MAX`]
+//!   (the term shard's entry then says how many, as a fourth element). A query of several common
+//!   words reads them for each word: it then knows every document whose title holds all the
+//!   words, and that no block it has not read holds one, so ten such titles settle its first page.
 //! - `r/<n>.json`: the keys of the term shards by reversed spelling, each with how many documents
 //!   hold its stem (see [`reversed`]): a typo in a word's first letters sorts next to the word
 //!   there. meta.json has the first key of each, reversed.
@@ -596,11 +601,16 @@ fn shard_json(keys: &[(&str, Key<'_>)]) -> Vec<u8> {
                     out.extend_from_slice(list);
                     out.push(b'"');
                 }
-                List::Blocked { df, first, directory, .. } => {
+                List::Blocked { df, first, directory, titled, .. } => {
                     out.push(b'[');
                     out.extend_from_slice(format!("{df},{first},\"").as_bytes());
                     out.extend_from_slice(directory);
-                    out.extend_from_slice(b"\"]");
+                    out.push(b'"');
+                    // how many titles hold the stem, when its titled file holds them all
+                    if let Some(titled) = titled {
+                        out.extend_from_slice(format!(",{}", titled.count).as_bytes());
+                    }
+                    out.push(b']');
                 }
             }
         }
@@ -622,7 +632,7 @@ fn shard_json(keys: &[(&str, Key<'_>)]) -> Vec<u8> {
 fn list_size(list: &List) -> usize {
     match list {
         List::Inline(l) => l.len() + 3,
-        List::Blocked { directory, .. } => directory.len() + 20,
+        List::Blocked { directory, .. } => directory.len() + 26,
     }
 }
 
@@ -667,6 +677,16 @@ mod tests {
                 ends: vec![2],
                 blocks: Vec::new(),
                 head: postings::Head { postings: Vec::new(), cap: postings::Posting { doc: 0, f: 0, length: 0 } },
+                titled: None,
+            },
+            List::Blocked {
+                df: 900,
+                first: 9,
+                directory: b"~#".to_vec(),
+                ends: vec![2],
+                blocks: Vec::new(),
+                head: postings::Head { postings: Vec::new(), cap: postings::Posting { doc: 0, f: 0, length: 0 } },
+                titled: Some(postings::Titled { count: 12, file: None }),
             },
             List::Inline(Vec::new()),
         ];
@@ -674,7 +694,8 @@ mod tests {
             ("a<b", Key::Stem(&postings[0])),
             ("a<b", Key::Word("a")),
             ("zeta", Key::Stem(&postings[1])),
-            ("\"q\"", Key::Stem(&postings[2])),
+            ("zetas", Key::Stem(&postings[2])),
+            ("\"q\"", Key::Stem(&postings[3])),
             ("éa&", Key::Word("é")),
         ];
         let mut t = BTreeMap::new();
@@ -684,8 +705,15 @@ mod tests {
                 Key::Stem(List::Inline(p)) => {
                     t.insert(k.to_string(), serde_json::json!(std::str::from_utf8(p).unwrap()))
                 }
-                Key::Stem(List::Blocked { df, first, directory, .. }) => {
-                    t.insert(k.to_string(), serde_json::json!([df, first, std::str::from_utf8(directory).unwrap()]))
+                Key::Stem(List::Blocked { df, first, directory, titled, .. }) => {
+                    let directory = std::str::from_utf8(directory).unwrap();
+                    t.insert(
+                        k.to_string(),
+                        match titled {
+                            Some(titled) => serde_json::json!([df, first, directory, titled.count]),
+                            None => serde_json::json!([df, first, directory]),
+                        },
+                    )
                 }
                 Key::Word(s) => w.insert(k.to_string(), serde_json::json!(s)),
             };

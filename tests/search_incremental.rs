@@ -1,8 +1,8 @@
 //! `serve` updates the search index from what it kept of the previous run: after each edit, the
 //! index files it serves are exactly those of a build from nothing, also when an edit moves a
 //! word's count of documents across the size of a block ([`dossier::search::BLOCK`]) (which gives
-//! its list blocks and a head file, or takes them away), and files of the index that are gone are
-//! removed.
+//! its list blocks, a head file and a titled file, or takes them away), and files of the index
+//! that are gone are removed.
 
 mod harness;
 
@@ -109,7 +109,12 @@ fn quota_is_blocked(files: &BTreeMap<String, Vec<u8>>) -> bool {
 
 /// How many head files the index has (one per list cut into blocks).
 fn heads(files: &BTreeMap<String, Vec<u8>>) -> usize {
-    files.keys().filter(|p| p.starts_with("search/index/h/")).count()
+    files_of(files, "h/")
+}
+
+/// How many files of a kind (`h/`, `n/`, …) the index has.
+fn files_of(files: &BTreeMap<String, Vec<u8>>, kind: &str) -> usize {
+    files.keys().filter(|p| p.strip_prefix("search/index/").is_some_and(|p| p.starts_with(kind))).count()
 }
 
 #[track_caller]
@@ -136,6 +141,8 @@ fn edits_across_a_block_boundary_serve_the_index_of_a_cold_build() {
     assert_same(&blocked, &cold_index(&site));
     assert!(quota_is_blocked(&blocked));
     assert!(heads(&blocked) >= 1, "a list cut into blocks has a head file");
+    // and a titled file: the titles of the explainers on quotas hold the word
+    assert!(files_of(&blocked, "n/") >= 1, "a list cut into blocks of few titles has a titled file");
     assert!(updated < blocked.len(), "only the index files that changed are sent ({updated} of {})", blocked.len());
 
     // a longer text changes the explainer's length in every list that holds it
@@ -149,6 +156,7 @@ fn edits_across_a_block_boundary_serve_the_index_of_a_cold_build() {
     assert_same(&inline, &cold_index(&site));
     assert!(!quota_is_blocked(&inline));
     assert!(heads(&inline) < heads(&blocked), "the head of a list no longer cut is gone");
+    assert!(files_of(&inline, "n/") < files_of(&blocked, "n/"), "so is its titled file");
 
     // an explainer removed renumbers the documents after it
     site.remove("content/articles/e003.md");

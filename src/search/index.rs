@@ -617,6 +617,19 @@ impl Index {
                     KeyRef::Word(_) => None,
                 })
                 .collect(),
+            titled: self
+                .keys
+                .iter()
+                .filter_map(|&key| match key {
+                    KeyRef::Stem(s) => match &self.lists[s as usize] {
+                        Some(List::Blocked {
+                            first, titled: Some(postings::Titled { file: Some(file), .. }), ..
+                        }) => Some((*first, Arc::clone(file))),
+                        _ => None,
+                    },
+                    KeyRef::Word(_) => None,
+                })
+                .collect(),
             docs: self.doc_files.clone(),
         }
     }
@@ -663,6 +676,8 @@ pub(super) struct Files {
     blocks: Vec<Arc<Blob>>,
     /// The head files, each with its number (its list's first block).
     heads: Vec<(usize, Arc<Blob>)>,
+    /// The titled files, each with its number (its list's first block).
+    titled: Vec<(usize, Arc<Blob>)>,
     docs: Vec<Arc<Blob>>,
 }
 
@@ -672,21 +687,27 @@ impl Files {
         let count = |new: &[Arc<Blob>], old: &[Arc<Blob>]| {
             new.iter().enumerate().filter(|&(i, blob)| !old.get(i).is_some_and(|o| Arc::ptr_eq(o, blob))).count()
         };
+        // files named by their list's first block
+        let numbered = |new: &[(usize, Arc<Blob>)], old: &[(usize, Arc<Blob>)]| {
+            new.iter().filter(|(n, blob)| !old.iter().any(|(m, o)| m == n && Arc::ptr_eq(o, blob))).count()
+        };
         usize::from(!Arc::ptr_eq(&self.meta, &before.meta))
             + count(&self.terms, &before.terms)
             + count(&self.reversed, &before.reversed)
             + count(&self.blocks, &before.blocks)
             + count(&self.docs, &before.docs)
-            + self
-                .heads
-                .iter()
-                .filter(|(n, blob)| !before.heads.iter().any(|(m, o)| m == n && Arc::ptr_eq(o, blob)))
-                .count()
+            + numbered(&self.heads, &before.heads)
+            + numbered(&self.titled, &before.titled)
     }
 
     /// How many files there are.
     pub fn len(&self) -> usize {
-        1 + self.terms.len() + self.reversed.len() + self.blocks.len() + self.heads.len() + self.docs.len()
+        1 + self.terms.len()
+            + self.reversed.len()
+            + self.blocks.len()
+            + self.heads.len()
+            + self.titled.len()
+            + self.docs.len()
     }
 
     /// Writes every file through `sink`, in the order a build writes them; returns how many.
@@ -701,6 +722,7 @@ impl Files {
             .chain(numbered("r", self.reversed))
             .chain(numbered("b", self.blocks))
             .chain(self.heads.into_iter().map(|(n, f)| (format!("search/index/h/{n}.json"), f)))
+            .chain(self.titled.into_iter().map(|(n, f)| (format!("search/index/n/{n}.json"), f)))
             .chain(numbered("d", self.docs));
         let mut files = 0;
         for (path, blob) in each {

@@ -9,6 +9,12 @@
 //! reads the blocks whose bounds beat the results it has, and the blocks that hold the documents
 //! another word of the query found: the first results are exact after a few blocks, and "Show
 //! more" reads on to the end.
+//!
+//! A long list whose stem is in the titles of at most [`TITLED_MAX`] documents also has a file of
+//! those documents' postings (`n/<first block>.json`, see [`Titled`]), and its term shard entry
+//! says how many: `[df, first block, directory, titled]`. With it, a query of several words knows
+//! every document whose title holds all of them, exactly, and that every other ranks below them:
+//! when there are ten such titles, its first page needs no block.
 
 use super::index::Blob;
 use std::sync::Arc;
@@ -30,6 +36,12 @@ const RADIX: u32 = 44;
 /// BM25 parameters, as `search.js` has them.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+
+/// The most postings a long list's titled file holds: a list whose stem more titles hold has
+/// none (its term shard entry says no count). About 6 bytes a posting: at most 12 KB a word, so
+/// that a query of three such words stays within the byte budgets (70 KB a query at 2,000
+/// explainers, 150 KB at 100,000; docs/search.md).
+pub const TITLED_MAX: usize = 2_048;
 
 /// The most words of a title a posting says (in the low five bits of its `f`).
 pub const TITLE_WORDS_MAX: u32 = 31;
@@ -72,9 +84,52 @@ pub enum List {
     Inline(Vec<u8>),
     /// Longer: the exact count, the number of the first block file, the directory of the blocks
     /// (and where each block's entry ends in it), the blocks as their files hold them (a JSON
-    /// string of digits each), shared with what `serve` keeps of the index files, and the head
-    /// ([`head`]).
-    Blocked { df: usize, first: usize, directory: Vec<u8>, ends: Vec<usize>, blocks: Vec<Arc<Blob>>, head: Head },
+    /// string of digits each), shared with what `serve` keeps of the index files, the head
+    /// ([`head`]), and the postings of the documents whose titles hold the stem ([`titled`]).
+    Blocked {
+        df: usize,
+        first: usize,
+        directory: Vec<u8>,
+        ends: Vec<usize>,
+        blocks: Vec<Arc<Blob>>,
+        head: Head,
+        titled: Option<Titled>,
+    },
+}
+
+/// The postings of every document of a long list whose title holds the stem, when there are at
+/// most [`TITLED_MAX`]: how many, and their file (`n/<first block>.json`, a JSON string of
+/// postings in document order, from document 0; none when there are none). A query of several
+/// words that has read them for every word knows each document whose title holds all of its
+/// words, with its exact score, and knows that no other document's title does: a block it has
+/// not read holds no title that ranks it among those.
+#[derive(Clone)]
+pub struct Titled {
+    pub count: usize,
+    pub file: Option<Arc<Blob>>,
+}
+
+/// The [`Titled`] of a long list: `None` when more than [`TITLED_MAX`] of its titles hold the
+/// stem. `old`, the list's titled file before an edit, is kept when its bytes are the same (so
+/// `serve` does not send it again).
+pub fn titled(postings: &[Posting], old: Option<&Titled>) -> Option<Titled> {
+    let count = postings.iter().filter(|p| p.title() > 0).count();
+    if count > TITLED_MAX {
+        return None;
+    }
+    if count == 0 {
+        return Some(Titled { count, file: None });
+    }
+    let mut out = Vec::with_capacity(count * 6 + 2);
+    out.push(b'"');
+    let mut previous = 0;
+    for p in postings.iter().filter(|p| p.title() > 0) {
+        encode_posting(&mut out, p.doc - previous, p.f, p.length);
+        previous = p.doc;
+    }
+    out.push(b'"');
+    let kept = old.and_then(|t| t.file.as_ref()).filter(|f| f.bytes == out);
+    Some(Titled { count, file: Some(kept.map_or_else(|| Blob::new(out), Arc::clone)) })
 }
 
 /// The [`HEAD`] postings of a long list that rank first for a query of its stem alone (in
@@ -146,7 +201,8 @@ pub fn list(postings: &[Posting], avgdl: f64, explainers: u32) -> List {
     let blocks = postings.chunks(BLOCK).map(block_file).collect();
     let (directory, ends) = directory(postings, avgdl, explainers);
     let head = head(postings, avgdl, explainers);
-    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks, head }
+    let titled = titled(postings, None);
+    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks, head, titled }
 }
 
 /// A document whose postings of a stem changed, and whether it came or went (which moves the
@@ -168,7 +224,7 @@ pub fn relist(
     same_avgdl: bool,
     explainers: u32,
 ) -> List {
-    let (List::Blocked { blocks: old_blocks, directory: old_directory, ends: old_ends, .. }, true) =
+    let (List::Blocked { blocks: old_blocks, directory: old_directory, ends: old_ends, titled: old_titled, .. }, true) =
         (old, postings.len() > BLOCK)
     else {
         return list(postings, avgdl, explainers);
@@ -201,7 +257,8 @@ pub fn relist(
         previous = block[0].doc;
     }
     let head = head(postings, avgdl, explainers);
-    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks, head }
+    let titled = titled(postings, old_titled.as_ref());
+    List::Blocked { df: postings.len(), first: 0, directory, ends, blocks, head, titled }
 }
 
 /// A block's file: its postings from its first document, as a JSON string.
@@ -402,21 +459,66 @@ mod tests {
         assert_eq!(json["e"].as_array().unwrap().len(), HEAD);
     }
 
-    /// The bytes of a list: its directory and its blocks, and its head.
-    fn bytes(list: &List) -> (Vec<u8>, Vec<Vec<u8>>, Option<Head>) {
+    /// The bytes of a list: its directory and its blocks, its head, and its titled postings (how
+    /// many, and the file's bytes).
+    type Bytes = (Vec<u8>, Vec<Vec<u8>>, Option<Head>, Option<(usize, Option<Vec<u8>>)>);
+    fn bytes(list: &List) -> Bytes {
         match list {
-            List::Inline(l) => (l.clone(), Vec::new(), None),
-            List::Blocked { directory, ends, blocks, head, .. } => {
+            List::Inline(l) => (l.clone(), Vec::new(), None, None),
+            List::Blocked { directory, ends, blocks, head, titled, .. } => {
                 assert_eq!(ends.last(), Some(&directory.len()));
-                (directory.clone(), blocks.iter().map(|b| b.bytes.clone()).collect(), Some(head.clone()))
+                let titled = titled.as_ref().map(|t| (t.count, t.file.as_ref().map(|f| f.bytes.clone())));
+                (directory.clone(), blocks.iter().map(|b| b.bytes.clone()).collect(), Some(head.clone()), titled)
             }
         }
     }
 
     #[test]
+    fn a_long_list_has_the_postings_of_its_titles_when_they_are_few() {
+        // the title of every `every`th document holds the stem (4 words; none for 0)
+        let make = |n: u32, every: u32| -> Vec<Posting> {
+            let title = |doc: u32| if every > 0 && doc.is_multiple_of(every) { 4 } else { 0 };
+            (0..n).map(|doc| Posting { doc, f: 32 * (1 + doc % 3) + title(doc), length: 90 + doc % 11 }).collect()
+        };
+        let postings = make(BLOCK as u32 * 3, 7);
+        let List::Blocked { titled: Some(titled), .. } = list(&postings, 120.0, 10_000) else {
+            panic!("a long list of few titles has them")
+        };
+        let holding: Vec<&Posting> = postings.iter().filter(|p| p.doc % 7 == 0).collect();
+        assert_eq!(titled.count, holding.len());
+        let file = std::str::from_utf8(&titled.file.as_ref().unwrap().bytes).unwrap();
+        let decoded = decode_postings(file.strip_prefix('"').unwrap().strip_suffix('"').unwrap()).unwrap();
+        let mut doc = 0;
+        let docs: Vec<u32> = decoded
+            .chunks(3)
+            .map(|p| {
+                doc += p[0];
+                doc
+            })
+            .collect();
+        assert_eq!(docs, holding.iter().map(|p| p.doc).collect::<Vec<_>>());
+        assert_eq!(decoded[3..6], [7, holding[1].f, holding[1].length]);
+        // no title holds it: a count of none, no file; too many: no count
+        let List::Blocked { titled: Some(none), .. } = list(&make(BLOCK as u32 + 1, 0), 120.0, 10_000) else {
+            panic!("no title is a known count")
+        };
+        assert!(none.count == 0 && none.file.is_none());
+        let many = make(TITLED_MAX as u32 + 1, 1);
+        assert!(matches!(list(&many, 120.0, 10_000), List::Blocked { titled: None, .. }));
+        assert!(matches!(
+            list(&many[..TITLED_MAX], 120.0, 10_000),
+            List::Blocked { titled: Some(Titled { count: TITLED_MAX, .. }), .. }
+        ));
+    }
+
+    #[test]
     fn a_list_updated_is_the_list_made_again() {
         let make = |docs: &[u32], f: u32, length: u32| -> Vec<Posting> {
-            docs.iter().map(|&doc| Posting { doc, f: 32 * (1 + doc % 5) + f, length: length + doc % 13 }).collect()
+            // every 9th document's title holds the stem (3 words)
+            let title = |doc: u32| if doc.is_multiple_of(9) { 3 } else { 0 };
+            docs.iter()
+                .map(|&doc| Posting { doc, f: 32 * (1 + doc % 5) + f + title(doc), length: length + doc % 13 })
+                .collect()
         };
         let docs: Vec<u32> = (0..900).map(|i| i * 2).collect();
         let postings = make(&docs, 0, 100);
@@ -427,11 +529,16 @@ mod tests {
         more.insert(401, Posting { doc: 801, f: 64 + 3, length: 90 });
         let mut fewer = postings.clone();
         fewer.remove(10);
-        let cases: [(&[Posting], Changed, f64); 4] = [
+        // a title that holds the stem no longer
+        let mut untitled = postings.clone();
+        assert_eq!(untitled[9].f % 32, 3);
+        untitled[9].f -= 3;
+        let cases: [(&[Posting], Changed, f64); 5] = [
             (&changed, Changed { doc: 600, moved: false }, 120.0),
             (&changed, Changed { doc: 600, moved: false }, 121.5),
             (&more, Changed { doc: 801, moved: true }, 120.0),
             (&fewer, Changed { doc: 20, moved: true }, 120.0),
+            (&untitled, Changed { doc: 18, moved: false }, 120.0),
         ];
         for (after, change, avgdl) in cases {
             let updated = relist(list(&postings, 120.0, 1_000), after, &[change], avgdl, avgdl == 120.0, 1_000);
